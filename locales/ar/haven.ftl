@@ -1,0 +1,97 @@
+# Haven interface text, Arabic (Modern Standard).
+# Programme texts (titles, questions, options) come from each programme's own file, not from here.
+
+site-name = Haven
+skip-to-content = الانتقال إلى المحتوى الرئيسي
+language-switch = اللغة
+footer-note = يُشفَّر ما ترسله قبل حفظه. لا يستخدم هذا الموقع أي وسيلة تتبّع، ولا يحمّل أي شيء من مواقع أخرى.
+
+## The public form
+field-optional = (اختياري)
+form-submit = إرسال الطلب
+form-privacy-heading = كيف نستخدم معلوماتك
+select-choose = اختر…
+country-choose = اختر بلدًا
+date-hint = اكتب التاريخ بالصيغة سنة-شهر-يوم، مثل 2021-08-15.
+contact-heading = كيف نرد عليك؟
+contact-hint = يمكنك قراءة ردودنا في صندوق ردود خاص، باستخدام الرمز المرجعي وعبارة المرور اللذين ستحصل عليهما بعد الإرسال. لا يلزمك إعطاء عنوان بريد إلكتروني.
+contact-inbox = في صندوق الردود فقط (بدون بريد إلكتروني)
+contact-email = عبر البريد الإلكتروني أيضًا
+contact-email-label = عنوان البريد الإلكتروني
+contact-email-hint = نرسل فقط إشعارًا قصيرًا يخبرك بأن لديك ردًا. لا تستخدم إلا عنوانًا آمنًا لك.
+contact-inbox-only = تُقرأ الردود في صندوق ردود خاص. لا نطلب عنوان بريد إلكتروني.
+honeypot-label = اترك هذا الحقل فارغًا
+
+## Errors on the form
+error-summary-title = توجد مشكلة
+error-required-text = أدخل إجابة عن «{ $label }»
+error-required-choice = اختر إجابة عن «{ $label }»
+error-required-box = ضع علامة في مربع «{ $label }»
+error-too-long = «{ $label }» أطول من المسموح: الحد الأقصى لعدد الأحرف هو { $max }
+error-invalid-choice = اختر إحدى الإجابات المعروضة عن «{ $label }»
+error-invalid-email = أدخل عنوان بريد إلكتروني بالصيغة الصحيحة، مثل name@example.com
+error-invalid-phone = أدخل رقم هاتف لا يحتوي إلا على أرقام ومسافات والرموز + ( ) -
+error-invalid-date = أدخل تاريخًا صحيحًا في «{ $label }»، مثل 2021-08-15
+error-invalid-country = اختر بلدًا من القائمة في «{ $label }»
+error-invalid-characters = يحتوي «{ $label }» على رموز لا يمكن قبولها
+error-single-line = يجب أن يكون «{ $label }» في سطر واحد
+error-contact-missing-email = أدخل عنوان البريد الإلكتروني الذي نرسل إليه الرد، أو اختر صندوق الردود فقط
+error-contact-mode = اختر الطريقة التي تريد أن تصلك بها الردود
+error-honeypot = اترك الحقل «{ honeypot-label }» فارغًا
+error-form-expired = بقي هذا النموذج مفتوحًا مدة طويلة جدًا، أو أُرسل من موقع آخر. إجاباتك موجودة أدناه: راجعها وأرسلها مرة أخرى.
+
+## Receipt
+receipt-title = تم إرسال طلبك
+receipt-reference-label = رمزك المرجعي
+receipt-passphrase-label = عبارة المرور الخاصة بك
+receipt-keep-safe = اكتبهما، أو احفظهما في مكان لا يراه أحد غيرك. لا يمكننا أن نعرضهما عليك مرة أخرى. تحتاج إلى كليهما لقراءة ردودنا.
+receipt-danger = إذا كان من الممكن أن يطّلع شخص آخر على هذا الجهاز، فأغلق هذه الصفحة بعد أن تدوّن الرمزين.
+receipt-next-heading = ماذا يحدث بعد ذلك
+receipt-next = سيقرأ أحد أعضاء فريقنا طلبك. ستظهر الردود في صندوق الردود الخاص بك.
+receipt-inbox-link = اذهب إلى صندوق الردود
+
+## Reply inbox
+inbox-title = صندوق الردود الخاص بك
+inbox-intro = أدخل الرمز المرجعي وعبارة المرور اللذين حصلت عليهما عند إرسال طلبك.
+inbox-reference-label = الرمز المرجعي
+inbox-reference-hint = 20 من الحروف والأرقام، مثل ABCDE-FGHJK-MNPQR-STVWX
+inbox-passphrase-label = عبارة المرور
+inbox-submit = افتح صندوق الردود
+inbox-failed = لم نتمكن من فتح صندوق ردود بهذا الرمز المرجعي وعبارة المرور. تحقق منهما وحاول مرة أخرى.
+inbox-status-heading = حالة طلبك
+inbox-no-replies = لا توجد ردود بعد. يُرجى العودة لاحقًا.
+inbox-sign-out = أغلق صندوق الردود
+status-new = تم الاستلام، في انتظار القراءة
+status-in-progress = قيد المعالجة
+status-awaiting-reply = في انتظار معلومات إضافية منك
+status-closed = مغلق
+
+## Closed programme
+closed-title = هذا النموذج مغلق
+closed-default = لم يعد هذا البرنامج يستقبل طلبات.
+
+## Error pages
+error-incident = الرقم المرجعي للخطأ: { $id }
+error-back-home = ارجع وحاول مرة أخرى
+error-400-title = هناك خطأ في ما أُرسل
+error-400-body = أرسل متصفحك شيئًا لم نتمكن من قراءته. ارجع، وراجع إجاباتك، وحاول مرة أخرى.
+error-403-title = تم رفض هذه العملية
+error-403-body = ربما انتهت صلاحية الصفحة التي جئت منها. ارجع، وأعد تحميل الصفحة، وحاول مرة أخرى.
+error-404-title = الصفحة غير موجودة
+error-404-body = تحقق من عنوان الصفحة. إذا وصلت إليها عبر رابط، فربما يكون الرابط قديمًا.
+error-405-title = هذا الإجراء غير ممكن هنا
+error-405-body = ارجع واستخدم الأزرار الموجودة في الصفحة.
+error-408-title = كان الاتصال بطيئًا جدًا
+error-408-body = استغرق وصول إجاباتك وقتًا طويلًا جدًا. تحقق من اتصالك وأرسلها مرة أخرى.
+error-410-title = هذا النموذج مغلق
+error-410-body = لم يعد هذا البرنامج يستقبل طلبات.
+error-413-title = ما أرسلته كبير جدًا
+error-413-body = كانت إجاباتك أطول من أن تُرسل دفعة واحدة. ارجع واختصرها.
+error-415-title = هناك خطأ في ما أُرسل
+error-415-body = أرسل متصفحك النموذج بطريقة لا نستطيع قراءتها. ارجع وحاول مرة أخرى.
+error-429-title = محاولات كثيرة جدًا
+error-429-body = لحماية جميع من يستخدمون هذه الخدمة، هناك حد لعدد مرات الإرسال. انتظر ساعة، ثم حاول مرة أخرى. ما أرسلته من قبل في أمان.
+error-500-title = عذرًا، حدث خطأ من جهتنا
+error-500-body = إذا رأيت رمزًا مرجعيًا، فقد وصلنا طلبك. وإن لم تره، فلم يُحفظ أي شيء: يُرجى المحاولة مرة أخرى لاحقًا.
+error-503-title = الخدمة مشغولة حاليًا
+error-503-body = يُرجى المحاولة مرة أخرى بعد بضع دقائق. إذا رأيت رمزًا مرجعيًا، فقد وصلنا طلبك.

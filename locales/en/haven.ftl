@@ -1,0 +1,97 @@
+# Haven interface text, English (the fallback language).
+# Programme texts (titles, questions, options) come from each programme's own file, not from here.
+
+site-name = Haven
+skip-to-content = Skip to main content
+language-switch = Language
+footer-note = What you send is encrypted before it is stored. This site uses no tracking and loads nothing from other websites.
+
+## The public form
+field-optional = (optional)
+form-submit = Send enquiry
+form-privacy-heading = How we use your information
+select-choose = Choose…
+country-choose = Choose a country
+date-hint = Use the format year-month-day, for example 2021-08-15.
+contact-heading = How should we reply?
+contact-hint = You can read our replies in a private reply inbox, using the reference code and passphrase you will get after sending. You do not have to give an email address.
+contact-inbox = Only in the reply inbox (no email)
+contact-email = Also by email
+contact-email-label = Email address
+contact-email-hint = We only send a short notice that you have a reply. Only use an address that is safe for you.
+contact-inbox-only = Replies are read in a private reply inbox. We do not ask for an email address.
+honeypot-label = Leave this field empty
+
+## Errors on the form
+error-summary-title = There is a problem
+error-required-text = Enter an answer for “{ $label }”
+error-required-choice = Choose an answer for “{ $label }”
+error-required-box = Tick the box for “{ $label }”
+error-too-long = “{ $label }” must be { $max } characters or fewer
+error-invalid-choice = Choose one of the listed answers for “{ $label }”
+error-invalid-email = Enter an email address in the right format, like name@example.com
+error-invalid-phone = Enter a phone number using only digits, spaces and + ( ) -
+error-invalid-date = Enter a real date for “{ $label }”, like 2021-08-15
+error-invalid-country = Choose a country from the list for “{ $label }”
+error-invalid-characters = “{ $label }” contains characters that cannot be accepted
+error-single-line = “{ $label }” must be on one line
+error-contact-missing-email = Enter the email address we should reply to, or choose the reply inbox only
+error-contact-mode = Choose how you want to receive replies
+error-honeypot = Leave the field “{ honeypot-label }” empty
+error-form-expired = This form was open for too long or was sent from another site. Your answers are below: check them and send again.
+
+## Receipt
+receipt-title = Your enquiry has been sent
+receipt-reference-label = Your reference code
+receipt-passphrase-label = Your passphrase
+receipt-keep-safe = Write both down, or keep them somewhere only you can see. We cannot show them to you again. You need both to read our replies.
+receipt-danger = If someone else may look at this device, close this page once you have noted the codes.
+receipt-next-heading = What happens next
+receipt-next = A member of our team will read your enquiry. Replies appear in your reply inbox.
+receipt-inbox-link = Go to your reply inbox
+
+## Reply inbox
+inbox-title = Your reply inbox
+inbox-intro = Enter the reference code and passphrase you were given when you sent your enquiry.
+inbox-reference-label = Reference code
+inbox-reference-hint = 20 letters and numbers, for example ABCDE-FGHJK-MNPQR-STVWX
+inbox-passphrase-label = Passphrase
+inbox-submit = Open my inbox
+inbox-failed = We could not open an inbox with that reference code and passphrase. Check both and try again.
+inbox-status-heading = Status of your enquiry
+inbox-no-replies = There are no replies yet. Please come back later.
+inbox-sign-out = Close the inbox
+status-new = Received, waiting to be read
+status-in-progress = Being worked on
+status-awaiting-reply = Waiting for more information from you
+status-closed = Closed
+
+## Closed programme
+closed-title = This form is closed
+closed-default = This programme no longer accepts enquiries.
+
+## Error pages
+error-incident = Incident reference: { $id }
+error-back-home = Go back and try again
+error-400-title = Something was wrong with what was sent
+error-400-body = Your browser sent something we could not read. Go back, check your answers and try again.
+error-403-title = That request was refused
+error-403-body = The page you came from may have expired. Go back, reload the page and try again.
+error-404-title = Page not found
+error-404-body = Check the web address. If you followed a link, it may be out of date.
+error-405-title = That action is not possible here
+error-405-body = Go back and use the buttons on the page.
+error-408-title = The connection was too slow
+error-408-body = Your answers took too long to arrive. Check your connection and send again.
+error-410-title = This form is closed
+error-410-body = This programme no longer accepts enquiries.
+error-413-title = That was too much to send
+error-413-body = Your answers were too long to send in one go. Go back and shorten them.
+error-415-title = Something was wrong with what was sent
+error-415-body = Your browser sent the form in a way we cannot read. Go back and try again.
+error-429-title = Too many attempts
+error-429-body = To protect everyone who uses this service, there is a limit on how often you can send. Wait an hour, then try again. What you have already sent is safe.
+error-500-title = Sorry, something went wrong on our side
+error-500-body = If you saw a reference code, your enquiry was received. If not, nothing was stored: please try again later.
+error-503-title = The service is busy
+error-503-body = Please try again in a few minutes. If you saw a reference code, your enquiry was received.

@@ -1,0 +1,97 @@
+# Haven interface text, French.
+# Programme texts (titles, questions, options) come from each programme's own file, not from here.
+
+site-name = Haven
+skip-to-content = Aller au contenu principal
+language-switch = Langue
+footer-note = Ce que vous envoyez est chiffré avant d’être enregistré. Ce site n’utilise aucun pistage et ne charge rien depuis d’autres sites web.
+
+## The public form
+field-optional = (facultatif)
+form-submit = Envoyer la demande
+form-privacy-heading = Comment nous utilisons vos informations
+select-choose = Choisissez…
+country-choose = Choisissez un pays
+date-hint = Utilisez le format année-mois-jour, par exemple 2021-08-15.
+contact-heading = Comment voulez-vous recevoir notre réponse ?
+contact-hint = Vous pouvez lire nos réponses dans une boîte de réponses privée, avec le code de référence et la phrase secrète que vous recevrez après l’envoi. Vous n’avez pas à donner d’adresse e-mail.
+contact-inbox = Seulement dans la boîte de réponses (pas d’e-mail)
+contact-email = Aussi par e-mail
+contact-email-label = Adresse e-mail
+contact-email-hint = Nous envoyons seulement un court message pour vous dire que vous avez une réponse. Utilisez uniquement une adresse sans risque pour vous.
+contact-inbox-only = Les réponses se lisent dans une boîte de réponses privée. Nous ne demandons pas d’adresse e-mail.
+honeypot-label = Laissez ce champ vide
+
+## Errors on the form
+error-summary-title = Il y a un problème
+error-required-text = Saisissez une réponse pour « { $label } »
+error-required-choice = Choisissez une réponse pour « { $label } »
+error-required-box = Cochez la case « { $label } »
+error-too-long = « { $label } » doit contenir au maximum { $max } caractères
+error-invalid-choice = Choisissez une des réponses proposées pour « { $label } »
+error-invalid-email = Saisissez une adresse e-mail au bon format, par exemple name@example.com
+error-invalid-phone = Saisissez un numéro de téléphone avec seulement des chiffres, des espaces et + ( ) -
+error-invalid-date = Saisissez une date qui existe pour « { $label } », par exemple 2021-08-15
+error-invalid-country = Choisissez un pays dans la liste pour « { $label } »
+error-invalid-characters = « { $label } » contient des caractères qui ne peuvent pas être acceptés
+error-single-line = « { $label } » doit tenir sur une seule ligne
+error-contact-missing-email = Saisissez l’adresse e-mail à laquelle nous devons répondre, ou choisissez seulement la boîte de réponses
+error-contact-mode = Choisissez comment vous voulez recevoir les réponses
+error-honeypot = Laissez le champ « { honeypot-label } » vide
+error-form-expired = Ce formulaire est resté ouvert trop longtemps ou a été envoyé depuis un autre site. Vos réponses sont ci-dessous : vérifiez-les et envoyez-les à nouveau.
+
+## Receipt
+receipt-title = Votre demande a été envoyée
+receipt-reference-label = Votre code de référence
+receipt-passphrase-label = Votre phrase secrète
+receipt-keep-safe = Notez les deux, ou gardez-les dans un endroit où personne d’autre ne peut les voir. Nous ne pourrons pas vous les montrer à nouveau. Il vous faut les deux pour lire nos réponses.
+receipt-danger = Si quelqu’un d’autre peut regarder cet appareil, fermez cette page dès que vous avez noté les codes.
+receipt-next-heading = Et ensuite ?
+receipt-next = Une personne de notre équipe va lire votre demande. Les réponses apparaîtront dans votre boîte de réponses.
+receipt-inbox-link = Aller à votre boîte de réponses
+
+## Reply inbox
+inbox-title = Votre boîte de réponses
+inbox-intro = Saisissez le code de référence et la phrase secrète que vous avez reçus quand vous avez envoyé votre demande.
+inbox-reference-label = Code de référence
+inbox-reference-hint = 20 lettres et chiffres, par exemple ABCDE-FGHJK-MNPQR-STVWX
+inbox-passphrase-label = Phrase secrète
+inbox-submit = Ouvrir ma boîte de réponses
+inbox-failed = Nous n’avons pas pu ouvrir de boîte de réponses avec ce code de référence et cette phrase secrète. Vérifiez les deux et réessayez.
+inbox-status-heading = État de votre demande
+inbox-no-replies = Il n’y a pas encore de réponse. Merci de revenir plus tard.
+inbox-sign-out = Fermer la boîte de réponses
+status-new = Reçue, en attente de lecture
+status-in-progress = En cours de traitement
+status-awaiting-reply = En attente d’informations complémentaires de votre part
+status-closed = Clôturée
+
+## Closed programme
+closed-title = Ce formulaire est fermé
+closed-default = Ce programme n’accepte plus de demandes.
+
+## Error pages
+error-incident = Référence de l’incident : { $id }
+error-back-home = Revenir en arrière et réessayer
+error-400-title = Il y a un problème dans ce qui a été envoyé
+error-400-body = Votre navigateur a envoyé quelque chose que nous n’avons pas pu lire. Revenez en arrière, vérifiez vos réponses et réessayez.
+error-403-title = Cette requête a été refusée
+error-403-body = La page d’où vous venez a peut-être expiré. Revenez en arrière, rechargez la page et réessayez.
+error-404-title = Page introuvable
+error-404-body = Vérifiez l’adresse web. Si vous avez suivi un lien, il n’est peut-être plus à jour.
+error-405-title = Cette action n’est pas possible ici
+error-405-body = Revenez en arrière et utilisez les boutons de la page.
+error-408-title = La connexion était trop lente
+error-408-body = Vos réponses ont mis trop de temps à arriver. Vérifiez votre connexion et envoyez-les à nouveau.
+error-410-title = Ce formulaire est fermé
+error-410-body = Ce programme n’accepte plus de demandes.
+error-413-title = Il y avait trop de contenu à envoyer
+error-413-body = Vos réponses étaient trop longues pour être envoyées en une seule fois. Revenez en arrière et raccourcissez-les.
+error-415-title = Il y a un problème dans ce qui a été envoyé
+error-415-body = Votre navigateur a envoyé le formulaire sous une forme que nous ne pouvons pas lire. Revenez en arrière et réessayez.
+error-429-title = Trop de tentatives
+error-429-body = Pour protéger toutes les personnes qui utilisent ce service, le nombre d’envois est limité. Attendez une heure, puis réessayez. Ce que vous avez déjà envoyé est en sécurité.
+error-500-title = Désolés, un problème est survenu de notre côté
+error-500-body = Si vous avez vu un code de référence, votre demande a bien été reçue. Sinon, rien n’a été enregistré : merci de réessayer plus tard.
+error-503-title = Le service est surchargé
+error-503-body = Merci de réessayer dans quelques minutes. Si vous avez vu un code de référence, votre demande a bien été reçue.

@@ -1,0 +1,299 @@
+//! Building and running Haven. Production (`haven serve`) and the tests build the
+//! server through [`Application::build`], so the tests exercise what ships.
+
+use std::collections::BTreeSet;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
+
+use crate::config::Config;
+use crate::crypto::{IntakeKey, KeyFileError, MasterKey};
+use crate::error::AppError;
+use crate::intake::Intake;
+use crate::programme::live::LiveProgrammes;
+use crate::store::{Store, StoreError, SubmissionWriter};
+use crate::web::client::{OnionListener, client_key};
+use crate::web::ratelimit::Limiters;
+use crate::web::{assets, errors, headers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum Role {
+    /// The internet-facing form and reply inbox. Holds no secret key.
+    Public,
+    /// Staff console and administration (needs the master key).
+    Console,
+    /// Outbound mail worker (needs the master key).
+    Worker,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Roles(BTreeSet<Role>);
+
+impl Roles {
+    pub fn all() -> Self {
+        Self([Role::Public, Role::Console, Role::Worker].into())
+    }
+
+    pub fn only(roles: &[Role]) -> Self {
+        if roles.is_empty() {
+            Self::all()
+        } else {
+            Self(roles.iter().copied().collect())
+        }
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.0.contains(&role)
+    }
+
+    /// Whether this process may hold the master key at all.
+    pub fn needs_master_key(&self) -> bool {
+        self.has(Role::Console) || self.has(Role::Worker)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Key(#[from] KeyFileError),
+    #[error(
+        "the master key file {0} is missing but the database already has programmes: \
+         point HAVEN_MASTER_KEY_FILE at the existing key (a new key could not read them)"
+    )]
+    MasterKeyMissing(std::path::PathBuf),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// Connects to the database and applies migrations.
+pub async fn open_store(config: &Config) -> Result<Store, StartError> {
+    let store = Store::connect(&config.database).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Loads the master key, creating it only for a brand-new installation: a missing
+/// key beside existing programmes is a misconfiguration, and a fresh key would make
+/// every stored enquiry unreadable.
+pub async fn master_key(config: &Config, store: &Store) -> Result<MasterKey, StartError> {
+    let path = &config.master_key_file;
+    if !path.exists() && !store.list_programmes().await?.is_empty() {
+        return Err(StartError::MasterKeyMissing(path.clone()));
+    }
+    let (key, created) = MasterKey::load_or_create(path)?;
+    if created {
+        tracing::warn!(
+            path = %path.display(),
+            "created a new master key; keep it secret, back it up offline, and in production keep it outside the data directory"
+        );
+    }
+    Ok(key)
+}
+
+pub fn intake_key(config: &Config) -> Result<IntakeKey, StartError> {
+    let (key, created) = IntakeKey::load_or_create(&config.intake_key_file)?;
+    if created {
+        tracing::warn!(
+            path = %config.intake_key_file.display(),
+            "created a new intake key; every public instance must share this file"
+        );
+    }
+    Ok(key)
+}
+
+pub struct Application {
+    server: Server,
+    addr: SocketAddr,
+    onion_addr: Option<SocketAddr>,
+    store: Store,
+}
+
+impl Application {
+    pub async fn build(config: Config, roles: Roles) -> Result<Self, StartError> {
+        let config = Arc::new(config);
+        let store = open_store(&config).await?;
+        if roles.needs_master_key() {
+            // Loaded now so that a missing or unreadable key stops start-up, not a request.
+            master_key(&config, &store).await?;
+        }
+        let limiters = Limiters::new(&config.rate_limits);
+        limiters.spawn_pruner(Duration::from_secs(60));
+        if !config.rate_limits.enabled {
+            tracing::warn!(
+                "rate limits are OFF (HAVEN_RATE_LIMIT=off): only for load tests on loopback"
+            );
+        }
+        let intake = web::Data::new(Intake {
+            store: store.clone(),
+            writer: SubmissionWriter::spawn(store.clone()),
+            programmes: LiveProgrammes::new(store.clone(), Duration::from_secs(5)),
+            intake_key: intake_key(&config)?,
+            limiters: limiters.clone(),
+            config: config.clone(),
+        });
+
+        let bind = |addr: SocketAddr| {
+            TcpListener::bind(addr).map_err(|source| StartError::Listen { addr, source })
+        };
+        let listener = bind(config.listen)?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+        let onion = config.onion_listen.map(bind).transpose()?;
+        let onion_addr = onion.as_ref().and_then(|l| l.local_addr().ok());
+
+        let hsts = config.behind_tls();
+        let health_store = store.clone();
+        let public = roles.has(Role::Public);
+        let mut server = HttpServer::new(move || {
+            let mut app = App::new()
+                .app_data(web::Data::new(health_store.clone()))
+                .app_data(web::Data::from(limiters.clone()))
+                .app_data(web::Data::from(config.clone()))
+                .app_data(web::PathConfig::default().error_handler(errors::extractor_error))
+                .app_data(web::QueryConfig::default().error_handler(errors::extractor_error))
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(16 * 1024)
+                        .error_handler(errors::extractor_error),
+                )
+                .app_data(web::PayloadConfig::new(64 * 1024))
+                .configure(assets::routes)
+                .route("/healthz", web::get().to(healthz))
+                .route("/readyz", web::get().to(readyz));
+            if let Some(onion) = onion_addr {
+                app = app.app_data(OnionListener(onion));
+            }
+            if public {
+                app = app
+                    .app_data(intake.clone())
+                    .configure(crate::intake::routes);
+            }
+            app.default_service(web::to(errors::not_found))
+                .wrap(from_fn(headers::allowed_methods))
+                .wrap(from_fn(client_limit))
+                .wrap(from_fn(errors::error_pages))
+                .wrap(from_fn(access_log))
+                .wrap(headers::security_headers(hsts))
+        })
+        .keep_alive(Duration::from_secs(30))
+        .client_request_timeout(Duration::from_secs(10))
+        .client_disconnect_timeout(Duration::from_secs(5))
+        .shutdown_timeout(10)
+        .listen(listener)
+        .map_err(|source| StartError::Listen { addr, source })?;
+        if let Some(onion) = onion {
+            server = server
+                .listen(onion)
+                .map_err(|source| StartError::Listen { addr, source })?;
+        }
+        Ok(Self {
+            server: server.run(),
+            addr,
+            onion_addr,
+            store,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn onion_addr(&self) -> Option<SocketAddr> {
+        self.onion_addr
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until SIGINT/SIGTERM (actix handles both), then finishes requests in
+    /// flight, so an acknowledged submission is never cut off.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("ok\n")
+}
+
+async fn readyz(store: web::Data<Store>) -> Result<HttpResponse, AppError> {
+    store
+        .ping()
+        .await
+        .map_err(|_| AppError::Unavailable("database not reachable"))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("ready\n"))
+}
+
+/// A per-client request budget in front of everything.
+async fn client_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let allowed = match (
+        req.app_data::<web::Data<Limiters>>(),
+        req.app_data::<web::Data<Config>>(),
+    ) {
+        (Some(limiters), Some(config)) => {
+            limiters.allow_request(&client_key(req.request(), &config.trusted_proxies))
+        }
+        _ => true,
+    };
+    if allowed {
+        Ok(next.call(req).await?.map_into_left_body())
+    } else {
+        Ok(req
+            .into_response(AppError::TooManyRequests.error_response())
+            .map_into_right_body())
+    }
+}
+
+/// One line per request: method, route pattern (never the raw path or query, which
+/// could carry something personal one day), status and time. No address, no agent.
+async fn access_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let request_id = crate::crypto::random_id();
+    let span = tracing::info_span!("request", id = %&request_id[..12]);
+    let res = tracing::Instrument::instrument(next.call(req), span.clone()).await?;
+    let _entered = span.enter();
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "(unmatched)".into());
+    tracing::info!(
+        %method,
+        %route,
+        status = res.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    Ok(res)
+}

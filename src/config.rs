@@ -1,0 +1,417 @@
+//! Settings, from an optional TOML file overlaid by `HAVEN_*` environment variables,
+//! typed and checked once at start-up so that a bad setting stops Haven with a clear
+//! message instead of surfacing later.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// A second listener for the onion service: every Tor visitor arrives from
+    /// 127.0.0.1, so it gets its own rate-limit bucket instead of per-address ones.
+    pub onion_listen: Option<SocketAddr>,
+    pub data_dir: PathBuf,
+    pub database: DatabaseUrl,
+    pub master_key_file: PathBuf,
+    pub intake_key_file: PathBuf,
+    /// `None`: outbound mail goes to the file outbox in `<data>/outbox/`.
+    pub smtp_url: Option<String>,
+    /// The public origin (e.g. `https://help.example.gov`). HSTS is sent when it is https.
+    pub public_url: Option<String>,
+    pub rate_limits: RateLimits,
+    /// Peers whose `X-Forwarded-For` is believed (the reverse proxy).
+    pub trusted_proxies: Vec<IpAddr>,
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or(path);
+            if path.is_empty() || path == ":memory:" {
+                return Err(ConfigError::invalid(
+                    "HAVEN_DATABASE_URL",
+                    "a SQLite database must be a file (sqlite://path/to/haven.db): an in-memory one would lose every submission at restart",
+                ));
+            }
+            Ok(Self::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else {
+            Err(ConfigError::invalid(
+                "HAVEN_DATABASE_URL",
+                "must start with sqlite:// or postgres://",
+            ))
+        }
+    }
+
+    /// The URL with any password replaced, safe for logs and error messages.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(p) => format!("sqlite://{}", p.display()),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(s), Some(at)) if at > s => {
+                    let userinfo = &url[s + 3..at];
+                    let user = userinfo.split(':').next().unwrap_or("");
+                    format!("{}{user}:***{}", &url[..s + 3], &url[at..])
+                }
+                _ => url.clone(),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    /// `false` only for load tests on loopback (`HAVEN_RATE_LIMIT=off`).
+    pub enabled: bool,
+    pub submissions_per_client_per_hour: u32,
+    pub submissions_per_hour: u32,
+    pub requests_per_client_per_minute: u32,
+    /// Reply-inbox sign-in attempts per client and per reference code.
+    pub inbox_attempts_per_minute: u32,
+    /// The onion listener's shared bucket.
+    pub onion_submissions_per_hour: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        // GlobaLeaks' defaults for submissions; a crisis programme may raise the global one.
+        Self {
+            enabled: true,
+            submissions_per_client_per_hour: 10,
+            submissions_per_hour: 10_000,
+            requests_per_client_per_minute: 300,
+            inbox_attempts_per_minute: 5,
+            onion_submissions_per_hour: 1_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("configuration file {path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("{setting}: {message}")]
+    Invalid {
+        setting: &'static str,
+        message: String,
+    },
+}
+
+impl ConfigError {
+    fn invalid(setting: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            setting,
+            message: message.into(),
+        }
+    }
+}
+
+/// The optional file: the same settings as the environment, in lower case without the prefix.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    listen: Option<String>,
+    onion_listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    master_key_file: Option<PathBuf>,
+    intake_key_file: Option<PathBuf>,
+    smtp_url: Option<String>,
+    public_url: Option<String>,
+    rate_limit: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
+    log_format: Option<String>,
+    #[serde(default)]
+    rate_limits: BTreeMap<String, u32>,
+}
+
+impl Config {
+    /// Reads the process environment and, if given, the file.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::from_sources(file, |k| std::env::var(k).ok())
+    }
+
+    /// Environment beats file beats default. `env` is injectable for tests.
+    pub fn from_sources(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let fs: FileSettings = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|e| ConfigError::File {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                })?
+            }
+            None => FileSettings::default(),
+        };
+        let get = |key: &'static str, from_file: Option<String>| -> Option<String> {
+            env(key).filter(|v| !v.is_empty()).or(from_file)
+        };
+
+        let listen = parse_addr(
+            "HAVEN_LISTEN",
+            &get("HAVEN_LISTEN", fs.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+        )?;
+        let onion_listen = get("HAVEN_ONION_LISTEN", fs.onion_listen)
+            .map(|a| parse_addr("HAVEN_ONION_LISTEN", &a))
+            .transpose()?;
+        let data_dir = get(
+            "HAVEN_DATA_DIR",
+            fs.data_dir.map(|p| p.display().to_string()),
+        )
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("./data"));
+        let database = match get("HAVEN_DATABASE_URL", fs.database_url) {
+            Some(url) => DatabaseUrl::parse(&url)?,
+            None => DatabaseUrl::Sqlite(data_dir.join("haven.db")),
+        };
+        let master_key_file = get(
+            "HAVEN_MASTER_KEY_FILE",
+            fs.master_key_file.map(|p| p.display().to_string()),
+        )
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data_dir.join("master.key"));
+        let intake_key_file = get(
+            "HAVEN_INTAKE_KEY_FILE",
+            fs.intake_key_file.map(|p| p.display().to_string()),
+        )
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data_dir.join("intake.key"));
+        let smtp_url = get("HAVEN_SMTP_URL", fs.smtp_url);
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(ConfigError::invalid(
+                "HAVEN_SMTP_URL",
+                "must start with smtp:// or smtps://",
+            ));
+        }
+        let public_url =
+            get("HAVEN_PUBLIC_URL", fs.public_url).map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(url) = &public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(ConfigError::invalid(
+                "HAVEN_PUBLIC_URL",
+                "must start with https:// (or http:// for a local trial)",
+            ));
+        }
+
+        let mut rate_limits = RateLimits::default();
+        match get("HAVEN_RATE_LIMIT", fs.rate_limit).as_deref() {
+            None | Some("on") => {}
+            Some("off") => rate_limits.enabled = false,
+            Some(_) => {
+                return Err(ConfigError::invalid(
+                    "HAVEN_RATE_LIMIT",
+                    "must be 'on' or 'off'",
+                ));
+            }
+        }
+        for (name, value) in fs.rate_limits {
+            let slot = match name.as_str() {
+                "submissions_per_client_per_hour" => {
+                    &mut rate_limits.submissions_per_client_per_hour
+                }
+                "submissions_per_hour" => &mut rate_limits.submissions_per_hour,
+                "requests_per_client_per_minute" => &mut rate_limits.requests_per_client_per_minute,
+                "inbox_attempts_per_minute" => &mut rate_limits.inbox_attempts_per_minute,
+                "onion_submissions_per_hour" => &mut rate_limits.onion_submissions_per_hour,
+                _ => {
+                    return Err(ConfigError::invalid(
+                        "rate_limits",
+                        format!("unknown limit {name:?}"),
+                    ));
+                }
+            };
+            if value == 0 {
+                return Err(ConfigError::invalid(
+                    "rate_limits",
+                    format!(
+                        "{name} must be at least 1 (use HAVEN_RATE_LIMIT=off to turn limits off)"
+                    ),
+                ));
+            }
+            *slot = value;
+        }
+
+        let trusted_proxies = match env("HAVEN_TRUSTED_PROXIES").filter(|v| !v.is_empty()) {
+            Some(list) => list.split(',').map(|s| s.trim().to_owned()).collect(),
+            None => fs.trusted_proxies.unwrap_or_default(),
+        }
+        .iter()
+        .map(|s| {
+            s.parse::<IpAddr>().map_err(|_| {
+                ConfigError::invalid(
+                    "HAVEN_TRUSTED_PROXIES",
+                    format!("{s:?} is not an IP address"),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+        let log_format = match get("HAVEN_LOG_FORMAT", fs.log_format).as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(_) => {
+                return Err(ConfigError::invalid(
+                    "HAVEN_LOG_FORMAT",
+                    "must be 'text' or 'json'",
+                ));
+            }
+        };
+
+        Ok(Self {
+            listen,
+            onion_listen,
+            data_dir,
+            database,
+            master_key_file,
+            intake_key_file,
+            smtp_url,
+            public_url,
+            rate_limits,
+            trusted_proxies,
+            log_format,
+        })
+    }
+
+    /// Whether responses should carry HSTS: only when the public origin is https.
+    pub fn behind_tls(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+fn parse_addr(setting: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value.parse().map_err(|_| {
+        ConfigError::invalid(
+            setting,
+            format!("{value:?} is not an address:port like 127.0.0.1:8080"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: BTreeMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_sqlite_setup() {
+        let c = Config::from_sources(None, env_of(&[])).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(
+            c.database,
+            DatabaseUrl::Sqlite(PathBuf::from("./data/haven.db"))
+        );
+        assert_eq!(c.master_key_file, PathBuf::from("./data/master.key"));
+        assert!(c.rate_limits.enabled);
+        assert!(!c.behind_tls());
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("haven.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\npublic_url = \"https://help.example.org/\"\n[rate_limits]\nsubmissions_per_hour = 50\n",
+        )
+        .unwrap();
+        let c = Config::from_sources(
+            Some(&file),
+            env_of(&[
+                ("HAVEN_LISTEN", "0.0.0.0:7000"),
+                ("HAVEN_RATE_LIMIT", "off"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.listen, "0.0.0.0:7000".parse().unwrap());
+        assert_eq!(c.public_url.as_deref(), Some("https://help.example.org"));
+        assert!(c.behind_tls());
+        assert_eq!(c.rate_limits.submissions_per_hour, 50);
+        assert!(!c.rate_limits.enabled);
+    }
+
+    #[test]
+    fn bad_settings_are_named_in_the_error() {
+        let cases = [
+            ("HAVEN_LISTEN", "localhost", "HAVEN_LISTEN"),
+            (
+                "HAVEN_DATABASE_URL",
+                "mysql://x",
+                "sqlite:// or postgres://",
+            ),
+            ("HAVEN_DATABASE_URL", "sqlite::memory:", "in-memory"),
+            ("HAVEN_RATE_LIMIT", "maybe", "HAVEN_RATE_LIMIT"),
+            ("HAVEN_TRUSTED_PROXIES", "10.0.0.1, proxy", "\"proxy\""),
+            ("HAVEN_SMTP_URL", "http://relay", "HAVEN_SMTP_URL"),
+        ];
+        for (key, value, expected) in cases {
+            let err = Config::from_sources(None, env_of(&[(key, value)]))
+                .err()
+                .unwrap_or_else(|| panic!("{key}={value} was accepted"));
+            assert!(err.to_string().contains(expected), "{key}: {err}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("haven.toml");
+        std::fs::write(&file, "lisen = \"x\"\n").unwrap();
+        let err = Config::from_sources(Some(&file), env_of(&[]))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("lisen"), "{err}");
+    }
+
+    #[test]
+    fn database_passwords_never_print() {
+        let url = DatabaseUrl::parse("postgres://haven:s3cret@db.internal/haven").unwrap();
+        assert_eq!(format!("{url:?}"), "postgres://haven:***@db.internal/haven");
+    }
+}

@@ -1,0 +1,100 @@
+use std::str::FromStr;
+
+use age::x25519;
+
+use super::CryptoError;
+
+/// Version of the plaintext layout inside a ciphertext, stored beside it so the
+/// layout can change without guessing.
+pub const FORMAT_VERSION: i64 = 1;
+
+/// A ciphertext with the id of the programme key it was sealed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed {
+    pub key_id: String,
+    pub format_version: i64,
+    pub ciphertext: Vec<u8>,
+}
+
+/// Encrypts to one programme's public recipient. This is the only key material the
+/// public role has: it can seal, never open.
+#[derive(Clone)]
+pub struct Sealer {
+    key_id: String,
+    recipient: x25519::Recipient,
+}
+
+impl Sealer {
+    pub fn new(key_id: &str, recipient: &str) -> Result<Self, CryptoError> {
+        Ok(Self {
+            key_id: key_id.to_owned(),
+            recipient: x25519::Recipient::from_str(recipient)
+                .map_err(|_| CryptoError::MalformedKey)?,
+        })
+    }
+
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    pub fn seal(&self, plaintext: &[u8]) -> Result<Sealed, CryptoError> {
+        Ok(Sealed {
+            key_id: self.key_id.clone(),
+            format_version: FORMAT_VERSION,
+            ciphertext: age::encrypt(&self.recipient, plaintext)
+                .map_err(|_| CryptoError::Encrypt)?,
+        })
+    }
+}
+
+/// Decrypts with one programme key's identity. Only the console and worker roles
+/// can construct one (they need the master key to unwrap the identity).
+pub struct Opener {
+    key_id: String,
+    identity: x25519::Identity,
+}
+
+impl Opener {
+    pub fn new(key_id: &str, identity: x25519::Identity) -> Self {
+        Self {
+            key_id: key_id.to_owned(),
+            identity,
+        }
+    }
+
+    pub fn open(&self, sealed: &Sealed) -> Result<Vec<u8>, CryptoError> {
+        if sealed.key_id != self.key_id || sealed.format_version != FORMAT_VERSION {
+            return Err(CryptoError::Decrypt);
+        }
+        age::decrypt(&self.identity, &sealed.ciphertext).map_err(|_| CryptoError::Decrypt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_text_is_not_in_the_ciphertext_and_opens_with_the_identity() {
+        let identity = x25519::Identity::generate();
+        let sealer = Sealer::new("k1", &identity.to_public().to_string()).unwrap();
+        let sealed = sealer.seal(b"canary-4f1e9 in Kabul").unwrap();
+        assert!(!sealed.ciphertext.windows(5).any(|w| w == b"canar"));
+        let opener = Opener::new("k1", identity);
+        assert_eq!(opener.open(&sealed).unwrap(), b"canary-4f1e9 in Kabul");
+    }
+
+    #[test]
+    fn a_ciphertext_for_another_key_does_not_open() {
+        let a = x25519::Identity::generate();
+        let b = x25519::Identity::generate();
+        let sealed = Sealer::new("a", &a.to_public().to_string())
+            .unwrap()
+            .seal(b"x")
+            .unwrap();
+        assert!(Opener::new("b", b).open(&sealed).is_err());
+        let mut relabelled = sealed.clone();
+        relabelled.key_id = "b".into();
+        assert!(Opener::new("a", a).open(&relabelled).is_err());
+    }
+}

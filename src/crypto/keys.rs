@@ -1,0 +1,291 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use age::x25519;
+use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+use sha2::Sha256;
+
+use super::CryptoError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    #[error("cannot read key file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot create key file {path}: {source}")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("key file {path} does not hold a valid {what}")]
+    Malformed { path: PathBuf, what: &'static str },
+    #[error("key file {path} can be read by other users (mode {mode:o}): run `chmod 600 {path}`")]
+    TooOpen { path: PathBuf, mode: u32 },
+}
+
+/// A new random identifier: 128 bits from the OS, as 32 lowercase hex digits.
+pub fn random_id() -> String {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).expect("the operating system's random number generator failed");
+    hex::encode(b)
+}
+
+fn write_new_secret_file(path: &Path, contents: &[u8]) -> Result<(), KeyFileError> {
+    let err = |source| KeyFileError::Create {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut file = opts.open(path).map_err(err)?;
+    file.write_all(contents).map_err(err)?;
+    file.sync_all().map_err(err)
+}
+
+fn read_secret_file(path: &Path) -> Result<SecretString, KeyFileError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(KeyFileError::TooOpen {
+                    path: path.to_owned(),
+                    mode,
+                });
+            }
+        }
+    }
+    std::fs::read_to_string(path)
+        .map(SecretString::from)
+        .map_err(|source| KeyFileError::Read {
+            path: path.to_owned(),
+            source,
+        })
+}
+
+/// The instance master key: an age identity that wraps every programme's identity.
+/// Lives in a file outside the database; the public role never opens it.
+pub struct MasterKey {
+    identity: x25519::Identity,
+}
+
+impl MasterKey {
+    pub fn generate() -> Self {
+        Self {
+            identity: x25519::Identity::generate(),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Self, KeyFileError> {
+        let text = read_secret_file(path)?;
+        let line = text
+            .expose_secret()
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+            .unwrap_or("");
+        let identity = x25519::Identity::from_str(line).map_err(|_| KeyFileError::Malformed {
+            path: path.to_owned(),
+            what: "age identity (AGE-SECRET-KEY-…)",
+        })?;
+        Ok(Self { identity })
+    }
+
+    /// Loads the key, or creates it (mode 0600) when the file does not exist yet.
+    /// Returns whether it was created, so the caller can warn the operator.
+    pub fn load_or_create(path: &Path) -> Result<(Self, bool), KeyFileError> {
+        if path.exists() {
+            return Ok((Self::load(path)?, false));
+        }
+        let key = Self::generate();
+        let contents = format!(
+            "# Haven master key. Whoever holds this file can read every enquiry.\n# Keep it off the database server and out of backups of the database.\n# public: {}\n{}\n",
+            key.recipient(),
+            key.identity.to_string().expose_secret()
+        );
+        write_new_secret_file(path, contents.as_bytes())?;
+        Ok((key, true))
+    }
+
+    pub fn recipient(&self) -> x25519::Recipient {
+        self.identity.to_public()
+    }
+
+    /// Unwraps a programme identity stored in the database.
+    pub fn unwrap_identity(&self, wrapped: &[u8]) -> Result<x25519::Identity, CryptoError> {
+        let plain = SecretBox::new(Box::new(
+            age::decrypt(&self.identity, wrapped).map_err(|_| CryptoError::Decrypt)?,
+        ));
+        let text =
+            std::str::from_utf8(plain.expose_secret()).map_err(|_| CryptoError::MalformedKey)?;
+        x25519::Identity::from_str(text.trim()).map_err(|_| CryptoError::MalformedKey)
+    }
+}
+
+/// A programme's own key pair, freshly generated, with the identity already wrapped
+/// to the master key (and to an escrow recipient, if the programme has one).
+pub struct ProgrammeKeyPair {
+    pub key_id: String,
+    pub recipient: String,
+    pub wrapped_identity: Vec<u8>,
+}
+
+impl ProgrammeKeyPair {
+    /// Wrapping needs only the master *recipient*, so the identity leaves this
+    /// function encrypted and is then dropped (and zeroised by age).
+    pub fn generate(master: &x25519::Recipient) -> Result<Self, CryptoError> {
+        let identity = x25519::Identity::generate();
+        let wrapped_identity =
+            age::encrypt(master, identity.to_string().expose_secret().as_bytes())
+                .map_err(|_| CryptoError::Encrypt)?;
+        Ok(Self {
+            key_id: random_id(),
+            recipient: identity.to_public().to_string(),
+            wrapped_identity,
+        })
+    }
+}
+
+/// The intake key: 256 random bits that key the HMACs the public role needs (CSRF
+/// tokens, the reference-code pepper, the email blind index). It cannot decrypt
+/// anything; it is kept apart from the database so a stolen database alone cannot
+/// test guesses against the hashes.
+pub struct IntakeKey(SecretBox<[u8; 32]>);
+
+impl IntakeKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(SecretBox::new(Box::new(bytes)))
+    }
+
+    pub fn generate() -> Self {
+        let mut b = [0u8; 32];
+        getrandom::fill(&mut b).expect("the operating system's random number generator failed");
+        Self::from_bytes(b)
+    }
+
+    pub fn load(path: &Path) -> Result<Self, KeyFileError> {
+        let text = read_secret_file(path)?;
+        let malformed = || KeyFileError::Malformed {
+            path: path.to_owned(),
+            what: "intake key (64 hex digits)",
+        };
+        let line = text
+            .expose_secret()
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.starts_with('#') && !l.is_empty())
+            .ok_or_else(malformed)?;
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(line, &mut bytes).map_err(|_| malformed())?;
+        Ok(Self::from_bytes(bytes))
+    }
+
+    pub fn load_or_create(path: &Path) -> Result<(Self, bool), KeyFileError> {
+        if path.exists() {
+            return Ok((Self::load(path)?, false));
+        }
+        let key = Self::generate();
+        let contents = format!(
+            "# Haven intake key: keys reference-code hashes, the email index and form tokens.\n{}\n",
+            hex::encode(key.0.expose_secret())
+        );
+        write_new_secret_file(path, contents.as_bytes())?;
+        Ok((key, true))
+    }
+
+    /// HMAC-SHA-256 under this key, with a domain label so that one use's output can
+    /// never stand in for another's.
+    pub fn mac(&self, domain: &str, parts: &[&[u8]]) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose_secret())
+            .expect("HMAC takes keys of any length");
+        mac.update(domain.as_bytes());
+        for part in parts {
+            // Length-prefix each part so ("ab","c") and ("a","bc") differ.
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Constant-time check of a tag made by [`IntakeKey::mac`].
+    pub fn verify(&self, domain: &str, parts: &[&[u8]], tag: &[u8]) -> bool {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose_secret())
+            .expect("HMAC takes keys of any length");
+        mac.update(domain.as_bytes());
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac.verify_truncated_left(tag).is_ok() && tag.len() >= 16
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn master_key_file_is_created_private_and_reloads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys/master.key");
+        let (created, was_new) = MasterKey::load_or_create(&path).unwrap();
+        assert!(was_new);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        let (loaded, was_new) = MasterKey::load_or_create(&path).unwrap();
+        assert!(!was_new);
+        assert_eq!(
+            loaded.recipient().to_string(),
+            created.recipient().to_string()
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_world_readable_key_file_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("master.key");
+        MasterKey::load_or_create(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(
+            MasterKey::load(&path),
+            Err(KeyFileError::TooOpen { .. })
+        ));
+    }
+
+    #[test]
+    fn a_programme_identity_round_trips_through_the_master_key() {
+        let master = MasterKey::generate();
+        let pair = ProgrammeKeyPair::generate(&master.recipient()).unwrap();
+        let identity = master.unwrap_identity(&pair.wrapped_identity).unwrap();
+        assert_eq!(identity.to_public().to_string(), pair.recipient);
+        let other = MasterKey::generate();
+        assert!(other.unwrap_identity(&pair.wrapped_identity).is_err());
+    }
+
+    #[test]
+    fn macs_are_domain_separated_and_verify() {
+        let k = IntakeKey::generate();
+        let a = k.mac("ref", &[b"abc"]);
+        assert_ne!(a, k.mac("email", &[b"abc"]));
+        assert_ne!(k.mac("x", &[b"ab", b"c"]), k.mac("x", &[b"a", b"bc"]));
+        assert!(k.verify("ref", &[b"abc"], &a[..16]));
+        assert!(!k.verify("ref", &[b"abd"], &a[..16]));
+        assert!(!k.verify("ref", &[b"abc"], &a[..4]));
+    }
+}

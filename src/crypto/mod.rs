@@ -1,0 +1,25 @@
+//! Keys and encryption. Haven uses age for everything it stores about a person and
+//! HMAC-SHA-256 for look-ups; no cryptography is written here beyond calling them.
+//!
+//! The split that matters: [`Sealer`] (a programme's public recipient) is all the
+//! public role ever holds; [`MasterKey`] and [`Opener`] (secret identities) exist only
+//! in the console and worker roles.
+
+mod envelope;
+mod keys;
+
+pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer};
+pub use keys::{IntakeKey, KeyFileError, MasterKey, ProgrammeKeyPair, random_id};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    /// Deliberately unspecific: which check failed is no business of whoever caused it.
+    #[error("decryption failed")]
+    Decrypt,
+    #[error("encryption failed")]
+    Encrypt,
+    #[error("stored key material is malformed")]
+    MalformedKey,
+    #[error("that key was destroyed")]
+    KeyDestroyed,
+}

@@ -1,0 +1,81 @@
+//! An enquiry's sealed content: what the person wrote and how to reach them, as one
+//! age ciphertext. Only this module knows the plaintext layout.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{CryptoError, MasterKey, Opener, Sealed, Sealer};
+use crate::domain::{EmailAddress, ReferenceCode};
+use crate::programme::Answers;
+use crate::store::{EnquiryRecord, Store, StoreError};
+
+/// How the person wants to be answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactChoice {
+    InboxOnly,
+    Email(EmailAddress),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnquiryContent {
+    /// Kept inside the ciphertext so staff can read it back (only its keyed hash is
+    /// in a clear column).
+    pub reference: String,
+    pub language: String,
+    pub answers: Answers,
+    /// `None`: the reply inbox only.
+    pub email: Option<String>,
+}
+
+impl EnquiryContent {
+    pub fn new(
+        reference: &ReferenceCode,
+        language: &str,
+        answers: Answers,
+        contact: &ContactChoice,
+    ) -> Self {
+        Self {
+            reference: reference.display(),
+            language: language.to_owned(),
+            answers,
+            email: match contact {
+                ContactChoice::InboxOnly => None,
+                ContactChoice::Email(e) => Some(e.as_str().to_owned()),
+            },
+        }
+    }
+
+    pub fn seal(&self, sealer: &Sealer) -> Result<Sealed, CryptoError> {
+        let json =
+            zeroize::Zeroizing::new(serde_json::to_vec(self).map_err(|_| CryptoError::Encrypt)?);
+        sealer.seal(&json)
+    }
+
+    pub fn open(opener: &Opener, sealed: &Sealed) -> Result<Self, CryptoError> {
+        let json = zeroize::Zeroizing::new(opener.open(sealed)?);
+        serde_json::from_slice(&json).map_err(|_| CryptoError::Decrypt)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+/// Decrypts a stored enquiry with the master key. Console and worker roles only:
+/// callers must write the read to the audit log.
+pub async fn open_enquiry(
+    store: &Store,
+    master: &MasterKey,
+    record: &EnquiryRecord,
+) -> Result<EnquiryContent, OpenError> {
+    let key = store
+        .programme_key(&record.sealed.key_id)
+        .await?
+        .ok_or(StoreError::Corrupt("enquiry refers to a missing key"))?;
+    let wrapped = key.wrapped_identity.ok_or(CryptoError::KeyDestroyed)?;
+    let opener = Opener::new(&key.id, master.unwrap_identity(&wrapped)?);
+    Ok(EnquiryContent::open(&opener, &record.sealed)?)
+}

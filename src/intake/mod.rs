@@ -1,0 +1,298 @@
+//! The public role: the form at `/p/{slug}`, its receipt, and the reply inbox at
+//! `/p/{slug}/status`. Handlers here read the request, call the domain functions in
+//! `form` and `submission`, and render a page; the state they get holds no secret key.
+
+pub mod form;
+pub mod pages;
+pub mod submission;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CONTENT_TYPE, ContentType};
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::Markup;
+
+use crate::config::Config;
+use crate::crypto::IntakeKey;
+use crate::domain::{Language, Passphrase, ProgrammeSlug, ReferenceCode};
+use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::programme::ProgrammeStatus;
+use crate::programme::live::{LiveProgramme, LiveProgrammes};
+use crate::store::{Store, SubmissionWriter, now};
+use crate::web::client::client_key;
+use crate::web::errors::mark_rendered;
+use crate::web::ratelimit::Limiters;
+use crate::web::{body::read_limited, csrf, request_language};
+use form::{CSRF, DecodeError, LANG, RawForm};
+
+/// Largest form body accepted. The longest programme field allows 20,000 characters
+/// (up to 80 KB of UTF-8, three times that percent-encoded); real forms stay far below.
+pub const FORM_BODY_LIMIT: usize = 256 * 1024;
+/// How long a body may take to arrive after the request head (slow links included).
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Everything the public handlers may use. Deliberately no `MasterKey`: the public role
+/// can seal enquiries to a programme's recipient but cannot open anything.
+pub struct Intake {
+    pub store: Store,
+    pub writer: SubmissionWriter,
+    pub programmes: LiveProgrammes,
+    pub intake_key: IntakeKey,
+    pub limiters: Arc<Limiters>,
+    pub config: Arc<Config>,
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/p/{slug}")
+            .route(web::get().to(show_form))
+            .route(web::head().to(show_form))
+            .route(web::post().to(submit)),
+    )
+    .service(
+        web::resource("/p/{slug}/status")
+            .route(web::get().to(show_inbox_sign_in))
+            .route(web::head().to(show_inbox_sign_in))
+            .route(web::post().to(open_inbox)),
+    );
+}
+
+fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+    mark_rendered(
+        HttpResponse::build(status)
+            .content_type(ContentType::html())
+            .body(markup.into_string()),
+    )
+}
+
+/// A programme that the public may see: open, or closed (which shows where to go).
+async fn public_programme(intake: &Intake, slug: &str) -> Result<Arc<LiveProgramme>, AppError> {
+    let slug = ProgrammeSlug::parse(slug).map_err(|_| AppError::NotFound)?;
+    let live = intake
+        .programmes
+        .get(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match live.programme.status() {
+        ProgrammeStatus::Open | ProgrammeStatus::Closed => Ok(live),
+        ProgrammeStatus::Draft | ProgrammeStatus::Archived => Err(AppError::NotFound),
+    }
+}
+
+fn form_scope(slug: &ProgrammeSlug) -> String {
+    format!("form:{slug}")
+}
+
+fn inbox_scope(slug: &ProgrammeSlug) -> String {
+    format!("inbox:{slug}")
+}
+
+async fn show_form(
+    intake: web::Data<Intake>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let live = public_programme(&intake, &slug).await?;
+    let p = &live.programme;
+    let lang = request_language(&req, p.languages());
+    if p.status() == ProgrammeStatus::Closed {
+        return Ok(html(StatusCode::GONE, pages::closed_page(p, lang)));
+    }
+    let token = csrf::issue(&intake.intake_key, &form_scope(p.slug()), now());
+    Ok(html(
+        StatusCode::OK,
+        pages::form_page(&pages::FormView {
+            programme: p,
+            lang,
+            csrf_token: &token,
+            typed: &RawForm::default(),
+            errors: &[],
+            notice: None,
+        }),
+    ))
+}
+
+/// The posted body as a form, or the reason it is not one.
+async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<RawForm, AppError> {
+    let is_form = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let body = read_limited(payload, FORM_BODY_LIMIT, BODY_TIMEOUT).await?;
+    RawForm::decode(&body).map_err(|_| AppError::BadRequest)
+}
+
+fn posted_language(typed: &RawForm, offered: &[Language], req: &HttpRequest) -> Language {
+    typed
+        .get(LANG)
+        .and_then(|l| Language::parse(l).ok())
+        .filter(|l| offered.contains(l))
+        .unwrap_or_else(|| request_language(req, offered))
+}
+
+async fn submit(
+    intake: web::Data<Intake>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let live = public_programme(&intake, &slug).await?;
+    let p = &live.programme;
+    if p.status() == ProgrammeStatus::Closed {
+        return Err(AppError::Gone);
+    }
+    let typed = read_form(&req, payload).await?;
+    typed.check_shape(p).map_err(|e| match e {
+        DecodeError::TooMany => AppError::PayloadTooLarge,
+        _ => AppError::BadRequest,
+    })?;
+    let lang = posted_language(&typed, p.languages(), &req);
+    let at = now();
+    let scope = form_scope(p.slug());
+    let fresh_token = || csrf::issue(&intake.intake_key, &scope, at);
+
+    let token_ok = typed
+        .get(CSRF)
+        .is_some_and(|t| csrf::verify(&intake.intake_key, &scope, t, at));
+    if !token_ok || !csrf::same_origin(&req) {
+        // Keep what they typed: a stale form must never cost a frightened person their words.
+        let token = fresh_token();
+        return Ok(html(
+            StatusCode::FORBIDDEN,
+            pages::form_page(&pages::FormView {
+                programme: p,
+                lang,
+                csrf_token: &token,
+                typed: &typed,
+                errors: &[],
+                notice: Some(Msg::new("error-form-expired")),
+            }),
+        ));
+    }
+
+    let valid = match form::validate(p, &typed, lang) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let token = fresh_token();
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                pages::form_page(&pages::FormView {
+                    programme: p,
+                    lang,
+                    csrf_token: &token,
+                    typed: &typed,
+                    errors: &errors,
+                    notice: None,
+                }),
+            ));
+        }
+    };
+
+    let client = client_key(&req, &intake.config.trusted_proxies);
+    if !intake.limiters.allow_submission(&client) {
+        return Err(AppError::TooManyRequests);
+    }
+    let (enquiry, receipt) = submission::prepare(&live, valid, lang, &intake.intake_key, at)?;
+    intake.writer.submit(enquiry).await?;
+    Ok(html(StatusCode::OK, pages::receipt_page(p, lang, &receipt)))
+}
+
+async fn show_inbox_sign_in(
+    intake: web::Data<Intake>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let live = public_programme(&intake, &slug).await?;
+    let p = &live.programme;
+    let lang = request_language(&req, p.languages());
+    let token = csrf::issue(&intake.intake_key, &inbox_scope(p.slug()), now());
+    Ok(html(
+        StatusCode::OK,
+        pages::inbox_sign_in_page(&pages::InboxView {
+            programme: p,
+            lang,
+            csrf_token: &token,
+            typed_reference: "",
+            failed: false,
+        }),
+    ))
+}
+
+async fn open_inbox(
+    intake: web::Data<Intake>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let live = public_programme(&intake, &slug).await?;
+    let p = &live.programme;
+    let typed = read_form(&req, payload).await?;
+    let lang = posted_language(&typed, p.languages(), &req);
+    let at = now();
+    let scope = inbox_scope(p.slug());
+    let token_ok = typed
+        .get(CSRF)
+        .is_some_and(|t| csrf::verify(&intake.intake_key, &scope, t, at));
+    if !token_ok || !csrf::same_origin(&req) {
+        return Err(AppError::Forbidden);
+    }
+    let typed_reference = typed.get("reference").unwrap_or("");
+    let reference = ReferenceCode::parse(typed_reference).ok();
+    let passphrase = Passphrase::parse(typed.get("passphrase").unwrap_or("")).ok();
+    // Hash even a malformed code so every failure costs the same and is throttled alike.
+    let code_hash = match &reference {
+        Some(r) => submission::reference_hash(&intake.intake_key, r),
+        None => intake
+            .intake_key
+            .mac("haven/reference", &[typed_reference.as_bytes()]),
+    };
+    let client = client_key(&req, &intake.config.trusted_proxies);
+    if !intake.limiters.allow_inbox_attempt(&client, &code_hash) {
+        return Err(AppError::TooManyRequests);
+    }
+    let record = match (&reference, &passphrase) {
+        (Some(_), Some(_)) => {
+            intake
+                .store
+                .enquiry_by_reference_hash(&live.id, &code_hash)
+                .await?
+        }
+        _ => None,
+    };
+    let opened = match (&record, &passphrase) {
+        (Some(r), Some(pass)) => {
+            submission::passphrase_matches(&intake.intake_key, &r.passphrase_hash, pass)
+        }
+        _ => false,
+    };
+    match (opened, record) {
+        (true, Some(record)) => Ok(html(
+            StatusCode::OK,
+            pages::inbox_page(p, lang, &record.status),
+        )),
+        _ => {
+            let token = csrf::issue(&intake.intake_key, &scope, at);
+            Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                pages::inbox_sign_in_page(&pages::InboxView {
+                    programme: p,
+                    lang,
+                    csrf_token: &token,
+                    typed_reference,
+                    failed: true,
+                }),
+            ))
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! The public pages, following the GOV.UK Design System patterns: one question block
+//! per field, hints and errors tied to inputs with `aria-describedby`, one error
+//! summary at the top that links to each field.
+
+use maud::{Markup, html};
+
+use super::form::{CONTACT_EMAIL, CONTACT_MODE, CSRF, FieldError, HONEYPOT, LANG, RawForm};
+use super::submission::Receipt;
+use crate::domain::Language;
+use crate::i18n::{Msg, t};
+use crate::programme::countries::COUNTRIES;
+use crate::programme::{ContactMode, Field, FieldKind, Programme};
+use crate::web::layout::{Page, render};
+
+pub struct FormView<'a> {
+    pub programme: &'a Programme,
+    pub lang: Language,
+    pub csrf_token: &'a str,
+    pub typed: &'a RawForm,
+    pub errors: &'a [FieldError],
+    /// A message above the form that is not about one field (e.g. an expired form).
+    pub notice: Option<Msg>,
+}
+
+fn input_id(name: &str) -> String {
+    format!("f-{name}")
+}
+
+/// Where an error in the summary links to: the input itself, or a group's first option.
+fn anchor(programme: &Programme, name: &str) -> String {
+    match programme.field(name) {
+        Some(f)
+            if matches!(f.kind, FieldKind::Radio)
+                || (f.kind == FieldKind::Checkbox && !f.options.is_empty()) =>
+        {
+            format!("#{}-0", input_id(name))
+        }
+        _ if name == CONTACT_MODE => format!("#{}-0", input_id(name)),
+        _ => format!("#{}", input_id(name)),
+    }
+}
+
+fn describedby(name: &str, has_hint: bool, has_error: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if has_hint {
+        ids.push(format!("{}-hint", input_id(name)));
+    }
+    if has_error {
+        ids.push(format!("{}-error", input_id(name)));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+pub fn form_page(v: &FormView<'_>) -> Markup {
+    let p = v.programme;
+    let lang = v.lang;
+    let title = p.text(&p.file().title, lang);
+    let page_title = if v.errors.is_empty() {
+        title.to_owned()
+    } else {
+        format!("{}: {title}", t(lang, "error-summary-title"))
+    };
+    render(
+        &Page {
+            lang,
+            title: &page_title,
+            languages: p.languages(),
+        },
+        html! {
+            @if !v.errors.is_empty() {
+                div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                    h2 id="error-summary-title" { (t(lang, "error-summary-title")) }
+                    ul {
+                        @for e in v.errors {
+                            li { a href=(anchor(p, &e.name)) { (e.message.render(lang)) } }
+                        }
+                    }
+                }
+            }
+            @if let Some(notice) = &v.notice {
+                div class="notice" role="status" { p { (notice.render(lang)) } }
+            }
+            h1 { (title) }
+            p class="intro" { (p.text(&p.file().intro, lang)) }
+            section class="privacy" aria-labelledby="privacy-heading" {
+                h2 id="privacy-heading" { (t(lang, "form-privacy-heading")) }
+                p { (p.text(&p.file().privacy_notice, lang)) }
+            }
+            form method="post" action={ "/p/" (p.slug()) } novalidate autocomplete="off" accept-charset="utf-8" {
+                input type="hidden" name=(CSRF) value=(v.csrf_token);
+                input type="hidden" name=(LANG) value=(lang.tag());
+                @for field in &p.file().fields {
+                    (field_block(v, field))
+                }
+                (contact_block(v))
+                div class="trap" aria-hidden="true" {
+                    label for=(input_id(HONEYPOT)) { (t(lang, "honeypot-label")) }
+                    input type="text" id=(input_id(HONEYPOT)) name=(HONEYPOT) tabindex="-1" autocomplete="off" value=(v.typed.get(HONEYPOT).unwrap_or(""));
+                }
+                button type="submit" { (t(lang, "form-submit")) }
+            }
+        },
+    )
+}
+
+fn error_for<'a>(v: &'a FormView<'_>, name: &str) -> Option<&'a FieldError> {
+    v.errors.iter().find(|e| e.name == name)
+}
+
+fn field_block(v: &FormView<'_>, field: &Field) -> Markup {
+    let p = v.programme;
+    let lang = v.lang;
+    let name = field.key.as_str();
+    let id = input_id(name);
+    let label = p.text(&field.label, lang);
+    let hint = match field.kind {
+        FieldKind::Date if field.hint.is_empty() => Some(t(lang, "date-hint")),
+        _ => (!field.hint.is_empty()).then(|| p.text(&field.hint, lang).to_owned()),
+    };
+    let error = error_for(v, name);
+    let described = describedby(name, hint.is_some(), error.is_some());
+    let typed = v.typed.get(name).unwrap_or("");
+    let optional = (!field.required).then(|| t(lang, "field-optional"));
+    let group = matches!(field.kind, FieldKind::Radio)
+        || (field.kind == FieldKind::Checkbox && !field.options.is_empty());
+    let label_text = html! { (label) @if let Some(o) = &optional { " " (o) } };
+    let hint_and_error = html! {
+        @if let Some(h) = &hint { span class="hint" id={ (id) "-hint" } { (h) } }
+        @if let Some(e) = error { span class="error-message" id={ (id) "-error" } { (e.message.render(lang)) } }
+    };
+    html! {
+        div class={ "field" @if error.is_some() { " has-error" } } {
+            @if group {
+                fieldset aria-describedby=[described.as_deref()] {
+                    legend { (label_text) }
+                    (hint_and_error)
+                    @for (i, option) in field.options.iter().enumerate() {
+                        @let oid = format!("{id}-{i}");
+                        @let checked = v.typed.all(name).any(|x| x == option.value);
+                        div class="choice" {
+                            input type=(if field.kind == FieldKind::Radio { "radio" } else { "checkbox" })
+                                id=(oid) name=(name) value=(option.value) checked[checked];
+                            label for=(oid) { (p.text(&option.label, lang)) }
+                        }
+                    }
+                }
+            } @else if field.kind == FieldKind::Checkbox {
+                (hint_and_error)
+                div class="choice" {
+                    input type="checkbox" id=(id) name=(name) value="yes" checked[!typed.is_empty()] aria-describedby=[described.as_deref()];
+                    label for=(id) { (label_text) }
+                }
+            } @else {
+                label for=(id) { (label_text) }
+                (hint_and_error)
+                @match field.kind {
+                    FieldKind::Textarea => {
+                        textarea id=(id) name=(name) rows="8" aria-describedby=[described.as_deref()] { (typed) }
+                    }
+                    FieldKind::Select => {
+                        select id=(id) name=(name) aria-describedby=[described.as_deref()] {
+                            option value="" { (t(lang, "select-choose")) }
+                            @for option in &field.options {
+                                option value=(option.value) selected[typed == option.value] { (p.text(&option.label, lang)) }
+                            }
+                        }
+                    }
+                    FieldKind::Country => {
+                        select id=(id) name=(name) aria-describedby=[described.as_deref()] {
+                            option value="" { (t(lang, "country-choose")) }
+                            @for (code, country) in COUNTRIES {
+                                option value=(code) selected[typed == *code] { (country) }
+                            }
+                        }
+                    }
+                    kind => {
+                        @let (ty, extra) = match kind {
+                            FieldKind::Email => ("email", Some("ltr")),
+                            FieldKind::Phone => ("tel", Some("ltr")),
+                            FieldKind::Date => ("date", Some("ltr")),
+                            _ => ("text", None),
+                        };
+                        input type=(ty) id=(id) name=(name) value=(typed) dir=[extra] spellcheck=[(kind != FieldKind::Text).then_some("false")] aria-describedby=[described.as_deref()];
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn contact_block(v: &FormView<'_>) -> Markup {
+    let lang = v.lang;
+    if v.programme.file().contact == ContactMode::InboxOnly {
+        return html! { div class="notice" { p { (t(lang, "contact-inbox-only")) } } };
+    }
+    let mode_error = error_for(v, CONTACT_MODE);
+    let email_error = error_for(v, CONTACT_EMAIL);
+    let mode = v.typed.get(CONTACT_MODE).unwrap_or("");
+    let mode_id = input_id(CONTACT_MODE);
+    let email_id = input_id(CONTACT_EMAIL);
+    html! {
+        div class={ "field" @if mode_error.is_some() || email_error.is_some() { " has-error" } } {
+            fieldset aria-describedby={ (mode_id) "-hint" @if mode_error.is_some() { " " (mode_id) "-error" } } {
+                legend { (t(lang, "contact-heading")) }
+                span class="hint" id={ (mode_id) "-hint" } { (t(lang, "contact-hint")) }
+                @if let Some(e) = mode_error {
+                    span class="error-message" id={ (mode_id) "-error" } { (e.message.render(lang)) }
+                }
+                div class="choice" {
+                    input type="radio" id={ (mode_id) "-0" } name=(CONTACT_MODE) value="inbox" checked[mode == "inbox"];
+                    label for={ (mode_id) "-0" } { (t(lang, "contact-inbox")) }
+                }
+                div class="choice" {
+                    input type="radio" id={ (mode_id) "-1" } name=(CONTACT_MODE) value="email" checked[mode == "email"];
+                    label for={ (mode_id) "-1" } { (t(lang, "contact-email")) }
+                }
+                div class="field" {
+                    label for=(email_id) { (t(lang, "contact-email-label")) " " (t(lang, "field-optional")) }
+                    span class="hint" id={ (email_id) "-hint" } { (t(lang, "contact-email-hint")) }
+                    @if let Some(e) = email_error {
+                        span class="error-message" id={ (email_id) "-error" } { (e.message.render(lang)) }
+                    }
+                    input type="email" id=(email_id) name=(CONTACT_EMAIL) dir="ltr" spellcheck="false"
+                        value=(v.typed.get(CONTACT_EMAIL).unwrap_or(""))
+                        aria-describedby=(describedby(CONTACT_EMAIL, true, email_error.is_some()).unwrap_or_default());
+                }
+            }
+        }
+    }
+}
+
+pub fn receipt_page(programme: &Programme, lang: Language, receipt: &Receipt) -> Markup {
+    let title = t(lang, "receipt-title");
+    render(
+        &Page {
+            lang,
+            title: &title,
+            languages: &[],
+        },
+        html! {
+            div class="panel" {
+                h1 { (title) }
+                p { (t(lang, "receipt-reference-label")) }
+                strong class="code" id="reference-code" { (receipt.reference.display()) }
+                p { (t(lang, "receipt-passphrase-label")) }
+                strong class="code" id="passphrase" { (receipt.passphrase.expose_display()) }
+            }
+            p class="warning" { (t(lang, "receipt-keep-safe")) }
+            p { (t(lang, "receipt-danger")) }
+            h2 { (t(lang, "receipt-next-heading")) }
+            p { (t(lang, "receipt-next")) }
+            p { a href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "receipt-inbox-link")) } }
+        },
+    )
+}
+
+pub fn closed_page(programme: &Programme, lang: Language) -> Markup {
+    let title = t(lang, "closed-title");
+    let message = if programme.file().closed_message.is_empty() {
+        t(lang, "closed-default")
+    } else {
+        programme
+            .text(&programme.file().closed_message, lang)
+            .to_owned()
+    };
+    render(
+        &Page {
+            lang,
+            title: &title,
+            languages: programme.languages(),
+        },
+        html! {
+            h1 { (title) }
+            p class="intro" { (message) }
+        },
+    )
+}
+
+pub struct InboxView<'a> {
+    pub programme: &'a Programme,
+    pub lang: Language,
+    pub csrf_token: &'a str,
+    pub typed_reference: &'a str,
+    pub failed: bool,
+}
+
+pub fn inbox_sign_in_page(v: &InboxView<'_>) -> Markup {
+    let lang = v.lang;
+    let title = t(lang, "inbox-title");
+    let action = format!("/p/{}/status", v.programme.slug());
+    render(
+        &Page {
+            lang,
+            title: &title,
+            languages: v.programme.languages(),
+        },
+        html! {
+            @if v.failed {
+                div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                    h2 id="error-summary-title" { (t(lang, "error-summary-title")) }
+                    ul { li { a href="#f-reference" { (t(lang, "inbox-failed")) } } }
+                }
+            }
+            h1 { (title) }
+            p { (t(lang, "inbox-intro")) }
+            form method="post" action=(action) novalidate autocomplete="off" {
+                input type="hidden" name=(CSRF) value=(v.csrf_token);
+                input type="hidden" name=(LANG) value=(lang.tag());
+                div class={ "field" @if v.failed { " has-error" } } {
+                    label for="f-reference" { (t(lang, "inbox-reference-label")) }
+                    span class="hint" id="f-reference-hint" { (t(lang, "inbox-reference-hint")) }
+                    input type="text" id="f-reference" name="reference" dir="ltr" spellcheck="false" autocapitalize="characters"
+                        value=(v.typed_reference) aria-describedby="f-reference-hint";
+                }
+                div class={ "field" @if v.failed { " has-error" } } {
+                    label for="f-passphrase" { (t(lang, "inbox-passphrase-label")) }
+                    input type="password" id="f-passphrase" name="passphrase" dir="ltr" spellcheck="false" autocapitalize="characters";
+                }
+                button type="submit" { (t(lang, "inbox-submit")) }
+            }
+        },
+    )
+}
+
+pub fn inbox_page(programme: &Programme, lang: Language, status: &str) -> Markup {
+    let title = t(lang, "inbox-title");
+    let status_id = match status {
+        "in_progress" => "status-in-progress",
+        "awaiting_reply" => "status-awaiting-reply",
+        "closed" => "status-closed",
+        _ => "status-new",
+    };
+    render(
+        &Page {
+            lang,
+            title: &title,
+            languages: &[],
+        },
+        html! {
+            h1 { (title) }
+            h2 { (t(lang, "inbox-status-heading")) }
+            p id="enquiry-status" { (t(lang, status_id)) }
+            p { (t(lang, "inbox-no-replies")) }
+            p { a href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "inbox-sign-out")) } }
+        },
+    )
+}

@@ -1,0 +1,119 @@
+//! Turning a valid submission into a stored enquiry: route it, seal it, hash what must
+//! be looked up later. Runs in the public role, so it uses only the programme's
+//! public recipient and the intake key.
+
+use crate::crypto::{CryptoError, IntakeKey, random_id};
+use crate::domain::{EmailAddress, Language, Passphrase, ReferenceCode};
+use crate::enquiry::{ContactChoice, EnquiryContent};
+use crate::intake::form::ValidSubmission;
+use crate::programme::live::LiveProgramme;
+use crate::store::{NewEnquiry, hour_of};
+use crate::triage::route;
+
+/// What the person is shown once their enquiry is committed. Shown once, never stored
+/// in the clear.
+#[derive(Debug)]
+pub struct Receipt {
+    pub reference: ReferenceCode,
+    pub passphrase: Passphrase,
+}
+
+pub fn reference_hash(key: &IntakeKey, code: &ReferenceCode) -> [u8; 32] {
+    key.mac("haven/reference", &[code.canonical().as_bytes()])
+}
+
+/// `salt ‖ tag`. The passphrase is machine-made with 80 bits of entropy, so a keyed
+/// fast hash is enough (a slow password hash would only defend human-chosen secrets,
+/// and would cap intake at a few submissions a second).
+pub fn passphrase_hash(key: &IntakeKey, pass: &Passphrase) -> Vec<u8> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).expect("the operating system's random number generator failed");
+    let tag = key.mac(
+        "haven/passphrase",
+        &[&salt, pass.expose_canonical().as_bytes()],
+    );
+    [salt.as_slice(), tag.as_slice()].concat()
+}
+
+pub fn passphrase_matches(key: &IntakeKey, stored: &[u8], pass: &Passphrase) -> bool {
+    if stored.len() != 48 {
+        return false;
+    }
+    let (salt, tag) = stored.split_at(16);
+    key.verify(
+        "haven/passphrase",
+        &[salt, pass.expose_canonical().as_bytes()],
+        tag,
+    )
+}
+
+/// The blind index of a contact address: lets staff find earlier enquiries from the
+/// same address without the address being readable in the database.
+pub fn contact_index(key: &IntakeKey, email: &EmailAddress) -> Vec<u8> {
+    key.mac("haven/email", &[email.normalised().as_bytes()])
+        .to_vec()
+}
+
+pub fn prepare(
+    live: &LiveProgramme,
+    valid: ValidSubmission,
+    lang: Language,
+    key: &IntakeKey,
+    now: i64,
+) -> Result<(NewEnquiry, Receipt), CryptoError> {
+    let reference = ReferenceCode::generate();
+    let passphrase = Passphrase::generate();
+    let route = route(&live.programme.file().routing, &valid.answers);
+    let contact_index = match &valid.contact {
+        ContactChoice::Email(email) => Some(contact_index(key, email)),
+        ContactChoice::InboxOnly => None,
+    };
+    let content = EnquiryContent::new(&reference, lang.tag(), valid.answers, &valid.contact);
+    let enquiry = NewEnquiry {
+        id: random_id(),
+        programme_id: live.id.clone(),
+        form_version: live.version,
+        reference_hash: reference_hash(key, &reference).to_vec(),
+        passphrase_hash: passphrase_hash(key, &passphrase),
+        queue: route.queue,
+        priority: i64::from(route.priority),
+        language: lang.tag().to_owned(),
+        source: "web",
+        has_email: contact_index.is_some(),
+        contact_index,
+        sealed: content.seal(&live.sealer)?,
+        created_hour: hour_of(now),
+    };
+    Ok((
+        enquiry,
+        Receipt {
+            reference,
+            passphrase,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_passphrase_matches_only_itself() {
+        let key = IntakeKey::generate();
+        let p = Passphrase::generate();
+        let stored = passphrase_hash(&key, &p);
+        assert!(passphrase_matches(&key, &stored, &p));
+        assert!(!passphrase_matches(&key, &stored, &Passphrase::generate()));
+        assert!(!passphrase_matches(&IntakeKey::generate(), &stored, &p));
+        // Two hashes of one passphrase differ (salted).
+        assert_ne!(stored, passphrase_hash(&key, &p));
+    }
+
+    #[test]
+    fn the_contact_index_ignores_case() {
+        let key = IntakeKey::generate();
+        let a = EmailAddress::parse("Ana@Example.org").unwrap();
+        let b = EmailAddress::parse("ana@example.ORG").unwrap();
+        assert_eq!(contact_index(&key, &a), contact_index(&key, &b));
+    }
+}

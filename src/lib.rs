@@ -1,0 +1,19 @@
+//! Haven: secure crisis-intake web forms.
+//!
+//! The crate is organised by concern; `ARCHITECTURE.md` explains how they fit together.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
+
+pub mod app;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod enquiry;
+pub mod error;
+pub mod i18n;
+pub mod intake;
+pub mod programme;
+pub mod store;
+pub mod triage;
+pub mod web;

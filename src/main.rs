@@ -1,0 +1,165 @@
+//! The `haven` command line. Only argument handling lives here; everything it runs is
+//! in the library.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use haven::app::{self, Application, Role, Roles};
+use haven::config::{Config, LogFormat};
+use haven::crypto::ProgrammeKeyPair;
+use haven::programme::Programme;
+use haven::store::ApplyOutcome;
+
+#[derive(Parser)]
+#[command(name = "haven", version, about = "Secure crisis-intake web forms")]
+struct Cli {
+    /// Optional TOML settings file; HAVEN_* environment variables take precedence.
+    #[arg(long, global = true, env = "HAVEN_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (all roles unless --role is given; repeat --role to combine).
+    Serve {
+        #[arg(long, value_enum)]
+        role: Vec<Role>,
+        /// Apply these programme files before serving (as `programme apply` does;
+        /// unchanged files are a no-op). The quick start uses this.
+        #[arg(long, value_name = "FILE")]
+        apply: Vec<PathBuf>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage crisis programmes.
+    Programme {
+        #[command(subcommand)]
+        command: ProgrammeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProgrammeCommand {
+    /// Create or update a programme from a TOML file (all or nothing).
+    Apply { file: PathBuf },
+    /// Print a programme's current definition as TOML.
+    Export { slug: String },
+    /// List programmes.
+    List,
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HAVEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,actix_server=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("haven: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("haven: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("haven: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { role, apply } => {
+            for file in &apply {
+                let code =
+                    programme_command(ProgrammeCommand::Apply { file: file.clone() }, &config)
+                        .await?;
+                if code != ExitCode::SUCCESS {
+                    return Ok(code);
+                }
+            }
+            let roles = Roles::only(&role);
+            let database = config.database.redacted();
+            let app = Application::build(config, roles.clone()).await?;
+            tracing::info!(address = %app.addr(), %database, ?roles, "Haven is listening");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            app::open_store(&config).await?;
+            println!("migrations applied");
+        }
+        Command::Programme { command } => return programme_command(command, &config).await,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow::Result<ExitCode> {
+    let store = app::open_store(config).await?;
+    match command {
+        ProgrammeCommand::Apply { file } => {
+            let mut text = String::new();
+            std::fs::File::open(&file)
+                .and_then(|mut f| f.read_to_string(&mut text))
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let programme = match Programme::parse(&text) {
+                Ok(p) => p,
+                Err(errors) => {
+                    eprintln!("{}: the programme was not applied:", file.display());
+                    for e in &errors.0 {
+                        eprintln!("  {}:{e}", file.display());
+                    }
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let master = app::master_key(config, &store).await?;
+            let key = ProgrammeKeyPair::generate(&master.recipient())?;
+            let slug = programme.slug().to_string();
+            match store.apply_programme(&programme, key).await? {
+                ApplyOutcome::Created { version } => println!("created {slug} (version {version})"),
+                ApplyOutcome::Updated { version } => println!("updated {slug} (version {version})"),
+                ApplyOutcome::Unchanged { version } => {
+                    println!("{slug} unchanged (version {version})")
+                }
+            }
+        }
+        ProgrammeCommand::Export { slug } => match store.programme_by_slug(&slug).await? {
+            Some(record) => print!("{}", record.definition),
+            None => {
+                eprintln!("no programme {slug:?}");
+                return Ok(ExitCode::from(1));
+            }
+        },
+        ProgrammeCommand::List => {
+            for (slug, status, version) in store.list_programmes().await? {
+                println!("{slug}\t{status}\tversion {version}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,157 @@
+//! A crisis programme as an administrator writes it: the TOML file applied by
+//! `haven programme apply` and exported by `haven programme export`.
+//!
+//! `ProgrammeFile` is the raw, deserialised shape (what serde reads and writes);
+//! `Programme` is the validated form that the rest of Haven uses. The only way
+//! from one to the other is [`Programme::parse`], so code holding a `Programme`
+//! can rely on every cross-reference (queues in rules, fields in conditions,
+//! languages in texts) being sound.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Texts per language, keyed by language tag (`en`, `fr`, `fa-AF`, `ps`, …).
+pub type Localised = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProgrammeStatus {
+    Draft,
+    Open,
+    Closed,
+    Archived,
+}
+
+/// How the person may be answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContactMode {
+    /// The person may give an email address, or choose the reply inbox only.
+    EmailOptional,
+    /// No email address is asked for: replies are read in the reply inbox only.
+    InboxOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldKind {
+    Text,
+    Textarea,
+    Email,
+    Phone,
+    Select,
+    Radio,
+    /// With options: a group of checkboxes (any number may be ticked).
+    /// Without options: one yes/no box (e.g. consent).
+    Checkbox,
+    Country,
+    Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldOption {
+    pub value: String,
+    pub label: Localised,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// Stable machine name: `[a-z][a-z0-9_]{0,39}`.
+    pub key: String,
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+    /// Characters (Unicode scalar values). Defaults depend on the kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    pub label: Localised,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hint: Localised,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<FieldOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Queue {
+    /// Stable machine name: `[a-z][a-z0-9_-]{0,39}`.
+    pub key: String,
+    pub name: Localised,
+}
+
+/// One test on one answer. Exactly one of the operators is set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub field: String,
+    /// The answer equals this value (for checkbox groups: this value is ticked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<String>,
+    /// The answer is one of these values (checkbox groups: any of them is ticked).
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "in")]
+    pub one_of: Option<Vec<String>>,
+    /// The answer contains this text, ignoring case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contains: Option<String>,
+    /// `true`: the field was answered; `false`: it was left empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Match {
+    /// Every condition holds.
+    #[default]
+    All,
+    /// At least one condition holds.
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingRule {
+    /// Shown to staff and in errors.
+    pub name: String,
+    pub queue: String,
+    /// 1 is most urgent. 1..=9.
+    pub priority: u8,
+    #[serde(default, rename = "match")]
+    pub match_: Match,
+    pub when: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    /// Where an enquiry goes when no rule matches.
+    pub default_queue: String,
+    pub default_priority: u8,
+    /// Evaluated in order; the first rule that matches decides.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RoutingRule>,
+}
+
+/// The file as written. Field order here is the order of `programme export`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeFile {
+    pub slug: String,
+    pub status: ProgrammeStatus,
+    /// First entry is the default language.
+    pub languages: Vec<String>,
+    pub retention_days: u32,
+    pub contact: ContactMode,
+    pub title: Localised,
+    pub intro: Localised,
+    pub privacy_notice: Localised,
+    /// Shown instead of the form when the programme is closed: where to go instead.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub closed_message: Localised,
+    pub fields: Vec<Field>,
+    pub queues: Vec<Queue>,
+    pub routing: Routing,
+}

@@ -1,0 +1,66 @@
+//! Crisis programmes: their definition file, the answers people give, and their validation.
+
+mod answers;
+pub mod countries;
+pub mod definition;
+pub mod live;
+mod parse;
+
+pub use answers::{Answer, Answers};
+pub use definition::{
+    Condition, ContactMode, Field, FieldKind, FieldOption, Localised, Match, ProgrammeFile,
+    ProgrammeStatus, Queue, Routing, RoutingRule,
+};
+pub use parse::{DefinitionError, DefinitionErrors};
+
+use crate::domain::{Language, ProgrammeSlug};
+
+/// A programme definition that has passed every check in [`Programme::parse`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Programme {
+    file: ProgrammeFile,
+    slug: ProgrammeSlug,
+    languages: Vec<Language>,
+}
+
+impl Programme {
+    pub fn file(&self) -> &ProgrammeFile {
+        &self.file
+    }
+
+    pub fn slug(&self) -> &ProgrammeSlug {
+        &self.slug
+    }
+
+    pub fn status(&self) -> ProgrammeStatus {
+        self.file.status
+    }
+
+    /// Never empty; the first is the default.
+    pub fn languages(&self) -> &[Language] {
+        &self.languages
+    }
+
+    pub fn default_language(&self) -> Language {
+        self.languages[0]
+    }
+
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.file.fields.iter().find(|f| f.key == key)
+    }
+
+    /// A programme text in `lang`, falling back to the default language (which
+    /// validation guarantees is present for every required text).
+    pub fn text<'a>(&self, texts: &'a Localised, lang: Language) -> &'a str {
+        texts
+            .get(lang.tag())
+            .or_else(|| texts.get(self.default_language().tag()))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// The canonical TOML form, as `haven programme export` prints it.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(&self.file).expect("a validated programme always serialises")
+    }
+}

@@ -1,0 +1,168 @@
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Store, StoreError};
+use crate::crypto::Sealed;
+
+/// An enquiry ready to be written: everything personal is already inside `sealed`.
+#[derive(Debug, Clone)]
+pub struct NewEnquiry {
+    pub id: String,
+    pub programme_id: String,
+    pub form_version: i64,
+    pub reference_hash: Vec<u8>,
+    pub passphrase_hash: Vec<u8>,
+    pub queue: String,
+    pub priority: i64,
+    pub language: String,
+    /// `web` or `imported`.
+    pub source: &'static str,
+    pub has_email: bool,
+    pub contact_index: Option<Vec<u8>>,
+    pub sealed: Sealed,
+    pub created_hour: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnquiryRecord {
+    pub id: String,
+    pub programme_id: String,
+    pub form_version: i64,
+    pub passphrase_hash: Vec<u8>,
+    pub queue: String,
+    pub priority: i64,
+    pub status: String,
+    pub language: String,
+    pub source: String,
+    pub has_email: bool,
+    pub sealed: Sealed,
+    pub created_hour: i64,
+    pub updated_hour: i64,
+}
+
+/// A macro, not a const, so queries stay string literals (sqlx refuses dynamic SQL).
+macro_rules! enquiry_columns {
+    () => {
+        "id, programme_id, form_version, passphrase_hash, queue, priority, status, language, \
+         source, has_email, key_id, format_version, ciphertext, created_hour, updated_hour"
+    };
+}
+
+fn enquiry_from_row(r: &AnyRow) -> Result<EnquiryRecord, StoreError> {
+    Ok(EnquiryRecord {
+        id: r.try_get("id")?,
+        programme_id: r.try_get("programme_id")?,
+        form_version: r.try_get("form_version")?,
+        passphrase_hash: r.try_get("passphrase_hash")?,
+        queue: r.try_get("queue")?,
+        priority: r.try_get("priority")?,
+        status: r.try_get("status")?,
+        language: r.try_get("language")?,
+        source: r.try_get("source")?,
+        has_email: r.try_get::<i64, _>("has_email")? != 0,
+        sealed: Sealed {
+            key_id: r.try_get("key_id")?,
+            format_version: r.try_get("format_version")?,
+            ciphertext: r.try_get("ciphertext")?,
+        },
+        created_hour: r.try_get("created_hour")?,
+        updated_hour: r.try_get("updated_hour")?,
+    })
+}
+
+pub(super) async fn insert_enquiry<'c, E>(executor: E, e: &NewEnquiry) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO enquiries (id, programme_id, form_version, reference_hash, passphrase_hash, queue, \
+         priority, status, language, source, has_email, contact_index, key_id, format_version, ciphertext, \
+         created_hour, updated_hour) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+    )
+    .bind(&e.id)
+    .bind(&e.programme_id)
+    .bind(e.form_version)
+    .bind(&e.reference_hash)
+    .bind(&e.passphrase_hash)
+    .bind(&e.queue)
+    .bind(e.priority)
+    .bind(&e.language)
+    .bind(e.source)
+    .bind(i64::from(e.has_email))
+    .bind(&e.contact_index)
+    .bind(&e.sealed.key_id)
+    .bind(e.sealed.format_version)
+    .bind(&e.sealed.ciphertext)
+    .bind(e.created_hour)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn enquiry_by_reference_hash(
+        &self,
+        programme_id: &str,
+        reference_hash: &[u8],
+    ) -> Result<Option<EnquiryRecord>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            enquiry_columns!(),
+            " FROM enquiries WHERE programme_id = $1 AND reference_hash = $2"
+        ))
+        .bind(programme_id)
+        .bind(reference_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(enquiry_from_row).transpose()
+    }
+
+    pub async fn enquiry(&self, id: &str) -> Result<Option<EnquiryRecord>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            enquiry_columns!(),
+            " FROM enquiries WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(enquiry_from_row).transpose()
+    }
+
+    /// Enquiries of a programme, most urgent first, then oldest first.
+    pub async fn enquiries_of_programme(
+        &self,
+        programme_id: &str,
+    ) -> Result<Vec<EnquiryRecord>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            enquiry_columns!(),
+            " FROM enquiries WHERE programme_id = $1 ORDER BY priority, created_hour, id"
+        ))
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(enquiry_from_row).collect()
+    }
+
+    pub async fn count_enquiries(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM enquiries")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Enquiries per queue for one programme (for console and metrics).
+    pub async fn queue_counts(&self, programme_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT queue, COUNT(*) AS n FROM enquiries WHERE programme_id = $1 GROUP BY queue ORDER BY queue",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("queue")?, r.try_get("n")?)))
+            .collect()
+    }
+}

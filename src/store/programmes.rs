@@ -1,0 +1,194 @@
+use sqlx::Row;
+
+use super::{Store, StoreError, now};
+use crate::crypto::{ProgrammeKeyPair, random_id};
+use crate::programme::{Programme, ProgrammeStatus};
+
+/// A programme as stored: its current definition and current public key.
+#[derive(Debug, Clone)]
+pub struct ProgrammeRecord {
+    pub id: String,
+    pub slug: String,
+    pub version: i64,
+    pub definition: String,
+    pub key_id: String,
+    pub recipient: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProgrammeKeyRecord {
+    pub id: String,
+    pub programme_id: String,
+    pub recipient: String,
+    pub wrapped_identity: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    Created { version: i64 },
+    Updated { version: i64 },
+    Unchanged { version: i64 },
+}
+
+fn status_str(s: ProgrammeStatus) -> &'static str {
+    match s {
+        ProgrammeStatus::Draft => "draft",
+        ProgrammeStatus::Open => "open",
+        ProgrammeStatus::Closed => "closed",
+        ProgrammeStatus::Archived => "archived",
+    }
+}
+
+impl Store {
+    /// Creates the programme, or records a new version of it. All in one transaction:
+    /// a failure leaves the previous version in place. `new_key` is used only when the
+    /// programme is new.
+    pub async fn apply_programme(
+        &self,
+        programme: &Programme,
+        new_key: ProgrammeKeyPair,
+    ) -> Result<ApplyOutcome, StoreError> {
+        let definition = programme.to_toml();
+        let status = status_str(programme.status());
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let existing =
+            sqlx::query("SELECT id, version, definition FROM programmes WHERE slug = $1")
+                .bind(programme.slug().as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let outcome = match existing {
+            Some(row) => {
+                let id: String = row.try_get("id")?;
+                let version: i64 = row.try_get("version")?;
+                let current: String = row.try_get("definition")?;
+                if current == definition {
+                    return Ok(ApplyOutcome::Unchanged { version });
+                }
+                let version = version + 1;
+                sqlx::query(
+                    "UPDATE programmes SET status = $1, version = $2, definition = $3, updated_at = $4 WHERE id = $5",
+                )
+                .bind(status)
+                .bind(version)
+                .bind(&definition)
+                .bind(at)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+                insert_version(&mut tx, &id, version, &definition, at).await?;
+                ApplyOutcome::Updated { version }
+            }
+            None => {
+                let id = random_id();
+                sqlx::query(
+                    "INSERT INTO programmes (id, slug, status, version, definition, current_key_id, created_at, updated_at) \
+                     VALUES ($1, $2, $3, 1, $4, $5, $6, $6)",
+                )
+                .bind(&id)
+                .bind(programme.slug().as_str())
+                .bind(status)
+                .bind(&definition)
+                .bind(&new_key.key_id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO programme_keys (id, programme_id, recipient, wrapped_identity, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&new_key.key_id)
+                .bind(&id)
+                .bind(&new_key.recipient)
+                .bind(&new_key.wrapped_identity)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                insert_version(&mut tx, &id, 1, &definition, at).await?;
+                ApplyOutcome::Created { version: 1 }
+            }
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    pub async fn programme_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<Option<ProgrammeRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT p.id, p.slug, p.version, p.definition, p.current_key_id, k.recipient \
+             FROM programmes p JOIN programme_keys k ON k.id = p.current_key_id WHERE p.slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(ProgrammeRecord {
+                id: row.try_get("id")?,
+                slug: row.try_get("slug")?,
+                version: row.try_get("version")?,
+                definition: row.try_get("definition")?,
+                key_id: row.try_get("current_key_id")?,
+                recipient: row.try_get("recipient")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Slug, status and version of every programme, by slug.
+    pub async fn list_programmes(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT slug, status, version FROM programmes ORDER BY slug")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("slug")?,
+                    r.try_get("status")?,
+                    r.try_get("version")?,
+                ))
+            })
+            .collect()
+    }
+
+    pub async fn programme_key(
+        &self,
+        key_id: &str,
+    ) -> Result<Option<ProgrammeKeyRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, programme_id, recipient, wrapped_identity FROM programme_keys WHERE id = $1",
+        )
+        .bind(key_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(ProgrammeKeyRecord {
+                id: r.try_get("id")?,
+                programme_id: r.try_get("programme_id")?,
+                recipient: r.try_get("recipient")?,
+                wrapped_identity: r.try_get("wrapped_identity")?,
+            })
+        })
+        .transpose()
+    }
+}
+
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    programme_id: &str,
+    version: i64,
+    definition: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO programme_versions (programme_id, version, definition, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(programme_id)
+    .bind(version)
+    .bind(definition)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

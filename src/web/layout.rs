@@ -1,0 +1,59 @@
+//! The page shell every HTML page shares.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::domain::Language;
+use crate::i18n::t;
+
+pub struct Page<'a> {
+    pub lang: Language,
+    pub title: &'a str,
+    /// Languages offered in the switch; empty hides it.
+    pub languages: &'a [Language],
+}
+
+pub fn render(page: &Page<'_>, main: Markup) -> Markup {
+    let lang = page.lang;
+    html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) dir=(lang.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (page.title) " – " (t(lang, "site-name")) }
+                link rel="stylesheet" href=(crate::web::assets::CSS_PATH);
+                link rel="icon" href=(crate::web::assets::ICON_PATH) type="image/svg+xml";
+            }
+            body {
+                a class="skip-link" href="#main" { (t(lang, "skip-to-content")) }
+                header class="site-header" {
+                    div class="wrap" {
+                        span class="site-name" { (t(lang, "site-name")) }
+                        @if page.languages.len() > 1 {
+                            nav class="langs" aria-label=(t(lang, "language-switch")) {
+                                ul {
+                                    @for l in page.languages {
+                                        li {
+                                            @if *l == lang {
+                                                span aria-current="true" lang=(l.tag()) dir=(l.dir()) { (l.endonym()) }
+                                            } @else {
+                                                a href={ "?lang=" (l.tag()) } lang=(l.tag()) hreflang=(l.tag()) dir=(l.dir()) { (l.endonym()) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main id="main" class="wrap" tabindex="-1" {
+                    (main)
+                }
+                footer class="site-footer" {
+                    div class="wrap" { p { (t(lang, "footer-note")) } }
+                }
+            }
+        }
+    }
+}

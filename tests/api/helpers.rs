@@ -1,0 +1,236 @@
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use haven::app::{Application, Roles};
+use haven::config::Config;
+use haven::crypto::{MasterKey, ProgrammeKeyPair};
+use haven::programme::Programme;
+use haven::store::Store;
+
+pub const SLUG: &str = "afghanistan-2021";
+pub const EXAMPLE: &str = include_str!("../../ops/examples/afghanistan-2021.toml");
+
+/// Where a test's data lives: SQLite in its temp dir, or a fresh PostgreSQL database.
+pub async fn database_url(data_dir: &Path) -> String {
+    match std::env::var("HAVEN_TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => fresh_postgres_database(&admin_url).await,
+        _ => format!("sqlite://{}", data_dir.join("haven.db").display()),
+    }
+}
+
+pub fn on_postgres() -> bool {
+    std::env::var("HAVEN_TEST_POSTGRES_URL").is_ok_and(|u| !u.is_empty())
+}
+
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("haven_test_{}", haven::crypto::random_id());
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("HAVEN_TEST_POSTGRES_URL must point at a reachable PostgreSQL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let (base, _) = admin_url.rsplit_once('/').expect("URL has a database path");
+    format!("{base}/{name}")
+}
+
+pub struct TestApp {
+    pub addr: String,
+    pub config: Config,
+    pub store: Store,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Settings {
+    pub env: BTreeMap<&'static str, String>,
+    pub config_file: Option<String>,
+    pub apply_example: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            env: BTreeMap::new(),
+            config_file: None,
+            apply_example: true,
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(Settings::default()).await
+}
+
+pub async fn spawn_with(settings: Settings) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().to_path_buf();
+    let database_url = database_url(&data_dir).await;
+    let mut env: BTreeMap<&str, String> = BTreeMap::from([
+        ("HAVEN_LISTEN", "127.0.0.1:0".to_string()),
+        ("HAVEN_DATA_DIR", data_dir.display().to_string()),
+        ("HAVEN_DATABASE_URL", database_url.clone()),
+    ]);
+    env.extend(settings.env);
+    let file = settings.config_file.map(|text| {
+        let path = data_dir.join("haven.toml");
+        std::fs::write(&path, text).expect("write config");
+        path
+    });
+    let config =
+        Config::from_sources(file.as_deref(), |k| env.get(k).cloned()).expect("test config");
+    let app = Application::build(config.clone(), Roles::all())
+        .await
+        .expect("app builds");
+    let addr = format!("http://{}", app.addr());
+    let store = app.store().clone();
+    tokio::spawn(app.into_server());
+    if settings.apply_example {
+        apply(&store, &config, EXAMPLE).await;
+    }
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        addr,
+        config,
+        store,
+        client,
+        _dir: dir,
+    }
+}
+
+/// Applies a programme file as `haven programme apply` does.
+pub async fn apply(store: &Store, config: &Config, text: &str) {
+    let master = haven::app::master_key(config, store)
+        .await
+        .expect("master key");
+    let programme = Programme::parse(text).expect("programme parses");
+    store
+        .apply_programme(
+            &programme,
+            ProgrammeKeyPair::generate(&master.recipient()).expect("key"),
+        )
+        .await
+        .expect("programme applies");
+}
+
+/// A complete, valid answer set for the example programme.
+pub fn valid_answers() -> Vec<(&'static str, String)> {
+    vec![
+        ("lang", "en".into()),
+        ("full_name", "Ana Rahimi".into()),
+        ("date_of_birth", "1990-03-21".into()),
+        ("current_country", "AF".into()),
+        ("current_location", "Kabul".into()),
+        ("help_category", "former_staff".into()),
+        ("in_danger", "no".into()),
+        ("family_members", "Two children".into()),
+        (
+            "situation",
+            "I worked as an interpreter and need help.".into(),
+        ),
+        ("phone", "+93 70 123 4567".into()),
+        ("consent_partners", "yes".into()),
+        ("contact_mode", "inbox".into()),
+    ]
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Fetches the form and returns its CSRF token.
+    pub async fn csrf_token(&self, path: &str) -> String {
+        let page = self.get(path).await.text().await.expect("body");
+        extract_input(&page, "csrf").expect("the page has a csrf field")
+    }
+
+    /// Posts `fields` (plus a fresh CSRF token unless `fields` has one) as a browser would.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, String)]) -> reqwest::Response {
+        let mut fields: Vec<(&str, String)> = fields.to_vec();
+        if !fields.iter().any(|(k, _)| *k == "csrf") {
+            // The form and the reply inbox each issue tokens for their own POST.
+            fields.push(("csrf", self.csrf_token(path).await));
+        }
+        self.client
+            .post(self.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn submit(&self, fields: &[(&str, String)]) -> (reqwest::StatusCode, String) {
+        let res = self.post_form(&format!("/p/{SLUG}"), fields).await;
+        let status = res.status();
+        (status, res.text().await.expect("body"))
+    }
+
+    pub async fn count(&self) -> i64 {
+        self.store.count_enquiries().await.expect("count")
+    }
+
+    pub fn master_key(&self) -> MasterKey {
+        MasterKey::load(&self.config.master_key_file).expect("master key")
+    }
+
+    pub async fn programme_id(&self) -> String {
+        self.store
+            .programme_by_slug(SLUG)
+            .await
+            .expect("query")
+            .expect("programme exists")
+            .id
+    }
+}
+
+/// The value of `<input name="NAME" value="…">` in a page (maud writes attributes in a
+/// fixed order, so a plain scan is enough for tests).
+pub fn extract_input(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\""))?;
+    let rest = &page[at..];
+    let v = rest.find("value=\"")? + 7;
+    let end = rest[v..].find('"')?;
+    Some(html_unescape(&rest[v..v + end]))
+}
+
+/// The text of the element with `id="ID"`.
+pub fn extract_by_id(page: &str, id: &str) -> Option<String> {
+    let at = page.find(&format!("id=\"{id}\""))?;
+    let rest = &page[at..];
+    let start = rest.find('>')? + 1;
+    let end = rest[start..].find('<')?;
+    Some(html_unescape(&rest[start..start + end]))
+}
+
+pub fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}

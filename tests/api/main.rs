@@ -1,0 +1,9 @@
+//! Integration tests through real HTTP against a spawned Haven (port 0, fresh database
+//! per test). On SQLite by default; on PostgreSQL when `HAVEN_TEST_POSTGRES_URL` is set
+//! (each test then gets a database of its own).
+
+mod canary;
+mod cli;
+mod helpers;
+mod intake;
+mod security;

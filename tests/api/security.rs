@@ -1,0 +1,196 @@
+//! Headers, methods and limits, asserted exactly: a change to any of them must be a
+//! deliberate change to this file.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{SLUG, Settings, spawn_app, spawn_with, valid_answers};
+
+const EXPECTED: &[(&str, &str)] = &[
+    (
+        "content-security-policy",
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+    ("x-frame-options", "DENY"),
+    ("x-robots-tag", "noindex, nofollow"),
+    ("cache-control", "no-store"),
+    ("content-type", "text/html; charset=utf-8"),
+];
+
+fn assert_security_headers(res: &reqwest::Response, what: &str) {
+    for (name, value) in EXPECTED {
+        assert_eq!(
+            res.headers().get(*name).and_then(|v| v.to_str().ok()),
+            Some(*value),
+            "{what}: header {name}"
+        );
+    }
+    let pp = res.headers()["permissions-policy"].to_str().unwrap();
+    for feature in ["camera=()", "geolocation=()", "microphone=()", "payment=()"] {
+        assert!(
+            pp.contains(feature),
+            "{what}: permissions-policy lacks {feature}"
+        );
+    }
+    assert!(
+        res.headers().get("server").is_none(),
+        "{what}: no Server header"
+    );
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "{what}: the public side sets no cookie"
+    );
+}
+
+#[tokio::test]
+async fn every_public_page_carries_the_full_header_set() {
+    let app = spawn_app().await;
+    let res = app.get(&format!("/p/{SLUG}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_security_headers(&res, "form");
+    assert!(
+        res.headers().get("strict-transport-security").is_none(),
+        "no HSTS without TLS"
+    );
+    let (_, _) = app.submit(&valid_answers()).await;
+    let res = app.post_form(&format!("/p/{SLUG}"), &valid_answers()).await;
+    assert_security_headers(&res, "receipt");
+    assert_security_headers(&app.get("/nowhere").await, "404 page");
+    assert_security_headers(
+        &app.get(&format!("/p/{SLUG}/status")).await,
+        "inbox sign-in",
+    );
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_the_public_url_is_https() {
+    let mut settings = Settings::default();
+    settings
+        .env
+        .insert("HAVEN_PUBLIC_URL", "https://help.example.org".into());
+    let app = spawn_with(settings).await;
+    let res = app.get(&format!("/p/{SLUG}")).await;
+    assert_eq!(
+        res.headers()["strict-transport-security"].to_str().unwrap(),
+        "max-age=63072000; includeSubDomains"
+    );
+}
+
+#[tokio::test]
+async fn only_get_post_and_head_are_answered() {
+    let app = spawn_app().await;
+    for method in ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"] {
+        let res = app
+            .client
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                app.url(&format!("/p/{SLUG}")),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "{method}");
+        assert!(res.headers().get("access-control-allow-origin").is_none());
+    }
+    let res = app
+        .client
+        .head(app.url(&format!("/p/{SLUG}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_flooding_client_is_stopped_with_a_friendly_page_while_another_gets_through() {
+    let mut settings = Settings::default();
+    settings
+        .env
+        .insert("HAVEN_TRUSTED_PROXIES", "127.0.0.1".into());
+    settings.config_file = Some("[rate_limits]\nsubmissions_per_client_per_hour = 3\n".into());
+    let app = spawn_with(settings).await;
+    let path = format!("/p/{SLUG}");
+    let token = app.csrf_token(&path).await;
+    let send = |client_ip: &'static str| {
+        let mut fields = valid_answers();
+        fields.push(("csrf", token.clone()));
+        app.client
+            .post(app.url(&path))
+            .header("x-forwarded-for", client_ip)
+            .form(&fields)
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(send("203.0.113.7").await.unwrap().status(), StatusCode::OK);
+    }
+    let res = send("203.0.113.7").await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().get("retry-after").is_some());
+    assert!(res.text().await.unwrap().contains("Too many attempts"));
+    assert_eq!(
+        send("198.51.100.20").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.count().await, 4);
+}
+
+#[tokio::test]
+async fn a_spoofed_forwarded_header_from_an_untrusted_peer_does_not_dodge_the_limit() {
+    let settings = Settings {
+        config_file: Some("[rate_limits]\nsubmissions_per_client_per_hour = 2\n".into()),
+        ..Settings::default()
+    };
+    let app = spawn_with(settings).await;
+    let path = format!("/p/{SLUG}");
+    let token = app.csrf_token(&path).await;
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let mut fields = valid_answers();
+        fields.push(("csrf", token.clone()));
+        let res = app
+            .client
+            .post(app.url(&path))
+            .header("x-forwarded-for", format!("192.0.2.{i}"))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 429, 429]);
+}
+
+#[tokio::test]
+async fn a_trickled_body_is_cut_off_and_other_clients_are_still_served() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let addr = app.addr.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(
+        format!(
+            "POST /p/{SLUG} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nfull_name="
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    // While that client dribbles, another is answered promptly.
+    let started = std::time::Instant::now();
+    assert_eq!(
+        app.get(&format!("/p/{SLUG}")).await.status(),
+        StatusCode::OK
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    drop(slow.write_all(b"a").await);
+    let _ = slow.shutdown().await;
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        slow.read_to_end(&mut buf),
+    )
+    .await;
+    assert_eq!(app.count().await, 0);
+}
