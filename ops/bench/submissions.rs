@@ -388,6 +388,16 @@ struct CpuUse {
     outside_process: f64,
 }
 
+impl CpuUse {
+    fn server(&self) -> f64 {
+        GROUPS[..3].iter().filter_map(|g| self.groups.get(g)).sum()
+    }
+
+    fn client(&self) -> f64 {
+        self.groups.get(GROUPS[3]).copied().unwrap_or(0.0)
+    }
+}
+
 fn cpu_use(a: &Snapshot, b: &Snapshot, ticks_per_sec: f64, cores: f64) -> CpuUse {
     let secs = b.at.duration_since(a.at).as_secs_f64().max(1e-9);
     let cores_of = |ticks: u64| ticks as f64 / ticks_per_sec / secs;
@@ -754,6 +764,7 @@ struct Machine {
     memory: String,
     kernel: String,
     rustc: String,
+    loadavg: String,
 }
 
 fn machine() -> Machine {
@@ -801,6 +812,9 @@ fn machine() -> Machine {
             .map(|s| s.trim().to_owned())
             .unwrap_or_else(|_| "unknown".into()),
         rustc: command_line("rustc", &["--version"]).unwrap_or_else(|| "unknown".into()),
+        loadavg: std::fs::read_to_string("/proc/loadavg")
+            .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|_| "unknown".into()),
     }
 }
 
@@ -953,6 +967,7 @@ fn run(
     let rows_before = server_rt.block_on(store.count_enquiries())?;
     let weight = client_rt.block_on(page_weight(&base))?;
     let idle_rss_kb = status_kb("VmRSS");
+    let machine_info = machine();
 
     let mut levels = Vec::new();
     for &c in &s.concurrency {
@@ -998,7 +1013,7 @@ fn run(
 
     let report = Report {
         s,
-        machine: machine(),
+        machine: machine_info,
         durability,
         dev_info,
         data_dir,
@@ -1076,8 +1091,8 @@ impl Report<'_> {
         let _ = writeln!(o, "- Git commit: {}", m.commit);
         let _ = writeln!(
             o,
-            "- Machine: {} CPUs (`nproc`), {}, {} RAM, Linux {}",
-            m.nproc, m.cpu_model, m.memory, m.kernel
+            "- Machine: {} CPUs (`nproc`), {}, {} RAM, Linux {}; load average before the run: {}",
+            m.nproc, m.cpu_model, m.memory, m.kernel, m.loadavg
         );
         let _ = writeln!(
             o,
@@ -1248,12 +1263,16 @@ impl Report<'_> {
         }
         let _ = writeln!(
             o,
-            " Outside the process{} | Machine busy | Disk writes/s | Disk flushes/s | Submissions per flush |",
-            if postgres { " (PostgreSQL)" } else { "" }
+            " Outside the process{} | Machine busy | Server CPU per submission (µs) | Client CPU per submission (µs) | Disk writes/s | Disk flushes/s | Submissions per flush |",
+            if postgres {
+                " (PostgreSQL and others)"
+            } else {
+                " (other programs)"
+            }
         );
         let _ = writeln!(
             o,
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for l in self.levels {
             let secs = l.window.as_secs_f64();
@@ -1267,11 +1286,20 @@ impl Report<'_> {
                 Some(f) if f > 0 => format!("{:.1}", l.ok as f64 / f as f64),
                 _ => "n/a".into(),
             };
+            let per_sub = |cores: f64| {
+                if l.ok > 0 {
+                    format!("{:.0}", cores * 1e6 / l.throughput())
+                } else {
+                    "n/a".into()
+                }
+            };
             let _ = writeln!(
                 o,
-                " {:.2} | {:.0}% | {} | {} | {} |",
+                " {:.2} | {:.0}% | {} | {} | {} | {} | {} |",
                 l.cpu.outside_process,
                 l.cpu.machine_busy_fraction * 100.0,
+                per_sub(l.cpu.server()),
+                per_sub(l.cpu.client()),
                 rate(l.disk_writes),
                 rate(l.disk_flushes),
                 per_flush
@@ -1281,12 +1309,21 @@ impl Report<'_> {
             o,
             "\nThread CPU from `/proc/self/task/*/stat`; machine busy from `/proc/stat`; disk counters from \
              `/proc/diskstats` for the disk holding the data directory{} (whole disk, other activity included). \
+             {} Server CPU per submission sums the HTTP workers, the server runtime and the SQLite threads: \
+             {} cores divided by it bounds what the server alone could do with the machine to itself. \
              Submissions per flush approximates the group-commit batch size{}.",
             if postgres {
                 " (PostgreSQL's own data directory may be elsewhere)"
             } else {
                 ""
             },
+            if postgres {
+                "CPU outside the process is mostly the PostgreSQL server, plus any other program running at the time."
+            } else {
+                "With SQLite the database runs inside the process, so CPU outside it is other programs sharing the \
+                 machine during the run: it competes with the benchmark and lowers its numbers."
+            },
+            m.nproc,
             if postgres {
                 ""
             } else {

@@ -48,6 +48,7 @@ pub struct Settings {
     pub env: BTreeMap<&'static str, String>,
     pub config_file: Option<String>,
     pub apply_example: bool,
+    pub roles: Roles,
 }
 
 impl Default for Settings {
@@ -56,6 +57,7 @@ impl Default for Settings {
             env: BTreeMap::new(),
             config_file: None,
             apply_example: true,
+            roles: Roles::all(),
         }
     }
 }
@@ -81,7 +83,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
     });
     let config =
         Config::from_sources(file.as_deref(), |k| env.get(k).cloned()).expect("test config");
-    let app = Application::build(config.clone(), Roles::all())
+    let app = Application::build(config.clone(), settings.roles)
         .await
         .expect("app builds");
     let addr = format!("http://{}", app.addr());

@@ -420,3 +420,19 @@ async fn health_and_readiness() {
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_form_is_compressed_for_slow_links() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(app.url(&format!("/p/{SLUG}")))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let wire = res.bytes().await.unwrap().len();
+    assert!(wire < 15 * 1024, "form page is {wire} bytes on the wire");
+}

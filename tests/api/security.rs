@@ -194,3 +194,49 @@ async fn a_trickled_body_is_cut_off_and_other_clients_are_still_served() {
     .await;
     assert_eq!(app.count().await, 0);
 }
+
+#[tokio::test]
+async fn the_public_role_serves_and_seals_without_ever_touching_the_master_key() {
+    use haven::app::{Role, Roles};
+    let console_keys = tempfile::tempdir().unwrap();
+    let absent = console_keys.path().join("not-here/master.key");
+    let mut settings = Settings {
+        apply_example: false,
+        roles: Roles::only(&[Role::Public]),
+        ..Settings::default()
+    };
+    settings
+        .env
+        .insert("HAVEN_MASTER_KEY_FILE", absent.display().to_string());
+    let app = spawn_with(settings).await;
+
+    // The console side, with its own key, launches the programme.
+    let mut console = app.config.clone();
+    console.master_key_file = console_keys.path().join("master.key");
+    crate::helpers::apply(&app.store, &console, crate::helpers::EXAMPLE).await;
+
+    let (status, page) = app.submit(&valid_answers()).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        !absent.exists(),
+        "the public role never created or read a master key"
+    );
+    assert!(!absent.parent().unwrap().exists());
+
+    let record = app
+        .store
+        .enquiries_of_programme(&app.programme_id().await)
+        .await
+        .unwrap()
+        .remove(0);
+    let master = haven::crypto::MasterKey::load(&console.master_key_file).unwrap();
+    let content = haven::enquiry::open_enquiry(&app.store, &master, &record)
+        .await
+        .unwrap();
+    assert_eq!(
+        content.answers.get("full_name"),
+        Some(&haven::programme::Answer::Text("Ana Rahimi".into()))
+    );
+    // And no route of the other roles answers here.
+    assert_eq!(app.get("/console").await.status(), StatusCode::NOT_FOUND);
+}
