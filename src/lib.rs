@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
 
 pub mod app;
+pub mod audit;
 pub mod config;
 pub mod crypto;
 pub mod domain;

@@ -35,11 +35,22 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Manage crisis programmes.
     Programme {
         #[command(subcommand)]
         command: ProgrammeCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 1 naming the first broken entry.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -114,6 +125,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             app::open_store(&config).await?;
             println!("migrations applied");
         }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let store = app::open_store(&config).await?;
+            match haven::audit::verify(&store).await? {
+                haven::audit::Verdict::Intact { entries, head } => {
+                    println!("audit log intact: {entries} entries, head {head}");
+                }
+                haven::audit::Verdict::Broken { seq, reason } => {
+                    println!("audit log BROKEN at entry {seq}: {reason}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
         Command::Programme { command } => return programme_command(command, &config).await,
     }
     Ok(ExitCode::SUCCESS)
@@ -140,7 +165,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
             let master = app::master_key(config, &store).await?;
             let key = ProgrammeKeyPair::generate(&master.recipient())?;
             let slug = programme.slug().to_string();
-            match store.apply_programme(&programme, key).await? {
+            match store.apply_programme(&programme, key, "cli").await? {
                 ApplyOutcome::Created { version } => println!("created {slug} (version {version})"),
                 ApplyOutcome::Updated { version } => println!("updated {slug} (version {version})"),
                 ApplyOutcome::Unchanged { version } => {

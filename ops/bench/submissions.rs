@@ -946,7 +946,11 @@ fn run(
         let master = master_key(&config, &store).await?;
         let programme = Programme::parse(PROGRAMME)?;
         store
-            .apply_programme(&programme, ProgrammeKeyPair::generate(&master.recipient())?)
+            .apply_programme(
+                &programme,
+                ProgrammeKeyPair::generate(&master.recipient())?,
+                "bench",
+            )
             .await?;
         anyhow::Ok((app, store))
     })?;

@@ -1,6 +1,7 @@
 use sqlx::Row;
 
 use super::{Store, StoreError, now};
+use crate::audit;
 use crate::crypto::{ProgrammeKeyPair, random_id};
 use crate::programme::{Programme, ProgrammeStatus};
 
@@ -43,10 +44,12 @@ impl Store {
     /// Creates the programme, or records a new version of it. All in one transaction:
     /// a failure leaves the previous version in place. `new_key` is used only when the
     /// programme is new.
+    /// The change is audited in the same transaction, as `actor`.
     pub async fn apply_programme(
         &self,
         programme: &Programme,
         new_key: ProgrammeKeyPair,
+        actor: &str,
     ) -> Result<ApplyOutcome, StoreError> {
         let definition = programme.to_toml();
         let status = status_str(programme.status());
@@ -108,6 +111,19 @@ impl Store {
                 ApplyOutcome::Created { version: 1 }
             }
         };
+        let (action, version) = match &outcome {
+            ApplyOutcome::Created { version } => ("programme.create", version),
+            ApplyOutcome::Updated { version } | ApplyOutcome::Unchanged { version } => {
+                ("programme.update", version)
+            }
+        };
+        let subject = format!("programme:{}", programme.slug());
+        audit::append(
+            &mut tx,
+            &audit::Entry::new(actor, action, &subject)
+                .detail(serde_json::json!({ "version": version })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(outcome)
     }

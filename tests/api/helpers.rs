@@ -115,6 +115,7 @@ pub async fn apply(store: &Store, config: &Config, text: &str) {
         .apply_programme(
             &programme,
             ProgrammeKeyPair::generate(&master.recipient()).expect("key"),
+            "test",
         )
         .await
         .expect("programme applies");
