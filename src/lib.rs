@@ -14,6 +14,7 @@ pub mod enquiry;
 pub mod error;
 pub mod i18n;
 pub mod intake;
+pub mod outbound;
 pub mod programme;
 pub mod store;
 pub mod triage;
