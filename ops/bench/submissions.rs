@@ -17,7 +17,9 @@
 //! (`sink`, the default: log lines are formatted as in production and discarded;
 //! `stderr`; `off`), `HAVEN_BENCH_KEEP_DB=1` (keep the PostgreSQL database),
 //! `HAVEN_BENCH_CLIENT_THREADS` (load-generator threads, default 2),
-//! `HAVEN_BENCH_OUT` (results file; default `ops/bench/results/submissions-<backend>.md`).
+//! `HAVEN_BENCH_OUT` (results file; default `ops/bench/results/submissions-<backend>.md`),
+//! `HAVEN_BENCH_WAIT_IDLE` (on a shared machine, wait up to this many seconds before each
+//! level for the CPUs to be idle; default 0).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -62,6 +64,7 @@ struct Settings {
     keep_db: bool,
     client_threads: usize,
     out: Option<PathBuf>,
+    wait_idle: f64,
 }
 
 fn env_nonempty(key: &str) -> Option<String> {
@@ -126,6 +129,7 @@ impl Settings {
             keep_db: env_nonempty("HAVEN_BENCH_KEEP_DB").is_some_and(|v| v != "0"),
             client_threads: client_threads.max(1),
             out: env_nonempty("HAVEN_BENCH_OUT").map(PathBuf::from),
+            wait_idle: float("HAVEN_BENCH_WAIT_IDLE", 0.0)?,
         })
     }
 
@@ -274,6 +278,7 @@ struct Snapshot {
 #[derive(Clone, Copy)]
 struct DiskCounters {
     writes: u64,
+    sectors_written: u64,
     flushes: Option<u64>,
 }
 
@@ -345,6 +350,7 @@ fn disk_counters(dev: Option<(u32, u32)>) -> Option<DiskCounters> {
         // completed field 19 (kernels ≥ 5.5).
         Some(DiskCounters {
             writes: f.get(7)?.parse().ok()?,
+            sectors_written: f.get(9)?.parse().ok()?,
             flushes: f.get(18).and_then(|x| x.parse().ok()),
         })
     })
@@ -586,6 +592,7 @@ struct LevelResult {
     max_rss_kb: u64,
     cpu: CpuUse,
     disk_writes: Option<u64>,
+    disk_bytes: Option<u64>,
     disk_flushes: Option<u64>,
 }
 
@@ -609,7 +616,33 @@ struct Env {
     dev: Option<(u32, u32)>,
 }
 
+/// On a shared machine: waits (at most `max` seconds) until the CPUs are nearly idle, so
+/// a level does not start in the middle of someone else's build.
+async fn wait_for_quiet(max: f64) {
+    if max <= 0.0 {
+        return;
+    }
+    let deadline = Instant::now() + Duration::from_secs_f64(max);
+    loop {
+        let (b0, t0) = machine_cpu();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let (b1, t1) = machine_cpu();
+        let busy = b1.saturating_sub(b0) as f64 / (t1.saturating_sub(t0) as f64).max(1.0);
+        if busy < 0.10 {
+            return;
+        }
+        if Instant::now() >= deadline {
+            eprintln!(
+                "haven bench:   machine still {:.0}% busy; starting anyway",
+                busy * 100.0
+            );
+            return;
+        }
+    }
+}
+
 async fn run_level(c: usize, base: Arc<str>, s: &Settings, env: &Env) -> LevelResult {
+    wait_for_quiet(s.wait_idle).await;
     let hwm_is_per_level = reset_peak_rss();
     let phase = Arc::new(AtomicU8::new(WARMUP));
     let tasks: Vec<_> = (0..c)
@@ -659,12 +692,14 @@ async fn run_level(c: usize, base: Arc<str>, s: &Settings, env: &Env) -> LevelRe
         }
     }
     merged.latencies_us.sort_unstable();
-    let (disk_writes, disk_flushes) = match (before.disk, after.disk) {
+    let (disk_writes, disk_bytes, disk_flushes) = match (before.disk, after.disk) {
         (Some(a), Some(b)) => (
             Some(b.writes.saturating_sub(a.writes)),
+            // /proc/diskstats counts 512-byte sectors whatever the device's block size.
+            Some(b.sectors_written.saturating_sub(a.sectors_written) * 512),
             a.flushes.zip(b.flushes).map(|(x, y)| y.saturating_sub(x)),
         ),
-        _ => (None, None),
+        _ => (None, None, None),
     };
     LevelResult {
         concurrency: c,
@@ -681,6 +716,7 @@ async fn run_level(c: usize, base: Arc<str>, s: &Settings, env: &Env) -> LevelRe
         max_rss_kb,
         cpu: cpu_use(&before, &after, env.ticks_per_sec, env.cores),
         disk_writes,
+        disk_bytes,
         disk_flushes,
     }
 }
@@ -1267,7 +1303,7 @@ impl Report<'_> {
         }
         let _ = writeln!(
             o,
-            " Outside the process{} | Machine busy | Server CPU per submission (µs) | Client CPU per submission (µs) | Disk writes/s | Disk flushes/s | Submissions per flush |",
+            " Outside the process{} | Machine busy | Server CPU per submission (µs) | Client CPU per submission (µs) | Disk writes/s | Disk KiB written per submission | Disk flushes/s | Submissions per flush |",
             if postgres {
                 " (PostgreSQL and others)"
             } else {
@@ -1276,7 +1312,7 @@ impl Report<'_> {
         );
         let _ = writeln!(
             o,
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for l in self.levels {
             let secs = l.window.as_secs_f64();
@@ -1299,12 +1335,16 @@ impl Report<'_> {
             };
             let _ = writeln!(
                 o,
-                " {:.2} | {:.0}% | {} | {} | {} | {} | {} |",
+                " {:.2} | {:.0}% | {} | {} | {} | {} | {} | {} |",
                 l.cpu.outside_process,
                 l.cpu.machine_busy_fraction * 100.0,
                 per_sub(l.cpu.server()),
                 per_sub(l.cpu.client()),
                 rate(l.disk_writes),
+                match l.disk_bytes {
+                    Some(b) if l.ok > 0 => format!("{:.1}", b as f64 / 1024.0 / l.ok as f64),
+                    _ => "n/a".into(),
+                },
                 rate(l.disk_flushes),
                 per_flush
             );
