@@ -203,30 +203,28 @@ impl IntakeKey {
         Ok((key, true))
     }
 
-    /// HMAC-SHA-256 under this key, with a domain label so that one use's output can
-    /// never stand in for another's.
-    pub fn mac(&self, domain: &str, parts: &[&[u8]]) -> [u8; 32] {
+    /// The MAC state for `domain` and `parts`. Each part is length-prefixed so
+    /// ("ab","c") and ("a","bc") differ; the domain label keeps one use's output from
+    /// standing in for another's.
+    fn keyed(&self, domain: &str, parts: &[&[u8]]) -> Hmac<Sha256> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose_secret())
             .expect("HMAC takes keys of any length");
         mac.update(domain.as_bytes());
         for part in parts {
-            // Length-prefix each part so ("ab","c") and ("a","bc") differ.
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part);
         }
-        mac.finalize().into_bytes().into()
+        mac
     }
 
-    /// Constant-time check of a tag made by [`IntakeKey::mac`].
+    /// HMAC-SHA-256 of `parts` under this key, for `domain`.
+    pub fn mac(&self, domain: &str, parts: &[&[u8]]) -> [u8; 32] {
+        self.keyed(domain, parts).finalize().into_bytes().into()
+    }
+
+    /// Constant-time check of a tag made by [`IntakeKey::mac`] (at least 16 bytes of it).
     pub fn verify(&self, domain: &str, parts: &[&[u8]], tag: &[u8]) -> bool {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose_secret())
-            .expect("HMAC takes keys of any length");
-        mac.update(domain.as_bytes());
-        for part in parts {
-            mac.update(&(part.len() as u64).to_be_bytes());
-            mac.update(part);
-        }
-        mac.verify_truncated_left(tag).is_ok() && tag.len() >= 16
+        tag.len() >= 16 && self.keyed(domain, parts).verify_truncated_left(tag).is_ok()
     }
 }
 

@@ -201,6 +201,17 @@ impl TestApp {
         MasterKey::load(&self.config.master_key_file).expect("master key")
     }
 
+    /// The one enquiry a test submitted.
+    pub async fn only_enquiry(&self) -> haven::store::EnquiryRecord {
+        let mut all = self
+            .store
+            .enquiries_of_programme(&self.programme_id().await)
+            .await
+            .expect("query");
+        assert_eq!(all.len(), 1, "exactly one enquiry stored");
+        all.remove(0)
+    }
+
     pub async fn programme_id(&self) -> String {
         self.store
             .programme_by_slug(SLUG)

@@ -146,12 +146,7 @@ async fn an_email_contact_is_sealed_and_indexed_not_stored_in_clear() {
         "Ana@Example.org",
     );
     assert_eq!(app.submit(&fields).await.0, StatusCode::OK);
-    let e = app
-        .store
-        .enquiries_of_programme(&app.programme_id().await)
-        .await
-        .unwrap()
-        .remove(0);
+    let e = app.only_enquiry().await;
     assert!(e.has_email);
     let content = open_enquiry(&app.store, &app.master_key(), &e)
         .await
@@ -164,12 +159,7 @@ async fn choosing_the_inbox_drops_a_typed_email_address() {
     let app = spawn_app().await;
     let fields = with(valid_answers(), "contact_email", "typed-anyway@example.org");
     assert_eq!(app.submit(&fields).await.0, StatusCode::OK);
-    let e = app
-        .store
-        .enquiries_of_programme(&app.programme_id().await)
-        .await
-        .unwrap()
-        .remove(0);
+    let e = app.only_enquiry().await;
     assert!(!e.has_email);
     let content = open_enquiry(&app.store, &app.master_key(), &e)
         .await

@@ -223,12 +223,7 @@ async fn the_public_role_serves_and_seals_without_ever_touching_the_master_key()
     );
     assert!(!absent.parent().unwrap().exists());
 
-    let record = app
-        .store
-        .enquiries_of_programme(&app.programme_id().await)
-        .await
-        .unwrap()
-        .remove(0);
+    let record = app.only_enquiry().await;
     let master = haven::crypto::MasterKey::load(&console.master_key_file).unwrap();
     let content = haven::enquiry::open_enquiry(&app.store, &master, &record)
         .await
