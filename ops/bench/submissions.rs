@@ -192,6 +192,8 @@ struct PgBench {
     database: String,
     url: String,
     version: String,
+    /// Where the server keeps its files, when it runs on this machine (for disk counters).
+    data_directory: Option<PathBuf>,
 }
 
 async fn create_pg_database(base: &str) -> anyhow::Result<PgBench> {
@@ -206,6 +208,14 @@ async fn create_pg_database(base: &str) -> anyhow::Result<PgBench> {
         .execute(&admin)
         .await
         .with_context(|| format!("CREATE DATABASE {database}"))?;
+    let data_directory = match sqlx::query("SHOW data_directory").fetch_one(&admin).await {
+        Ok(row) => row
+            .try_get::<String, _>(0)
+            .ok()
+            .map(PathBuf::from)
+            .filter(|p| p.is_dir()),
+        Err(_) => None,
+    };
     let version: String = sqlx::query("SELECT version()")
         .fetch_one(&admin)
         .await?
@@ -215,6 +225,7 @@ async fn create_pg_database(base: &str) -> anyhow::Result<PgBench> {
         admin,
         database,
         version,
+        data_directory,
     })
 }
 
@@ -1035,7 +1046,11 @@ fn run(
     let server = server_rt.spawn(app.into_server());
     let base: Arc<str> = format!("http://{addr}").into();
 
-    let dev_info = device_of(data_dir);
+    // The disk whose counters matter: the one the database writes to.
+    let disk_path = pg
+        .and_then(|p| p.data_directory.clone())
+        .unwrap_or_else(|| data_dir.to_owned());
+    let dev_info = device_of(&disk_path);
     let env = Env {
         ticks_per_sec: command_line("getconf", &["CLK_TCK"])
             .and_then(|t| t.parse().ok())
@@ -1096,7 +1111,7 @@ fn run(
         machine: machine_info,
         durability,
         dev_info,
-        data_dir,
+        disk_path: &disk_path,
         pg_version: pg.map(|p| p.version.clone()),
         weight,
         idle_rss_kb,
@@ -1133,7 +1148,7 @@ struct Report<'a> {
     machine: Machine,
     durability: String,
     dev_info: Option<((u32, u32), String, String)>,
-    data_dir: &'a Path,
+    disk_path: &'a Path,
     pg_version: Option<String>,
     weight: PageWeight,
     idle_rss_kb: Option<u64>,
@@ -1184,8 +1199,13 @@ impl Report<'_> {
                 let disk = disk_name((*ma, *mi)).unwrap_or_else(|| format!("device {ma}:{mi}"));
                 let _ = writeln!(
                     o,
-                    "- Data directory: {} on {fstype} (mount {mount}, disk {disk}){}",
-                    self.data_dir.display(),
+                    "- {}: {} on {fstype} (mount {mount}, disk {disk}){}",
+                    if postgres {
+                        "PostgreSQL data directory"
+                    } else {
+                        "Data directory"
+                    },
+                    self.disk_path.display(),
                     if fstype == "tmpfs" {
                         " — WARNING: tmpfs ignores fsync, so durability costs nothing here"
                     } else {
@@ -1196,8 +1216,8 @@ impl Report<'_> {
             None => {
                 let _ = writeln!(
                     o,
-                    "- Data directory: {} (file system unknown)",
-                    self.data_dir.display()
+                    "- Database files: {} (file system unknown)",
+                    self.disk_path.display()
                 );
             }
         }
@@ -1400,20 +1420,20 @@ impl Report<'_> {
         let _ = writeln!(
             o,
             "\nThread CPU from `/proc/self/task/*/stat`; machine busy from `/proc/stat`; disk counters from \
-             `/proc/diskstats` for the disk holding the data directory{} (whole disk, other activity included). \
-             {} Server CPU per submission sums the HTTP workers, the server runtime and the SQLite threads: \
+             `/proc/diskstats` for the disk holding the database files (whole disk, other activity included). \
+             {} Server CPU per submission sums the HTTP workers, the server runtime and the SQLite threads{}: \
              {} cores divided by it bounds what the server alone could do with the machine to itself. \
              Submissions per flush approximates the group-commit batch size{}.",
-            if postgres {
-                " (PostgreSQL's own data directory may be elsewhere)"
-            } else {
-                ""
-            },
             if postgres {
                 "CPU outside the process is mostly the PostgreSQL server, plus any other program running at the time."
             } else {
                 "With SQLite the database runs inside the process, so CPU outside it is other programs sharing the \
                  machine during the run: it competes with the benchmark and lowers its numbers."
+            },
+            if postgres {
+                " (PostgreSQL's own CPU is not included)"
+            } else {
+                ""
             },
             m.nproc,
             if postgres {
