@@ -219,26 +219,21 @@ mod tests {
 
     #[test]
     fn the_link_hash_depends_on_every_field_and_the_previous_hash() {
-        let base = link_hash(&[0; 32], 1, 100, ["a", "b", "c", "ok", "{}"]);
-        assert_ne!(
-            base,
-            link_hash(&[1; 32], 1, 100, ["a", "b", "c", "ok", "{}"])
-        );
-        assert_ne!(
-            base,
-            link_hash(&[0; 32], 2, 100, ["a", "b", "c", "ok", "{}"])
-        );
-        assert_ne!(
-            base,
-            link_hash(&[0; 32], 1, 101, ["a", "b", "c", "ok", "{}"])
-        );
-        assert_ne!(
-            base,
-            link_hash(&[0; 32], 1, 100, ["ab", "", "c", "ok", "{}"])
-        );
-        assert_ne!(
-            base,
-            link_hash(&[0; 32], 1, 100, ["a", "b", "c", "ok", "{ }"])
-        );
+        let fields = ["a", "b", "c", "ok", "{}"];
+        let base = link_hash(&[0; 32], 1, 100, fields);
+        let variants: [(&[u8], i64, i64, [&str; 5]); 5] = [
+            (&[1; 32], 1, 100, fields),
+            (&[0; 32], 2, 100, fields),
+            (&[0; 32], 1, 101, fields),
+            (&[0; 32], 1, 100, ["ab", "", "c", "ok", "{}"]),
+            (&[0; 32], 1, 100, ["a", "b", "c", "ok", "{ }"]),
+        ];
+        for (prev, seq, at, fields) in variants {
+            assert_ne!(
+                base,
+                link_hash(prev, seq, at, fields),
+                "{seq} {at} {fields:?}"
+            );
+        }
     }
 }

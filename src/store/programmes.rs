@@ -60,7 +60,7 @@ impl Store {
                 .bind(programme.slug().as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
-        let outcome = match existing {
+        let (outcome, action, version) = match existing {
             Some(row) => {
                 let id: String = row.try_get("id")?;
                 let version: i64 = row.try_get("version")?;
@@ -80,7 +80,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 insert_version(&mut tx, &id, version, &definition, at).await?;
-                ApplyOutcome::Updated { version }
+                (
+                    ApplyOutcome::Updated { version },
+                    "programme.update",
+                    version,
+                )
             }
             None => {
                 let id = random_id();
@@ -108,13 +112,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 insert_version(&mut tx, &id, 1, &definition, at).await?;
-                ApplyOutcome::Created { version: 1 }
-            }
-        };
-        let (action, version) = match &outcome {
-            ApplyOutcome::Created { version } => ("programme.create", version),
-            ApplyOutcome::Updated { version } | ApplyOutcome::Unchanged { version } => {
-                ("programme.update", version)
+                (ApplyOutcome::Created { version: 1 }, "programme.create", 1)
             }
         };
         let subject = format!("programme:{}", programme.slug());
