@@ -7,7 +7,9 @@
 
 pub mod app;
 pub mod audit;
+pub mod auth;
 pub mod config;
+pub mod console;
 pub mod crypto;
 pub mod domain;
 pub mod enquiry;

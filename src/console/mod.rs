@@ -1,0 +1,3 @@
+//! The staff console: queues, enquiries, dashboard, audit viewer.
+
+pub mod charts;
