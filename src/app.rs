@@ -12,6 +12,7 @@ use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
 
 use crate::config::Config;
+use crate::console::Console;
 use crate::crypto::{IntakeKey, KeyFileError, MasterKey};
 use crate::error::AppError;
 use crate::intake::Intake;
@@ -122,10 +123,12 @@ impl Application {
     pub async fn build(config: Config, roles: Roles) -> Result<Self, StartError> {
         let config = Arc::new(config);
         let store = open_store(&config).await?;
-        if roles.needs_master_key() {
-            // Loaded now so that a missing or unreadable key stops start-up, not a request.
-            master_key(&config, &store).await?;
-        }
+        // Loaded now so that a missing or unreadable key stops start-up, not a request.
+        let master = if roles.needs_master_key() {
+            Some(master_key(&config, &store).await?)
+        } else {
+            None
+        };
         let limiters = Limiters::new(&config.rate_limits);
         limiters.spawn_pruner(Duration::from_secs(60));
         if !config.rate_limits.enabled {
@@ -141,6 +144,21 @@ impl Application {
             limiters: limiters.clone(),
             config: config.clone(),
         });
+
+        let console = match master {
+            Some(master) if roles.has(Role::Console) => {
+                let console = Console::new(
+                    store.clone(),
+                    master,
+                    intake_key(&config)?,
+                    limiters.clone(),
+                    config.clone(),
+                );
+                spawn_session_pruner(store.clone());
+                Some(web::Data::new(console))
+            }
+            _ => None,
+        };
 
         let bind = |addr: SocketAddr| {
             TcpListener::bind(addr).map_err(|source| StartError::Listen { addr, source })
@@ -179,6 +197,11 @@ impl Application {
                 app = app
                     .app_data(intake.clone())
                     .configure(crate::intake::routes);
+            }
+            if let Some(console) = &console {
+                app = app
+                    .app_data(console.clone())
+                    .configure(crate::console::routes);
             }
             app.default_service(web::to(errors::not_found))
                 .wrap(from_fn(headers::allowed_methods))
@@ -234,6 +257,21 @@ impl Application {
     pub fn into_server(self) -> Server {
         self.server
     }
+}
+
+/// Deletes expired sessions every few minutes (they are refused anyway; this keeps
+/// the table small).
+fn spawn_session_pruner(store: Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.prune_sessions(crate::auth::session::IDLE_SECS).await {
+                tracing::warn!(error = %e, "could not prune expired sessions");
+            }
+        }
+    });
 }
 
 async fn healthz() -> HttpResponse {

@@ -126,10 +126,64 @@ pub async fn append(
 
 /// Appends `entry` in a transaction of its own.
 pub async fn record(store: &Store, entry: &Entry) -> Result<i64, StoreError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let seq = append(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(seq)
+}
+
+/// What the audit viewer asks for. Empty strings and `None` mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub actor: String,
+    /// An exact action, or a family ending in `.` (e.g. `enquiry.`).
+    pub action: String,
+    pub subject: String,
+    pub outcome: String,
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    /// Entries before this sequence number (the next page).
+    pub before: Option<i64>,
+}
+
+/// Newest first, at most `limit` entries.
+pub async fn search(store: &Store, f: &Filter, limit: i64) -> Result<Vec<Record>, StoreError> {
+    let family = f.action.ends_with('.');
+    // One statement: each empty filter turns its own condition off.
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, subject, outcome, detail, prev_hash, hash FROM audit_log \
+         WHERE ($1 = '' OR actor = $1) \
+         AND ($2 = '' OR ($3 = 0 AND action = $2) OR ($3 = 1 AND substr(action, 1, length($2)) = $2)) \
+         AND ($4 = '' OR subject = $4) AND ($5 = '' OR outcome = $5) \
+         AND at >= $6 AND at < $7 AND seq < $8 \
+         ORDER BY seq DESC LIMIT $9",
+    )
+    .bind(&f.actor)
+    .bind(&f.action)
+    .bind(i64::from(family))
+    .bind(&f.subject)
+    .bind(&f.outcome)
+    .bind(f.from.unwrap_or(0))
+    .bind(f.until.unwrap_or(i64::MAX))
+    .bind(f.before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Record {
+                seq: row.try_get("seq")?,
+                at: row.try_get("at")?,
+                actor: row.try_get("actor")?,
+                action: row.try_get("action")?,
+                subject: row.try_get("subject")?,
+                outcome: row.try_get("outcome")?,
+                detail: row.try_get("detail")?,
+                prev_hash: row.try_get("prev_hash")?,
+                hash: row.try_get("hash")?,
+            })
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,6 +27,8 @@ pub struct Config {
     /// Peers whose `X-Forwarded-For` is believed (the reverse proxy).
     pub trusted_proxies: Vec<IpAddr>,
     pub log_format: LogFormat,
+    /// How hard staff password hashes are to compute. `Test` only for the test suite.
+    pub password_cost: crate::auth::password::HashCost,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -92,6 +94,9 @@ pub struct RateLimits {
     pub inbox_attempts_per_minute: u32,
     /// The onion listener's shared bucket.
     pub onion_submissions_per_hour: u32,
+    /// Staff sign-in attempts (password or code) per account, and per client.
+    pub signin_attempts_per_account_per_minute: u32,
+    pub signin_attempts_per_client_per_minute: u32,
 }
 
 impl Default for RateLimits {
@@ -104,6 +109,10 @@ impl Default for RateLimits {
             requests_per_client_per_minute: 300,
             inbox_attempts_per_minute: 5,
             onion_submissions_per_hour: 1_000,
+            // SecureDrop allows 5 tries per minute per account. Per client it is higher,
+            // because a call centre's agents share one address at 9 a.m.
+            signin_attempts_per_account_per_minute: 5,
+            signin_attempts_per_client_per_minute: 30,
         }
     }
 }
@@ -154,6 +163,7 @@ struct FileSettings {
     rate_limit: Option<String>,
     trusted_proxies: Option<Vec<String>>,
     log_format: Option<String>,
+    password_hash: Option<String>,
     #[serde(default)]
     rate_limits: BTreeMap<String, u32>,
 }
@@ -255,6 +265,12 @@ impl Config {
                 "requests_per_client_per_minute" => &mut rate_limits.requests_per_client_per_minute,
                 "inbox_attempts_per_minute" => &mut rate_limits.inbox_attempts_per_minute,
                 "onion_submissions_per_hour" => &mut rate_limits.onion_submissions_per_hour,
+                "signin_attempts_per_account_per_minute" => {
+                    &mut rate_limits.signin_attempts_per_account_per_minute
+                }
+                "signin_attempts_per_client_per_minute" => {
+                    &mut rate_limits.signin_attempts_per_client_per_minute
+                }
                 _ => {
                     return Err(ConfigError::invalid(
                         "rate_limits",
@@ -299,6 +315,17 @@ impl Config {
             }
         };
 
+        let password_cost = match get("HAVEN_PASSWORD_HASH", fs.password_hash).as_deref() {
+            None | Some("standard") => crate::auth::password::HashCost::Standard,
+            Some("test") => crate::auth::password::HashCost::Test,
+            Some(_) => {
+                return Err(ConfigError::invalid(
+                    "HAVEN_PASSWORD_HASH",
+                    "must be 'standard' (or 'test', for Haven's own test suite only)",
+                ));
+            }
+        };
+
         Ok(Self {
             listen,
             onion_listen,
@@ -311,6 +338,7 @@ impl Config {
             rate_limits,
             trusted_proxies,
             log_format,
+            password_cost,
         })
     }
 

@@ -12,6 +12,9 @@ use crate::store::{StoreError, WriterError};
 pub enum AppError {
     #[error("malformed request")]
     BadRequest,
+    /// Staff pages without a valid session: a redirect to the sign-in page.
+    #[error("sign-in required")]
+    SignInRequired,
     #[error("request refused")]
     Forbidden,
     #[error("not found")]
@@ -44,6 +47,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::SignInRequired => StatusCode::SEE_OTHER,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -70,6 +74,9 @@ impl ResponseError for AppError {
             }
             Self::TooManyRequests => {
                 res.insert_header(("Retry-After", "3600"));
+            }
+            Self::SignInRequired => {
+                res.insert_header(("Location", "/console/sign-in"));
             }
             _ => {}
         }

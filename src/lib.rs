@@ -8,6 +8,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod casework;
 pub mod config;
 pub mod console;
 pub mod crypto;

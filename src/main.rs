@@ -7,6 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use haven::app::{self, Application, Role, Roles};
+use haven::auth::accounts::{self, AccountError, AccountRequest};
+use haven::auth::password::Hasher;
+use haven::casework::ProgrammeRole;
 use haven::config::{Config, LogFormat};
 use haven::crypto::ProgrammeKeyPair;
 use haven::programme::Programme;
@@ -44,6 +47,40 @@ enum Command {
     Programme {
         #[command(subcommand)]
         command: ProgrammeCommand,
+    },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account. The first admin must be made this way: Haven has no
+    /// default account. The owner must sign in and set up TOTP within 72 hours.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: ProgrammeRole,
+        /// The programme the role applies to; omit with `--role admin` for an
+        /// instance admin.
+        #[arg(long, value_name = "SLUG")]
+        programme: Option<String>,
+        /// Read the initial password from standard input (never from an argument,
+        /// where other users of the machine could see it).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Give an existing account a role in a programme.
+    Grant {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: ProgrammeRole,
+        #[arg(long, value_name = "SLUG")]
+        programme: String,
     },
 }
 
@@ -140,8 +177,63 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Programme { command } => return programme_command(command, &config).await,
+        Command::User { command } => return user_command(command, &config).await,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<ExitCode> {
+    let store = app::open_store(config).await?;
+    let result = match command {
+        UserCommand::Add {
+            email,
+            role,
+            programme,
+            password_stdin: _,
+        } => {
+            let mut password = zeroize::Zeroizing::new(String::new());
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| anyhow::anyhow!("cannot read the password from stdin: {e}"))?;
+            // One trailing newline is how `echo` and here-strings end input, not part
+            // of the password.
+            let password = password.strip_suffix('\n').unwrap_or(&password);
+            let password = password.strip_suffix('\r').unwrap_or(password);
+            let master = app::master_key(config, &store).await?;
+            let hasher = std::sync::Arc::new(Hasher::new(
+                master.derive("haven/password-pepper"),
+                config.password_cost,
+            ));
+            accounts::create_account(
+                &store,
+                hasher,
+                AccountRequest {
+                    email: &email,
+                    role,
+                    programme: programme.as_deref(),
+                    password,
+                },
+                "cli",
+            )
+            .await
+            .map(|id| println!("created user {id} ({role}); they must sign in and set up two-step verification within 72 hours"))
+        }
+        UserCommand::Grant {
+            email,
+            role,
+            programme,
+        } => accounts::grant(&store, &email, role, &programme, "cli")
+            .await
+            .map(|()| println!("{email} is now {role} in {programme}")),
+    };
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(AccountError::Store(e)) => Err(e.into()),
+        Err(e) => {
+            eprintln!("haven: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow::Result<ExitCode> {

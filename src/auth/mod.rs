@@ -1,4 +1,115 @@
-//! Staff authentication: passwords, TOTP second factor, sessions, CSRF for staff pages.
+//! Staff authentication: passwords, the TOTP second factor, server-side sessions and
+//! session-bound CSRF tokens, and the roles a signed-in staff member holds.
 
+pub mod accounts;
 pub mod password;
+pub mod session;
 pub mod totp;
+
+use actix_web::HttpRequest;
+
+use crate::casework::ProgrammeRole;
+use crate::crypto::MacKey;
+use crate::error::AppError;
+use crate::store::{Membership, Store, StoreError, UserRecord, now};
+use session::{Stage, Validity};
+
+/// A signed-in staff member, as every console handler sees them.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub id: String,
+    pub email: String,
+    /// Instance admin: admin of every programme, manages users, reads the audit log.
+    pub is_admin: bool,
+    pub memberships: Vec<Membership>,
+    pub session_hash: Vec<u8>,
+    /// This session's CSRF token, for the forms on the page.
+    pub csrf: String,
+    pub has_totp: bool,
+}
+
+impl Staff {
+    /// The role in a programme; `None` means the programme must look as if it did
+    /// not exist.
+    pub fn role_in(&self, programme_id: &str) -> Option<ProgrammeRole> {
+        if self.is_admin {
+            return Some(ProgrammeRole::Admin);
+        }
+        self.memberships
+            .iter()
+            .find(|m| m.programme_id == programme_id)
+            .map(|m| m.role)
+    }
+
+    /// Whether this account must use a second factor. Supervisors and admins always;
+    /// agents unless every programme they work in lets agents go without.
+    pub fn needs_second_factor(
+        user: &UserRecord,
+        memberships: &[Membership],
+        agents_exempt: impl Fn(&str) -> bool,
+    ) -> bool {
+        user.is_admin
+            || memberships.is_empty()
+            || memberships
+                .iter()
+                .any(|m| m.role > ProgrammeRole::Agent || !agents_exempt(&m.programme_id))
+    }
+}
+
+/// The session behind the request's cookie, if it is valid and at `stage`.
+pub async fn current_session(
+    req: &HttpRequest,
+    store: &Store,
+    stage: Stage,
+) -> Result<Option<crate::store::SessionRecord>, StoreError> {
+    let Some(token) = session::token_from(req) else {
+        return Ok(None);
+    };
+    let hash = session::hash_token(&token);
+    let Some(record) = store.session(&hash).await? else {
+        return Ok(None);
+    };
+    let at = now();
+    match session::check(&record, at) {
+        Validity::Valid if record.stage == stage.as_str() => {
+            // Write the idle clock at most once a minute: a busy page does not become a
+            // busy database.
+            if at - record.last_seen_at >= 60 {
+                store.touch_session(&hash, at).await?;
+            }
+            Ok(Some(record))
+        }
+        Validity::Valid => Ok(None),
+        Validity::Expired => {
+            store.delete_session(&hash).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// The signed-in staff member, or a redirect to the sign-in page.
+pub async fn signed_in(req: &HttpRequest, store: &Store, mac: &MacKey) -> Result<Staff, AppError> {
+    let session = current_session(req, store, Stage::Full)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    let user = store
+        .user(&session.user_id)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or(AppError::SignInRequired)?;
+    let memberships = store.memberships(&user.id).await?;
+    Ok(Staff {
+        csrf: session::csrf_token(mac, &session.id_hash),
+        session_hash: session.id_hash,
+        has_totp: user.totp_ciphertext.is_some(),
+        id: user.id,
+        email: user.email,
+        is_admin: user.is_admin,
+        memberships,
+    })
+}
+
+/// For state-changing requests: the session's own CSRF token, and a same-site request.
+pub fn check_csrf(req: &HttpRequest, mac: &MacKey, staff: &Staff, token: &str) -> bool {
+    crate::web::csrf::same_origin(req) && session::csrf_ok(mac, &staff.session_hash, token)
+}

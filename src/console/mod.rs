@@ -1,3 +1,179 @@
-//! The staff console: queues, enquiries, dashboard, audit viewer.
+//! The staff console (`/console/…`) and administration (`/admin/…`): sign-in with a
+//! second factor, queues, enquiries, the dashboard, users and the audit log.
+//!
+//! Every handler starts from [`crate::auth::signed_in`] and checks the staff member's
+//! role in the programme concerned before touching it; a programme or enquiry they
+//! have no role in is answered exactly like one that does not exist (404). Pages here
+//! are never compressed: they carry session-bound CSRF tokens (BREACH).
 
+pub mod admin;
 pub mod charts;
+pub mod enquiries;
+pub mod pages;
+pub mod queues;
+pub mod signin;
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::Markup;
+
+use crate::auth::password::Hasher;
+use crate::auth::{Staff, check_csrf, signed_in};
+use crate::casework::ProgrammeRole;
+use crate::config::Config;
+use crate::crypto::{IntakeKey, MacKey, MasterKey, Opener};
+use crate::domain::ProgrammeSlug;
+use crate::error::AppError;
+use crate::programme::live::{LiveProgramme, LiveProgrammes};
+use crate::store::{EnquiryRecord, Store};
+use crate::web::errors::mark_rendered;
+use crate::web::ratelimit::Limiters;
+
+/// Everything the console handlers may use. Unlike the public role's state, this
+/// holds the master key: the console can decrypt, and audits every time it does.
+pub struct Console {
+    pub store: Store,
+    pub master: MasterKey,
+    /// Keys session-bound CSRF tokens and recovery-code hashes (derived from the master key).
+    pub mac: MacKey,
+    /// For looking enquiries up by reference code (the hash the public role stored).
+    pub intake_key: IntakeKey,
+    pub hasher: Arc<Hasher>,
+    pub programmes: LiveProgrammes,
+    pub limiters: Arc<Limiters>,
+    pub config: Arc<Config>,
+}
+
+impl Console {
+    pub fn new(
+        store: Store,
+        master: MasterKey,
+        intake_key: IntakeKey,
+        limiters: Arc<Limiters>,
+        config: Arc<Config>,
+    ) -> Self {
+        let hasher = Arc::new(Hasher::new(
+            master.derive("haven/password-pepper"),
+            config.password_cost,
+        ));
+        Self {
+            mac: master.mac_key("haven/console"),
+            programmes: LiveProgrammes::new(store.clone(), std::time::Duration::from_secs(5)),
+            store,
+            master,
+            intake_key,
+            hasher,
+            limiters,
+            config,
+        }
+    }
+
+    pub async fn staff(&self, req: &HttpRequest) -> Result<Staff, AppError> {
+        signed_in(req, &self.store, &self.mac).await
+    }
+
+    /// The signed-in staff member, for a POST: also checks the form's CSRF token.
+    pub async fn staff_posting(&self, req: &HttpRequest, token: &str) -> Result<Staff, AppError> {
+        let staff = self.staff(req).await?;
+        if check_csrf(req, &self.mac, &staff, token) {
+            Ok(staff)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// A programme the staff member has a role in; any other slug is "not found".
+    pub async fn programme_for(
+        &self,
+        staff: &Staff,
+        slug: &str,
+    ) -> Result<(Arc<LiveProgramme>, ProgrammeRole), AppError> {
+        let slug = ProgrammeSlug::parse(slug).map_err(|_| AppError::NotFound)?;
+        let live = self
+            .programmes
+            .get(&slug)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let role = staff.role_in(&live.id).ok_or(AppError::NotFound)?;
+        Ok((live, role))
+    }
+
+    /// An enquiry in a programme the staff member has a role in; anything else is
+    /// "not found", whether or not it exists.
+    pub async fn enquiry_for(
+        &self,
+        staff: &Staff,
+        id: &str,
+    ) -> Result<(EnquiryRecord, Arc<LiveProgramme>, ProgrammeRole), AppError> {
+        if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::NotFound);
+        }
+        let record = self.store.enquiry(id).await?.ok_or(AppError::NotFound)?;
+        let role = staff
+            .role_in(&record.programme_id)
+            .ok_or(AppError::NotFound)?;
+        let slug = self
+            .store
+            .programme_slug(&record.programme_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let slug = ProgrammeSlug::parse(&slug).map_err(|_| AppError::NotFound)?;
+        let live = self
+            .programmes
+            .get(&slug)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((record, live, role))
+    }
+
+    /// An opener for one stored key (enquiries and notes may be sealed to an older key
+    /// than the programme's current one).
+    pub async fn opener(&self, key_id: &str) -> Result<Opener, AppError> {
+        let key = self
+            .store
+            .programme_key(key_id)
+            .await?
+            .ok_or(AppError::Internal(
+                "a sealed record refers to a missing key".into(),
+            ))?;
+        let wrapped = key
+            .wrapped_identity
+            .ok_or(crate::crypto::CryptoError::KeyDestroyed)?;
+        Ok(Opener::new(&key.id, self.master.unwrap_identity(&wrapped)?))
+    }
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/console")
+            // Notes may be long; everything else is small.
+            .app_data(
+                web::FormConfig::default()
+                    .limit(256 * 1024)
+                    .error_handler(crate::web::errors::extractor_error),
+            )
+            .route("", web::get().to(queues::home))
+            .route("/", web::get().to(queues::home))
+            .configure(signin::routes)
+            .configure(queues::routes)
+            .configure(enquiries::routes),
+    )
+    .service(web::scope("/admin").configure(admin::routes));
+}
+
+pub(crate) fn page(status: StatusCode, markup: Markup) -> HttpResponse {
+    mark_rendered(
+        HttpResponse::build(status)
+            .content_type(ContentType::html())
+            .body(markup.into_string()),
+    )
+}
+
+pub(crate) fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location.to_owned()))
+        .finish()
+}

@@ -121,6 +121,35 @@ impl MasterKey {
         self.identity.to_public()
     }
 
+    /// A 256-bit key for one purpose (`label`), derived from the master key, so that
+    /// staff-side secrets (the password pepper, session-bound CSRF tokens, recovery
+    /// code hashes) need no key file of their own and rotate with the master key.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(
+            self.identity.to_string().expose_secret().as_bytes(),
+        )
+        .expect("HMAC takes keys of any length");
+        mac.update(b"haven/derive/");
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// A derived key as a MAC key (see [`MasterKey::derive`]).
+    pub fn mac_key(&self, label: &str) -> IntakeKey {
+        IntakeKey::from_bytes(self.derive(label))
+    }
+
+    /// Encrypts a small secret (a TOTP seed) to the master key itself.
+    pub fn seal_secret(&self, secret: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        age::encrypt(&self.recipient(), secret).map_err(|_| CryptoError::Encrypt)
+    }
+
+    pub fn open_secret(&self, sealed: &[u8]) -> Result<SecretBox<Vec<u8>>, CryptoError> {
+        age::decrypt(&self.identity, sealed)
+            .map(|v| SecretBox::new(Box::new(v)))
+            .map_err(|_| CryptoError::Decrypt)
+    }
+
     /// Unwraps a programme identity stored in the database.
     pub fn unwrap_identity(&self, wrapped: &[u8]) -> Result<x25519::Identity, CryptoError> {
         let plain = SecretBox::new(Box::new(

@@ -11,6 +11,10 @@ mod keys;
 pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer};
 pub use keys::{IntakeKey, KeyFileError, MasterKey, ProgrammeKeyPair, random_id};
 
+/// An HMAC key for one purpose. The intake key is one; the console derives others
+/// from the master key ([`MasterKey::mac_key`]).
+pub type MacKey = IntakeKey;
+
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {
     /// Deliberately unspecific: which check failed is no business of whoever caused it.

@@ -154,4 +154,34 @@ pub struct ProgrammeFile {
     pub fields: Vec<Field>,
     pub queues: Vec<Queue>,
     pub routing: Routing,
+    #[serde(default, skip_serializing_if = "StaffSettings::is_default")]
+    pub staff: StaffSettings,
+}
+
+/// How staff work on this programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSettings {
+    /// Whether agents must use a second factor (supervisors and admins always must).
+    /// On by default; a programme staffed by volunteers on shared phones may turn it off.
+    #[serde(default = "yes")]
+    pub agents_require_two_factor: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for StaffSettings {
+    fn default() -> Self {
+        Self {
+            agents_require_two_factor: true,
+        }
+    }
+}
+
+impl StaffSettings {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }

@@ -38,17 +38,19 @@ pub struct EnquiryRecord {
     pub sealed: Sealed,
     pub created_hour: i64,
     pub updated_hour: i64,
+    /// The staff member working on it, if anyone.
+    pub assigned_to: Option<String>,
 }
 
 /// A macro, not a const, so queries stay string literals (sqlx refuses dynamic SQL).
 macro_rules! enquiry_columns {
     () => {
         "id, programme_id, form_version, passphrase_hash, queue, priority, status, language, \
-         source, has_email, key_id, format_version, ciphertext, created_hour, updated_hour"
+         source, has_email, key_id, format_version, ciphertext, created_hour, updated_hour, assigned_to"
     };
 }
 
-fn enquiry_from_row(r: &AnyRow) -> Result<EnquiryRecord, StoreError> {
+pub(super) fn enquiry_from_row(r: &AnyRow) -> Result<EnquiryRecord, StoreError> {
     Ok(EnquiryRecord {
         id: r.try_get("id")?,
         programme_id: r.try_get("programme_id")?,
@@ -67,6 +69,7 @@ fn enquiry_from_row(r: &AnyRow) -> Result<EnquiryRecord, StoreError> {
         },
         created_hour: r.try_get("created_hour")?,
         updated_hour: r.try_get("updated_hour")?,
+        assigned_to: r.try_get("assigned_to")?,
     })
 }
 
@@ -112,6 +115,22 @@ impl Store {
             " FROM enquiries WHERE programme_id = $1 AND reference_hash = $2"
         ))
         .bind(programme_id)
+        .bind(reference_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(enquiry_from_row).transpose()
+    }
+
+    /// The enquiry with this reference code hash, in whichever programme.
+    pub async fn enquiry_by_reference(
+        &self,
+        reference_hash: &[u8],
+    ) -> Result<Option<EnquiryRecord>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            enquiry_columns!(),
+            " FROM enquiries WHERE reference_hash = $1"
+        ))
         .bind(reference_hash)
         .fetch_optional(&self.pool)
         .await?;

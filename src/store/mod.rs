@@ -6,8 +6,11 @@
 //! places where the dialects differ are marked with `Backend` matches in this module
 //! tree and nowhere else. Each backend has its own migrations folder.
 
+#[macro_use]
 mod enquiries;
+mod casework;
 mod programmes;
+mod staff;
 mod writer;
 
 use std::str::FromStr;
@@ -18,8 +21,10 @@ use sqlx::{AnyPool, Executor};
 
 use crate::config::DatabaseUrl;
 
+pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use programmes::{ApplyOutcome, ProgrammeKeyRecord, ProgrammeRecord};
+pub use staff::{Membership, NewUser, SessionRecord, UserRecord};
 pub use writer::{SubmissionWriter, WriterError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +116,16 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at `BEGIN`
+    /// (IMMEDIATE): a deferred transaction that reads first and writes later cannot
+    /// wait for another writer and fails at once with "database is locked".
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     pub fn backend(&self) -> Backend {

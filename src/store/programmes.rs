@@ -54,7 +54,7 @@ impl Store {
         let definition = programme.to_toml();
         let status = status_str(programme.status());
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing =
             sqlx::query("SELECT id, version, definition FROM programmes WHERE slug = $1")
                 .bind(programme.slug().as_str())
@@ -163,6 +163,24 @@ impl Store {
                     r.try_get("version")?,
                 ))
             })
+            .collect()
+    }
+
+    pub async fn programme_slug(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT slug FROM programmes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("slug")?)).transpose()
+    }
+
+    /// Id and slug of every programme, by slug.
+    pub async fn programme_ids(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT id, slug FROM programmes ORDER BY slug")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("slug")?)))
             .collect()
     }
 

@@ -73,7 +73,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
 }
 
 async fn write_batch(store: &Store, batch: &[Job]) -> Result<(), sqlx::Error> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     for (enquiry, _) in batch {
         insert_enquiry(&mut *tx, enquiry).await?;
     }

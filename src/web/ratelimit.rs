@@ -23,6 +23,8 @@ pub struct Limiters {
     onion_submissions: DefaultDirectRateLimiter,
     inbox_clients: DefaultKeyedRateLimiter<ClientKey>,
     inbox_codes: DefaultKeyedRateLimiter<[u8; 32]>,
+    signin_accounts: DefaultKeyedRateLimiter<[u8; 32]>,
+    signin_clients: DefaultKeyedRateLimiter<ClientKey>,
 }
 
 impl Limiters {
@@ -47,6 +49,12 @@ impl Limiters {
             inbox_codes: RateLimiter::keyed(Quota::per_minute(
                 nz(limits.inbox_attempts_per_minute),
             )),
+            signin_accounts: RateLimiter::keyed(Quota::per_minute(nz(
+                limits.signin_attempts_per_account_per_minute
+            ))),
+            signin_clients: RateLimiter::keyed(Quota::per_minute(nz(
+                limits.signin_attempts_per_client_per_minute
+            ))),
         })
     }
 
@@ -83,12 +91,24 @@ impl Limiters {
         by_client && self.inbox_codes.check_key(code_hash).is_ok()
     }
 
+    /// One staff sign-in attempt (password or second factor) for the account named by
+    /// `account` (a hash of the typed email, whether or not such an account exists, so
+    /// the limit itself reveals nothing). Always on, even with `HAVEN_RATE_LIMIT=off`:
+    /// it guards accounts, not capacity.
+    pub fn allow_signin(&self, client: &ClientKey, account: &[u8; 32]) -> bool {
+        let by_account = self.signin_accounts.check_key(account).is_ok();
+        let by_client = self.signin_clients.check_key(client).is_ok();
+        by_account && by_client
+    }
+
     /// Forgets keys whose buckets are full again, so the maps stay bounded.
     pub fn prune(&self) {
         prune(&self.requests);
         prune(&self.submissions);
         prune(&self.inbox_clients);
         prune(&self.inbox_codes);
+        prune(&self.signin_accounts);
+        prune(&self.signin_clients);
     }
 
     /// Keys held across every keyed limiter (for tests and metrics).
@@ -97,6 +117,8 @@ impl Limiters {
             + self.submissions.len()
             + self.inbox_clients.len()
             + self.inbox_codes.len()
+            + self.signin_accounts.len()
+            + self.signin_clients.len()
     }
 
     /// Prunes every `every` until the limiters are dropped.

@@ -74,6 +74,9 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         ("HAVEN_LISTEN", "127.0.0.1:0".to_string()),
         ("HAVEN_DATA_DIR", data_dir.display().to_string()),
         ("HAVEN_DATABASE_URL", database_url.clone()),
+        // Cheap password hashes: the suite signs in hundreds of times. The production
+        // cost is tested in `auth::password`'s unit tests.
+        ("HAVEN_PASSWORD_HASH", "test".to_string()),
     ]);
     env.extend(settings.env);
     let file = settings.config_file.map(|text| {

@@ -5,6 +5,8 @@
 mod audit;
 mod canary;
 mod cli;
+mod console;
 mod helpers;
 mod intake;
 mod security;
+mod staff;

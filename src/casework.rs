@@ -1,0 +1,271 @@
+//! Case work on enquiries: who may do what, and how an enquiry's status may move.
+//! Pure rules with no I/O, so every decision the console makes is tested here
+//! without HTTP or a database.
+
+use std::fmt;
+
+/// A staff member's role in one programme. Ordered: each role can do everything the
+/// one before it can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum ProgrammeRole {
+    Agent,
+    Supervisor,
+    Admin,
+}
+
+impl ProgrammeRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Agent => "agent",
+            Self::Supervisor => "supervisor",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "agent" => Some(Self::Agent),
+            "supervisor" => Some(Self::Supervisor),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ProgrammeRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an enquiry is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    New,
+    InProgress,
+    AwaitingReply,
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::New,
+        Status::InProgress,
+        Status::AwaitingReply,
+        Status::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::InProgress => "in_progress",
+            Self::AwaitingReply => "awaiting_reply",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::New => "New",
+            Self::InProgress => "In progress",
+            Self::AwaitingReply => "Awaiting reply",
+            Self::Closed => "Closed",
+        }
+    }
+
+    /// The moves staff may make. Reopening a closed enquiry puts it back in progress;
+    /// nothing goes back to `new`, which means "nobody has looked at it yet".
+    pub fn can_move_to(self, to: Status) -> bool {
+        use Status::*;
+        matches!(
+            (self, to),
+            (New, InProgress)
+                | (New, Closed)
+                | (InProgress, AwaitingReply)
+                | (InProgress, Closed)
+                | (AwaitingReply, InProgress)
+                | (AwaitingReply, Closed)
+                | (Closed, InProgress)
+        )
+    }
+
+    /// The statuses reachable from this one, in display order.
+    pub fn next(self) -> Vec<Status> {
+        Self::ALL
+            .into_iter()
+            .filter(|to| self.can_move_to(*to))
+            .collect()
+    }
+
+    pub fn is_open(self) -> bool {
+        self != Status::Closed
+    }
+}
+
+/// Something a staff member does to one enquiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    View,
+    Claim,
+    /// Give up one's own claim, or (supervisor) clear anyone's.
+    Unclaim,
+    /// Give the enquiry to a named member of the programme.
+    Assign,
+    ChangeStatus,
+    Note,
+    Transfer,
+}
+
+/// Why an action is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("only a supervisor can do that")]
+    NeedsSupervisor,
+    #[error("someone else is working on this enquiry")]
+    ClaimedByOther,
+    #[error("this enquiry is already claimed")]
+    AlreadyClaimed,
+    #[error("nobody has claimed this enquiry")]
+    NotClaimed,
+    #[error("the enquiry cannot move from that status to that one")]
+    BadTransition,
+}
+
+/// The facts a decision needs about the enquiry.
+#[derive(Debug, Clone, Copy)]
+pub struct Case<'a> {
+    pub status: Status,
+    pub assigned_to: Option<&'a str>,
+}
+
+/// Whether `user` (with `role` in the enquiry's programme) may do `action`.
+/// Membership itself is checked before this: a non-member never learns the enquiry
+/// exists.
+pub fn permit(
+    role: ProgrammeRole,
+    user: &str,
+    case: Case<'_>,
+    action: Action,
+) -> Result<(), Refusal> {
+    let supervisor = role >= ProgrammeRole::Supervisor;
+    let mine = case.assigned_to == Some(user);
+    let someone_elses = case.assigned_to.is_some() && !mine;
+    match action {
+        Action::View | Action::Note => Ok(()),
+        Action::Claim if case.assigned_to.is_some() => Err(Refusal::AlreadyClaimed),
+        Action::Claim => Ok(()),
+        Action::Unclaim if case.assigned_to.is_none() => Err(Refusal::NotClaimed),
+        Action::Unclaim if someone_elses && !supervisor => Err(Refusal::ClaimedByOther),
+        Action::Unclaim => Ok(()),
+        Action::Assign if !supervisor => Err(Refusal::NeedsSupervisor),
+        Action::Assign => Ok(()),
+        // An agent works on what is theirs or nobody's; a supervisor on anything.
+        Action::ChangeStatus | Action::Transfer if someone_elses && !supervisor => {
+            Err(Refusal::ClaimedByOther)
+        }
+        Action::ChangeStatus | Action::Transfer => Ok(()),
+    }
+}
+
+/// How long ago, for the console ("3 h", "2 d"): coarse, like the timestamps.
+pub fn age_label(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        s if s < 3600 => "< 1 h".to_owned(),
+        s if s < 48 * 3600 => format!("{} h", s / 3600),
+        s => format!("{} d", s / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Status::*;
+
+    #[test]
+    fn status_moves_follow_the_workflow() {
+        let allowed = [
+            (New, InProgress),
+            (New, Closed),
+            (InProgress, AwaitingReply),
+            (InProgress, Closed),
+            (AwaitingReply, InProgress),
+            (AwaitingReply, Closed),
+            (Closed, InProgress),
+        ];
+        for from in Status::ALL {
+            for to in Status::ALL {
+                assert_eq!(
+                    from.can_move_to(to),
+                    allowed.contains(&(from, to)),
+                    "{from:?} -> {to:?}"
+                );
+            }
+        }
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Status::parse("open"), None);
+    }
+
+    #[test]
+    fn permissions_by_role_and_claim() {
+        use Action::*;
+        use ProgrammeRole::*;
+        let free = Case {
+            status: New,
+            assigned_to: None,
+        };
+        let mine = Case {
+            status: InProgress,
+            assigned_to: Some("me"),
+        };
+        let theirs = Case {
+            status: InProgress,
+            assigned_to: Some("other"),
+        };
+        // (role, case, action, expected)
+        let table: &[(ProgrammeRole, Case<'_>, Action, Result<(), Refusal>)] = &[
+            (Agent, free, View, Ok(())),
+            (Agent, theirs, View, Ok(())),
+            (Agent, theirs, Note, Ok(())),
+            (Agent, free, Claim, Ok(())),
+            (Agent, mine, Claim, Err(Refusal::AlreadyClaimed)),
+            (Supervisor, theirs, Claim, Err(Refusal::AlreadyClaimed)),
+            (Agent, mine, Unclaim, Ok(())),
+            (Agent, free, Unclaim, Err(Refusal::NotClaimed)),
+            (Agent, theirs, Unclaim, Err(Refusal::ClaimedByOther)),
+            (Supervisor, theirs, Unclaim, Ok(())),
+            (Agent, free, Assign, Err(Refusal::NeedsSupervisor)),
+            (Supervisor, theirs, Assign, Ok(())),
+            (Admin, free, Assign, Ok(())),
+            (Agent, free, ChangeStatus, Ok(())),
+            (Agent, mine, ChangeStatus, Ok(())),
+            (Agent, theirs, ChangeStatus, Err(Refusal::ClaimedByOther)),
+            (Supervisor, theirs, ChangeStatus, Ok(())),
+            (Agent, theirs, Transfer, Err(Refusal::ClaimedByOther)),
+            (Agent, mine, Transfer, Ok(())),
+            (Admin, theirs, Transfer, Ok(())),
+        ];
+        for (role, case, action, expected) in table {
+            assert_eq!(
+                permit(*role, "me", *case, *action),
+                *expected,
+                "{role:?} {case:?} {action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ages_are_coarse() {
+        assert_eq!(age_label(-5), "< 1 h");
+        assert_eq!(age_label(3599), "< 1 h");
+        assert_eq!(age_label(7200), "2 h");
+        assert_eq!(age_label(47 * 3600), "47 h");
+        assert_eq!(age_label(3 * 86_400 + 5), "3 d");
+    }
+}

@@ -1,0 +1,671 @@
+//! Instance administration: staff accounts and the audit log. Only instance admins
+//! reach these pages; to anyone else they do not exist (404). Every change asks for
+//! the admin's own password again (ASVS 3.7.1) and is audited with the change.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
+use super::queues::Done;
+use super::{Console, page, see_other};
+use crate::audit::{self, Entry, Filter, Verdict};
+use crate::auth::Staff;
+use crate::auth::accounts::{self, AccountError, AccountRequest, ENROL_WITHIN_SECS};
+use crate::casework::ProgrammeRole;
+use crate::error::AppError;
+use crate::store::{UserRecord, now};
+use crate::web::client::client_key;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/users")
+            .route(web::get().to(users))
+            .route(web::post().to(add_user)),
+    )
+    .route("/users/{id}/grant", web::post().to(grant))
+    .route("/users/{id}/reset-2fa", web::post().to(reset_totp))
+    .route("/users/{id}/disable", web::post().to(disable))
+    .route("/users/{id}/enable", web::post().to(enable))
+    .route("/audit", web::get().to(audit_log));
+}
+
+async fn admin(console: &Console, req: &HttpRequest) -> Result<Staff, AppError> {
+    let staff = console.staff(req).await?;
+    if staff.is_admin {
+        Ok(staff)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+async fn admin_posting(
+    console: &Console,
+    req: &HttpRequest,
+    csrf: &str,
+) -> Result<Staff, AppError> {
+    let staff = console.staff_posting(req, csrf).await?;
+    if staff.is_admin {
+        Ok(staff)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Re-authentication: the admin's own password, throttled like sign-in.
+async fn confirm_password(
+    console: &Console,
+    req: &HttpRequest,
+    staff: &Staff,
+    password: &str,
+) -> Result<bool, AppError> {
+    let client = client_key(req, &console.config.trusted_proxies);
+    let key: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
+        <sha2::Sha256 as sha2::Digest>::new(),
+        format!("user:{}", staff.id),
+    ))
+    .into();
+    if !console.limiters.allow_signin(&client, &key) {
+        return Ok(false);
+    }
+    let Some(user) = console.store.user(&staff.id).await? else {
+        return Ok(false);
+    };
+    let hasher = console.hasher.clone();
+    let password = password.to_owned();
+    let ok = web::block(move || hasher.verify(&user.password_hash, &password))
+        .await
+        .map_err(|_| AppError::Internal("password check did not finish".into()))?;
+    if ok {
+        console
+            .store
+            .mark_reauthenticated(&staff.session_hash, now())
+            .await?;
+    } else {
+        audit::record(
+            &console.store,
+            &Entry::new(
+                &format!("user:{}", staff.id),
+                "reauth.failed",
+                &format!("user:{}", staff.id),
+            )
+            .outcome("denied"),
+        )
+        .await?;
+    }
+    Ok(ok)
+}
+
+#[derive(Deserialize, Default)]
+pub struct AddUserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    programme: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    current_password: String,
+}
+
+async fn users_page(
+    console: &Console,
+    staff: &Staff,
+    typed: &AddUserForm,
+    errors: &[(&str, String)],
+    done: Option<&str>,
+) -> Result<Markup, AppError> {
+    let users = console.store.list_users().await?;
+    let programmes = console.store.programme_ids().await?;
+    let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for u in &users {
+        let list = console
+            .store
+            .memberships(&u.id)
+            .await?
+            .into_iter()
+            .map(|m| format!("{} in {}", m.role, m.slug))
+            .collect();
+        roles.insert(u.id.clone(), list);
+    }
+    let error_for = |field: &str| {
+        errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.clone())
+    };
+    Ok(render(
+        &Shell {
+            title: "Users",
+            staff: Some(staff),
+        },
+        html! {
+            (flash_box(done))
+            (error_summary(errors))
+            h1 { "Users" }
+            table class="users" {
+                thead { tr {
+                    th scope="col" { "Email" } th scope="col" { "Roles" }
+                    th scope="col" { "Two-step" } th scope="col" { "State" } th scope="col" { "" }
+                } }
+                tbody {
+                    @for u in &users {
+                        tr {
+                            td { (u.email) }
+                            td {
+                                @if u.is_admin { "instance admin" }
+                                @for r in roles.get(&u.id).into_iter().flatten() { div { (r) } }
+                            }
+                            td { @if u.totp_ciphertext.is_some() { "On" } @else { "Not set up" } }
+                            td { (state(u)) }
+                            td { (user_actions(staff, u)) }
+                        }
+                    }
+                }
+            }
+            h2 id="add" { "Add a user" }
+            form method="post" action="/admin/users" novalidate {
+                (csrf_field(&staff.csrf))
+                (text_field("email", "Work email address", "email", &typed.email, error_for("email")))
+                div class=@if error_for("role").is_some() { "field has-error" } @else { "field" } {
+                    label for="role" { "Role" }
+                    @if let Some(e) = error_for("role") { p class="error-message" { (e) } }
+                    select id="role" name="role" {
+                        @for r in [ProgrammeRole::Agent, ProgrammeRole::Supervisor, ProgrammeRole::Admin] {
+                            option value=(r.as_str()) selected[typed.role == r.as_str()] { (r.as_str()) }
+                        }
+                    }
+                }
+                div class=@if error_for("programme").is_some() { "field has-error" } @else { "field" } {
+                    label for="programme" { "Programme" }
+                    p class="hint" { "Leave empty with the admin role for an instance admin (every programme, users, audit log)." }
+                    @if let Some(e) = error_for("programme") { p class="error-message" { (e) } }
+                    select id="programme" name="programme" {
+                        option value="" { "(none)" }
+                        @for (_, slug) in &programmes {
+                            option value=(slug) selected[typed.programme == *slug] { (slug) }
+                        }
+                    }
+                }
+                (text_field("password", "Initial password (at least 12 characters; give it to them in person or by phone)", "password", "", error_for("password")))
+                (text_field("current_password", "Your own password, to confirm", "password", "", error_for("current_password")))
+                button type="submit" { "Add user" }
+            }
+        },
+    ))
+}
+
+fn state(u: &UserRecord) -> &'static str {
+    if u.disabled {
+        "Disabled"
+    } else if u.totp_ciphertext.is_none() && u.enrol_by.is_some_and(|by| now() > by) {
+        "Set-up window lapsed"
+    } else if u.totp_ciphertext.is_none() {
+        "Waiting for first sign-in"
+    } else {
+        "Active"
+    }
+}
+
+fn text_field(name: &str, label: &str, kind: &str, value: &str, error: Option<String>) -> Markup {
+    html! {
+        div class=@if error.is_some() { "field has-error" } @else { "field" } {
+            label for=(name) { (label) }
+            @if let Some(e) = &error { p class="error-message" id={ (name) "-error" } { (e) } }
+            input type=(kind) id=(name) name=(name) value=(value) spellcheck="false"
+                autocomplete=(if kind == "password" { "new-password" } else { "off" })
+                aria-describedby=[error.as_ref().map(|_| format!("{name}-error"))];
+        }
+    }
+}
+
+fn user_actions(staff: &Staff, u: &UserRecord) -> Markup {
+    let confirm = html! {
+        label class="visually-hidden" for={ "pw-" (u.id) } { "Your password" }
+        input type="password" id={ "pw-" (u.id) } name="current_password" placeholder="Your password" autocomplete="current-password";
+    };
+    html! {
+        @if u.id != staff.id {
+            details {
+                summary { "Change" }
+                form method="post" action={ "/admin/users/" (u.id) "/reset-2fa" } {
+                    (csrf_field(&staff.csrf)) (confirm)
+                    button type="submit" class="secondary" { "Reset two-step verification" }
+                }
+                @if u.disabled {
+                    form method="post" action={ "/admin/users/" (u.id) "/enable" } {
+                        (csrf_field(&staff.csrf)) (confirm)
+                        button type="submit" class="secondary" { "Enable" }
+                    }
+                } @else {
+                    form method="post" action={ "/admin/users/" (u.id) "/disable" } {
+                        (csrf_field(&staff.csrf)) (confirm)
+                        button type="submit" class="secondary" { "Disable" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn users(console: web::Data<Console>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let staff = admin(&console, &req).await?;
+    let done = web::Query::<Done>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().done);
+    Ok(page(
+        StatusCode::OK,
+        users_page(
+            &console,
+            &staff,
+            &AddUserForm::default(),
+            &[],
+            done.as_deref(),
+        )
+        .await?,
+    ))
+}
+
+async fn add_user(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    form: web::Form<AddUserForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = admin_posting(&console, &req, &form.csrf).await?;
+    let form = form.into_inner();
+    let again = |errors: Vec<(&'static str, String)>| {
+        let console = console.clone();
+        let staff = staff.clone();
+        let typed = AddUserForm {
+            password: String::new(),
+            current_password: String::new(),
+            ..form_clone(&form)
+        };
+        async move {
+            Ok::<_, AppError>(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                users_page(&console, &staff, &typed, &errors, None).await?,
+            ))
+        }
+    };
+    if !confirm_password(&console, &req, &staff, &form.current_password).await? {
+        return again(vec![(
+            "current_password",
+            "Your password is not right.".into(),
+        )])
+        .await;
+    }
+    let Some(role) = ProgrammeRole::parse(&form.role) else {
+        return again(vec![("role", "Choose a role.".into())]).await;
+    };
+    let request = AccountRequest {
+        email: &form.email,
+        role,
+        programme: Some(form.programme.as_str()).filter(|p| !p.is_empty()),
+        password: &form.password,
+    };
+    match accounts::create_account(
+        &console.store,
+        console.hasher.clone(),
+        request,
+        &format!("user:{}", staff.id),
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other("/admin/users?done=user-added")),
+        Err(AccountError::Store(e)) => Err(e.into()),
+        Err(e) => {
+            let field = match e {
+                AccountError::InvalidEmail | AccountError::Exists => "email",
+                AccountError::Password(_) => "password",
+                _ => "programme",
+            };
+            again(vec![(field, e.to_string())]).await
+        }
+    }
+}
+
+fn form_clone(f: &AddUserForm) -> AddUserForm {
+    AddUserForm {
+        csrf: String::new(),
+        email: f.email.clone(),
+        role: f.role.clone(),
+        programme: f.programme.clone(),
+        password: String::new(),
+        current_password: String::new(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    programme: String,
+}
+
+/// The common start of every per-user change: an admin, their password, a real target
+/// that is not themselves.
+async fn target(
+    console: &Console,
+    req: &HttpRequest,
+    id: &str,
+    form: &ConfirmForm,
+) -> Result<Result<(Staff, UserRecord), HttpResponse>, AppError> {
+    let staff = admin_posting(console, req, &form.csrf).await?;
+    let user = console.store.user(id).await?.ok_or(AppError::NotFound)?;
+    if user.id == staff.id {
+        return Err(AppError::BadRequest);
+    }
+    if !confirm_password(console, req, &staff, &form.current_password).await? {
+        return Ok(Err(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            users_page(
+                console,
+                &staff,
+                &AddUserForm::default(),
+                &[(
+                    "current_password",
+                    "Your password is not right; nothing was changed.".into(),
+                )],
+                None,
+            )
+            .await?,
+        )));
+    }
+    Ok(Ok((staff, user)))
+}
+
+async fn grant(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    let (staff, user) = match target(&console, &req, &id, &form).await? {
+        Ok(t) => t,
+        Err(res) => return Ok(res),
+    };
+    let role = ProgrammeRole::parse(&form.role).ok_or(AppError::BadRequest)?;
+    match accounts::grant(
+        &console.store,
+        &user.email,
+        role,
+        &form.programme,
+        &format!("user:{}", staff.id),
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other("/admin/users?done=user-added")),
+        Err(AccountError::Store(e)) => Err(e.into()),
+        Err(_) => Err(AppError::BadRequest),
+    }
+}
+
+async fn reset_totp(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    let (staff, user) = match target(&console, &req, &id, &form).await? {
+        Ok(t) => t,
+        Err(res) => return Ok(res),
+    };
+    console
+        .store
+        .reset_totp(
+            &user.id,
+            now() + ENROL_WITHIN_SECS,
+            &Entry::new(
+                &format!("user:{}", staff.id),
+                "user.reset-2fa",
+                &format!("user:{}", user.id),
+            ),
+        )
+        .await?;
+    Ok(see_other("/admin/users?done=reset"))
+}
+
+async fn set_disabled(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+    disabled: bool,
+) -> Result<HttpResponse, AppError> {
+    let (staff, user) = match target(&console, &req, &id, &form).await? {
+        Ok(t) => t,
+        Err(res) => return Ok(res),
+    };
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    console
+        .store
+        .set_user_disabled(
+            &user.id,
+            disabled,
+            &Entry::new(
+                &format!("user:{}", staff.id),
+                action,
+                &format!("user:{}", user.id),
+            ),
+        )
+        .await?;
+    Ok(see_other(if disabled {
+        "/admin/users?done=disabled"
+    } else {
+        "/admin/users?done=enabled"
+    }))
+}
+
+async fn disable(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    set_disabled(console, req, id, form, true).await
+}
+
+async fn enable(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    set_disabled(console, req, id, form, false).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    outcome: String,
+    /// `YYYY-MM-DD`, UTC.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+    before: Option<i64>,
+}
+
+/// `YYYY-MM-DD` to the Unix time of its midnight (UTC).
+fn parse_day(s: &str) -> Option<i64> {
+    let mut parts = s.split('-');
+    let (y, m, d): (i64, i64, i64) = (
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    );
+    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant), the inverse of pages::date.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
+}
+
+const AUDIT_PAGE: i64 = 100;
+
+async fn audit_log(
+    console: web::Data<Console>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let staff = admin(&console, &req).await?;
+    let q = web::Query::<AuditQuery>::from_query(req.query_string())
+        .map_err(|_| AppError::BadRequest)?
+        .into_inner();
+    let filter = Filter {
+        actor: q.actor.trim().to_owned(),
+        action: q.action.trim().to_owned(),
+        subject: q.subject.trim().to_owned(),
+        outcome: q.outcome.trim().to_owned(),
+        from: parse_day(q.from.trim()),
+        until: parse_day(q.until.trim()).map(|d| d + 86_400),
+        before: q.before,
+    };
+    let entries = audit::search(&console.store, &filter, AUDIT_PAGE).await?;
+    let verdict = audit::verify(&console.store).await?;
+    // Reading the log is itself recorded (who looked, with which filters).
+    audit::record(
+        &console.store,
+        &Entry::new(&format!("user:{}", staff.id), "audit.view", "audit_log").detail(
+            serde_json::json!({
+                "actor": filter.actor, "action": filter.action, "subject": filter.subject,
+                "outcome": filter.outcome, "from": q.from, "until": q.until,
+            }),
+        ),
+    )
+    .await?;
+    let emails: BTreeMap<String, String> = console
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| (format!("user:{}", u.id), u.email))
+        .collect();
+    let next = entries
+        .last()
+        .map(|e| e.seq)
+        .filter(|_| entries.len() as i64 == AUDIT_PAGE);
+    let next_link = next.map(|seq| {
+        let mut params = serde_urlencoded::to_string([
+            ("actor", filter.actor.as_str()),
+            ("action", filter.action.as_str()),
+            ("subject", filter.subject.as_str()),
+            ("outcome", filter.outcome.as_str()),
+            ("from", q.from.as_str()),
+            ("until", q.until.as_str()),
+        ])
+        .unwrap_or_default();
+        params.push_str(&format!("&before={seq}"));
+        format!("/admin/audit?{params}")
+    });
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: "Audit log",
+                staff: Some(&staff),
+            },
+            html! {
+                h1 { "Audit log" }
+                @match &verdict {
+                    Verdict::Intact { entries, head } => {
+                        div class="notice" role="status" {
+                            p { "The chain is intact: " (entries) " entries, head " span class="code" { (&head[..16]) "…" } }
+                        }
+                    }
+                    Verdict::Broken { seq, reason } => {
+                        div class="error-summary" role="alert" {
+                            h2 { "The audit log has been tampered with" }
+                            p { "First broken entry: " (seq) " (" (reason) ")." }
+                        }
+                    }
+                }
+                form method="get" action="/admin/audit" class="filters" {
+                    div class="field-row" {
+                        div class="field" { label for="actor" { "Actor" } input type="text" id="actor" name="actor" value=(filter.actor) placeholder="user:…"; }
+                        div class="field" { label for="action" { "Action" } input type="text" id="action" name="action" value=(filter.action) placeholder="enquiry. or signin.failed"; }
+                        div class="field" { label for="subject" { "Subject" } input type="text" id="subject" name="subject" value=(filter.subject) placeholder="enquiry:…"; }
+                        div class="field" {
+                            label for="outcome" { "Outcome" }
+                            select id="outcome" name="outcome" {
+                                @for o in ["", "ok", "denied", "failed", "alert"] {
+                                    option value=(o) selected[filter.outcome == o] { @if o.is_empty() { "any" } @else { (o) } }
+                                }
+                            }
+                        }
+                        div class="field" { label for="from" { "From (UTC)" } input type="date" id="from" name="from" value=(q.from); }
+                        div class="field" { label for="until" { "Until (UTC)" } input type="date" id="until" name="until" value=(q.until); }
+                    }
+                    button type="submit" { "Filter" }
+                }
+                table class="audit" {
+                    thead { tr {
+                        th scope="col" class="num" { "#" } th scope="col" { "When (UTC)" } th scope="col" { "Who" }
+                        th scope="col" { "Action" } th scope="col" { "Subject" } th scope="col" { "Outcome" } th scope="col" { "Detail" }
+                    } }
+                    tbody {
+                        @for e in &entries {
+                            tr class={ "outcome-" (e.outcome) } {
+                                td class="num" { (e.seq) }
+                                td { (datetime(e.at)) }
+                                td { (emails.get(&e.actor).cloned().unwrap_or_else(|| e.actor.clone())) }
+                                td { (e.action) }
+                                td { span class="code" { (e.subject) } }
+                                td { (e.outcome) }
+                                td { span class="code" { (e.detail) } }
+                            }
+                        }
+                    }
+                }
+                @if let Some(link) = next_link {
+                    p { a href=(link) { "Older entries" } }
+                }
+            },
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_parse_to_utc_midnight_and_back() {
+        for d in ["1970-01-01", "2000-02-29", "2026-11-24", "2100-12-31"] {
+            let t = parse_day(d).unwrap();
+            assert_eq!(super::super::pages::date(t), d);
+            assert_eq!(t % 86_400, 0);
+        }
+        for bad in ["", "2026-13-01", "2026-11", "x-y-z", "2026-11-24-1"] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,642 @@
+//! One enquiry: reading it (decrypts, audited), claiming, assigning, status, notes,
+//! transfers; and finding one by reference code.
+//!
+//! Handlers follow one shape: who is asking, may they see this enquiry at all (else
+//! 404), may they do this to it ([`crate::casework::permit`]), then one conditional
+//! update that names the state the page showed, so a stale page cannot overwrite a
+//! newer change. The update and its audit entry commit together.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::{Markup, html};
+use serde::{Deserialize, Serialize};
+
+use super::pages::{Shell, csrf_field, datetime, flash_box, render};
+use super::queues::Done;
+use super::{Console, page, see_other};
+use crate::audit::{self, Entry};
+use crate::auth::Staff;
+use crate::casework::{Action, Case, Status, permit};
+use crate::crypto::random_id;
+use crate::domain::{Language, ReferenceCode};
+use crate::enquiry::EnquiryContent;
+use crate::error::AppError;
+use crate::programme::{Answer, FieldKind, Programme};
+use crate::store::{EnquiryRecord, NewNote};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/e/{id}", web::get().to(view))
+        .route("/e/{id}/claim", web::post().to(claim))
+        .route("/e/{id}/unclaim", web::post().to(unclaim))
+        .route("/e/{id}/assign", web::post().to(assign))
+        .route("/e/{id}/status", web::post().to(set_status))
+        .route("/e/{id}/note", web::post().to(add_note))
+        .route("/e/{id}/transfer", web::post().to(transfer))
+        .route("/search", web::post().to(search));
+}
+
+/// Longest note or transfer reason, in characters.
+const NOTE_MAX: usize = 20_000;
+
+/// A note's sealed content.
+#[derive(Debug, Serialize, Deserialize)]
+struct NoteContent {
+    /// `note` or `transfer`.
+    kind: String,
+    text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    from_queue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    to_queue: Option<String>,
+}
+
+fn actor(staff: &Staff) -> String {
+    format!("user:{}", staff.id)
+}
+
+fn subject(id: &str) -> String {
+    format!("enquiry:{id}")
+}
+
+fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
+    Ok(Case {
+        status: Status::parse(&record.status)
+            .ok_or(AppError::Internal("unknown enquiry status".into()))?,
+        assigned_to: record.assigned_to.as_deref(),
+    })
+}
+
+fn refused(refusal: crate::casework::Refusal) -> AppError {
+    tracing::debug!(%refusal, "case work action refused");
+    AppError::Forbidden
+}
+
+fn answer_text(p: &Programme, key: &str, answer: &Answer) -> String {
+    let label_of = |value: &str| {
+        p.field(key)
+            .and_then(|f| f.options.iter().find(|o| o.value == value))
+            .map(|o| p.text(&o.label, Language::En).to_owned())
+            .unwrap_or_else(|| value.to_owned())
+    };
+    match answer {
+        Answer::Text(t) => match p.field(key).map(|f| f.kind) {
+            Some(FieldKind::Select | FieldKind::Radio) => label_of(t),
+            Some(FieldKind::Country) => crate::programme::countries::COUNTRIES
+                .iter()
+                .find(|(code, _)| code == t)
+                .map(|(_, name)| (*name).to_owned())
+                .unwrap_or_else(|| t.clone()),
+            _ => t.clone(),
+        },
+        Answer::Choices(c) => c.iter().map(|v| label_of(v)).collect::<Vec<_>>().join(", "),
+        Answer::Flag(true) => "Yes".into(),
+        Answer::Flag(false) => "No".into(),
+    }
+}
+
+async fn view(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (record, live, role) = console.enquiry_for(&staff, &id).await?;
+    permit(role, &staff.id, case(&record)?, Action::View).map_err(refused)?;
+    let opener = console.opener(&record.sealed.key_id).await?;
+    let content = EnquiryContent::open(&opener, &record.sealed)?;
+    let mut notes = Vec::new();
+    for n in console.store.notes(&record.id).await? {
+        let opener = console.opener(&n.sealed.key_id).await?;
+        let plain = zeroize::Zeroizing::new(opener.open(&n.sealed)?);
+        let note: NoteContent =
+            serde_json::from_slice(&plain).map_err(|_| crate::crypto::CryptoError::Decrypt)?;
+        notes.push((n, note));
+    }
+    // Written before the page is sent: a read that cannot be audited does not happen.
+    audit::record(
+        &console.store,
+        &Entry::new(&actor(&staff), "enquiry.view", &subject(&record.id))
+            .detail(serde_json::json!({ "notes": notes.len() })),
+    )
+    .await?;
+    let team = console.store.programme_staff(&live.id).await?;
+    let name_of = |id: &str| {
+        team.iter()
+            .find(|(uid, _, _)| uid == id)
+            .map(|(_, email, _)| email.clone())
+            .unwrap_or_else(|| "a former member".into())
+    };
+    let p = &live.programme;
+    let status = Status::parse(&record.status).unwrap_or(Status::New);
+    let queue_name = |key: &str| {
+        p.file()
+            .queues
+            .iter()
+            .find(|q| q.key == key)
+            .map(|q| p.text(&q.name, Language::En).to_owned())
+            .unwrap_or_else(|| key.to_owned())
+    };
+    let done = web::Query::<Done>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().done);
+    let c = case(&record)?;
+    let may = |a: Action| permit(role, &staff.id, c, a).is_ok();
+    let base = format!("/console/e/{}", record.id);
+    let title = format!("Enquiry {}", content.reference);
+    let markup = render(
+        &Shell {
+            title: &title,
+            staff: Some(&staff),
+        },
+        html! {
+            (flash_box(done.as_deref()))
+            p {
+                a href={ "/console/p/" (p.slug()) "/q/" (record.queue) } { "Back to " (queue_name(&record.queue)) }
+            }
+            h1 { "Enquiry " span class="code" { (content.reference) } }
+            dl class="summary" {
+                dt { "Programme" } dd { (p.text(&p.file().title, Language::En)) }
+                dt { "Queue" } dd { (queue_name(&record.queue)) }
+                dt { "Priority" } dd { (record.priority) }
+                dt { "Status" } dd { (status.label()) }
+                dt { "Claimed by" } dd {
+                    @match &record.assigned_to {
+                        Some(id) if *id == staff.id => "You",
+                        Some(id) => (name_of(id)),
+                        None => "Nobody yet",
+                    }
+                }
+                dt { "Received" } dd { (datetime(record.created_hour)) " UTC (to the hour)" }
+                dt { "Language" } dd { (content.language) }
+                dt { "Reply by" } dd {
+                    @match &content.email {
+                        Some(e) => { "Email: " (e) }
+                        None => "Reply inbox only (no email address given)",
+                    }
+                }
+            }
+            h2 { "What they wrote" }
+            dl class="summary answers" {
+                @for f in &p.file().fields {
+                    @if let Some(a) = content.answers.get(&f.key) {
+                        dt { (p.text(&f.label, Language::En)) }
+                        dd class="preserve" dir="auto" { (answer_text(p, &f.key, a)) }
+                    }
+                }
+                // Answers to fields a later version of the form no longer has.
+                @for (key, a) in &content.answers {
+                    @if p.field(key).is_none() {
+                        dt { (key) } dd class="preserve" dir="auto" { (answer_text(p, key, a)) }
+                    }
+                }
+            }
+            h2 { "Actions" }
+            div class="actions" {
+                @if may(Action::Claim) {
+                    form method="post" action={ (base) "/claim" } class="inline" {
+                        (csrf_field(&staff.csrf))
+                        button type="submit" accesskey="c" { "Claim" }
+                    }
+                }
+                @if may(Action::Unclaim) {
+                    form method="post" action={ (base) "/unclaim" } class="inline" {
+                        (csrf_field(&staff.csrf))
+                        input type="hidden" name="current" value=[record.assigned_to.as_deref()];
+                        button type="submit" class="secondary" { "Release claim" }
+                    }
+                }
+            }
+            @if may(Action::ChangeStatus) && !status.next().is_empty() {
+                form method="post" action={ (base) "/status" } {
+                    (csrf_field(&staff.csrf))
+                    input type="hidden" name="from" value=(status.as_str());
+                    div class="field" {
+                        label for="status-to" { "Change status" }
+                        select id="status-to" name="to" {
+                            @for s in status.next() { option value=(s.as_str()) { (s.label()) } }
+                        }
+                        " "
+                        button type="submit" { "Change status" }
+                    }
+                }
+            }
+            @if may(Action::Assign) {
+                form method="post" action={ (base) "/assign" } {
+                    (csrf_field(&staff.csrf))
+                    div class="field" {
+                        label for="assign-to" { "Assign to" }
+                        select id="assign-to" name="to" {
+                            @for (uid, email, r) in &team {
+                                option value=(uid) selected[record.assigned_to.as_deref() == Some(uid.as_str())] {
+                                    (email) " (" (r) ")"
+                                }
+                            }
+                        }
+                        " "
+                        button type="submit" { "Assign" }
+                    }
+                }
+            }
+            @if may(Action::Transfer) && p.file().queues.len() > 1 {
+                form method="post" action={ (base) "/transfer" } {
+                    (csrf_field(&staff.csrf))
+                    input type="hidden" name="from" value=(record.queue);
+                    div class="field" {
+                        label for="transfer-to" { "Move to queue" }
+                        select id="transfer-to" name="to" {
+                            @for q in p.file().queues.iter().filter(|q| q.key != record.queue) {
+                                option value=(q.key) { (p.text(&q.name, Language::En)) }
+                            }
+                        }
+                    }
+                    div class="field" {
+                        label for="transfer-reason" { "Reason (kept with the enquiry, encrypted)" }
+                        textarea id="transfer-reason" name="reason" rows="2" maxlength=(NOTE_MAX) required {}
+                    }
+                    button type="submit" { "Move" }
+                }
+            }
+            h2 { "Notes" }
+            @if notes.is_empty() {
+                p { "No notes yet." }
+            }
+            ol class="notes" {
+                @for (n, note) in &notes {
+                    li {
+                        p class="meta" {
+                            (n.author_email.clone().unwrap_or_else(|| "a former member".into()))
+                            ", " (datetime(n.created_at)) " UTC"
+                            @if note.kind == "transfer" {
+                                " — moved from " (note.from_queue.as_deref().map(queue_name).unwrap_or_default())
+                                " to " (note.to_queue.as_deref().map(queue_name).unwrap_or_default())
+                            }
+                        }
+                        p class="preserve" dir="auto" { (note.text) }
+                    }
+                }
+            }
+            form method="post" action={ (base) "/note" } {
+                (csrf_field(&staff.csrf))
+                div class="field" {
+                    label for="note" { "Add an internal note" }
+                    p class="hint" id="note-hint" { "Only staff of this programme can read notes. They are stored encrypted." }
+                    textarea id="note" name="text" rows="4" maxlength=(NOTE_MAX) aria-describedby="note-hint" required {}
+                }
+                button type="submit" accesskey="n" { "Add note" }
+            }
+        },
+    );
+    Ok(page(StatusCode::OK, markup))
+}
+
+#[derive(Deserialize)]
+pub struct Csrf {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn claim(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<Csrf>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (record, _, role) = console.enquiry_for(&staff, &id).await?;
+    let base = format!("/console/e/{}", record.id);
+    if let Err(r) = permit(role, &staff.id, case(&record)?, Action::Claim) {
+        if r == crate::casework::Refusal::AlreadyClaimed {
+            return Ok(see_other(&format!("{base}?done=conflict")));
+        }
+        return Err(refused(r));
+    }
+    let won = console
+        .store
+        .claim(
+            &record.id,
+            &staff.id,
+            &Entry::new(&actor(&staff), "enquiry.claim", &subject(&record.id)),
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "{base}?done={}",
+        if won { "claimed" } else { "conflict" }
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct UnclaimForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+}
+
+async fn unclaim(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<UnclaimForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (record, _, role) = console.enquiry_for(&staff, &id).await?;
+    permit(role, &staff.id, case(&record)?, Action::Unclaim).map_err(refused)?;
+    let base = format!("/console/e/{}", record.id);
+    let done = console
+        .store
+        .unclaim(
+            &record.id,
+            &form.current,
+            &Entry::new(&actor(&staff), "enquiry.unclaim", &subject(&record.id)),
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "{base}?done={}",
+        if done { "unclaimed" } else { "conflict" }
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct ToForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+async fn assign(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ToForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (record, live, role) = console.enquiry_for(&staff, &id).await?;
+    permit(role, &staff.id, case(&record)?, Action::Assign).map_err(refused)?;
+    // Only to someone who works on this programme.
+    let team = console.store.programme_staff(&live.id).await?;
+    if !team.iter().any(|(uid, _, _)| *uid == form.to) {
+        return Err(AppError::BadRequest);
+    }
+    console
+        .store
+        .assign(
+            &record.id,
+            &form.to,
+            &Entry::new(&actor(&staff), "enquiry.assign", &subject(&record.id))
+                .detail(serde_json::json!({ "to": format!("user:{}", form.to) })),
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/console/e/{}?done=assigned",
+        record.id
+    )))
+}
+
+async fn set_status(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ToForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (record, _, role) = console.enquiry_for(&staff, &id).await?;
+    permit(role, &staff.id, case(&record)?, Action::ChangeStatus).map_err(refused)?;
+    let (Some(from), Some(to)) = (Status::parse(&form.from), Status::parse(&form.to)) else {
+        return Err(AppError::BadRequest);
+    };
+    if !from.can_move_to(to) {
+        return Err(AppError::BadRequest);
+    }
+    let done = console
+        .store
+        .set_status(
+            &record.id,
+            from.as_str(),
+            to.as_str(),
+            &Entry::new(&actor(&staff), "enquiry.status", &subject(&record.id))
+                .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/console/e/{}?done={}",
+        record.id,
+        if done { "status" } else { "conflict" }
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// A note or reason could not be saved (expired page, signed out): the text comes back
+/// so the work is not lost.
+fn kept_text_page(title: &str, text: &str, back: &str) -> Markup {
+    render(
+        &Shell { title, staff: None },
+        html! {
+            h1 { (title) }
+            p { "Your text was not saved, because this page had expired or you were signed out. Copy it from here, then open the enquiry again and add it." }
+            div class="field" {
+                label for="kept" { "Your text" }
+                textarea id="kept" rows="8" readonly { (text) }
+            }
+            p { a href=(back) { "Open the enquiry again" } }
+        },
+    )
+}
+
+fn note_text(raw: &str) -> Result<&str, AppError> {
+    let text = raw.trim();
+    if text.is_empty() || text.chars().count() > NOTE_MAX {
+        return Err(AppError::BadRequest);
+    }
+    Ok(text)
+}
+
+async fn staff_or_kept_text(
+    console: &Console,
+    req: &HttpRequest,
+    csrf: &str,
+    id: &str,
+    text: &str,
+) -> Result<Result<Staff, HttpResponse>, AppError> {
+    match console.staff_posting(req, csrf).await {
+        Ok(staff) => Ok(Ok(staff)),
+        Err(AppError::Forbidden | AppError::SignInRequired) => Ok(Err(page(
+            StatusCode::FORBIDDEN,
+            kept_text_page("Your note was not saved", text, &format!("/console/e/{id}")),
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+async fn add_note(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<NoteForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = match staff_or_kept_text(&console, &req, &form.csrf, &id, &form.text).await? {
+        Ok(s) => s,
+        Err(page) => return Ok(page),
+    };
+    let (record, live, role) = console.enquiry_for(&staff, &id).await?;
+    permit(role, &staff.id, case(&record)?, Action::Note).map_err(refused)?;
+    let text = note_text(&form.text)?;
+    let note = seal_note(
+        &live.sealer,
+        &record.id,
+        &staff,
+        &NoteContent {
+            kind: "note".into(),
+            text: text.to_owned(),
+            from_queue: None,
+            to_queue: None,
+        },
+    )?;
+    console
+        .store
+        .add_note(
+            &note,
+            &Entry::new(&actor(&staff), "enquiry.note", &subject(&record.id))
+                .detail(serde_json::json!({ "note": note.id })),
+        )
+        .await?;
+    Ok(see_other(&format!("/console/e/{}?done=note", record.id)))
+}
+
+fn seal_note(
+    sealer: &crate::crypto::Sealer,
+    enquiry_id: &str,
+    staff: &Staff,
+    content: &NoteContent,
+) -> Result<NewNote, AppError> {
+    let json = zeroize::Zeroizing::new(
+        serde_json::to_vec(content).map_err(|_| crate::crypto::CryptoError::Encrypt)?,
+    );
+    Ok(NewNote {
+        id: random_id(),
+        enquiry_id: enquiry_id.to_owned(),
+        author_id: staff.id.clone(),
+        sealed: sealer.seal(&json)?,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct TransferForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn transfer(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<TransferForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = match staff_or_kept_text(&console, &req, &form.csrf, &id, &form.reason).await? {
+        Ok(s) => s,
+        Err(page) => return Ok(page),
+    };
+    let (record, live, role) = console.enquiry_for(&staff, &id).await?;
+    permit(role, &staff.id, case(&record)?, Action::Transfer).map_err(refused)?;
+    let queues = &live.programme.file().queues;
+    if form.to == form.from || !queues.iter().any(|q| q.key == form.to) {
+        return Err(AppError::BadRequest);
+    }
+    let reason = note_text(&form.reason)?;
+    let note = seal_note(
+        &live.sealer,
+        &record.id,
+        &staff,
+        &NoteContent {
+            kind: "transfer".into(),
+            text: reason.to_owned(),
+            from_queue: Some(form.from.clone()),
+            to_queue: Some(form.to.clone()),
+        },
+    )?;
+    let done = console
+        .store
+        .transfer(
+            &record.id,
+            &form.from,
+            &form.to,
+            &note,
+            &Entry::new(&actor(&staff), "enquiry.transfer", &subject(&record.id))
+                .detail(serde_json::json!({ "from": form.from, "to": form.to, "note": note.id })),
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/console/e/{}?done={}",
+        record.id,
+        if done { "transferred" } else { "conflict" }
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reference: String,
+}
+
+/// The reference code travels in the POST body only, never in a URL; the redirect
+/// goes to the enquiry's random id.
+async fn search(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    form: web::Form<SearchForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let found = match ReferenceCode::parse(&form.reference) {
+        Ok(code) => {
+            let hash = crate::intake::submission::reference_hash(&console.intake_key, &code);
+            console
+                .store
+                .enquiry_by_reference(&hash)
+                .await?
+                // Someone else's programme: exactly like no match at all.
+                .filter(|e| staff.role_in(&e.programme_id).is_some())
+        }
+        Err(_) => None,
+    };
+    let entry = match &found {
+        Some(e) => Entry::new(&actor(&staff), "enquiry.search", &subject(&e.id)),
+        None => Entry::new(&actor(&staff), "enquiry.search", "enquiry:none").outcome("failed"),
+    };
+    audit::record(&console.store, &entry).await?;
+    match found {
+        Some(e) => Ok(see_other(&format!("/console/e/{}", e.id))),
+        None => Ok(page(
+            StatusCode::NOT_FOUND,
+            render(
+                &Shell {
+                    title: "Not found",
+                    staff: Some(&staff),
+                },
+                html! {
+                    h1 { "No enquiry found" }
+                    (super::queues::search_form(
+                        &staff,
+                        Some("No enquiry with that reference code in your programmes. Check the code and try again."),
+                    ))
+                },
+            ),
+        )),
+    }
+}

@@ -1,0 +1,423 @@
+//! The console's overview pages: my programmes and their queues, one programme's
+//! dashboard (with its charts), and one queue's enquiries.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::html;
+use serde::Deserialize;
+
+use super::pages::{Shell, csrf_field, flash_box, render};
+use super::{Console, charts, page};
+use crate::auth::Staff;
+use crate::casework::{Status, age_label};
+use crate::domain::{Language, ProgrammeSlug};
+use crate::error::AppError;
+use crate::programme::live::LiveProgramme;
+use crate::store::{QueueStat, StatusFilter, now};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/p/{slug}", web::get().to(dashboard))
+        .route("/p/{slug}/daily.svg", web::get().to(daily_chart))
+        .route("/p/{slug}/backlog.svg", web::get().to(backlog_chart))
+        .route("/p/{slug}/q/{queue}", web::get().to(queue_view));
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
+/// The programmes a staff member works in, by slug.
+pub async fn my_programmes(
+    console: &Console,
+    staff: &Staff,
+) -> Result<Vec<Arc<LiveProgramme>>, AppError> {
+    let slugs: Vec<String> = if staff.is_admin {
+        console
+            .store
+            .programme_ids()
+            .await?
+            .into_iter()
+            .map(|(_, slug)| slug)
+            .collect()
+    } else {
+        staff.memberships.iter().map(|m| m.slug.clone()).collect()
+    };
+    let mut out = Vec::new();
+    for slug in slugs {
+        if let Ok(slug) = ProgrammeSlug::parse(&slug)
+            && let Some(live) = console.programmes.get(&slug).await?
+        {
+            out.push(live);
+        }
+    }
+    Ok(out)
+}
+
+/// Per queue: open enquiries by status and the age of the oldest open one.
+struct QueueRow {
+    key: String,
+    name: String,
+    by_status: BTreeMap<Status, i64>,
+    oldest_open_hour: Option<i64>,
+}
+
+fn queue_rows(live: &LiveProgramme, stats: &[QueueStat]) -> Vec<QueueRow> {
+    let p = &live.programme;
+    p.file()
+        .queues
+        .iter()
+        .map(|q| {
+            let mut row = QueueRow {
+                key: q.key.clone(),
+                name: p.text(&q.name, Language::En).to_owned(),
+                by_status: BTreeMap::new(),
+                oldest_open_hour: None,
+            };
+            for s in stats.iter().filter(|s| s.queue == q.key) {
+                if let Some(status) = Status::parse(&s.status) {
+                    *row.by_status.entry(status).or_default() += s.count;
+                    if status.is_open() {
+                        row.oldest_open_hour = Some(
+                            row.oldest_open_hour
+                                .map_or(s.oldest_hour, |o| o.min(s.oldest_hour)),
+                        );
+                    }
+                }
+            }
+            row
+        })
+        .collect()
+}
+
+fn queue_table(slug: &str, rows: &[QueueRow]) -> maud::Markup {
+    let at = now();
+    html! {
+        table class="queues" {
+            thead {
+                tr {
+                    th scope="col" { "Queue" }
+                    @for s in Status::ALL { th scope="col" class="num" { (s.label()) } }
+                    th scope="col" class="num" { "Oldest open" }
+                }
+            }
+            tbody {
+                @for r in rows {
+                    tr {
+                        th scope="row" { a href={ "/console/p/" (slug) "/q/" (r.key) } { (r.name) } }
+                        @for s in Status::ALL {
+                            td class="num" { (r.by_status.get(&s).copied().unwrap_or(0)) }
+                        }
+                        td class="num" {
+                            @match r.oldest_open_hour {
+                                Some(h) => (age_label(at - h)),
+                                None => "–",
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let programmes = my_programmes(&console, &staff).await?;
+    let mut sections = Vec::new();
+    for live in &programmes {
+        let stats = console.store.queue_stats(&live.id).await?;
+        sections.push((live.clone(), queue_rows(live, &stats)));
+    }
+    let done = web::Query::<Done>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().done);
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: "Queues",
+                staff: Some(&staff),
+            },
+            html! {
+                (flash_box(done.as_deref()))
+                h1 { "Queues" }
+                (search_form(&staff, None))
+                @if sections.is_empty() {
+                    p { "You have no programmes yet. An administrator can add you to one." }
+                }
+                @for (live, rows) in &sections {
+                    section class="programme" {
+                        h2 {
+                            (live.programme.text(&live.programme.file().title, Language::En))
+                        }
+                        p { a href={ "/console/p/" (live.programme.slug()) } { "Dashboard" } }
+                        (queue_table(live.programme.slug().as_str(), rows))
+                    }
+                }
+            },
+        ),
+    ))
+}
+
+pub fn search_form(staff: &Staff, problem: Option<&str>) -> maud::Markup {
+    html! {
+        form method="post" action="/console/search" class="search" role="search" {
+            (csrf_field(&staff.csrf))
+            div class=@if problem.is_some() { "field has-error" } @else { "field" } {
+                label for="reference" { "Find an enquiry by reference code" }
+                @if let Some(p) = problem {
+                    p class="error-message" id="reference-error" { (p) }
+                }
+                input type="text" id="reference" name="reference" autocomplete="off" spellcheck="false"
+                    aria-describedby=[problem.map(|_| "reference-error")];
+                button type="submit" { "Find" }
+            }
+        }
+    }
+}
+
+const CHART_DAYS: i64 = 30;
+
+async fn daily_data(
+    console: &Console,
+    live: &LiveProgramme,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let today = now().div_euclid(86_400) * 86_400;
+    let since = today - (CHART_DAYS - 1) * 86_400;
+    let counts: BTreeMap<i64, i64> = console
+        .store
+        .daily_counts(&live.id, since)
+        .await?
+        .into_iter()
+        .collect();
+    Ok((0..CHART_DAYS)
+        .map(|i| {
+            let day = since + i * 86_400;
+            (
+                super::pages::date(day),
+                counts.get(&day).copied().unwrap_or(0),
+            )
+        })
+        .collect())
+}
+
+async fn backlog_data(
+    console: &Console,
+    live: &LiveProgramme,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let stats = console.store.queue_stats(&live.id).await?;
+    Ok(queue_rows(live, &stats)
+        .into_iter()
+        .map(|r| {
+            let open = r
+                .by_status
+                .iter()
+                .filter(|(s, _)| s.is_open())
+                .map(|(_, n)| n)
+                .sum();
+            (r.name, open)
+        })
+        .collect())
+}
+
+async fn dashboard(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (live, _) = console.programme_for(&staff, &slug).await?;
+    let stats = console.store.queue_stats(&live.id).await?;
+    let rows = queue_rows(&live, &stats);
+    let daily = daily_data(&console, &live).await?;
+    let backlog = backlog_data(&console, &live).await?;
+    let slug = live.programme.slug().as_str();
+    let title = live
+        .programme
+        .text(&live.programme.file().title, Language::En);
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title,
+                staff: Some(&staff),
+            },
+            html! {
+                h1 { (title) }
+                (queue_table(slug, &rows))
+                div class="charts" {
+                    figure {
+                        img src={ "/console/p/" (slug) "/daily.svg" } width=(charts::WIDTH) height=(charts::HEIGHT)
+                            alt="Bar chart of enquiries received per day; the same numbers are in the table below.";
+                        figcaption { "Enquiries received per day, last 30 days (UTC)" }
+                        details {
+                            summary { "Show the numbers" }
+                            table {
+                                thead { tr { th scope="col" { "Day" } th scope="col" class="num" { "Enquiries" } } }
+                                tbody { @for (d, n) in &daily { tr { td { (d) } td class="num" { (n) } } } }
+                            }
+                        }
+                    }
+                    figure {
+                        img src={ "/console/p/" (slug) "/backlog.svg" } width=(charts::WIDTH) height=(charts::backlog_height(backlog.len()))
+                            alt="Bar chart of open enquiries per queue; the same numbers are in the table below.";
+                        figcaption { "Open enquiries per queue" }
+                        details {
+                            summary { "Show the numbers" }
+                            table {
+                                thead { tr { th scope="col" { "Queue" } th scope="col" class="num" { "Open" } } }
+                                tbody { @for (q, n) in &backlog { tr { td { (q) } td class="num" { (n) } } } }
+                            }
+                        }
+                    }
+                }
+            },
+        ),
+    ))
+}
+
+fn svg(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml; charset=utf-8")
+        .body(body)
+}
+
+async fn daily_chart(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (live, _) = console.programme_for(&staff, &slug).await?;
+    let data = daily_data(&console, &live).await?;
+    Ok(svg(charts::daily_svg(&data, "Enquiries per day")))
+}
+
+async fn backlog_chart(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (live, _) = console.programme_for(&staff, &slug).await?;
+    let data = backlog_data(&console, &live).await?;
+    Ok(svg(charts::backlog_svg(&data, "Open enquiries per queue")))
+}
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    status: Option<String>,
+}
+
+const QUEUE_PAGE: i64 = 200;
+
+async fn queue_view(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, queue_key) = path.into_inner();
+    let staff = console.staff(&req).await?;
+    let (live, _) = console.programme_for(&staff, &slug).await?;
+    let p = &live.programme;
+    let queue = p
+        .file()
+        .queues
+        .iter()
+        .find(|q| q.key == queue_key)
+        .ok_or(AppError::NotFound)?;
+    let query = web::Query::<QueueQuery>::from_query(req.query_string())
+        .map_err(|_| AppError::BadRequest)?
+        .into_inner();
+    let (filter, selected) = match query.status.as_deref() {
+        None | Some("open") => (StatusFilter::Open, "open"),
+        Some("all") => (StatusFilter::All, "all"),
+        Some(s) => {
+            let st = Status::parse(s).ok_or(AppError::BadRequest)?;
+            (StatusFilter::Only(st), st.as_str())
+        }
+    };
+    let enquiries = console
+        .store
+        .queue_enquiries(&live.id, &queue.key, filter, QUEUE_PAGE)
+        .await?;
+    let staff_names: BTreeMap<String, String> = console
+        .store
+        .programme_staff(&live.id)
+        .await?
+        .into_iter()
+        .map(|(id, email, _)| (id, email))
+        .collect();
+    let at = now();
+    let name = p.text(&queue.name, Language::En);
+    let mut filters: Vec<(&str, &str)> = vec![("open", "Open"), ("all", "All")];
+    filters.extend(Status::ALL.iter().map(|s| (s.as_str(), s.label())));
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: name,
+                staff: Some(&staff),
+            },
+            html! {
+                p { a href={ "/console/p/" (p.slug()) } { (p.text(&p.file().title, Language::En)) } }
+                h1 { (name) }
+                nav class="filters" aria-label="Status filter" {
+                    ul {
+                        @for (value, label) in &filters {
+                            li {
+                                @if *value == selected {
+                                    span aria-current="true" { (label) }
+                                } @else {
+                                    a href={ "?status=" (value) } { (label) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if enquiries.is_empty() {
+                    p { "No enquiries here." }
+                } @else {
+                    table class="enquiries" {
+                        caption class="visually-hidden" { "Most urgent first, then oldest first" }
+                        thead {
+                            tr {
+                                th scope="col" class="num" { "Priority" }
+                                th scope="col" { "Waiting" }
+                                th scope="col" { "Status" }
+                                th scope="col" { "Language" }
+                                th scope="col" { "Claimed by" }
+                                th scope="col" { "" }
+                            }
+                        }
+                        tbody {
+                            @for (i, e) in enquiries.iter().enumerate() {
+                                tr {
+                                    td class="num" { (e.priority) }
+                                    td { (age_label(at - e.created_hour)) }
+                                    td { (Status::parse(&e.status).map_or("?", |s| s.label())) }
+                                    td { (e.language) }
+                                    td {
+                                        @match &e.assigned_to {
+                                            Some(id) if *id == staff.id => "You",
+                                            Some(id) => (staff_names.get(id).map_or("someone", String::as_str)),
+                                            None => "–",
+                                        }
+                                    }
+                                    td { a href={ "/console/e/" (e.id) } { "Open enquiry " (i + 1) } }
+                                }
+                            }
+                        }
+                    }
+                    @if enquiries.len() as i64 == QUEUE_PAGE {
+                        p { "Showing the first " (QUEUE_PAGE) "." }
+                    }
+                }
+            },
+        ),
+    ))
+}

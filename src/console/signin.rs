@@ -1,0 +1,678 @@
+//! Signing in: password, then a TOTP or recovery code (or, the first time, setting up
+//! TOTP); signing out; one's own sessions.
+//!
+//! Every step that accepts a secret is throttled per account and per client before
+//! the secret is even looked at, so while an account is throttled a right password
+//! gets exactly the answer a wrong one gets. Unknown accounts cost the same argon2
+//! work and get the same page as wrong passwords. Each step issues a new session
+//! token, so a token planted before sign-in is useless after it.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::{Markup, html};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::pages::{Shell, csrf_field, error_summary, render};
+use super::{Console, page, see_other};
+use crate::audit::{self, Entry};
+use crate::auth::session::{self, Stage};
+use crate::auth::totp::{self, TotpError, TotpSecret};
+use crate::auth::{Staff, current_session};
+use crate::error::AppError;
+use crate::store::{SessionRecord, UserRecord, now};
+use crate::web::client::client_key;
+use crate::web::csrf;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/sign-in")
+            .route(web::get().to(show_sign_in))
+            .route(web::post().to(sign_in)),
+    )
+    .service(
+        web::resource("/sign-in/code")
+            .route(web::get().to(show_code))
+            .route(web::post().to(check_code)),
+    )
+    .service(
+        web::resource("/enrol")
+            .route(web::get().to(show_enrol))
+            .route(web::post().to(enrol)),
+    )
+    .route("/sign-out", web::post().to(sign_out))
+    .route("/account", web::get().to(account))
+    .route("/account/sign-out-others", web::post().to(sign_out_others));
+}
+
+const SIGN_IN_SCOPE: &str = "staff-sign-in";
+const ISSUER: &str = "Haven";
+
+fn user_actor(id: &str) -> String {
+    format!("user:{id}")
+}
+
+/// What the throttle counts attempts against: the typed address, whether or not an
+/// account has it.
+fn account_key(email: &str) -> [u8; 32] {
+    Sha256::digest(email.trim().to_lowercase().as_bytes()).into()
+}
+
+fn sign_in_page(token: &str, email: &str, problem: Option<&str>) -> Markup {
+    let errors: Vec<(&str, String)> = problem
+        .map(|p| vec![("email", p.to_owned())])
+        .unwrap_or_default();
+    render(
+        &Shell {
+            title: "Sign in",
+            staff: None,
+        },
+        html! {
+            (error_summary(&errors))
+            h1 { "Sign in" }
+            form method="post" action="/console/sign-in" novalidate {
+                (csrf_field(token))
+                div class="field" {
+                    label for="email" { "Work email address" }
+                    input type="email" id="email" name="email" value=(email) autocomplete="username" spellcheck="false" required autofocus;
+                }
+                div class="field" {
+                    label for="password" { "Password" }
+                    input type="password" id="password" name="password" autocomplete="current-password" required;
+                }
+                button type="submit" { "Continue" }
+            }
+        },
+    )
+}
+
+async fn show_sign_in(console: web::Data<Console>, req: HttpRequest) -> HttpResponse {
+    if current_session(&req, &console.store, Stage::Full)
+        .await
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return see_other("/console");
+    }
+    let token = csrf::issue(&console.mac, SIGN_IN_SCOPE, now());
+    page(StatusCode::OK, sign_in_page(&token, "", None))
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+const WRONG: &str = "The email address or password is not right, or the account cannot sign in.";
+const THROTTLED: &str = "Too many attempts. Wait a minute, then try again.";
+
+async fn sign_in(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    form: web::Form<SignInForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let email = form.email.trim().to_lowercase();
+    let fresh = csrf::issue(&console.mac, SIGN_IN_SCOPE, now());
+    if !csrf::same_origin(&req) || !csrf::verify(&console.mac, SIGN_IN_SCOPE, &form.csrf, now()) {
+        return Ok(page(
+            StatusCode::FORBIDDEN,
+            sign_in_page(
+                &fresh,
+                &email,
+                Some("This page had expired. Please sign in again."),
+            ),
+        ));
+    }
+    let client = client_key(&req, &console.config.trusted_proxies);
+    if !console.limiters.allow_signin(&client, &account_key(&email)) {
+        audit::record(
+            &console.store,
+            &Entry::new("anonymous", "signin.throttled", "account:hidden").outcome("denied"),
+        )
+        .await?;
+        return Ok(page(
+            StatusCode::TOO_MANY_REQUESTS,
+            sign_in_page(&fresh, &email, Some(THROTTLED)),
+        ));
+    }
+    if form.password.chars().count() > crate::auth::password::MAX_CHARS {
+        return Ok(page(
+            StatusCode::UNAUTHORIZED,
+            sign_in_page(&fresh, &email, Some(WRONG)),
+        ));
+    }
+    let user = console.store.user_by_email(&email).await?;
+    let hasher = console.hasher.clone();
+    let phc = user.as_ref().map(|u| u.password_hash.clone());
+    let password = form.password;
+    let matches = web::block(move || match phc {
+        Some(phc) => hasher.verify(&phc, &password),
+        None => {
+            hasher.verify_dummy(&password);
+            false
+        }
+    })
+    .await
+    .map_err(|_| AppError::Internal("password check did not finish".into()))?;
+
+    let at = now();
+    let user = match user {
+        Some(u) if matches && !u.disabled && !enrolment_lapsed(&u, at) => u,
+        other => {
+            let (actor, subject, reason) = match &other {
+                Some(u) => (
+                    user_actor(&u.id),
+                    user_actor(&u.id),
+                    if !matches {
+                        "password"
+                    } else if u.disabled {
+                        "disabled"
+                    } else {
+                        "enrolment-lapsed"
+                    },
+                ),
+                None => ("anonymous".into(), "account:unknown".into(), "password"),
+            };
+            audit::record(
+                &console.store,
+                &Entry::new(&actor, "signin.failed", &subject)
+                    .outcome("denied")
+                    .detail(serde_json::json!({ "reason": reason })),
+            )
+            .await?;
+            return Ok(page(
+                StatusCode::UNAUTHORIZED,
+                sign_in_page(&fresh, &email, Some(WRONG)),
+            ));
+        }
+    };
+
+    let stage = if user.totp_ciphertext.is_some() {
+        Stage::SecondFactor
+    } else if needs_second_factor(&console, &user).await? {
+        Stage::Enrol
+    } else {
+        Stage::Full
+    };
+    if stage == Stage::Full {
+        audit::record(
+            &console.store,
+            &Entry::new(&user_actor(&user.id), "signin.ok", &user_actor(&user.id))
+                .detail(serde_json::json!({ "factors": 1 })),
+        )
+        .await?;
+    }
+    let next = match stage {
+        Stage::SecondFactor => "/console/sign-in/code",
+        Stage::Enrol => "/console/enrol",
+        Stage::Full => "/console",
+    };
+    start_session(&console, &req, &user.id, stage, next).await
+}
+
+/// First-login secrets expire: an account that never set up its second factor in
+/// time must be reset by an admin.
+fn enrolment_lapsed(user: &UserRecord, at: i64) -> bool {
+    user.totp_ciphertext.is_none() && user.enrol_by.is_some_and(|by| at > by)
+}
+
+async fn needs_second_factor(console: &Console, user: &UserRecord) -> Result<bool, AppError> {
+    let memberships = console.store.memberships(&user.id).await?;
+    let mut exempt = std::collections::HashMap::new();
+    for m in &memberships {
+        let slug = crate::domain::ProgrammeSlug::parse(&m.slug)
+            .map_err(|_| AppError::Internal("stored slug is invalid".into()))?;
+        let agents_free = console
+            .programmes
+            .get(&slug)
+            .await?
+            .is_some_and(|p| !p.programme.file().staff.agents_require_two_factor);
+        exempt.insert(m.programme_id.clone(), agents_free);
+    }
+    Ok(Staff::needs_second_factor(user, &memberships, |id| {
+        exempt.get(id).copied().unwrap_or(false)
+    }))
+}
+
+/// Replaces whatever session the browser had with a new one at `stage`.
+async fn start_session(
+    console: &Console,
+    req: &HttpRequest,
+    user_id: &str,
+    stage: Stage,
+    next: &str,
+) -> Result<HttpResponse, AppError> {
+    if let Some(old) = session::token_from(req) {
+        console
+            .store
+            .delete_session(&session::hash_token(&old))
+            .await?;
+    }
+    let token = session::new_token();
+    console
+        .store
+        .create_session(
+            &session::hash_token(&token),
+            user_id,
+            stage.as_str(),
+            now() + stage.lifetime(),
+        )
+        .await?;
+    let mut res = see_other(next);
+    res.add_cookie(&session::cookie(&token))
+        .map_err(|_| AppError::Internal("cookie".into()))?;
+    Ok(res)
+}
+
+async fn pending(
+    console: &Console,
+    req: &HttpRequest,
+    stage: Stage,
+) -> Result<(SessionRecord, UserRecord), AppError> {
+    let s = current_session(req, &console.store, stage)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    let user = console
+        .store
+        .user(&s.user_id)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or(AppError::SignInRequired)?;
+    Ok((s, user))
+}
+
+fn code_page(token: &str, problem: Option<&str>) -> Markup {
+    let errors: Vec<(&str, String)> = problem
+        .map(|p| vec![("code", p.to_owned())])
+        .unwrap_or_default();
+    render(
+        &Shell {
+            title: "Two-step verification",
+            staff: None,
+        },
+        html! {
+            (error_summary(&errors))
+            h1 { "Two-step verification" }
+            form method="post" action="/console/sign-in/code" novalidate {
+                (csrf_field(token))
+                div class="field" {
+                    label for="code" { "Code from your authenticator app" }
+                    p class="hint" id="code-hint" { "Six digits. Lost your device? Enter one of your recovery codes instead." }
+                    input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" aria-describedby="code-hint" spellcheck="false" required autofocus;
+                }
+                button type="submit" { "Sign in" }
+            }
+        },
+    )
+}
+
+async fn show_code(
+    console: web::Data<Console>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let (s, _) = pending(&console, &req, Stage::SecondFactor).await?;
+    Ok(page(
+        StatusCode::OK,
+        code_page(&session::csrf_token(&console.mac, &s.id_hash), None),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub fn recovery_hash(console: &Console, user_id: &str, code: &str) -> Vec<u8> {
+    console
+        .mac
+        .mac(
+            "haven/recovery-code",
+            &[user_id.as_bytes(), code.as_bytes()],
+        )
+        .to_vec()
+}
+
+async fn check_code(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let (s, user) = pending(&console, &req, Stage::SecondFactor).await?;
+    let token = session::csrf_token(&console.mac, &s.id_hash);
+    if !csrf::same_origin(&req) || !session::csrf_ok(&console.mac, &s.id_hash, &form.csrf) {
+        return Err(AppError::Forbidden);
+    }
+    let actor = user_actor(&user.id);
+    let client = client_key(&req, &console.config.trusted_proxies);
+    if !console
+        .limiters
+        .allow_signin(&client, &account_key(&format!("user:{}", user.id)))
+    {
+        audit::record(
+            &console.store,
+            &Entry::new(&actor, "signin.throttled", &actor).outcome("denied"),
+        )
+        .await?;
+        return Ok(page(
+            StatusCode::TOO_MANY_REQUESTS,
+            code_page(&token, Some(THROTTLED)),
+        ));
+    }
+    let at = now();
+    let outcome = match (
+        &user.totp_ciphertext,
+        totp::normalise_recovery_code(&form.code),
+    ) {
+        (_, Some(recovery)) => {
+            if console
+                .store
+                .use_recovery_code(&user.id, &recovery_hash(&console, &user.id, &recovery))
+                .await?
+            {
+                Ok("recovery-code")
+            } else {
+                Err("recovery-code")
+            }
+        }
+        (Some(sealed), None) => {
+            let secret = TotpSecret::from_bytes(
+                secrecy::ExposeSecret::expose_secret(&console.master.open_secret(sealed)?).clone(),
+            );
+            match totp::verify(&secret, &form.code, at, user.totp_last_step) {
+                Ok(step) if console.store.accept_totp_step(&user.id, step).await? => Ok("totp"),
+                Ok(_) | Err(TotpError::Reused) => Err("totp-reused"),
+                Err(TotpError::Invalid) => Err("totp"),
+            }
+        }
+        (None, None) => Err("no-factor"),
+    };
+    match outcome {
+        Ok(factor) => {
+            audit::record(
+                &console.store,
+                &Entry::new(&actor, "signin.ok", &actor)
+                    .detail(serde_json::json!({ "factors": 2, "second": factor })),
+            )
+            .await?;
+            start_session(&console, &req, &user.id, Stage::Full, "/console").await
+        }
+        Err(reason) => {
+            // A code used twice may mean someone watched it being typed: an alert.
+            let outcome = if reason == "totp-reused" {
+                "alert"
+            } else {
+                "denied"
+            };
+            audit::record(
+                &console.store,
+                &Entry::new(&actor, "signin.failed", &actor)
+                    .outcome(outcome)
+                    .detail(serde_json::json!({ "stage": "second-factor", "reason": reason })),
+            )
+            .await?;
+            Ok(page(
+                StatusCode::UNAUTHORIZED,
+                code_page(
+                    &token,
+                    Some("That code is not right. Codes work once; wait for the next one."),
+                ),
+            ))
+        }
+    }
+}
+
+/// The secret being enrolled travels in the form (it is on the page anyway), tied to
+/// this session by a MAC so nobody can swap in a secret of their choosing.
+fn enrol_mac(console: &Console, s: &SessionRecord, secret_b32: &str) -> String {
+    hex::encode(
+        &console
+            .mac
+            .mac("haven/totp-enrol", &[&s.id_hash, secret_b32.as_bytes()])[..16],
+    )
+}
+
+fn enrol_page(
+    console: &Console,
+    s: &SessionRecord,
+    user: &UserRecord,
+    secret: &TotpSecret,
+    problem: Option<&str>,
+) -> Markup {
+    let b32 = secret.base32();
+    let uri = totp::otpauth_uri(secret, ISSUER, &user.email);
+    let errors: Vec<(&str, String)> = problem
+        .map(|p| vec![("code", p.to_owned())])
+        .unwrap_or_default();
+    render(
+        &Shell {
+            title: "Set up two-step verification",
+            staff: None,
+        },
+        html! {
+            (error_summary(&errors))
+            h1 { "Set up two-step verification" }
+            p { "Your account needs a second step at sign-in. Scan this code with an authenticator app (for example Aegis, FreeOTP or Google Authenticator), then type the six-digit code it shows." }
+            div class="qr" { (maud::PreEscaped(totp::qr_svg(&uri))) }
+            p { "Cannot scan it? Enter this key in the app instead:" }
+            p class="code" { (b32) }
+            form method="post" action="/console/enrol" novalidate {
+                (csrf_field(&session::csrf_token(&console.mac, &s.id_hash)))
+                input type="hidden" name="secret" value=(b32);
+                input type="hidden" name="secret_mac" value=(enrol_mac(console, s, &b32));
+                div class="field" {
+                    label for="code" { "Code from the app" }
+                    input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" spellcheck="false" required;
+                }
+                button type="submit" { "Turn on two-step verification" }
+            }
+        },
+    )
+}
+
+async fn show_enrol(
+    console: web::Data<Console>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let (s, user) = pending(&console, &req, Stage::Enrol).await?;
+    let secret = TotpSecret::generate();
+    Ok(page(
+        StatusCode::OK,
+        enrol_page(&console, &s, &user, &secret, None),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct EnrolForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    secret_mac: String,
+    #[serde(default)]
+    code: String,
+}
+
+async fn enrol(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    form: web::Form<EnrolForm>,
+) -> Result<HttpResponse, AppError> {
+    let (s, user) = pending(&console, &req, Stage::Enrol).await?;
+    if !csrf::same_origin(&req)
+        || !session::csrf_ok(&console.mac, &s.id_hash, &form.csrf)
+        || enrol_mac(&console, &s, &form.secret) != form.secret_mac
+    {
+        return Err(AppError::Forbidden);
+    }
+    let secret = TotpSecret::from_base32(&form.secret).ok_or(AppError::BadRequest)?;
+    let step = match totp::verify(&secret, &form.code, now(), None) {
+        Ok(step) => step,
+        Err(_) => {
+            return Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                enrol_page(
+                    &console,
+                    &s,
+                    &user,
+                    &secret,
+                    Some("That code is not right. Check the app's clock and try the newest code."),
+                ),
+            ));
+        }
+    };
+    let codes = totp::generate_recovery_codes();
+    let hashes: Vec<Vec<u8>> = codes
+        .iter()
+        .filter_map(|c| totp::normalise_recovery_code(c))
+        .map(|c| recovery_hash(&console, &user.id, &c))
+        .collect();
+    let actor = user_actor(&user.id);
+    console
+        .store
+        .enrol_totp(
+            &user.id,
+            &console.master.seal_secret(secret.bytes())?,
+            step,
+            &hashes,
+            &Entry::new(&actor, "totp.enrol", &actor)
+                .detail(serde_json::json!({ "recovery_codes": hashes.len() })),
+        )
+        .await?;
+    audit::record(
+        &console.store,
+        &Entry::new(&actor, "signin.ok", &actor)
+            .detail(serde_json::json!({ "factors": 2, "second": "enrolment" })),
+    )
+    .await?;
+    let mut res = start_session(&console, &req, &user.id, Stage::Full, "/console").await?;
+    // Shown once, never stored in the clear: the page replaces the redirect.
+    let body = render(
+        &Shell {
+            title: "Your recovery codes",
+            staff: None,
+        },
+        html! {
+            h1 { "Two-step verification is on" }
+            p { "If you lose your device, each of these codes lets you sign in once. Write them down or print this page, and keep them somewhere safe. They will not be shown again." }
+            ul class="recovery-codes" {
+                @for c in &codes { li class="code" { (c) } }
+            }
+            p { a class="button" href="/console" { "Continue to the console" } }
+        },
+    );
+    *res.status_mut() = StatusCode::OK;
+    res.headers_mut().remove("location");
+    res.headers_mut().insert(
+        actix_web::http::header::CONTENT_TYPE,
+        actix_web::http::header::HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Ok(crate::web::errors::mark_rendered(res.set_body(
+        actix_web::body::BoxBody::new(body.into_string()),
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+async fn sign_out(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    console.store.delete_session(&staff.session_hash).await?;
+    audit::record(
+        &console.store,
+        &Entry::new(&user_actor(&staff.id), "signout", &user_actor(&staff.id)),
+    )
+    .await?;
+    let mut res = see_other("/console/sign-in");
+    res.headers_mut().insert(
+        actix_web::http::header::HeaderName::from_static("clear-site-data"),
+        actix_web::http::header::HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+    );
+    res.add_cookie(&session::removal_cookie())
+        .map_err(|_| AppError::Internal("cookie".into()))?;
+    Ok(res)
+}
+
+async fn account(console: web::Data<Console>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let sessions = console.store.sessions_of(&staff.id).await?;
+    let recovery_left = console.store.unused_recovery_codes(&staff.id).await?;
+    let done = web::Query::<super::queues::Done>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().done);
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: "Your account",
+                staff: Some(&staff),
+            },
+            html! {
+                (super::pages::flash_box(done.as_deref()))
+                h1 { "Your account" }
+                dl class="summary" {
+                    dt { "Email" } dd { (staff.email) }
+                    dt { "Two-step verification" } dd { @if staff.has_totp { "On" } @else { "Off" } }
+                    dt { "Unused recovery codes" } dd { (recovery_left) }
+                }
+                h2 { "Your sessions" }
+                table {
+                    thead { tr { th scope="col" { "Signed in" } th scope="col" { "Last active" } th scope="col" { "" } } }
+                    tbody {
+                        @for s in &sessions {
+                            tr {
+                                td { (super::pages::datetime(s.created_at)) " UTC" }
+                                td { (super::pages::datetime(s.last_seen_at)) " UTC" }
+                                td { @if s.id_hash == staff.session_hash { "This session" } }
+                            }
+                        }
+                    }
+                }
+                form method="post" action="/console/account/sign-out-others" {
+                    (csrf_field(&staff.csrf))
+                    button type="submit" class="secondary" { "Sign out everywhere else" }
+                }
+            },
+        ),
+    ))
+}
+
+async fn sign_out_others(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let ended = console
+        .store
+        .delete_other_sessions(&staff.id, &staff.session_hash)
+        .await?;
+    audit::record(
+        &console.store,
+        &Entry::new(
+            &user_actor(&staff.id),
+            "session.revoke-others",
+            &user_actor(&staff.id),
+        )
+        .detail(serde_json::json!({ "sessions": ended })),
+    )
+    .await?;
+    Ok(see_other("/console/account?done=signed-out-everywhere"))
+}
