@@ -97,6 +97,8 @@ pub struct RateLimits {
     /// Staff sign-in attempts (password or code) per account, and per client.
     pub signin_attempts_per_account_per_minute: u32,
     pub signin_attempts_per_client_per_minute: u32,
+    /// Enquiries (and exports) one staff member may decrypt per hour.
+    pub decrypts_per_user_per_hour: u32,
 }
 
 impl Default for RateLimits {
@@ -113,6 +115,9 @@ impl Default for RateLimits {
             // because a call centre's agents share one address at 9 a.m.
             signin_attempts_per_account_per_minute: 5,
             signin_attempts_per_client_per_minute: 30,
+            // Far above a day's case work (an agent handles tens an hour), far below a
+            // bulk read of the database.
+            decrypts_per_user_per_hour: 300,
         }
     }
 }
@@ -271,6 +276,7 @@ impl Config {
                 "signin_attempts_per_client_per_minute" => {
                     &mut rate_limits.signin_attempts_per_client_per_minute
                 }
+                "decrypts_per_user_per_hour" => &mut rate_limits.decrypts_per_user_per_hour,
                 _ => {
                     return Err(ConfigError::invalid(
                         "rate_limits",

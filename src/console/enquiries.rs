@@ -102,6 +102,16 @@ async fn view(
     let staff = console.staff(&req).await?;
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
     permit(role, &staff.id, case(&record)?, Action::View).map_err(refused)?;
+    if !console.limiters.allow_decrypt(&staff.id) {
+        audit::record(
+            &console.store,
+            &Entry::new(&actor(&staff), "enquiry.view", &subject(&record.id))
+                .outcome("alert")
+                .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
+        )
+        .await?;
+        return Err(AppError::TooManyRequests);
+    }
     let opener = console.opener(&record.sealed.key_id).await?;
     let content = EnquiryContent::open(&opener, &record.sealed)?;
     let mut notes = Vec::new();

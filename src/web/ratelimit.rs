@@ -25,6 +25,7 @@ pub struct Limiters {
     inbox_codes: DefaultKeyedRateLimiter<[u8; 32]>,
     signin_accounts: DefaultKeyedRateLimiter<[u8; 32]>,
     signin_clients: DefaultKeyedRateLimiter<ClientKey>,
+    decrypts: DefaultKeyedRateLimiter<String>,
 }
 
 impl Limiters {
@@ -55,6 +56,7 @@ impl Limiters {
             signin_clients: RateLimiter::keyed(Quota::per_minute(nz(
                 limits.signin_attempts_per_client_per_minute
             ))),
+            decrypts: RateLimiter::keyed(Quota::per_hour(nz(limits.decrypts_per_user_per_hour))),
         })
     }
 
@@ -101,6 +103,13 @@ impl Limiters {
         by_account && by_client
     }
 
+    /// One decrypting read by a staff member (ASVS 11.1.3): an insider, or a stolen
+    /// session, working through every enquiry is stopped and shows up in the audit log.
+    /// Always on, like the sign-in limits.
+    pub fn allow_decrypt(&self, user_id: &str) -> bool {
+        self.decrypts.check_key(&user_id.to_owned()).is_ok()
+    }
+
     /// Forgets keys whose buckets are full again, so the maps stay bounded.
     pub fn prune(&self) {
         prune(&self.requests);
@@ -109,6 +118,7 @@ impl Limiters {
         prune(&self.inbox_codes);
         prune(&self.signin_accounts);
         prune(&self.signin_clients);
+        prune(&self.decrypts);
     }
 
     /// Keys held across every keyed limiter (for tests and metrics).
@@ -119,6 +129,7 @@ impl Limiters {
             + self.inbox_codes.len()
             + self.signin_accounts.len()
             + self.signin_clients.len()
+            + self.decrypts.len()
     }
 
     /// Prunes every `every` until the limiters are dropped.

@@ -39,7 +39,8 @@ async fn submitted_text_appears_nowhere_at_rest_or_in_logs_but_opens_with_the_ke
             .env("HAVEN_DATABASE_URL", &db)
             .env("HAVEN_LISTEN", format!("127.0.0.1:{port}"))
             // The most talkative logging there is: still nothing personal may appear.
-            .env("HAVEN_LOG", "trace");
+            .env("HAVEN_LOG", "trace")
+            .env("HAVEN_PASSWORD_HASH", "test");
     };
     let file = dir.path().join("programme.toml");
     std::fs::write(&file, EXAMPLE).unwrap();
@@ -112,7 +113,93 @@ async fn submitted_text_appears_nowhere_at_rest_or_in_logs_but_opens_with_the_ke
     let receipt = res.text().await.unwrap();
     let reference = crate::helpers::extract_by_id(&receipt, "reference-code").unwrap();
 
+    // The console side: an agent is created, signs in (enrolling TOTP), finds the
+    // enquiry by its code, reads it, and writes a note and a transfer reason.
+    let password = format!("pw{tag} staff password");
+    let mut add = Command::new(env!("CARGO_BIN_EXE_haven"));
+    env(&mut add);
+    let mut child = add
+        .args([
+            "user",
+            "add",
+            "--email",
+            "agent@example.org",
+            "--role",
+            "agent",
+        ])
+        .args(["--programme", SLUG, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), password.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+    let mut agent = crate::staff::Staff::at(&base, "agent@example.org");
+    let step = agent.password_step(&password).await;
+    assert_eq!(step.location.as_deref(), Some("/console/enrol"));
+    let enrol = agent.get("/console/enrol").await;
+    let totp_secret = extract_input(&enrol.body, "secret").unwrap();
+    agent.totp = haven::auth::totp::TotpSecret::from_base32(&totp_secret);
+    let code = agent.next_code();
+    let done = agent
+        .post_raw(
+            "/console/enrol",
+            &[
+                ("csrf", extract_input(&enrol.body, "csrf").unwrap()),
+                ("secret", totp_secret.clone()),
+                (
+                    "secret_mac",
+                    extract_input(&enrol.body, "secret_mac").unwrap(),
+                ),
+                ("code", code),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200);
+    let found = agent
+        .post(
+            "/console",
+            "/console/search",
+            &[("reference", reference.clone())],
+        )
+        .await;
+    let enquiry_page = found.location.expect("found by reference");
+    let view = agent.get(&enquiry_page).await;
+    assert!(
+        view.body.contains(&canary("situation")),
+        "the agent reads it"
+    );
+    agent
+        .post(
+            &enquiry_page,
+            &format!("{enquiry_page}/note"),
+            &[("text", canary("note"))],
+        )
+        .await;
+    let moved = agent
+        .post(
+            &enquiry_page,
+            &format!("{enquiry_page}/transfer"),
+            &[
+                ("from", "urgent".into()),
+                ("to", "general".into()),
+                ("reason", canary("reason")),
+            ],
+        )
+        .await;
+    assert!(moved.location.unwrap().ends_with("done=transferred"));
+    assert!(
+        agent
+            .get(&enquiry_page)
+            .await
+            .body
+            .contains(&canary("reason"))
+    );
+
     let secrets: Vec<String> = vec![
+        canary("note"),
+        canary("reason"),
+        password.clone(),
+        totp_secret.clone(),
         canary("name"),
         canary("location"),
         canary("family"),

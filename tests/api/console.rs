@@ -981,3 +981,29 @@ async fn agents_may_skip_the_second_factor_only_where_the_programme_allows() {
         Some("/console/enrol")
     );
 }
+
+#[tokio::test]
+async fn decrypting_reads_are_capped_per_person_and_the_excess_is_alerted() {
+    let app = crate::helpers::spawn_with(crate::helpers::Settings {
+        config_file: Some("[rate_limits]\ndecrypts_per_user_per_hour = 2\n".into()),
+        ..Default::default()
+    })
+    .await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let (id, _) = submit_enquiry(&app, SLUG).await;
+    let e = format!("/console/e/{id}");
+    assert_eq!(agent.get(&e).await.status, StatusCode::OK);
+    assert_eq!(agent.get(&e).await.status, StatusCode::OK);
+    let third = agent.get(&e).await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        !third.body.contains("interpreter"),
+        "nothing decrypted is shown"
+    );
+    let views = audit_actions(&app, "enquiry.view").await;
+    assert_eq!(views.iter().filter(|v| v.outcome == "ok").count(), 2);
+    assert_eq!(views.iter().filter(|v| v.outcome == "alert").count(), 1);
+    // Another person's allowance is their own.
+    let mut other = signed_in(&app, "other@example.org", Agent, Some(SLUG)).await;
+    assert_eq!(other.get(&e).await.status, StatusCode::OK);
+}
