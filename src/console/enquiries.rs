@@ -230,7 +230,7 @@ async fn view(
                     }
                 }
             }
-            @if may(Action::Assign) {
+            @if may(Action::Assign) && !team.is_empty() {
                 form method="post" action={ (base) "/assign" } {
                     (csrf_field(&staff.csrf))
                     div class="field" {
