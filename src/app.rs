@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::crypto::{IntakeKey, KeyFileError, MasterKey};
 use crate::error::AppError;
 use crate::intake::Intake;
+use crate::outbound::{Transport, TransportError, Worker, WorkerSettings};
 use crate::programme::live::LiveProgrammes;
 use crate::store::{Store, StoreError, SubmissionWriter};
 use crate::web::client::{OnionListener, client_key};
@@ -63,6 +64,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Key(#[from] KeyFileError),
+    #[error(transparent)]
+    Transport(#[from] TransportError),
     #[error(
         "the master key file {0} is missing but the database already has programmes: \
          point HAVEN_MASTER_KEY_FILE at the existing key (a new key could not read them)"
@@ -116,16 +119,28 @@ pub struct Application {
     addr: SocketAddr,
     onion_addr: Option<SocketAddr>,
     store: Store,
+    worker: Option<Worker>,
 }
 
 impl Application {
     pub async fn build(config: Config, roles: Roles) -> Result<Self, StartError> {
         let config = Arc::new(config);
         let store = open_store(&config).await?;
-        if roles.needs_master_key() {
-            // Loaded now so that a missing or unreadable key stops start-up, not a request.
-            master_key(&config, &store).await?;
-        }
+        // Loaded now so that a missing or unreadable key stops start-up, not a request.
+        let master = if roles.needs_master_key() {
+            Some(master_key(&config, &store).await?)
+        } else {
+            None
+        };
+        let worker = match master {
+            Some(master) if roles.has(Role::Worker) => Some(Worker::spawn(
+                store.clone(),
+                master,
+                Transport::from_config(&config)?,
+                WorkerSettings::from_config(&config),
+            )),
+            _ => None,
+        };
         let limiters = Limiters::new(&config.rate_limits);
         limiters.spawn_pruner(Duration::from_secs(60));
         if !config.rate_limits.enabled {
@@ -206,6 +221,7 @@ impl Application {
             addr,
             onion_addr,
             store,
+            worker,
         })
     }
 
@@ -222,15 +238,21 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM (actix handles both), then finishes requests in
-    /// flight, so an acknowledged submission is never cut off.
+    /// flight, so an acknowledged submission is never cut off, and lets the outbound
+    /// worker finish the messages it is sending.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(worker) = self.worker {
+            worker.stop().await;
+        }
+        served
     }
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
     }
 
+    /// The HTTP server alone; an outbound worker, if any, keeps running detached.
     pub fn into_server(self) -> Server {
         self.server
     }

@@ -7,6 +7,7 @@
 //! tree and nowhere else. Each backend has its own migrations folder.
 
 mod enquiries;
+mod outbox;
 mod programmes;
 mod writer;
 
@@ -19,6 +20,9 @@ use sqlx::{AnyPool, Executor};
 use crate::config::DatabaseUrl;
 
 pub use enquiries::{EnquiryRecord, NewEnquiry};
+pub use outbox::{
+    ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,
+};
 pub use programmes::{ApplyOutcome, ProgrammeKeyRecord, ProgrammeRecord};
 pub use writer::{SubmissionWriter, WriterError};
 

@@ -7,4 +7,6 @@ mod canary;
 mod cli;
 mod helpers;
 mod intake;
+mod outbound;
 mod security;
+mod smtp_sink;
