@@ -16,6 +16,7 @@ use crate::console::Console;
 use crate::crypto::{IntakeKey, KeyFileError, MasterKey};
 use crate::error::AppError;
 use crate::intake::Intake;
+use crate::outbound::{Transport, TransportError, Worker, WorkerSettings};
 use crate::programme::live::LiveProgrammes;
 use crate::store::{Store, StoreError, SubmissionWriter};
 use crate::web::client::{OnionListener, client_key};
@@ -64,6 +65,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Key(#[from] KeyFileError),
+    #[error(transparent)]
+    Transport(#[from] TransportError),
     #[error(
         "the master key file {0} is missing but the database already has programmes: \
          point HAVEN_MASTER_KEY_FILE at the existing key (a new key could not read them)"
@@ -117,6 +120,7 @@ pub struct Application {
     addr: SocketAddr,
     onion_addr: Option<SocketAddr>,
     store: Store,
+    worker: Option<Worker>,
 }
 
 impl Application {
@@ -124,8 +128,14 @@ impl Application {
         let config = Arc::new(config);
         let store = open_store(&config).await?;
         // Loaded now so that a missing or unreadable key stops start-up, not a request.
-        let master = if roles.needs_master_key() {
-            Some(master_key(&config, &store).await?)
+        // Each role that needs it gets its own copy (read from the file again).
+        let worker = if roles.has(Role::Worker) {
+            Some(Worker::spawn(
+                store.clone(),
+                master_key(&config, &store).await?,
+                Transport::from_config(&config)?,
+                WorkerSettings::from_config(&config),
+            ))
         } else {
             None
         };
@@ -145,19 +155,18 @@ impl Application {
             config: config.clone(),
         });
 
-        let console = match master {
-            Some(master) if roles.has(Role::Console) => {
-                let console = Console::new(
-                    store.clone(),
-                    master,
-                    intake_key(&config)?,
-                    limiters.clone(),
-                    config.clone(),
-                );
-                spawn_session_pruner(store.clone());
-                Some(web::Data::new(console))
-            }
-            _ => None,
+        let console = if roles.has(Role::Console) {
+            let console = Console::new(
+                store.clone(),
+                master_key(&config, &store).await?,
+                intake_key(&config)?,
+                limiters.clone(),
+                config.clone(),
+            );
+            spawn_session_pruner(store.clone());
+            Some(web::Data::new(console))
+        } else {
+            None
         };
 
         let bind = |addr: SocketAddr| {
@@ -229,6 +238,7 @@ impl Application {
             addr,
             onion_addr,
             store,
+            worker,
         })
     }
 
@@ -245,15 +255,21 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM (actix handles both), then finishes requests in
-    /// flight, so an acknowledged submission is never cut off.
+    /// flight, so an acknowledged submission is never cut off, and lets the outbound
+    /// worker finish the messages it is sending.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(worker) = self.worker {
+            worker.stop().await;
+        }
+        served
     }
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
     }
 
+    /// The HTTP server alone; an outbound worker, if any, keeps running detached.
     pub fn into_server(self) -> Server {
         self.server
     }

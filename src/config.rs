@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -21,6 +22,10 @@ pub struct Config {
     pub intake_key_file: PathBuf,
     /// `None`: outbound mail goes to the file outbox in `<data>/outbox/`.
     pub smtp_url: Option<String>,
+    /// Outbound messages per second per worker process (`None`: unlimited).
+    pub smtp_rate: Option<NonZeroU32>,
+    /// Messages a worker sends at once, and so the most connections it opens to the relay.
+    pub smtp_connections: u32,
     /// The public origin (e.g. `https://help.example.gov`). HSTS is sent when it is https.
     pub public_url: Option<String>,
     pub rate_limits: RateLimits,
@@ -164,6 +169,8 @@ struct FileSettings {
     master_key_file: Option<PathBuf>,
     intake_key_file: Option<PathBuf>,
     smtp_url: Option<String>,
+    smtp_rate: Option<toml::Value>,
+    smtp_connections: Option<u32>,
     public_url: Option<String>,
     rate_limit: Option<String>,
     trusted_proxies: Option<Vec<String>>,
@@ -239,6 +246,28 @@ impl Config {
                 "must start with smtp:// or smtps://",
             ));
         }
+        // Relays throttle senders; a modest default keeps a campaign from tripping that.
+        let smtp_rate = match get("HAVEN_SMTP_RATE", fs.smtp_rate.map(toml_scalar))
+            .as_deref()
+            .map(str::trim)
+        {
+            None => NonZeroU32::new(10),
+            Some("0" | "off") => None,
+            Some(n) => Some(n.parse::<NonZeroU32>().map_err(|_| {
+                ConfigError::invalid(
+                    "HAVEN_SMTP_RATE",
+                    "must be messages per second (a whole number), or 0/off for no limit",
+                )
+            })?),
+        };
+        let smtp_connections = match env("HAVEN_SMTP_CONNECTIONS").filter(|v| !v.is_empty()) {
+            Some(n) => n.trim().parse::<u32>().ok(),
+            None => Some(fs.smtp_connections.unwrap_or(8)),
+        }
+        .filter(|n| (1..=256).contains(n))
+        .ok_or_else(|| {
+            ConfigError::invalid("HAVEN_SMTP_CONNECTIONS", "must be a number from 1 to 256")
+        })?;
         let public_url =
             get("HAVEN_PUBLIC_URL", fs.public_url).map(|u| u.trim_end_matches('/').to_owned());
         if let Some(url) = &public_url
@@ -340,6 +369,8 @@ impl Config {
             master_key_file,
             intake_key_file,
             smtp_url,
+            smtp_rate,
+            smtp_connections,
             public_url,
             rate_limits,
             trusted_proxies,
@@ -353,6 +384,14 @@ impl Config {
         self.public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// A file value given as a number or a string, as the environment would give it.
+fn toml_scalar(value: toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s,
+        other => other.to_string(),
     }
 }
 
@@ -427,6 +466,8 @@ mod tests {
             ("HAVEN_RATE_LIMIT", "maybe", "HAVEN_RATE_LIMIT"),
             ("HAVEN_TRUSTED_PROXIES", "10.0.0.1, proxy", "\"proxy\""),
             ("HAVEN_SMTP_URL", "http://relay", "HAVEN_SMTP_URL"),
+            ("HAVEN_SMTP_RATE", "fast", "HAVEN_SMTP_RATE"),
+            ("HAVEN_SMTP_CONNECTIONS", "0", "HAVEN_SMTP_CONNECTIONS"),
         ];
         for (key, value, expected) in cases {
             let err = Config::from_sources(None, env_of(&[(key, value)]))
@@ -441,6 +482,26 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.to_string().contains("lisen"), "{err}");
+    }
+
+    #[test]
+    fn the_outbound_rate_is_limited_unless_turned_off() {
+        let c = Config::from_sources(None, env_of(&[])).unwrap();
+        assert_eq!(c.smtp_rate, NonZeroU32::new(10));
+        assert_eq!(c.smtp_connections, 8);
+        for off in ["0", "off"] {
+            let c = Config::from_sources(None, env_of(&[("HAVEN_SMTP_RATE", off)])).unwrap();
+            assert_eq!(c.smtp_rate, None);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("haven.toml");
+        std::fs::write(&file, "smtp_rate = 50\nsmtp_connections = 4\n").unwrap();
+        let c = Config::from_sources(Some(&file), env_of(&[])).unwrap();
+        assert_eq!(c.smtp_rate, NonZeroU32::new(50));
+        assert_eq!(c.smtp_connections, 4);
+        std::fs::write(&file, "smtp_rate = \"off\"\n").unwrap();
+        let c = Config::from_sources(Some(&file), env_of(&[])).unwrap();
+        assert_eq!(c.smtp_rate, None);
     }
 
     #[test]

@@ -54,10 +54,24 @@ pub enum OutboundError {
 }
 
 /// One message to one recipient, already checked by the exposure guard.
-#[derive(Debug)]
 pub struct OutboundMessage {
     recipient: Recipient,
     message: Message,
+    // What it was built from, kept so the outbox can seal it and the worker can build
+    // it again through `new` (and so through the guard) just before sending.
+    from: EmailAddress,
+    from_name: String,
+    rendered: Rendered,
+    own_reference: Option<ReferenceCode>,
+}
+
+impl fmt::Debug for OutboundMessage {
+    // The built message holds the address and the text: debug output shows neither.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OutboundMessage")
+            .field("recipient", &self.recipient)
+            .finish_non_exhaustive()
+    }
 }
 
 impl OutboundMessage {
@@ -107,11 +121,34 @@ impl OutboundMessage {
             )
             .multipart(body)
             .map_err(|_| OutboundError::Build)?;
-        Ok(Self { recipient, message })
+        Ok(Self {
+            recipient,
+            message,
+            from: from.clone(),
+            from_name: from_name.to_owned(),
+            rendered: rendered.clone(),
+            own_reference: own_reference.cloned(),
+        })
     }
 
     pub fn recipient(&self) -> &Recipient {
         &self.recipient
+    }
+
+    pub fn from(&self) -> &EmailAddress {
+        &self.from
+    }
+
+    pub fn from_name(&self) -> &str {
+        &self.from_name
+    }
+
+    pub fn rendered(&self) -> &Rendered {
+        &self.rendered
+    }
+
+    pub fn own_reference(&self) -> Option<&ReferenceCode> {
+        self.own_reference.as_ref()
     }
 
     /// The SMTP envelope: one `MAIL FROM`, one `RCPT TO`.

@@ -5,9 +5,22 @@
 //! exposure guard, and derives the SMTP envelope from that one recipient. Nothing in
 //! this module (or anywhere in Haven) accepts a list of addresses; `clippy.toml` bans
 //! lettre's `cc`, `bcc` and any `to` outside this constructor.
+//!
+//! [`outbox`] queues a message as one sealed row per enquiry; [`Worker`] claims rows,
+//! rebuilds each message through `OutboundMessage::new` (the guard runs again) and
+//! hands it to a [`Transport`]: an SMTP relay, or the file outbox.
 
 mod guard;
 mod message;
+pub mod outbox;
+mod transport;
+mod worker;
 
 pub use guard::{Exposure, find_addresses, find_reference_codes};
 pub use message::{OutboundError, OutboundMessage, Recipient, Rendered};
+pub use outbox::{
+    EnqueueError, OpenMessageError, campaign_key, enqueue, enqueue_campaign, enqueue_in,
+    open_message, seal_row,
+};
+pub use transport::{FileOutbox, SendError, Transport, TransportError};
+pub use worker::{Worker, WorkerSettings, backoff};

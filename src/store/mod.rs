@@ -9,6 +9,7 @@
 #[macro_use]
 mod enquiries;
 mod casework;
+mod outbox;
 mod programmes;
 mod staff;
 mod writer;
@@ -23,6 +24,9 @@ use crate::config::DatabaseUrl;
 
 pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
+pub use outbox::{
+    ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,
+};
 pub use programmes::{ApplyOutcome, ProgrammeKeyRecord, ProgrammeRecord};
 pub use staff::{Membership, NewUser, SessionRecord, UserRecord};
 pub use writer::{SubmissionWriter, WriterError};

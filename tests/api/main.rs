@@ -8,5 +8,7 @@ mod cli;
 mod console;
 mod helpers;
 mod intake;
+mod outbound;
 mod security;
+mod smtp_sink;
 mod staff;

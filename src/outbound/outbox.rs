@@ -1,0 +1,211 @@
+//! Queuing messages: each [`OutboundMessage`] becomes one outbox row for one enquiry,
+//! sealed to the programme's key like the enquiry itself, and is opened again only by
+//! the worker, which builds it anew through [`OutboundMessage::new`] so the exposure
+//! guard looks at it once more just before it leaves.
+//!
+//! A campaign is many calls to [`enqueue_in`] inside one transaction (or one call to
+//! [`enqueue_campaign`]): one row, one recipient, per enquiry, all queued or none.
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::message::{OutboundError, OutboundMessage, Recipient, Rendered};
+use crate::crypto::{CryptoError, Opener, Sealed, Sealer, random_id};
+use crate::domain::{EmailAddress, ReferenceCode};
+use crate::store::{NewOutboxRow, Store, StoreError, insert_outbox, now};
+
+/// The plaintext inside an outbox ciphertext. Only this module knows it.
+#[derive(Serialize, Deserialize)]
+struct SealedMessage {
+    to: String,
+    from: String,
+    from_name: String,
+    subject: String,
+    text: String,
+    html: Option<String>,
+    /// Canonical form: the one reference code the message may mention.
+    reference: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnqueueError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+/// Why a queued message could not be turned back into something sendable.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenMessageError {
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error("the sealed message has an unknown layout")]
+    Layout,
+    /// The guard (or the header check) refused it: nothing is sent.
+    #[error("refused: {0}")]
+    Refused(#[from] OutboundError),
+}
+
+/// Seals `message` into a new outbox row for `enquiry_id`.
+pub fn seal_row(
+    sealer: &Sealer,
+    enquiry_id: &str,
+    campaign_id: Option<&str>,
+    idempotency_key: &str,
+    message: &OutboundMessage,
+) -> Result<NewOutboxRow, CryptoError> {
+    let rendered = message.rendered();
+    let plain = SealedMessage {
+        to: message.recipient().as_str().to_owned(),
+        from: message.from().as_str().to_owned(),
+        from_name: message.from_name().to_owned(),
+        subject: rendered.subject.clone(),
+        text: rendered.text.clone(),
+        html: rendered.html.clone(),
+        reference: message.own_reference().map(|r| r.canonical().to_owned()),
+    };
+    let json = Zeroizing::new(serde_json::to_vec(&plain).map_err(|_| CryptoError::Encrypt)?);
+    Ok(NewOutboxRow {
+        id: random_id(),
+        enquiry_id: enquiry_id.to_owned(),
+        campaign_id: campaign_id.map(str::to_owned),
+        idempotency_key: idempotency_key.to_owned(),
+        sealed: sealer.seal(&json)?,
+        created_at: now(),
+    })
+}
+
+/// Queues one message inside the caller's transaction (a reply and its audit entry
+/// commit with it). Returns `false` if `idempotency_key` was already queued.
+pub async fn enqueue_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    sealer: &Sealer,
+    enquiry_id: &str,
+    campaign_id: Option<&str>,
+    idempotency_key: &str,
+    message: &OutboundMessage,
+) -> Result<bool, EnqueueError> {
+    let row = seal_row(sealer, enquiry_id, campaign_id, idempotency_key, message)?;
+    Ok(insert_outbox(tx, &row).await?)
+}
+
+/// Queues one message in a transaction of its own.
+pub async fn enqueue(
+    store: &Store,
+    sealer: &Sealer,
+    enquiry_id: &str,
+    idempotency_key: &str,
+    message: &OutboundMessage,
+) -> Result<bool, EnqueueError> {
+    let row = seal_row(sealer, enquiry_id, None, idempotency_key, message)?;
+    Ok(store.enqueue_outbox(std::slice::from_ref(&row)).await? == 1)
+}
+
+/// Queues one message per enquiry for a campaign, in one transaction: every row or
+/// none. The idempotency key is the campaign and the enquiry, so dispatching the same
+/// campaign again queues nothing new. Returns how many rows were new.
+pub async fn enqueue_campaign<'a>(
+    store: &Store,
+    sealer: &Sealer,
+    campaign_id: &str,
+    messages: impl IntoIterator<Item = (&'a str, &'a OutboundMessage)>,
+) -> Result<usize, EnqueueError> {
+    let rows = messages
+        .into_iter()
+        .map(|(enquiry_id, message)| {
+            seal_row(
+                sealer,
+                enquiry_id,
+                Some(campaign_id),
+                &campaign_key(campaign_id, enquiry_id),
+                message,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(store.enqueue_outbox(&rows).await?)
+}
+
+/// The idempotency key of a campaign's message to one enquiry.
+pub fn campaign_key(campaign_id: &str, enquiry_id: &str) -> String {
+    format!("campaign:{campaign_id}:{enquiry_id}")
+}
+
+/// Opens a queued message and builds it again through [`OutboundMessage::new`], so the
+/// header check and the exposure guard run on exactly what is about to be sent.
+pub fn open_message(opener: &Opener, sealed: &Sealed) -> Result<OutboundMessage, OpenMessageError> {
+    let json = Zeroizing::new(opener.open(sealed)?);
+    let plain: SealedMessage =
+        serde_json::from_slice(&json).map_err(|_| OpenMessageError::Layout)?;
+    let to = EmailAddress::parse(&plain.to).map_err(|_| OpenMessageError::Layout)?;
+    let from = EmailAddress::parse(&plain.from).map_err(|_| OpenMessageError::Layout)?;
+    let reference = plain
+        .reference
+        .as_deref()
+        .map(ReferenceCode::parse)
+        .transpose()
+        .map_err(|_| OpenMessageError::Layout)?;
+    let rendered = Rendered {
+        subject: plain.subject,
+        text: plain.text,
+        html: plain.html,
+    };
+    Ok(OutboundMessage::new(
+        &from,
+        &plain.from_name,
+        Recipient::new(to),
+        &rendered,
+        reference.as_ref(),
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair() -> (Sealer, Opener) {
+        let identity = age::x25519::Identity::generate();
+        let sealer = Sealer::new("k1", &identity.to_public().to_string()).unwrap();
+        (sealer, Opener::new("k1", identity))
+    }
+
+    #[test]
+    fn a_sealed_message_opens_to_the_same_message_and_hides_the_address() {
+        let (sealer, opener) = pair();
+        let code = ReferenceCode::generate();
+        let message = OutboundMessage::new(
+            &EmailAddress::parse("help@haven.example").unwrap(),
+            "Haven",
+            Recipient::new(EmailAddress::parse("ana@example.org").unwrap()),
+            &Rendered {
+                subject: "A reply".into(),
+                text: format!("Your case {code}"),
+                html: None,
+            },
+            Some(&code),
+        )
+        .unwrap();
+        let row = seal_row(&sealer, "e1", None, "reply:1", &message).unwrap();
+        assert!(!row.sealed.ciphertext.windows(7).any(|w| w == b"example"));
+        let opened = open_message(&opener, &row.sealed).unwrap();
+        assert_eq!(opened.recipient().as_str(), "ana@example.org");
+        assert_eq!(opened.rendered(), message.rendered());
+        assert_eq!(opened.own_reference(), Some(&code));
+    }
+
+    #[test]
+    fn a_sealed_message_that_fails_the_guard_is_refused_when_opened() {
+        // Anyone with the programme's public recipient can seal; the worker must not
+        // trust what it opens.
+        let (sealer, opener) = pair();
+        let json = serde_json::json!({
+            "to": "ana@example.org", "from": "help@haven.example", "from_name": "Haven",
+            "subject": "Hi\r\nBcc: omar@example.org", "text": "x", "html": null, "reference": null,
+        });
+        let sealed = sealer.seal(json.to_string().as_bytes()).unwrap();
+        assert!(matches!(
+            open_message(&opener, &sealed),
+            Err(OpenMessageError::Refused(OutboundError::HeaderInjection))
+        ));
+    }
+}

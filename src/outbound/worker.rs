@@ -1,0 +1,434 @@
+//! The outbound worker: claims due outbox rows with a lease, opens each sealed
+//! message, builds it again through `OutboundMessage::new` (so the exposure guard runs
+//! just before sending), sends up to `concurrency` at once under a rate limit, and
+//! records each outcome.
+//!
+//! Outcomes are written by one settler task that commits many at once, as the
+//! submission writer does: one commit per batch of sends instead of one per message.
+//! A message can therefore be sent twice only if this process dies between the relay
+//! accepting it and that commit; its lease then runs out and another claim retries it.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::task::{JoinHandle, JoinSet};
+use tokio_util::sync::CancellationToken;
+
+use super::outbox::{OpenMessageError, open_message};
+use super::transport::{SendError, Transport};
+use crate::audit::{self, Entry};
+use crate::config::Config;
+use crate::crypto::{CryptoError, MasterKey, Opener, Sealed, random_id};
+use crate::store::{ClaimedRow, OutboxMark, Settlement, Store, StoreError, now};
+
+/// Most outcomes committed in one transaction.
+const SETTLE_BATCH: usize = 512;
+
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Names this worker in `leased_by` (with a fresh suffix per claim).
+    pub name: String,
+    /// Messages sent at once (and so connections to the relay).
+    pub concurrency: usize,
+    /// Most rows taken in one claim.
+    pub batch_size: usize,
+    /// How long a claim holds its rows. A row still `sending` after this is taken
+    /// to be abandoned and is claimed again, so keep it well above the relay timeout.
+    pub lease: Duration,
+    /// Pause between claims when nothing is due.
+    pub poll_interval: Duration,
+    /// Messages per second (`None`: unlimited).
+    pub rate: Option<NonZeroU32>,
+    /// Back-off after the first temporary failure; doubles with each attempt.
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    /// Claims before a message is given up as failed.
+    pub max_attempts: i64,
+    /// On a graceful stop, how long to wait for sends in flight.
+    pub stop_timeout: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            name: format!("worker-{}", &random_id()[..8]),
+            concurrency: 8,
+            batch_size: 64,
+            lease: Duration::from_secs(120),
+            poll_interval: Duration::from_secs(1),
+            rate: NonZeroU32::new(10),
+            retry_base: Duration::from_secs(30),
+            retry_max: Duration::from_secs(6 * 3600),
+            max_attempts: 10,
+            stop_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl WorkerSettings {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            concurrency: config.smtp_connections as usize,
+            rate: config.smtp_rate,
+            ..Self::default()
+        }
+    }
+}
+
+/// The delay before attempt `attempts + 1`: `base · 2^(attempts−1)`, capped at `max`,
+/// then a random point in its upper half, so that messages that failed together (a
+/// relay outage) do not all come back together.
+pub fn backoff(attempts: i64, base: Duration, max: Duration) -> Duration {
+    let exponent = attempts.clamp(1, 32) as u32 - 1;
+    let full = base.saturating_mul(2u32.saturating_pow(exponent)).min(max);
+    let mut r = [0u8; 8];
+    // Without randomness the back-off is merely not jittered.
+    let _ = getrandom::fill(&mut r);
+    let fraction = (u64::from_le_bytes(r) >> 11) as f64 / (1u64 << 53) as f64;
+    full.mul_f64(0.5 + 0.5 * fraction)
+}
+
+/// Programme identities, unwrapped once per worker rather than once per message.
+struct Openers {
+    store: Store,
+    master: MasterKey,
+    cache: Mutex<HashMap<String, Arc<Opener>>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum OpenerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+impl Openers {
+    async fn get(&self, key_id: &str) -> Result<Arc<Opener>, OpenerError> {
+        let mut cache = self.cache.lock().await;
+        if let Some(opener) = cache.get(key_id) {
+            return Ok(opener.clone());
+        }
+        let key = self
+            .store
+            .programme_key(key_id)
+            .await?
+            .ok_or(StoreError::Corrupt("outbox row refers to a missing key"))?;
+        let wrapped = key.wrapped_identity.ok_or(CryptoError::KeyDestroyed)?;
+        let opener = Arc::new(Opener::new(&key.id, self.master.unwrap_identity(&wrapped)?));
+        cache.insert(key_id.to_owned(), opener.clone());
+        Ok(opener)
+    }
+}
+
+struct Context {
+    store: Store,
+    transport: Transport,
+    openers: Openers,
+    limiter: Option<DefaultDirectRateLimiter>,
+    settings: WorkerSettings,
+}
+
+/// A running worker. Dropping the handle leaves the worker running (detached).
+pub struct Worker {
+    stop: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+impl Worker {
+    pub fn spawn(
+        store: Store,
+        master: MasterKey,
+        transport: Transport,
+        settings: WorkerSettings,
+    ) -> Self {
+        tracing::info!(
+            worker = %settings.name,
+            transport = %transport.describe(),
+            rate = ?settings.rate.map(NonZeroU32::get),
+            concurrency = settings.concurrency,
+            "outbound worker started"
+        );
+        let ctx = Arc::new(Context {
+            openers: Openers {
+                store: store.clone(),
+                master,
+                cache: Mutex::new(HashMap::new()),
+            },
+            store,
+            transport,
+            limiter: settings
+                .rate
+                .map(|r| RateLimiter::direct(Quota::per_second(r))),
+            settings,
+        });
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(run(ctx, stop.clone()));
+        Self { stop, task }
+    }
+
+    /// Stops claiming, waits (up to `stop_timeout`) for sends in flight, records
+    /// their outcomes, then returns. Rows not finished keep their lease and are
+    /// claimed again once it runs out.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        let _ = self.task.await;
+    }
+
+    /// Kills the worker at once, as a crash would (for tests of exactly that), and
+    /// returns once it is gone.
+    pub async fn abort(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
+async fn run(ctx: Arc<Context>, stop: CancellationToken) {
+    let concurrency = ctx.settings.concurrency.max(1);
+    let (marks, settle_rx) = mpsc::channel::<OutboxMark>(SETTLE_BATCH);
+    // Owned by this task: aborting the worker aborts the settler too.
+    let mut settler = AbortOnDrop(Some(tokio::spawn(settle(ctx.store.clone(), settle_rx))));
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let mut sends = JoinSet::new();
+    let lease_seconds = ctx.settings.lease.as_secs().max(1) as i64;
+
+    loop {
+        // Claim only what can be sent now: a claimed row waiting for a free slot
+        // would spend its lease doing nothing.
+        let first = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = stop.cancelled() => break,
+        };
+        let free = 1 + permits.available_permits();
+        let lease = format!("{}/{}", ctx.settings.name, &random_id()[..12]);
+        let limit = free.min(ctx.settings.batch_size.max(1)) as i64;
+        let rows = match ctx
+            .store
+            .claim_outbox(&lease, limit, lease_seconds, now())
+            .await
+        {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::warn!(%error, "outbox claim failed");
+                Vec::new()
+            }
+        };
+        if rows.is_empty() {
+            drop(first);
+            tokio::select! {
+                () = tokio::time::sleep(ctx.settings.poll_interval) => {}
+                () = stop.cancelled() => break,
+            }
+            continue;
+        }
+        let mut first = Some(first);
+        for row in rows {
+            let permit = match first.take() {
+                Some(p) => p,
+                // Free when counted, and only this loop takes permits.
+                None => match permits.clone().acquire_owned().await {
+                    Ok(p) => p,
+                    Err(_) => break,
+                },
+            };
+            sends.spawn(send_one(
+                ctx.clone(),
+                row,
+                lease.clone(),
+                permit,
+                marks.clone(),
+            ));
+        }
+        while let Some(done) = sends.try_join_next() {
+            if let Err(error) = done {
+                tracing::error!(%error, "outbound send task failed");
+            }
+        }
+    }
+
+    let drained = tokio::time::timeout(ctx.settings.stop_timeout, async {
+        while sends.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            left = sends.len(),
+            "outbound sends still running at stop; their rows will be retried after the lease"
+        );
+        sends.abort_all();
+    }
+    drop(marks);
+    if let Some(task) = settler.0.take() {
+        let _ = task.await;
+    }
+    tracing::info!(worker = %ctx.settings.name, "outbound worker stopped");
+}
+
+struct AbortOnDrop(Option<JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
+        }
+    }
+}
+
+async fn send_one(
+    ctx: Arc<Context>,
+    row: ClaimedRow,
+    lease: String,
+    _permit: OwnedSemaphorePermit,
+    marks: mpsc::Sender<OutboxMark>,
+) {
+    let settlement = deliver(&ctx, &row).await;
+    let _ = marks
+        .send(OutboxMark {
+            id: row.id,
+            lease,
+            settlement,
+        })
+        .await;
+}
+
+async fn deliver(ctx: &Context, row: &ClaimedRow) -> Settlement {
+    let settings = &ctx.settings;
+    if row.attempts > settings.max_attempts {
+        // Claimed this often without an outcome: workers keep dying on it.
+        return Settlement::Failed {
+            error: format!("gave up after {} attempts", settings.max_attempts),
+        };
+    }
+    let retry_or_fail = |error: String| {
+        if row.attempts >= settings.max_attempts {
+            Settlement::Failed {
+                error: format!("gave up after {} attempts: {error}", row.attempts),
+            }
+        } else {
+            let delay = backoff(row.attempts, settings.retry_base, settings.retry_max);
+            Settlement::Retry {
+                next_attempt_at: now() + delay.as_secs() as i64,
+                error,
+            }
+        }
+    };
+
+    let message = match open(ctx, &row.sealed).await {
+        Ok(m) => m,
+        Err(Open::Later(reason)) => return retry_or_fail(reason),
+        Err(Open::Never(reason)) => {
+            refused(ctx, row, &reason).await;
+            return Settlement::Failed { error: reason };
+        }
+    };
+    if let Some(limiter) = &ctx.limiter {
+        limiter.until_ready().await;
+    }
+    match ctx.transport.send(&row.id, &message).await {
+        Ok(()) => {
+            tracing::debug!(outbox = %row.id, to = %message.recipient().masked(), "sent");
+            Settlement::Sent { at: now() }
+        }
+        Err(SendError::Transient(reason)) => {
+            tracing::info!(outbox = %row.id, to = %message.recipient().masked(), %reason, attempts = row.attempts, "send failed; will retry");
+            retry_or_fail(reason)
+        }
+        Err(SendError::Permanent(reason)) => {
+            tracing::warn!(outbox = %row.id, to = %message.recipient().masked(), %reason, "send refused by the relay");
+            Settlement::Failed { error: reason }
+        }
+    }
+}
+
+enum Open {
+    /// The database was unreachable: try again later.
+    Later(String),
+    /// The message cannot or must not be sent, now or ever.
+    Never(String),
+}
+
+async fn open(ctx: &Context, sealed: &Sealed) -> Result<super::OutboundMessage, Open> {
+    let opener = match ctx.openers.get(&sealed.key_id).await {
+        Ok(o) => o,
+        Err(OpenerError::Store(StoreError::Database(e))) => {
+            tracing::warn!(error = %e, "cannot load a programme key");
+            return Err(Open::Later("database error".into()));
+        }
+        Err(e) => return Err(Open::Never(format!("cannot open: {e}"))),
+    };
+    open_message(&opener, sealed).map_err(|e| match e {
+        OpenMessageError::Refused(reason) => Open::Never(format!("refused: {reason}")),
+        other => Open::Never(format!("cannot open: {other}")),
+    })
+}
+
+/// A message the guard stopped here was queued by something that bypassed the
+/// guard at queue time (or the guard changed since): people should look at it.
+async fn refused(ctx: &Context, row: &ClaimedRow, reason: &str) {
+    tracing::warn!(outbox = %row.id, %reason, "outbound message not sent");
+    let entry = Entry::new(
+        &format!("worker:{}", ctx.settings.name),
+        "outbound.refused",
+        &format!("outbox:{}", row.id),
+    )
+    .outcome("denied")
+    .detail(serde_json::json!({ "enquiry": row.enquiry_id, "reason": reason }));
+    if let Err(error) = audit::record(&ctx.store, &entry).await {
+        tracing::error!(%error, "cannot audit a refused outbound message");
+    }
+}
+
+/// Writes outcomes in batches until every sender is gone. A failed commit is retried:
+/// giving up would leave sent rows to be claimed and sent again.
+async fn settle(store: Store, mut rx: mpsc::Receiver<OutboxMark>) {
+    let mut batch = Vec::with_capacity(SETTLE_BATCH);
+    while rx.recv_many(&mut batch, SETTLE_BATCH).await > 0 {
+        let mut wait = Duration::from_millis(100);
+        for attempt in 1.. {
+            match store.settle_outbox(&batch).await {
+                Ok(_) => break,
+                Err(error) if attempt < 20 => {
+                    tracing::warn!(%error, attempt, "recording outbound results failed; retrying");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(10));
+                }
+                Err(error) => {
+                    tracing::error!(%error, rows = batch.len(), "outbound results lost; those rows will be sent again after their lease");
+                    break;
+                }
+            }
+        }
+        batch.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_is_capped_and_jittered_in_its_upper_half() {
+        let base = Duration::from_secs(30);
+        let max = Duration::from_secs(3600);
+        for (attempts, full) in [(1, 30), (2, 60), (3, 120), (8, 3600), (40, 3600)] {
+            for _ in 0..50 {
+                let d = backoff(attempts, base, max).as_secs_f64();
+                assert!(
+                    d >= full as f64 / 2.0 && d <= full as f64,
+                    "{attempts}: {d}"
+                );
+            }
+        }
+        let spread: std::collections::BTreeSet<u128> =
+            (0..20).map(|_| backoff(3, base, max).as_millis()).collect();
+        assert!(spread.len() > 1, "jittered");
+        assert_eq!(backoff(3, Duration::ZERO, max), Duration::ZERO);
+    }
+}
