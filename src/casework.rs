@@ -118,6 +118,8 @@ pub enum Action {
     ChangeStatus,
     Note,
     Transfer,
+    /// Write to the enquirer (reply inbox, and email if they gave one).
+    Reply,
 }
 
 /// Why an action is refused.
@@ -164,10 +166,10 @@ pub fn permit(
         Action::Assign if !supervisor => Err(Refusal::NeedsSupervisor),
         Action::Assign => Ok(()),
         // An agent works on what is theirs or nobody's; a supervisor on anything.
-        Action::ChangeStatus | Action::Transfer if someone_elses && !supervisor => {
+        Action::ChangeStatus | Action::Transfer | Action::Reply if someone_elses && !supervisor => {
             Err(Refusal::ClaimedByOther)
         }
-        Action::ChangeStatus | Action::Transfer => Ok(()),
+        Action::ChangeStatus | Action::Transfer | Action::Reply => Ok(()),
     }
 }
 
@@ -250,6 +252,10 @@ mod tests {
             (Agent, theirs, Transfer, Err(Refusal::ClaimedByOther)),
             (Agent, mine, Transfer, Ok(())),
             (Admin, theirs, Transfer, Ok(())),
+            (Agent, free, Reply, Ok(())),
+            (Agent, mine, Reply, Ok(())),
+            (Agent, theirs, Reply, Err(Refusal::ClaimedByOther)),
+            (Supervisor, theirs, Reply, Ok(())),
         ];
         for (role, case, action, expected) in table {
             assert_eq!(

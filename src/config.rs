@@ -26,6 +26,8 @@ pub struct Config {
     pub smtp_rate: Option<NonZeroU32>,
     /// Messages a worker sends at once, and so the most connections it opens to the relay.
     pub smtp_connections: u32,
+    /// The sender of every reply email.
+    pub mail_from: crate::domain::EmailAddress,
     /// The public origin (e.g. `https://help.example.gov`). HSTS is sent when it is https.
     pub public_url: Option<String>,
     pub rate_limits: RateLimits,
@@ -171,6 +173,7 @@ struct FileSettings {
     smtp_url: Option<String>,
     smtp_rate: Option<toml::Value>,
     smtp_connections: Option<u32>,
+    mail_from: Option<String>,
     public_url: Option<String>,
     rate_limit: Option<String>,
     trusted_proxies: Option<Vec<String>>,
@@ -260,6 +263,10 @@ impl Config {
                 )
             })?),
         };
+        let mail_from = crate::domain::EmailAddress::parse(
+            &get("HAVEN_MAIL_FROM", fs.mail_from).unwrap_or_else(|| "noreply@haven.invalid".into()),
+        )
+        .map_err(|_| ConfigError::invalid("HAVEN_MAIL_FROM", "is not an email address"))?;
         let smtp_connections = match env("HAVEN_SMTP_CONNECTIONS").filter(|v| !v.is_empty()) {
             Some(n) => n.trim().parse::<u32>().ok(),
             None => Some(fs.smtp_connections.unwrap_or(8)),
@@ -371,6 +378,7 @@ impl Config {
             smtp_url,
             smtp_rate,
             smtp_connections,
+            mail_from,
             public_url,
             rate_limits,
             trusted_proxies,

@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod intake;
 pub mod outbound;
 pub mod programme;
+pub mod replies;
 pub mod store;
 pub mod triage;
 pub mod web;

@@ -95,3 +95,14 @@ error-500-title = Sorry, something went wrong on our side
 error-500-body = If you saw a reference code, your enquiry was received. If not, nothing was stored: please try again later.
 error-503-title = The service is busy
 error-503-body = Please try again in a few minutes. If you saw a reference code, your enquiry was received.
+inbox-replies-heading = Replies
+inbox-reply-date = Sent on { $date }
+
+## Email about a reply (minimal disclosure: no reply text, no reference code)
+reply-email-subject = You have a new reply
+reply-email-body = There is a new reply to your enquiry.
+
+    Read it in your reply inbox: { $inbox_url }
+    You will need the reference code and passphrase you were given.
+
+    For your privacy, the reply itself is not in this email.

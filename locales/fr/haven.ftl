@@ -95,3 +95,14 @@ error-500-title = Désolés, un problème est survenu de notre côté
 error-500-body = Si vous avez vu un code de référence, votre demande a bien été reçue. Sinon, rien n’a été enregistré : merci de réessayer plus tard.
 error-503-title = Le service est surchargé
 error-503-body = Merci de réessayer dans quelques minutes. Si vous avez vu un code de référence, votre demande a bien été reçue.
+inbox-replies-heading = Réponses
+inbox-reply-date = Envoyée le { $date }
+
+## Email about a reply
+reply-email-subject = Vous avez une nouvelle réponse
+reply-email-body = Votre demande a reçu une nouvelle réponse.
+
+    Lisez-la dans votre boîte de réponses : { $inbox_url }
+    Il vous faut le code de référence et la phrase secrète qui vous ont été donnés.
+
+    Pour protéger votre vie privée, la réponse n'est pas dans ce courriel.

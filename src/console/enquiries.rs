@@ -12,7 +12,6 @@ use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
 
 use super::pages::{Shell, csrf_field, datetime, flash_box, render};
-use super::queues::Done;
 use super::{Console, page, see_other};
 use crate::audit::{self, Entry};
 use crate::auth::Staff;
@@ -146,9 +145,16 @@ async fn view(
             .map(|q| p.text(&q.name, Language::En).to_owned())
             .unwrap_or_else(|| key.to_owned())
     };
-    let done = web::Query::<Done>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.into_inner().done);
+    let query = web::Query::<ViewQuery>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let done = query.done;
+    let mail = super::replies::mail_settings(&console);
+    let draft = query
+        .template
+        .as_deref()
+        .and_then(|key| crate::replies::from_template(&live, key, &content, &mail));
+    let sent = super::replies::history(&console, &record).await?;
     let c = case(&record)?;
     let may = |a: Action| permit(role, &staff.id, c, a).is_ok();
     let base = format!("/console/e/{}", record.id);
@@ -266,6 +272,7 @@ async fn view(
                     button type="submit" { "Move" }
                 }
             }
+            (super::replies::section(&staff, &live, &record, &sent, draft.as_ref(), None, may(Action::Reply)))
             h2 { "Notes" }
             @if notes.is_empty() {
                 p { "No notes yet." }
@@ -297,6 +304,12 @@ async fn view(
         },
     );
     Ok(page(StatusCode::OK, markup))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ViewQuery {
+    done: Option<String>,
+    template: Option<String>,
 }
 
 #[derive(Deserialize)]

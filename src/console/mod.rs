@@ -7,10 +7,12 @@
 //! are never compressed: they carry session-bound CSRF tokens (BREACH).
 
 pub mod admin;
+pub mod campaigns;
 pub mod charts;
 pub mod enquiries;
 pub mod pages;
 pub mod queues;
+pub mod replies;
 pub mod signin;
 
 use std::sync::Arc;
@@ -159,7 +161,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/", web::get().to(queues::home))
             .configure(signin::routes)
             .configure(queues::routes)
-            .configure(enquiries::routes),
+            .configure(enquiries::routes)
+            .configure(replies::routes)
+            .configure(campaigns::routes),
     )
     .service(web::scope("/admin").configure(admin::routes));
 }

@@ -69,6 +69,12 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "assigned" => "The enquiry was assigned.",
         "status" => "The status was changed.",
         "note" => "Your note was added.",
+        "replied" => {
+            "Your reply was sent. It is in the person's reply inbox, and emailed if they gave an address."
+        }
+        "campaign-created" => "The bulk reply is waiting for a second supervisor to approve it.",
+        "dispatched" => "Approved: one message per person is being sent.",
+        "cancelled" => "The bulk reply was cancelled. Nothing was sent.",
         "transferred" => "The enquiry was moved to another queue.",
         "conflict" => "Someone else changed this enquiry first; here is how it is now.",
         "user-added" => {

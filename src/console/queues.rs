@@ -154,7 +154,11 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
                         h2 {
                             (live.programme.text(&live.programme.file().title, Language::En))
                         }
-                        p { a href={ "/console/p/" (live.programme.slug()) } { "Dashboard" } }
+                        p {
+                            a href={ "/console/p/" (live.programme.slug()) } { "Dashboard" } " · "
+                            a href={ "/console/p/" (live.programme.slug()) "/templates" } { "Reply templates" } " · "
+                            a href={ "/console/p/" (live.programme.slug()) "/campaigns" } { "Bulk replies" }
+                        }
                         (queue_table(live.programme.slug().as_str(), rows))
                     }
                 }

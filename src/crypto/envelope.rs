@@ -37,6 +37,29 @@ impl Sealer {
         &self.key_id
     }
 
+    /// Seals to this programme's key and, when given, to one person's inbox key (a
+    /// reply they can read in the reply inbox). One ciphertext, two recipients.
+    pub fn seal_with(&self, inbox: Option<&str>, plaintext: &[u8]) -> Result<Sealed, CryptoError> {
+        let Some(inbox) = inbox else {
+            return self.seal(plaintext);
+        };
+        let person = x25519::Recipient::from_str(inbox).map_err(|_| CryptoError::MalformedKey)?;
+        let recipients: [&dyn age::Recipient; 2] = [&self.recipient, &person];
+        let encryptor = age::Encryptor::with_recipients(recipients.into_iter())
+            .map_err(|_| CryptoError::Encrypt)?;
+        let mut ciphertext = Vec::with_capacity(plaintext.len() + 512);
+        let mut writer = encryptor
+            .wrap_output(&mut ciphertext)
+            .map_err(|_| CryptoError::Encrypt)?;
+        std::io::Write::write_all(&mut writer, plaintext).map_err(|_| CryptoError::Encrypt)?;
+        writer.finish().map_err(|_| CryptoError::Encrypt)?;
+        Ok(Sealed {
+            key_id: self.key_id.clone(),
+            format_version: FORMAT_VERSION,
+            ciphertext,
+        })
+    }
+
     pub fn seal(&self, plaintext: &[u8]) -> Result<Sealed, CryptoError> {
         Ok(Sealed {
             key_id: self.key_id.clone(),

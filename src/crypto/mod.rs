@@ -6,6 +6,7 @@
 //! in the console and worker roles.
 
 mod envelope;
+pub mod inbox;
 mod keys;
 
 pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer};

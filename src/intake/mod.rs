@@ -284,11 +284,22 @@ async fn open_inbox(
         }
         _ => false,
     };
-    match (opened, record) {
-        (true, Some(record)) => Ok(html(
-            StatusCode::OK,
-            pages::inbox_page(p, lang, &record.status),
-        )),
+    match (opened, record, &reference, &passphrase) {
+        (true, Some(record), Some(reference), Some(passphrase)) => {
+            // The person's own key, derived from what they typed, for this request only.
+            let identity = crate::crypto::inbox::inbox_identity(reference, passphrase)?;
+            let mut replies = Vec::new();
+            for r in intake.store.replies_of(&record.id).await? {
+                // A reply sealed before the enquiry had an inbox key cannot be shown here.
+                if let Ok(c) = crate::replies::ReplyContent::open_with(&identity, &r.sealed) {
+                    replies.push(c);
+                }
+            }
+            Ok(html(
+                StatusCode::OK,
+                pages::inbox_page(p, lang, &record.status, &replies),
+            ))
+        }
         _ => {
             let token = csrf::issue(&intake.intake_key, &scope, at);
             Ok(html(

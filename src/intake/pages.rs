@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use super::form::{CONTACT_EMAIL, CONTACT_MODE, CSRF, FieldError, HONEYPOT, LANG, RawForm};
 use super::submission::Receipt;
 use crate::domain::Language;
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, t, t_args};
 use crate::programme::countries::COUNTRIES;
 use crate::programme::{ContactMode, Field, FieldKind, Programme};
 use crate::web::layout::{Page, render};
@@ -322,7 +322,12 @@ pub fn inbox_sign_in_page(v: &InboxView<'_>) -> Markup {
     )
 }
 
-pub fn inbox_page(programme: &Programme, lang: Language, status: &str) -> Markup {
+pub fn inbox_page(
+    programme: &Programme,
+    lang: Language,
+    status: &str,
+    replies: &[crate::replies::ReplyContent],
+) -> Markup {
     let title = t(lang, "inbox-title");
     let status_id = match status {
         "in_progress" => "status-in-progress",
@@ -340,7 +345,17 @@ pub fn inbox_page(programme: &Programme, lang: Language, status: &str) -> Markup
             h1 { (title) }
             h2 { (t(lang, "inbox-status-heading")) }
             p id="enquiry-status" { (t(lang, status_id)) }
-            p { (t(lang, "inbox-no-replies")) }
+            h2 { (t(lang, "inbox-replies-heading")) }
+            @if replies.is_empty() {
+                p { (t(lang, "inbox-no-replies")) }
+            }
+            @for (i, r) in replies.iter().enumerate().rev() {
+                article class="reply" aria-labelledby={ "reply-" (i) } {
+                    h3 id={ "reply-" (i) } dir="auto" { (r.subject) }
+                    p class="hint" { (t_args(lang, "inbox-reply-date", &[("date", crate::console::pages::date(r.sent_at))])) }
+                    p class="preserve" dir="auto" { (r.text) }
+                }
+            }
             p { a href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "inbox-sign-out")) } }
         },
     )

@@ -81,6 +81,10 @@ pub fn prepare(
         source: "web",
         has_email: contact_index.is_some(),
         contact_index,
+        inbox_recipient: Some(crate::crypto::inbox::inbox_recipient(
+            &reference,
+            &passphrase,
+        )?),
         sealed: content.seal(&live.sealer)?,
         created_hour: hour_of(now),
     };

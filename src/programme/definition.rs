@@ -156,6 +156,52 @@ pub struct ProgrammeFile {
     pub routing: Routing,
     #[serde(default, skip_serializing_if = "StaffSettings::is_default")]
     pub staff: StaffSettings,
+    #[serde(default, skip_serializing_if = "OutboundSettings::is_default")]
+    pub outbound: OutboundSettings,
+    /// Reply templates staff start from (and campaigns send).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<Template>,
+}
+
+/// What an email about a reply may say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EmailDisclosure {
+    /// The email only says there is a reply and where to read it (the reply inbox):
+    /// a mailbox read by someone else learns almost nothing. The default.
+    #[default]
+    Minimal,
+    /// The email carries the reply itself.
+    Full,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboundSettings {
+    #[serde(default)]
+    pub email: EmailDisclosure,
+    /// The field whose answer `{name}` stands for (a text field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_field: Option<String>,
+}
+
+impl OutboundSettings {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A reply template, in the programme's languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    /// Stable machine name: `[a-z][a-z0-9_-]{0,39}`.
+    pub key: String,
+    /// What staff see in the template list.
+    pub name: String,
+    /// One line. Placeholders: `{reference}`, `{name}`, `{inbox_url}`, `{programme}`.
+    pub subject: Localised,
+    pub body: Localised,
 }
 
 /// How staff work on this programme.

@@ -8,8 +8,8 @@ mod parse;
 
 pub use answers::{Answer, Answers};
 pub use definition::{
-    Condition, ContactMode, Field, FieldKind, FieldOption, Localised, Match, ProgrammeFile,
-    ProgrammeStatus, Queue, Routing, RoutingRule,
+    Condition, ContactMode, EmailDisclosure, Field, FieldKind, FieldOption, Localised, Match,
+    OutboundSettings, ProgrammeFile, ProgrammeStatus, Queue, Routing, RoutingRule, Template,
 };
 pub use parse::{DefinitionError, DefinitionErrors};
 
@@ -43,6 +43,10 @@ impl Programme {
 
     pub fn default_language(&self) -> Language {
         self.languages[0]
+    }
+
+    pub fn template(&self, key: &str) -> Option<&Template> {
+        self.file.templates.iter().find(|t| t.key == key)
     }
 
     pub fn field(&self, key: &str) -> Option<&Field> {

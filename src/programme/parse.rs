@@ -73,6 +73,9 @@ const MAX_OPTIONS: usize = 200;
 const MAX_FIELD_LENGTH: usize = 20_000;
 const MAX_RETENTION_DAYS: u32 = 3650;
 const PRIORITIES: std::ops::RangeInclusive<u8> = 1..=9;
+const MAX_TEMPLATES: usize = 100;
+const MAX_SUBJECT: usize = 200;
+const MAX_TEMPLATE_BODY: usize = 10_000;
 
 /// Field keys the form itself posts; a programme field with one of these names
 /// would collide with them in the submitted form body.
@@ -302,7 +305,85 @@ impl Checker<'_> {
         self.check_fields(&mut file.fields);
         let queue_keys = self.check_queues(file);
         self.check_routing(file, &queue_keys);
+        self.check_outbound(file);
         slug
+    }
+
+    fn check_outbound(&mut self, file: &mut ProgrammeFile) {
+        if let Some(name_field) = &file.outbound.name_field {
+            match file.fields.iter().find(|f| f.key == *name_field) {
+                Some(f) if f.kind == FieldKind::Text => {}
+                Some(_) => self.error("outbound.name_field", "must name a text field"),
+                None => self.error(
+                    "outbound.name_field",
+                    format!("there is no field {name_field:?}"),
+                ),
+            }
+        }
+        let has_name = file.outbound.name_field.is_some();
+        let mut keys = HashSet::new();
+        if file.templates.len() > MAX_TEMPLATES {
+            self.error(
+                "templates",
+                format!("at most {MAX_TEMPLATES} templates are allowed"),
+            );
+        }
+        for (i, template) in file.templates.iter_mut().enumerate() {
+            let at = format!("templates[{i}]");
+            if !is_queue_key(&template.key) {
+                self.error(
+                    format!("{at}.key"),
+                    "must be a lowercase letter followed by up to 39 of a-z, 0-9, _ and -",
+                );
+            } else if !keys.insert(template.key.clone()) {
+                self.error(
+                    format!("{at}.key"),
+                    format!("{:?} is already the key of another template", template.key),
+                );
+            }
+            if template.name.trim().is_empty() || template.name.chars().count() > MAX_LABEL {
+                self.error(
+                    format!("{at}.name"),
+                    format!("give a name of 1 to {MAX_LABEL} characters"),
+                );
+            }
+            self.text(
+                &format!("{at}.subject"),
+                &mut template.subject,
+                Need::Required,
+                MAX_SUBJECT,
+            );
+            self.text(
+                &format!("{at}.body"),
+                &mut template.body,
+                Need::Required,
+                MAX_TEMPLATE_BODY,
+            );
+            let texts: Vec<(String, String)> = template
+                .subject
+                .iter()
+                .map(|(l, t)| (format!("{at}.subject.{l}"), t.clone()))
+                .chain(
+                    template
+                        .body
+                        .iter()
+                        .map(|(l, t)| (format!("{at}.body.{l}"), t.clone())),
+                )
+                .collect();
+            for (path, text) in texts {
+                if path.contains(".subject.") && text.contains(['\r', '\n']) {
+                    self.error(&path, "a subject is one line");
+                }
+                match crate::outbound::template::placeholders(&text) {
+                    Err(e) => self.error(&path, e.to_string()),
+                    Ok(used) if used.contains(&"name") && !has_name => self.error(
+                        &path,
+                        "uses {name}, but `outbound.name_field` does not say which field holds the name",
+                    ),
+                    Ok(_) => {}
+                }
+            }
+        }
     }
 
     fn check_languages(&mut self, file: &mut ProgrammeFile) {
@@ -1049,6 +1130,36 @@ when = [{ field = "name", answered = true }]
         assert_eq!(
             DefinitionErrors(vec![located, error]).to_string(),
             "line 12: title: missing\ntitle: missing"
+        );
+    }
+
+    #[test]
+    fn templates_are_checked_when_the_programme_is_saved() {
+        let with = |extra: &str| format!("{MINIMAL}\n{extra}");
+        let errs = errors(&with(
+            "[[templates]]\nkey = \"ack\"\nname = \"Ack\"\nsubject.en = \"Hi\"\nbody.en = \"Your {email} here\"\n",
+        ));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].path, "templates[0].body.en");
+        assert!(errs[0].line.is_some());
+        assert!(
+            errs[0].message.contains("unknown placeholder {email}"),
+            "{}",
+            errs[0].message
+        );
+        let errs = errors(&with(
+            "[[templates]]\nkey = \"ack\"\nname = \"Ack\"\nsubject.en = \"Hi {name}\"\nbody.en = \"x\"\n",
+        ));
+        assert!(errs[0].message.contains("name_field"), "{errs:?}");
+        let ok = with(
+            "[outbound]\nname_field = \"name\"\n[[templates]]\nkey = \"ack\"\nname = \"Ack\"\nsubject.en = \"Hi {name}\"\nbody.en = \"Ref {reference} {{x}}\"\n",
+        );
+        let p = Programme::parse(&ok).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.template("ack").map(|t| t.name.as_str()), Some("Ack"));
+        assert_eq!(
+            Programme::parse(&p.to_toml()).unwrap().file(),
+            p.file(),
+            "round trip"
         );
     }
 }

@@ -19,6 +19,8 @@ pub struct NewEnquiry {
     pub source: &'static str,
     pub has_email: bool,
     pub contact_index: Option<Vec<u8>>,
+    /// The enquirer's own age recipient, for replies they can read (None: no inbox).
+    pub inbox_recipient: Option<String>,
     pub sealed: Sealed,
     pub created_hour: i64,
 }
@@ -40,13 +42,14 @@ pub struct EnquiryRecord {
     pub updated_hour: i64,
     /// The staff member working on it, if anyone.
     pub assigned_to: Option<String>,
+    pub inbox_recipient: Option<String>,
 }
 
 /// A macro, not a const, so queries stay string literals (sqlx refuses dynamic SQL).
 macro_rules! enquiry_columns {
     () => {
         "id, programme_id, form_version, passphrase_hash, queue, priority, status, language, \
-         source, has_email, key_id, format_version, ciphertext, created_hour, updated_hour, assigned_to"
+         source, has_email, key_id, format_version, ciphertext, created_hour, updated_hour, assigned_to, inbox_recipient"
     };
 }
 
@@ -70,6 +73,7 @@ pub(super) fn enquiry_from_row(r: &AnyRow) -> Result<EnquiryRecord, StoreError> 
         created_hour: r.try_get("created_hour")?,
         updated_hour: r.try_get("updated_hour")?,
         assigned_to: r.try_get("assigned_to")?,
+        inbox_recipient: r.try_get("inbox_recipient")?,
     })
 }
 
@@ -80,8 +84,8 @@ where
     sqlx::query(
         "INSERT INTO enquiries (id, programme_id, form_version, reference_hash, passphrase_hash, queue, \
          priority, status, language, source, has_email, contact_index, key_id, format_version, ciphertext, \
-         created_hour, updated_hour) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+         created_hour, updated_hour, inbox_recipient) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)",
     )
     .bind(&e.id)
     .bind(&e.programme_id)
@@ -98,6 +102,7 @@ where
     .bind(e.sealed.format_version)
     .bind(&e.sealed.ciphertext)
     .bind(e.created_hour)
+    .bind(&e.inbox_recipient)
     .execute(executor)
     .await?;
     Ok(())

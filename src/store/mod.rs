@@ -11,6 +11,7 @@ mod enquiries;
 mod casework;
 mod outbox;
 mod programmes;
+mod replies;
 mod staff;
 mod writer;
 
@@ -28,6 +29,7 @@ pub use outbox::{
     ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,
 };
 pub use programmes::{ApplyOutcome, ProgrammeKeyRecord, ProgrammeRecord};
+pub use replies::{CampaignRecord, NewCampaign, ReplyRecord};
 pub use staff::{Membership, NewUser, SessionRecord, UserRecord};
 pub use writer::{SubmissionWriter, WriterError};
 

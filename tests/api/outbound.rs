@@ -147,6 +147,7 @@ impl Fixture {
                 source: "web",
                 has_email: true,
                 contact_index: None,
+                inbox_recipient: None,
                 sealed: content.seal(&self.sealer).unwrap(),
                 created_hour: hour_of(now()),
             };

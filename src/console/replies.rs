@@ -1,0 +1,261 @@
+//! Replying to one enquiry from the console, and the template previews.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::pages::{Shell, csrf_field, datetime, render};
+use super::{Console, page, see_other};
+use crate::audit::{self, Entry};
+use crate::auth::Staff;
+use crate::casework::{Action, Case, Status, permit};
+use crate::domain::Language;
+use crate::enquiry::EnquiryContent;
+use crate::error::AppError;
+use crate::outbound::template::{self, Context};
+use crate::programme::live::LiveProgramme;
+use crate::replies::{self, Draft, MailSettings, ReplyContent, ReplyError};
+use crate::store::EnquiryRecord;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/e/{id}/reply", web::post().to(reply))
+        .route("/p/{slug}/templates", web::get().to(templates));
+}
+
+pub fn mail_settings(console: &Console) -> MailSettings {
+    MailSettings {
+        from: console.config.mail_from.clone(),
+        public_url: console.config.public_url.clone(),
+    }
+}
+
+/// The replies already sent, opened with the programme key (staff side).
+pub async fn history(
+    console: &Console,
+    record: &EnquiryRecord,
+) -> Result<Vec<(crate::store::ReplyRecord, ReplyContent)>, AppError> {
+    let mut out = Vec::new();
+    for r in console.store.replies_of(&record.id).await? {
+        let opener = console.opener(&r.sealed.key_id).await?;
+        let content = ReplyContent::open(&opener, &r.sealed)?;
+        out.push((r, content));
+    }
+    Ok(out)
+}
+
+/// The reply section of the enquiry page: what was sent, and the form.
+pub fn section(
+    staff: &Staff,
+    live: &LiveProgramme,
+    record: &EnquiryRecord,
+    sent: &[(crate::store::ReplyRecord, ReplyContent)],
+    draft: Option<&Draft>,
+    problem: Option<&str>,
+    may_reply: bool,
+) -> Markup {
+    let p = &live.programme;
+    let base = format!("/console/e/{}", record.id);
+    html! {
+        h2 id="replies" { "Replies" }
+        @if sent.is_empty() {
+            p { "No reply yet." }
+        }
+        ol class="notes" {
+            @for (r, c) in sent {
+                li {
+                    p class="meta" {
+                        (datetime(r.created_at)) " UTC"
+                        @if r.emailed { " — emailed" } @else { " — reply inbox only" }
+                        @if r.campaign_id.is_some() { " — bulk reply" }
+                    }
+                    p { strong { (c.subject) } }
+                    p class="preserve" dir="auto" { (c.text) }
+                }
+            }
+        }
+        @if may_reply {
+            @if !p.file().templates.is_empty() {
+                form method="get" action=(base) class="search" {
+                    div class="field" {
+                        label for="template" { "Start from a template" }
+                        select id="template" name="template" {
+                            @for t in &p.file().templates {
+                                option value=(t.key) selected[draft.and_then(|d| d.template_key.as_deref()) == Some(t.key.as_str())] { (t.name) }
+                            }
+                        }
+                        button type="submit" class="secondary" { "Use template" }
+                    }
+                }
+            }
+            form method="post" action={ (base) "/reply" } novalidate {
+                (csrf_field(&staff.csrf))
+                input type="hidden" name="template" value=(draft.and_then(|d| d.template_key.clone()).unwrap_or_default());
+                @if let Some(problem) = problem {
+                    div class="error-summary" role="alert" tabindex="-1" {
+                        h2 { "The reply was not sent" }
+                        p { (problem) }
+                    }
+                }
+                div class="field" {
+                    label for="reply-subject" { "Subject" }
+                    input type="text" id="reply-subject" name="subject" maxlength=(replies::MAX_SUBJECT)
+                        value=(draft.map(|d| d.subject.as_str()).unwrap_or(""));
+                }
+                div class="field" {
+                    label for="reply-text" { "Reply" }
+                    p class="hint" id="reply-hint" {
+                        "The person reads it in their reply inbox. "
+                        @match p.file().outbound.email {
+                            crate::programme::EmailDisclosure::Minimal => "If they gave an email address, the email only says there is a reply.",
+                            crate::programme::EmailDisclosure::Full => "If they gave an email address, the email carries this reply.",
+                        }
+                    }
+                    textarea id="reply-text" name="text" rows="10" maxlength=(replies::MAX_TEXT) aria-describedby="reply-hint" dir="auto" {
+                        (draft.map(|d| d.text.as_str()).unwrap_or(""))
+                    }
+                }
+                button type="submit" accesskey="r" { "Send reply" }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    template: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn reply(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ReplyForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (record, live, role) = console.enquiry_for(&staff, &id).await?;
+    let case = Case {
+        status: Status::parse(&record.status).unwrap_or(Status::New),
+        assigned_to: record.assigned_to.as_deref(),
+    };
+    permit(role, &staff.id, case, Action::Reply).map_err(|_| AppError::Forbidden)?;
+    let opener = console.opener(&record.sealed.key_id).await?;
+    let content = EnquiryContent::open(&opener, &record.sealed)?;
+    let draft = Draft {
+        subject: form.subject,
+        text: form.text,
+        template_key: Some(form.template).filter(|t| live.programme.template(t).is_some()),
+    };
+    let actor = format!("user:{}", staff.id);
+    let subject = format!("enquiry:{}", record.id);
+    match replies::prepare(
+        &live,
+        &record,
+        &content,
+        &draft,
+        &staff.id,
+        None,
+        &mail_settings(&console),
+    ) {
+        Ok(prepared) => {
+            let entry = Entry::new(&actor, "enquiry.reply", &subject).detail(serde_json::json!({
+                "reply": prepared.reply.id,
+                "template": draft.template_key,
+                "emailed": prepared.outbox.is_some(),
+            }));
+            console.store.add_reply(&prepared, &entry).await?;
+            Ok(see_other(&format!(
+                "/console/e/{}?done=replied#replies",
+                record.id
+            )))
+        }
+        Err(ReplyError::Crypto(e)) => Err(e.into()),
+        Err(e) => {
+            if matches!(e, ReplyError::Refused(_)) {
+                audit::record(
+                    &console.store,
+                    &Entry::new(&actor, "enquiry.reply", &subject)
+                        .outcome("alert")
+                        .detail(serde_json::json!({ "refused": e.to_string() })),
+                )
+                .await?;
+            }
+            let sent = history(&console, &record).await?;
+            let body = render(
+                &Shell {
+                    title: "The reply was not sent",
+                    staff: Some(&staff),
+                },
+                html! {
+                    p { a href={ "/console/e/" (record.id) } { "Back to the enquiry" } }
+                    h1 { "Reply to enquiry " span class="code" { (content.reference) } }
+                    (section(&staff, &live, &record, &sent, Some(&draft), Some(&e.to_string()), true))
+                },
+            );
+            Ok(page(StatusCode::UNPROCESSABLE_ENTITY, body))
+        }
+    }
+}
+
+/// Every template of a programme, rendered for a made-up enquiry.
+async fn templates(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (live, _) = console.programme_for(&staff, &slug).await?;
+    let p = &live.programme;
+    let mail = mail_settings(&console);
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: "Reply templates",
+                staff: Some(&staff),
+            },
+            html! {
+                p { a href={ "/console/p/" (p.slug()) } { (p.text(&p.file().title, Language::En)) } }
+                h1 { "Reply templates" }
+                p { "Each template as a person would receive it, filled in for a sample enquiry. Placeholders: "
+                    @for (i, name) in template::PLACEHOLDERS.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        code { "{" (name) "}" }
+                    }
+                    "." }
+                @if p.file().templates.is_empty() {
+                    p { "This programme has no templates yet." }
+                }
+                @for t in &p.file().templates {
+                    section class="template" {
+                        h2 { (t.name) " " span class="hint" { "(" (t.key) ")" } }
+                        @for lang in p.languages() {
+                            @if t.body.contains_key(lang.tag()) {
+                                @let ctx = Context {
+                                    reference: "ABCDE-FGHJK-MNPQR-STVWX".into(),
+                                    name: p.file().outbound.name_field.as_ref().map(|_| "Sample Name".into()),
+                                    inbox_url: format!("{}/p/{}/status?lang={}", mail.public_url.as_deref().unwrap_or(""), p.slug(), lang.tag()),
+                                    programme: p.text(&p.file().title, *lang).to_owned(),
+                                };
+                                @let r = template::render(p.text(&t.subject, *lang), p.text(&t.body, *lang), &ctx);
+                                div class="preview" lang=(lang.tag()) dir=(lang.dir()) {
+                                    h3 { (lang.endonym()) }
+                                    p { strong { (r.subject) } }
+                                    p class="preserve" { (r.text) }
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+        ),
+    ))
+}

@@ -1,0 +1,255 @@
+//! Replies: what staff write to one enquirer, by hand or from a template, and the
+//! email that tells them about it.
+//!
+//! [`prepare`] turns a draft for one enquiry into what gets stored: the reply, sealed
+//! to the programme and to the person's own inbox key, and, if they gave an email
+//! address, one outbox row addressed to that one address. Both a single reply and each
+//! message of a campaign go through it, so both pass the same checks: the exposure
+//! guard on the reply text and on the email, one-line subjects, length limits.
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::crypto::{CryptoError, Opener, Sealed, random_id};
+use crate::domain::{EmailAddress, Language, ReferenceCode};
+use crate::enquiry::EnquiryContent;
+use crate::i18n::t_args;
+use crate::outbound::template::{self, Context};
+use crate::outbound::{self, OutboundError, OutboundMessage, Recipient, Rendered};
+use crate::programme::EmailDisclosure;
+use crate::programme::live::LiveProgramme;
+use crate::store::{EnquiryRecord, NewOutboxRow, now};
+
+/// Longest reply body, in characters.
+pub const MAX_TEXT: usize = 20_000;
+pub const MAX_SUBJECT: usize = 200;
+
+/// A reply as staff wrote it (after choosing a template and editing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub subject: String,
+    pub text: String,
+    pub template_key: Option<String>,
+}
+
+/// The sealed layout of a reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyContent {
+    pub subject: String,
+    pub text: String,
+    pub sent_at: i64,
+}
+
+impl ReplyContent {
+    pub fn open(opener: &Opener, sealed: &Sealed) -> Result<Self, CryptoError> {
+        let json = Zeroizing::new(opener.open(sealed)?);
+        serde_json::from_slice(&json).map_err(|_| CryptoError::Decrypt)
+    }
+
+    /// Opens a reply with the enquirer's own inbox identity (the reply inbox).
+    pub fn open_with(
+        identity: &age::x25519::Identity,
+        sealed: &Sealed,
+    ) -> Result<Self, CryptoError> {
+        let json = Zeroizing::new(
+            age::decrypt(identity, &sealed.ciphertext).map_err(|_| CryptoError::Decrypt)?,
+        );
+        serde_json::from_slice(&json).map_err(|_| CryptoError::Decrypt)
+    }
+}
+
+/// A reply ready to be written.
+#[derive(Debug, Clone)]
+pub struct NewReply {
+    pub id: String,
+    pub enquiry_id: String,
+    pub author_id: String,
+    pub campaign_id: Option<String>,
+    pub template_key: Option<String>,
+    pub sealed: Sealed,
+    pub created_at: i64,
+}
+
+/// One enquiry's reply and, if they gave an address, its one email.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub reply: NewReply,
+    pub outbox: Option<NewOutboxRow>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReplyError {
+    #[error("write a reply first")]
+    Empty,
+    #[error("the reply is longer than {MAX_TEXT} characters")]
+    TooLong,
+    #[error("the subject must be one line of at most {MAX_SUBJECT} characters")]
+    BadSubject,
+    /// The exposure guard found another person's address or reference code.
+    #[error("{0}")]
+    Refused(#[from] OutboundError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+/// Where replies come from.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub from: EmailAddress,
+    /// The public origin, for links to the reply inbox (`None`: a relative path).
+    pub public_url: Option<String>,
+}
+
+/// The values a template may use, for one enquiry.
+pub fn context(live: &LiveProgramme, content: &EnquiryContent, mail: &MailSettings) -> Context {
+    let p = &live.programme;
+    let lang = Language::parse(&content.language).unwrap_or_else(|_| p.default_language());
+    let name = p
+        .file()
+        .outbound
+        .name_field
+        .as_deref()
+        .and_then(|f| content.answers.get(f))
+        .and_then(|a| match a {
+            crate::programme::Answer::Text(t) if !t.trim().is_empty() => Some(t.trim().to_owned()),
+            _ => None,
+        });
+    Context {
+        reference: content.reference.clone(),
+        name,
+        inbox_url: format!(
+            "{}/p/{}/status?lang={}",
+            mail.public_url.as_deref().unwrap_or(""),
+            p.slug(),
+            lang.tag()
+        ),
+        programme: p.text(&p.file().title, lang).to_owned(),
+    }
+}
+
+/// A template rendered for one enquiry, in that person's language.
+pub fn from_template(
+    live: &LiveProgramme,
+    key: &str,
+    content: &EnquiryContent,
+    mail: &MailSettings,
+) -> Option<Draft> {
+    let p = &live.programme;
+    let t = p.template(key)?;
+    let lang = Language::parse(&content.language).unwrap_or_else(|_| p.default_language());
+    let rendered = template::render(
+        p.text(&t.subject, lang),
+        p.text(&t.body, lang),
+        &context(live, content, mail),
+    );
+    Some(Draft {
+        subject: rendered.subject,
+        text: rendered.text,
+        template_key: Some(key.to_owned()),
+    })
+}
+
+/// Checks a draft and seals it (and its email) for one enquiry.
+pub fn prepare(
+    live: &LiveProgramme,
+    record: &EnquiryRecord,
+    content: &EnquiryContent,
+    draft: &Draft,
+    author_id: &str,
+    campaign_id: Option<&str>,
+    mail: &MailSettings,
+) -> Result<Prepared, ReplyError> {
+    let text = draft.text.trim();
+    let subject = template::one_line(&draft.subject);
+    if text.is_empty() {
+        return Err(ReplyError::Empty);
+    }
+    if text.chars().count() > MAX_TEXT {
+        return Err(ReplyError::TooLong);
+    }
+    if subject.is_empty() || subject.chars().count() > MAX_SUBJECT {
+        return Err(ReplyError::BadSubject);
+    }
+    let own_reference = ReferenceCode::parse(&content.reference).ok();
+    let own_email = content
+        .email
+        .as_deref()
+        .and_then(|e| EmailAddress::parse(e).ok());
+    // The reply itself, even one read only in the inbox, names nobody else.
+    let allowed: Vec<&str> = [
+        Some(mail.from.as_str()),
+        own_email.as_ref().map(EmailAddress::as_str),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    outbound::guard_check(
+        &[&subject, text],
+        &allowed,
+        own_reference.as_ref().map(ReferenceCode::canonical),
+    )
+    .map_err(OutboundError::from)?;
+
+    let at = now();
+    let reply_id = random_id();
+    let plain = ReplyContent {
+        subject: subject.clone(),
+        text: text.to_owned(),
+        sent_at: at,
+    };
+    let json = Zeroizing::new(serde_json::to_vec(&plain).map_err(|_| CryptoError::Encrypt)?);
+    let sealed = live
+        .sealer
+        .seal_with(record.inbox_recipient.as_deref(), &json)?;
+    let outbox = match own_email {
+        None => None,
+        Some(email) => {
+            let p = &live.programme;
+            let lang = Language::parse(&content.language).unwrap_or_else(|_| p.default_language());
+            let rendered = match p.file().outbound.email {
+                EmailDisclosure::Full => Rendered {
+                    subject: subject.clone(),
+                    text: text.to_owned(),
+                    html: Some(template::html_from_text(text)),
+                },
+                EmailDisclosure::Minimal => {
+                    let ctx = context(live, content, mail);
+                    let body = t_args(lang, "reply-email-body", &[("inbox_url", ctx.inbox_url)]);
+                    Rendered {
+                        subject: template::one_line(&t_args(lang, "reply-email-subject", &[])),
+                        html: Some(template::html_from_text(&body)),
+                        text: body,
+                    }
+                }
+            };
+            let from_name = template::one_line(p.text(&p.file().title, lang));
+            let message = OutboundMessage::new(
+                &mail.from,
+                &from_name,
+                Recipient::new(email),
+                &rendered,
+                own_reference.as_ref(),
+            )?;
+            let key = format!("reply:{reply_id}");
+            Some(outbound::seal_row(
+                &live.sealer,
+                &record.id,
+                campaign_id,
+                &key,
+                &message,
+            )?)
+        }
+    };
+    Ok(Prepared {
+        reply: NewReply {
+            id: reply_id,
+            enquiry_id: record.id.clone(),
+            author_id: author_id.to_owned(),
+            campaign_id: campaign_id.map(str::to_owned),
+            template_key: draft.template_key.clone(),
+            sealed,
+            created_at: at,
+        },
+        outbox,
+    })
+}
