@@ -333,6 +333,11 @@ async fn show(
         .ok()
         .and_then(|q| q.into_inner().done);
     let emailed = counts.total();
+    let failed = if counts.failed > 0 {
+        console.store.failed_of_campaign(&c.id).await?
+    } else {
+        Vec::new()
+    };
     let in_flight = c.state == "dispatched" && counts.queued + counts.sending > 0;
     let supervisor = role >= ProgrammeRole::Supervisor;
     let mine = c.created_by == staff.id;
@@ -379,6 +384,21 @@ async fn show(
             }
             @if in_flight {
                 p class="hint" { "This page refreshes itself every five seconds until every email is sent." }
+            }
+            @if !failed.is_empty() {
+                h3 { "Failed emails" }
+                p { "The relay refused these for good. The reply is still in each person's reply inbox." }
+                table {
+                    thead { tr { th scope="col" { "Enquiry" } th scope="col" { "Error" } } }
+                    tbody {
+                        @for (enquiry, error) in &failed {
+                            tr {
+                                td { a href={ "/console/e/" (enquiry) } { "Open" } }
+                                td { (error.as_deref().unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
             }
         }
         @if let Some(d) = &preview {

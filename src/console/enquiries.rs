@@ -155,6 +155,7 @@ async fn view(
         .as_deref()
         .and_then(|key| crate::replies::from_template(&live, key, &content, &mail));
     let sent = super::replies::history(&console, &record).await?;
+    let deliveries = console.store.outbox_of_enquiry(&record.id).await?;
     let c = case(&record)?;
     let may = |a: Action| permit(role, &staff.id, c, a).is_ok();
     let base = format!("/console/e/{}", record.id);
@@ -272,7 +273,16 @@ async fn view(
                     button type="submit" { "Move" }
                 }
             }
-            (super::replies::section(&staff, &live, &record, &sent, draft.as_ref(), None, may(Action::Reply)))
+            (super::replies::section(&super::replies::Section {
+                staff: &staff,
+                live: &live,
+                record: &record,
+                sent: &sent,
+                deliveries: &deliveries,
+                draft: draft.as_ref(),
+                problem: None,
+                may_reply: may(Action::Reply),
+            }))
             h2 { "Notes" }
             @if notes.is_empty() {
                 p { "No notes yet." }

@@ -44,16 +44,30 @@ pub async fn history(
     Ok(out)
 }
 
+/// What the reply section of an enquiry page shows.
+pub struct Section<'a> {
+    pub staff: &'a Staff,
+    pub live: &'a LiveProgramme,
+    pub record: &'a EnquiryRecord,
+    pub sent: &'a [(crate::store::ReplyRecord, ReplyContent)],
+    pub deliveries: &'a [crate::store::OutboxStatus],
+    pub draft: Option<&'a Draft>,
+    pub problem: Option<&'a str>,
+    pub may_reply: bool,
+}
+
 /// The reply section of the enquiry page: what was sent, and the form.
-pub fn section(
-    staff: &Staff,
-    live: &LiveProgramme,
-    record: &EnquiryRecord,
-    sent: &[(crate::store::ReplyRecord, ReplyContent)],
-    draft: Option<&Draft>,
-    problem: Option<&str>,
-    may_reply: bool,
-) -> Markup {
+pub fn section(v: &Section<'_>) -> Markup {
+    let Section {
+        staff,
+        live,
+        record,
+        sent,
+        deliveries,
+        draft,
+        problem,
+        may_reply,
+    } = *v;
     let p = &live.programme;
     let base = format!("/console/e/{}", record.id);
     html! {
@@ -73,6 +87,10 @@ pub fn section(
                     p class="preserve" dir="auto" { (c.text) }
                 }
             }
+        }
+        @if !deliveries.is_empty() {
+            h3 { "Email delivery" }
+            (delivery_table(deliveries))
         }
         @if may_reply {
             @if !p.file().templates.is_empty() {
@@ -116,6 +134,30 @@ pub fn section(
                     }
                 }
                 button type="submit" accesskey="r" { "Send reply" }
+            }
+        }
+    }
+}
+
+/// The delivery log of some outbox rows: states, attempts and relay errors. Addresses
+/// are not stored in clear anywhere, so none are shown here either.
+pub fn delivery_table(rows: &[crate::store::OutboxStatus]) -> Markup {
+    html! {
+        table class="deliveries" {
+            thead { tr {
+                th scope="col" { "Queued (UTC)" } th scope="col" { "State" } th scope="col" class="num" { "Attempts" }
+                th scope="col" { "Sent (UTC)" } th scope="col" { "Last error" }
+            } }
+            tbody {
+                @for d in rows {
+                    tr {
+                        td { (datetime(d.created_at)) }
+                        td { (d.state) }
+                        td class="num" { (d.attempts) }
+                        td { @if let Some(at) = d.sent_at { (datetime(at)) } @else { "–" } }
+                        td { (d.last_error.as_deref().unwrap_or("")) }
+                    }
+                }
             }
         }
     }
@@ -189,6 +231,7 @@ async fn reply(
                 .await?;
             }
             let sent = history(&console, &record).await?;
+            let deliveries = console.store.outbox_of_enquiry(&record.id).await?;
             let body = render(
                 &Shell {
                     title: "The reply was not sent",
@@ -197,7 +240,16 @@ async fn reply(
                 html! {
                     p { a href={ "/console/e/" (record.id) } { "Back to the enquiry" } }
                     h1 { "Reply to enquiry " span class="code" { (content.reference) } }
-                    (section(&staff, &live, &record, &sent, Some(&draft), Some(&e.to_string()), true))
+                    (section(&Section {
+                        staff: &staff,
+                        live: &live,
+                        record: &record,
+                        sent: &sent,
+                        deliveries: &deliveries,
+                        draft: Some(&draft),
+                        problem: Some(&e.to_string()),
+                        may_reply: true,
+                    }))
                 },
             );
             Ok(page(StatusCode::UNPROCESSABLE_ENTITY, body))

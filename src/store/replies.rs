@@ -221,6 +221,23 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
     }
 
+    /// A campaign's messages that failed for good (for its delivery log).
+    pub async fn failed_of_campaign(
+        &self,
+        campaign_id: &str,
+    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT enquiry_id, last_error FROM outbox WHERE campaign_id = $1 AND state = 'failed' \
+             ORDER BY created_at, id LIMIT 500",
+        )
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("enquiry_id")?, r.try_get("last_error")?)))
+            .collect()
+    }
+
     pub async fn campaign(&self, id: &str) -> Result<Option<CampaignRecord>, StoreError> {
         let row = sqlx::query(concat!(
             "SELECT ",
