@@ -129,6 +129,9 @@ impl Application {
         let store = open_store(&config).await?;
         // Loaded now so that a missing or unreadable key stops start-up, not a request.
         // Each role that needs it gets its own copy (read from the file again).
+        if roles.has(Role::Worker) {
+            crate::retention::spawn_schedule(store.clone());
+        }
         let worker = if roles.has(Role::Worker) {
             Some(Worker::spawn(
                 store.clone(),

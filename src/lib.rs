@@ -20,6 +20,7 @@ pub mod intake;
 pub mod outbound;
 pub mod programme;
 pub mod replies;
+pub mod retention;
 pub mod store;
 pub mod triage;
 pub mod web;

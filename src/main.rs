@@ -48,6 +48,10 @@ enum Command {
         #[command(subcommand)]
         command: ProgrammeCommand,
     },
+    /// Delete enquiries (with their notes, replies and messages) past their
+    /// programme's retention period, except those under legal hold. The server's worker
+    /// role does the same every hour.
+    Purge,
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -178,6 +182,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Programme { command } => return programme_command(command, &config).await,
         Command::User { command } => return user_command(command, &config).await,
+        Command::Purge => {
+            let store = app::open_store(&config).await?;
+            for (slug, c) in haven::retention::purge_all(&store, "cli").await? {
+                println!(
+                    "{slug}: {} enquiries, {} notes, {} replies, {} messages purged",
+                    c.enquiries, c.notes, c.replies, c.messages
+                );
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

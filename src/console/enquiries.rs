@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/e/{id}/status", web::post().to(set_status))
         .route("/e/{id}/note", web::post().to(add_note))
         .route("/e/{id}/transfer", web::post().to(transfer))
+        .route("/e/{id}/hold", web::post().to(legal_hold))
         .route("/search", web::post().to(search));
 }
 
@@ -155,6 +156,7 @@ async fn view(
         .as_deref()
         .and_then(|key| crate::replies::from_template(&live, key, &content, &mail));
     let sent = super::replies::history(&console, &record).await?;
+    let held = console.store.legal_hold(&record.id).await?;
     let deliveries = console.store.outbox_of_enquiry(&record.id).await?;
     let c = case(&record)?;
     let may = |a: Action| permit(role, &staff.id, c, a).is_ok();
@@ -184,6 +186,10 @@ async fn view(
                     }
                 }
                 dt { "Received" } dd { (datetime(record.created_hour)) " UTC (to the hour)" }
+                dt { "Kept until" } dd {
+                    @if held { "Legal hold: kept until the hold is lifted" }
+                    @else { (super::pages::date(record.created_hour + i64::from(p.file().retention_days) * 86_400)) " (then deleted)" }
+                }
                 dt { "Language" } dd { (content.language) }
                 dt { "Reply by" } dd {
                     @match &content.email {
@@ -220,6 +226,15 @@ async fn view(
                         (csrf_field(&staff.csrf))
                         input type="hidden" name="current" value=[record.assigned_to.as_deref()];
                         button type="submit" class="secondary" { "Release claim" }
+                    }
+                }
+            }
+            @if role >= crate::casework::ProgrammeRole::Supervisor {
+                form method="post" action={ (base) "/hold" } {
+                    (csrf_field(&staff.csrf))
+                    input type="hidden" name="hold" value=(if held { "0" } else { "1" });
+                    button type="submit" class="secondary" {
+                        @if held { "Lift legal hold" } @else { "Put under legal hold (keep past retention)" }
                     }
                 }
             }
@@ -618,6 +633,50 @@ async fn transfer(
         record.id,
         if done { "transferred" } else { "conflict" }
     )))
+}
+
+#[derive(Deserialize)]
+pub struct HoldForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    hold: String,
+}
+
+/// A legal hold keeps an enquiry past its programme's retention period (supervisors).
+async fn legal_hold(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<HoldForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (record, _, role) = console.enquiry_for(&staff, &id).await?;
+    if role < crate::casework::ProgrammeRole::Supervisor {
+        return Err(AppError::Forbidden);
+    }
+    let hold = match form.hold.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    console
+        .store
+        .set_legal_hold(
+            &record.id,
+            hold,
+            &Entry::new(
+                &actor(&staff),
+                if hold {
+                    "enquiry.hold"
+                } else {
+                    "enquiry.release-hold"
+                },
+                &subject(&record.id),
+            ),
+        )
+        .await?;
+    Ok(see_other(&format!("/console/e/{}?done=hold", record.id)))
 }
 
 #[derive(Deserialize)]

@@ -69,6 +69,7 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "assigned" => "The enquiry was assigned.",
         "status" => "The status was changed.",
         "note" => "Your note was added.",
+        "hold" => "The legal hold was changed.",
         "replied" => {
             "Your reply was sent. It is in the person's reply inbox, and emailed if they gave an address."
         }

@@ -12,6 +12,7 @@ mod casework;
 mod outbox;
 mod programmes;
 mod replies;
+mod retention;
 mod staff;
 mod writer;
 
@@ -30,6 +31,7 @@ pub use outbox::{
 };
 pub use programmes::{ApplyOutcome, ProgrammeKeyRecord, ProgrammeRecord};
 pub use replies::{CampaignRecord, NewCampaign, ReplyRecord};
+pub use retention::PurgeCounts;
 pub use staff::{Membership, NewUser, SessionRecord, UserRecord};
 pub use writer::{SubmissionWriter, WriterError};
 

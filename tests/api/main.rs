@@ -3,12 +3,15 @@
 //! (each test then gets a database of its own).
 
 mod audit;
+mod campaigns;
 mod canary;
 mod cli;
 mod console;
 mod helpers;
 mod intake;
 mod outbound;
+mod replies;
+mod retention;
 mod security;
 mod smtp_sink;
 mod staff;
