@@ -61,6 +61,20 @@ pub struct Record {
     pub hash: Vec<u8>,
 }
 
+fn record_from_row(row: &sqlx::any::AnyRow) -> Result<Record, StoreError> {
+    Ok(Record {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        subject: row.try_get("subject")?,
+        outcome: row.try_get("outcome")?,
+        detail: row.try_get("detail")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
 /// The hash that links an entry into the chain. Each field is length-prefixed so no
 /// two different entries encode alike.
 pub fn link_hash(prev: &[u8], seq: i64, at: i64, fields: [&str; 5]) -> Vec<u8> {
@@ -169,21 +183,7 @@ pub async fn search(store: &Store, f: &Filter, limit: i64) -> Result<Vec<Record>
     .bind(limit)
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Record {
-                seq: row.try_get("seq")?,
-                at: row.try_get("at")?,
-                actor: row.try_get("actor")?,
-                action: row.try_get("action")?,
-                subject: row.try_get("subject")?,
-                outcome: row.try_get("outcome")?,
-                detail: row.try_get("detail")?,
-                prev_hash: row.try_get("prev_hash")?,
-                hash: row.try_get("hash")?,
-            })
-        })
-        .collect()
+    rows.iter().map(record_from_row).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,17 +210,7 @@ pub async fn verify(store: &Store) -> Result<Verdict, StoreError> {
             break;
         }
         for row in &rows {
-            let r = Record {
-                seq: row.try_get("seq")?,
-                at: row.try_get("at")?,
-                actor: row.try_get("actor")?,
-                action: row.try_get("action")?,
-                subject: row.try_get("subject")?,
-                outcome: row.try_get("outcome")?,
-                detail: row.try_get("detail")?,
-                prev_hash: row.try_get("prev_hash")?,
-                hash: row.try_get("hash")?,
-            };
+            let r = record_from_row(row)?;
             if r.seq != expected_seq {
                 return Ok(Verdict::Broken {
                     seq: expected_seq,

@@ -66,6 +66,14 @@ fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
     })
 }
 
+/// Back to the enquiry, saying whether the change happened or someone got there first.
+fn back(record_id: &str, changed: bool, done: &str) -> HttpResponse {
+    see_other(&format!(
+        "/console/e/{record_id}?done={}",
+        if changed { done } else { "conflict" }
+    ))
+}
+
 fn refused(refusal: crate::casework::Refusal) -> AppError {
     tracing::debug!(%refusal, "case work action refused");
     AppError::Forbidden
@@ -366,10 +374,7 @@ async fn claim(
             &Entry::new(&actor(&staff), "enquiry.claim", &subject(&record.id)),
         )
         .await?;
-    Ok(see_other(&format!(
-        "{base}?done={}",
-        if won { "claimed" } else { "conflict" }
-    )))
+    Ok(back(&record.id, won, "claimed"))
 }
 
 #[derive(Deserialize)]
@@ -389,7 +394,6 @@ async fn unclaim(
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (record, _, role) = console.enquiry_for(&staff, &id).await?;
     permit(role, &staff.id, case(&record)?, Action::Unclaim).map_err(refused)?;
-    let base = format!("/console/e/{}", record.id);
     let done = console
         .store
         .unclaim(
@@ -398,10 +402,7 @@ async fn unclaim(
             &Entry::new(&actor(&staff), "enquiry.unclaim", &subject(&record.id)),
         )
         .await?;
-    Ok(see_other(&format!(
-        "{base}?done={}",
-        if done { "unclaimed" } else { "conflict" }
-    )))
+    Ok(back(&record.id, done, "unclaimed"))
 }
 
 #[derive(Deserialize)]
@@ -468,11 +469,7 @@ async fn set_status(
                 .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
         )
         .await?;
-    Ok(see_other(&format!(
-        "/console/e/{}?done={}",
-        record.id,
-        if done { "status" } else { "conflict" }
-    )))
+    Ok(back(&record.id, done, "status"))
 }
 
 #[derive(Deserialize)]
@@ -628,11 +625,7 @@ async fn transfer(
                 .detail(serde_json::json!({ "from": form.from, "to": form.to, "note": note.id })),
         )
         .await?;
-    Ok(see_other(&format!(
-        "/console/e/{}?done={}",
-        record.id,
-        if done { "transferred" } else { "conflict" }
-    )))
+    Ok(back(&record.id, done, "transferred"))
 }
 
 #[derive(Deserialize)]
