@@ -443,7 +443,7 @@ async fn outbound_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_
     f.queue_replies(&enquirers).await;
     let sink = SmtpSink::start().await;
     // Slow acceptance keeps messages in flight when the worker dies.
-    sink.set_delay(Duration::from_millis(15));
+    sink.set_delay(Duration::from_millis(100));
     let short_lease = WorkerSettings {
         lease: Duration::from_secs(1),
         ..test_settings("first")
