@@ -56,6 +56,8 @@ struct State {
     rules: Vec<Rule>,
     delay: Duration,
     quickack: bool,
+    /// Messages received whose final reply has not been sent yet.
+    pending: usize,
 }
 
 #[derive(Clone)]
@@ -114,6 +116,19 @@ impl SmtpSink {
     /// Wait this long before answering the end of DATA (keeps messages in flight).
     pub fn set_delay(&self, delay: Duration) {
         self.lock().delay = delay;
+    }
+
+    /// Waits until some message is received but not yet answered (in flight at the
+    /// sender); false on timeout.
+    pub async fn wait_for_pending(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.lock().pending == 0 {
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        true
     }
 
     pub fn transactions(&self) -> Vec<Transaction> {
@@ -269,9 +284,11 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
                     };
                     data.extend_from_slice(unstuffed);
                 }
+                state.lock().expect("sink state").pending += 1;
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
                 }
+                state.lock().expect("sink state").pending -= 1;
                 match fault {
                     Some(Fault::Reply(code)) => {
                         record(&state, number, from, rcpt, data, false);
