@@ -132,9 +132,8 @@ impl Application {
         if roles.has(Role::Worker) {
             crate::retention::spawn_schedule(store.clone());
         }
-        let worker = if roles.has(Role::Worker) {
-            Some(Worker::spawn(
-                store.clone(),
+        let transport = if roles.has(Role::Worker) {
+            Some((
                 master_key(&config, &store).await?,
                 Transport::from_config(&config)?,
                 WorkerSettings::from_config(&config),
@@ -236,6 +235,11 @@ impl Application {
                 .listen(onion)
                 .map_err(|source| StartError::Listen { addr, source })?;
         }
+        // Started last, once nothing can fail any more: a build that fails leaves no
+        // worker running behind it.
+        let worker = transport.map(|(master, transport, settings)| {
+            Worker::spawn(store.clone(), master, transport, settings)
+        });
         Ok(Self {
             server: server.run(),
             addr,

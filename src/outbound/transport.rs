@@ -71,10 +71,14 @@ impl Transport {
                     .idle_timeout(Duration::from_secs(30)),
             )
             .build();
-        Ok(Self::Smtp {
-            relay,
-            description: describe_url(url),
-        })
+        let description = describe_url(url);
+        if url.starts_with("smtp://") && !url.contains("tls=") && !is_loopback(&description) {
+            tracing::warn!(
+                relay = %description,
+                "HAVEN_SMTP_URL is plain SMTP to another machine: mail and any password travel unencrypted (use smtps:// or ?tls=required)"
+            );
+        }
+        Ok(Self::Smtp { relay, description })
     }
 
     /// For logs: which relay or directory, without credentials.
@@ -104,6 +108,21 @@ fn describe_url(url: &str) -> String {
     let rest = rest.split(['?', '/']).next().unwrap_or("");
     let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
     format!("{scheme}://{host}")
+}
+
+fn is_loopback(description: &str) -> bool {
+    let host = description
+        .split_once("://")
+        .map_or(description, |(_, h)| h);
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// 5xx is final; every other failure (4xx, a dropped connection, a timeout, a TLS or

@@ -38,6 +38,7 @@ pub struct WorkerSettings {
     pub batch_size: usize,
     /// How long a claim holds its rows. A row still `sending` after this is taken
     /// to be abandoned and is claimed again, so keep it well above the relay timeout.
+    /// Stored in whole seconds: a lease can end up to a second early.
     pub lease: Duration,
     /// Pause between claims when nothing is due.
     pub poll_interval: Duration,
@@ -196,22 +197,30 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
     let mut sends = JoinSet::new();
     let lease_seconds = ctx.settings.lease.as_secs().max(1) as i64;
 
+    let batch = ctx.settings.batch_size.clamp(1, concurrency);
+    // Claims wait for a quarter of the slots to be free rather than one: each claim is
+    // a commit (an fsync on SQLite), and one-row claims would cost one each.
+    let chunk = (concurrency / 4).clamp(1, batch);
     loop {
         // Claim only what can be sent now: a claimed row waiting for a free slot
         // would spend its lease doing nothing.
-        let first = tokio::select! {
-            permit = permits.clone().acquire_owned() => match permit {
+        let mut held = tokio::select! {
+            permit = permits.clone().acquire_many_owned(chunk as u32) => match permit {
                 Ok(p) => p,
                 Err(_) => break,
             },
             () = stop.cancelled() => break,
         };
-        let free = 1 + permits.available_permits();
+        let extra = permits.available_permits().min(batch - chunk);
+        if extra > 0
+            && let Ok(more) = permits.clone().try_acquire_many_owned(extra as u32)
+        {
+            held.merge(more);
+        }
         let lease = format!("{}/{}", ctx.settings.name, &random_id()[..12]);
-        let limit = free.min(ctx.settings.batch_size.max(1)) as i64;
         let rows = match ctx
             .store
-            .claim_outbox(&lease, limit, lease_seconds, now())
+            .claim_outbox(&lease, held.num_permits() as i64, lease_seconds, now())
             .await
         {
             Ok(rows) => rows,
@@ -221,23 +230,16 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
             }
         };
         if rows.is_empty() {
-            drop(first);
+            drop(held);
             tokio::select! {
                 () = tokio::time::sleep(ctx.settings.poll_interval) => {}
                 () = stop.cancelled() => break,
             }
             continue;
         }
-        let mut first = Some(first);
         for row in rows {
-            let permit = match first.take() {
-                Some(p) => p,
-                // Free when counted, and only this loop takes permits.
-                None => match permits.clone().acquire_owned().await {
-                    Ok(p) => p,
-                    Err(_) => break,
-                },
-            };
+            // A claim returns at most as many rows as permits held.
+            let Some(permit) = held.split(1) else { break };
             sends.spawn(send_one(
                 ctx.clone(),
                 row,
@@ -246,6 +248,7 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
                 marks.clone(),
             ));
         }
+        drop(held);
         while let Some(done) = sends.try_join_next() {
             if let Err(error) = done {
                 tracing::error!(%error, "outbound send task failed");

@@ -444,13 +444,19 @@ async fn outbound_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_
     f.queue_replies(&enquirers).await;
     let sink = SmtpSink::start().await;
     // Slow acceptance keeps messages in flight when the worker dies.
-    sink.set_delay(Duration::from_millis(15));
+    sink.set_delay(Duration::from_millis(100));
+    // The dead worker's rows come back when its lease ends: keep it short. (Leases are
+    // whole seconds, so a 1 s lease can end at once and the worker would retake rows
+    // it is still sending.)
     let short_lease = WorkerSettings {
-        lease: Duration::from_secs(1),
+        lease: Duration::from_secs(3),
         ..test_settings("first")
     };
-    let first = f.worker(&sink, short_lease.clone());
+    let first = f.worker(&sink, short_lease);
     assert!(sink.wait_for_accepted(30, Duration::from_secs(60)).await);
+    // Sends finish together (same delay), so between two rounds nothing may be in
+    // flight: kill it while the sink holds a message unanswered.
+    assert!(sink.wait_for_pending(Duration::from_secs(10)).await);
     first.abort().await;
     let in_flight = f.store().outbox_counts().await.unwrap().sending;
     let delivered_before = sink.accepted_count();
@@ -458,13 +464,7 @@ async fn outbound_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_
     assert!(in_flight > 0, "killed with messages in flight");
 
     sink.set_delay(Duration::ZERO);
-    let second = f.worker(
-        &sink,
-        WorkerSettings {
-            name: "second".into(),
-            ..short_lease
-        },
-    );
+    let second = f.worker(&sink, test_settings("second"));
     assert!(sink.wait_for_accepted(120, Duration::from_secs(60)).await);
     f.wait_settled(Duration::from_secs(30)).await;
     second.stop().await;
