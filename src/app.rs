@@ -131,6 +131,7 @@ impl Application {
         // Each role that needs it gets its own copy (read from the file again).
         if roles.has(Role::Worker) {
             crate::retention::spawn_schedule(store.clone());
+            crate::rotation::spawn_schedule(store.clone(), master_key(&config, &store).await?);
         }
         let transport = if roles.has(Role::Worker) {
             Some((

@@ -21,6 +21,7 @@ pub mod outbound;
 pub mod programme;
 pub mod replies;
 pub mod retention;
+pub mod rotation;
 pub mod store;
 pub mod triage;
 pub mod web;

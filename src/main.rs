@@ -102,6 +102,19 @@ enum ProgrammeCommand {
     Export { slug: String },
     /// List programmes.
     List,
+    /// Move a programme to a new key, then re-seal everything sealed to older keys
+    /// (showing progress). New submissions use the new key within seconds.
+    RotateKey { slug: String },
+    /// A programme's keys and how many ciphertexts each still protects.
+    Keys { slug: String },
+    /// Destroy an old key for good (crypto-shredding). Refused while anything still
+    /// uses it. `--confirm` must repeat the key id.
+    DestroyKey {
+        slug: String,
+        key_id: String,
+        #[arg(long)]
+        confirm: String,
+    },
 }
 
 fn init_logging(format: LogFormat) {
@@ -285,6 +298,85 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 return Ok(ExitCode::from(1));
             }
         },
+        ProgrammeCommand::RotateKey { slug } => {
+            let Some(record) = store.programme_by_slug(&slug).await? else {
+                eprintln!("no programme {slug:?}");
+                return Ok(ExitCode::from(1));
+            };
+            let master = app::master_key(config, &store).await?;
+            let key = ProgrammeKeyPair::generate(&master.recipient())?;
+            store
+                .rotate_programme_key(
+                    &record.id,
+                    &key,
+                    &haven::audit::Entry::new(
+                        "cli",
+                        "programme.rotate-key",
+                        &format!("programme:{slug}"),
+                    )
+                    .detail(serde_json::json!({ "from": record.key_id, "to": key.key_id })),
+                )
+                .await?;
+            println!("{slug}: new key {} (was {})", key.key_id, record.key_id);
+            let parsed = haven::domain::ProgrammeSlug::parse(&slug)?;
+            let total = haven::rotation::reseal_all(&store, &master, &parsed, |n| {
+                eprintln!("re-sealed {n}…");
+            })
+            .await?;
+            println!("{slug}: re-sealed {total} ciphertexts to the new key");
+        }
+        ProgrammeCommand::Keys { slug } => {
+            let Some(record) = store.programme_by_slug(&slug).await? else {
+                eprintln!("no programme {slug:?}");
+                return Ok(ExitCode::from(1));
+            };
+            for k in store.key_usage(&record.id).await? {
+                println!(
+                    "{}\t{}\t{} ciphertexts{}",
+                    k.key_id,
+                    if k.current {
+                        "current"
+                    } else if k.destroyed {
+                        "destroyed"
+                    } else {
+                        "old"
+                    },
+                    k.ciphertexts,
+                    if k.destroyed || k.current || k.ciphertexts > 0 {
+                        ""
+                    } else {
+                        " (can be destroyed)"
+                    },
+                );
+            }
+        }
+        ProgrammeCommand::DestroyKey {
+            slug,
+            key_id,
+            confirm,
+        } => {
+            if confirm != key_id {
+                eprintln!("--confirm must repeat the key id: destroying a key cannot be undone");
+                return Ok(ExitCode::from(2));
+            }
+            let Some(record) = store.programme_by_slug(&slug).await? else {
+                eprintln!("no programme {slug:?}");
+                return Ok(ExitCode::from(1));
+            };
+            let entry = haven::audit::Entry::new(
+                "cli",
+                "programme.destroy-key",
+                &format!("programme:{slug}"),
+            )
+            .detail(serde_json::json!({ "key": key_id }));
+            match store.destroy_key(&record.id, &key_id, &entry).await? {
+                Ok(()) => println!("{slug}: key {key_id} destroyed"),
+                Err(why) => {
+                    eprintln!("haven: key {key_id} was not destroyed: {why}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
         ProgrammeCommand::List => {
             for (slug, status, version) in store.list_programmes().await? {
                 println!("{slug}\t{status}\tversion {version}");

@@ -320,6 +320,7 @@ async fn enquiries(
             source: "web",
             has_email: true,
             contact_index: None,
+            inbox_recipient: None,
             sealed: content.seal(sealer)?,
             created_hour: hour_of(now()),
         };

@@ -9,6 +9,7 @@ mod cli;
 mod console;
 mod helpers;
 mod intake;
+mod keys;
 mod outbound;
 mod replies;
 mod retention;

@@ -1,0 +1,113 @@
+//! Key rotation: after a programme moves to a new key, everything still sealed to an
+//! older one is opened and sealed again, in batches, by the worker role (and by
+//! `haven programme rotate-key` itself, which waits and shows progress). Replies are
+//! re-sealed to the enquirer's inbox key as well, so the reply inbox keeps working.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crate::crypto::{CryptoError, MasterKey, Opener};
+use crate::domain::ProgrammeSlug;
+use crate::programme::live::LiveProgrammes;
+use crate::store::{SealedTable, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RotationError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+/// Re-seals up to `batch` stale ciphertexts per table of one programme; returns how
+/// many were re-sealed (0: nothing left to do).
+pub async fn reseal_batch(
+    store: &Store,
+    master: &MasterKey,
+    slug: &ProgrammeSlug,
+    batch: i64,
+) -> Result<usize, RotationError> {
+    // A fresh read, not the 5-second cache: the new key must be the one used.
+    let programmes = LiveProgrammes::new(store.clone(), Duration::ZERO);
+    let Some(live) = programmes.get(slug).await? else {
+        return Ok(0);
+    };
+    let current = live.sealer.key_id().to_owned();
+    let mut openers: HashMap<String, Opener> = HashMap::new();
+    let mut done = 0;
+    for table in SealedTable::ALL {
+        for row in store.stale_rows(table, &live.id, &current, batch).await? {
+            if !openers.contains_key(&row.sealed.key_id) {
+                let key = store
+                    .programme_key(&row.sealed.key_id)
+                    .await?
+                    .ok_or(StoreError::Corrupt("a ciphertext refers to a missing key"))?;
+                let wrapped = key.wrapped_identity.ok_or(CryptoError::KeyDestroyed)?;
+                openers.insert(
+                    key.id.clone(),
+                    Opener::new(&key.id, master.unwrap_identity(&wrapped)?),
+                );
+            }
+            let Some(opener) = openers.get(&row.sealed.key_id) else {
+                continue;
+            };
+            let plain = zeroize::Zeroizing::new(opener.open(&row.sealed)?);
+            let sealed = match table {
+                SealedTable::Replies => live
+                    .sealer
+                    .seal_with(row.inbox_recipient.as_deref(), &plain)?,
+                _ => live.sealer.seal(&plain)?,
+            };
+            if store
+                .reseal(table, &row.id, &row.sealed.key_id, &sealed)
+                .await?
+            {
+                done += 1;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Re-seals everything of one programme; `progress` is told the running total.
+pub async fn reseal_all(
+    store: &Store,
+    master: &MasterKey,
+    slug: &ProgrammeSlug,
+    mut progress: impl FnMut(usize),
+) -> Result<usize, RotationError> {
+    let mut total = 0;
+    loop {
+        let n = reseal_batch(store, master, slug, 500).await?;
+        if n == 0 {
+            return Ok(total);
+        }
+        total += n;
+        progress(total);
+    }
+}
+
+/// The worker role's background job: every minute, a batch for every programme.
+pub fn spawn_schedule(store: Store, master: MasterKey) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let Ok(programmes) = store.programme_ids().await else {
+                continue;
+            };
+            for (_, slug) in programmes {
+                let Ok(slug) = ProgrammeSlug::parse(&slug) else {
+                    continue;
+                };
+                match reseal_batch(&store, &master, &slug, 500).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(programme = %slug, resealed = n, "re-sealed to the current key")
+                    }
+                    Err(e) => tracing::error!(programme = %slug, error = %e, "re-sealing failed"),
+                }
+            }
+        }
+    });
+}
