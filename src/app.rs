@@ -185,10 +185,12 @@ impl Application {
 
         let hsts = config.behind_tls();
         let health_store = store.clone();
+        let metrics = web::Data::new(crate::metrics::Metrics::new());
         let public = roles.has(Role::Public);
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(web::Data::new(health_store.clone()))
+                .app_data(metrics.clone())
                 .app_data(web::Data::from(limiters.clone()))
                 .app_data(web::Data::from(config.clone()))
                 .app_data(web::PathConfig::default().error_handler(errors::extractor_error))
@@ -201,7 +203,8 @@ impl Application {
                 .app_data(web::PayloadConfig::new(64 * 1024))
                 .configure(assets::routes)
                 .route("/healthz", web::get().to(healthz))
-                .route("/readyz", web::get().to(readyz));
+                .route("/readyz", web::get().to(readyz))
+                .route("/metrics", web::get().to(crate::metrics::endpoint));
             if let Some(onion) = onion_addr {
                 app = app.app_data(OnionListener(onion));
             }
@@ -347,7 +350,13 @@ async fn access_log(
     let method = req.method().clone();
     let request_id = crate::crypto::random_id();
     let span = tracing::info_span!("request", id = %&request_id[..12]);
+    let metrics = req
+        .app_data::<web::Data<crate::metrics::Metrics>>()
+        .cloned();
     let res = tracing::Instrument::instrument(next.call(req), span.clone()).await?;
+    if let Some(m) = metrics {
+        m.response(res.status().as_u16());
+    }
     let _entered = span.enter();
     let route = res
         .request()

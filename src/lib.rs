@@ -17,6 +17,7 @@ pub mod enquiry;
 pub mod error;
 pub mod i18n;
 pub mod intake;
+pub mod metrics;
 pub mod outbound;
 pub mod programme;
 pub mod replies;

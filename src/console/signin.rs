@@ -114,6 +114,7 @@ const THROTTLED: &str = "Too many attempts. Wait a minute, then try again.";
 
 async fn sign_in(
     console: web::Data<Console>,
+    metrics: web::Data<crate::metrics::Metrics>,
     req: HttpRequest,
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -137,6 +138,7 @@ async fn sign_in(
             &Entry::new("anonymous", "signin.throttled", "account:hidden").outcome("denied"),
         )
         .await?;
+        metrics.signin_failures.inc();
         return Ok(page(
             StatusCode::TOO_MANY_REQUESTS,
             sign_in_page(&fresh, &email, Some(THROTTLED)),
@@ -187,6 +189,7 @@ async fn sign_in(
                     .detail(serde_json::json!({ "reason": reason })),
             )
             .await?;
+            metrics.signin_failures.inc();
             return Ok(page(
                 StatusCode::UNAUTHORIZED,
                 sign_in_page(&fresh, &email, Some(WRONG)),
@@ -344,6 +347,7 @@ pub fn recovery_hash(console: &Console, user_id: &str, code: &str) -> Vec<u8> {
 
 async fn check_code(
     console: web::Data<Console>,
+    metrics: web::Data<crate::metrics::Metrics>,
     req: HttpRequest,
     form: web::Form<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -363,6 +367,7 @@ async fn check_code(
             &Entry::new(&actor, "signin.throttled", &actor).outcome("denied"),
         )
         .await?;
+        metrics.signin_failures.inc();
         return Ok(page(
             StatusCode::TOO_MANY_REQUESTS,
             code_page(&token, Some(THROTTLED)),
@@ -407,6 +412,7 @@ async fn check_code(
             start_session(&console, &req, &user.id, Stage::Full, "/console").await
         }
         Err(reason) => {
+            metrics.signin_failures.inc();
             // A code used twice may mean someone watched it being typed: an alert.
             let outcome = if reason == "totp-reused" {
                 "alert"

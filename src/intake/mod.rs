@@ -151,6 +151,7 @@ fn posted_language(typed: &RawForm, offered: &[Language], req: &HttpRequest) -> 
 
 async fn submit(
     intake: web::Data<Intake>,
+    metrics: web::Data<crate::metrics::Metrics>,
     req: HttpRequest,
     slug: web::Path<String>,
     payload: web::Payload,
@@ -174,6 +175,7 @@ async fn submit(
         .get(CSRF)
         .is_some_and(|t| csrf::verify(&intake.intake_key, &scope, t, at));
     if !token_ok || !csrf::same_origin(&req) {
+        metrics.reject("csrf");
         // Keep what they typed: a stale form must never cost a frightened person their words.
         let token = fresh_token();
         return Ok(html(
@@ -192,6 +194,7 @@ async fn submit(
     let valid = match form::validate(p, &typed, lang) {
         Ok(valid) => valid,
         Err(errors) => {
+            metrics.reject("validation");
             let token = fresh_token();
             return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -209,10 +212,12 @@ async fn submit(
 
     let client = client_key(&req, &intake.config.trusted_proxies);
     if !intake.limiters.allow_submission(&client) {
+        metrics.reject("rate_limited");
         return Err(AppError::TooManyRequests);
     }
     let (enquiry, receipt) = submission::prepare(&live, valid, lang, &intake.intake_key, at)?;
     intake.writer.submit(enquiry).await?;
+    metrics.submissions.inc();
     Ok(html(StatusCode::OK, pages::receipt_page(p, lang, &receipt)))
 }
 

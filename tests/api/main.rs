@@ -10,6 +10,7 @@ mod console;
 mod helpers;
 mod intake;
 mod keys;
+mod metrics;
 mod outbound;
 mod replies;
 mod retention;
