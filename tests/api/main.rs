@@ -2,6 +2,7 @@
 //! per test). On SQLite by default; on PostgreSQL when `HAVEN_TEST_POSTGRES_URL` is set
 //! (each test then gets a database of its own).
 
+mod abuse;
 mod audit;
 mod campaigns;
 mod canary;
