@@ -49,17 +49,17 @@ fn percent(s: &str) -> String {
     s.bytes().map(|b| format!("%{b:02X}")).collect()
 }
 
-/// One abusive request, as (method, path, content type, body, extra header).
-fn request(
-    rng: &mut Rng,
-    token: &str,
-) -> (
+/// One abusive request: method, path, content type, body, extra header.
+type Hostile = (
     reqwest::Method,
     String,
     Option<&'static str>,
     Vec<u8>,
     Option<(&'static str, String)>,
-) {
+);
+
+/// One abusive request.
+fn request(rng: &mut Rng, token: &str) -> Hostile {
     use reqwest::Method;
     let form = "application/x-www-form-urlencoded";
     match rng.next() % 10 {
@@ -67,14 +67,14 @@ fn request(
         0..=2 => {
             let mut body = String::new();
             for (k, v) in valid_answers() {
-                let value = if rng.next() % 2 == 0 {
+                let value = if rng.next().is_multiple_of(2) {
                     rng.pick(PAYLOADS).to_string()
                 } else {
                     v
                 };
                 body.push_str(&format!("{k}={}&", percent(&value)));
             }
-            if rng.next() % 3 != 0 {
+            if !rng.next().is_multiple_of(3) {
                 body.push_str(&format!("csrf={token}"));
             }
             (
@@ -135,7 +135,7 @@ fn request(
                 "/p/afghanistan-2021?lang=ps%22%3E%3Cscript%3E",
             ];
             let mut path = rng.pick(&paths).to_string();
-            if rng.next() % 5 == 0 {
+            if rng.next().is_multiple_of(5) {
                 path.push_str(&"a".repeat(8_000));
             }
             (Method::GET, path, None, Vec::new(), None)
@@ -182,7 +182,8 @@ fn request(
         }
         // The reply inbox and staff sign-in with junk.
         8 => {
-            let value = percent(*rng.pick(PAYLOADS));
+            let payload: &&str = rng.pick(PAYLOADS);
+            let value = percent(payload);
             let body = format!("csrf={token}&reference={value}&passphrase={value}");
             (
                 Method::POST,
@@ -193,7 +194,8 @@ fn request(
             )
         }
         _ => {
-            let value = percent(*rng.pick(PAYLOADS));
+            let payload: &&str = rng.pick(PAYLOADS);
+            let value = percent(payload);
             let body = format!("csrf={value}&email={value}&password={value}");
             (
                 Method::POST,
