@@ -235,3 +235,103 @@ async fn the_public_role_serves_and_seals_without_ever_touching_the_master_key()
     // And no route of the other roles answers here.
     assert_eq!(app.get("/console").await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn staff_pages_carry_the_same_headers_and_the_cookie_is_locked_down() {
+    use crate::staff::{PASSWORD, Staff, add_user};
+    let app = spawn_app().await;
+    let sign_in = app.get("/console/sign-in").await;
+    assert_eq!(sign_in.status(), StatusCode::OK);
+    assert_security_headers(&sign_in, "sign-in page");
+    let id = add_user(
+        &app,
+        "agent@example.org",
+        haven::casework::ProgrammeRole::Agent,
+        Some(SLUG),
+    )
+    .await;
+    let mut staff = Staff::new(&app, "agent@example.org", &id);
+    let step = staff.password_step(PASSWORD).await;
+    let cookie = step
+        .set_cookie
+        .iter()
+        .find(|c| c.starts_with("__Host-haven="))
+        .expect("a session cookie");
+    // Exactly these attributes, in any order: no Domain, no Max-Age/Expires (it ends
+    // with the browser session, and the server ends it sooner).
+    let mut attributes: Vec<&str> = cookie.split("; ").skip(1).collect();
+    attributes.sort_unstable();
+    assert_eq!(
+        attributes,
+        ["HttpOnly", "Path=/", "SameSite=Strict", "Secure"],
+        "{cookie}"
+    );
+    staff.sign_in().await;
+    let res = app
+        .client
+        .get(app.url("/console"))
+        .header(
+            "cookie",
+            format!("__Host-haven={}", staff.cookie.clone().unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    for (name, value) in EXPECTED {
+        assert_eq!(
+            res.headers().get(*name).and_then(|v| v.to_str().ok()),
+            Some(*value),
+            "console: header {name}"
+        );
+    }
+    assert!(res.headers().get("server").is_none());
+    assert!(
+        res.headers().get("content-encoding").is_none(),
+        "staff pages are never compressed"
+    );
+}
+
+#[tokio::test]
+async fn the_account_throttle_holds_when_the_attacker_rotates_addresses() {
+    use crate::staff::{PASSWORD, add_user};
+    // Behind a trusted proxy each request may claim a different client address.
+    let app = spawn_with(Settings {
+        env: [("HAVEN_TRUSTED_PROXIES", "127.0.0.1".to_string())].into(),
+        ..Default::default()
+    })
+    .await;
+    add_user(
+        &app,
+        "agent@example.org",
+        haven::casework::ProgrammeRole::Agent,
+        Some(SLUG),
+    )
+    .await;
+    let mut statuses = Vec::new();
+    for i in 0..8u8 {
+        let page = app.get("/console/sign-in").await.text().await.unwrap();
+        let token = crate::helpers::extract_input(&page, "csrf").unwrap();
+        let password = if i == 7 {
+            PASSWORD.to_string()
+        } else {
+            format!("wrong password {i}")
+        };
+        let res = app
+            .client
+            .post(app.url("/console/sign-in"))
+            .header("x-forwarded-for", format!("198.51.100.{}", 10 + i))
+            .form(&[
+                ("csrf", token),
+                ("email", "agent@example.org".into()),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    // Five tries a minute per account, from whatever address: the sixth on is refused,
+    // the right password included.
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
+}
