@@ -106,3 +106,4 @@ reply-email-body = There is a new reply to your enquiry.
     You will need the reference code and passphrase you were given.
 
     For your privacy, the reply itself is not in this email.
+preview-notice = Preview for staff: this is how the form looks to the public. It cannot be sent from here.

@@ -106,3 +106,4 @@ reply-email-body = Votre demande a reçu une nouvelle réponse.
     Il vous faut le code de référence et la phrase secrète qui vous ont été donnés.
 
     Pour protéger votre vie privée, la réponse n'est pas dans ce courriel.
+preview-notice = Aperçu pour l'équipe : voici le formulaire tel que le public le voit. Il ne peut pas être envoyé d'ici.

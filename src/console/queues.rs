@@ -22,7 +22,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/p/{slug}", web::get().to(dashboard))
         .route("/p/{slug}/daily.svg", web::get().to(daily_chart))
         .route("/p/{slug}/backlog.svg", web::get().to(backlog_chart))
-        .route("/p/{slug}/q/{queue}", web::get().to(queue_view));
+        .route("/p/{slug}/q/{queue}", web::get().to(queue_view))
+        .route("/p/{slug}/preview", web::get().to(preview));
 }
 
 #[derive(Deserialize)]
@@ -234,7 +235,7 @@ async fn dashboard(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff(&req).await?;
-    let (live, _) = console.programme_for(&staff, &slug).await?;
+    let (live, role) = console.programme_for(&staff, &slug).await?;
     let stats = console.store.queue_stats(&live.id).await?;
     let rows = queue_rows(&live, &stats);
     let daily = daily_data(&console, &live).await?;
@@ -252,6 +253,17 @@ async fn dashboard(
             },
             html! {
                 h1 { (title) }
+                p {
+                    a href={ "/console/p/" (slug) "/templates" } { "Reply templates" } " · "
+                    a href={ "/console/p/" (slug) "/campaigns" } { "Bulk replies" }
+                    @if role >= crate::casework::ProgrammeRole::Supervisor {
+                        " · Preview the public form: "
+                        @for (i, l) in live.programme.languages().iter().enumerate() {
+                            @if i > 0 { ", " }
+                            a href={ "/console/p/" (slug) "/preview?lang=" (l.tag()) } lang=(l.tag()) { (l.endonym()) }
+                        }
+                    }
+                }
                 (queue_table(slug, &rows))
                 div class="charts" {
                     figure {
@@ -423,5 +435,33 @@ async fn queue_view(
                 }
             },
         ),
+    ))
+}
+
+/// The public form exactly as the public sees it, in any of the programme's languages,
+/// whatever the programme's state (a draft can be checked before it opens). Its token
+/// is not a valid form token, so the preview cannot submit anything.
+async fn preview(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (live, role) = console.programme_for(&staff, &slug).await?;
+    if role < crate::casework::ProgrammeRole::Supervisor {
+        return Err(AppError::NotFound);
+    }
+    let p = &live.programme;
+    let lang = crate::web::request_language(&req, p.languages());
+    Ok(page(
+        StatusCode::OK,
+        crate::intake::pages::form_page(&crate::intake::pages::FormView {
+            programme: p,
+            lang,
+            csrf_token: "preview",
+            typed: &crate::intake::form::RawForm::default(),
+            errors: &[],
+            notice: Some(crate::i18n::Msg::new("preview-notice")),
+        }),
     ))
 }

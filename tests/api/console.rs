@@ -1007,3 +1007,35 @@ async fn decrypting_reads_are_capped_per_person_and_the_excess_is_alerted() {
     let mut other = signed_in(&app, "other@example.org", Agent, Some(SLUG)).await;
     assert_eq!(other.get(&e).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn supervisors_preview_a_draft_form_in_each_language_that_the_public_cannot_see() {
+    let app = spawn_app().await;
+    let draft = EXAMPLE
+        .replace(SLUG, OTHER)
+        .replacen("status = \"open\"", "status = \"draft\"", 1);
+    apply(&app.store, &app.config, &draft).await;
+    assert_eq!(
+        app.get(&format!("/p/{OTHER}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let mut sup = signed_in(&app, "sup@example.org", Supervisor, Some(OTHER)).await;
+    let ps = sup
+        .get(&format!("/console/p/{OTHER}/preview?lang=ps"))
+        .await;
+    assert_eq!(ps.status, StatusCode::OK);
+    assert!(ps.body.contains("dir=\"rtl\"") && ps.body.contains("lang=\"ps\""));
+    assert!(ps.body.contains("f-full_name"), "the real form");
+    let en = sup
+        .get(&format!("/console/p/{OTHER}/preview?lang=en"))
+        .await;
+    assert!(en.body.contains("Preview for staff"));
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(OTHER)).await;
+    assert_eq!(
+        agent
+            .get(&format!("/console/p/{OTHER}/preview"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
