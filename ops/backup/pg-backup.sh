@@ -73,7 +73,7 @@ trap 'rm -f -- "$partial"' EXIT
 pg_dump --format=custom --lock-wait-timeout=60s --file="$partial" --dbname="$database"
 
 # A dump that pg_restore cannot list is not a backup.
-tables="$(pg_restore --list "$partial" | grep -c ' TABLE ' || true)"
+tables="$(pg_restore --list "$partial" | grep -c ' TABLE public ' || true)"
 if [ "$tables" -eq 0 ]; then
     echo "pg-backup: the dump lists no tables; is $database Haven's database?" >&2
     exit 1

@@ -71,7 +71,7 @@ trap 'rm -f -- "$partial"' EXIT
 quoted="${partial//\'/\'\'}"
 sqlite3 -bail "$db" ".timeout 30000" "VACUUM INTO '$quoted';" >/dev/null
 
-check="$(sqlite3 -readonly "$partial" "PRAGMA integrity_check;")"
+check="$(sqlite3 -readonly "$partial" "PRAGMA integrity_check;" 2>&1)" || true
 if [ "$check" != "ok" ]; then
     echo "sqlite-backup: integrity check of the copy failed:" >&2
     echo "$check" >&2

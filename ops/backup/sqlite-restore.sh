@@ -33,7 +33,7 @@ for f in "$db" "$db-wal" "$db-shm"; do
     fi
 done
 
-check="$(sqlite3 -readonly "$backup" "PRAGMA integrity_check;")"
+check="$(sqlite3 -readonly "$backup" "PRAGMA integrity_check;" 2>&1)" || true
 if [ "$check" != "ok" ]; then
     echo "sqlite-restore: the backup fails its integrity check:" >&2
     echo "$check" >&2

@@ -227,26 +227,28 @@ fn text_field(name: &str, label: &str, kind: &str, value: &str, error: Option<St
 }
 
 fn user_actions(staff: &Staff, u: &UserRecord) -> Markup {
-    let confirm = html! {
-        label class="visually-hidden" for={ "pw-" (u.id) } { "Your password" }
-        input type="password" id={ "pw-" (u.id) } name="current_password" placeholder="Your password" autocomplete="current-password";
+    let confirm = |form: &str| {
+        html! {
+            label class="visually-hidden" for={ "pw-" (u.id) "-" (form) } { "Your password" }
+            input type="password" id={ "pw-" (u.id) "-" (form) } name="current_password" placeholder="Your password" autocomplete="current-password";
+        }
     };
     html! {
         @if u.id != staff.id {
             details {
                 summary { "Change" }
                 form method="post" action={ "/admin/users/" (u.id) "/reset-2fa" } {
-                    (csrf_field(&staff.csrf)) (confirm)
+                    (csrf_field(&staff.csrf)) (confirm("reset"))
                     button type="submit" class="secondary" { "Reset two-step verification" }
                 }
                 @if u.disabled {
                     form method="post" action={ "/admin/users/" (u.id) "/enable" } {
-                        (csrf_field(&staff.csrf)) (confirm)
+                        (csrf_field(&staff.csrf)) (confirm("state"))
                         button type="submit" class="secondary" { "Enable" }
                     }
                 } @else {
                     form method="post" action={ "/admin/users/" (u.id) "/disable" } {
-                        (csrf_field(&staff.csrf)) (confirm)
+                        (csrf_field(&staff.csrf)) (confirm("state"))
                         button type="submit" class="secondary" { "Disable" }
                     }
                 }

@@ -1,0 +1,277 @@
+// End to end in headless Chromium, against the Haven that run.sh started:
+//  1. people send the afghanistan-2021 form in English and Pashto (right to left), with
+//     JavaScript off and on, and each gets a reference code and passphrase;
+//  2. the English form can be filled in and sent with the keyboard alone;
+//  3. an agent signs in for the first time (password, TOTP enrolment, recovery codes),
+//     finds an enquiry by its reference code, claims it and replies from the
+//     acknowledgement template; the person reads the reply in their reply inbox;
+//  4. a supervisor prepares a bulk reply to the general queue, a second supervisor
+//     approves it, and the file outbox receives exactly one message per enquiry with an
+//     email address, each to that one address.
+// The tests share state and run in order (node --test runs top-level tests serially).
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE, SLUG, launch, newContext, shot, fillForm, submitForm, readReceipt, firstSignIn,
+  clickAndWait, outboxFiles, readOutbox, waitFor, saveState,
+} from './lib.mjs';
+
+const FORM = `${BASE}/p/${SLUG}`;
+const REFERENCE_RE = /^[A-Z0-9][A-Z0-9-]{5,}$/;
+
+let browser;
+const sent = {}; // label → { reference, passphrase, email?, queue }
+
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// ── 1. The public form, English and Pashto, JavaScript off and on ───────────
+
+const people = [
+  { label: 'en-nojs', lang: 'en', js: false, name: 'Amina Rahimi', email: 'amina@example.org' },
+  { label: 'ps-nojs', lang: 'ps', js: false, name: 'ګل احمد', email: null },
+  { label: 'en-js', lang: 'en', js: true, name: 'Farid Noori', email: 'farid@example.org' },
+  { label: 'ps-js', lang: 'ps', js: true, name: 'زرغونه', email: 'zarghona@example.org' },
+];
+
+for (const person of people) {
+  test(`public form in ${person.lang}, JavaScript ${person.js ? 'on' : 'off'}: receipt with reference and passphrase`, async () => {
+    const ctx = await newContext(browser, { js: person.js });
+    const page = await ctx.newPage();
+    const url = person.lang === 'en' ? FORM : `${FORM}?lang=${person.lang}`;
+    const res = await page.goto(url);
+    assert.equal(res.status(), 200);
+    const html = page.locator('html');
+    assert.equal(await html.getAttribute('lang'), person.lang);
+    assert.equal(await html.getAttribute('dir'), person.lang === 'ps' ? 'rtl' : 'ltr');
+    // JavaScript really is off (or on) in this page: the CSS `scripting` media feature
+    // reports it (the test's own evaluation goes through DevTools either way).
+    assert.equal(await page.evaluate(() => matchMedia('(scripting: none)').matches), !person.js,
+      'JavaScript state of the page');
+    if (person.label.endsWith('-nojs')) await shot(page, `form-${person.lang}`);
+    await fillForm(page, {
+      name: person.name,
+      category: 3, // other → general queue
+      danger: 1, // no
+      situation: person.lang === 'ps'
+        ? 'زه باید له هېواده ووځم. ' + person.label
+        : `I need to leave with my two children. (${person.label})`,
+      email: person.email,
+    });
+    await submitForm(page);
+    assert.equal(page.url(), FORM, 'the form posts back to the programme URL');
+    assert.equal(await html.getAttribute('dir'), person.lang === 'ps' ? 'rtl' : 'ltr',
+      'the receipt keeps the language direction');
+    const r = await readReceipt(page);
+    assert.match(r.reference, REFERENCE_RE, `reference code: ${r.reference}`);
+    assert.ok(r.passphrase.length >= 10, `passphrase: ${r.passphrase}`);
+    // The reply-inbox link keeps the language.
+    assert.equal(await page.getAttribute(`a[href^="/p/${SLUG}/status"]`, 'href'),
+      `/p/${SLUG}/status?lang=${person.lang}`);
+    if (person.label.endsWith('-nojs')) await shot(page, `receipt-${person.lang}`);
+    sent[person.label] = { ...r, email: person.email, name: person.name, queue: 'general' };
+    await ctx.close();
+  });
+}
+
+// ── 2. Keyboard only ─────────────────────────────────────────────────────────
+
+test('English form sent with the keyboard alone (Tab, Space, Enter, typing), focus always visible', async () => {
+  const ctx = await newContext(browser, { js: true });
+  const page = await ctx.newPage();
+  await page.goto(FORM);
+  const focusOrder = [];
+  const invisibleFocus = [];
+  const nativeFocusOnly = new Set();
+  let submitted = false;
+  for (let i = 0; i < 60 && !submitted; i += 1) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const el = document.activeElement;
+      const cs = getComputedStyle(el);
+      return {
+        id: el.id,
+        tag: el.tagName.toLowerCase(),
+        type: el.getAttribute('type'),
+        cls: el.className,
+        text: (el.textContent || '').trim().slice(0, 40),
+        visibleFocus: (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== 'none',
+        // False when focus is inside the element's own shadow tree (the date input's
+        // calendar button): the browser draws its own ring there, Haven's CSS does not apply.
+        hostFocused: el.matches(':focus'),
+        inViewport: (() => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; })(),
+      };
+    });
+    const key = f.id || `${f.tag}${f.cls ? '.' + f.cls : ''}`;
+    focusOrder.push(key);
+    if (!f.hostFocused) nativeFocusOnly.add(key);
+    else if (!f.visibleFocus || !f.inViewport) invisibleFocus.push(key);
+    switch (f.id) {
+      case 'f-full_name': await page.keyboard.type('Keyboard Only Person'); break;
+      case 'f-current_country': await page.keyboard.type('Pakistan'); break;
+      case 'f-help_category-0': await page.keyboard.press('Space'); break; // at risk
+      case 'f-in_danger-0': await page.keyboard.press('Space'); break; // yes: urgent queue
+      case 'f-situation': await page.keyboard.type('I am being searched for.\nPlease help.'); break;
+      case 'f-contact_mode-0': await page.keyboard.press('Space'); break; // reply inbox only
+      default:
+        if (f.tag === 'button' && f.type === 'submit') {
+          await clickAndWait(page, null, () => page.keyboard.press('Enter'));
+          submitted = true;
+        }
+    }
+  }
+  console.log(`  focus order: ${focusOrder.join(' → ')}`);
+  if (nativeFocusOnly.size) {
+    console.log(`  note: focus inside ${[...nativeFocusOnly]} (browser's own control) shows only Chromium's default ring`);
+  }
+  assert.ok(submitted, 'Tab reached the submit button');
+  assert.equal(focusOrder[0], 'a.skip-link', 'the first Tab stop is the skip link');
+  assert.ok(!focusOrder.includes('f-website'), 'the honeypot is never focused');
+  const expected = ['f-full_name', 'f-date_of_birth', 'f-current_country', 'f-current_location',
+    'f-help_category-0', 'f-in_danger-0', 'f-family_members', 'f-situation', 'f-phone',
+    'f-consent_partners', 'f-contact_mode-0', 'f-contact_email'];
+  // Chromium's date input takes several Tab stops (day, month, year, picker): one field.
+  const seen = focusOrder.filter((k, i) => k.startsWith('f-') && k !== focusOrder[i - 1]);
+  assert.deepEqual(seen, expected, 'every field is reached once, in visual order');
+  assert.deepEqual(invisibleFocus, [], 'every focused element shows a focus indicator');
+  const r = await readReceipt(page);
+  assert.match(r.reference, REFERENCE_RE);
+  sent.keyboard = { ...r, queue: 'urgent' };
+  await ctx.close();
+});
+
+// ── 3. An agent replies; the person reads it ─────────────────────────────────
+
+test('agent: first sign-in, find by reference, claim, reply from template; person reads it in the reply inbox', async () => {
+  const person = sent['en-nojs'];
+  assert.ok(person, 'the English no-JavaScript submission exists');
+  const ctx = await newContext(browser, { js: false }); // the console needs no JavaScript either
+  const page = await ctx.newPage();
+  const { recoveryCodes } = await firstSignIn(page, 'agent1@example.org', {
+    onEnrolPage: async (p) => { await shot(p, 'console-enrol'); },
+  });
+  assert.equal(recoveryCodes.length, 10, 'ten recovery codes are shown');
+  await clickAndWait(page, 'main a.button');
+  assert.equal(new URL(page.url()).pathname, '/console');
+  await shot(page, 'console-queues');
+
+  await page.fill('#reference', person.reference);
+  await clickAndWait(page, 'main form.search button[type=submit]');
+  assert.match(new URL(page.url()).pathname, /^\/console\/e\/[^/]+$/);
+  const enquiryUrl = page.url().split('?')[0];
+  assert.equal((await page.textContent('h1 .code')).trim(), person.reference);
+  assert.ok((await page.textContent('main')).includes(person.name), 'the decrypted answers are shown');
+
+  await clickAndWait(page, 'main form[action$="/claim"] button');
+  assert.match(page.url(), /done=claimed/);
+  assert.match(await page.textContent('main dl.summary'), /Claimed by\s*You/);
+
+  await page.goto(`${enquiryUrl}?template=acknowledgement`);
+  assert.equal(await page.inputValue('#reply-subject'), 'We have your enquiry');
+  const draft = await page.inputValue('#reply-text');
+  assert.ok(draft.includes(`Hello ${person.name},`), `placeholders filled: ${draft.slice(0, 60)}`);
+  assert.ok(!/\{(name|reference|inbox_url|programme)\}/.test(draft), 'no placeholder left');
+  await page.fill('#reply-text', `${draft}\n\nReference checked by the e2e test.`);
+  const before = outboxFiles();
+  await clickAndWait(page, 'main form[action$="/reply"] button[type=submit]');
+  assert.match(page.url(), /done=replied/);
+  await shot(page, 'console-enquiry');
+  assert.ok((await page.textContent('#replies ~ ol.notes')).includes('We have your enquiry'));
+
+  // The person, in a fresh browser with JavaScript off, reads it.
+  const pctx = await newContext(browser, { js: false });
+  const pp = await pctx.newPage();
+  await pp.goto(`${BASE}/p/${SLUG}/status`);
+  await pp.fill('#f-reference', person.reference);
+  await pp.fill('#f-passphrase', person.passphrase);
+  await clickAndWait(pp, 'main form button[type=submit]');
+  const reply = pp.locator('article.reply').first();
+  assert.equal((await reply.locator('h3').textContent()).trim(), 'We have your enquiry');
+  const text = await reply.locator('p.preserve').textContent();
+  assert.ok(text.includes(`Hello ${person.name},`) && text.includes('Reference checked by the e2e test.'),
+    `the reply text is in the inbox: ${text.slice(0, 80)}`);
+  await shot(pp, 'inbox-with-reply');
+  await pctx.close();
+
+  // They gave an email address: exactly one message, to them, saying only that there is a reply.
+  const fresh = await waitFor('the reply email in the outbox', () => {
+    const f = outboxFiles().filter((n) => !before.includes(n));
+    return f.length ? f : null;
+  });
+  assert.equal(fresh.length, 1, `one email: ${fresh}`);
+  const eml = readOutbox(fresh[0]);
+  assert.match(eml, /^To: .*amina@example\.org/im);
+  assert.ok(!eml.includes('Reference checked by the e2e test'), 'a minimal email does not carry the reply');
+  saveState({ replied: person, enquiryUrl: new URL(enquiryUrl).pathname });
+  await ctx.close();
+});
+
+// ── 4. A bulk reply, approved by a second supervisor ────────────────────────
+
+test('bulk reply: supervisor 1 prepares it, supervisor 2 approves, one email per address lands in the outbox', async () => {
+  const general = Object.values(sent).filter((s) => s.queue === 'general');
+  const addresses = general.map((s) => s.email).filter(Boolean).sort();
+  assert.equal(general.length, 4);
+  assert.equal(addresses.length, 3);
+
+  const c1 = await newContext(browser, { js: true });
+  const p1 = await c1.newPage();
+  await firstSignIn(p1, 'sup1@example.org');
+  await p1.goto(`${BASE}/console/p/${SLUG}/q/general`);
+  await shot(p1, 'console-queue-general');
+  await p1.goto(`${BASE}/console/p/${SLUG}/campaigns`);
+  await p1.selectOption('#template', 'acknowledgement');
+  await p1.selectOption('#queue', 'general');
+  await clickAndWait(p1, 'main form[method=post] button[type=submit]');
+  assert.match(new URL(p1.url()).pathname, /^\/console\/c\/[^/]+$/);
+  const campaignPath = new URL(p1.url()).pathname;
+  assert.equal((await p1.textContent('#campaign-count')).trim(), String(general.length));
+  assert.equal((await p1.textContent('#campaign-state')).trim(), 'pending');
+  assert.ok((await p1.textContent('main')).includes('A different supervisor must approve'));
+  assert.equal(await p1.locator('form[action$="/approve"]').count(), 0, 'the author cannot approve');
+  await shot(p1, 'console-campaign-pending');
+  await c1.close();
+
+  const before = outboxFiles();
+  const c2 = await newContext(browser, { js: true });
+  const p2 = await c2.newPage();
+  await firstSignIn(p2, 'sup2@example.org');
+  await p2.goto(`${BASE}${campaignPath}`);
+  const approve = p2.locator('form[action$="/approve"] button');
+  assert.equal((await approve.textContent()).trim(), `Approve and send ${general.length} separate messages`);
+  await clickAndWait(p2, null, () => approve.click());
+  assert.match(p2.url(), /done=dispatched/);
+  assert.equal((await p2.textContent('#campaign-state')).trim(), 'dispatched');
+
+  // The worker sends them; the page shows the progress.
+  await waitFor('the campaign to finish sending', async () => {
+    await p2.reload();
+    const n = async (id) => Number((await p2.textContent(id)).trim());
+    return (await n('#progress-queued')) + (await n('#progress-sending')) === 0;
+  }, { timeout: 45_000, every: 1000 });
+  assert.equal((await p2.textContent('#progress-sent')).trim(), String(addresses.length));
+  assert.equal((await p2.textContent('#progress-failed')).trim(), '0');
+  await shot(p2, 'console-campaign-dispatched');
+  saveState({ campaignPath });
+  await c2.close();
+
+  const fresh = outboxFiles().filter((n) => !before.includes(n));
+  assert.equal(fresh.length, addresses.length, `one file per email address: ${fresh}`);
+  const known = people.map((p) => p.email).filter(Boolean);
+  const recipients = [];
+  for (const f of fresh) {
+    const eml = readOutbox(f);
+    const headers = eml.split(/\r?\n\r?\n/)[0];
+    const to = headers.match(/^To: *(.*)$/im)?.[1] ?? '';
+    assert.equal(headers.match(/^(Cc|Bcc):/im), null, `${f}: no Cc or Bcc`);
+    const inFile = known.filter((a) => eml.includes(a));
+    assert.equal(inFile.length, 1, `${f} names exactly one person: ${inFile}`);
+    assert.ok(to.includes(inFile[0]), `${f} is addressed to ${inFile[0]}: To: ${to}`);
+    recipients.push(inFile[0]);
+  }
+  assert.deepEqual(recipients.sort(), addresses, 'each address got exactly one message');
+});
