@@ -24,6 +24,39 @@ pub struct EnquiryContent {
     pub answers: Answers,
     /// `None`: the reply inbox only.
     pub email: Option<String>,
+    /// For enquiries brought in with `haven import`: what the mail carried besides its
+    /// text. Absent from web enquiries (and from their ciphertexts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail: Option<MailDetails>,
+}
+
+/// The parts of an imported email that are not answers to a field.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MailDetails {
+    pub subject: Option<String>,
+    /// Whether the sender and text were taken from a forwarded message inside it.
+    #[serde(default)]
+    pub forwarded: bool,
+    /// What the forwarder wrote above a forwarded message, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_note: Option<String>,
+    /// The text was cut at the import limit.
+    #[serde(default)]
+    pub truncated: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<MailAttachment>,
+}
+
+/// One attachment: always listed; its bytes kept only when the programme keeps
+/// attachments and they fit the bound.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailAttachment {
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// Base64 of the bytes; `None`: listed only (dropped by the programme, or too large).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 impl EnquiryContent {
@@ -41,6 +74,7 @@ impl EnquiryContent {
                 ContactChoice::InboxOnly => None,
                 ContactChoice::Email(e) => Some(e.as_str().to_owned()),
             },
+            mail: None,
         }
     }
 

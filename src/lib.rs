@@ -16,6 +16,7 @@ pub mod domain;
 pub mod enquiry;
 pub mod error;
 pub mod i18n;
+pub mod import;
 pub mod intake;
 pub mod metrics;
 pub mod outbound;

@@ -57,6 +57,20 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Bring mail from an ordinary mailbox in as enquiries: .eml files, directories of
+    /// them, and mbox files. Forwards are unwrapped to their original sender and text.
+    /// Messages already imported are skipped; a failing message is reported and the
+    /// run goes on.
+    Import {
+        #[arg(long, value_name = "SLUG")]
+        programme: String,
+        /// Overwrite and delete each file once everything in it is in Haven (an mbox
+        /// only if every message in it was imported or was a duplicate).
+        #[arg(long)]
+        delete_source: bool,
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -130,7 +144,21 @@ fn init_logging(format: LogFormat) {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                // `haven import` promises 1 for usage errors (scripts tell them from a
+                // run that completed); other commands keep clap's 2.
+                _ if std::env::args().nth(1).as_deref() == Some("import") => ExitCode::from(1),
+                _ => ExitCode::from(2),
+            };
+        }
+    };
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -194,6 +222,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Programme { command } => return programme_command(command, &config).await,
+        Command::Import {
+            programme,
+            delete_source,
+            paths,
+        } => return import_command(&config, &programme, delete_source, &paths).await,
         Command::User { command } => return user_command(command, &config).await,
         Command::Purge => {
             let store = app::open_store(&config).await?;
@@ -381,6 +414,83 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
             for (slug, status, version) in store.list_programmes().await? {
                 println!("{slug}\t{status}\tversion {version}");
             }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_command(
+    config: &Config,
+    slug: &str,
+    delete_source: bool,
+    paths: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
+    use haven::import::{self, ImportError, Options};
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+    let store = app::open_store(config).await?;
+    let key = std::sync::Arc::new(app::intake_key(config)?);
+    let live = match haven::domain::ProgrammeSlug::parse(slug) {
+        Ok(parsed) => {
+            haven::programme::live::LiveProgrammes::new(store.clone(), std::time::Duration::ZERO)
+                .get(&parsed)
+                .await?
+        }
+        Err(_) => None,
+    };
+    let Some(live) = live else {
+        eprintln!("haven: {}", ImportError::NoProgramme(slug.to_owned()));
+        return Ok(ExitCode::from(1));
+    };
+    // Drawn on stderr, and not at all when stderr is not a terminal.
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let result = import::run(
+        &store,
+        live,
+        key,
+        paths,
+        Options { delete_source },
+        "cli",
+        |p| {
+            bar.set_length(p.bytes_total);
+            bar.set_position(p.bytes_done);
+            bar.set_message(format!(
+                "{} imported, {} duplicates, {} failed",
+                p.summary.imported,
+                p.summary.duplicates,
+                p.summary.failed.len()
+            ));
+        },
+    )
+    .await;
+    bar.finish_and_clear();
+    let summary = match result {
+        Ok(s) => s,
+        Err(ImportError::Store(e)) => return Err(e.into()),
+        Err(e) => {
+            eprintln!("haven: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    println!(
+        "{slug}: {} messages in {} files: {} imported, {} duplicates, {} failed",
+        summary.messages,
+        summary.sources,
+        summary.imported,
+        summary.duplicates,
+        summary.failed.len()
+    );
+    for f in &summary.failed {
+        println!("failed: {}: {}", f.origin, f.reason);
+    }
+    if delete_source {
+        println!("deleted {} source files", summary.deleted);
+        for (path, why) in &summary.kept {
+            println!("kept: {path}: {why}");
         }
     }
     Ok(ExitCode::SUCCESS)

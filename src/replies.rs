@@ -206,7 +206,14 @@ pub fn prepare(
         Some(email) => {
             let p = &live.programme;
             let lang = Language::parse(&content.language).unwrap_or_else(|_| p.default_language());
-            let rendered = match p.file().outbound.email {
+            // People whose mail was imported never saw a receipt, so they cannot open
+            // the reply inbox: they get the reply itself, by the channel they chose.
+            let disclosure = if record.source == "imported" {
+                EmailDisclosure::Full
+            } else {
+                p.file().outbound.email
+            };
+            let rendered = match disclosure {
                 EmailDisclosure::Full => Rendered {
                     subject: subject.clone(),
                     text: text.to_owned(),

@@ -206,6 +206,34 @@ async fn view(
                     }
                 }
             }
+            @if let Some(mail) = &content.mail {
+                h2 { "The email" }
+                dl class="summary mail" {
+                    dt { "Subject" } dd dir="auto" { (mail.subject.as_deref().unwrap_or("(none)")) }
+                    @if mail.forwarded {
+                        dt { "Forwarded" } dd { "Yes: the sender and text are those of the forwarded message" }
+                    }
+                    @if let Some(note) = &mail.forward_note {
+                        dt { "Forwarder's note" } dd class="preserve" dir="auto" { (note) }
+                    }
+                    @if mail.truncated {
+                        dt { "Text" } dd { "Cut at " (crate::import::mail::MAX_TEXT_CHARS) " characters on import" }
+                    }
+                    dt { "Attachments" } dd {
+                        @if mail.attachments.is_empty() { "None" } @else {
+                            ul {
+                                @for a in &mail.attachments {
+                                    li dir="auto" {
+                                        (a.name) " (" (a.content_type) ", " (a.size) " bytes"
+                                        @if a.data.is_none() { ", not kept" }
+                                        ")"
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             h2 { "What they wrote" }
             dl class="summary answers" {
                 @for f in &p.file().fields {

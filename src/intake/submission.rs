@@ -4,8 +4,9 @@
 
 use crate::crypto::{CryptoError, IntakeKey, random_id};
 use crate::domain::{EmailAddress, Language, Passphrase, ReferenceCode};
-use crate::enquiry::{ContactChoice, EnquiryContent};
+use crate::enquiry::{ContactChoice, EnquiryContent, MailDetails};
 use crate::intake::form::ValidSubmission;
+use crate::programme::Answers;
 use crate::programme::live::LiveProgramme;
 use crate::store::{NewEnquiry, hour_of};
 use crate::triage::route;
@@ -54,21 +55,41 @@ pub fn contact_index(key: &IntakeKey, email: &EmailAddress) -> Vec<u8> {
         .to_vec()
 }
 
-pub fn prepare(
+/// What an enquiry is made of before it is sealed, however it arrived: the web form
+/// (after validation) or an imported email.
+#[derive(Debug)]
+pub struct NewIntake {
+    pub answers: Answers,
+    pub contact: ContactChoice,
+    pub language: Language,
+    /// `web` or `imported` (a clear column: staff see how it arrived).
+    pub source: &'static str,
+    pub mail: Option<MailDetails>,
+}
+
+/// The one path from what a person sent to a sealed enquiry: routing by the
+/// programme's rules, a new reference code and passphrase, the contact index, the
+/// reply-inbox key, and one age ciphertext of everything personal.
+pub fn seal(
     live: &LiveProgramme,
-    valid: ValidSubmission,
-    lang: Language,
+    intake: NewIntake,
     key: &IntakeKey,
     now: i64,
 ) -> Result<(NewEnquiry, Receipt), CryptoError> {
     let reference = ReferenceCode::generate();
     let passphrase = Passphrase::generate();
-    let route = route(&live.programme.file().routing, &valid.answers);
-    let contact_index = match &valid.contact {
+    let route = route(&live.programme.file().routing, &intake.answers);
+    let contact_index = match &intake.contact {
         ContactChoice::Email(email) => Some(contact_index(key, email)),
         ContactChoice::InboxOnly => None,
     };
-    let content = EnquiryContent::new(&reference, lang.tag(), valid.answers, &valid.contact);
+    let mut content = EnquiryContent::new(
+        &reference,
+        intake.language.tag(),
+        intake.answers,
+        &intake.contact,
+    );
+    content.mail = intake.mail;
     let enquiry = NewEnquiry {
         id: random_id(),
         programme_id: live.id.clone(),
@@ -77,8 +98,8 @@ pub fn prepare(
         passphrase_hash: passphrase_hash(key, &passphrase),
         queue: route.queue,
         priority: i64::from(route.priority),
-        language: lang.tag().to_owned(),
-        source: "web",
+        language: intake.language.tag().to_owned(),
+        source: intake.source,
         has_email: contact_index.is_some(),
         contact_index,
         inbox_recipient: Some(crate::crypto::inbox::inbox_recipient(
@@ -95,6 +116,28 @@ pub fn prepare(
             passphrase,
         },
     ))
+}
+
+/// A validated web submission, sealed.
+pub fn prepare(
+    live: &LiveProgramme,
+    valid: ValidSubmission,
+    lang: Language,
+    key: &IntakeKey,
+    now: i64,
+) -> Result<(NewEnquiry, Receipt), CryptoError> {
+    seal(
+        live,
+        NewIntake {
+            answers: valid.answers,
+            contact: valid.contact,
+            language: lang,
+            source: "web",
+            mail: None,
+        },
+        key,
+        now,
+    )
 }
 
 #[cfg(test)]

@@ -158,6 +158,8 @@ pub struct ProgrammeFile {
     pub staff: StaffSettings,
     #[serde(default, skip_serializing_if = "OutboundSettings::is_default")]
     pub outbound: OutboundSettings,
+    #[serde(default, skip_serializing_if = "ImportSettings::is_default")]
+    pub import: ImportSettings,
     /// Reply templates staff start from (and campaigns send).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub templates: Vec<Template>,
@@ -186,6 +188,36 @@ pub struct OutboundSettings {
 }
 
 impl OutboundSettings {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// What `haven import` does with attachments of imported mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AttachmentPolicy {
+    /// Stored inside the enquiry's ciphertext, up to a bound per enquiry; larger ones
+    /// are listed (name, size) but not kept. The default: nothing is lost silently.
+    #[default]
+    Keep,
+    /// Listed (name, size) but never stored.
+    Drop,
+}
+
+/// How mail brought in with `haven import` becomes an enquiry.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSettings {
+    /// The field the message text goes into (a textarea or text field). Default: the
+    /// first textarea field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_field: Option<String>,
+    #[serde(default)]
+    pub attachments: AttachmentPolicy,
+}
+
+impl ImportSettings {
     fn is_default(&self) -> bool {
         *self == Self::default()
     }

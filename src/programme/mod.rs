@@ -8,8 +8,9 @@ mod parse;
 
 pub use answers::{Answer, Answers};
 pub use definition::{
-    Condition, ContactMode, EmailDisclosure, Field, FieldKind, FieldOption, Localised, Match,
-    OutboundSettings, ProgrammeFile, ProgrammeStatus, Queue, Routing, RoutingRule, Template,
+    AttachmentPolicy, Condition, ContactMode, EmailDisclosure, Field, FieldKind, FieldOption,
+    ImportSettings, Localised, Match, OutboundSettings, ProgrammeFile, ProgrammeStatus, Queue,
+    Routing, RoutingRule, Template,
 };
 pub use parse::{DefinitionError, DefinitionErrors};
 
@@ -51,6 +52,19 @@ impl Programme {
 
     pub fn field(&self, key: &str) -> Option<&Field> {
         self.file.fields.iter().find(|f| f.key == key)
+    }
+
+    /// The field imported mail's text goes into: `[import] text_field`, else the first
+    /// textarea. `None`: this programme cannot take imported mail.
+    pub fn import_text_field(&self) -> Option<&Field> {
+        match &self.file.import.text_field {
+            Some(key) => self.field(key),
+            None => self
+                .file
+                .fields
+                .iter()
+                .find(|f| f.kind == FieldKind::Textarea),
+        }
     }
 
     /// A programme text in `lang`, falling back to the default language (which

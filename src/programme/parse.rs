@@ -306,7 +306,21 @@ impl Checker<'_> {
         let queue_keys = self.check_queues(file);
         self.check_routing(file, &queue_keys);
         self.check_outbound(file);
+        self.check_import(file);
         slug
+    }
+
+    fn check_import(&mut self, file: &ProgrammeFile) {
+        if let Some(text_field) = &file.import.text_field {
+            match file.fields.iter().find(|f| f.key == *text_field) {
+                Some(f) if matches!(f.kind, FieldKind::Textarea | FieldKind::Text) => {}
+                Some(_) => self.error("import.text_field", "must name a textarea or text field"),
+                None => self.error(
+                    "import.text_field",
+                    format!("there is no field {text_field:?}"),
+                ),
+            }
+        }
     }
 
     fn check_outbound(&mut self, file: &mut ProgrammeFile) {

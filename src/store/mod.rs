@@ -9,6 +9,7 @@
 #[macro_use]
 mod enquiries;
 mod casework;
+mod imports;
 mod keys;
 mod outbox;
 mod programmes;
@@ -27,6 +28,7 @@ use crate::config::DatabaseUrl;
 
 pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
+pub use imports::{ImportOutcome, NewImport};
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use outbox::{
     ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,

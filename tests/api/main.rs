@@ -9,6 +9,7 @@ mod canary;
 mod cli;
 mod console;
 mod helpers;
+mod import;
 mod intake;
 mod keys;
 mod metrics;
