@@ -78,13 +78,16 @@ macro_rules! stale_in {
     };
 }
 
-/// `$1` new key, `$2` format, `$3` ciphertext, `$4` row, `$5` the key it had.
+/// `$1` new key, `$2` format, `$3` ciphertext, `$4` row, `$5` the key it had. Only to a
+/// key that is still some programme's current one: a job that read the programme just
+/// before a rotation must not move rows back to the key being retired.
 macro_rules! reseal_in {
     ($table:literal) => {
         concat!(
             "UPDATE ",
             $table,
-            " SET key_id = $1, format_version = $2, ciphertext = $3 WHERE id = $4 AND key_id = $5"
+            " SET key_id = $1, format_version = $2, ciphertext = $3 WHERE id = $4 AND key_id = $5 \
+             AND EXISTS (SELECT 1 FROM programmes p WHERE p.current_key_id = $1)"
         )
     };
 }
