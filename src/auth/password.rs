@@ -383,24 +383,4 @@ mod tests {
     fn verify_dummy_runs() {
         Hasher::new(PEPPER, HashCost::Test).verify_dummy("anything at all");
     }
-
-    /// Timing of the production cost; run with
-    /// `cargo test --lib auth::password -- --ignored --nocapture` (and `--release`).
-    #[test]
-    #[ignore]
-    fn standard_cost_timing() {
-        use std::time::Instant;
-        let h = Hasher::new(PEPPER, HashCost::Standard);
-        let pw = good();
-        let t = Instant::now();
-        let phc = h.hash(&pw);
-        let hashed = t.elapsed();
-        let t = Instant::now();
-        assert!(h.verify(&phc, "a rather long staff passphrase"));
-        let verified = t.elapsed();
-        let t = Instant::now();
-        h.verify_dummy("a rather long staff passphrase");
-        let dummy = t.elapsed();
-        println!("Standard: hash {hashed:?}, verify {verified:?}, verify_dummy {dummy:?}");
-    }
 }
