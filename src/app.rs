@@ -121,6 +121,7 @@ pub struct Application {
     onion_addr: Option<SocketAddr>,
     store: Store,
     worker: Option<Worker>,
+    session_clock: crate::auth::session::Clock,
 }
 
 impl Application {
@@ -158,6 +159,7 @@ impl Application {
             config: config.clone(),
         });
 
+        let session_clock = crate::auth::session::Clock::default();
         let console = if roles.has(Role::Console) {
             let console = Console::new(
                 store.clone(),
@@ -165,6 +167,7 @@ impl Application {
                 intake_key(&config)?,
                 limiters.clone(),
                 config.clone(),
+                session_clock.clone(),
             );
             spawn_session_pruner(store.clone());
             Some(web::Data::new(console))
@@ -198,7 +201,7 @@ impl Application {
                 .app_data(
                     web::FormConfig::default()
                         .limit(16 * 1024)
-                        .error_handler(errors::extractor_error),
+                        .error_handler(errors::form_error),
                 )
                 .app_data(web::PayloadConfig::new(64 * 1024))
                 .configure(assets::routes)
@@ -219,6 +222,7 @@ impl Application {
                     .configure(crate::console::routes);
             }
             app.default_service(web::to(errors::not_found))
+                .wrap(from_fn(crate::web::body::body_deadline))
                 .wrap(from_fn(headers::allowed_methods))
                 .wrap(from_fn(client_limit))
                 .wrap(from_fn(errors::error_pages))
@@ -250,6 +254,7 @@ impl Application {
             onion_addr,
             store,
             worker,
+            session_clock,
         })
     }
 
@@ -263,6 +268,11 @@ impl Application {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The clock the console measures session timeouts by (tests move it forward).
+    pub fn session_clock(&self) -> crate::auth::session::Clock {
+        self.session_clock.clone()
     }
 
     /// Serves until SIGINT/SIGTERM (actix handles both), then finishes requests in
@@ -296,6 +306,13 @@ fn spawn_session_pruner(store: Store) {
             tick.tick().await;
             if let Err(e) = store.prune_sessions(crate::auth::session::IDLE_SECS).await {
                 tracing::warn!(error = %e, "could not prune expired sessions");
+            }
+            let window = crate::console::signin::SIGNIN_WINDOW_SECS;
+            if let Err(e) = store
+                .prune_signin_throttle(crate::store::now(), window)
+                .await
+            {
+                tracing::warn!(error = %e, "could not prune the sign-in throttle");
             }
         }
     });

@@ -36,6 +36,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// How hard staff password hashes are to compute. `Test` only for the test suite.
     pub password_cost: crate::auth::password::HashCost,
+    /// How long a client may take to send a request body (actix bounds only the head).
+    pub body_timeout: std::time::Duration,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -179,6 +181,7 @@ struct FileSettings {
     trusted_proxies: Option<Vec<String>>,
     log_format: Option<String>,
     password_hash: Option<String>,
+    body_timeout: Option<u64>,
     #[serde(default)]
     rate_limits: BTreeMap<String, u32>,
 }
@@ -368,6 +371,18 @@ impl Config {
             }
         };
 
+        // A minute carries a full form over a slow mobile or Tor link (16 KiB at
+        // 300 bytes/s) and still frees a trickling client's connection soon.
+        let body_timeout = match env("HAVEN_BODY_TIMEOUT").filter(|v| !v.is_empty()) {
+            Some(n) => n.trim().parse::<u64>().ok(),
+            None => Some(fs.body_timeout.unwrap_or(60)),
+        }
+        .filter(|n| (1..=600).contains(n))
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| {
+            ConfigError::invalid("HAVEN_BODY_TIMEOUT", "must be seconds, from 1 to 600")
+        })?;
+
         Ok(Self {
             listen,
             onion_listen,
@@ -384,6 +399,7 @@ impl Config {
             trusted_proxies,
             log_format,
             password_cost,
+            body_timeout,
         })
     }
 

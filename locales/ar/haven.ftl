@@ -107,3 +107,10 @@ reply-email-body = وصل رد جديد على طلبك.
 
     حفاظًا على خصوصيتك، لا يتضمن هذا البريد نص الرد.
 preview-notice = معاينة للموظفين: هكذا يرى الجمهور النموذج. لا يمكن إرساله من هنا.
+
+## Security hardening: emails to staff when a factor of their account changes
+staff-notice-subject = تغيّر حسابك في Haven
+staff-notice-totp-enrolled = تم إعداد التحقق بخطوتين في حسابك على Haven في { $time }.
+staff-notice-totp-reset = أعاد أحد المسؤولين ضبط التحقق بخطوتين في حسابك على Haven في { $time }. ستعدّه مجددًا عند تسجيل دخولك التالي.
+staff-notice-recovery-code-used = استُخدم أحد رموز الاسترداد الخاصة بك لتسجيل الدخول إلى حسابك على Haven في { $time }. يعمل كل رمز مرة واحدة فقط.
+staff-notice-not-you = إذا لم تكن أنت من فعل ذلك، فأبلغ مسؤول Haven لديك فورًا: ربما يعرف شخص ما كلمة المرور الخاصة بك.

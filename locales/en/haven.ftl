@@ -107,3 +107,10 @@ reply-email-body = There is a new reply to your enquiry.
 
     For your privacy, the reply itself is not in this email.
 preview-notice = Preview for staff: this is how the form looks to the public. It cannot be sent from here.
+
+## Security hardening: emails to staff when a factor of their account changes
+staff-notice-subject = Your Haven account changed
+staff-notice-totp-enrolled = Two-step verification was set up on your Haven account on { $time }.
+staff-notice-totp-reset = An administrator reset two-step verification on your Haven account on { $time }. You will set it up again at your next sign-in.
+staff-notice-recovery-code-used = One of your recovery codes was used to sign in to your Haven account on { $time }. Each code works once.
+staff-notice-not-you = If this was not you, tell your Haven administrator now: someone may have your password.

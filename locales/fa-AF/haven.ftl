@@ -107,3 +107,10 @@ reply-email-body = به درخواست شما یک جواب تازه رسیده 
 
     برای حفظ حریم خصوصی شما، متن جواب در این ایمیل نیست.
 preview-notice = پیش‌نمایش برای کارمندان: فورم برای مردم این‌گونه دیده می‌شود. از این‌جا فرستاده نمی‌شود.
+
+## Security hardening: emails to staff when a factor of their account changes
+staff-notice-subject = حساب Haven شما تغییر کرد
+staff-notice-totp-enrolled = تأیید دو مرحله‌ای در حساب Haven شما در { $time } فعال شد.
+staff-notice-totp-reset = یک مدیر تأیید دو مرحله‌ای حساب Haven شما را در { $time } بازنشانی کرد. در ورود بعدی دوباره آن را تنظیم خواهید کرد.
+staff-notice-recovery-code-used = یکی از کدهای بازیابی شما برای ورود به حساب Haven در { $time } استفاده شد. هر کد فقط یک بار کار می‌کند.
+staff-notice-not-you = اگر این کار را شما نکرده‌اید، همین حالا به مدیر Haven خود اطلاع دهید: ممکن است کسی رمز عبور شما را داشته باشد.

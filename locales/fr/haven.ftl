@@ -107,3 +107,10 @@ reply-email-body = Votre demande a reçu une nouvelle réponse.
 
     Pour protéger votre vie privée, la réponse n'est pas dans ce courriel.
 preview-notice = Aperçu pour l'équipe : voici le formulaire tel que le public le voit. Il ne peut pas être envoyé d'ici.
+
+## Security hardening: emails to staff when a factor of their account changes
+staff-notice-subject = Votre compte Haven a changé
+staff-notice-totp-enrolled = La validation en deux étapes a été configurée sur votre compte Haven le { $time }.
+staff-notice-totp-reset = Un administrateur a réinitialisé la validation en deux étapes de votre compte Haven le { $time }. Vous la configurerez de nouveau à votre prochaine connexion.
+staff-notice-recovery-code-used = L’un de vos codes de récupération a servi à vous connecter à votre compte Haven le { $time }. Chaque code ne fonctionne qu’une fois.
+staff-notice-not-you = Si ce n’était pas vous, prévenez tout de suite votre administrateur Haven : quelqu’un connaît peut-être votre mot de passe.

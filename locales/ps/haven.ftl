@@ -107,3 +107,10 @@ reply-email-body = ستاسو غوښتنې ته یو نوی ځواب راغلی 
 
     ستاسو د محرمیت لپاره، د ځواب متن په دې بریښنالیک کې نشته.
 preview-notice = د کارکوونکو لپاره مخکتنه: خلک فورمه داسې ویني. له دې ځایه نه لیږل کیږي.
+
+## Security hardening: emails to staff when a factor of their account changes
+staff-notice-subject = ستاسو د Haven حساب بدل شو
+staff-notice-totp-enrolled = ستاسو د Haven په حساب کې دوه پړاوي تایید په { $time } جوړ شو.
+staff-notice-totp-reset = یوه مدیر ستاسو د Haven حساب دوه پړاوي تایید په { $time } بیا تنظیم کړ. په راتلونکي ننوتلو کې به یې بیا جوړ کړئ.
+staff-notice-recovery-code-used = ستاسو د بیا رغونې له کوډونو څخه یو په { $time } ستاسو Haven حساب ته د ننوتلو لپاره وکارول شو. هر کوډ یوازې یو ځل کار کوي.
+staff-notice-not-you = که دا تاسو نه وئ، همدا اوس خپل Haven مدیر ته خبر ورکړئ: کېدای شي څوک ستاسو پټنوم ولري.

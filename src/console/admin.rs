@@ -18,7 +18,6 @@ use crate::auth::accounts::{self, AccountError, AccountRequest, ENROL_WITHIN_SEC
 use crate::casework::ProgrammeRole;
 use crate::error::AppError;
 use crate::store::{UserRecord, now};
-use crate::web::client::client_key;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -62,13 +61,12 @@ async fn confirm_password(
     staff: &Staff,
     password: &str,
 ) -> Result<bool, AppError> {
-    let client = client_key(req, &console.config.trusted_proxies);
     let key: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
         <sha2::Sha256 as sha2::Digest>::new(),
         format!("user:{}", staff.id),
     ))
     .into();
-    if !console.limiters.allow_signin(&client, &key) {
+    if !super::signin::allow_attempt(console, req, &key).await? {
         return Ok(false);
     }
     let Some(user) = console.store.user(&staff.id).await? else {

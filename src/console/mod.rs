@@ -47,6 +47,8 @@ pub struct Console {
     pub programmes: LiveProgrammes,
     pub limiters: Arc<Limiters>,
     pub config: Arc<Config>,
+    /// What session timeouts are measured against.
+    pub clock: crate::auth::session::Clock,
 }
 
 impl Console {
@@ -56,6 +58,7 @@ impl Console {
         intake_key: IntakeKey,
         limiters: Arc<Limiters>,
         config: Arc<Config>,
+        clock: crate::auth::session::Clock,
     ) -> Self {
         let hasher = Arc::new(Hasher::new(
             master.derive("haven/password-pepper"),
@@ -70,11 +73,12 @@ impl Console {
             hasher,
             limiters,
             config,
+            clock,
         }
     }
 
     pub async fn staff(&self, req: &HttpRequest) -> Result<Staff, AppError> {
-        signed_in(req, &self.store, &self.mac).await
+        signed_in(req, &self.store, &self.mac, self.clock.now()).await
     }
 
     /// The signed-in staff member, for a POST: also checks the form's CSRF token.
@@ -155,7 +159,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .app_data(
                 web::FormConfig::default()
                     .limit(256 * 1024)
-                    .error_handler(crate::web::errors::extractor_error),
+                    .error_handler(crate::web::errors::form_error),
             )
             .route("", web::get().to(queues::home))
             .route("/", web::get().to(queues::home))

@@ -12,6 +12,7 @@
 
 mod guard;
 mod message;
+pub mod notices;
 pub mod outbox;
 pub mod template;
 mod transport;

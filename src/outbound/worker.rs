@@ -51,6 +51,8 @@ pub struct WorkerSettings {
     pub max_attempts: i64,
     /// On a graceful stop, how long to wait for sends in flight.
     pub stop_timeout: Duration,
+    /// Sender of notices to staff about their own accounts (`None`: none are sent).
+    pub mail_from: Option<crate::domain::EmailAddress>,
 }
 
 impl Default for WorkerSettings {
@@ -66,6 +68,7 @@ impl Default for WorkerSettings {
             retry_max: Duration::from_secs(6 * 3600),
             max_attempts: 10,
             stop_timeout: Duration::from_secs(30),
+            mail_from: None,
         }
     }
 }
@@ -75,6 +78,7 @@ impl WorkerSettings {
         Self {
             concurrency: config.smtp_connections as usize,
             rate: config.smtp_rate,
+            mail_from: Some(config.mail_from.clone()),
             ..Self::default()
         }
     }
@@ -231,6 +235,8 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
         };
         if rows.is_empty() {
             drop(held);
+            // Staff notices are rare: they go out whenever the outbox is idle.
+            super::notices::deliver_due(&ctx.store, &ctx.transport, &ctx.settings).await;
             tokio::select! {
                 () = tokio::time::sleep(ctx.settings.poll_interval) => {}
                 () = stop.cancelled() => break,

@@ -11,6 +11,7 @@ mod enquiries;
 mod casework;
 mod imports;
 mod keys;
+mod notices;
 mod outbox;
 mod programmes;
 mod replies;
@@ -30,6 +31,7 @@ pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use imports::{ImportOutcome, NewImport};
 pub use keys::{KeyUsage, SealedTable, StaleRow};
+pub use notices::{ClaimedNotice, NoticeKind, NoticeOutcome, queue_notice};
 pub use outbox::{
     ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,
 };
@@ -74,12 +76,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         match url {
             DatabaseUrl::Sqlite(path) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
-                        path: dir.to_owned(),
-                        source,
-                    })?;
-                }
+                private_files(path)?;
                 let options =
                     AnyConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?;
                 let pool = AnyPoolOptions::new()
@@ -157,6 +154,46 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The database file and its directory are created owner-only (0700, 0600) whatever
+/// the umask: the file holds staff addresses, keyed hashes and sealed data, and on a
+/// shared host nobody else needs even that. SQLite gives the WAL and shared-memory
+/// files the database file's mode, so they follow. Files left more open by an older
+/// version are tightened at start-up.
+fn private_files(db: &std::path::Path) -> Result<(), StoreError> {
+    let dir = db.parent().filter(|d| !d.as_os_str().is_empty());
+    let err = |path: &std::path::Path| {
+        let path = path.to_owned();
+        move |source| StoreError::DataDir { path, source }
+    };
+    if let Some(dir) = dir {
+        crate::crypto::create_private_dir(dir).map_err(err(dir))?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(db)
+            .map_err(err(db))?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            let file = std::path::PathBuf::from(name);
+            match std::fs::metadata(&file) {
+                Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
+                    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                        .map_err(err(&file))?;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Unix seconds now.
