@@ -38,6 +38,8 @@ pub struct Config {
     pub password_cost: crate::auth::password::HashCost,
     /// How long a client may take to send a request body (actix bounds only the head).
     pub body_timeout: std::time::Duration,
+    /// Whether the worker emails staff when a factor of their account changes.
+    pub staff_notices: bool,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -182,6 +184,7 @@ struct FileSettings {
     log_format: Option<String>,
     password_hash: Option<String>,
     body_timeout: Option<u64>,
+    staff_notices: Option<String>,
     #[serde(default)]
     rate_limits: BTreeMap<String, u32>,
 }
@@ -383,6 +386,19 @@ impl Config {
             ConfigError::invalid("HAVEN_BODY_TIMEOUT", "must be seconds, from 1 to 600")
         })?;
 
+        // Off only where staff addresses cannot receive mail from the relay; the
+        // notices then stay queued.
+        let staff_notices = match get("HAVEN_STAFF_NOTICES", fs.staff_notices).as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(_) => {
+                return Err(ConfigError::invalid(
+                    "HAVEN_STAFF_NOTICES",
+                    "must be 'on' or 'off'",
+                ));
+            }
+        };
+
         Ok(Self {
             listen,
             onion_listen,
@@ -400,6 +416,7 @@ impl Config {
             log_format,
             password_cost,
             body_timeout,
+            staff_notices,
         })
     }
 

@@ -78,7 +78,7 @@ impl WorkerSettings {
         Self {
             concurrency: config.smtp_connections as usize,
             rate: config.smtp_rate,
-            mail_from: Some(config.mail_from.clone()),
+            mail_from: config.staff_notices.then(|| config.mail_from.clone()),
             ..Self::default()
         }
     }

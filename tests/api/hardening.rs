@@ -352,7 +352,16 @@ async fn the_account_throttle_is_shared_by_every_console_instance() {
 
 #[tokio::test]
 async fn staff_are_emailed_at_their_own_address_when_a_factor_changes() {
-    let (app, sink) = crate::replies::haven(&[(SLUG, "minimal")]).await;
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let app = spawn_with(Settings {
+        env: [
+            ("HAVEN_SMTP_URL", sink.url()),
+            ("HAVEN_MAIL_FROM", crate::replies::FROM.to_string()),
+        ]
+        .into(),
+        ..Settings::default()
+    })
+    .await;
     let mut admin = signed_in(&app, "admin@example.org", Admin, None).await;
     let id = add_user(&app, "agent@example.org", Agent, Some(SLUG)).await;
     let mut agent = Staff::new(&app, "agent@example.org", &id);
