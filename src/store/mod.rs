@@ -208,3 +208,38 @@ pub fn now() -> i64 {
 pub fn hour_of(unix: i64) -> i64 {
     unix - unix.rem_euclid(3600)
 }
+
+#[cfg(test)]
+mod tests {
+    /// sqlx accepts only `&'static str` as SQL unless a call site wraps a built string
+    /// in `AssertSqlSafe`: with no such call (and no `raw_sql`) in `src/`, every
+    /// statement is a literal and every value a bound parameter (ASVS 5.3.4).
+    #[test]
+    fn no_sql_is_built_from_strings_at_run_time() {
+        fn walk(dir: &std::path::Path, needles: &[&str], hits: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, needles, hits);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    for (i, line) in text.lines().enumerate() {
+                        let code = line.split("//").next().unwrap_or("");
+                        if needles.iter().any(|n| code.contains(n)) {
+                            hits.push(format!("{}:{}", path.display(), i + 1));
+                        }
+                    }
+                }
+            }
+        }
+        let mut hits = Vec::new();
+        // Spelled in parts so this test does not find itself.
+        let needles = [concat!("Assert", "SqlSafe"), concat!("raw", "_sql(")];
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &needles,
+            &mut hits,
+        );
+        assert!(hits.is_empty(), "SQL built at run time: {hits:?}");
+    }
+}

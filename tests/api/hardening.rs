@@ -473,3 +473,36 @@ async fn the_sqlite_database_and_its_directory_are_private_whatever_the_umask() 
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
 }
+
+#[tokio::test]
+async fn the_form_shows_its_privacy_notice_before_anything_is_typed() {
+    let app = spawn_app().await;
+    for lang in ["en", "ps"] {
+        let page = app
+            .get(&format!("/p/{SLUG}?lang={lang}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let notice = page
+            .find("id=\"privacy-heading\"")
+            .expect("a privacy notice");
+        let first_field = page.find("<input").expect("a field");
+        assert!(notice < first_field, "{lang}: the notice comes first");
+    }
+}
+
+#[tokio::test]
+async fn clear_columns_about_an_enquiry_hold_only_the_hour() {
+    use sqlx::Row;
+    let app = spawn_app().await;
+    assert_eq!(app.submit(&valid_answers()).await.0, StatusCode::OK);
+    let row = sqlx::query("SELECT created_hour, updated_hour FROM enquiries")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    for column in ["created_hour", "updated_hour"] {
+        let at: i64 = row.try_get(column).unwrap();
+        assert!(at > 0 && at % 3600 == 0, "{column} = {at}");
+    }
+}
