@@ -193,10 +193,7 @@ impl std::fmt::Debug for Metrics {
 /// hands every onion visitor over from loopback too, so nothing on the onion listener
 /// counts as local.
 fn local_and_direct(req: &HttpRequest) -> bool {
-    let on_onion = req
-        .app_data::<crate::web::client::OnionListener>()
-        .is_some_and(|onion| req.app_config().local_addr() == onion.0);
-    !on_onion
+    !crate::web::client::on_onion(req)
         && req.peer_addr().is_some_and(|a| a.ip().is_loopback())
         && req.headers().get("x-forwarded-for").is_none()
         && req.headers().get("forwarded").is_none()

@@ -52,6 +52,21 @@ async fn onion_visitors_share_their_own_quota_and_cannot_read_the_metrics() {
         .unwrap();
     assert_eq!(scrape.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get("/metrics").await.status(), StatusCode::OK);
+    // Nor are the staff pages, even in a process that runs every role.
+    for path in ["/console/sign-in", "/admin/users", "/console"] {
+        let res = app
+            .client
+            .get(format!("{onion}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(
+        app.get("/console/sign-in").await.status(),
+        StatusCode::OK,
+        "clearnet listener"
+    );
 
     // Everyone on the onion shares one submission bucket, apart from the clearnet's.
     assert_eq!(submit_at(&app, &onion, None).await, StatusCode::OK);
@@ -505,4 +520,73 @@ async fn clear_columns_about_an_enquiry_hold_only_the_hour() {
         let at: i64 = row.try_get(column).unwrap();
         assert!(at > 0 && at % 3600 == 0, "{column} = {at}");
     }
+}
+
+#[tokio::test]
+async fn one_client_trying_many_accounts_is_throttled_while_another_client_is_not() {
+    let app = spawn_with(Settings {
+        env: [("HAVEN_TRUSTED_PROXIES", "127.0.0.1".to_string())].into(),
+        config_file: Some("[rate_limits]\nsignin_attempts_per_client_per_minute = 3\n".into()),
+        ..Settings::default()
+    })
+    .await;
+    let attempt = |email: String, client: &'static str| {
+        let app = &app;
+        async move {
+            let token = app.csrf_token("/console/sign-in").await;
+            app.client
+                .post(app.url("/console/sign-in"))
+                .header("x-forwarded-for", client)
+                .form(&[
+                    ("csrf", token),
+                    ("email", email),
+                    ("password", "password spraying".to_string()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        statuses.push(attempt(format!("user{i}@example.org"), "203.0.113.9").await);
+    }
+    // A different account each time: only the per-client limit can stop this.
+    assert_eq!(statuses, [401, 401, 401, 429]);
+    assert_eq!(
+        attempt("user9@example.org".into(), "198.51.100.4").await,
+        401
+    );
+}
+
+#[tokio::test]
+async fn an_account_that_never_set_up_its_second_factor_in_time_cannot_sign_in() {
+    let app = spawn_app().await;
+    let id = add_user(&app, "late@example.org", Agent, Some(SLUG)).await;
+    sqlx::query("UPDATE users SET enrol_by = $1 WHERE id = $2")
+        .bind(haven::store::now() - 1)
+        .bind(&id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let mut s = Staff::new(&app, "late@example.org", &id);
+    let page = s.password_step(PASSWORD).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED, "the right password");
+    assert!(s.cookie.is_none(), "no session");
+    let failed = haven::audit::search(
+        &app.store,
+        &haven::audit::Filter {
+            action: "signin.failed".into(),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert!(
+        failed.iter().any(|e| e.detail.contains("enrolment-lapsed")),
+        "{failed:?}"
+    );
 }
