@@ -307,12 +307,12 @@ fn spawn_session_pruner(store: Store) {
             if let Err(e) = store.prune_sessions(crate::auth::session::IDLE_SECS).await {
                 tracing::warn!(error = %e, "could not prune expired sessions");
             }
-            let window = crate::console::signin::SIGNIN_WINDOW_SECS;
+            // An hour is the longest window (decrypts).
             if let Err(e) = store
-                .prune_signin_throttle(crate::store::now(), window)
+                .prune_throttle_windows(crate::store::now(), 3600)
                 .await
             {
-                tracing::warn!(error = %e, "could not prune the sign-in throttle");
+                tracing::warn!(error = %e, "could not prune the throttle windows");
             }
         }
     });

@@ -1,5 +1,5 @@
 -- Security hardening (ASVS L2): notices to staff when a factor of their account
--- changes, and the per-account sign-in throttle shared by every console instance.
+-- changes, and the throttles shared by every console instance.
 
 -- One email to one staff member, to their own work address (read from `users` when
 -- it is sent), saying that a factor changed. It holds no secret and no enquiry data:
@@ -19,11 +19,12 @@ CREATE TABLE staff_notices (
 
 CREATE INDEX staff_notices_due ON staff_notices (next_attempt_at) WHERE state IN ('queued', 'sending');
 
--- Sign-in attempts per account (a hash of the typed address, existing or not) in the
--- current one-minute window. In the database so that N console instances allow the
--- same number of tries as one.
-CREATE TABLE signin_throttle (
-    account_hash  BYTEA PRIMARY KEY,
+-- Counts per key in the current fixed window (`bucket` names what is counted), in the database so that N console
+-- instances allow what one would: sign-in attempts per account (key `signin:` and a
+-- hash of the typed address, existing or not; one-minute window) and decrypting reads
+-- per staff member (key `decrypt:` and the user id; one-hour window).
+CREATE TABLE throttle_windows (
+    bucket        BYTEA PRIMARY KEY,
     window_start  BIGINT NOT NULL,
-    attempts      BIGINT NOT NULL
+    hits          BIGINT NOT NULL
 );

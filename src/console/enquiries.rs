@@ -102,6 +102,19 @@ fn answer_text(p: &Programme, key: &str, answer: &Answer) -> String {
     }
 }
 
+/// One decrypting read (ASVS 11.1.3), counted in this process (governor, smooth) and
+/// in the database (an hourly window every console instance shares).
+async fn allow_decrypt(console: &Console, staff: &Staff) -> Result<bool, AppError> {
+    let here = console.limiters.allow_decrypt(&staff.id);
+    let key = format!("decrypt:{}", staff.id);
+    let everywhere = console
+        .store
+        .count_in_window(key.as_bytes(), crate::store::now(), 3600)
+        .await?
+        <= i64::from(console.config.rate_limits.decrypts_per_user_per_hour);
+    Ok(here && everywhere)
+}
+
 async fn view(
     console: web::Data<Console>,
     req: HttpRequest,
@@ -110,7 +123,7 @@ async fn view(
     let staff = console.staff(&req).await?;
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
     permit(role, &staff.id, case(&record)?, Action::View).map_err(refused)?;
-    if !console.limiters.allow_decrypt(&staff.id) {
+    if !allow_decrypt(&console, &staff).await? {
         audit::record(
             &console.store,
             &Entry::new(&actor(&staff), "enquiry.view", &subject(&record.id))

@@ -68,9 +68,10 @@ pub(super) async fn allow_attempt(
 ) -> Result<bool, AppError> {
     let client = client_key(req, &console.config.trusted_proxies);
     let here = console.limiters.allow_signin(&client, account);
+    let key = [b"signin:".as_slice(), account].concat();
     let everywhere = console
         .store
-        .count_signin_attempt(account, now(), SIGNIN_WINDOW_SECS)
+        .count_in_window(&key, now(), SIGNIN_WINDOW_SECS)
         .await?
         <= i64::from(
             console

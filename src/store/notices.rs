@@ -1,5 +1,5 @@
 //! Notices to staff members about their own account (a factor changed), and the
-//! per-account sign-in throttle that every console instance shares.
+//! throttle windows that every console instance shares.
 //!
 //! A notice row holds no address and no secret: the address is read from `users`
 //! when the worker sends it, and the text is fixed per kind. It is written in the
@@ -172,40 +172,41 @@ impl Store {
             .collect()
     }
 
-    /// Counts one sign-in attempt against `account` in the current window of
-    /// `window_secs` and returns the attempts in it, this one included. One statement,
-    /// so concurrent attempts on any number of instances are all counted.
-    pub async fn count_signin_attempt(
+    /// Counts one hit against `key` in its current window of `window_secs` and
+    /// returns the hits in that window, this one included. One statement, so
+    /// concurrent hits on any number of instances are all counted.
+    pub async fn count_in_window(
         &self,
-        account: &[u8],
+        key: &[u8],
         at: i64,
         window_secs: i64,
     ) -> Result<i64, StoreError> {
         let row = sqlx::query(
-            "INSERT INTO signin_throttle (account_hash, window_start, attempts) VALUES ($1, $2, 1) \
-             ON CONFLICT (account_hash) DO UPDATE SET \
-               attempts = CASE WHEN signin_throttle.window_start <= $3 THEN 1 \
-                          ELSE signin_throttle.attempts + 1 END, \
-               window_start = CASE WHEN signin_throttle.window_start <= $3 THEN $2 \
-                              ELSE signin_throttle.window_start END \
-             RETURNING attempts",
+            "INSERT INTO throttle_windows (bucket, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (bucket) DO UPDATE SET \
+               hits = CASE WHEN throttle_windows.window_start <= $3 THEN 1 \
+                      ELSE throttle_windows.hits + 1 END, \
+               window_start = CASE WHEN throttle_windows.window_start <= $3 THEN $2 \
+                              ELSE throttle_windows.window_start END \
+             RETURNING hits",
         )
-        .bind(account)
+        .bind(key)
         .bind(at)
         .bind(at - window_secs)
         .fetch_one(&self.pool)
         .await?;
-        Ok(row.try_get("attempts")?)
+        Ok(row.try_get("hits")?)
     }
 
-    /// Forgets windows that ended (the table stays as small as the recent attempts).
-    pub async fn prune_signin_throttle(
+    /// Forgets windows that started more than `older_than_secs` ago (longer than any
+    /// window), so the table holds only recent keys.
+    pub async fn prune_throttle_windows(
         &self,
         at: i64,
-        window_secs: i64,
+        older_than_secs: i64,
     ) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM signin_throttle WHERE window_start <= $1")
-            .bind(at - window_secs)
+        let done = sqlx::query("DELETE FROM throttle_windows WHERE window_start <= $1")
+            .bind(at - older_than_secs)
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())

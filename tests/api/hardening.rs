@@ -321,14 +321,14 @@ async fn an_unknown_account_and_a_wrong_password_get_byte_identical_answers() {
     assert_eq!(unknown, wrong);
 }
 
-#[tokio::test]
-async fn the_account_throttle_is_shared_by_every_console_instance() {
-    let first = spawn_app().await;
+/// Another Haven (every role) on the same database and keys as `first`, as a second
+/// console instance behind a load balancer would be.
+async fn second_instance(first: &TestApp, config_file: Option<String>) -> TestApp {
     let url = match &first.config.database {
         haven::config::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
         haven::config::DatabaseUrl::Postgres(url) => url.clone(),
     };
-    let second = spawn_with(Settings {
+    spawn_with(Settings {
         env: [
             ("HAVEN_DATABASE_URL", url),
             (
@@ -341,10 +341,17 @@ async fn the_account_throttle_is_shared_by_every_console_instance() {
             ),
         ]
         .into(),
+        config_file,
         apply_example: false,
         ..Settings::default()
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn the_account_throttle_is_shared_by_every_console_instance() {
+    let first = spawn_app().await;
+    let second = second_instance(&first, None).await;
     let id = add_user(&first, "agent@example.org", Agent, Some(SLUG)).await;
     let mut on_first = Staff::new(&first, "agent@example.org", &id);
     let mut on_second = Staff::new(&second, "agent@example.org", &id);
@@ -589,4 +596,30 @@ async fn an_account_that_never_set_up_its_second_factor_in_time_cannot_sign_in()
         failed.iter().any(|e| e.detail.contains("enrolment-lapsed")),
         "{failed:?}"
     );
+}
+
+#[tokio::test]
+async fn the_decrypt_cap_is_shared_by_every_console_instance() {
+    let limit = Some("[rate_limits]\ndecrypts_per_user_per_hour = 2\n".to_string());
+    let first = spawn_with(Settings {
+        config_file: limit.clone(),
+        ..Settings::default()
+    })
+    .await;
+    let second = second_instance(&first, limit).await;
+    let mut agent = signed_in(&first, "agent@example.org", Agent, Some(SLUG)).await;
+    let (id, _) = crate::staff::submit_enquiry(&first, SLUG).await;
+    let page = format!("/console/e/{id}");
+    assert_eq!(agent.get(&page).await.status, StatusCode::OK);
+    // The same session, through the other instance (sessions live in the database).
+    agent.base = second.addr.clone();
+    assert_eq!(agent.get(&page).await.status, StatusCode::OK);
+    let third = agent.get(&page).await;
+    assert_eq!(
+        third.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "two an hour in all, not two per instance"
+    );
+    agent.base = first.addr.clone();
+    assert_eq!(agent.get(&page).await.status, StatusCode::TOO_MANY_REQUESTS);
 }
