@@ -27,6 +27,8 @@ use crate::store::{ClaimedRow, OutboxMark, Settlement, Store, StoreError, now};
 
 /// Most outcomes committed in one transaction.
 const SETTLE_BATCH: usize = 512;
+/// Longest a staff notice waits behind a busy outbox.
+const NOTICES_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -205,6 +207,7 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
     // Claims wait for a quarter of the slots to be free rather than one: each claim is
     // a commit (an fsync on SQLite), and one-row claims would cost one each.
     let chunk = (concurrency / 4).clamp(1, batch);
+    let mut notices_due = tokio::time::Instant::now();
     loop {
         // Claim only what can be sent now: a claimed row waiting for a free slot
         // would spend its lease doing nothing.
@@ -235,8 +238,10 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
         };
         if rows.is_empty() {
             drop(held);
-            // Staff notices are rare: they go out whenever the outbox is idle.
+            // Staff notices are rare: they go out whenever the outbox is idle, and at
+            // least every `NOTICES_EVERY` while a campaign keeps it busy.
             super::notices::deliver_due(&ctx.store, &ctx.transport, &ctx.settings).await;
+            notices_due = tokio::time::Instant::now() + NOTICES_EVERY;
             tokio::select! {
                 () = tokio::time::sleep(ctx.settings.poll_interval) => {}
                 () = stop.cancelled() => break,
@@ -259,6 +264,10 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
             if let Err(error) = done {
                 tracing::error!(%error, "outbound send task failed");
             }
+        }
+        if tokio::time::Instant::now() >= notices_due {
+            super::notices::deliver_due(&ctx.store, &ctx.transport, &ctx.settings).await;
+            notices_due = tokio::time::Instant::now() + NOTICES_EVERY;
         }
     }
 
