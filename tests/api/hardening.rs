@@ -623,3 +623,29 @@ async fn the_decrypt_cap_is_shared_by_every_console_instance() {
     agent.base = first.addr.clone();
     assert_eq!(agent.get(&page).await.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn a_totp_seed_is_stored_only_sealed_to_the_master_key() {
+    use sqlx::Row;
+    let app = spawn_app().await;
+    let agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let secret = agent.totp.as_ref().unwrap();
+    let row = sqlx::query("SELECT totp_ciphertext FROM users WHERE id = $1")
+        .bind(&agent.id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let stored: Vec<u8> = row.try_get("totp_ciphertext").unwrap();
+    assert!(
+        !stored
+            .windows(secret.bytes().len())
+            .any(|w| w == secret.bytes()),
+        "the raw seed is not in the column"
+    );
+    assert!(!String::from_utf8_lossy(&stored).contains(&secret.base32()));
+    let opened = app.master_key().open_secret(&stored).unwrap();
+    assert_eq!(
+        secrecy::ExposeSecret::expose_secret(&opened).as_slice(),
+        secret.bytes()
+    );
+}
