@@ -54,14 +54,36 @@ pub fn payload_error(e: &PayloadError) -> AppError {
     }
 }
 
+/// The slowest average rate a large declared body may arrive at, on top of the
+/// base timeout: a 32 MiB upload gets about nine minutes more, a form a second.
+const MIN_BYTES_PER_SEC: u64 = 64 * 1024;
+
+/// Beyond this, a declared length earns no more time (no route takes more).
+const MAX_CREDITED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The time a body of `declared` bytes (its `Content-Length`, if any) may take.
+pub fn allowed_time(base: Duration, declared: Option<u64>) -> Duration {
+    let credited = declared.unwrap_or(0).min(MAX_CREDITED_BYTES);
+    base + Duration::from_secs(credited / MIN_BYTES_PER_SEC)
+}
+
 /// Middleware: the body of every request must have arrived within
-/// `Config::body_timeout` of the handler starting to wait for it.
+/// `Config::body_timeout` (plus time for a large declared length, see
+/// [`allowed_time`], at most 17 minutes more) of the request reaching Haven. Form
+/// routes refuse a declared length over their limit before reading, and the public
+/// form reads with its own 60 s limit, so there a trickling client is held at most
+/// about a minute.
 pub async fn body_deadline(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if let Some(config) = req.app_data::<web::Data<Config>>() {
-        let limit = config.body_timeout;
+        let declared = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let limit = allowed_time(config.body_timeout, declared);
         let inner = req.take_payload();
         let stream: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> = Box::pin(Deadline {
             inner,
@@ -100,5 +122,25 @@ where
             )))));
         }
         Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_declared_bodies_get_time_for_a_slow_but_steady_link() {
+        let base = Duration::from_secs(60);
+        assert_eq!(allowed_time(base, None), base);
+        assert_eq!(allowed_time(base, Some(16 * 1024)), base);
+        assert_eq!(
+            allowed_time(base, Some(32 * 1024 * 1024)),
+            base + Duration::from_secs(512)
+        );
+        assert_eq!(
+            allowed_time(base, Some(u64::MAX)),
+            base + Duration::from_secs(1024)
+        );
     }
 }
