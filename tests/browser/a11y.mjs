@@ -170,6 +170,39 @@ test('404 error page', async () => {
   await axe(pub, '404 page');
 });
 
+// The same public pages right to left, in Dari: the receipt, the reply inbox (sign-in,
+// failed, open), the closed page and the 404 page keep the language and direction they
+// were asked in, and pass the same rules.
+test('public pages in Dari (right to left): receipt, reply inbox, closed, 404', async () => {
+  const rtl = async (name) => {
+    assert.equal(await pub.getAttribute('html', 'dir'), 'rtl', `${name} is right to left`);
+    assert.equal(await pub.getAttribute('html', 'lang'), 'fa-AF', `${name} is in Dari`);
+    await axe(pub, `${name} (fa-AF)`);
+  };
+  await pub.goto(`${FORM}?lang=fa-AF`);
+  await fillForm(pub, { name: 'آزمایش', situation: 'بررسی دسترسی‌پذیری.', category: 2, danger: 1 });
+  await submitForm(pub);
+  const mine = await readReceipt(pub);
+  await shot(pub, 'receipt-fa-AF');
+  await rtl('receipt');
+  await pub.goto(`${FORM}/status?lang=fa-AF`);
+  await rtl('reply inbox sign-in');
+  await pub.fill('#f-reference', mine.reference);
+  await pub.fill('#f-passphrase', 'WRONG-WRONG-WRONG');
+  await submitForm(pub);
+  assert.ok(await pub.locator('.error-summary').count(), 'the failure is shown');
+  await rtl('reply inbox sign-in (failed)');
+  await pub.fill('#f-passphrase', mine.passphrase);
+  await submitForm(pub);
+  assert.ok(await pub.locator('#enquiry-status').count(), 'the inbox opened');
+  await rtl('reply inbox');
+  await pub.goto(`${BASE}/p/${CLOSED_SLUG}?lang=fa-AF`);
+  await rtl('closed form');
+  const res = await pub.goto(`${BASE}/p/no-such-programme?lang=fa-AF`);
+  assert.equal(res.status(), 404);
+  await rtl('404 page');
+});
+
 // ── Console pages (supervisor sup3, signing in for the first time) ───────────
 
 test('console sign-in, enrolment and recovery codes pages', async () => {
