@@ -119,7 +119,7 @@ impl Installation {
         roles: &[&str],
         adjust: impl FnOnce(&mut Command),
     ) -> Server {
-        let server = self.spawn_server(name, roles, adjust);
+        let mut server = self.spawn_server(name, roles, adjust);
         server.wait_ready().await;
         server
     }
@@ -165,7 +165,7 @@ impl Server {
     }
 
     /// Polls `/readyz` (the process binds, migrates and loads its keys first).
-    pub async fn wait_ready(&self) {
+    pub async fn wait_ready(&mut self) {
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -173,6 +173,9 @@ impl Server {
                 && res.status().is_success()
             {
                 return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("{} exited ({status}):\n{}", self.name, self.log_text());
             }
             assert!(
                 Instant::now() < deadline,

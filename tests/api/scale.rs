@@ -88,15 +88,15 @@ async fn scale_two_servers_and_two_workers_on_one_postgres_store_each_submission
         .with("HAVEN_LOG", "info,haven::outbound=debug");
 
     // All four start at once, as a deployment does.
-    let servers = [
+    let mut servers = [
         installation.spawn_server("server-a", &["public", "console"], |_| {}),
         installation.spawn_server("server-b", &["public", "console"], |_| {}),
     ];
-    let workers = [
+    let mut workers = [
         workers_log.spawn_server("worker-a", &["worker"], |_| {}),
         workers_log.spawn_server("worker-b", &["worker"], |_| {}),
     ];
-    for s in servers.iter().chain(&workers) {
+    for s in servers.iter_mut().chain(workers.iter_mut()) {
         s.wait_ready().await;
     }
 
