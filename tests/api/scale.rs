@@ -7,14 +7,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use haven::config::DatabaseUrl;
-use haven::crypto::{IntakeKey, MasterKey};
+use haven::crypto::IntakeKey;
 use haven::domain::ReferenceCode;
 use haven::store::Store;
 
-use crate::helpers::{database_url, on_postgres};
-use crate::processes::{
-    Installation, Receipt, Server, SubmitError, inbox_status, queue_a_reply_to_each, submit_form,
-};
+use crate::helpers::{SLUG, database_url, on_postgres};
+use crate::processes::{Installation, Receipt, Server, SubmitError, inbox_status, submit_form};
 use crate::smtp_sink::SmtpSink;
 
 async fn connect(db: &str) -> Store {
@@ -151,10 +149,45 @@ async fn scale_two_servers_and_two_workers_on_one_postgres_store_each_submission
     let total: i64 = a.values().map(|v| v.parse::<i64>().unwrap()).sum();
     assert_eq!(total, 60, "{a:?}");
 
-    // A reply to each of them, queued in one go (as an approved bulk reply is).
-    let master = MasterKey::load(&dir.path().join("master.key")).unwrap();
-    let queued = queue_a_reply_to_each(&store, &master).await;
-    assert_eq!(queued, 60);
+    // A supervisor on one server prepares a bulk reply to all of them; a second
+    // supervisor, signed in on the other server, approves it. Sessions live in the
+    // shared database, so neither server needs to be the one the other used.
+    installation.add_user("sup.a@example.org", "supervisor", crate::staff::PASSWORD);
+    installation.add_user("sup.b@example.org", "supervisor", crate::staff::PASSWORD);
+    let mut sup_a = crate::staff::Staff::at(&servers[0].base, "sup.a@example.org");
+    let mut sup_b = crate::staff::Staff::at(&servers[1].base, "sup.b@example.org");
+    sup_a.sign_in().await;
+    sup_b.sign_in().await;
+    let campaigns = format!("/console/p/{SLUG}/campaigns");
+    let created = sup_a
+        .post(
+            &campaigns,
+            &campaigns,
+            &[
+                ("template", "acknowledgement".into()),
+                ("queue", "former-staff".into()),
+                ("status", String::new()),
+                ("language", String::new()),
+            ],
+        )
+        .await;
+    let location = created
+        .location
+        .unwrap_or_else(|| panic!("campaign not created: {}", created.body));
+    let campaign = location
+        .strip_prefix("/console/c/")
+        .and_then(|rest| rest.split(['?', '#']).next())
+        .expect("redirected to the campaign")
+        .to_owned();
+    let approved = sup_b
+        .post("/console", &format!("/console/c/{campaign}/approve"), &[])
+        .await;
+    assert_eq!(approved.status, reqwest::StatusCode::SEE_OTHER);
+    let record = store.campaign(&campaign).await.unwrap().unwrap();
+    assert_eq!(record.state, "dispatched");
+    assert_eq!(record.enquiry_count, 60);
+    let rows = store.outbox_counts_for_campaign(&campaign).await.unwrap();
+    assert_eq!(rows.total(), 60, "one message per person: {rows:?}");
 
     assert!(
         sink.wait_for_accepted(60, Duration::from_secs(60)).await,
