@@ -544,3 +544,119 @@ async fn scale_a_process_that_sends_email_warns_when_the_public_url_is_unset() {
     server.stop().await;
     assert!(!warned(&server), "{}", server.log_text());
 }
+
+fn on_path(tool: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn script(name: &str, args: &[&str]) -> String {
+    let path = format!("{}/ops/backup/{name}", env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("bash")
+        .arg(&path)
+        .args(args)
+        .output()
+        .expect("run the script");
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn scale_an_online_backup_restores_to_a_haven_that_opens_every_inbox_it_held() {
+    let tools: &[&str] = if on_postgres() {
+        &["pg_dump", "pg_restore", "psql"]
+    } else {
+        &["sqlite3"]
+    };
+    if let Some(missing) = tools.iter().find(|t| !on_path(t)) {
+        eprintln!("skipped: the backup scripts need {missing}, which is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let db = database_url(&data).await;
+    let installation = Installation::new(&data, &db);
+    installation.apply_example();
+    let mut server = installation.serve("live", &["public"]).await;
+    let client = reqwest::Client::new();
+    let mut before = Vec::new();
+    for _ in 0..3 {
+        before.push(submit_form(&client, &server.base, &[]).await.unwrap());
+    }
+
+    // The backup runs while the server is up, as the nightly job would.
+    let backups = dir.path().join("backups");
+    let written = if on_postgres() {
+        script("pg-backup.sh", &[&db, backups.to_str().unwrap()])
+    } else {
+        script(
+            "sqlite-backup.sh",
+            &[
+                data.join("haven.db").to_str().unwrap(),
+                backups.to_str().unwrap(),
+            ],
+        )
+    };
+    assert!(written.starts_with("backup written: "), "{written}");
+    let after = submit_form(&client, &server.base, &[]).await.unwrap();
+    server.stop().await;
+    let file = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("haven-")
+        })
+        .expect("a backup file");
+    let names: Vec<String> = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1, "the database only, no keys: {names:?}");
+
+    // The drill: a new data directory, the keys brought back from where they are kept.
+    let restored = dir.path().join("restored");
+    std::fs::create_dir(&restored).unwrap();
+    for key in ["master.key", "intake.key"] {
+        std::fs::copy(data.join(key), restored.join(key)).unwrap();
+    }
+    let restored_db = if on_postgres() {
+        let db = database_url(&restored).await;
+        script("pg-restore.sh", &[file.to_str().unwrap(), &db]);
+        db
+    } else {
+        let path = restored.join("haven.db");
+        script(
+            "sqlite-restore.sh",
+            &[file.to_str().unwrap(), path.to_str().unwrap()],
+        );
+        format!("sqlite://{}", path.display())
+    };
+    let drill = Installation::new(&restored, &restored_db);
+    let verified = drill.run(&["audit", "verify"]);
+    assert!(String::from_utf8_lossy(&verified.stdout).contains("audit log intact"));
+    let server = drill.serve("restored", &["public"]).await;
+    for receipt in &before {
+        let status = inbox_status(&client, &server.base, receipt).await;
+        assert!(!status.is_empty());
+    }
+    let store = connect(&restored_db).await;
+    let intake = IntakeKey::load(&restored.join("intake.key")).unwrap();
+    assert_eq!(store.count_enquiries().await.unwrap(), 3);
+    assert!(
+        stored_for(&store, &intake, &after).await.is_none(),
+        "what arrived after the backup is not in it"
+    );
+}
