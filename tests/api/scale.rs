@@ -44,15 +44,26 @@ fn sent_by(server: &Server) -> Vec<String> {
         .collect()
 }
 
-/// The queue gauges of one instance's `/metrics`, as (labels, value) lines.
-async fn queue_gauges(base: &str) -> BTreeMap<String, String> {
-    let text = reqwest::get(format!("{base}/metrics"))
+async fn scrape(base: &str) -> String {
+    reqwest::get(format!("{base}/metrics"))
         .await
         .expect("scrape")
         .text()
         .await
-        .expect("body");
+        .expect("body")
+}
+
+/// The value of one sample line (`name{labels} value`), if present.
+fn sample(text: &str, series: &str) -> Option<f64> {
     text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// The queue gauges of one instance's `/metrics`, as (labels, value) lines.
+async fn queue_gauges(base: &str) -> BTreeMap<String, String> {
+    scrape(base)
+        .await
+        .lines()
         .filter(|l| l.starts_with("haven_queue_enquiries{"))
         .filter_map(|l| l.rsplit_once(' '))
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -204,6 +215,21 @@ async fn scale_two_servers_and_two_workers_on_one_postgres_store_each_submission
         assert!(std::time::Instant::now() < deadline, "not settled: {c:?}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+
+    // Every process, workers included, reports the same outbox; the workers' own
+    // counters add up to the messages sent.
+    let mut sent_counted = 0.0;
+    for process in servers.iter().chain(&workers) {
+        let text = scrape(&process.base).await;
+        assert!(
+            text.contains("haven_outbox_messages{state=\"sent\"} 60"),
+            "{}: {text}",
+            process.name
+        );
+        sent_counted +=
+            sample(&text, "haven_outbound_messages_total{outcome=\"sent\"}").unwrap_or(0.0);
+    }
+    assert_eq!(sent_counted, 60.0);
 
     // Each person got exactly one message, and nobody else did.
     let mut per_recipient: BTreeMap<String, usize> = BTreeMap::new();
