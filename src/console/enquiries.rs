@@ -168,6 +168,8 @@ async fn view(
     let deliveries = console.store.outbox_of_enquiry(&record.id).await?;
     let c = case(&record)?;
     let may = |a: Action| permit(role, &staff.id, c, a).is_ok();
+    let referrals =
+        super::referrals::section(&console, &staff, &live, &record, may(Action::Reply)).await?;
     let base = format!("/console/e/{}", record.id);
     let title = format!("Enquiry {}", content.reference);
     let markup = render(
@@ -334,6 +336,7 @@ async fn view(
                 problem: None,
                 may_reply: may(Action::Reply),
             }))
+            (referrals)
             h2 { "Notes" }
             @if notes.is_empty() {
                 p { "No notes yet." }
