@@ -407,3 +407,35 @@ pub fn register_csv(
     }
     out
 }
+
+/// The register of one programme as CSV, for `haven disclosures export`; `None` if
+/// there is no such programme. The export is audited before it is returned.
+pub async fn export_register(
+    store: &crate::store::Store,
+    slug: &str,
+    actor: &str,
+) -> Result<Option<String>, crate::store::StoreError> {
+    let Some(programme) = store.programme_by_slug(slug).await? else {
+        return Ok(None);
+    };
+    let rows = store.referrals_of_programme(&programme.id).await?;
+    let names: BTreeMap<String, String> = store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let csv = register_csv(slug, &rows, |id| {
+        names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("user:{id}"))
+    });
+    crate::audit::record(
+        store,
+        &crate::audit::Entry::new(actor, "disclosures.export", &format!("programme:{slug}"))
+            .detail(serde_json::json!({ "referrals": rows.len() })),
+    )
+    .await?;
+    Ok(Some(csv))
+}
