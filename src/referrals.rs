@@ -439,3 +439,36 @@ pub async fn export_register(
     .await?;
     Ok(Some(csv))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ReferralRecord;
+
+    #[test]
+    fn the_csv_quotes_cells_and_defuses_formulas() {
+        let row = ReferralRecord {
+            id: "r1".into(),
+            programme_id: "p".into(),
+            enquiry_id: "e1".into(),
+            partner_key: "ngo".into(),
+            partner_name: "=HYPERLINK(\"x\")".into(),
+            fields: vec!["reference".into(), "language".into()],
+            personal: false,
+            basis: "Consent, art. 6".into(),
+            delivery: "email".into(),
+            state: "queued".into(),
+            requested_by: "u1".into(),
+            requested_hour: 0,
+            decided_by: None,
+            decided_hour: None,
+            disclosed_hour: Some(3600),
+            outbox_id: None,
+        };
+        let csv = register_csv("slug", &[row], |id| format!("{id}@example.org"));
+        let line = csv.lines().nth(1).unwrap();
+        assert!(line.contains(",\"'=HYPERLINK(\"\"x\"\")\","), "{line}");
+        assert!(line.contains(",reference language,no,\"Consent, art. 6\",email,queued,"));
+        assert!(line.contains("u1@example.org,1970-01-01 00:00,,,1970-01-01 01:00"));
+    }
+}

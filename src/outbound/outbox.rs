@@ -237,4 +237,33 @@ mod tests {
             Err(OpenMessageError::Refused(OutboundError::HeaderInjection))
         ));
     }
+
+    #[test]
+    fn a_sealed_message_with_a_package_opens_to_the_same_bytes_and_only_age_files_attach() {
+        let (sealer, opener) = pair();
+        let partner = age::x25519::Identity::generate();
+        let package = age::encrypt(&partner.to_public(), b"the package").unwrap();
+        assert!(super::Attachment::age("x.age", b"plain text".to_vec()).is_err());
+        assert!(super::Attachment::age("a\r\nb.age", package.clone()).is_err());
+        let message = OutboundMessage::with_attachment(
+            &EmailAddress::parse("help@haven.example").unwrap(),
+            "Haven",
+            Recipient::new(EmailAddress::parse("partner@ngo.example").unwrap()),
+            &Rendered {
+                subject: "Referral".into(),
+                text: "A file is attached.".into(),
+                html: None,
+            },
+            super::Attachment::age("referral-1.age", package.clone()).unwrap(),
+        )
+        .unwrap();
+        let row = seal_row(&sealer, "e1", None, "referral:1", &message).unwrap();
+        let opened = open_message(&opener, &row.sealed).unwrap();
+        assert_eq!(opened.recipient().as_str(), "partner@ngo.example");
+        assert_eq!(opened.attachment().map(|a| a.bytes()), Some(&package[..]));
+        assert_eq!(opened.envelope().to().len(), 1);
+        let wire = opened.formatted();
+        assert!(String::from_utf8_lossy(&wire).contains("referral-1.age"));
+        assert!(!wire.windows(11).any(|w| w == b"the package"));
+    }
 }
