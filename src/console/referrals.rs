@@ -237,19 +237,17 @@ async fn refer_form(
         .unwrap_or_default();
     let partner = p.partner(&query.partner);
     let content = open(&console, &staff, &record, "referral.preview").await?;
-    if let Some(partner) = partner {
-        // Seeing values that would leave is a read of the enquiry.
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &actor(&staff),
-                "referral.preview",
-                &format!("enquiry:{}", record.id),
-            )
-            .detail(serde_json::json!({ "partner": partner.key })),
+    // Seeing the values that would leave (or only the reference code) is a read.
+    audit::record(
+        &console.store,
+        &Entry::new(
+            &actor(&staff),
+            "referral.preview",
+            &format!("enquiry:{}", record.id),
         )
-        .await?;
-    }
+        .detail(serde_json::json!({ "partner": partner.map(|x| x.key.as_str()) })),
+    )
+    .await?;
     let typed = ReferForm::default();
     Ok(page(
         StatusCode::OK,
@@ -273,7 +271,6 @@ async fn refer_form(
 
 /// The package of a referral and, for email, its one outbox row.
 fn build(
-    console: &Console,
     live: &LiveProgramme,
     partner: &Partner,
     record: &EnquiryRecord,
@@ -292,10 +289,10 @@ fn build(
             at: crate::store::now(),
         },
     )
-    .map_err(|e| refusal(console, e))
+    .map_err(refusal)
 }
 
-fn refusal(_console: &Console, e: ReferralError) -> AppError {
+fn refusal(e: ReferralError) -> AppError {
     match e {
         ReferralError::Crypto(c) => AppError::Crypto(c),
         // A validated programme has parseable keys and addresses; anything else here
@@ -313,8 +310,8 @@ fn outbox_row(
     package: Vec<u8>,
 ) -> Result<crate::store::NewOutboxRow, AppError> {
     let mail = super::replies::mail_settings(console);
-    let message = referrals::email(&live.programme, partner, referral_id, package, &mail)
-        .map_err(|e| refusal(console, e))?;
+    let message =
+        referrals::email(&live.programme, partner, referral_id, package, &mail).map_err(refusal)?;
     Ok(crate::outbound::seal_row(
         &live.sealer,
         &record.id,
@@ -348,7 +345,11 @@ async fn refer(
         errors.push(("delivery", "Choose how it reaches the partner.".into()));
     }
     let personal = referrals::is_personal(p, partner);
-    if let Err(ReferralError::NoConsent) = referrals::check(p, partner, &content) {
+    let refused = matches!(
+        referrals::check(p, partner, &content),
+        Err(ReferralError::NoConsent)
+    );
+    if refused {
         audit::record(
             &console.store,
             &Entry::new(
@@ -366,6 +367,19 @@ async fn refer(
         ));
     }
     let (false, Some(delivery)) = (!errors.is_empty(), delivery) else {
+        if !refused {
+            // The form comes back with the preview's values: a read of the enquiry.
+            audit::record(
+                &console.store,
+                &Entry::new(
+                    &actor(&staff),
+                    "referral.preview",
+                    &format!("enquiry:{}", record.id),
+                )
+                .detail(serde_json::json!({ "partner": partner.key })),
+            )
+            .await?;
+        }
         return Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             render(
@@ -388,15 +402,7 @@ async fn refer(
     let referral_id = random_id();
     let outbox = match (personal, delivery) {
         (false, Delivery::Email) => {
-            let package = build(
-                &console,
-                &live,
-                partner,
-                &record,
-                &content,
-                &referral_id,
-                &form.basis,
-            )?;
+            let package = build(&live, partner, &record, &content, &referral_id, &form.basis)?;
             Some(outbox_row(
                 &console,
                 &live,
@@ -650,9 +656,7 @@ async fn approve(
         return Ok(conflict);
     }
     let outbox = if r.delivery == "email" {
-        let package = build(
-            &console, &live, &partner, &record, &content, &r.id, &r.basis,
-        )?;
+        let package = build(&live, &partner, &record, &content, &r.id, &r.basis)?;
         Some(outbox_row(
             &console, &live, &partner, &record, &r.id, package,
         )?)
@@ -740,9 +744,7 @@ async fn download(
     }
     // Built before it is marked downloaded, so a failure here leaves it downloadable;
     // sent only after the mark committed, so it leaves at most once.
-    let package = build(
-        &console, &live, &partner, &record, &content, &r.id, &r.basis,
-    )?;
+    let package = build(&live, &partner, &record, &content, &r.id, &r.basis)?;
     let entry = Entry::new(
         &actor(&staff),
         "referral.download",
