@@ -7,6 +7,7 @@
 //! at the moment it leaves, from the field names the register recorded, so what was
 //! approved is what goes.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
@@ -548,6 +549,7 @@ async fn show(
         .ok()
         .and_then(|q| q.into_inner().done);
     let names = names(&console).await?;
+    let deliveries = console.store.referral_deliveries(&r.programme_id).await?;
     let who = |id: &str| {
         names
             .get(id)
@@ -565,7 +567,7 @@ async fn show(
             dt { "Basis" } dd { (r.basis) }
             dt { "Delivery" } dd { @if r.delivery == "email" { "Email to the partner's address" } @else { "Download once" } }
             dt { "Personal data" } dd { @if r.personal { "Yes: needs a second person's approval" } @else { "No" } }
-            dt { "State" } dd id="referral-state" { (r.state) }
+            dt { "State" } dd id="referral-state" { (state_text(&r, &deliveries)) }
             dt { "Asked for by" } dd { (who(&r.requested_by)) ", " (datetime(r.requested_hour)) " UTC (to the hour)" }
             @if let (Some(by), Some(at)) = (&r.decided_by, r.decided_hour) {
                 dt { @if r.state == "cancelled" { "Cancelled by" } @else { "Approved by" } }
@@ -817,9 +819,18 @@ async fn partners(
     ))
 }
 
+/// Where a referral is: its register state, and for an emailed one its message's.
+fn state_text(r: &ReferralRecord, deliveries: &HashMap<String, String>) -> String {
+    match r.outbox_id.as_ref().and_then(|id| deliveries.get(id)) {
+        Some(delivery) => format!("{} (email {delivery})", r.state),
+        None => r.state.clone(),
+    }
+}
+
 /// A register table: field names and who did what, never values.
 pub fn register_table(
     rows: &[ReferralRecord],
+    deliveries: &HashMap<String, String>,
     who: &dyn Fn(&str) -> String,
     with_enquiry: bool,
 ) -> Markup {
@@ -842,7 +853,7 @@ pub fn register_table(
                         td { (r.basis) }
                         td { (who(&r.requested_by)) }
                         td { @if let (Some(by), true) = (&r.decided_by, r.state != "cancelled") { (who(by)) } }
-                        td { (r.state) }
+                        td { (state_text(r, deliveries)) }
                         td { @if let Some(at) = r.disclosed_hour { (datetime(at)) } }
                         td { a href={ "/console/r/" (r.id) } { "Details" } }
                     }
@@ -852,20 +863,25 @@ pub fn register_table(
     }
 }
 
-/// The referrals section of an enquiry page.
+/// The referrals section of an enquiry page (`rows`: the enquiry's referrals).
 pub async fn section(
     console: &Console,
     staff: &Staff,
     live: &LiveProgramme,
     record: &EnquiryRecord,
+    rows: &[ReferralRecord],
     may_refer: bool,
 ) -> Result<Markup, AppError> {
-    let rows = console.store.referrals_of_enquiry(&record.id).await?;
     let p = &live.programme;
     if p.file().partners.is_empty() && rows.is_empty() {
         return Ok(html! {});
     }
     let names = names(console).await?;
+    let deliveries = if rows.iter().any(|r| r.outbox_id.is_some()) {
+        console.store.referral_deliveries(&live.id).await?
+    } else {
+        HashMap::new()
+    };
     let who = |id: &str| {
         if id == staff.id {
             "You".to_owned()
@@ -881,7 +897,7 @@ pub async fn section(
         @if rows.is_empty() {
             p { "Not referred to any partner." }
         } @else {
-            (register_table(&rows, &who, false))
+            (register_table(rows, &deliveries, &who, false))
         }
         @if may_refer && !p.file().partners.is_empty() {
             p { a href={ "/console/e/" (record.id) "/refer" } { "Refer to a partner" } }
@@ -901,6 +917,7 @@ async fn register(
     }
     let p = &live.programme;
     let rows = console.store.referrals_of_programme(&live.id).await?;
+    let deliveries = console.store.referral_deliveries(&live.id).await?;
     let names = names(&console).await?;
     let who = |id: &str| {
         names
@@ -913,7 +930,7 @@ async fn register(
         h1 { "Disclosure register" }
         p { "Every referral of this programme: which fields left, for which partner, on which basis, asked for and approved by whom. Values are never recorded. " code { "haven disclosures export --programme " (p.slug()) } " writes it as CSV." }
         @if rows.is_empty() { p { "Nothing has been referred yet." } }
-        @else { (register_table(&rows, &who, true)) }
+        @else { (register_table(&rows, &deliveries, &who, true)) }
     };
     Ok(page(
         StatusCode::OK,

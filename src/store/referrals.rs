@@ -263,4 +263,22 @@ impl Store {
         .await?;
         rows.iter().map(from_row).collect()
     }
+
+    /// The outbox state (`queued`, `sending`, `sent`, `failed`) of each emailed
+    /// referral of a programme, by outbox row id.
+    pub async fn referral_deliveries(
+        &self,
+        programme_id: &str,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.state FROM outbox o JOIN referrals r ON r.outbox_id = o.id \
+             WHERE r.programme_id = $1",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("state")?)))
+            .collect()
+    }
 }

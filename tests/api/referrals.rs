@@ -274,6 +274,16 @@ async fn a_referral_carries_only_the_profile_sealed_to_the_partner_in_one_messag
     assert_eq!(requested[0].outcome, "ok");
     assert!(!requested[0].detail.contains(&sender.reference));
 
+    // Staff see that the message went, with the referral, not as an email to the person.
+    let shown = agent.get(&format!("/console/r/{id}")).await;
+    assert!(shown.body.contains("queued (email sent)"), "{}", shown.body);
+    let enquiry = agent.get(&format!("/console/e/{}", sender.id)).await.body;
+    assert!(
+        !enquiry.contains("Email delivery"),
+        "the person gave no address"
+    );
+    assert!(enquiry.contains("queued (email sent)"));
+
     // The person sees where their case went (the programme says so).
     let (status, inbox) = open_inbox(&app, SLUG, &sender.reference, &sender.passphrase).await;
     assert_eq!(status, StatusCode::OK);
