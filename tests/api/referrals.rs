@@ -611,3 +611,43 @@ async fn the_register_and_its_csv_list_field_names_and_never_values() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[tokio::test]
+async fn the_register_outlives_the_enquiry_when_retention_purges_it() {
+    let (app, sink, _partners) = haven_with_partners().await;
+    let sender = enquire(&app, "six", true).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let (_, id) = refer(&mut agent, &sender.id, "statistics", "email").await;
+    let id = id.unwrap();
+    delivered(&app, &sink, 1).await;
+
+    // Past the example's 365 days of retention.
+    sqlx::query("UPDATE enquiries SET created_hour = created_hour - $1 WHERE id = $2")
+        .bind(400_i64 * 86_400)
+        .bind(&sender.id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let purged = haven::retention::purge_all(&app.store, "test")
+        .await
+        .unwrap();
+    let counts = &purged.iter().find(|(slug, _)| slug == SLUG).unwrap().1;
+    assert_eq!(counts.enquiries, 1);
+    assert!(app.store.enquiry(&sender.id).await.unwrap().is_none());
+
+    let kept = referral(&app, &id).await;
+    assert_eq!(kept.enquiry_id, sender.id);
+    assert_eq!(kept.fields, STATS_FIELDS.map(str::to_owned).to_vec());
+    let mut sup = signed_in(&app, "sup@example.org", Supervisor, Some(SLUG)).await;
+    let register = sup.get(&format!("/console/p/{SLUG}/disclosures")).await;
+    assert!(register.body.contains(&format!("/console/r/{id}")));
+    // The referral page still opens; the enquiry it points to is gone.
+    assert_eq!(
+        sup.get(&format!("/console/r/{id}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        sup.get(&format!("/console/e/{}", sender.id)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
