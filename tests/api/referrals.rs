@@ -559,6 +559,19 @@ async fn the_register_and_its_csv_list_field_names_and_never_values() {
         );
     }
 
+    // The partners page (linked from the dashboard) shows each profile, read-only.
+    let dashboard = agent.get(&format!("/console/p/{SLUG}")).await.body;
+    assert!(dashboard.contains(&format!("/console/p/{SLUG}/partners")));
+    let listed = html_unescape(&agent.get(&format!("/console/p/{SLUG}/partners")).await.body);
+    for text in [
+        STATS_ADDRESS,
+        NGO_ADDRESS,
+        "Resettlement NGO",
+        "<code>phone</code>",
+    ] {
+        assert!(listed.contains(text), "{text} on the partners page");
+    }
+
     let out = cli(&app, &["disclosures", "export", "--programme", SLUG]);
     assert!(
         out.status.success(),
