@@ -424,6 +424,13 @@ async fn a_profile_with_personal_data_cannot_be_used_for_an_enquiry_sent_without
     };
     let first = download(&agent).await;
     assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["cache-control"], "no-store");
+    let disposition = first.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"referral-")
+            && disposition.ends_with(".age\""),
+        "{disposition}"
+    );
     let bytes = first.bytes().await.unwrap();
     let (_, json) = open_package(&partners.stats, &bytes);
     assert_eq!(
