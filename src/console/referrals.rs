@@ -270,7 +270,7 @@ async fn refer_form(
     ))
 }
 
-/// The package of a referral and, for email, its one outbox row.
+/// The package of a referral, sealed to the partner alone, built now.
 fn build(
     live: &LiveProgramme,
     partner: &Partner,
@@ -302,6 +302,7 @@ fn refusal(e: ReferralError) -> AppError {
     }
 }
 
+/// The one message carrying a package to the partner's one address, as an outbox row.
 fn outbox_row(
     console: &Console,
     live: &LiveProgramme,
