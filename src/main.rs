@@ -43,6 +43,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The register of referrals to partner organisations.
+    Disclosures {
+        #[command(subcommand)]
+        command: DisclosuresCommand,
+    },
     /// Manage crisis programmes.
     Programme {
         #[command(subcommand)]
@@ -97,6 +102,17 @@ enum UserCommand {
         email: String,
         #[arg(long, value_enum)]
         role: ProgrammeRole,
+        #[arg(long, value_name = "SLUG")]
+        programme: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum DisclosuresCommand {
+    /// Write a programme's disclosure register as CSV to standard output: which field
+    /// names left, for which partner, when, asked for and approved by whom, on which
+    /// basis. Never a value. The export itself is audited.
+    Export {
         #[arg(long, value_name = "SLUG")]
         programme: String,
     },
@@ -217,6 +233,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 }
                 haven::audit::Verdict::Broken { seq, reason } => {
                     println!("audit log BROKEN at entry {seq}: {reason}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        Command::Disclosures {
+            command: DisclosuresCommand::Export { programme },
+        } => {
+            let store = app::open_store(&config).await?;
+            match haven::referrals::export_register(&store, &programme, "cli").await? {
+                Some(csv) => print!("{csv}"),
+                None => {
+                    eprintln!("no programme {programme:?}");
                     return Ok(ExitCode::from(1));
                 }
             }

@@ -107,3 +107,7 @@ reply-email-body = وصل رد جديد على طلبك.
 
     حفاظًا على خصوصيتك، لا يتضمن هذا البريد نص الرد.
 preview-notice = معاينة للموظفين: هكذا يرى الجمهور النموذج. لا يمكن إرساله من هنا.
+
+## Referrals to partner organisations (reply inbox)
+inbox-referred-heading = الإحالة إلى الشركاء
+inbox-referred = أحلنا ملفك إلى { $partner }.

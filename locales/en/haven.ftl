@@ -107,3 +107,7 @@ reply-email-body = There is a new reply to your enquiry.
 
     For your privacy, the reply itself is not in this email.
 preview-notice = Preview for staff: this is how the form looks to the public. It cannot be sent from here.
+
+## Referrals to partner organisations (reply inbox)
+inbox-referred-heading = Passed on to partners
+inbox-referred = We passed your case on to { $partner }.

@@ -107,3 +107,7 @@ reply-email-body = به درخواست شما یک جواب تازه رسیده 
 
     برای حفظ حریم خصوصی شما، متن جواب در این ایمیل نیست.
 preview-notice = پیش‌نمایش برای کارمندان: فورم برای مردم این‌گونه دیده می‌شود. از این‌جا فرستاده نمی‌شود.
+
+## Referrals to partner organisations (reply inbox)
+inbox-referred-heading = ارجاع به سازمان‌های همکار
+inbox-referred = ما پروندهٔ شما را به { $partner } فرستادیم.

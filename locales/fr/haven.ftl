@@ -107,3 +107,7 @@ reply-email-body = Votre demande a reçu une nouvelle réponse.
 
     Pour protéger votre vie privée, la réponse n'est pas dans ce courriel.
 preview-notice = Aperçu pour l'équipe : voici le formulaire tel que le public le voit. Il ne peut pas être envoyé d'ici.
+
+## Referrals to partner organisations (reply inbox)
+inbox-referred-heading = Transmis à des partenaires
+inbox-referred = Nous avons transmis votre dossier à { $partner }.

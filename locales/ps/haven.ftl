@@ -107,3 +107,7 @@ reply-email-body = ستاسو غوښتنې ته یو نوی ځواب راغلی 
 
     ستاسو د محرمیت لپاره، د ځواب متن په دې بریښنالیک کې نشته.
 preview-notice = د کارکوونکو لپاره مخکتنه: خلک فورمه داسې ویني. له دې ځایه نه لیږل کیږي.
+
+## Referrals to partner organisations (reply inbox)
+inbox-referred-heading = همکارو سازمانونو ته لېږل شوې
+inbox-referred = موږ ستاسو دوسیه { $partner } ته ولېږله.

@@ -107,3 +107,7 @@ reply-email-body = На ваше звернення надійшла нова в
 
     Задля вашої приватності саму відповідь у цей лист не включено.
 preview-notice = Попередній перегляд для персоналу: так форму бачать відвідувачі. Звідси її не можна надіслати.
+
+## Referrals to partner organisations (reply inbox)
+inbox-referred-heading = Передано партнерам
+inbox-referred = Ми передали вашу справу організації { $partner }.

@@ -165,9 +165,26 @@ async fn view(
         .and_then(|key| crate::replies::from_template(&live, key, &content, &mail));
     let sent = super::replies::history(&console, &record).await?;
     let held = console.store.legal_hold(&record.id).await?;
-    let deliveries = console.store.outbox_of_enquiry(&record.id).await?;
+    let referred = console.store.referrals_of_enquiry(&record.id).await?;
+    // Messages to partners are listed with their referral, not as emails to the person.
+    let deliveries: Vec<_> = console
+        .store
+        .outbox_of_enquiry(&record.id)
+        .await?
+        .into_iter()
+        .filter(|d| !referred.iter().any(|r| r.outbox_id.as_ref() == Some(&d.id)))
+        .collect();
     let c = case(&record)?;
     let may = |a: Action| permit(role, &staff.id, c, a).is_ok();
+    let referrals = super::referrals::section(
+        &console,
+        &staff,
+        &live,
+        &record,
+        &referred,
+        may(Action::Reply),
+    )
+    .await?;
     let base = format!("/console/e/{}", record.id);
     let title = format!("Enquiry {}", content.reference);
     let markup = render(
@@ -334,6 +351,7 @@ async fn view(
                 problem: None,
                 may_reply: may(Action::Reply),
             }))
+            (referrals)
             h2 { "Notes" }
             @if notes.is_empty() {
                 p { "No notes yet." }

@@ -12,6 +12,7 @@ pub mod charts;
 pub mod enquiries;
 pub mod pages;
 pub mod queues;
+pub mod referrals;
 pub mod replies;
 pub mod signin;
 
@@ -163,7 +164,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(queues::routes)
             .configure(enquiries::routes)
             .configure(replies::routes)
-            .configure(campaigns::routes),
+            .configure(campaigns::routes)
+            .configure(referrals::routes),
     )
     .service(web::scope("/admin").configure(admin::routes));
 }

@@ -77,6 +77,15 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "dispatched" => "Approved: one message per person is being sent.",
         "cancelled" => "The bulk reply was cancelled. Nothing was sent.",
         "transferred" => "The enquiry was moved to another queue.",
+        "referral-pending" => {
+            "The referral is waiting for a supervisor other than you to approve it. Nothing has left yet."
+        }
+        "referral-queued" => {
+            "The referral is queued: one encrypted message to the partner's address."
+        }
+        "referral-ready" => "The referral is ready: download the encrypted file once below.",
+        "referral-approved" => "Approved: the referral may now leave.",
+        "referral-cancelled" => "The referral was cancelled. Nothing left.",
         "conflict" => "Someone else changed this enquiry first; here is how it is now.",
         "user-added" => {
             "The account was created. Its owner must sign in and set up two-step verification within 72 hours."

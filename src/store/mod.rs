@@ -13,6 +13,7 @@ mod imports;
 mod keys;
 mod outbox;
 mod programmes;
+mod referrals;
 mod replies;
 mod retention;
 mod staff;
@@ -34,6 +35,7 @@ pub use outbox::{
     ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,
 };
 pub use programmes::{ApplyOutcome, ProgrammeKeyRecord, ProgrammeRecord};
+pub use referrals::{NewReferral, ReferralRecord};
 pub use replies::{CampaignRecord, NewCampaign, ReplyRecord};
 pub use retention::PurgeCounts;
 pub use staff::{Membership, NewUser, SessionRecord, UserRecord};

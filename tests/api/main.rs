@@ -15,6 +15,7 @@ mod keys;
 mod metrics;
 mod outbound;
 mod processes;
+mod referrals;
 mod replies;
 mod retention;
 mod scale;

@@ -30,6 +30,7 @@ let browser;
 let pub; // the person's page
 let staff; // sup3's page
 let admin; // admin1's page
+let enquiryBase = null; // the enquiry page, for the referral pages
 const state = loadState();
 const summary = [];
 
@@ -247,6 +248,7 @@ test('enquiry page, with a reply drafted from a template', async () => {
     await staff.goto(`${staff.url().split('?')[0]}?template=acknowledgement`);
   }
   assert.ok(await staff.locator('#reply-text').count(), 'the reply form is there');
+  enquiryBase = staff.url().split('?')[0];
   await axe(staff, 'enquiry');
 });
 
@@ -270,6 +272,32 @@ test('campaign page', async () => {
   }
   assert.ok(await staff.locator('#campaign-state').count());
   await axe(staff, 'campaign');
+});
+
+// Referrals: the preview (what leaves, what is withheld), the referral page, the
+// partners and the disclosure register.
+test('referral preview', async () => {
+  assert.ok(enquiryBase, 'the enquiry page test ran');
+  await staff.goto(`${enquiryBase}/refer?partner=statistics`);
+  assert.ok(await staff.locator('#leaving').count(), 'the preview is there');
+  await axe(staff, 'referral preview');
+});
+
+test('referral page, ready to download', async () => {
+  await staff.goto(`${enquiryBase}/refer?partner=statistics`);
+  await staff.selectOption('#basis', { index: 1 });
+  await staff.check('#delivery-download');
+  await clickAndWait(staff, 'main form[method=post] button[type=submit]');
+  assert.ok(await staff.locator('#referral-state').count(), 'the referral page');
+  await axe(staff, 'referral');
+});
+
+test('partners and disclosure register', async () => {
+  await staff.goto(`${BASE}/console/p/${SLUG}/partners`);
+  await axe(staff, 'partners');
+  await staff.goto(`${BASE}/console/p/${SLUG}/disclosures`);
+  assert.ok(await staff.locator('table.register').count(), 'the register lists the referral');
+  await axe(staff, 'disclosure register');
 });
 
 test('account page', async () => {
