@@ -7,9 +7,11 @@
 //! are never compressed: they carry session-bound CSRF tokens (BREACH).
 
 pub mod admin;
+pub mod attachments;
 pub mod campaigns;
 pub mod charts;
 pub mod enquiries;
+pub mod imports;
 pub mod pages;
 pub mod queues;
 pub mod replies;
@@ -163,7 +165,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(queues::routes)
             .configure(enquiries::routes)
             .configure(replies::routes)
-            .configure(campaigns::routes),
+            .configure(campaigns::routes)
+            .configure(imports::routes)
+            .configure(attachments::routes),
     )
     .service(web::scope("/admin").configure(admin::routes));
 }

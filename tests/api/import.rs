@@ -19,11 +19,11 @@ use crate::replies::{
 use crate::staff::signed_in;
 
 /// The forwarding mailbox that received the mail (never to be written to).
-const MAILBOX: &str = "intake@ngo.example";
+pub const MAILBOX: &str = "intake@ngo.example";
 
 /// The example programme with Arabic added, a rule that routes mail mentioning danger
 /// to the urgent queue, and explicit import settings.
-fn programme(attachments: &str) -> String {
+pub fn programme(attachments: &str) -> String {
     let rules = "# ── Replies: what an email may say";
     assert!(EXAMPLE.contains(rules));
     let languages = "languages = [\"en\", \"fr\", \"fa-AF\", \"ps\"]";
@@ -46,7 +46,7 @@ fn programme(attachments: &str) -> String {
         )
 }
 
-async fn app_with(attachments: &str) -> TestApp {
+pub async fn app_with(attachments: &str) -> TestApp {
     let app = spawn_with(Settings {
         apply_example: false,
         ..Settings::default()
@@ -89,11 +89,11 @@ fn b64(bytes: &[u8]) -> String {
         .join("\r\n")
 }
 
-fn crlf(s: &str) -> Vec<u8> {
+pub fn crlf(s: &str) -> Vec<u8> {
     s.replace("\r\n", "\n").replace('\n', "\r\n").into_bytes()
 }
 
-enum Expect {
+pub enum Expect {
     Imported {
         sender: &'static str,
         text: &'static str,
@@ -104,17 +104,17 @@ enum Expect {
     Failed(&'static str),
 }
 
-struct Case {
-    file: &'static str,
-    raw: Vec<u8>,
-    expect: Expect,
+pub struct Case {
+    pub file: &'static str,
+    pub raw: Vec<u8>,
+    pub expect: Expect,
 }
 
-fn attachment_bytes(n: usize) -> Vec<u8> {
+pub fn attachment_bytes(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 + i / 251) as u8).collect()
 }
 
-fn corpus() -> Vec<Case> {
+pub fn corpus() -> Vec<Case> {
     let windows_1256 = |s: &str| encoding_rs::WINDOWS_1256.encode(s).0.into_owned();
     let latin1 = |s: &str| encoding_rs::WINDOWS_1252.encode(s).0.into_owned();
     let arabic_text = "أنا في كابول وأحتاج إلى مساعدة عاجلة. عائلتي في خطر ويجب أن نغادر البلاد.";
@@ -286,7 +286,7 @@ fn corpus() -> Vec<Case> {
 }
 
 /// Every enquiry of the programme, opened: (content, queue, language, source).
-async fn opened(app: &TestApp) -> Vec<(EnquiryContent, haven::store::EnquiryRecord)> {
+pub async fn opened(app: &TestApp) -> Vec<(EnquiryContent, haven::store::EnquiryRecord)> {
     let master = app.master_key();
     let mut out = Vec::new();
     for record in app
@@ -469,7 +469,7 @@ async fn dropped_attachments_are_listed_not_stored() {
     assert!(listed[0].data.is_none());
 }
 
-fn mbox(messages: &[Vec<u8>]) -> Vec<u8> {
+pub fn mbox(messages: &[Vec<u8>]) -> Vec<u8> {
     let mut out = Vec::new();
     for m in messages {
         out.extend(b"From MAILER-DAEMON Mon Aug 16 10:00:00 2021\n");
@@ -486,7 +486,7 @@ fn mbox(messages: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-fn simple(n: usize, with_id: bool) -> Vec<u8> {
+pub fn simple(n: usize, with_id: bool) -> Vec<u8> {
     let id = if with_id {
         format!("Message-ID: <m{n}@example.org>\n")
     } else {
