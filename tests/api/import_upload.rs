@@ -422,6 +422,7 @@ async fn a_kept_attachment_downloads_for_members_only_and_is_audited() {
     assert_eq!(res.bytes().await.unwrap().to_vec(), attachment_bytes(3000));
     let reads = audit_actions(&app, "enquiry.attachment").await;
     assert_eq!(reads.len(), 1);
+    assert_eq!(reads[0].outcome, "ok");
     assert_eq!(reads[0].actor, format!("user:{}", agent.id));
     assert_eq!(reads[0].subject, format!("enquiry:{id}"));
     assert!(
