@@ -142,3 +142,9 @@ import-failed-too-large = أكبر من { $mib } ميبيبايت
 import-failed-read = تتعذر قراءتها ({ $why })
 import-failed-seal = تعذّر تشفيرها
 import-failed-store = تعذّر حفظها
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = لقد رددنا على الرسالة التي أرسلتها إلينا بالبريد الإلكتروني.
+
+    حفاظًا على سلامتك، الرد ليس في هذه الرسالة. لقراءة ردودنا بأمان، راسلنا مرة أخرى عبر النموذج: { $form_url }
+    ستحصل على رمز مرجعي وعبارة مرور لقراءة ردودنا.

@@ -142,3 +142,9 @@ import-failed-too-large = larger than { $mib } MiB
 import-failed-read = cannot be read ({ $why })
 import-failed-seal = could not be sealed
 import-failed-store = could not be stored
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = We have answered the message you sent us by email.
+
+    For your safety, the answer is not in this email. To read our answers safely, write to us again through our form: { $form_url }
+    You will be given a reference code and passphrase to read our replies.

@@ -115,7 +115,7 @@ import-intro = فایل‌های ‎.eml یا یک فایل mbox را که از 
 import-limit = روی‌هم‌رفته تا { $mib } مبی‌بایت. صندوق بزرگ‌تر را چند بخش بارگذاری کنید یا از haven import روی سرور استفاده کنید.
 import-unavailable = این برنامه نمی‌تواند ایمیل وارد‌شده را بپذیرد
 import-unavailable-archived = این برنامه بایگانی شده است.
-import-unavailable-inbox-only = این برنامه فقط با صندوق پاسخ کار می‌کند: کسانی که با ایمیل نوشته‌اند هرگز نمی‌توانند پاسخی بخوانند.
+import-unavailable-inbox-only = این برنامه فقط با صندوق جواب کار می‌کند: کسانی که با ایمیل نوشته‌اند هرگز نمی‌توانند جوابی بخوانند.
 import-unavailable-no-text-field = این برنامه خانهٔ متنی برای پیام ندارد: در فایل برنامه یکی را با ‎[import] text_field مشخص کنید.
 import-password-label = رمز عبور شما، برای تأیید
 import-password-hint = وارد کردن، پیام‌های بسیاری از مردم را یک‌باره وارد می‌کند، بنابراین رمز عبور شما دوباره پرسیده می‌شود.
@@ -142,3 +142,9 @@ import-failed-too-large = بزرگ‌تر از { $mib } مبی‌بایت
 import-failed-read = خوانده نمی‌شود ({ $why })
 import-failed-seal = رمزگذاری نشد
 import-failed-store = ذخیره نشد
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = ما به پیامی که با ایمیل برای ما فرستادید جواب داده‌ایم.
+
+    برای امنیت شما، جواب در این ایمیل نیست. برای خواندن امن جواب‌های ما، دوباره از راه فورم ما برای ما بنویسید: { $form_url }
+    به شما یک کد مرجع و رمز عبور داده می‌شود تا جواب‌های ما را بخوانید.

@@ -142,3 +142,9 @@ import-failed-too-large = plus de { $mib } Mio
 import-failed-read = illisible ({ $why })
 import-failed-seal = n'a pas pu être chiffré
 import-failed-store = n'a pas pu être enregistré
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = Nous avons répondu au message que vous nous avez envoyé par courriel.
+
+    Pour votre sécurité, la réponse n'est pas dans ce courriel. Pour lire nos réponses en sécurité, écrivez-nous de nouveau par notre formulaire : { $form_url }
+    Vous recevrez un code de référence et une phrase secrète pour lire nos réponses.

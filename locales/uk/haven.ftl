@@ -142,3 +142,9 @@ import-failed-too-large = більше ніж { $mib } МіБ
 import-failed-read = не вдається прочитати ({ $why })
 import-failed-seal = не вдалося зашифрувати
 import-failed-store = не вдалося зберегти
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = Ми відповіли на лист, який ви надіслали нам електронною поштою.
+
+    Задля вашої безпеки відповіді в цьому листі немає. Щоб безпечно читати наші відповіді, напишіть нам ще раз через нашу форму: { $form_url }
+    Ви отримаєте код звернення та парольну фразу, щоб читати наші відповіді.

@@ -9,8 +9,8 @@ mod parse;
 pub use answers::{Answer, Answers};
 pub use definition::{
     AttachmentPolicy, Condition, ContactMode, EmailDisclosure, Field, FieldKind, FieldOption,
-    ImportSettings, Localised, Match, OutboundSettings, ProgrammeFile, ProgrammeStatus, Queue,
-    Routing, RoutingRule, Template,
+    ImportReplies, ImportSettings, Localised, Match, OutboundSettings, ProgrammeFile,
+    ProgrammeStatus, Queue, Routing, RoutingRule, Template,
 };
 pub use parse::{DefinitionError, DefinitionErrors};
 

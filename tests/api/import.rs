@@ -638,6 +638,46 @@ async fn an_imported_enquiry_is_answered_by_one_email_to_the_original_sender() {
     assert!(text.contains(canary), "{text}");
 }
 
+#[tokio::test]
+async fn with_import_replies_minimal_the_email_only_points_to_the_form() {
+    let (app, sink) = haven(&[(SLUG, "minimal")]).await;
+    let strict = crate::replies::programme(SLUG, "minimal").replacen(
+        "[[templates]]",
+        "[import]\nreplies = \"minimal\"\n\n[[templates]]",
+        1,
+    );
+    apply(&app.store, &app.config, &strict).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cases = write_corpus(dir.path());
+    let (path, _) = cases
+        .iter()
+        .find(|(_, c)| c.file == "04-outlook.eml")
+        .unwrap();
+    let out = import(&app, &["--programme", SLUG, path.to_str().unwrap()]);
+    assert!(stdout(&out).contains("1 imported"), "{}", stdout(&out));
+    let record = app.only_enquiry().await;
+
+    let mut agent = signed_in(&app, "agent@ngo.example", Agent, Some(SLUG)).await;
+    let canary = "IMPORTMINIMAL-4410 the safe house is on the corner";
+    let done = post_reply(&mut agent, &record.id, "", "Your message to us", canary).await;
+    assert_replied(&done, &record.id);
+
+    let all = delivered(&app, &sink, 1).await;
+    assert_eq!(all.len(), 1, "exactly one message");
+    assert_eq!(all[0].rcpt, vec!["omar.outlook@example.org".to_string()]);
+    let text = readable_text(&all[0].data);
+    assert!(!text.contains("IMPORTMINIMAL-4410"), "{text}");
+    assert!(!text.contains("safe house"), "{text}");
+    assert!(
+        text.contains("We have answered the message you sent us by email."),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{}/p/{SLUG}?lang=en", crate::replies::PUBLIC)),
+        "{text}"
+    );
+}
+
 /// 10,000 messages in one mbox, timed. Run by hand:
 /// `cargo test --test api import::ten_thousand -- --ignored --nocapture`
 /// (results in `ops/bench/results/import.md`).
