@@ -101,9 +101,9 @@ async fn read_part(
     Ok(())
 }
 
-/// Reads the upload form from a multipart body, in order: `csrf` (checked with
-/// `csrf_ok` before anything else is read), `current_password`, then any number of
-/// `files`. At most `limit` bytes of content are read in all.
+/// Reads the upload form from a multipart body: `csrf` first (checked with `csrf_ok`
+/// before anything else is read), then any number of `files` and one
+/// `current_password`, in any order. At most `limit` bytes of content are read in all.
 pub async fn read_form(
     mut multipart: Multipart,
     limit: usize,
@@ -128,11 +128,13 @@ pub async fn read_form(
     drop(field);
 
     let mut current_password = Zeroizing::new(String::new());
+    let mut seen_password = false;
     let mut files = Vec::new();
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(|_| UploadError::Malformed)?;
         match part_names(&field) {
-            (name, None) if name == "current_password" && files.is_empty() => {
+            (name, None) if name == "current_password" && !seen_password => {
+                seen_password = true;
                 let mut bytes = Zeroizing::new(Vec::new());
                 read_part(&mut field, &mut bytes, &mut budget, MAX_FIELD_BYTES).await?;
                 *current_password =
@@ -253,16 +255,6 @@ fn form_page(f: &FormPage<'_>) -> Markup {
                 form method="post" action={ "/console/p/" (slug) "/import" } enctype="multipart/form-data" novalidate {
                     // First in the body: the server checks it before reading any file.
                     (csrf_field(&f.staff.csrf))
-                    div class=@if password_error.is_some() { "field has-error" } @else { "field" } {
-                        label for="current_password" { (t(lang, "import-password-label")) }
-                        p class="hint" id="current_password-hint" { (t(lang, "import-password-hint")) }
-                        @if let Some(e) = &password_error {
-                            p class="error-message" id="current_password-error" { (e) }
-                        }
-                        input type="password" id="current_password" name="current_password"
-                            autocomplete="current-password"
-                            aria-describedby={ "current_password-hint" @if password_error.is_some() { " current_password-error" } };
-                    }
                     div class=@if files_error.is_some() { "field has-error" } @else { "field" } {
                         label for="files" { (t(lang, "import-files-label")) }
                         p class="hint" id="files-hint" { (t(lang, "import-files-hint")) }
@@ -272,6 +264,16 @@ fn form_page(f: &FormPage<'_>) -> Markup {
                         input type="file" id="files" name="files" multiple
                             accept=".eml,.mbox,.mbx,message/rfc822,application/mbox"
                             aria-describedby={ "files-hint" @if files_error.is_some() { " files-error" } };
+                    }
+                    div class=@if password_error.is_some() { "field has-error" } @else { "field" } {
+                        label for="current_password" { (t(lang, "import-password-label")) }
+                        p class="hint" id="current_password-hint" { (t(lang, "import-password-hint")) }
+                        @if let Some(e) = &password_error {
+                            p class="error-message" id="current_password-error" { (e) }
+                        }
+                        input type="password" id="current_password" name="current_password"
+                            autocomplete="current-password"
+                            aria-describedby={ "current_password-hint" @if password_error.is_some() { " current_password-error" } };
                     }
                     button type="submit" { (t(lang, "import-submit")) }
                 }
@@ -530,6 +532,31 @@ mod tests {
             UploadError::TooLarge
         );
         assert!(read(body(&parts), 12_100).await.is_ok());
+    }
+
+    #[actix_web::test]
+    async fn the_password_may_follow_the_files_but_comes_once() {
+        let form = read(
+            body(&[
+                ("csrf", None, b"good"),
+                ("files", Some("a.eml"), b"x"),
+                ("current_password", None, b"secret words"),
+            ]),
+            1 << 20,
+        )
+        .await
+        .unwrap();
+        assert_eq!(form.current_password.as_str(), "secret words");
+        assert_eq!(form.files.len(), 1);
+        let twice = [
+            ("csrf", None, &b"good"[..]),
+            ("current_password", None, &b"one"[..]),
+            ("current_password", None, &b"two"[..]),
+        ];
+        assert_eq!(
+            read(body(&twice), 1 << 20).await.unwrap_err(),
+            UploadError::Malformed
+        );
     }
 
     #[actix_web::test]

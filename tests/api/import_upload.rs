@@ -73,16 +73,15 @@ async fn post_multipart(staff: &mut Staff, path: &str, parts: &[Part<'_>]) -> Pa
     staff.finish(res).await
 }
 
-/// What the admin's browser sends: the page's token first, their password, the files.
+/// What the admin's browser sends, in the form's order: the page's token, the files,
+/// their password.
 async fn upload(staff: &mut Staff, files: &[(&str, &[u8])]) -> Page {
     let form = staff.get(UPLOAD).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let token = extract_input(&form.body, "csrf").expect("a token on the form");
-    let mut parts = vec![
-        Part::Field("csrf", &token),
-        Part::Field("current_password", PASSWORD),
-    ];
+    let mut parts = vec![Part::Field("csrf", &token)];
     parts.extend(files.iter().map(|(name, bytes)| Part::File(name, bytes)));
+    parts.push(Part::Field("current_password", PASSWORD));
     post_multipart(staff, UPLOAD, &parts).await
 }
 
