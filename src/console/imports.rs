@@ -43,8 +43,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub const MAX_UPLOAD_BYTES: usize = 64 << 20;
 /// A whole upload must arrive within this (a slow link still manages 64 MiB).
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
-/// The small fields before the files: the token and the password.
+/// The small fields: the token and the password.
 const MAX_FIELD_BYTES: usize = 1024;
+/// Counted against the limit for every part, however empty, so that a body of
+/// countless empty parts is bounded like any other.
+const PART_COST: usize = 1024;
 /// Uploads held in memory at once; others wait their turn before reading their body.
 static UPLOADS: Semaphore = Semaphore::const_new(2);
 
@@ -132,6 +135,7 @@ pub async fn read_form(
     let mut files = Vec::new();
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(|_| UploadError::Malformed)?;
+        budget = budget.checked_sub(PART_COST).ok_or(UploadError::TooLarge)?;
         match part_names(&field) {
             (name, None) if name == "current_password" && !seen_password => {
                 seen_password = true;
@@ -531,7 +535,17 @@ mod tests {
             read(body(&parts), 10_000).await.unwrap_err(),
             UploadError::TooLarge
         );
-        assert!(read(body(&parts), 12_100).await.is_ok());
+        assert!(read(body(&parts), 12_100 + 2 * PART_COST).await.is_ok());
+    }
+
+    #[actix_web::test]
+    async fn empty_parts_cost_something_too() {
+        let mut parts = vec![("csrf", None, &b"good"[..])];
+        parts.extend(std::iter::repeat_n(("files", Some(""), &b""[..]), 100));
+        assert_eq!(
+            read(body(&parts), 50 * PART_COST).await.unwrap_err(),
+            UploadError::TooLarge
+        );
     }
 
     #[actix_web::test]
