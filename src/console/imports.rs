@@ -256,7 +256,7 @@ fn form_page(f: &FormPage<'_>) -> Markup {
                     p { (why) }
                 }
             } @else {
-                form method="post" action={ "/console/p/" (slug) "/import" } enctype="multipart/form-data" novalidate {
+                form method="post" action={ "/console/p/" (slug) "/import?lang=" (lang.tag()) } enctype="multipart/form-data" novalidate {
                     // First in the body: the server checks it before reading any file.
                     (csrf_field(&f.staff.csrf))
                     div class=@if files_error.is_some() { "field has-error" } @else { "field" } {

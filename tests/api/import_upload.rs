@@ -186,6 +186,12 @@ async fn the_summary_is_in_the_admins_language() {
     let mut admin = admin(&app).await;
     let form = admin.get(&format!("{UPLOAD}?lang=fr")).await;
     let token = extract_input(&form.body, "csrf").unwrap();
+    // The form posts back in the language it was shown in.
+    assert!(
+        form.body.contains(&format!("action=\"{UPLOAD}?lang=fr\"")),
+        "{}",
+        form.body
+    );
     let mail = mailbox();
     let done = post_multipart(
         &mut admin,
