@@ -111,3 +111,43 @@ preview-notice = معاينة للموظفين: هكذا يرى الجمهور �
 ## Referrals to partner organisations (reply inbox)
 inbox-referred-heading = الإحالة إلى الشركاء
 inbox-referred = أحلنا ملفك إلى { $partner }.
+## Console: importing mail from an upload (/console/p/{slug}/import) and kept attachments
+import-title = استيراد البريد
+import-back = العودة إلى لوحة المعلومات
+import-intro = ارفع ملفات ‎.eml أو ملف mbox مُصدَّرًا من صندوق بريد. تصبح كل رسالة طلبًا في { $programme }، تمامًا كما مع haven import على الخادم: تُفكّ الرسائل المُعاد توجيهها إلى مرسلها الأصلي، وتُتخطّى الرسائل المستوردة من قبل، ولا تُحفظ الملفات نفسها أبدًا (تُحفظ الطلبات فقط، مشفّرة).
+import-limit = حتى { $mib } ميبيبايت في المجموع. لصندوق بريد أكبر، ارفعه على أجزاء أو استخدم haven import على الخادم.
+import-unavailable = لا يمكن لهذا البرنامج استقبال بريد مستورد
+import-unavailable-archived = البرنامج مؤرشف.
+import-unavailable-inbox-only = يعمل البرنامج عبر صندوق الردود فقط: لن يتمكن من كتبوا بالبريد الإلكتروني من قراءة أي رد.
+import-unavailable-no-text-field = ليس في البرنامج حقل نصي للرسالة: حدّد واحدًا باستخدام ‎[import] text_field في ملف البرنامج.
+import-password-label = كلمة المرور الخاصة بك، للتأكيد
+import-password-hint = يُدخل الاستيراد رسائل أشخاص كثيرين دفعة واحدة، لذلك تُطلب كلمة المرور مرة أخرى.
+import-files-label = ملفات البريد (‎.eml أو mbox)
+import-files-hint = يمكنك اختيار عدة ملفات معًا.
+import-submit = استيراد
+import-error-password = كلمة المرور غير صحيحة؛ لم يُستورد شيء.
+import-error-no-files = اختر ملف ‎.eml أو mbox واحدًا على الأقل.
+import-done-title = انتهى الاستيراد
+import-done-summary = الرسائل: { $messages } في { $files } ملفات. المستوردة: { $imported }، المكررة: { $duplicates }، الفاشلة: { $failed }.
+import-done-imported = المستوردة
+import-done-duplicates = موجودة في Haven من قبل (تم تخطيها)
+import-done-failed = الفاشلة
+import-failed-heading = رسائل لم تُستورد
+import-failed-which = الرسالة
+import-failed-why = السبب
+import-again = استيراد مزيد من البريد
+import-too-large-title = الملفات المرفوعة كبيرة جدًا
+import-too-large-body = يمكن أن يحمل الرفع الواحد حتى { $mib } ميبيبايت. لم يُستورد شيء. ارفع ملفات أقل في كل مرة، أو استخدم haven import على الخادم.
+import-failed-not-mail = ليست رسالة بريد إلكتروني (لم يُعثر على ترويسات)
+import-failed-no-sender = لا يوجد عنوان مرسل (لا توجد ترويسة From)
+import-failed-invalid-sender = عنوان المرسل ليس عنوان بريد إلكتروني صالحًا
+import-failed-too-large = أكبر من { $mib } ميبيبايت
+import-failed-read = تتعذر قراءتها ({ $why })
+import-failed-seal = تعذّر تشفيرها
+import-failed-store = تعذّر حفظها
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = لقد رددنا على الرسالة التي أرسلتها إلينا بالبريد الإلكتروني.
+
+    حفاظًا على سلامتك، الرد ليس في هذه الرسالة. لقراءة ردودنا بأمان، راسلنا مرة أخرى عبر النموذج: { $form_url }
+    ستحصل على رمز مرجعي وعبارة مرور لقراءة ردودنا.

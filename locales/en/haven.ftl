@@ -111,3 +111,43 @@ preview-notice = Preview for staff: this is how the form looks to the public. It
 ## Referrals to partner organisations (reply inbox)
 inbox-referred-heading = Passed on to partners
 inbox-referred = We passed your case on to { $partner }.
+## Console: importing mail from an upload (/console/p/{slug}/import) and kept attachments
+import-title = Import mail
+import-back = Back to the dashboard
+import-intro = Upload .eml files or an mbox file exported from a mailbox. Each message becomes an enquiry in { $programme }, exactly as with haven import on the server: forwarded messages are unwrapped to the original sender, messages already imported are skipped, and the files themselves are never stored (only the enquiries, encrypted).
+import-limit = Up to { $mib } MiB in all. For a larger mailbox, upload it in parts or use haven import on the server.
+import-unavailable = This programme cannot take imported mail
+import-unavailable-archived = The programme is archived.
+import-unavailable-inbox-only = The programme is inbox-only: people who wrote by email could never read an answer.
+import-unavailable-no-text-field = The programme has no text field for the message: name one with [import] text_field in the programme file.
+import-password-label = Your password, to confirm
+import-password-hint = An import brings many people's messages in at once, so your password is asked again.
+import-files-label = Mail files (.eml or mbox)
+import-files-hint = You can choose several files at once.
+import-submit = Import
+import-error-password = Your password is not right; nothing was imported.
+import-error-no-files = Choose at least one .eml or mbox file.
+import-done-title = Import finished
+import-done-summary = { $messages } messages in { $files } files: { $imported } imported, { $duplicates } duplicates, { $failed } failed.
+import-done-imported = Imported
+import-done-duplicates = Already in Haven (skipped)
+import-done-failed = Failed
+import-failed-heading = Messages not imported
+import-failed-which = Message
+import-failed-why = Reason
+import-again = Import more mail
+import-too-large-title = The upload is too large
+import-too-large-body = An upload may carry up to { $mib } MiB. Nothing was imported. Upload fewer files at a time, or use haven import on the server.
+import-failed-not-mail = not an email message (no headers found)
+import-failed-no-sender = no sender address (no From header)
+import-failed-invalid-sender = the sender address is not a valid email address
+import-failed-too-large = larger than { $mib } MiB
+import-failed-read = cannot be read ({ $why })
+import-failed-seal = could not be sealed
+import-failed-store = could not be stored
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = We have answered the message you sent us by email.
+
+    For your safety, the answer is not in this email. To read our answers safely, write to us again through our form: { $form_url }
+    You will be given a reference code and passphrase to read our replies.

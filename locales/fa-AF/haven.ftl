@@ -111,3 +111,43 @@ preview-notice = پیش‌نمایش برای کارمندان: فورم برا�
 ## Referrals to partner organisations (reply inbox)
 inbox-referred-heading = ارجاع به سازمان‌های همکار
 inbox-referred = ما پروندهٔ شما را به { $partner } فرستادیم.
+## Console: importing mail from an upload (/console/p/{slug}/import) and kept attachments
+import-title = وارد کردن ایمیل‌ها
+import-back = بازگشت به داشبورد
+import-intro = فایل‌های ‎.eml یا یک فایل mbox را که از یک صندوق ایمیل گرفته شده است بارگذاری کنید. هر پیام به یک درخواست در { $programme } تبدیل می‌شود، درست مانند haven import روی سرور: پیام‌های فرستاده‌شده به فرستندهٔ اصلی آن برگردانده می‌شوند، پیام‌هایی که قبلاً وارد شده‌اند نادیده گرفته می‌شوند، و خود فایل‌ها هرگز نگهداری نمی‌شوند (فقط درخواست‌ها، به صورت رمزگذاری‌شده).
+import-limit = روی‌هم‌رفته تا { $mib } مبی‌بایت. صندوق بزرگ‌تر را چند بخش بارگذاری کنید یا از haven import روی سرور استفاده کنید.
+import-unavailable = این برنامه نمی‌تواند ایمیل وارد‌شده را بپذیرد
+import-unavailable-archived = این برنامه بایگانی شده است.
+import-unavailable-inbox-only = این برنامه فقط با صندوق جواب کار می‌کند: کسانی که با ایمیل نوشته‌اند هرگز نمی‌توانند جوابی بخوانند.
+import-unavailable-no-text-field = این برنامه خانهٔ متنی برای پیام ندارد: در فایل برنامه یکی را با ‎[import] text_field مشخص کنید.
+import-password-label = رمز عبور شما، برای تأیید
+import-password-hint = وارد کردن، پیام‌های بسیاری از مردم را یک‌باره وارد می‌کند، بنابراین رمز عبور شما دوباره پرسیده می‌شود.
+import-files-label = فایل‌های ایمیل (‎.eml یا mbox)
+import-files-hint = می‌توانید چند فایل را یک‌جا انتخاب کنید.
+import-submit = وارد کردن
+import-error-password = رمز عبور شما درست نیست؛ هیچ چیزی وارد نشد.
+import-error-no-files = دست‌کم یک فایل ‎.eml یا mbox انتخاب کنید.
+import-done-title = وارد کردن تمام شد
+import-done-summary = پیام‌ها: { $messages } در { $files } فایل. وارد شده: { $imported }، تکراری: { $duplicates }، ناموفق: { $failed }.
+import-done-imported = وارد شده
+import-done-duplicates = از قبل در Haven (نادیده گرفته شد)
+import-done-failed = ناموفق
+import-failed-heading = پیام‌هایی که وارد نشدند
+import-failed-which = پیام
+import-failed-why = دلیل
+import-again = وارد کردن ایمیل‌های بیشتر
+import-too-large-title = بارگذاری بیش از حد بزرگ است
+import-too-large-body = هر بارگذاری می‌تواند تا { $mib } مبی‌بایت باشد. هیچ چیزی وارد نشد. هر بار فایل‌های کمتری بارگذاری کنید، یا از haven import روی سرور استفاده کنید.
+import-failed-not-mail = پیام ایمیل نیست (هیچ سرآیندی پیدا نشد)
+import-failed-no-sender = نشانی فرستنده ندارد (سرآیند From ندارد)
+import-failed-invalid-sender = نشانی فرستنده یک نشانی ایمیل معتبر نیست
+import-failed-too-large = بزرگ‌تر از { $mib } مبی‌بایت
+import-failed-read = خوانده نمی‌شود ({ $why })
+import-failed-seal = رمزگذاری نشد
+import-failed-store = ذخیره نشد
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = ما به پیامی که با ایمیل برای ما فرستادید جواب داده‌ایم.
+
+    برای امنیت شما، جواب در این ایمیل نیست. برای خواندن امن جواب‌های ما، دوباره از راه فورم ما برای ما بنویسید: { $form_url }
+    به شما یک کد مرجع و رمز عبور داده می‌شود تا جواب‌های ما را بخوانید.

@@ -111,3 +111,43 @@ preview-notice = Aperçu pour l'équipe : voici le formulaire tel que le public 
 ## Referrals to partner organisations (reply inbox)
 inbox-referred-heading = Transmis à des partenaires
 inbox-referred = Nous avons transmis votre dossier à { $partner }.
+## Console: importing mail from an upload (/console/p/{slug}/import) and kept attachments
+import-title = Importer du courrier
+import-back = Retour au tableau de bord
+import-intro = Déposez des fichiers .eml ou un fichier mbox exporté d'une boîte aux lettres. Chaque message devient une demande dans { $programme }, exactement comme avec haven import sur le serveur : les messages transférés sont ramenés à leur expéditeur d'origine, les messages déjà importés sont ignorés, et les fichiers eux-mêmes ne sont jamais conservés (seulement les demandes, chiffrées).
+import-limit = Jusqu'à { $mib } Mio au total. Pour une boîte plus grande, déposez-la en plusieurs fois ou utilisez haven import sur le serveur.
+import-unavailable = Ce programme ne peut pas recevoir de courrier importé
+import-unavailable-archived = Le programme est archivé.
+import-unavailable-inbox-only = Le programme fonctionne uniquement par boîte de réponses : les personnes qui ont écrit par courriel ne pourraient jamais lire de réponse.
+import-unavailable-no-text-field = Le programme n'a pas de champ de texte pour le message : indiquez-en un avec [import] text_field dans le fichier du programme.
+import-password-label = Votre mot de passe, pour confirmer
+import-password-hint = Une importation fait entrer d'un coup les messages de nombreuses personnes : votre mot de passe vous est donc redemandé.
+import-files-label = Fichiers de courrier (.eml ou mbox)
+import-files-hint = Vous pouvez choisir plusieurs fichiers à la fois.
+import-submit = Importer
+import-error-password = Votre mot de passe n'est pas correct ; rien n'a été importé.
+import-error-no-files = Choisissez au moins un fichier .eml ou mbox.
+import-done-title = Importation terminée
+import-done-summary = { $messages } messages dans { $files } fichiers : { $imported } importés, { $duplicates } doublons, { $failed } en échec.
+import-done-imported = Importés
+import-done-duplicates = Déjà dans Haven (ignorés)
+import-done-failed = En échec
+import-failed-heading = Messages non importés
+import-failed-which = Message
+import-failed-why = Raison
+import-again = Importer d'autres messages
+import-too-large-title = Le dépôt est trop volumineux
+import-too-large-body = Un dépôt peut contenir jusqu'à { $mib } Mio. Rien n'a été importé. Déposez moins de fichiers à la fois, ou utilisez haven import sur le serveur.
+import-failed-not-mail = pas un courriel (aucun en-tête trouvé)
+import-failed-no-sender = pas d'adresse d'expéditeur (pas d'en-tête From)
+import-failed-invalid-sender = l'adresse de l'expéditeur n'est pas une adresse électronique valide
+import-failed-too-large = plus de { $mib } Mio
+import-failed-read = illisible ({ $why })
+import-failed-seal = n'a pas pu être chiffré
+import-failed-store = n'a pas pu être enregistré
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = Nous avons répondu au message que vous nous avez envoyé par courriel.
+
+    Pour votre sécurité, la réponse n'est pas dans ce courriel. Pour lire nos réponses en sécurité, écrivez-nous de nouveau par notre formulaire : { $form_url }
+    Vous recevrez un code de référence et une phrase secrète pour lire nos réponses.

@@ -111,3 +111,43 @@ preview-notice = د کارکوونکو لپاره مخکتنه: خلک فورم�
 ## Referrals to partner organisations (reply inbox)
 inbox-referred-heading = همکارو سازمانونو ته لېږل شوې
 inbox-referred = موږ ستاسو دوسیه { $partner } ته ولېږله.
+## Console: importing mail from an upload (/console/p/{slug}/import) and kept attachments
+import-title = بریښنالیکونه راوړل
+import-back = ډشبورډ ته بېرته تګ
+import-intro = د ‎.eml فایلونه یا یو mbox فایل چې له بریښنالیک صندوق څخه ایستل شوی، پورته کړئ. هر پیغام په { $programme } کې په یوه غوښتنه بدلېږي، لکه په سرور کې د haven import په څېر: لېږل شوي پیغامونه اصلي لېږونکي ته بېرته ګرځول کېږي، هغه پیغامونه چې مخکې راوړل شوي پرېښودل کېږي، او پخپله فایلونه هېڅکله نه ساتل کېږي (یوازې غوښتنې، کوډ شوې).
+import-limit = ټول ټال تر { $mib } مېبي‌بایټه. لوی صندوق په برخو کې پورته کړئ یا په سرور کې haven import وکاروئ.
+import-unavailable = دا پروګرام راوړل شوي بریښنالیکونه نشي منلای
+import-unavailable-archived = دا پروګرام ارشیف شوی دی.
+import-unavailable-inbox-only = دا پروګرام یوازې د ځوابونو صندوق کاروي: هغه کسان چې په بریښنالیک یې لیکلي، هېڅکله ځواب نشي لوستلای.
+import-unavailable-no-text-field = دا پروګرام د پیغام لپاره د متن ځای نه لري: د پروګرام په فایل کې یې د ‎[import] text_field سره وټاکئ.
+import-password-label = ستاسو پټنوم، د تایید لپاره
+import-password-hint = راوړل د ډېرو خلکو پیغامونه یو ځل راننباسي، نو ستاسو پټنوم بیا غوښتل کېږي.
+import-files-label = د بریښنالیک فایلونه (‎.eml یا mbox)
+import-files-hint = تاسو کولای شئ څو فایلونه یو ځای وټاکئ.
+import-submit = راوړل
+import-error-password = ستاسو پټنوم سم نه دی؛ هېڅ شی رانه وړل شو.
+import-error-no-files = لږ تر لږه یو ‎.eml یا mbox فایل وټاکئ.
+import-done-title = راوړل پای ته ورسېدل
+import-done-summary = پیغامونه: { $messages } په { $files } فایلونو کې. راوړل شوي: { $imported }، تکراري: { $duplicates }، ناکام: { $failed }.
+import-done-imported = راوړل شوي
+import-done-duplicates = مخکې په Haven کې (پرېښودل شول)
+import-done-failed = ناکام
+import-failed-heading = هغه پیغامونه چې رانه وړل شول
+import-failed-which = پیغام
+import-failed-why = لامل
+import-again = نور بریښنالیکونه راوړل
+import-too-large-title = پورته شوي فایلونه ډېر لوی دي
+import-too-large-body = یو ځل پورته کول تر { $mib } مېبي‌بایټه کېدای شي. هېڅ شی رانه وړل شو. هر ځل لږ فایلونه پورته کړئ، یا په سرور کې haven import وکاروئ.
+import-failed-not-mail = بریښنالیک نه دی (هېڅ سرلیک ونه موندل شو)
+import-failed-no-sender = د لېږونکي پته نه لري (د From سرلیک نشته)
+import-failed-invalid-sender = د لېږونکي پته یوه سمه بریښنالیک پته نه ده
+import-failed-too-large = له { $mib } مېبي‌بایټه لوی
+import-failed-read = نه لوستل کېږي ({ $why })
+import-failed-seal = کوډ نشو
+import-failed-store = خوندي نشو
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = موږ هغه پیغام ته ځواب ورکړی چې تاسو موږ ته په بریښنالیک لېږلی و.
+
+    ستاسو د خوندیتوب لپاره، ځواب په دې بریښنالیک کې نشته. زموږ د ځوابونو د خوندي لوستلو لپاره، موږ ته بیا زموږ د فورمې له لارې ولیکئ: { $form_url }
+    تاسو ته به د حوالې کوډ او پټ عبارت درکړل شي چې زموږ ځوابونه ولولئ.

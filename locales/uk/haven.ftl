@@ -111,3 +111,43 @@ preview-notice = Попередній перегляд для персоналу
 ## Referrals to partner organisations (reply inbox)
 inbox-referred-heading = Передано партнерам
 inbox-referred = Ми передали вашу справу організації { $partner }.
+## Console: importing mail from an upload (/console/p/{slug}/import) and kept attachments
+import-title = Імпорт пошти
+import-back = Назад до панелі
+import-intro = Завантажте файли .eml або файл mbox, експортований з поштової скриньки. Кожен лист стає зверненням у програмі { $programme }, так само як із haven import на сервері: переслані листи розгортаються до початкового відправника, уже імпортовані листи пропускаються, а самі файли ніколи не зберігаються (лише звернення, зашифровані).
+import-limit = Загалом до { $mib } МіБ. Більшу скриньку завантажуйте частинами або скористайтеся haven import на сервері.
+import-unavailable = Ця програма не може приймати імпортовану пошту
+import-unavailable-archived = Програму заархівовано.
+import-unavailable-inbox-only = Програма працює лише через скриньку відповідей: люди, які писали електронною поштою, ніколи не змогли б прочитати відповідь.
+import-unavailable-no-text-field = У програмі немає текстового поля для листа: вкажіть його через [import] text_field у файлі програми.
+import-password-label = Ваш пароль, для підтвердження
+import-password-hint = Імпорт додає листи багатьох людей одразу, тому пароль запитується ще раз.
+import-files-label = Файли пошти (.eml або mbox)
+import-files-hint = Можна вибрати кілька файлів одразу.
+import-submit = Імпортувати
+import-error-password = Пароль неправильний; нічого не імпортовано.
+import-error-no-files = Виберіть щонайменше один файл .eml або mbox.
+import-done-title = Імпорт завершено
+import-done-summary = Листів: { $messages }, файлів: { $files }. Імпортовано: { $imported }, дублікатів: { $duplicates }, з помилкою: { $failed }.
+import-done-imported = Імпортовано
+import-done-duplicates = Уже є в Haven (пропущено)
+import-done-failed = З помилкою
+import-failed-heading = Неімпортовані листи
+import-failed-which = Лист
+import-failed-why = Причина
+import-again = Імпортувати ще
+import-too-large-title = Завантаження завелике
+import-too-large-body = Одне завантаження може містити до { $mib } МіБ. Нічого не імпортовано. Завантажуйте менше файлів за раз або скористайтеся haven import на сервері.
+import-failed-not-mail = це не електронний лист (заголовків не знайдено)
+import-failed-no-sender = немає адреси відправника (немає заголовка From)
+import-failed-invalid-sender = адреса відправника не є дійсною адресою електронної пошти
+import-failed-too-large = більше ніж { $mib } МіБ
+import-failed-read = не вдається прочитати ({ $why })
+import-failed-seal = не вдалося зашифрувати
+import-failed-store = не вдалося зберегти
+
+## Email answering imported mail when the programme says [import] replies = "minimal"
+reply-email-imported-body = Ми відповіли на лист, який ви надіслали нам електронною поштою.
+
+    Задля вашої безпеки відповіді в цьому листі немає. Щоб безпечно читати наші відповіді, напишіть нам ще раз через нашу форму: { $form_url }
+    Ви отримаєте код звернення та парольну фразу, щоб читати наші відповіді.

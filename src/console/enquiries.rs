@@ -58,7 +58,7 @@ fn subject(id: &str) -> String {
     format!("enquiry:{id}")
 }
 
-fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
+pub(super) fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
     Ok(Case {
         status: Status::parse(&record.status)
             .ok_or(AppError::Internal("unknown enquiry status".into()))?,
@@ -74,7 +74,7 @@ fn back(record_id: &str, changed: bool, done: &str) -> HttpResponse {
     ))
 }
 
-fn refused(refusal: crate::casework::Refusal) -> AppError {
+pub(super) fn refused(refusal: crate::casework::Refusal) -> AppError {
     tracing::debug!(%refusal, "case work action refused");
     AppError::Forbidden
 }
@@ -239,9 +239,13 @@ async fn view(
                     dt { "Attachments" } dd {
                         @if mail.attachments.is_empty() { "None" } @else {
                             ul {
-                                @for a in &mail.attachments {
+                                @for (n, a) in mail.attachments.iter().enumerate() {
                                     li dir="auto" {
-                                        (a.name) " (" (a.content_type) ", " (a.size) " bytes"
+                                        // A kept attachment downloads by its place in the list.
+                                        @if a.data.is_some() {
+                                            a href={ (base) "/attachments/" (n + 1) } download { (a.name) }
+                                        } @else { (a.name) }
+                                        " (" (a.content_type) ", " (a.size) " bytes"
                                         @if a.data.is_none() { ", not kept" }
                                         ")"
                                     }

@@ -7,9 +7,11 @@
 //! are never compressed: they carry session-bound CSRF tokens (BREACH).
 
 pub mod admin;
+pub mod attachments;
 pub mod campaigns;
 pub mod charts;
 pub mod enquiries;
+pub mod imports;
 pub mod pages;
 pub mod queues;
 pub mod referrals;
@@ -165,7 +167,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(enquiries::routes)
             .configure(replies::routes)
             .configure(campaigns::routes)
-            .configure(referrals::routes),
+            .configure(referrals::routes)
+            .configure(imports::routes)
+            .configure(attachments::routes),
     )
     .service(web::scope("/admin").configure(admin::routes));
 }

@@ -259,6 +259,9 @@ async fn dashboard(
                     @if !live.programme.file().partners.is_empty() {
                         " · " a href={ "/console/p/" (slug) "/partners" } { "Partners" }
                     }
+                    @if role == crate::casework::ProgrammeRole::Admin {
+                        " · " a href={ "/console/p/" (slug) "/import" } { (crate::i18n::t(Language::En, "import-title")) }
+                    }
                     @if role >= crate::casework::ProgrammeRole::Supervisor {
                         " · Preview the public form: "
                         @for (i, l) in live.programme.languages().iter().enumerate() {

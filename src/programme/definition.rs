@@ -253,6 +253,22 @@ pub enum AttachmentPolicy {
     Drop,
 }
 
+/// What an email answering imported mail may say. People who wrote to an ordinary
+/// mailbox never saw a receipt: they have no reference code or passphrase, so the
+/// reply inbox is closed to them, and `[outbound] email` does not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportReplies {
+    /// The email carries the reply, as the mailbox's answers always did: the only way
+    /// they can read it. The default, so an imported enquiry can be answered at all.
+    #[default]
+    Full,
+    /// The email says only that there is an answer, and asks them to write again
+    /// through the form (which gives them a reply inbox): for programmes where a
+    /// mailbox read by someone else must learn nothing of the answer.
+    Minimal,
+}
+
 /// How mail brought in with `haven import` becomes an enquiry.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -263,6 +279,8 @@ pub struct ImportSettings {
     pub text_field: Option<String>,
     #[serde(default)]
     pub attachments: AttachmentPolicy,
+    #[serde(default)]
+    pub replies: ImportReplies,
 }
 
 impl ImportSettings {

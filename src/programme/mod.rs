@@ -10,8 +10,8 @@ pub mod sharing;
 pub use answers::{Answer, Answers};
 pub use definition::{
     AttachmentPolicy, Condition, ContactMode, EmailDisclosure, Field, FieldKind, FieldOption,
-    ImportSettings, Localised, Match, OutboundSettings, Partner, ProgrammeFile, ProgrammeStatus,
-    Queue, ReferralSettings, Routing, RoutingRule, Template,
+    ImportReplies, ImportSettings, Localised, Match, OutboundSettings, Partner, ProgrammeFile,
+    ProgrammeStatus, Queue, ReferralSettings, Routing, RoutingRule, Template,
 };
 pub use parse::{DefinitionError, DefinitionErrors};
 

@@ -10,6 +10,7 @@ mod cli;
 mod console;
 mod helpers;
 mod import;
+mod import_upload;
 mod intake;
 mod keys;
 mod metrics;

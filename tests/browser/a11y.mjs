@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   BASE, SLUG, CLOSED_SLUG, launch, newContext, shot, fillForm, submitForm, readReceipt,
-  firstSignIn, clickAndWait, loadState,
+  firstSignIn, clickAndWait, loadState, PASSWORD,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -318,4 +318,43 @@ test('/admin/audit', async () => {
   await admin.goto(`${BASE}/admin/audit`);
   await shot(admin, 'admin-audit');
   await axe(admin, '/admin/audit');
+});
+
+// ── Importing mail from the console (admin1 is an admin of every programme) ───
+
+const IMPORT = `${BASE}/console/p/${SLUG}/import`;
+const MBOX = Buffer.from([
+  'From MAILER-DAEMON Mon Aug 16 10:00:00 2021',
+  'From: Axe Person <axe.person@example.org>',
+  'Subject: Help',
+  'Message-ID: <axe-1@example.org>',
+  '',
+  'I need help to leave with my family.',
+  '',
+  'From MAILER-DAEMON Mon Aug 16 10:00:00 2021',
+  'Subject: nobody',
+  '',
+  'No sender here.',
+  '',
+].join('\n'));
+
+test('mail upload form, and the form with an error', async () => {
+  await admin.goto(IMPORT);
+  await shot(admin, 'import-form');
+  await axe(admin, 'mail upload form');
+  await admin.setInputFiles('#files', { name: 'axe.mbox', mimeType: 'application/mbox', buffer: MBOX });
+  await admin.fill('#current_password', 'not the password');
+  await clickAndWait(admin, 'main form[method=post] button[type=submit]');
+  assert.match(await admin.content(), /nothing was imported/);
+  await axe(admin, 'mail upload form with an error');
+});
+
+test('mail upload summary', async () => {
+  await admin.goto(IMPORT);
+  await admin.setInputFiles('#files', { name: 'axe.mbox', mimeType: 'application/mbox', buffer: MBOX });
+  await admin.fill('#current_password', PASSWORD);
+  await clickAndWait(admin, 'main form[method=post] button[type=submit]');
+  assert.match(await admin.textContent('#import-summary'), /2 messages in 1 files: [01] imported/);
+  await shot(admin, 'import-summary');
+  await axe(admin, 'mail upload summary');
 });
