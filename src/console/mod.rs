@@ -11,6 +11,7 @@ pub mod campaigns;
 pub mod charts;
 pub mod enquiries;
 pub mod pages;
+pub mod programmes;
 pub mod queues;
 pub mod replies;
 pub mod signin;
@@ -165,7 +166,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(replies::routes)
             .configure(campaigns::routes),
     )
-    .service(web::scope("/admin").configure(admin::routes));
+    .service(
+        web::scope("/admin")
+            .configure(admin::routes)
+            .configure(programmes::routes),
+    );
 }
 
 pub(crate) fn page(status: StatusCode, markup: Markup) -> HttpResponse {

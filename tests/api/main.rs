@@ -14,6 +14,7 @@ mod intake;
 mod keys;
 mod metrics;
 mod outbound;
+mod programmes;
 mod replies;
 mod retention;
 mod security;
