@@ -1019,3 +1019,44 @@ async fn an_edit_without_the_page_token_is_refused_and_changes_nothing() {
     assert!(app.store.programme_by_slug(NEW).await.unwrap().is_none());
     assert!(audit(&app, "programme.update").await.is_empty());
 }
+
+#[tokio::test]
+async fn every_editor_page_renders_in_every_shipped_language() {
+    let app = spawn_app().await;
+    let mut admin = admin(&app).await;
+    let base = page_of(SLUG);
+    let pages = [
+        "/admin/programmes".to_owned(),
+        base.clone(),
+        format!("{base}/toml"),
+        format!("{base}/fields/help_category"),
+        format!("{base}/queues/urgent"),
+        format!("{base}/rules/0"),
+        format!("{base}/new-rule"),
+        format!("{base}/templates/acknowledgement"),
+        format!("{base}/new-template"),
+    ];
+    for (tag, dir, word) in [
+        ("en", "ltr", "Programmes"),
+        ("fr", "ltr", "Programmes"),
+        ("fa-AF", "rtl", "برنامه‌ها"),
+        ("ps", "rtl", "پروګرامونه"),
+        ("uk", "ltr", "Програми"),
+        ("ar", "rtl", "البرامج"),
+    ] {
+        for path in &pages {
+            let page = admin.get(&format!("{path}?lang={tag}")).await;
+            assert_eq!(page.status, StatusCode::OK, "{path} in {tag}");
+            assert!(
+                page.body
+                    .contains(&format!("<html lang=\"{tag}\" dir=\"{dir}\">")),
+                "{path} in {tag}"
+            );
+            assert!(
+                !page.body.contains("Unknown localization"),
+                "{path} in {tag}"
+            );
+            assert!(page.body.contains(word), "{path} in {tag}: the nav link");
+        }
+    }
+}

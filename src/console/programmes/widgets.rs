@@ -189,3 +189,95 @@ pub fn password(lang: Language, form: &str) -> Markup {
 pub fn version_field(version: i64) -> Markup {
     html! { input type="hidden" name="version" value=(version); }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message the editor uses, in the block the English file keeps for it.
+    fn editor_keys() -> Vec<&'static str> {
+        let en = include_str!("../../../locales/en/haven.ftl");
+        let block = en
+            .split("## Programme editor")
+            .nth(1)
+            .expect("the English file has the editor's block");
+        let keys: Vec<&str> = block
+            .lines()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k))
+            .filter(|k| !k.starts_with(' ') && !k.is_empty())
+            .collect();
+        assert!(keys.len() > 100, "{}", keys.len());
+        keys
+    }
+
+    #[test]
+    fn every_editor_text_is_translated_into_every_shipped_language() {
+        let files = [
+            (Language::Fr, include_str!("../../../locales/fr/haven.ftl")),
+            (
+                Language::FaAf,
+                include_str!("../../../locales/fa-AF/haven.ftl"),
+            ),
+            (Language::Ps, include_str!("../../../locales/ps/haven.ftl")),
+            (Language::Uk, include_str!("../../../locales/uk/haven.ftl")),
+            (Language::Ar, include_str!("../../../locales/ar/haven.ftl")),
+        ];
+        for (lang, text) in files {
+            let missing: Vec<&str> = editor_keys()
+                .into_iter()
+                .filter(|k| !text.contains(&format!("\n{k} = ")))
+                .collect();
+            assert!(missing.is_empty(), "{lang}: {missing:?}");
+            // And the bundle loaded them (a syntax error would drop messages).
+            let args: Vec<(&'static str, String)> = [
+                "slug",
+                "version",
+                "line",
+                "language",
+                "languages",
+                "status",
+                "queue",
+                "priority",
+                "rule",
+                "key",
+                "name",
+            ]
+            .into_iter()
+            .map(|a| (a, "x".to_owned()))
+            .collect();
+            for k in editor_keys() {
+                let shown = t_args(lang, k, &args);
+                assert!(
+                    !shown.is_empty() && !shown.contains("Unknown"),
+                    "{lang} {k}: {shown}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn arguments_reach_every_translation() {
+        for lang in Language::ALL {
+            let text = t_args(lang, "pe-error-stale", &[("version", "917".into())]);
+            assert!(text.contains("917"), "{lang}: {text}");
+            let text = t(lang, "pe-template-placeholders");
+            assert!(
+                text.contains("{reference}") && text.contains("{inbox_url}"),
+                "{lang}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_are_never_shown_back() {
+        let posted = Posted::new(vec![
+            ("csrf".into(), "t".into()),
+            ("current_password".into(), "hunter2".into()),
+            ("slug".into(), "x".into()),
+        ]);
+        let shown = posted.without_secrets();
+        assert_eq!(shown.get("current_password"), None);
+        assert_eq!(shown.get("csrf"), None);
+        assert_eq!(shown.text("slug"), "x");
+    }
+}
