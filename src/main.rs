@@ -303,6 +303,15 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
             std::fs::File::open(&file)
                 .and_then(|mut f| f.read_to_string(&mut text))
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            // Checked before the master key is touched, so a bad file says only what is
+            // wrong with it; `save` checks it again, as it does every web edit.
+            if let Err(errors) = haven::programme::Programme::parse(&text) {
+                eprintln!("{}: the programme was not applied:", file.display());
+                for e in &errors.0 {
+                    eprintln!("  {}:{e}", file.display());
+                }
+                return Ok(ExitCode::from(1));
+            }
             let master = app::master_key(config, &store).await?;
             // The same path as the web editor's saves: same checks, same versions.
             let saved = editing::save(
