@@ -115,6 +115,7 @@ pe-list-empty = There are no programmes yet.
 pe-col-programme = Programme
 pe-col-slug = Web address name
 pe-col-status = Status
+pe-history = Who changed it, and when (audit log)
 pe-col-version = Version
 pe-new-title = Open a new programme
 pe-new-intro = Start from a blank form or copy an existing programme (its form, queues, rules and templates, none of its enquiries). The new programme is a draft with its own key: the public cannot see it until you open it.

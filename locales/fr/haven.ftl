@@ -115,6 +115,7 @@ pe-list-empty = Il n'y a encore aucun programme.
 pe-col-programme = Programme
 pe-col-slug = Nom dans l'adresse web
 pe-col-status = État
+pe-history = Qui l'a modifié, et quand (journal d'audit)
 pe-col-version = Version
 pe-new-title = Ouvrir un nouveau programme
 pe-new-intro = Partez d'un formulaire vierge ou copiez un programme existant (son formulaire, ses files, ses règles et ses modèles, aucune de ses demandes). Le nouveau programme est un brouillon avec sa propre clé : le public ne le voit pas tant que vous ne l'avez pas ouvert.

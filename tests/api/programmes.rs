@@ -347,6 +347,19 @@ async fn cloning_copies_form_queues_rules_and_templates_into_a_draft_with_its_ow
         entry.detail
     );
 
+    // The programme page links to its history in the audit log.
+    let overview = admin.get(&page_of(NEW)).await;
+    let history = format!("/admin/audit?subject=programme%3A{NEW}");
+    assert!(
+        overview.body.contains(&history.replace('&', "&amp;")),
+        "{}",
+        overview.body
+    );
+    let log = admin.get(&history).await;
+    assert!(
+        log.body.contains("programme.create") && !log.body.contains(&format!("programme:{SLUG}<"))
+    );
+
     // The preview shows the copy as the public would see it, in each language.
     let preview = admin
         .get(&format!("/console/p/{NEW}/preview?lang=ps"))

@@ -227,7 +227,12 @@ pub fn overview_page(ed: &Editing, shown: &Shown) -> HttpResponse {
             dl class="summary" {
                 dt { (t(lang, "pe-col-slug")) } dd { span class="code" { (p.slug()) } }
                 dt { (t(lang, "pe-col-status")) } dd { (status_label(lang, p.status())) }
-                dt { (t(lang, "pe-col-version")) } dd { (ed.record.version) }
+                dt { (t(lang, "pe-col-version")) } dd {
+                    (ed.record.version)
+                    @if ed.staff.is_admin {
+                        " – " a href={ "/admin/audit?subject=programme%3A" (p.slug()) } { (t(lang, "pe-history")) }
+                    }
+                }
                 dt { (t(lang, "pe-preview")) } dd {
                     ul class="inline-list" {
                         @for l in languages {
