@@ -11,6 +11,9 @@
 //! in the same transaction. Each form carries the version it was drawn from, so a
 //! save on top of someone else's newer one is refused rather than lost.
 
+mod fields;
+mod overview;
+mod rules;
 mod sections;
 mod text;
 mod widgets;
@@ -414,9 +417,9 @@ async fn overview(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let ed = for_get(&console, &req, &slug).await?;
-    Ok(sections::overview_page(
+    Ok(overview::overview_page(
         &ed,
-        &sections::Shown {
+        &overview::Shown {
             done: done_of(&req),
             ..Default::default()
         },
@@ -433,9 +436,9 @@ async fn change_status(
     let posted = Posted::new(form.into_inner());
     let ed = for_post(&console, &req, &slug, &posted).await?;
     let refuse = |errors: Vec<String>| {
-        sections::overview_page(
+        overview::overview_page(
             &ed,
-            &sections::Shown {
+            &overview::Shown {
                 errors,
                 ..Default::default()
             },
