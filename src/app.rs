@@ -167,13 +167,15 @@ impl Application {
         });
 
         let console = if roles.has(Role::Console) {
-            let console = Console::new(
+            let mut console = Console::new(
                 store.clone(),
                 master_key(&config, &store).await?,
                 intake_key(&config)?,
                 limiters.clone(),
                 config.clone(),
             );
+            // One cache for both roles: a programme opened in the editor is live at once.
+            console.programmes = intake.programmes.clone();
             spawn_session_pruner(store.clone());
             Some(web::Data::new(console))
         } else {

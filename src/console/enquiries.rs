@@ -145,6 +145,16 @@ async fn view(
             .unwrap_or_else(|| "a former member".into())
     };
     let p = &live.programme;
+    // The questions as the person saw them: the form may have changed since.
+    let submitted_with = match record.form_version {
+        v if v == live.version => None,
+        v => console
+            .store
+            .programme_version(&live.id, v)
+            .await?
+            .and_then(|text| Programme::parse(&text).ok()),
+    };
+    let asked = submitted_with.as_ref().unwrap_or(p);
     let status = Status::parse(&record.status).unwrap_or(Status::New);
     let queue_name = |key: &str| {
         p.file()
@@ -256,17 +266,18 @@ async fn view(
                 }
             }
             h2 { "What they wrote" }
+            p class="hint" id="form-version" { "Form version " (record.form_version) }
             dl class="summary answers" {
-                @for f in &p.file().fields {
+                @for f in &asked.file().fields {
                     @if let Some(a) = content.answers.get(&f.key) {
-                        dt { (p.text(&f.label, Language::En)) }
-                        dd class="preserve" dir="auto" { (answer_text(p, &f.key, a)) }
+                        dt { (asked.text(&f.label, Language::En)) }
+                        dd class="preserve" dir="auto" { (answer_text(asked, &f.key, a)) }
                     }
                 }
-                // Answers to fields a later version of the form no longer has.
+                // Answers the form version cannot name (it should always name them all).
                 @for (key, a) in &content.answers {
-                    @if p.field(key).is_none() {
-                        dt { (key) } dd class="preserve" dir="auto" { (answer_text(p, key, a)) }
+                    @if asked.field(key).is_none() {
+                        dt { (key) } dd class="preserve" dir="auto" { (answer_text(asked, key, a)) }
                     }
                 }
             }

@@ -13,6 +13,7 @@ pub mod charts;
 pub mod enquiries;
 pub mod imports;
 pub mod pages;
+pub mod programmes;
 pub mod queues;
 pub mod referrals;
 pub mod replies;
@@ -171,7 +172,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(imports::routes)
             .configure(attachments::routes),
     )
-    .service(web::scope("/admin").configure(admin::routes));
+    .service(
+        web::scope("/admin")
+            .configure(admin::routes)
+            .configure(programmes::routes),
+    );
 }
 
 pub(crate) fn page(status: StatusCode, markup: Markup) -> HttpResponse {

@@ -4,6 +4,9 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::Staff;
+use crate::casework::ProgrammeRole;
+use crate::domain::Language;
+use crate::i18n::t;
 
 pub struct Shell<'a> {
     pub title: &'a str,
@@ -12,9 +15,14 @@ pub struct Shell<'a> {
 }
 
 pub fn render(shell: &Shell<'_>, main: Markup) -> Markup {
+    render_in(shell, Language::En, main)
+}
+
+/// A staff page whose own text is in `lang` (the programme editor's pages).
+pub fn render_in(shell: &Shell<'_>, lang: Language, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" dir="ltr" {
+        html lang=(lang.tag()) dir=(lang.dir()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -32,6 +40,9 @@ pub fn render(shell: &Shell<'_>, main: Markup) -> Markup {
                             nav class="console-nav" aria-label="Console" {
                                 ul {
                                     li { a href="/console" accesskey="q" { "Queues" } }
+                                    @if staff.is_admin || staff.memberships.iter().any(|m| m.role == ProgrammeRole::Admin) {
+                                        li { a href="/admin/programmes" { (t(lang, "pe-nav")) } }
+                                    }
                                     @if staff.is_admin {
                                         li { a href="/admin/users" { "Users" } }
                                         li { a href="/admin/audit" { "Audit log" } }

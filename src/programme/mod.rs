@@ -3,6 +3,7 @@
 mod answers;
 pub mod countries;
 pub mod definition;
+pub mod editing;
 pub mod live;
 mod parse;
 pub mod sharing;

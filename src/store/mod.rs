@@ -34,7 +34,9 @@ pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use outbox::{
     ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,
 };
-pub use programmes::{ApplyOutcome, ProgrammeKeyRecord, ProgrammeRecord};
+pub use programmes::{
+    ApplyOutcome, Precondition, ProgrammeKeyRecord, ProgrammeRecord, SaveRefused,
+};
 pub use referrals::{NewReferral, ReferralRecord};
 pub use replies::{CampaignRecord, NewCampaign, ReplyRecord};
 pub use retention::PurgeCounts;

@@ -16,6 +16,7 @@ mod keys;
 mod metrics;
 mod outbound;
 mod processes;
+mod programmes;
 mod referrals;
 mod replies;
 mod retention;

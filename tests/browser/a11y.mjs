@@ -358,3 +358,47 @@ test('mail upload summary', async () => {
   await shot(admin, 'import-summary');
   await axe(admin, 'mail upload summary');
 });
+
+// ── Programme editor ─────────────────────────────────────────────────────────
+
+test('/admin/programmes', async () => {
+  await admin.goto(`${BASE}/admin/programmes`);
+  await shot(admin, 'admin-programmes');
+  await axe(admin, '/admin/programmes');
+});
+
+test('programme overview (en and ar)', async () => {
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}`);
+  await shot(admin, 'admin-programme');
+  await axe(admin, 'programme overview');
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}?lang=ar`);
+  assert.equal(await admin.getAttribute('html', 'dir'), 'rtl');
+  await axe(admin, 'programme overview (ar)');
+});
+
+test('programme overview with a rules test result', async () => {
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}`);
+  await admin.selectOption('#t-in_danger', 'yes');
+  await clickAndWait(admin, 'section.test-box button[type=submit]');
+  assert.match(await admin.textContent('#test-result'), /In immediate danger/);
+  await axe(admin, 'rules test result');
+});
+
+test('programme editor: field, queue, rule, template pages', async () => {
+  for (const path of ['fields/help_category', 'queues/urgent', 'rules/0', 'new-rule', 'templates/acknowledgement', 'new-template']) {
+    await admin.goto(`${BASE}/admin/programmes/${SLUG}/${path}`);
+    await axe(admin, `editor ${path}`);
+  }
+  await shot(admin, 'admin-programme-template');
+});
+
+test('TOML editor with a line-numbered error', async () => {
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}/toml`);
+  await axe(admin, 'TOML editor');
+  const text = await admin.inputValue('#definition');
+  await admin.fill('#definition', text.replace('retention_days = ', 'retention_dayz = '));
+  await clickAndWait(admin, 'main form button[type=submit]');
+  assert.match(await admin.textContent('#definition-errors'), /line \d+/);
+  await shot(admin, 'admin-programme-toml-error');
+  await axe(admin, 'TOML editor with errors');
+});
