@@ -143,6 +143,14 @@ impl Application {
         } else {
             None
         };
+        if config.public_url.is_none() && roles.needs_master_key() {
+            tracing::warn!(
+                "HAVEN_PUBLIC_URL is unset: emails to enquirers will carry a relative link to \
+                 the reply inbox, which mail clients cannot open; set it to the public origin"
+            );
+        }
+        let metrics = Arc::new(crate::metrics::Metrics::new());
+        let worker_metrics = metrics.clone();
         let limiters = Limiters::new(&config.rate_limits);
         limiters.spawn_pruner(Duration::from_secs(60));
         if !config.rate_limits.enabled {
@@ -161,7 +169,7 @@ impl Application {
 
         let session_clock = crate::auth::session::Clock::default();
         let console = if roles.has(Role::Console) {
-            let console = Console::new(
+            let mut console = Console::new(
                 store.clone(),
                 master_key(&config, &store).await?,
                 intake_key(&config)?,
@@ -169,6 +177,8 @@ impl Application {
                 config.clone(),
                 session_clock.clone(),
             );
+            // One cache for both roles: a programme opened in the editor is live at once.
+            console.programmes = intake.programmes.clone();
             spawn_session_pruner(store.clone());
             Some(web::Data::new(console))
         } else {
@@ -188,7 +198,7 @@ impl Application {
 
         let hsts = config.behind_tls();
         let health_store = store.clone();
-        let metrics = web::Data::new(crate::metrics::Metrics::new());
+        let metrics = web::Data::from(metrics);
         let public = roles.has(Role::Public);
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
@@ -246,7 +256,7 @@ impl Application {
         // Started last, once nothing can fail any more: a build that fails leaves no
         // worker running behind it.
         let worker = transport.map(|(master, transport, settings)| {
-            Worker::spawn(store.clone(), master, transport, settings)
+            Worker::spawn_observed(store.clone(), master, transport, settings, worker_metrics)
         });
         Ok(Self {
             server: server.run(),
@@ -371,14 +381,14 @@ async fn access_log(
         .app_data::<web::Data<crate::metrics::Metrics>>()
         .cloned();
     let res = tracing::Instrument::instrument(next.call(req), span.clone()).await?;
-    if let Some(m) = metrics {
-        m.response(res.status().as_u16());
-    }
     let _entered = span.enter();
     let route = res
         .request()
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".into());
+    if let Some(m) = metrics {
+        m.answered(res.status().as_u16(), &route);
+    }
     tracing::info!(
         %method,
         %route,

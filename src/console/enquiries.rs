@@ -58,7 +58,7 @@ fn subject(id: &str) -> String {
     format!("enquiry:{id}")
 }
 
-fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
+pub(super) fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
     Ok(Case {
         status: Status::parse(&record.status)
             .ok_or(AppError::Internal("unknown enquiry status".into()))?,
@@ -74,7 +74,7 @@ fn back(record_id: &str, changed: bool, done: &str) -> HttpResponse {
     ))
 }
 
-fn refused(refusal: crate::casework::Refusal) -> AppError {
+pub(super) fn refused(refusal: crate::casework::Refusal) -> AppError {
     tracing::debug!(%refusal, "case work action refused");
     AppError::Forbidden
 }
@@ -158,6 +158,16 @@ async fn view(
             .unwrap_or_else(|| "a former member".into())
     };
     let p = &live.programme;
+    // The questions as the person saw them: the form may have changed since.
+    let submitted_with = match record.form_version {
+        v if v == live.version => None,
+        v => console
+            .store
+            .programme_version(&live.id, v)
+            .await?
+            .and_then(|text| Programme::parse(&text).ok()),
+    };
+    let asked = submitted_with.as_ref().unwrap_or(p);
     let status = Status::parse(&record.status).unwrap_or(Status::New);
     let queue_name = |key: &str| {
         p.file()
@@ -178,9 +188,26 @@ async fn view(
         .and_then(|key| crate::replies::from_template(&live, key, &content, &mail));
     let sent = super::replies::history(&console, &record).await?;
     let held = console.store.legal_hold(&record.id).await?;
-    let deliveries = console.store.outbox_of_enquiry(&record.id).await?;
+    let referred = console.store.referrals_of_enquiry(&record.id).await?;
+    // Messages to partners are listed with their referral, not as emails to the person.
+    let deliveries: Vec<_> = console
+        .store
+        .outbox_of_enquiry(&record.id)
+        .await?
+        .into_iter()
+        .filter(|d| !referred.iter().any(|r| r.outbox_id.as_ref() == Some(&d.id)))
+        .collect();
     let c = case(&record)?;
     let may = |a: Action| permit(role, &staff.id, c, a).is_ok();
+    let referrals = super::referrals::section(
+        &console,
+        &staff,
+        &live,
+        &record,
+        &referred,
+        may(Action::Reply),
+    )
+    .await?;
     let base = format!("/console/e/{}", record.id);
     let title = format!("Enquiry {}", content.reference);
     let markup = render(
@@ -235,9 +262,13 @@ async fn view(
                     dt { "Attachments" } dd {
                         @if mail.attachments.is_empty() { "None" } @else {
                             ul {
-                                @for a in &mail.attachments {
+                                @for (n, a) in mail.attachments.iter().enumerate() {
                                     li dir="auto" {
-                                        (a.name) " (" (a.content_type) ", " (a.size) " bytes"
+                                        // A kept attachment downloads by its place in the list.
+                                        @if a.data.is_some() {
+                                            a href={ (base) "/attachments/" (n + 1) } download { (a.name) }
+                                        } @else { (a.name) }
+                                        " (" (a.content_type) ", " (a.size) " bytes"
                                         @if a.data.is_none() { ", not kept" }
                                         ")"
                                     }
@@ -248,17 +279,18 @@ async fn view(
                 }
             }
             h2 { "What they wrote" }
+            p class="hint" id="form-version" { "Form version " (record.form_version) }
             dl class="summary answers" {
-                @for f in &p.file().fields {
+                @for f in &asked.file().fields {
                     @if let Some(a) = content.answers.get(&f.key) {
-                        dt { (p.text(&f.label, Language::En)) }
-                        dd class="preserve" dir="auto" { (answer_text(p, &f.key, a)) }
+                        dt { (asked.text(&f.label, Language::En)) }
+                        dd class="preserve" dir="auto" { (answer_text(asked, &f.key, a)) }
                     }
                 }
-                // Answers to fields a later version of the form no longer has.
+                // Answers the form version cannot name (it should always name them all).
                 @for (key, a) in &content.answers {
-                    @if p.field(key).is_none() {
-                        dt { (key) } dd class="preserve" dir="auto" { (answer_text(p, key, a)) }
+                    @if asked.field(key).is_none() {
+                        dt { (key) } dd class="preserve" dir="auto" { (answer_text(asked, key, a)) }
                     }
                 }
             }
@@ -347,6 +379,7 @@ async fn view(
                 problem: None,
                 may_reply: may(Action::Reply),
             }))
+            (referrals)
             h2 { "Notes" }
             @if notes.is_empty() {
                 p { "No notes yet." }

@@ -7,11 +7,15 @@
 //! are never compressed: they carry session-bound CSRF tokens (BREACH).
 
 pub mod admin;
+pub mod attachments;
 pub mod campaigns;
 pub mod charts;
 pub mod enquiries;
+pub mod imports;
 pub mod pages;
+pub mod programmes;
 pub mod queues;
+pub mod referrals;
 pub mod replies;
 pub mod signin;
 
@@ -167,9 +171,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(queues::routes)
             .configure(enquiries::routes)
             .configure(replies::routes)
-            .configure(campaigns::routes),
+            .configure(campaigns::routes)
+            .configure(referrals::routes)
+            .configure(imports::routes)
+            .configure(attachments::routes),
     )
-    .service(web::scope("/admin").configure(admin::routes));
+    .service(
+        web::scope("/admin")
+            .configure(admin::routes)
+            .configure(programmes::routes),
+    );
 }
 
 pub(crate) fn page(status: StatusCode, markup: Markup) -> HttpResponse {

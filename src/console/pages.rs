@@ -4,6 +4,9 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::Staff;
+use crate::casework::ProgrammeRole;
+use crate::domain::Language;
+use crate::i18n::t;
 
 pub struct Shell<'a> {
     pub title: &'a str,
@@ -12,9 +15,14 @@ pub struct Shell<'a> {
 }
 
 pub fn render(shell: &Shell<'_>, main: Markup) -> Markup {
+    render_in(shell, Language::En, main)
+}
+
+/// A staff page whose own text is in `lang` (the programme editor's pages).
+pub fn render_in(shell: &Shell<'_>, lang: Language, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" dir="ltr" {
+        html lang=(lang.tag()) dir=(lang.dir()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -32,6 +40,9 @@ pub fn render(shell: &Shell<'_>, main: Markup) -> Markup {
                             nav class="console-nav" aria-label="Console" {
                                 ul {
                                     li { a href="/console" accesskey="q" { "Queues" } }
+                                    @if staff.is_admin || staff.memberships.iter().any(|m| m.role == ProgrammeRole::Admin) {
+                                        li { a href="/admin/programmes" { (t(lang, "pe-nav")) } }
+                                    }
                                     @if staff.is_admin {
                                         li { a href="/admin/users" { "Users" } }
                                         li { a href="/admin/audit" { "Audit log" } }
@@ -77,6 +88,15 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "dispatched" => "Approved: one message per person is being sent.",
         "cancelled" => "The bulk reply was cancelled. Nothing was sent.",
         "transferred" => "The enquiry was moved to another queue.",
+        "referral-pending" => {
+            "The referral is waiting for a supervisor other than you to approve it. Nothing has left yet."
+        }
+        "referral-queued" => {
+            "The referral is queued: one encrypted message to the partner's address."
+        }
+        "referral-ready" => "The referral is ready: download the encrypted file once below.",
+        "referral-approved" => "Approved: the referral may now leave.",
+        "referral-cancelled" => "The referral was cancelled. Nothing left.",
         "conflict" => "Someone else changed this enquiry first; here is how it is now.",
         "user-added" => {
             "The account was created. Its owner must sign in and set up two-step verification within 72 hours."

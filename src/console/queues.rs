@@ -256,6 +256,12 @@ async fn dashboard(
                 p {
                     a href={ "/console/p/" (slug) "/templates" } { "Reply templates" } " · "
                     a href={ "/console/p/" (slug) "/campaigns" } { "Bulk replies" }
+                    @if !live.programme.file().partners.is_empty() {
+                        " · " a href={ "/console/p/" (slug) "/partners" } { "Partners" }
+                    }
+                    @if role == crate::casework::ProgrammeRole::Admin {
+                        " · " a href={ "/console/p/" (slug) "/import" } { (crate::i18n::t(Language::En, "import-title")) }
+                    }
                     @if role >= crate::casework::ProgrammeRole::Supervisor {
                         " · Preview the public form: "
                         @for (i, l) in live.programme.languages().iter().enumerate() {

@@ -212,6 +212,12 @@ impl IntakeKey {
         Self::from_bytes(b)
     }
 
+    /// A second copy for work that must own its key (an import's reader thread); it
+    /// is zeroised when dropped, like the first. Deliberately not `Clone`.
+    pub fn duplicate(&self) -> Self {
+        Self::from_bytes(*self.0.expose_secret())
+    }
+
     pub fn load(path: &Path) -> Result<Self, KeyFileError> {
         let text = read_secret_file(path)?;
         let malformed = || KeyFileError::Malformed {

@@ -23,6 +23,7 @@ use super::transport::{SendError, Transport};
 use crate::audit::{self, Entry};
 use crate::config::Config;
 use crate::crypto::{CryptoError, MasterKey, Opener, Sealed, random_id};
+use crate::metrics::Metrics;
 use crate::store::{ClaimedRow, OutboxMark, Settlement, Store, StoreError, now};
 
 /// Most outcomes committed in one transaction.
@@ -138,6 +139,7 @@ struct Context {
     openers: Openers,
     limiter: Option<DefaultDirectRateLimiter>,
     settings: WorkerSettings,
+    metrics: Arc<Metrics>,
 }
 
 /// A running worker. Dropping the handle leaves the worker running (detached).
@@ -152,6 +154,18 @@ impl Worker {
         master: MasterKey,
         transport: Transport,
         settings: WorkerSettings,
+    ) -> Self {
+        Self::spawn_observed(store, master, transport, settings, Arc::new(Metrics::new()))
+    }
+
+    /// As [`Worker::spawn`], counting send attempts and their latency in `metrics`
+    /// (the process's `/metrics`).
+    pub fn spawn_observed(
+        store: Store,
+        master: MasterKey,
+        transport: Transport,
+        settings: WorkerSettings,
+        metrics: Arc<Metrics>,
     ) -> Self {
         tracing::info!(
             worker = %settings.name,
@@ -172,6 +186,7 @@ impl Worker {
                 .rate
                 .map(|r| RateLimiter::direct(Quota::per_second(r))),
             settings,
+            metrics,
         });
         let stop = CancellationToken::new();
         let task = tokio::spawn(run(ctx, stop.clone()));
@@ -198,7 +213,11 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
     let concurrency = ctx.settings.concurrency.max(1);
     let (marks, settle_rx) = mpsc::channel::<OutboxMark>(SETTLE_BATCH);
     // Owned by this task: aborting the worker aborts the settler too.
-    let mut settler = AbortOnDrop(Some(tokio::spawn(settle(ctx.store.clone(), settle_rx))));
+    let mut settler = AbortOnDrop(Some(tokio::spawn(settle(
+        ctx.store.clone(),
+        settle_rx,
+        ctx.metrics.clone(),
+    ))));
     let permits = Arc::new(Semaphore::new(concurrency));
     let mut sends = JoinSet::new();
     let lease_seconds = ctx.settings.lease.as_secs().max(1) as i64;
@@ -233,6 +252,7 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
             Ok(rows) => rows,
             Err(error) => {
                 tracing::warn!(%error, "outbox claim failed");
+                ctx.metrics.error("outbound");
                 Vec::new()
             }
         };
@@ -263,6 +283,7 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
         while let Some(done) = sends.try_join_next() {
             if let Err(error) = done {
                 tracing::error!(%error, "outbound send task failed");
+                ctx.metrics.error("outbound");
             }
         }
         if tokio::time::Instant::now() >= notices_due {
@@ -349,17 +370,28 @@ async fn deliver(ctx: &Context, row: &ClaimedRow) -> Settlement {
     if let Some(limiter) = &ctx.limiter {
         limiter.until_ready().await;
     }
-    match ctx.transport.send(&row.id, &message).await {
+    let started = std::time::Instant::now();
+    let sent = ctx.transport.send(&row.id, &message).await;
+    let took = started.elapsed();
+    match sent {
         Ok(()) => {
             tracing::debug!(outbox = %row.id, to = %message.recipient().masked(), "sent");
+            ctx.metrics.sent("sent", took);
             Settlement::Sent { at: now() }
         }
         Err(SendError::Transient(reason)) => {
             tracing::info!(outbox = %row.id, to = %message.recipient().masked(), %reason, attempts = row.attempts, "send failed; will retry");
-            retry_or_fail(reason)
+            let settlement = retry_or_fail(reason);
+            let outcome = match settlement {
+                Settlement::Retry { .. } => "retry",
+                _ => "failed",
+            };
+            ctx.metrics.sent(outcome, took);
+            settlement
         }
         Err(SendError::Permanent(reason)) => {
             tracing::warn!(outbox = %row.id, to = %message.recipient().masked(), %reason, "send refused by the relay");
+            ctx.metrics.sent("failed", took);
             Settlement::Failed { error: reason }
         }
     }
@@ -391,6 +423,7 @@ async fn open(ctx: &Context, sealed: &Sealed) -> Result<super::OutboundMessage, 
 /// guard at queue time (or the guard changed since): people should look at it.
 async fn refused(ctx: &Context, row: &ClaimedRow, reason: &str) {
     tracing::warn!(outbox = %row.id, %reason, "outbound message not sent");
+    ctx.metrics.outbound_outcome("refused");
     let entry = Entry::new(
         &format!("worker:{}", ctx.settings.name),
         "outbound.refused",
@@ -405,7 +438,7 @@ async fn refused(ctx: &Context, row: &ClaimedRow, reason: &str) {
 
 /// Writes outcomes in batches until every sender is gone. A failed commit is retried:
 /// giving up would leave sent rows to be claimed and sent again.
-async fn settle(store: Store, mut rx: mpsc::Receiver<OutboxMark>) {
+async fn settle(store: Store, mut rx: mpsc::Receiver<OutboxMark>, metrics: Arc<Metrics>) {
     let mut batch = Vec::with_capacity(SETTLE_BATCH);
     while rx.recv_many(&mut batch, SETTLE_BATCH).await > 0 {
         let mut wait = Duration::from_millis(100);
@@ -419,6 +452,7 @@ async fn settle(store: Store, mut rx: mpsc::Receiver<OutboxMark>) {
                 }
                 Err(error) => {
                     tracing::error!(%error, rows = batch.len(), "outbound results lost; those rows will be sent again after their lease");
+                    metrics.error("outbound");
                     break;
                 }
             }

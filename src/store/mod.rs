@@ -14,6 +14,7 @@ mod keys;
 mod notices;
 mod outbox;
 mod programmes;
+mod referrals;
 mod replies;
 mod retention;
 mod staff;
@@ -35,7 +36,10 @@ pub use notices::{ClaimedNotice, NoticeKind, NoticeOutcome, queue_notice};
 pub use outbox::{
     ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,
 };
-pub use programmes::{ApplyOutcome, ProgrammeKeyRecord, ProgrammeRecord};
+pub use programmes::{
+    ApplyOutcome, Precondition, ProgrammeKeyRecord, ProgrammeRecord, SaveRefused,
+};
+pub use referrals::{NewReferral, ReferralRecord};
 pub use replies::{CampaignRecord, NewCampaign, ReplyRecord};
 pub use retention::PurgeCounts;
 pub use staff::{Membership, NewUser, SessionRecord, UserRecord};
@@ -60,12 +64,37 @@ pub enum StoreError {
     },
     #[error("stored data is inconsistent: {0}")]
     Corrupt(&'static str),
+    #[error("cannot lock {path} for migrating: {source}")]
+    MigrationLock {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite only: a file beside the database that migrating processes lock.
+    migration_lock: Option<std::path::PathBuf>,
+}
+
+/// Waits for an exclusive advisory lock on `path` (created if missing, mode 0600);
+/// held until the returned file is dropped, or the process dies.
+async fn lock_file(path: std::path::PathBuf) -> Result<std::fs::File, StoreError> {
+    let at = path.clone();
+    let locked = tokio::task::spawn_blocking(move || {
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&at)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+    locked.map_err(|source| StoreError::MigrationLock { path, source })
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -98,9 +127,12 @@ impl Store {
                     })
                     .connect_with(options)
                     .await?;
+                let mut lock = path.as_os_str().to_owned();
+                lock.push(".migrate-lock");
                 Ok(Self {
                     pool,
                     backend: Backend::Sqlite,
+                    migration_lock: Some(lock.into()),
                 })
             }
             DatabaseUrl::Postgres(url) => {
@@ -112,16 +144,26 @@ impl Store {
                 Ok(Self {
                     pool,
                     backend: Backend::Postgres,
+                    migration_lock: None,
                 })
             }
         }
     }
 
     /// Applies pending migrations. On PostgreSQL sqlx holds an advisory lock while it
-    /// migrates, so several instances starting at once do not race.
+    /// migrates, so several instances starting at once do not race. sqlx's SQLite
+    /// driver takes no lock: two processes would both see a migration as pending and
+    /// the second would fail applying it again (the public, console and worker roles
+    /// start together on one machine), so they queue on an exclusive file lock here.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Sqlite => {
+                let _held = match &self.migration_lock {
+                    Some(path) => Some(lock_file(path.clone()).await?),
+                    None => None,
+                };
+                SQLITE_MIGRATIONS.run(&self.pool).await?;
+            }
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
