@@ -55,13 +55,32 @@ async fn admin_posting(
     }
 }
 
-/// Re-authentication: the admin's own password, throttled like sign-in.
-pub(super) async fn confirm_password(
+/// The outcome of asking for the admin's password again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reauth {
+    Confirmed,
+    /// The password was wrong (or the account is gone).
+    Refused,
+    /// Too many attempts for this account or address within the sign-in window: the
+    /// password was not even checked, so saying "not right" would be untrue and would
+    /// send the admin retyping a correct password into the same wall.
+    Throttled,
+}
+
+impl Reauth {
+    pub(super) fn confirmed(self) -> bool {
+        self == Reauth::Confirmed
+    }
+}
+
+/// Re-authentication: the admin's own password, throttled like sign-in (the same
+/// limiter and quota, so re-authentication is no side door for guessing).
+pub(super) async fn reauthenticate(
     console: &Console,
     req: &HttpRequest,
     staff: &Staff,
     password: &str,
-) -> Result<bool, AppError> {
+) -> Result<Reauth, AppError> {
     let client = client_key(req, &console.config.trusted_proxies);
     let key: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
         <sha2::Sha256 as sha2::Digest>::new(),
@@ -69,10 +88,20 @@ pub(super) async fn confirm_password(
     ))
     .into();
     if !console.limiters.allow_signin(&client, &key) {
-        return Ok(false);
+        audit::record(
+            &console.store,
+            &Entry::new(
+                &format!("user:{}", staff.id),
+                "reauth.failed",
+                &format!("user:{}", staff.id),
+            )
+            .outcome("throttled"),
+        )
+        .await?;
+        return Ok(Reauth::Throttled);
     }
     let Some(user) = console.store.user(&staff.id).await? else {
-        return Ok(false);
+        return Ok(Reauth::Refused);
     };
     let hasher = console.hasher.clone();
     let password = password.to_owned();
@@ -84,6 +113,7 @@ pub(super) async fn confirm_password(
             .store
             .mark_reauthenticated(&staff.session_hash, now())
             .await?;
+        Ok(Reauth::Confirmed)
     } else {
         audit::record(
             &console.store,
@@ -95,8 +125,18 @@ pub(super) async fn confirm_password(
             .outcome("denied"),
         )
         .await?;
+        Ok(Reauth::Refused)
     }
-    Ok(ok)
+}
+
+/// The English message for a refused re-authentication on the admin pages.
+fn reauth_message(outcome: Reauth, then: &str) -> String {
+    match outcome {
+        Reauth::Throttled => {
+            "Too many password attempts in the last minute; wait a minute and try again. Nothing was changed.".into()
+        }
+        _ => format!("Your password is not right{then}"),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -297,12 +337,9 @@ async fn add_user(
             ))
         }
     };
-    if !confirm_password(&console, &req, &staff, &form.current_password).await? {
-        return again(vec![(
-            "current_password",
-            "Your password is not right.".into(),
-        )])
-        .await;
+    let reauth = reauthenticate(&console, &req, &staff, &form.current_password).await?;
+    if !reauth.confirmed() {
+        return again(vec![("current_password", reauth_message(reauth, "."))]).await;
     }
     let Some(role) = ProgrammeRole::parse(&form.role) else {
         return again(vec![("role", "Choose a role.".into())]).await;
@@ -370,7 +407,8 @@ async fn target(
     if user.id == staff.id {
         return Err(AppError::BadRequest);
     }
-    if !confirm_password(console, req, &staff, &form.current_password).await? {
+    let reauth = reauthenticate(console, req, &staff, &form.current_password).await?;
+    if !reauth.confirmed() {
         return Ok(Err(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             users_page(
@@ -379,7 +417,7 @@ async fn target(
                 &AddUserForm::default(),
                 &[(
                     "current_password",
-                    "Your password is not right; nothing was changed.".into(),
+                    reauth_message(reauth, "; nothing was changed."),
                 )],
                 None,
             )
