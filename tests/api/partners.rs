@@ -227,7 +227,7 @@ async fn personal_fields_leave_only_with_the_explicit_confirmation() {
     let page = edit(&mut admin, SLUG, "/new-partner", &with_names).await;
     let body = refused(&page);
     assert!(body.contains("contact_email, full_name"), "{body}");
-    assert!(body.contains("are personal data"), "{body}");
+    assert!(body.contains("Personal data is ticked"), "{body}");
     assert!(
         body.contains("value=\"full_name\" checked"),
         "the ticks are kept"

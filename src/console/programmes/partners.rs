@@ -270,7 +270,7 @@ fn partner_form(
                             input type="checkbox" id=(id) name="fields" value=(name)
                                 checked[partner.fields.contains(&name)];
                             label for=(id) {
-                                span dir="auto" { (label) } " " span class="code" { "(" (name) ")" }
+                                span dir="auto" { (label) } " " code dir="ltr" { "(" (name) ")" }
                                 @if personal { " – " strong { (t(lang, "pe-partner-is-personal")) } }
                             }
                         }
