@@ -21,7 +21,7 @@ use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::programme::editing;
-use crate::programme::sharing::{Pseudo, is_personal_kind, personal_entries};
+use crate::programme::sharing::{Pseudo, is_personal_kind, personal_entries, widenings};
 use crate::programme::{FieldKind, Partner, ProgrammeFile};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -332,25 +332,6 @@ fn ticked(
     profile
 }
 
-/// What of a partner changed in a way that lets more, or other people, read what
-/// leaves; empty when nothing did.
-fn widenings(before: Option<&Partner>, after: &Partner) -> Vec<&'static str> {
-    let Some(before) = before else {
-        return vec!["added"];
-    };
-    let mut changes = Vec::new();
-    if before.address != after.address {
-        changes.push("address");
-    }
-    if before.recipient != after.recipient {
-        changes.push("recipient");
-    }
-    if after.fields.iter().any(|f| !before.fields.contains(f)) {
-        changes.push("fields");
-    }
-    changes
-}
-
 async fn store_partner(
     console: web::Data<Console>,
     req: HttpRequest,
@@ -428,7 +409,10 @@ async fn store_partner(
     }
     let mut detail = editing::change("partners");
     detail.insert("partner".into(), partner.key.clone().into());
-    detail.insert("widened".into(), changes.clone().into());
+    detail.insert(
+        "widened".into(),
+        changes.iter().map(|w| w.key()).collect::<Vec<_>>().into(),
+    );
     detail.insert("reauthenticated".into(), (!changes.is_empty()).into());
     match save_edit_noting(&console, &ed, &posted, &file, detail).await? {
         Ok(outcome) => Ok(saved(&ed, &outcome, "partners")),
