@@ -359,13 +359,22 @@ async fn store_partner(
         .map(str::to_owned)
         .collect::<Vec<_>>();
     let confirmed = posted.has("personal_data");
+    // A pasted secret key must not be shown back, nor kept anywhere: the form forgets it.
+    let typed_recipient = posted.text("recipient").trim();
+    let secret_pasted = typed_recipient
+        .get(..15)
+        .is_some_and(|start| start.eq_ignore_ascii_case("AGE-SECRET-KEY-"));
     let partner = Partner {
         key: key
             .clone()
             .unwrap_or_else(|| posted.text("key").trim().to_owned()),
         name: posted.text("name").trim().to_owned(),
         address: posted.text("address").trim().to_owned(),
-        recipient: posted.text("recipient").trim().to_owned(),
+        recipient: if secret_pasted {
+            String::new()
+        } else {
+            typed_recipient.to_owned()
+        },
         fields,
         // A confirmation without personal fields confirms nothing; the file would
         // refuse it, so it is not written.
@@ -377,7 +386,9 @@ async fn store_partner(
     if EmailAddress::parse(&partner.address).is_err() {
         errors.push(t(lang, "pe-partner-error-address"));
     }
-    if partner.recipient.parse::<age::x25519::Recipient>().is_err() {
+    if secret_pasted {
+        errors.push(t(lang, "pe-partner-error-secret-key"));
+    } else if partner.recipient.parse::<age::x25519::Recipient>().is_err() {
         errors.push(t(lang, "pe-partner-error-recipient"));
     }
     if partner.fields.is_empty() {
