@@ -325,6 +325,7 @@ pe-partner-password-hint = Your password is needed to add a partner, to change i
 pe-partner-error-address = Enter the partner's address as an email address, like referrals@partner.example.
 pe-partner-error-recipient = The encryption key is not an age public key. It starts with age1 and is 62 characters long; ask the partner for the output of “age-keygen -y”.
 pe-partner-error-secret-key = That is a secret key (AGE-SECRET-KEY-…), which must never leave the partner; it was not kept. Ask the partner for its public key, starting with age1, and tell them the secret key may have been exposed.
+pe-partner-error-no-bases = First list the reasons or legal bases for a referral in the referral settings (on the programme page, under the partners).
 pe-partner-error-empty = Tick at least one thing that may leave for this partner, for example the reference code.
 pe-partner-error-confirm = Personal data is ticked ({ $fields }): tick the confirmation that it may leave, or untick it.
 pe-referrals = Referral settings

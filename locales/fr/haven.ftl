@@ -325,6 +325,7 @@ pe-partner-password-hint = Votre mot de passe est nécessaire pour ajouter un pa
 pe-partner-error-address = Saisissez l'adresse du partenaire sous forme d'adresse électronique, par exemple referrals@partner.example.
 pe-partner-error-recipient = La clé de chiffrement n'est pas une clé publique age. Elle commence par age1 et compte 62 caractères ; demandez au partenaire le résultat de « age-keygen -y ».
 pe-partner-error-secret-key = Ceci est une clé secrète (AGE-SECRET-KEY-…), qui ne doit jamais quitter le partenaire ; elle n'a pas été conservée. Demandez au partenaire sa clé publique, qui commence par age1, et prévenez-le que sa clé secrète a pu être exposée.
+pe-partner-error-no-bases = Indiquez d'abord les motifs ou bases juridiques d'une orientation dans les paramètres des orientations (sur la page du programme, sous les partenaires).
 pe-partner-error-empty = Cochez au moins un élément pouvant être transmis à ce partenaire, par exemple le code de référence.
 pe-partner-error-confirm = Des données personnelles sont cochées ({ $fields }) : cochez la confirmation qu'elles peuvent être transmises, ou décochez-les.
 pe-referrals = Paramètres des orientations

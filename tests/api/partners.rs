@@ -703,3 +703,45 @@ async fn partner_pages_render_in_every_shipped_language() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_first_partner_waits_for_the_referral_bases() {
+    let app = spawn_app().await;
+    let without = EXAMPLE[..EXAMPLE.find("[referrals]").unwrap()].replace(SLUG, "sudan-2026");
+    apply(&app.store, &app.config, &without).await;
+    let mut admin = admin(&app).await;
+    let recipient = new_recipient();
+    let body = refused(
+        &edit(
+            &mut admin,
+            "sudan-2026",
+            "/new-partner",
+            &census_office(&recipient, &[]),
+        )
+        .await,
+    );
+    assert!(
+        body.contains("First list the reasons or legal bases"),
+        "{body}"
+    );
+    saved(
+        &edit(
+            &mut admin,
+            "sudan-2026",
+            "/referrals",
+            &[("bases", "Consent of the person")],
+        )
+        .await,
+    );
+    saved(
+        &edit(
+            &mut admin,
+            "sudan-2026",
+            "/new-partner",
+            &census_office(&recipient, &[]),
+        )
+        .await,
+    );
+    let text = exported(&app, "sudan-2026").await;
+    assert!(text.contains("[[partners]]\nkey = \"census\""), "{text}");
+}

@@ -383,6 +383,9 @@ async fn store_partner(
     let again = |errors: Vec<String>| partner_form(&ed, key.as_deref(), &partner, &errors);
 
     let mut errors = Vec::new();
+    if file.referrals.bases.is_empty() {
+        errors.push(t(lang, "pe-partner-error-no-bases"));
+    }
     if EmailAddress::parse(&partner.address).is_err() {
         errors.push(t(lang, "pe-partner-error-address"));
     }
