@@ -316,6 +316,7 @@ pe-partner-recipient-hint = مفتاح age العام للشريك، ويبدأ 
 pe-partner-profile = ما يجوز إرساله إلى هذا الشريك (ملف المشاركة)
 pe-partner-profile-hint = لا يُرسل أبدًا أي شيء غير محدد. بيانات الاتصال والنص الحر بيانات شخصية: حدّدها فقط إذا كان هذا الشريك يحتاج إليها.
 pe-partner-is-personal = بيانات شخصية
+pe-partner-not-personal = ليست شخصية
 pe-partner-pseudo-reference = الرمز المرجعي
 pe-partner-pseudo-language = لغة الطلب
 pe-partner-pseudo-received = يوم الاستلام

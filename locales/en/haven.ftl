@@ -316,6 +316,7 @@ pe-partner-recipient-hint = The partner's age public key, starting with age1. Re
 pe-partner-profile = What may leave for this partner (sharing profile)
 pe-partner-profile-hint = Nothing that is not ticked ever leaves. Contact details and free text are personal data: tick them only if this partner needs them.
 pe-partner-is-personal = personal data
+pe-partner-not-personal = not personal
 pe-partner-pseudo-reference = Reference code
 pe-partner-pseudo-language = Language of the enquiry
 pe-partner-pseudo-received = Day it was received

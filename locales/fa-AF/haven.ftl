@@ -316,6 +316,7 @@ pe-partner-recipient-hint = کلید عمومی age شریک که با age1 شر
 pe-partner-profile = آنچه می‌تواند به این شریک فرستاده شود (نمایهٔ اشتراک‌گذاری)
 pe-partner-profile-hint = هیچ چیزی که انتخاب نشده باشد هرگز فرستاده نمی‌شود. معلومات تماس و متن آزاد معلومات شخصی هستند: آن‌ها را فقط وقتی انتخاب کنید که این شریک به آن‌ها نیاز دارد.
 pe-partner-is-personal = معلومات شخصی
+pe-partner-not-personal = غیرشخصی
 pe-partner-pseudo-reference = کد مرجع
 pe-partner-pseudo-language = زبان درخواست
 pe-partner-pseudo-received = روز دریافت

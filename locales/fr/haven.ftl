@@ -316,6 +316,7 @@ pe-partner-recipient-hint = La clé publique age du partenaire, qui commence par
 pe-partner-profile = Ce qui peut être transmis à ce partenaire (profil de partage)
 pe-partner-profile-hint = Rien de ce qui n'est pas coché n'est jamais transmis. Les coordonnées et le texte libre sont des données personnelles : ne les cochez que si ce partenaire en a besoin.
 pe-partner-is-personal = données personnelles
+pe-partner-not-personal = non personnel
 pe-partner-pseudo-reference = Code de référence
 pe-partner-pseudo-language = Langue de la demande
 pe-partner-pseudo-received = Jour de réception

@@ -316,6 +316,7 @@ pe-partner-recipient-hint = د شریک د age عامه کلي چې په age1 پ
 pe-partner-profile = هغه څه چې دې شریک ته لېږل کېدای شي (د شریکولو پروفایل)
 pe-partner-profile-hint = هېڅ هغه شی چې نښه شوی نه وي هېڅکله نه لېږل کېږي. د اړیکې معلومات او آزاد متن شخصي معلومات دي: یوازې هغه وخت یې نښه کړئ چې دا شریک ورته اړتیا ولري.
 pe-partner-is-personal = شخصي معلومات
+pe-partner-not-personal = شخصي نه دي
 pe-partner-pseudo-reference = د حوالې کوډ
 pe-partner-pseudo-language = د غوښتنې ژبه
 pe-partner-pseudo-received = د ترلاسه کېدو ورځ

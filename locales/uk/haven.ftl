@@ -316,6 +316,7 @@ pe-partner-recipient-hint = Відкритий ключ age партнера, щ
 pe-partner-profile = Що може бути передано цьому партнерові (профіль передавання)
 pe-partner-profile-hint = Нічого з того, що не позначено, ніколи не передається. Контактні дані та вільний текст є персональними даними: позначайте їх, лише якщо вони потрібні цьому партнерові.
 pe-partner-is-personal = персональні дані
+pe-partner-not-personal = не персональні
 pe-partner-pseudo-reference = Код звернення
 pe-partner-pseudo-language = Мова звернення
 pe-partner-pseudo-received = День отримання

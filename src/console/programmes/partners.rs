@@ -224,6 +224,20 @@ fn shareable(ed: &Editing) -> Vec<(String, String, bool)> {
         .collect()
 }
 
+/// Keys and addresses read left to right in every language, so they are typed and
+/// checked that way in right-to-left pages too.
+fn ltr_input(name: &str, label: &str, hint: &str, value: &str) -> Markup {
+    let hint_id = format!("{name}-hint");
+    html! {
+        div class="field" {
+            label for=(name) { (label) }
+            p class="hint" id=(hint_id) { (hint) }
+            input type="text" id=(name) name=(name) value=(value) dir="ltr" spellcheck="false"
+                autocomplete="off" aria-describedby=(hint_id);
+        }
+    }
+}
+
 fn partner_form(
     ed: &Editing,
     key: Option<&str>,
@@ -256,11 +270,11 @@ fn partner_form(
                 (super::super::pages::csrf_field(&ed.staff.csrf))
                 (version_field(ed.record.version))
                 @if key.is_none() {
-                    (input("key", "key", &t(lang, "pe-key"), Some(&t(lang, "pe-key-hint")), &partner.key))
+                    (ltr_input("key", &t(lang, "pe-key"), &t(lang, "pe-key-hint"), &partner.key))
                 }
                 (input("name", "name", &t(lang, "pe-partner-name"), None, &partner.name))
-                (input("address", "address", &t(lang, "pe-partner-address"), Some(&t(lang, "pe-partner-address-hint")), &partner.address))
-                (input("recipient", "recipient", &t(lang, "pe-partner-recipient"), Some(&t(lang, "pe-partner-recipient-hint")), &partner.recipient))
+                (ltr_input("address", &t(lang, "pe-partner-address"), &t(lang, "pe-partner-address-hint"), &partner.address))
+                (ltr_input("recipient", &t(lang, "pe-partner-recipient"), &t(lang, "pe-partner-recipient-hint"), &partner.recipient))
                 fieldset class="field" {
                     legend { (t(lang, "pe-partner-profile")) }
                     p class="hint" { (t(lang, "pe-partner-profile-hint")) }
@@ -271,7 +285,8 @@ fn partner_form(
                                 checked[partner.fields.contains(&name)];
                             label for=(id) {
                                 span dir="auto" { (label) } " " code dir="ltr" { "(" (name) ")" }
-                                @if personal { " – " strong { (t(lang, "pe-partner-is-personal")) } }
+                                " – "
+                                @if personal { strong { (t(lang, "pe-partner-is-personal")) } } @else { (t(lang, "pe-partner-not-personal")) }
                             }
                         }
                     }
