@@ -54,23 +54,52 @@ async fn admin_posting(
     }
 }
 
-/// Re-authentication: the admin's own password, throttled like sign-in.
-pub(super) async fn confirm_password(
+/// The outcome of asking for the admin's password again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reauth {
+    Confirmed,
+    /// The password was wrong (or the account is gone).
+    Refused,
+    /// Too many attempts for this account or address within the sign-in window: the
+    /// password was not even checked, so saying "not right" would be untrue and would
+    /// send the admin retyping a correct password into the same wall.
+    Throttled,
+}
+
+impl Reauth {
+    pub(super) fn confirmed(self) -> bool {
+        self == Reauth::Confirmed
+    }
+}
+
+/// Re-authentication: the admin's own password, throttled like sign-in (the same
+/// limiter and quota, so re-authentication is no side door for guessing).
+pub(super) async fn reauthenticate(
     console: &Console,
     req: &HttpRequest,
     staff: &Staff,
     password: &str,
-) -> Result<bool, AppError> {
+) -> Result<Reauth, AppError> {
     let key: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
         <sha2::Sha256 as sha2::Digest>::new(),
         format!("user:{}", staff.id),
     ))
     .into();
     if !super::signin::allow_attempt(console, req, &key).await? {
-        return Ok(false);
+        audit::record(
+            &console.store,
+            &Entry::new(
+                &format!("user:{}", staff.id),
+                "reauth.failed",
+                &format!("user:{}", staff.id),
+            )
+            .outcome("throttled"),
+        )
+        .await?;
+        return Ok(Reauth::Throttled);
     }
     let Some(user) = console.store.user(&staff.id).await? else {
-        return Ok(false);
+        return Ok(Reauth::Refused);
     };
     let hasher = console.hasher.clone();
     let password = password.to_owned();
@@ -82,6 +111,7 @@ pub(super) async fn confirm_password(
             .store
             .mark_reauthenticated(&staff.session_hash, now())
             .await?;
+        Ok(Reauth::Confirmed)
     } else {
         audit::record(
             &console.store,
@@ -93,8 +123,18 @@ pub(super) async fn confirm_password(
             .outcome("denied"),
         )
         .await?;
+        Ok(Reauth::Refused)
     }
-    Ok(ok)
+}
+
+/// The English message for a refused re-authentication on the admin pages.
+fn reauth_message(outcome: Reauth, then: &str) -> String {
+    match outcome {
+        Reauth::Throttled => {
+            "Too many password attempts in the last minute; wait a minute and try again. Nothing was changed.".into()
+        }
+        _ => format!("Your password is not right{then}"),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -295,12 +335,9 @@ async fn add_user(
             ))
         }
     };
-    if !confirm_password(&console, &req, &staff, &form.current_password).await? {
-        return again(vec![(
-            "current_password",
-            "Your password is not right.".into(),
-        )])
-        .await;
+    let reauth = reauthenticate(&console, &req, &staff, &form.current_password).await?;
+    if !reauth.confirmed() {
+        return again(vec![("current_password", reauth_message(reauth, "."))]).await;
     }
     let Some(role) = ProgrammeRole::parse(&form.role) else {
         return again(vec![("role", "Choose a role.".into())]).await;
@@ -368,7 +405,8 @@ async fn target(
     if user.id == staff.id {
         return Err(AppError::BadRequest);
     }
-    if !confirm_password(console, req, &staff, &form.current_password).await? {
+    let reauth = reauthenticate(console, req, &staff, &form.current_password).await?;
+    if !reauth.confirmed() {
         return Ok(Err(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             users_page(
@@ -377,7 +415,7 @@ async fn target(
                 &AddUserForm::default(),
                 &[(
                     "current_password",
-                    "Your password is not right; nothing was changed.".into(),
+                    reauth_message(reauth, "; nothing was changed."),
                 )],
                 None,
             )

@@ -413,11 +413,17 @@ async fn upload(
             }),
         )
     };
-    if !super::admin::confirm_password(&console, &req, &staff, &form.current_password).await? {
-        return Ok(again(&[(
-            "current_password",
-            t(lang, "import-error-password"),
-        )]));
+    match super::admin::reauthenticate(&console, &req, &staff, &form.current_password).await? {
+        super::admin::Reauth::Confirmed => {}
+        super::admin::Reauth::Refused => {
+            return Ok(again(&[(
+                "current_password",
+                t(lang, "import-error-password"),
+            )]));
+        }
+        super::admin::Reauth::Throttled => {
+            return Ok(again(&[("current_password", t(lang, "reauth-throttled"))]));
+        }
     }
     if form.files.is_empty() {
         return Ok(again(&[("files", t(lang, "import-error-no-files"))]));

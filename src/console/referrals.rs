@@ -784,7 +784,7 @@ async fn partners(
     let markup = html! {
         p { a href={ "/console/p/" (p.slug()) } { (title(p)) } }
         h1 { "Partners" }
-        p { "Partners are defined in the programme file (" code { "[[partners]]" } "); an administrator changes them with " code { "haven programme apply" } "." }
+        p { "Partners are defined in the programme file (" code { "[[partners]]" } "); an administrator changes them in the programme editor or with " code { "haven programme apply" } "." }
         @if role >= ProgrammeRole::Supervisor {
             p { a href={ "/console/p/" (p.slug()) "/disclosures" } { "Disclosure register" } }
         }

@@ -16,6 +16,7 @@ mod intake;
 mod keys;
 mod metrics;
 mod outbound;
+mod partners;
 mod processes;
 mod programmes;
 mod referrals;

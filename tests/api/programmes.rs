@@ -13,7 +13,7 @@ use crate::staff::{PASSWORD, Staff, signed_in, submit_enquiry};
 
 const NEW: &str = "sudan-2026";
 
-fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
+pub(crate) fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
     let url = match &app.config.database {
         haven::config::DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
         haven::config::DatabaseUrl::Postgres(u) => u.clone(),
@@ -32,7 +32,7 @@ fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// What `haven programme export SLUG` prints now.
-async fn exported(app: &TestApp, slug: &str) -> String {
+pub(crate) async fn exported(app: &TestApp, slug: &str) -> String {
     app.store
         .programme_by_slug(slug)
         .await
@@ -41,7 +41,7 @@ async fn exported(app: &TestApp, slug: &str) -> String {
         .definition
 }
 
-async fn version_of(app: &TestApp, slug: &str) -> i64 {
+pub(crate) async fn version_of(app: &TestApp, slug: &str) -> i64 {
     app.store
         .programme_by_slug(slug)
         .await
@@ -50,7 +50,7 @@ async fn version_of(app: &TestApp, slug: &str) -> i64 {
         .version
 }
 
-async fn audit(app: &TestApp, action: &str) -> Vec<haven::audit::Record> {
+pub(crate) async fn audit(app: &TestApp, action: &str) -> Vec<haven::audit::Record> {
     haven::audit::search(
         &app.store,
         &haven::audit::Filter {
@@ -63,17 +63,17 @@ async fn audit(app: &TestApp, action: &str) -> Vec<haven::audit::Record> {
     .unwrap()
 }
 
-async fn admin(app: &TestApp) -> Staff {
+pub(crate) async fn admin(app: &TestApp) -> Staff {
     signed_in(app, "admin@example.org", Admin, None).await
 }
 
-fn page_of(slug: &str) -> String {
+pub(crate) fn page_of(slug: &str) -> String {
     format!("/admin/programmes/{slug}")
 }
 
 /// Posts a form of the programme page at `slug` with the page's CSRF token and the
 /// version it shows.
-async fn edit(
+pub(crate) async fn edit(
     staff: &mut Staff,
     slug: &str,
     path: &str,
@@ -89,7 +89,7 @@ async fn edit(
         .await
 }
 
-fn saved(page: &crate::staff::Page) {
+pub(crate) fn saved(page: &crate::staff::Page) {
     assert_eq!(
         page.status,
         StatusCode::SEE_OTHER,

@@ -392,6 +392,25 @@ test('programme editor: field, queue, rule, template pages', async () => {
   await shot(admin, 'admin-programme-template');
 });
 
+test('programme editor: partner pages (en and ar), and a refused partner', async () => {
+  for (const path of ['new-partner', 'partners/resettlement-ngo', 'new-partner?lang=ar', 'partners/statistics?lang=fa-AF']) {
+    await admin.goto(`${BASE}/admin/programmes/${SLUG}/${path}`);
+    await axe(admin, `editor ${path}`);
+  }
+  assert.equal(await admin.getAttribute('html', 'dir'), 'rtl');
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}/new-partner`);
+  await admin.fill('#key', 'census');
+  await admin.fill('#name', 'Census office');
+  await admin.fill('#address', 'not an address');
+  await admin.fill('#recipient', 'age1notakey');
+  await admin.check('#share-full_name');
+  await clickAndWait(admin, 'main form button[type=submit]');
+  assert.match(await admin.textContent('.error-summary'), /not an age public key/);
+  assert.equal(await admin.inputValue('#address'), 'not an address');
+  await shot(admin, 'admin-programme-partner-error');
+  await axe(admin, 'partner form with errors');
+});
+
 test('TOML editor with a line-numbered error', async () => {
   await admin.goto(`${BASE}/admin/programmes/${SLUG}/toml`);
   await axe(admin, 'TOML editor');

@@ -13,6 +13,7 @@
 
 mod fields;
 mod overview;
+mod partners;
 mod rules;
 mod sections;
 mod text;
@@ -49,6 +50,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/{slug}/status", web::post().to(change_status))
             .route("/{slug}/toml", web::get().to(text::show))
             .route("/{slug}/toml", web::post().to(text::save))
+            .configure(partners::routes)
             .configure(sections::routes),
     );
 }
@@ -126,6 +128,26 @@ async fn for_post(
     editable(console, staff, staff_language(req), slug).await
 }
 
+/// Asks for the admin's password again; `Some` is the message for the page when it
+/// was not confirmed, telling a throttled admin to wait rather than that the password
+/// was wrong.
+async fn reauth(
+    console: &Console,
+    req: &HttpRequest,
+    staff: &Staff,
+    lang: Language,
+    posted: &Posted,
+) -> Result<Option<String>, AppError> {
+    use super::admin::{Reauth, reauthenticate};
+    Ok(
+        match reauthenticate(console, req, staff, posted.text("current_password")).await? {
+            Reauth::Confirmed => None,
+            Reauth::Refused => Some(t(lang, "pe-error-password")),
+            Reauth::Throttled => Some(t(lang, "reauth-throttled")),
+        },
+    )
+}
+
 /// Saves a changed definition of the programme being edited, as of the version the
 /// posted form was drawn from. `Err` holds the reasons it was refused, for the page.
 async fn save_edit(
@@ -135,8 +157,19 @@ async fn save_edit(
     file: &ProgrammeFile,
     part: &str,
 ) -> Result<Result<ApplyOutcome, Vec<String>>, AppError> {
+    save_edit_noting(console, ed, posted, file, editing::change(part)).await
+}
+
+/// [`save_edit`] with an audit detail of the caller's (what exactly changed).
+async fn save_edit_noting(
+    console: &Console,
+    ed: &Editing,
+    posted: &Posted,
+    file: &ProgrammeFile,
+    detail: serde_json::Map<String, serde_json::Value>,
+) -> Result<Result<ApplyOutcome, Vec<String>>, AppError> {
     let text = editing::to_text(file).map_err(|e| AppError::Internal(e.to_string()))?;
-    save_text(console, ed, posted, &text, part, false, false).await
+    save_text(console, ed, posted, &text, detail, false, false).await
 }
 
 async fn save_text(
@@ -144,7 +177,7 @@ async fn save_text(
     ed: &Editing,
     posted: &Posted,
     text: &str,
-    part: &str,
+    detail: serde_json::Map<String, serde_json::Value>,
     status_change: bool,
     keep_lines: bool,
 ) -> Result<Result<ApplyOutcome, Vec<String>>, AppError> {
@@ -162,7 +195,7 @@ async fn save_text(
             status_change,
         },
         &actor(&ed.staff),
-        editing::change(part),
+        detail,
     )
     .await;
     match saved {
@@ -360,10 +393,8 @@ async fn create(
         let typed = posted.without_secrets();
         async move { list_page(&console, &staff, lang, &typed, &errors, None).await }
     };
-    if !super::admin::confirm_password(&console, &req, &staff, posted.text("current_password"))
-        .await?
-    {
-        return again(vec![t(lang, "pe-error-password")]).await;
+    if let Some(refused) = reauth(&console, &req, &staff, lang, &posted).await? {
+        return again(vec![refused]).await;
     }
     let Ok(slug) = ProgrammeSlug::parse(posted.text("slug").trim()) else {
         return again(vec![t(lang, "pe-error-slug")]).await;
@@ -454,15 +485,23 @@ async fn change_status(
     .find(|s| widgets::status_value(*s) == posted.text("to"))
     .filter(|s| editing::next_states(ed.programme.status()).contains(s))
     .ok_or(AppError::BadRequest)?;
-    if !super::admin::confirm_password(&console, &req, &ed.staff, posted.text("current_password"))
-        .await?
-    {
-        return Ok(refuse(vec![t(ed.lang, "pe-error-password")]));
+    if let Some(refused) = reauth(&console, &req, &ed.staff, ed.lang, &posted).await? {
+        return Ok(refuse(vec![refused]));
     }
     let mut file = ed.file().clone();
     file.status = to;
     let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
-    match save_text(&console, &ed, &posted, &text, "status", true, false).await? {
+    match save_text(
+        &console,
+        &ed,
+        &posted,
+        &text,
+        editing::change("status"),
+        true,
+        false,
+    )
+    .await?
+    {
         Ok(outcome) => Ok(saved(&ed, &outcome, "status")),
         Err(errors) => Ok(refuse(errors)),
     }

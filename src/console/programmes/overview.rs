@@ -226,6 +226,7 @@ pub(super) fn overview_page(ed: &Editing, shown: &Shown) -> HttpResponse {
                     li { a href="#queues" { (t(lang, "pe-queues")) } }
                     li { a href="#routing" { (t(lang, "pe-routing")) } }
                     li { a href="#templates" { (t(lang, "pe-templates")) } }
+                    li { a href="#partners" { (t(lang, "pe-partners")) } }
                     li { a href="#status" { (t(lang, "pe-status")) } }
                     li { a href={ (base) "/toml" } { (t(lang, "pe-toml-link")) } }
                 }
@@ -429,6 +430,8 @@ pub(super) fn overview_page(ed: &Editing, shown: &Shown) -> HttpResponse {
                 }
             }
             p { a href={ (base) "/new-template" } { (t(lang, "pe-add-template")) } }
+
+            (super::partners::section(ed, shown))
 
             h2 id="status" { (t(lang, "pe-status")) }
             p { (t_args(lang, "pe-status-now", &[("status", status_label(lang, p.status()))])) }

@@ -10,6 +10,7 @@ use super::widgets::{Posted, errors_box, normalise, version_field};
 use super::{Console, Editing, for_get, for_post, save_text, saved, shell_page};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
+use crate::programme::editing;
 
 pub async fn show(
     console: web::Data<Console>,
@@ -30,7 +31,17 @@ pub async fn save(
     let posted = Posted::new(form.into_inner());
     let ed = for_post(&console, &req, &slug, &posted).await?;
     let text = normalise(posted.text("definition"));
-    match save_text(&console, &ed, &posted, &text, "toml", false, true).await? {
+    match save_text(
+        &console,
+        &ed,
+        &posted,
+        &text,
+        editing::change("toml"),
+        false,
+        true,
+    )
+    .await?
+    {
         Ok(outcome) => Ok(saved(&ed, &outcome, "top")),
         Err(errors) => {
             let version = posted.text("version").parse().unwrap_or(ed.record.version);

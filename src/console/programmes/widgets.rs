@@ -241,6 +241,7 @@ mod tests {
                 "rule",
                 "key",
                 "name",
+                "fields",
             ]
             .into_iter()
             .map(|a| (a, "x".to_owned()))

@@ -1,0 +1,481 @@
+//! The partners section of the editor: the organisations an enquiry may be referred
+//! to, what may leave for each (its sharing profile), and the programme's referral
+//! settings.
+//!
+//! A partner's address and age key decide who can read what leaves, and its profile
+//! decides what leaves; so adding a partner, changing either, or widening a profile
+//! asks for the admin's password again, and the save's audit entry says which of
+//! these happened. Narrowing a profile, renaming or removing a partner does not: they
+//! can only make less leave. Whether a profile holds personal data is derived from
+//! [`crate::programme::sharing`], never from the admin's word; the admin's explicit
+//! confirmation is required on top, as `programme apply` requires `personal_data`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::{Markup, html};
+
+use super::overview::{Form, Shown, overview_page};
+use super::widgets::{self, Posted, errors_box, input, normalise, version_field};
+use super::{Console, Editing, for_get, for_post, reauth, save_edit_noting, saved, shell_page};
+use crate::domain::EmailAddress;
+use crate::error::AppError;
+use crate::i18n::{t, t_args};
+use crate::programme::editing;
+use crate::programme::sharing::{Pseudo, is_personal_kind, personal_entries, widenings};
+use crate::programme::{FieldKind, Partner, ProgrammeFile};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/{slug}/referrals", web::post().to(save_settings))
+        .route("/{slug}/new-partner", web::get().to(new_partner_page))
+        .route("/{slug}/new-partner", web::post().to(save_new_partner))
+        .route("/{slug}/partners/{key}", web::get().to(partner_page))
+        .route("/{slug}/partners/{key}", web::post().to(save_partner))
+        .route("/{slug}/partners/{key}/remove", web::post().to(remove));
+}
+
+// ── The section on the overview ──────────────────────────────────────────────
+
+/// Checkbox fields without options: the only kind that can record consent.
+fn consent_fields(file: &ProgrammeFile) -> impl Iterator<Item = &crate::programme::Field> {
+    file.fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Checkbox && f.options.is_empty())
+}
+
+pub(super) fn section(ed: &Editing, shown: &Shown) -> Markup {
+    let lang = ed.lang;
+    let p = &ed.programme;
+    let file = ed.file();
+    let base = ed.base();
+    let settings = &file.referrals;
+    let bases = shown.value("referrals", "bases", || settings.bases.join("\n"));
+    let consent = shown.value("referrals", "consent_field", || {
+        settings.consent_field.clone().unwrap_or_default()
+    });
+    let show_in_inbox = shown
+        .typed_in("referrals")
+        .map_or(settings.show_in_inbox, |t| t.has("show_in_inbox"));
+    html! {
+        h2 id="partners" { (t(lang, "pe-partners")) }
+        p { (t(lang, "pe-partners-intro")) }
+        @if file.partners.is_empty() {
+            p { (t(lang, "pe-partners-none")) }
+        } @else {
+            table {
+                thead { tr {
+                    th scope="col" { (t(lang, "pe-partner-name")) }
+                    th scope="col" { (t(lang, "pe-key")) }
+                    th scope="col" { (t(lang, "pe-partner-address")) }
+                    th scope="col" { (t(lang, "pe-partner-personal")) }
+                    th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
+                } }
+                tbody {
+                    @for partner in &file.partners {
+                        tr {
+                            td dir="auto" { a href={ (base) "/partners/" (partner.key) } { (partner.name) } }
+                            td { span class="code" { (partner.key) } }
+                            td dir="ltr" { (partner.address) }
+                            td { @if partner.personal_data { (t(lang, "pe-yes")) } @else { (t(lang, "pe-no")) } }
+                            td {
+                                form method="post" action={ (base) "/partners/" (partner.key) "/remove" } class="inline" {
+                                    (super::super::pages::csrf_field(&ed.staff.csrf))
+                                    (version_field(ed.record.version))
+                                    button type="submit" class="secondary" { (t(lang, "pe-remove")) span class="visually-hidden" { " " (partner.name) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href={ (base) "/new-partner" } { (t(lang, "pe-add-partner")) } }
+
+        h3 id="referrals" { (t(lang, "pe-referrals")) }
+        form method="post" action={ (base) "/referrals" } novalidate {
+            (super::super::pages::csrf_field(&ed.staff.csrf))
+            (version_field(ed.record.version))
+            (widgets::textarea("bases", "bases", &t(lang, "pe-referral-bases"), Some(&t(lang, "pe-referral-bases-hint")), &bases))
+            div class="field" {
+                label for="consent_field" { (t(lang, "pe-consent-field")) }
+                p class="hint" id="consent_field-hint" { (t(lang, "pe-consent-field-hint")) }
+                select id="consent_field" name="consent_field" aria-describedby="consent_field-hint" {
+                    option value="" selected[consent.is_empty()] { (t(lang, "pe-none")) }
+                    @for f in consent_fields(file) {
+                        option value=(f.key) selected[consent == f.key] { (p.text(&f.label, lang)) " (" (f.key) ")" }
+                    }
+                }
+            }
+            div class="choice field" {
+                input type="checkbox" id="show_in_inbox" name="show_in_inbox" value="yes" checked[show_in_inbox];
+                label for="show_in_inbox" { (t(lang, "pe-show-in-inbox")) }
+            }
+            @if settings.consent_field.is_some() {
+                p class="hint" { (t(lang, "pe-referrals-password-hint")) }
+                (widgets::password(lang, "referrals"))
+            }
+            button type="submit" { (t(lang, "pe-save")) }
+        }
+    }
+}
+
+// ── Referral settings ────────────────────────────────────────────────────────
+
+async fn save_settings(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::new(form.into_inner());
+    let ed = for_post(&console, &req, &slug, &posted).await?;
+    let mut file = ed.file().clone();
+    let before = file.referrals.clone();
+    file.referrals.bases = normalise(posted.text("bases"))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    file.referrals.consent_field =
+        Some(posted.text("consent_field").to_owned()).filter(|s| !s.is_empty());
+    file.referrals.show_in_inbox = posted.has("show_in_inbox");
+    // Dropping or switching the consent a personal profile depends on weakens what
+    // protects the people whose details leave.
+    let weakens =
+        before.consent_field.is_some() && before.consent_field != file.referrals.consent_field;
+    let mut detail = editing::change("referrals");
+    if weakens {
+        if let Some(refused) = reauth(&console, &req, &ed.staff, ed.lang, &posted).await? {
+            return Ok(overview_page(
+                &ed,
+                &Shown::refused("referrals", &posted, vec![refused]),
+            ));
+        }
+        detail.insert("consent_field_changed".into(), true.into());
+        detail.insert("reauthenticated".into(), true.into());
+    }
+    match save_edit_noting(&console, &ed, &posted, &file, detail).await? {
+        Ok(outcome) => Ok(saved(&ed, &outcome, "referrals")),
+        Err(errors) => Ok(overview_page(
+            &ed,
+            &Shown::refused("referrals", &posted, errors),
+        )),
+    }
+}
+
+// ── One partner ──────────────────────────────────────────────────────────────
+
+async fn new_partner_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let ed = for_get(&console, &req, &slug).await?;
+    let blank = Partner {
+        key: String::new(),
+        name: String::new(),
+        address: String::new(),
+        recipient: String::new(),
+        fields: vec![Pseudo::Reference.key().to_owned()],
+        personal_data: false,
+    };
+    Ok(partner_form(&ed, None, &blank, &[]))
+}
+
+async fn partner_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, key) = path.into_inner();
+    let ed = for_get(&console, &req, &slug).await?;
+    let partner = ed
+        .programme
+        .partner(&key)
+        .ok_or(AppError::NotFound)?
+        .clone();
+    Ok(partner_form(&ed, Some(&key), &partner, &[]))
+}
+
+/// What a profile may name, in the order the form shows it: the facts about the
+/// enquiry, then the form's questions; each with its label and whether it is personal.
+fn shareable(ed: &Editing) -> Vec<(String, String, bool)> {
+    let lang = ed.lang;
+    let p = &ed.programme;
+    Pseudo::ALL
+        .into_iter()
+        .map(|ps| {
+            (
+                ps.key().to_owned(),
+                t(
+                    lang,
+                    &format!("pe-partner-pseudo-{}", ps.key().replace('_', "-")),
+                ),
+                ps.is_personal(),
+            )
+        })
+        .chain(p.file().fields.iter().map(|f| {
+            (
+                f.key.clone(),
+                p.text(&f.label, lang).to_owned(),
+                is_personal_kind(f.kind),
+            )
+        }))
+        .collect()
+}
+
+/// Keys and addresses read left to right in every language, so they are typed and
+/// checked that way in right-to-left pages too.
+fn ltr_input(name: &str, label: &str, hint: &str, value: &str) -> Markup {
+    let hint_id = format!("{name}-hint");
+    html! {
+        div class="field" {
+            label for=(name) { (label) }
+            p class="hint" id=(hint_id) { (hint) }
+            input type="text" id=(name) name=(name) value=(value) dir="ltr" spellcheck="false"
+                autocomplete="off" aria-describedby=(hint_id);
+        }
+    }
+}
+
+fn partner_form(
+    ed: &Editing,
+    key: Option<&str>,
+    partner: &Partner,
+    errors: &[String],
+) -> HttpResponse {
+    let lang = ed.lang;
+    let title = match key {
+        Some(k) => t_args(lang, "pe-partner-title", &[("key", k.to_owned())]),
+        None => t(lang, "pe-add-partner"),
+    };
+    let action = match key {
+        Some(k) => format!("{}/partners/{k}", ed.base()),
+        None => format!("{}/new-partner", ed.base()),
+    };
+    shell_page(
+        &ed.staff,
+        lang,
+        &title,
+        if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        },
+        html! {
+            (errors_box(lang, errors))
+            p { a href={ (ed.base()) "#partners" } { (t(lang, "pe-back")) } }
+            h1 { (title) }
+            form method="post" action=(action) novalidate {
+                (super::super::pages::csrf_field(&ed.staff.csrf))
+                (version_field(ed.record.version))
+                @if key.is_none() {
+                    (ltr_input("key", &t(lang, "pe-key"), &t(lang, "pe-key-hint"), &partner.key))
+                }
+                (input("name", "name", &t(lang, "pe-partner-name"), None, &partner.name))
+                (ltr_input("address", &t(lang, "pe-partner-address"), &t(lang, "pe-partner-address-hint"), &partner.address))
+                (ltr_input("recipient", &t(lang, "pe-partner-recipient"), &t(lang, "pe-partner-recipient-hint"), &partner.recipient))
+                fieldset class="field" {
+                    legend { (t(lang, "pe-partner-profile")) }
+                    p class="hint" { (t(lang, "pe-partner-profile-hint")) }
+                    @for (name, label, personal) in shareable(ed) {
+                        @let id = format!("share-{name}");
+                        div class="choice" {
+                            input type="checkbox" id=(id) name="fields" value=(name)
+                                checked[partner.fields.contains(&name)];
+                            label for=(id) {
+                                span dir="auto" { (label) } " " code dir="ltr" { "(" (name) ")" }
+                                " – "
+                                @if personal { strong { (t(lang, "pe-partner-is-personal")) } } @else { (t(lang, "pe-partner-not-personal")) }
+                            }
+                        }
+                    }
+                }
+                div class="choice field" {
+                    input type="checkbox" id="personal_data" name="personal_data" value="yes" checked[partner.personal_data];
+                    label for="personal_data" { (t(lang, "pe-partner-confirm-personal")) }
+                }
+                p class="hint" id="pw-partner-hint" { (t(lang, "pe-partner-password-hint")) }
+                (widgets::password(lang, "partner"))
+                button type="submit" { (t(lang, "pe-save")) }
+            }
+        },
+    )
+}
+
+async fn save_new_partner(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    store_partner(console, req, slug.into_inner(), None, form).await
+}
+
+async fn save_partner(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let (slug, key) = path.into_inner();
+    store_partner(console, req, slug, Some(key), form).await
+}
+
+/// The profile as ticked: entries the partner had keep their order (so an untouched
+/// form saves nothing), newly ticked ones follow in the order the form shows them.
+fn ticked(
+    before: Option<&Partner>,
+    posted: &Posted,
+    shown: &[(String, String, bool)],
+) -> Vec<String> {
+    let is_ticked = |name: &str| posted.all("fields").any(|v| v == name);
+    let mut profile: Vec<String> = before
+        .map(|b| b.fields.iter().filter(|f| is_ticked(f)).cloned().collect())
+        .unwrap_or_default();
+    for (name, _, _) in shown {
+        if is_ticked(name) && !profile.contains(name) {
+            profile.push(name.clone());
+        }
+    }
+    // Anything else posted is kept so that the definition checks name it.
+    for name in posted.all("fields") {
+        if !profile.iter().any(|p| p == name) {
+            profile.push(name.to_owned());
+        }
+    }
+    profile
+}
+
+async fn store_partner(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: String,
+    key: Option<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::new(form.into_inner());
+    let ed = for_post(&console, &req, &slug, &posted).await?;
+    let lang = ed.lang;
+    let mut file = ed.file().clone();
+    let before = match &key {
+        Some(k) => Some(
+            file.partners
+                .iter()
+                .find(|p| p.key == *k)
+                .ok_or(AppError::NotFound)?
+                .clone(),
+        ),
+        None => None,
+    };
+    let fields = ticked(before.as_ref(), &posted, &shareable(&ed));
+    let personal = personal_entries(&file, &fields)
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    let confirmed = posted.has("personal_data");
+    // A pasted secret key must not be shown back, nor kept anywhere: the form forgets it.
+    let typed_recipient = posted.text("recipient").trim();
+    let secret_pasted = typed_recipient
+        .get(..15)
+        .is_some_and(|start| start.eq_ignore_ascii_case("AGE-SECRET-KEY-"));
+    let partner = Partner {
+        key: key
+            .clone()
+            .unwrap_or_else(|| posted.text("key").trim().to_owned()),
+        name: posted.text("name").trim().to_owned(),
+        address: posted.text("address").trim().to_owned(),
+        recipient: if secret_pasted {
+            String::new()
+        } else {
+            typed_recipient.to_owned()
+        },
+        fields,
+        // A confirmation without personal fields confirms nothing; the file would
+        // refuse it, so it is not written.
+        personal_data: confirmed && !personal.is_empty(),
+    };
+    let again = |errors: Vec<String>| partner_form(&ed, key.as_deref(), &partner, &errors);
+
+    let mut errors = Vec::new();
+    if file.referrals.bases.is_empty() {
+        errors.push(t(lang, "pe-partner-error-no-bases"));
+    }
+    if EmailAddress::parse(&partner.address).is_err() {
+        errors.push(t(lang, "pe-partner-error-address"));
+    }
+    if secret_pasted {
+        errors.push(t(lang, "pe-partner-error-secret-key"));
+    } else if partner.recipient.parse::<age::x25519::Recipient>().is_err() {
+        errors.push(t(lang, "pe-partner-error-recipient"));
+    }
+    if partner.fields.is_empty() {
+        errors.push(t(lang, "pe-partner-error-empty"));
+    }
+    if !personal.is_empty() && !confirmed {
+        errors.push(t_args(
+            lang,
+            "pe-partner-error-confirm",
+            &[("fields", personal.join(", "))],
+        ));
+    }
+    if !errors.is_empty() {
+        return Ok(again(errors));
+    }
+    let changes = widenings(before.as_ref(), &partner);
+    if !changes.is_empty()
+        && let Some(refused) = reauth(&console, &req, &ed.staff, lang, &posted).await?
+    {
+        return Ok(again(vec![refused]));
+    }
+    match &key {
+        Some(k) => {
+            if let Some(slot) = file.partners.iter_mut().find(|p| p.key == *k) {
+                *slot = partner.clone();
+            }
+        }
+        None => file.partners.push(partner.clone()),
+    }
+    let mut detail = editing::change("partners");
+    detail.insert("partner".into(), partner.key.clone().into());
+    detail.insert(
+        "widened".into(),
+        changes.iter().map(|w| w.key()).collect::<Vec<_>>().into(),
+    );
+    detail.insert("reauthenticated".into(), (!changes.is_empty()).into());
+    match save_edit_noting(&console, &ed, &posted, &file, detail).await? {
+        Ok(outcome) => Ok(saved(&ed, &outcome, "partners")),
+        Err(errors) => Ok(again(errors)),
+    }
+}
+
+/// Removing a partner only stops sharing with it: no password, but audited.
+async fn remove(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let (slug, key) = path.into_inner();
+    let posted = Posted::new(form.into_inner());
+    let ed = for_post(&console, &req, &slug, &posted).await?;
+    let mut file = ed.file().clone();
+    let before = file.partners.len();
+    file.partners.retain(|p| p.key != key);
+    if file.partners.len() == before {
+        return Err(AppError::NotFound);
+    }
+    let mut detail = editing::change("partners");
+    detail.insert("partner".into(), key.into());
+    detail.insert("removed".into(), true.into());
+    match save_edit_noting(&console, &ed, &posted, &file, detail).await? {
+        Ok(outcome) => Ok(saved(&ed, &outcome, "partners")),
+        Err(errors) => Ok(overview_page(
+            &ed,
+            &Shown {
+                errors,
+                ..Default::default()
+            },
+        )),
+    }
+}
