@@ -337,6 +337,12 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 return Ok(ExitCode::from(1));
             };
             let master = app::master_key(config, &store).await?;
+            if let Err(e) =
+                haven::rotation::check_master_opens(&store, &master, &record.key_id).await
+            {
+                eprintln!("haven: {slug}: the key was not rotated: {e}");
+                return Ok(ExitCode::from(1));
+            }
             let key = ProgrammeKeyPair::generate(&master.recipient())?;
             store
                 .rotate_programme_key(

@@ -9,6 +9,14 @@ use crate::helpers::{SLUG, TestApp, extract_by_id, extract_input, spawn_app, val
 use crate::staff::signed_in;
 
 fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
+    cli_env(app, args, &[])
+}
+
+fn cli_env(
+    app: &TestApp,
+    args: &[&str],
+    env: &[(&str, &std::path::Path)],
+) -> (Option<i32>, String) {
     let url = match &app.config.database {
         haven::config::DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
         haven::config::DatabaseUrl::Postgres(u) => u.clone(),
@@ -18,6 +26,7 @@ fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
         .env_clear()
         .env("HAVEN_DATA_DIR", &app.config.data_dir)
         .env("HAVEN_DATABASE_URL", url)
+        .envs(env.iter().map(|(k, v)| (k, v.as_os_str())))
         .output()
         .unwrap();
     (
@@ -306,5 +315,45 @@ async fn a_key_still_in_use_is_not_destroyed() {
             &old_key,
         ],
     );
+    assert_eq!(code, Some(0), "{out}");
+}
+
+#[tokio::test]
+async fn rotating_with_the_wrong_master_key_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let (id, _, _) = submit(&app).await;
+    let before = app.programme_id().await;
+    let key_before = app
+        .store
+        .programme_by_slug(SLUG)
+        .await
+        .unwrap()
+        .unwrap()
+        .key_id;
+    // An operator pointing HAVEN_MASTER_KEY_FILE at some other instance's key.
+    let other = tempfile::tempdir().unwrap();
+    let wrong = other.path().join("master.key");
+    haven::crypto::MasterKey::load_or_create(&wrong).unwrap();
+
+    let (code, out) = cli_env(
+        &app,
+        &["programme", "rotate-key", SLUG],
+        &[("HAVEN_MASTER_KEY_FILE", &wrong)],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("cannot open the programme's current key"),
+        "{out}"
+    );
+    let after = app.store.programme_by_slug(SLUG).await.unwrap().unwrap();
+    assert_eq!(after.id, before);
+    assert_eq!(after.key_id, key_before, "no new key was made current");
+    assert_eq!(
+        app.store.enquiry(&id).await.unwrap().unwrap().sealed.key_id,
+        key_before
+    );
+
+    // With the real master key the same command works.
+    let (code, out) = cli(&app, &["programme", "rotate-key", SLUG]);
     assert_eq!(code, Some(0), "{out}");
 }
