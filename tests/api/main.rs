@@ -19,3 +19,4 @@ mod retention;
 mod security;
 mod smtp_sink;
 mod staff;
+mod staff_i18n;
