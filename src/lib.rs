@@ -15,6 +15,7 @@ pub mod crypto;
 pub mod domain;
 pub mod enquiry;
 pub mod error;
+pub mod escrow;
 pub mod i18n;
 pub mod import;
 pub mod intake;

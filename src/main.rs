@@ -52,6 +52,11 @@ enum Command {
     /// programme's retention period, except those under legal hold. The server's worker
     /// role does the same every hour.
     Purge,
+    /// Recovery with a programme's offline escrow key (when the master key is lost).
+    Escrow {
+        #[command(subcommand)]
+        command: EscrowCommand,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -99,6 +104,23 @@ enum UserCommand {
         role: ProgrammeRole,
         #[arg(long, value_name = "SLUG")]
         programme: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum EscrowCommand {
+    /// Open every enquiry of a programme (with notes and replies) with the escrow
+    /// identity and write them as JSON lines to a new file (mode 0600). Needs no
+    /// master key. Audited.
+    Open {
+        /// The escrow identity file (`age-keygen` output), brought from offline storage.
+        #[arg(long, value_name = "FILE")]
+        identity: PathBuf,
+        #[arg(long, value_name = "SLUG")]
+        programme: String,
+        /// Where to write what was opened; must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 
@@ -228,6 +250,38 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             paths,
         } => return import_command(&config, &programme, delete_source, &paths).await,
         Command::User { command } => return user_command(command, &config).await,
+        Command::Escrow {
+            command:
+                EscrowCommand::Open {
+                    identity,
+                    programme,
+                    out,
+                },
+        } => {
+            let store = app::open_store(&config).await?;
+            let identity = match haven::escrow::load_identity(&identity) {
+                Ok(id) => id,
+                Err(e) => {
+                    eprintln!("haven: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            match haven::escrow::open_programme(&store, &identity, &programme, &out, "cli").await {
+                Ok(n) => println!(
+                    "{programme}: opened {} enquiries, {} notes, {} replies into {}; {} could not be opened with this identity",
+                    n.enquiries,
+                    n.notes,
+                    n.replies,
+                    out.display(),
+                    n.unreadable
+                ),
+                Err(haven::escrow::EscrowError::Store(e)) => return Err(e.into()),
+                Err(e) => {
+                    eprintln!("haven: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
         Command::Purge => {
             let store = app::open_store(&config).await?;
             for (slug, c) in haven::retention::purge_all(&store, "cli").await? {

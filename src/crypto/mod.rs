@@ -9,7 +9,7 @@ mod envelope;
 pub mod inbox;
 mod keys;
 
-pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer};
+pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer, open_with_escrow};
 pub use keys::{IntakeKey, KeyFileError, MasterKey, ProgrammeKeyPair, random_id};
 
 /// An HMAC key for one purpose. The intake key is one; the console derives others

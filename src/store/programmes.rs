@@ -119,7 +119,12 @@ impl Store {
         audit::append(
             &mut tx,
             &audit::Entry::new(actor, action, &subject)
-                .detail(serde_json::json!({ "version": version })),
+                // The escrow recipient is a public key; which one a programme has is
+                // part of what an auditor must be able to see change.
+                .detail(serde_json::json!({
+                    "version": version,
+                    "escrow": programme.file().escrow,
+                })),
         )
         .await?;
         tx.commit().await?;

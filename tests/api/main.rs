@@ -8,6 +8,7 @@ mod campaigns;
 mod canary;
 mod cli;
 mod console;
+mod escrow;
 mod helpers;
 mod import;
 mod intake;
