@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
 
 pub mod app;
+pub mod archive;
 pub mod audit;
 pub mod auth;
 pub mod casework;

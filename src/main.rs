@@ -143,6 +143,17 @@ enum ProgrammeCommand {
     RotateKey { slug: String },
     /// A programme's keys and how many ciphertexts each still protects.
     Keys { slug: String },
+    /// Archive a programme for good: the form answers "not found", imports are
+    /// refused. `--destroy-keys` also destroys every key of the programme
+    /// (crypto-shredding: nothing it stored can be read again). `--confirm` must
+    /// repeat the slug.
+    Archive {
+        slug: String,
+        #[arg(long)]
+        confirm: String,
+        #[arg(long)]
+        destroy_keys: bool,
+    },
     /// Destroy an old key for good (crypto-shredding). Refused while anything still
     /// uses it. `--confirm` must repeat the key id.
     DestroyKey {
@@ -468,6 +479,52 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                     eprintln!("haven: key {key_id} was not destroyed: {why}");
                     return Ok(ExitCode::from(1));
                 }
+            }
+        }
+        ProgrammeCommand::Archive {
+            slug,
+            confirm,
+            destroy_keys,
+        } => {
+            let confirmed = match haven::archive::Confirmed::parse(&slug, &confirm) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("haven: {slug} was not archived: {e}; this cannot be undone");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let master = app::master_key(config, &store).await?;
+            match haven::archive::archive(
+                &store,
+                &master.recipient(),
+                &slug,
+                confirmed,
+                destroy_keys,
+                "cli",
+            )
+            .await
+            {
+                Ok(a) => {
+                    println!(
+                        "{slug}: {}",
+                        if a.newly {
+                            "archived"
+                        } else {
+                            "already archived"
+                        }
+                    );
+                    if destroy_keys {
+                        println!(
+                            "{slug}: {} keys destroyed; nothing of this programme can be decrypted any more",
+                            a.keys_destroyed
+                        );
+                    }
+                }
+                Err(haven::archive::ArchiveError::UnknownProgramme(_)) => {
+                    eprintln!("no programme {slug:?}");
+                    return Ok(ExitCode::from(1));
+                }
+                Err(e) => return Err(e.into()),
             }
         }
         ProgrammeCommand::List => {

@@ -373,3 +373,18 @@ admin-audit-when = When (UTC)
 admin-audit-who = Who
 admin-audit-detail = Detail
 admin-audit-older = Older entries
+
+## Archiving and crypto-shredding (admin page)
+archive-link = Archive this programme
+archive-title = Archive the programme
+archive-intro = Archiving closes the form for good: it answers “not found” and imported mail is refused. Staff can still read what is stored until the retention period removes it, unless the keys are destroyed too.
+archive-shred-label = Also destroy the programme's keys (crypto-shredding)
+archive-shred-hint = Every enquiry, note, reply and queued email of this programme becomes unreadable, for staff and in the reply inbox. This cannot be undone. Database backups made before still hold the keys until they expire.
+archive-confirm-label = Type the programme's short name ({ $slug }) to confirm
+archive-submit = Archive
+archive-error-confirm = Type the programme's short name exactly as shown.
+archive-done = The programme was archived.
+archive-done-shredded = The programme was archived and its keys were destroyed.
+archive-already = This programme is archived.
+console-shredded-title = This enquiry can no longer be read
+console-shredded-body = Its programme's keys were destroyed (crypto-shredding), so nothing it holds can be decrypted any more.

@@ -373,3 +373,18 @@ admin-audit-when = Quand (UTC)
 admin-audit-who = Qui
 admin-audit-detail = Détail
 admin-audit-older = Entrées plus anciennes
+
+## Archiving and crypto-shredding (admin page)
+archive-link = Archiver ce programme
+archive-title = Archiver le programme
+archive-intro = L’archivage ferme le formulaire définitivement : il répond « introuvable » et les e-mails importés sont refusés. L’équipe peut encore lire ce qui est stocké jusqu’à ce que la durée de conservation le supprime, sauf si les clés sont aussi détruites.
+archive-shred-label = Détruire aussi les clés du programme (effacement cryptographique)
+archive-shred-hint = Toutes les demandes, notes, réponses et e-mails en attente de ce programme deviennent illisibles, pour l’équipe comme dans la boîte de réponse. C’est irréversible. Les sauvegardes de la base faites auparavant contiennent encore les clés jusqu’à leur expiration.
+archive-confirm-label = Saisissez le nom court du programme ({ $slug }) pour confirmer
+archive-submit = Archiver
+archive-error-confirm = Saisissez le nom court du programme exactement comme indiqué.
+archive-done = Le programme a été archivé.
+archive-done-shredded = Le programme a été archivé et ses clés ont été détruites.
+archive-already = Ce programme est archivé.
+console-shredded-title = Cette demande ne peut plus être lue
+console-shredded-body = Les clés de son programme ont été détruites (effacement cryptographique) : plus rien de son contenu ne peut être déchiffré.

@@ -58,7 +58,7 @@ async fn admin_posting(
 }
 
 /// Re-authentication: the admin's own password, throttled like sign-in.
-async fn confirm_password(
+pub(super) async fn confirm_password(
     console: &Console,
     req: &HttpRequest,
     staff: &Staff,

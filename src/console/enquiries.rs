@@ -121,7 +121,12 @@ async fn view(
         .await?;
         return Err(AppError::TooManyRequests);
     }
-    let opener = console.opener(&record.sealed.key_id).await?;
+    let opener = match console.opener(&record.sealed.key_id).await {
+        Err(AppError::Crypto(crate::crypto::CryptoError::KeyDestroyed)) => {
+            return Ok(shredded_page(&staff));
+        }
+        other => other?,
+    };
     let content = EnquiryContent::open(&opener, &record.sealed)?;
     let mut notes = Vec::new();
     for n in console.store.notes(&record.id).await? {
@@ -375,6 +380,27 @@ async fn view(
         },
     );
     Ok(page(StatusCode::OK, markup))
+}
+
+/// An enquiry whose programme was crypto-shredded: it exists, and says so plainly.
+fn shredded_page(staff: &Staff) -> HttpResponse {
+    let lang = staff.lang;
+    let title = t(lang, "console-shredded-title");
+    page(
+        StatusCode::GONE,
+        render(
+            &Shell {
+                title: &title,
+                staff: Some(staff),
+                lang,
+            },
+            html! {
+                h1 { (title) }
+                p { (t(lang, "console-shredded-body")) }
+                p { a href="/console" { (t(lang, "console-nav-queues")) } }
+            },
+        ),
+    )
 }
 
 #[derive(Deserialize, Default)]

@@ -7,6 +7,7 @@
 //! are never compressed: they carry session-bound CSRF tokens (BREACH).
 
 pub mod admin;
+pub mod archive;
 pub mod campaigns;
 pub mod charts;
 pub mod enquiries;
@@ -165,7 +166,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(replies::routes)
             .configure(campaigns::routes),
     )
-    .service(web::scope("/admin").configure(admin::routes));
+    .service(
+        web::scope("/admin")
+            .configure(admin::routes)
+            .configure(archive::routes),
+    );
 }
 
 pub(crate) fn page(status: StatusCode, markup: Markup) -> HttpResponse {

@@ -107,12 +107,14 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "disabled" => "console-flash-disabled",
         "enabled" => "console-flash-enabled",
         "signed-out-everywhere" => "console-flash-signed-out-everywhere",
+        "archived" => "archive-done",
+        "shredded" => "archive-done-shredded",
         _ => return None,
     })
 }
 
 /// Every `?done=` code [`flash`] knows, for the tests that check each is translated.
-pub const FLASH_CODES: [&str; 17] = [
+pub const FLASH_CODES: [&str; 19] = [
     "claimed",
     "unclaimed",
     "assigned",
@@ -130,6 +132,8 @@ pub const FLASH_CODES: [&str; 17] = [
     "disabled",
     "enabled",
     "signed-out-everywhere",
+    "archived",
+    "shredded",
 ];
 
 pub fn flash_box(lang: Language, code: Option<&str>) -> Markup {

@@ -270,6 +270,9 @@ async fn dashboard(
                             a href={ "/console/p/" (slug) "/preview?lang=" (l.tag()) } lang=(l.tag()) { (l.endonym()) }
                         }
                     }
+                    @if role >= crate::casework::ProgrammeRole::Admin {
+                        " · " a href={ "/admin/programmes/" (slug) "/archive" } { (t(lang, "archive-link")) }
+                    }
                 }
                 (queue_table(lang, slug, &rows))
                 div class="charts" {

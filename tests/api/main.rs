@@ -3,6 +3,7 @@
 //! (each test then gets a database of its own).
 
 mod abuse;
+mod archive;
 mod audit;
 mod campaigns;
 mod canary;

@@ -194,6 +194,7 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
             "/console/account".to_owned(),
             "/admin/users".to_owned(),
             "/admin/audit".to_owned(),
+            format!("/admin/programmes/{SLUG}/archive"),
         ] {
             assert_in_language(lang, &path, &admin.get(&path).await);
         }
