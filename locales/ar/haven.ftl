@@ -388,3 +388,20 @@ archive-done-shredded = تمت أرشفة البرنامج وإتلاف مفات
 archive-already = هذا البرنامج مؤرشف.
 console-shredded-title = لم يعد بالإمكان قراءة هذا الطلب
 console-shredded-body = أُتلفت مفاتيح برنامجه (الإتلاف التشفيري)، فلم يعد بالإمكان فك تشفير أي شيء مما يحتويه.
+
+## Programme keys and rotation (admin page)
+keys-title = مفاتيح البرنامج
+keys-intro = كل ما يخزّنه هذا البرنامج مختوم بمفتاحه الحالي. بعد التدوير، يُعاد في الخلفية ختم ما خُتم بمفتاح أقدم بالمفتاح الجديد.
+keys-current-count = مختوم بالمفتاح الحالي
+keys-remaining = لا يزال تحت مفتاح أقدم
+keys-refreshes = تتحدث هذه الصفحة تلقائيًا كل خمس ثوانٍ حتى لا يبقى شيء تحت مفتاح أقدم.
+keys-key = المفتاح
+keys-ciphertexts = النصوص المشفّرة
+keys-state-current = حالي
+keys-state-old = قديم
+keys-state-destroyed = مُتلف
+keys-rotate-heading = تدوير المفتاح
+keys-rotate-intro = دوّر المفتاح عند مغادرة موظفين لديهم صلاحية على خلاف، وبعد الاشتباه باختراق خادم وحدة التحكم أو المعالجة، وبشكل دوري. تستخدم الطلبات الجديدة المفتاح الجديد خلال ثوانٍ.
+keys-rotate-submit = تدوير المفتاح الآن
+keys-cli = يمكن إتلاف مفتاح قديم لم يعد يحمي شيئًا من سطر الأوامر: haven programme destroy-key { $slug } KEY --confirm KEY
+keys-done-rotated = للبرنامج مفتاح جديد. يجري إعادة ختم النصوص المشفّرة الأقدم.

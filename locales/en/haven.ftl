@@ -388,3 +388,20 @@ archive-done-shredded = The programme was archived and its keys were destroyed.
 archive-already = This programme is archived.
 console-shredded-title = This enquiry can no longer be read
 console-shredded-body = Its programme's keys were destroyed (crypto-shredding), so nothing it holds can be decrypted any more.
+
+## Programme keys and rotation (admin page)
+keys-title = Programme keys
+keys-intro = Everything this programme stores is sealed to its current key. After a rotation, what was sealed to an older key is re-sealed to the new one in the background.
+keys-current-count = Sealed to the current key
+keys-remaining = Still under an older key
+keys-refreshes = This page refreshes itself every five seconds until nothing is left under an older key.
+keys-key = Key
+keys-ciphertexts = Ciphertexts
+keys-state-current = current
+keys-state-old = old
+keys-state-destroyed = destroyed
+keys-rotate-heading = Rotate the key
+keys-rotate-intro = Rotate after staff with access leave on bad terms, after a suspected compromise of a console or worker host, and on a schedule. New enquiries use the new key within seconds.
+keys-rotate-submit = Rotate the key now
+keys-cli = An old key that protects nothing any more can be destroyed on the command line: haven programme destroy-key { $slug } KEY --confirm KEY
+keys-done-rotated = The programme has a new key. Older ciphertexts are being re-sealed.

@@ -388,3 +388,20 @@ archive-done-shredded = Le programme a été archivé et ses clés ont été dé
 archive-already = Ce programme est archivé.
 console-shredded-title = Cette demande ne peut plus être lue
 console-shredded-body = Les clés de son programme ont été détruites (effacement cryptographique) : plus rien de son contenu ne peut être déchiffré.
+
+## Programme keys and rotation (admin page)
+keys-title = Clés du programme
+keys-intro = Tout ce que ce programme stocke est scellé avec sa clé actuelle. Après une rotation, ce qui était scellé avec une ancienne clé est rescellé avec la nouvelle en arrière-plan.
+keys-current-count = Scellés avec la clé actuelle
+keys-remaining = Encore sous une ancienne clé
+keys-refreshes = Cette page se recharge toutes les cinq secondes jusqu’à ce que plus rien ne reste sous une ancienne clé.
+keys-key = Clé
+keys-ciphertexts = Chiffrés
+keys-state-current = actuelle
+keys-state-old = ancienne
+keys-state-destroyed = détruite
+keys-rotate-heading = Faire tourner la clé
+keys-rotate-intro = Faites tourner la clé quand des personnes ayant eu accès partent en mauvais termes, après une compromission suspectée d’un serveur de console ou de traitement, et à intervalles réguliers. Les nouvelles demandes utilisent la nouvelle clé en quelques secondes.
+keys-rotate-submit = Faire tourner la clé maintenant
+keys-cli = Une ancienne clé qui ne protège plus rien peut être détruite en ligne de commande : haven programme destroy-key { $slug } CLÉ --confirm CLÉ
+keys-done-rotated = Le programme a une nouvelle clé. Les anciens chiffrés sont en cours de rescellement.

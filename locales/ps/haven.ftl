@@ -388,3 +388,20 @@ archive-done-shredded = پروګرام آرشیف شو او کیلي یې ورک
 archive-already = دا پروګرام آرشیف شوی دی.
 console-shredded-title = دا غوښتنه نور نه شي لوستل کېدی
 console-shredded-body = د پروګرام کیلي یې ورک شوې (کریپټوګرافیک ړنګول)، نو له محتوا یې هېڅ شی نور نه شي ډیکریپټ کېدی.
+
+## Programme keys and rotation (admin page)
+keys-title = د پروګرام کیلي
+keys-intro = هر څه چې دا پروګرام ساتي د هغه په اوسنۍ کیلي مهر شوي. له بدلون وروسته، هغه څه چې په زړې کیلي مهر شوي وو په شالید کې په نوې کیلي بیا مهرېږي.
+keys-current-count = په اوسنۍ کیلي مهر شوي
+keys-remaining = لا هم د زړې کیلي لاندې
+keys-refreshes = دا پاڼه هرو پنځو ثانیو کې ځان تازه کوي تر څو د زړې کیلي لاندې هېڅ پاتې نه شي.
+keys-key = کیلي
+keys-ciphertexts = کوډ شوي متنونه
+keys-state-current = اوسنۍ
+keys-state-old = زړه
+keys-state-destroyed = ورکه شوې
+keys-rotate-heading = د کیلي بدلول
+keys-rotate-intro = کیلي هغه وخت بدله کړئ چې لاسرسی لرونکي کارکوونکي په شخړه ووځي، د کنسول یا پروسس سرور د ننوتلو له شک وروسته، او په منظم ډول. نوې غوښتنې په څو ثانیو کې نوې کیلي کاروي.
+keys-rotate-submit = اوس کیلي بدله کړئ
+keys-cli = هغه زړه کیلي چې نور هېڅ نه ساتي د کمانډ له کرښې ورکېدای شي: haven programme destroy-key { $slug } KEY --confirm KEY
+keys-done-rotated = پروګرام نوې کیلي لري. زاړه کوډ شوي متنونه بیا مهرېږي.

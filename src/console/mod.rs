@@ -11,6 +11,7 @@ pub mod archive;
 pub mod campaigns;
 pub mod charts;
 pub mod enquiries;
+pub mod keys;
 pub mod pages;
 pub mod queues;
 pub mod replies;
@@ -169,7 +170,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(
         web::scope("/admin")
             .configure(admin::routes)
-            .configure(archive::routes),
+            .configure(archive::routes)
+            .configure(keys::routes),
     );
 }
 

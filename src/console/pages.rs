@@ -109,12 +109,13 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "signed-out-everywhere" => "console-flash-signed-out-everywhere",
         "archived" => "archive-done",
         "shredded" => "archive-done-shredded",
+        "rotated" => "keys-done-rotated",
         _ => return None,
     })
 }
 
 /// Every `?done=` code [`flash`] knows, for the tests that check each is translated.
-pub const FLASH_CODES: [&str; 19] = [
+pub const FLASH_CODES: [&str; 20] = [
     "claimed",
     "unclaimed",
     "assigned",
@@ -134,6 +135,7 @@ pub const FLASH_CODES: [&str; 19] = [
     "signed-out-everywhere",
     "archived",
     "shredded",
+    "rotated",
 ];
 
 pub fn flash_box(lang: Language, code: Option<&str>) -> Markup {

@@ -271,6 +271,7 @@ async fn dashboard(
                         }
                     }
                     @if role >= crate::casework::ProgrammeRole::Admin {
+                        " · " a href={ "/admin/programmes/" (slug) "/keys" } { (t(lang, "keys-title")) }
                         " · " a href={ "/admin/programmes/" (slug) "/archive" } { (t(lang, "archive-link")) }
                     }
                 }

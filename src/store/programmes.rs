@@ -116,15 +116,15 @@ impl Store {
             }
         };
         let subject = format!("programme:{}", programme.slug());
+        let mut detail = serde_json::json!({ "version": version });
+        // The escrow recipient is a public key; which one a programme has is part of
+        // what an auditor must be able to see change.
+        if let Some(escrow) = &programme.file().escrow {
+            detail["escrow"] = serde_json::json!(escrow);
+        }
         audit::append(
             &mut tx,
-            &audit::Entry::new(actor, action, &subject)
-                // The escrow recipient is a public key; which one a programme has is
-                // part of what an auditor must be able to see change.
-                .detail(serde_json::json!({
-                    "version": version,
-                    "escrow": programme.file().escrow,
-                })),
+            &audit::Entry::new(actor, action, &subject).detail(detail),
         )
         .await?;
         tx.commit().await?;

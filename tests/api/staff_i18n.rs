@@ -195,6 +195,7 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
             "/admin/users".to_owned(),
             "/admin/audit".to_owned(),
             format!("/admin/programmes/{SLUG}/archive"),
+            format!("/admin/programmes/{SLUG}/keys"),
         ] {
             assert_in_language(lang, &path, &admin.get(&path).await);
         }
