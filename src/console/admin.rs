@@ -216,7 +216,7 @@ async fn users_page(
     ))
 }
 
-fn role_label(lang: Language, role: ProgrammeRole) -> String {
+pub(super) fn role_label(lang: Language, role: ProgrammeRole) -> String {
     t(
         lang,
         match role {

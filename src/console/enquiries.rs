@@ -309,7 +309,7 @@ async fn view(
                         select id="assign-to" name="to" {
                             @for (uid, email, r) in &team {
                                 option value=(uid) selected[record.assigned_to.as_deref() == Some(uid.as_str())] {
-                                    (email) " (" (r) ")"
+                                    (email) " (" (super::admin::role_label(lang, *r)) ")"
                                 }
                             }
                         }
