@@ -626,7 +626,8 @@ async fn sign_out(
         &Entry::new(&user_actor(&staff.id), "signout", &user_actor(&staff.id)),
     )
     .await?;
-    let mut res = see_other("/console/sign-in");
+    // The sign-in page stays in the language they were using.
+    let mut res = see_other(&format!("/console/sign-in?lang={}", staff.lang.tag()));
     res.headers_mut().insert(
         actix_web::http::header::HeaderName::from_static("clear-site-data"),
         actix_web::http::header::HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),

@@ -278,7 +278,10 @@ async fn accept_language_is_the_first_guess_and_the_switch_wins_and_is_remembere
             .unwrap()
             .contains(r#"<html lang="ps" dir="rtl">"#)
     );
-    agent.cookie = None;
+    let out = agent.post("/console", "/console/sign-out", &[]).await;
+    assert_eq!(out.location.as_deref(), Some("/console/sign-in?lang=ps"));
+    let sign_in = agent.get("/console/sign-in?lang=ps").await;
+    assert!(sign_in.body.contains(r#"<html lang="ps" dir="rtl">"#));
     agent.pretend_time_passed().await;
     agent.sign_in().await;
     assert!(
