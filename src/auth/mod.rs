@@ -6,7 +6,7 @@ pub mod password;
 pub mod session;
 pub mod totp;
 
-use actix_web::HttpRequest;
+use actix_web::{HttpMessage, HttpRequest};
 
 use crate::casework::ProgrammeRole;
 use crate::crypto::MacKey;
@@ -102,6 +102,8 @@ pub async fn signed_in(req: &HttpRequest, store: &Store, mac: &MacKey) -> Result
         .ok_or(AppError::SignInRequired)?;
     let memberships = store.memberships(&user.id).await?;
     let lang = staff_language(req, store, &user.id).await?;
+    req.extensions_mut()
+        .insert(crate::web::ChosenLanguage(lang));
     Ok(Staff {
         lang,
         csrf: session::csrf_token(mac, &session.id_hash),

@@ -28,6 +28,11 @@ pub fn request_language(req: &HttpRequest, offered: &[Language]) -> Language {
         .unwrap_or(Language::En)
 }
 
+/// A signed-in staff member's language, left on the request so that an error page
+/// for it is in that language too.
+#[derive(Debug, Clone, Copy)]
+pub struct ChosenLanguage(pub Language);
+
 /// The language asked for with `?lang=`, if it is one of `offered`.
 pub fn explicit_language(req: &HttpRequest, offered: &[Language]) -> Option<Language> {
     req.query_string().split('&').find_map(|pair| {

@@ -291,6 +291,16 @@ async fn accept_language_is_the_first_guess_and_the_switch_wins_and_is_remembere
             .body
             .contains(r#"<html lang="ps" dir="rtl">"#)
     );
+    // Error pages follow the choice too.
+    let missing = agent
+        .get("/console/e/0123456789abcdef0123456789abcdef")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.body.contains(r#"<html lang="ps" dir="rtl">"#),
+        "{}",
+        missing.body
+    );
     // An unknown tag is not a choice.
     assert!(
         agent
