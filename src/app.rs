@@ -121,6 +121,7 @@ pub struct Application {
     onion_addr: Option<SocketAddr>,
     store: Store,
     worker: Option<Worker>,
+    session_clock: crate::auth::session::Clock,
 }
 
 impl Application {
@@ -142,6 +143,14 @@ impl Application {
         } else {
             None
         };
+        if config.public_url.is_none() && roles.needs_master_key() {
+            tracing::warn!(
+                "HAVEN_PUBLIC_URL is unset: emails to enquirers will carry a relative link to \
+                 the reply inbox, which mail clients cannot open; set it to the public origin"
+            );
+        }
+        let metrics = Arc::new(crate::metrics::Metrics::new());
+        let worker_metrics = metrics.clone();
         let limiters = Limiters::new(&config.rate_limits);
         limiters.spawn_pruner(Duration::from_secs(60));
         if !config.rate_limits.enabled {
@@ -158,14 +167,18 @@ impl Application {
             config: config.clone(),
         });
 
+        let session_clock = crate::auth::session::Clock::default();
         let console = if roles.has(Role::Console) {
-            let console = Console::new(
+            let mut console = Console::new(
                 store.clone(),
                 master_key(&config, &store).await?,
                 intake_key(&config)?,
                 limiters.clone(),
                 config.clone(),
+                session_clock.clone(),
             );
+            // One cache for both roles: a programme opened in the editor is live at once.
+            console.programmes = intake.programmes.clone();
             spawn_session_pruner(store.clone());
             Some(web::Data::new(console))
         } else {
@@ -185,7 +198,7 @@ impl Application {
 
         let hsts = config.behind_tls();
         let health_store = store.clone();
-        let metrics = web::Data::new(crate::metrics::Metrics::new());
+        let metrics = web::Data::from(metrics);
         let public = roles.has(Role::Public);
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
@@ -198,7 +211,7 @@ impl Application {
                 .app_data(
                     web::FormConfig::default()
                         .limit(16 * 1024)
-                        .error_handler(errors::extractor_error),
+                        .error_handler(errors::form_error),
                 )
                 .app_data(web::PayloadConfig::new(64 * 1024))
                 .configure(assets::routes)
@@ -219,6 +232,7 @@ impl Application {
                     .configure(crate::console::routes);
             }
             app.default_service(web::to(errors::not_found))
+                .wrap(from_fn(crate::web::body::body_deadline))
                 .wrap(from_fn(headers::allowed_methods))
                 .wrap(from_fn(client_limit))
                 .wrap(from_fn(errors::error_pages))
@@ -242,7 +256,7 @@ impl Application {
         // Started last, once nothing can fail any more: a build that fails leaves no
         // worker running behind it.
         let worker = transport.map(|(master, transport, settings)| {
-            Worker::spawn(store.clone(), master, transport, settings)
+            Worker::spawn_observed(store.clone(), master, transport, settings, worker_metrics)
         });
         Ok(Self {
             server: server.run(),
@@ -250,6 +264,7 @@ impl Application {
             onion_addr,
             store,
             worker,
+            session_clock,
         })
     }
 
@@ -263,6 +278,11 @@ impl Application {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The clock the console measures session timeouts by (tests move it forward).
+    pub fn session_clock(&self) -> crate::auth::session::Clock {
+        self.session_clock.clone()
     }
 
     /// Serves until SIGINT/SIGTERM (actix handles both), then finishes requests in
@@ -296,6 +316,13 @@ fn spawn_session_pruner(store: Store) {
             tick.tick().await;
             if let Err(e) = store.prune_sessions(crate::auth::session::IDLE_SECS).await {
                 tracing::warn!(error = %e, "could not prune expired sessions");
+            }
+            // An hour is the longest window (decrypts).
+            if let Err(e) = store
+                .prune_throttle_windows(crate::store::now(), 3600)
+                .await
+            {
+                tracing::warn!(error = %e, "could not prune the throttle windows");
             }
         }
     });
@@ -354,14 +381,14 @@ async fn access_log(
         .app_data::<web::Data<crate::metrics::Metrics>>()
         .cloned();
     let res = tracing::Instrument::instrument(next.call(req), span.clone()).await?;
-    if let Some(m) = metrics {
-        m.response(res.status().as_u16());
-    }
     let _entered = span.enter();
     let route = res
         .request()
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".into());
+    if let Some(m) = metrics {
+        m.answered(res.status().as_u16(), &route);
+    }
     tracing::info!(
         %method,
         %route,

@@ -36,6 +36,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// How hard staff password hashes are to compute. `Test` only for the test suite.
     pub password_cost: crate::auth::password::HashCost,
+    /// How long a client may take to send a request body (actix bounds only the head).
+    pub body_timeout: std::time::Duration,
+    /// Whether the worker emails staff when a factor of their account changes.
+    pub staff_notices: bool,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -179,6 +183,8 @@ struct FileSettings {
     trusted_proxies: Option<Vec<String>>,
     log_format: Option<String>,
     password_hash: Option<String>,
+    body_timeout: Option<u64>,
+    staff_notices: Option<String>,
     #[serde(default)]
     rate_limits: BTreeMap<String, u32>,
 }
@@ -368,6 +374,31 @@ impl Config {
             }
         };
 
+        // A minute carries a full form over a slow mobile or Tor link (16 KiB at
+        // 300 bytes/s) and still frees a trickling client's connection soon.
+        let body_timeout = match env("HAVEN_BODY_TIMEOUT").filter(|v| !v.is_empty()) {
+            Some(n) => n.trim().parse::<u64>().ok(),
+            None => Some(fs.body_timeout.unwrap_or(60)),
+        }
+        .filter(|n| (1..=600).contains(n))
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| {
+            ConfigError::invalid("HAVEN_BODY_TIMEOUT", "must be seconds, from 1 to 600")
+        })?;
+
+        // Off only where staff addresses cannot receive mail from the relay; the
+        // notices then stay queued.
+        let staff_notices = match get("HAVEN_STAFF_NOTICES", fs.staff_notices).as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(_) => {
+                return Err(ConfigError::invalid(
+                    "HAVEN_STAFF_NOTICES",
+                    "must be 'on' or 'off'",
+                ));
+            }
+        };
+
         Ok(Self {
             listen,
             onion_listen,
@@ -384,6 +415,8 @@ impl Config {
             trusted_proxies,
             log_format,
             password_cost,
+            body_timeout,
+            staff_notices,
         })
     }
 

@@ -23,6 +23,7 @@ pub mod intake;
 pub mod metrics;
 pub mod outbound;
 pub mod programme;
+pub mod referrals;
 pub mod replies;
 pub mod retention;
 pub mod rotation;

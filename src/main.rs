@@ -12,7 +12,7 @@ use haven::auth::password::Hasher;
 use haven::casework::ProgrammeRole;
 use haven::config::{Config, LogFormat};
 use haven::crypto::ProgrammeKeyPair;
-use haven::programme::Programme;
+use haven::programme::editing;
 use haven::store::ApplyOutcome;
 
 #[derive(Parser)]
@@ -42,6 +42,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// The register of referrals to partner organisations.
+    Disclosures {
+        #[command(subcommand)]
+        command: DisclosuresCommand,
     },
     /// Manage crisis programmes.
     Programme {
@@ -121,6 +126,17 @@ enum EscrowCommand {
         /// Where to write what was opened; must not exist yet.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DisclosuresCommand {
+    /// Write a programme's disclosure register as CSV to standard output: which field
+    /// names left, for which partner, when, asked for and approved by whom, on which
+    /// basis. Never a value. The export itself is audited.
+    Export {
+        #[arg(long, value_name = "SLUG")]
+        programme: String,
     },
 }
 
@@ -254,6 +270,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Disclosures {
+            command: DisclosuresCommand::Export { programme },
+        } => {
+            let store = app::open_store(&config).await?;
+            match haven::referrals::export_register(&store, &programme, "cli").await? {
+                Some(csv) => print!("{csv}"),
+                None => {
+                    eprintln!("no programme {programme:?}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
         Command::Programme { command } => return programme_command(command, &config).await,
         Command::Import {
             programme,
@@ -368,20 +396,39 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
             std::fs::File::open(&file)
                 .and_then(|mut f| f.read_to_string(&mut text))
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-            let programme = match Programme::parse(&text) {
-                Ok(p) => p,
-                Err(errors) => {
+            // Checked before the master key is touched, so a bad file says only what is
+            // wrong with it; `save` checks it again, as it does every web edit.
+            if let Err(errors) = haven::programme::Programme::parse(&text) {
+                eprintln!("{}: the programme was not applied:", file.display());
+                for e in &errors.0 {
+                    eprintln!("  {}:{e}", file.display());
+                }
+                return Ok(ExitCode::from(1));
+            }
+            let master = app::master_key(config, &store).await?;
+            // The same path as the web editor's saves: same checks, same versions.
+            let saved = editing::save(
+                &store,
+                &master,
+                &text,
+                editing::Expect::Any,
+                "cli",
+                serde_json::Map::new(),
+            )
+            .await;
+            let (programme, outcome) = match saved {
+                Ok(saved) => saved,
+                Err(editing::SaveError::Invalid(errors)) => {
                     eprintln!("{}: the programme was not applied:", file.display());
                     for e in &errors.0 {
                         eprintln!("  {}:{e}", file.display());
                     }
                     return Ok(ExitCode::from(1));
                 }
+                Err(e) => return Err(e.into()),
             };
-            let master = app::master_key(config, &store).await?;
-            let key = ProgrammeKeyPair::generate(&master.recipient())?;
             let slug = programme.slug().to_string();
-            match store.apply_programme(&programme, key, "cli").await? {
+            match outcome {
                 ApplyOutcome::Created { version } => println!("created {slug} (version {version})"),
                 ApplyOutcome::Updated { version } => println!("updated {slug} (version {version})"),
                 ApplyOutcome::Unchanged { version } => {

@@ -17,6 +17,7 @@ use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::error::AppError;
@@ -34,6 +35,16 @@ pub struct Metrics {
     pub responses: Family<Labels, Counter>,
     /// Staff sign-in attempts refused (wrong secret or throttled).
     pub signin_failures: Counter,
+    /// Requests answered 429, by route pattern (every limit: the per-client request
+    /// budget, submission quotas, the reply-inbox and sign-in throttles).
+    rate_limited: Family<Labels, Counter>,
+    /// Failures an operator should look at, by where they happened (`http`: a 5xx
+    /// answer; `outbound`: a claim or the recording of outcomes failed).
+    errors: Family<Labels, Counter>,
+    /// Send attempts by outcome (`sent`, `retry`, `failed`, `refused`).
+    outbound: Family<Labels, Counter>,
+    /// Time one message took at the relay (or to its file), whatever the outcome.
+    send_seconds: Histogram,
     queue_depth: Family<Labels, Gauge>,
     queue_oldest: Family<Labels, Gauge>,
     outbox: Family<Labels, Gauge>,
@@ -57,6 +68,11 @@ impl Metrics {
         let queue_depth = Family::<Labels, Gauge>::default();
         let queue_oldest = Family::<Labels, Gauge>::default();
         let outbox = Family::<Labels, Gauge>::default();
+        let rate_limited = Family::<Labels, Counter>::default();
+        let errors = Family::<Labels, Counter>::default();
+        let outbound = Family::<Labels, Counter>::default();
+        // 1 ms … 16 s: a loopback relay answers in a millisecond, a slow one in seconds.
+        let send_seconds = Histogram::new(exponential_buckets(0.001, 2.0, 15));
         registry.register(
             "submissions",
             "Enquiries accepted and durably stored by this instance",
@@ -92,12 +108,36 @@ impl Metrics {
             "Outbound messages by state",
             outbox.clone(),
         );
+        registry.register(
+            "rate_limited_requests",
+            "Requests this instance answered with 429, by route pattern",
+            rate_limited.clone(),
+        );
+        registry.register(
+            "errors",
+            "Errors of this instance, by where they happened",
+            errors.clone(),
+        );
+        registry.register(
+            "outbound_messages",
+            "Send attempts of this instance's outbound worker, by outcome",
+            outbound.clone(),
+        );
+        registry.register(
+            "outbound_send_seconds",
+            "Time one send attempt took, relay or file",
+            send_seconds.clone(),
+        );
         Self {
             registry,
             submissions,
             rejected,
             responses,
             signin_failures,
+            rate_limited,
+            errors,
+            outbound,
+            send_seconds,
             queue_depth,
             queue_oldest,
             outbox,
@@ -121,6 +161,39 @@ impl Metrics {
         };
         self.responses
             .get_or_create(&vec![("class", class.to_owned())])
+            .inc();
+    }
+
+    /// Counts one answer of this instance: its class, and whether it was a refusal by a
+    /// rate limit or a server error.
+    pub fn answered(&self, status: u16, route: &str) {
+        self.response(status);
+        if status == 429 {
+            self.rate_limited
+                .get_or_create(&vec![("route", route.to_owned())])
+                .inc();
+        }
+        if status >= 500 {
+            self.error("http");
+        }
+    }
+
+    pub fn error(&self, source: &'static str) {
+        self.errors
+            .get_or_create(&vec![("source", source.to_owned())])
+            .inc();
+    }
+
+    /// One send attempt of the outbound worker and how long the relay took.
+    pub fn sent(&self, outcome: &'static str, took: std::time::Duration) {
+        self.outbound_outcome(outcome);
+        self.send_seconds.observe(took.as_secs_f64());
+    }
+
+    /// An outcome reached without asking the relay (a message the guard stopped).
+    pub fn outbound_outcome(&self, outcome: &'static str) {
+        self.outbound
+            .get_or_create(&vec![("outcome", outcome.to_owned())])
             .inc();
     }
 
@@ -189,9 +262,12 @@ impl std::fmt::Debug for Metrics {
     }
 }
 
-/// Whether the request came straight from this machine (not through a proxy).
+/// Whether the request came straight from this machine (not through a proxy). Tor
+/// hands every onion visitor over from loopback too, so nothing on the onion listener
+/// counts as local.
 fn local_and_direct(req: &HttpRequest) -> bool {
-    req.peer_addr().is_some_and(|a| a.ip().is_loopback())
+    !crate::web::client::on_onion(req)
+        && req.peer_addr().is_some_and(|a| a.ip().is_loopback())
         && req.headers().get("x-forwarded-for").is_none()
         && req.headers().get("forwarded").is_none()
 }
@@ -208,4 +284,73 @@ pub async fn endpoint(
     Ok(HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encoded(m: &Metrics) -> String {
+        let mut out = String::new();
+        encode(&mut out, &m.registry).unwrap();
+        out
+    }
+
+    #[test]
+    fn server_errors_and_rate_limits_are_counted_where_they_happen() {
+        let m = Metrics::new();
+        m.answered(200, "/p/{slug}");
+        m.answered(429, "/p/{slug}/status");
+        m.answered(503, "/readyz");
+        m.error("outbound");
+        let text = encoded(&m);
+        assert!(
+            text.contains("haven_rate_limited_requests_total{route=\"/p/{slug}/status\"} 1"),
+            "{text}"
+        );
+        assert!(!text.contains("haven_rate_limited_requests_total{route=\"/p/{slug}\"}"));
+        assert!(
+            text.contains("haven_errors_total{source=\"http\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("haven_errors_total{source=\"outbound\"} 1"),
+            "{text}"
+        );
+        assert!(text.contains("haven_http_responses_total{class=\"5xx\"} 1"));
+    }
+
+    #[test]
+    fn send_latency_lands_in_cumulative_buckets() {
+        let m = Metrics::new();
+        m.sent("sent", std::time::Duration::from_millis(3));
+        m.sent("retry", std::time::Duration::from_millis(300));
+        m.outbound_outcome("refused");
+        let text = encoded(&m);
+        assert!(
+            text.contains("haven_outbound_send_seconds_count 2"),
+            "{text}"
+        );
+        // 3 ms is above the 2 ms bucket and within the 4 ms one.
+        assert!(
+            text.contains("haven_outbound_send_seconds_bucket{le=\"0.002\"} 0"),
+            "{text}"
+        );
+        assert!(
+            text.contains("haven_outbound_send_seconds_bucket{le=\"0.004\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("haven_outbound_send_seconds_bucket{le=\"+Inf\"} 2"),
+            "{text}"
+        );
+        for outcome in ["sent", "retry", "refused"] {
+            assert!(
+                text.contains(&format!(
+                    "haven_outbound_messages_total{{outcome=\"{outcome}\"}} 1"
+                )),
+                "{text}"
+            );
+        }
+    }
 }

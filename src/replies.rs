@@ -16,8 +16,8 @@ use crate::enquiry::EnquiryContent;
 use crate::i18n::t_args;
 use crate::outbound::template::{self, Context};
 use crate::outbound::{self, OutboundError, OutboundMessage, Recipient, Rendered};
-use crate::programme::EmailDisclosure;
 use crate::programme::live::LiveProgramme;
+use crate::programme::{EmailDisclosure, ImportReplies};
 use crate::store::{EnquiryRecord, NewOutboxRow, now};
 
 /// Longest reply body, in characters.
@@ -207,19 +207,33 @@ pub fn prepare(
             let p = &live.programme;
             let lang = Language::parse(&content.language).unwrap_or_else(|_| p.default_language());
             // People whose mail was imported never saw a receipt, so they cannot open
-            // the reply inbox: they get the reply itself, by the channel they chose.
-            let disclosure = if record.source == "imported" {
-                EmailDisclosure::Full
-            } else {
-                p.file().outbound.email
+            // the reply inbox: `[import] replies` decides (see `ImportReplies`).
+            let disclosure = match (record.source == "imported", p.file().import.replies) {
+                (false, _) => Some(p.file().outbound.email),
+                (true, ImportReplies::Full) => Some(EmailDisclosure::Full),
+                (true, ImportReplies::Minimal) => None,
             };
             let rendered = match disclosure {
-                EmailDisclosure::Full => Rendered {
+                None => {
+                    let form_url = format!(
+                        "{}/p/{}?lang={}",
+                        mail.public_url.as_deref().unwrap_or(""),
+                        p.slug(),
+                        lang.tag()
+                    );
+                    let body = t_args(lang, "reply-email-imported-body", &[("form_url", form_url)]);
+                    Rendered {
+                        subject: template::one_line(&t_args(lang, "reply-email-subject", &[])),
+                        html: Some(template::html_from_text(&body)),
+                        text: body,
+                    }
+                }
+                Some(EmailDisclosure::Full) => Rendered {
                     subject: subject.clone(),
                     text: text.to_owned(),
                     html: Some(template::html_from_text(text)),
                 },
-                EmailDisclosure::Minimal => {
+                Some(EmailDisclosure::Minimal) => {
                     let ctx = context(live, content, mail);
                     let body = t_args(lang, "reply-email-body", &[("inbox_url", ctx.inbox_url)]);
                     Rendered {

@@ -12,7 +12,7 @@ use crate::casework::ProgrammeRole;
 use crate::crypto::MacKey;
 use crate::domain::Language;
 use crate::error::AppError;
-use crate::store::{Membership, Store, StoreError, UserRecord, now};
+use crate::store::{Membership, Store, StoreError, UserRecord};
 use session::{Stage, Validity};
 
 /// A signed-in staff member, as every console handler sees them.
@@ -59,11 +59,12 @@ impl Staff {
     }
 }
 
-/// The session behind the request's cookie, if it is valid and at `stage`.
+/// The session behind the request's cookie, if it is valid and at `stage` at time `at`.
 pub async fn current_session(
     req: &HttpRequest,
     store: &Store,
     stage: Stage,
+    at: i64,
 ) -> Result<Option<crate::store::SessionRecord>, StoreError> {
     let Some(token) = session::token_from(req) else {
         return Ok(None);
@@ -72,7 +73,6 @@ pub async fn current_session(
     let Some(record) = store.session(&hash).await? else {
         return Ok(None);
     };
-    let at = now();
     match session::check(&record, at) {
         Validity::Valid if record.stage == stage.as_str() => {
             // Write the idle clock at most once a minute: a busy page does not become a
@@ -91,8 +91,13 @@ pub async fn current_session(
 }
 
 /// The signed-in staff member, or a redirect to the sign-in page.
-pub async fn signed_in(req: &HttpRequest, store: &Store, mac: &MacKey) -> Result<Staff, AppError> {
-    let session = current_session(req, store, Stage::Full)
+pub async fn signed_in(
+    req: &HttpRequest,
+    store: &Store,
+    mac: &MacKey,
+    at: i64,
+) -> Result<Staff, AppError> {
+    let session = current_session(req, store, Stage::Full, at)
         .await?
         .ok_or(AppError::SignInRequired)?;
     let user = store

@@ -3,6 +3,9 @@
 //! token is issued at every step of signing in (password, then second factor), so a
 //! token planted before sign-in is worthless after it.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite};
 use sha2::{Digest, Sha256};
@@ -42,6 +45,23 @@ impl Stage {
             Self::Full => ABSOLUTE_SECS,
             Self::SecondFactor | Self::Enrol => PENDING_SECS,
         }
+    }
+}
+
+/// The time sessions are judged by: the system clock, plus an offset that only tests
+/// move (to let a session go idle for 30 minutes without waiting 30 minutes).
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset: Arc<AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> i64 {
+        crate::store::now() + self.offset.load(Ordering::Relaxed)
+    }
+
+    pub fn advance(&self, secs: i64) {
+        self.offset.fetch_add(secs, Ordering::Relaxed);
     }
 }
 

@@ -20,7 +20,6 @@ use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{Msg, t, t_args};
 use crate::store::{UserRecord, now};
-use crate::web::client::client_key;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -64,13 +63,12 @@ pub(super) async fn confirm_password(
     staff: &Staff,
     password: &str,
 ) -> Result<bool, AppError> {
-    let client = client_key(req, &console.config.trusted_proxies);
     let key: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
         <sha2::Sha256 as sha2::Digest>::new(),
         format!("user:{}", staff.id),
     ))
     .into();
-    if !console.limiters.allow_signin(&client, &key) {
+    if !super::signin::allow_attempt(console, req, &key).await? {
         return Ok(false);
     }
     let Some(user) = console.store.user(&staff.id).await? else {

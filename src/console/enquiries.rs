@@ -59,7 +59,7 @@ fn subject(id: &str) -> String {
     format!("enquiry:{id}")
 }
 
-fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
+pub(super) fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
     Ok(Case {
         status: Status::parse(&record.status)
             .ok_or(AppError::Internal("unknown enquiry status".into()))?,
@@ -75,7 +75,7 @@ fn back(record_id: &str, changed: bool, done: &str) -> HttpResponse {
     ))
 }
 
-fn refused(refusal: crate::casework::Refusal) -> AppError {
+pub(super) fn refused(refusal: crate::casework::Refusal) -> AppError {
     tracing::debug!(%refusal, "case work action refused");
     AppError::Forbidden
 }
@@ -103,6 +103,19 @@ fn answer_text(lang: Language, p: &Programme, key: &str, answer: &Answer) -> Str
     }
 }
 
+/// One decrypting read (ASVS 11.1.3), counted in this process (governor, smooth) and
+/// in the database (an hourly window every console instance shares).
+async fn allow_decrypt(console: &Console, staff: &Staff) -> Result<bool, AppError> {
+    let here = console.limiters.allow_decrypt(&staff.id);
+    let key = format!("decrypt:{}", staff.id);
+    let everywhere = console
+        .store
+        .count_in_window(key.as_bytes(), crate::store::now(), 3600)
+        .await?
+        <= i64::from(console.config.rate_limits.decrypts_per_user_per_hour);
+    Ok(here && everywhere)
+}
+
 async fn view(
     console: web::Data<Console>,
     req: HttpRequest,
@@ -111,7 +124,7 @@ async fn view(
     let staff = console.staff(&req).await?;
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
     permit(role, &staff.id, case(&record)?, Action::View).map_err(refused)?;
-    if !console.limiters.allow_decrypt(&staff.id) {
+    if !allow_decrypt(&console, &staff).await? {
         audit::record(
             &console.store,
             &Entry::new(&actor(&staff), "enquiry.view", &subject(&record.id))
@@ -152,6 +165,16 @@ async fn view(
             .unwrap_or_else(|| t(lang, "console-former-member"))
     };
     let p = &live.programme;
+    // The questions as the person saw them: the form may have changed since.
+    let submitted_with = match record.form_version {
+        v if v == live.version => None,
+        v => console
+            .store
+            .programme_version(&live.id, v)
+            .await?
+            .and_then(|text| Programme::parse(&text).ok()),
+    };
+    let asked = submitted_with.as_ref().unwrap_or(p);
     let status = Status::parse(&record.status).unwrap_or(Status::New);
     let queue_name = |key: &str| {
         p.file()
@@ -172,9 +195,26 @@ async fn view(
         .and_then(|key| crate::replies::from_template(&live, key, &content, &mail));
     let sent = super::replies::history(&console, &record).await?;
     let held = console.store.legal_hold(&record.id).await?;
-    let deliveries = console.store.outbox_of_enquiry(&record.id).await?;
+    let referred = console.store.referrals_of_enquiry(&record.id).await?;
+    // Messages to partners are listed with their referral, not as emails to the person.
+    let deliveries: Vec<_> = console
+        .store
+        .outbox_of_enquiry(&record.id)
+        .await?
+        .into_iter()
+        .filter(|d| !referred.iter().any(|r| r.outbox_id.as_ref() == Some(&d.id)))
+        .collect();
     let c = case(&record)?;
     let may = |a: Action| permit(role, &staff.id, c, a).is_ok();
+    let referrals = super::referrals::section(
+        &console,
+        &staff,
+        &live,
+        &record,
+        &referred,
+        may(Action::Reply),
+    )
+    .await?;
     let base = format!("/console/e/{}", record.id);
     let title = t_args(
         lang,
@@ -234,9 +274,13 @@ async fn view(
                     dt { (t(lang, "console-mail-attachments")) } dd {
                         @if mail.attachments.is_empty() { (t(lang, "console-none")) } @else {
                             ul {
-                                @for a in &mail.attachments {
+                                @for (n, a) in mail.attachments.iter().enumerate() {
                                     li dir="auto" {
-                                        (a.name) " ("
+                                        // A kept attachment downloads by its place in the list.
+                                        @if a.data.is_some() {
+                                            a href={ (base) "/attachments/" (n + 1) } download { (a.name) }
+                                        } @else { (a.name) }
+                                        " ("
                                         (t_args(lang, "console-mail-attachment", &[("type", a.content_type.clone()), ("size", a.size.to_string())]))
                                         @if a.data.is_none() { ", " (t(lang, "console-mail-not-kept")) }
                                         ")"
@@ -248,17 +292,18 @@ async fn view(
                 }
             }
             h2 { (t(lang, "console-what-they-wrote")) }
+            p class="hint" id="form-version" { (t_args(lang, "console-form-version", &[("version", record.form_version.to_string())])) }
             dl class="summary answers" {
-                @for f in &p.file().fields {
+                @for f in &asked.file().fields {
                     @if let Some(a) = content.answers.get(&f.key) {
-                        dt { (p.text(&f.label, Language::En)) }
-                        dd class="preserve" dir="auto" { (answer_text(lang, p, &f.key, a)) }
+                        dt { (asked.text(&f.label, Language::En)) }
+                        dd class="preserve" dir="auto" { (answer_text(lang, asked, &f.key, a)) }
                     }
                 }
-                // Answers to fields a later version of the form no longer has.
+                // Answers the form version cannot name (it should always name them all).
                 @for (key, a) in &content.answers {
-                    @if p.field(key).is_none() {
-                        dt { (key) } dd class="preserve" dir="auto" { (answer_text(lang, p, key, a)) }
+                    @if asked.field(key).is_none() {
+                        dt { (key) } dd class="preserve" dir="auto" { (answer_text(lang, asked, key, a)) }
                     }
                 }
             }
@@ -347,6 +392,7 @@ async fn view(
                 problem: None,
                 may_reply: may(Action::Reply),
             }))
+            (referrals)
             h2 { (t(lang, "console-notes")) }
             @if notes.is_empty() {
                 p { (t(lang, "console-no-notes")) }

@@ -8,12 +8,16 @@
 
 pub mod admin;
 pub mod archive;
+pub mod attachments;
 pub mod campaigns;
 pub mod charts;
 pub mod enquiries;
+pub mod imports;
 pub mod keys;
 pub mod pages;
+pub mod programmes;
 pub mod queues;
+pub mod referrals;
 pub mod replies;
 pub mod signin;
 
@@ -49,6 +53,8 @@ pub struct Console {
     pub programmes: LiveProgrammes,
     pub limiters: Arc<Limiters>,
     pub config: Arc<Config>,
+    /// What session timeouts are measured against.
+    pub clock: crate::auth::session::Clock,
 }
 
 impl Console {
@@ -58,6 +64,7 @@ impl Console {
         intake_key: IntakeKey,
         limiters: Arc<Limiters>,
         config: Arc<Config>,
+        clock: crate::auth::session::Clock,
     ) -> Self {
         let hasher = Arc::new(Hasher::new(
             master.derive("haven/password-pepper"),
@@ -72,11 +79,12 @@ impl Console {
             hasher,
             limiters,
             config,
+            clock,
         }
     }
 
     pub async fn staff(&self, req: &HttpRequest) -> Result<Staff, AppError> {
-        signed_in(req, &self.store, &self.mac).await
+        signed_in(req, &self.store, &self.mac, self.clock.now()).await
     }
 
     /// The signed-in staff member, for a POST: also checks the form's CSRF token.
@@ -157,7 +165,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .app_data(
                 web::FormConfig::default()
                     .limit(256 * 1024)
-                    .error_handler(crate::web::errors::extractor_error),
+                    .error_handler(crate::web::errors::form_error),
             )
             .route("", web::get().to(queues::home))
             .route("/", web::get().to(queues::home))
@@ -165,13 +173,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(queues::routes)
             .configure(enquiries::routes)
             .configure(replies::routes)
-            .configure(campaigns::routes),
+            .configure(campaigns::routes)
+            .configure(referrals::routes)
+            .configure(imports::routes)
+            .configure(attachments::routes),
     )
     .service(
         web::scope("/admin")
             .configure(admin::routes)
             .configure(archive::routes)
-            .configure(keys::routes),
+            .configure(keys::routes)
+            .configure(programmes::routes),
     );
 }
 

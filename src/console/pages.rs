@@ -5,6 +5,7 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::Staff;
+use crate::casework::ProgrammeRole;
 use crate::domain::Language;
 use crate::i18n::t;
 
@@ -37,6 +38,9 @@ pub fn render(shell: &Shell<'_>, main: Markup) -> Markup {
                             nav class="console-nav" aria-label=(t(lang, "console-nav-label")) {
                                 ul {
                                     li { a href="/console" accesskey="q" { (t(lang, "console-nav-queues")) } }
+                                    @if staff.is_admin || staff.memberships.iter().any(|m| m.role == ProgrammeRole::Admin) {
+                                        li { a href="/admin/programmes" { (t(lang, "pe-nav")) } }
+                                    }
                                     @if staff.is_admin {
                                         li { a href="/admin/users" { (t(lang, "console-nav-users")) } }
                                         li { a href="/admin/audit" { (t(lang, "console-nav-audit")) } }
@@ -110,6 +114,11 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "archived" => "archive-done",
         "shredded" => "archive-done-shredded",
         "rotated" => "keys-done-rotated",
+        "referral-pending" => "console-flash-referral-pending",
+        "referral-queued" => "console-flash-referral-queued",
+        "referral-ready" => "console-flash-referral-ready",
+        "referral-approved" => "console-flash-referral-approved",
+        "referral-cancelled" => "console-flash-referral-cancelled",
         _ => return None,
     })
 }

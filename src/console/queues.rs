@@ -263,6 +263,12 @@ async fn dashboard(
                 p {
                     a href={ "/console/p/" (slug) "/templates" } { (t(lang, "console-templates-title")) } " · "
                     a href={ "/console/p/" (slug) "/campaigns" } { (t(lang, "console-campaigns-title")) }
+                    @if !live.programme.file().partners.is_empty() {
+                        " · " a href={ "/console/p/" (slug) "/partners" } { (t(lang, "console-partners-link")) }
+                    }
+                    @if role == crate::casework::ProgrammeRole::Admin {
+                        " · " a href={ "/console/p/" (slug) "/import" } { (t(lang, "import-title")) }
+                    }
                     @if role >= crate::casework::ProgrammeRole::Supervisor {
                         " · " (t(lang, "console-preview-form")) " "
                         @for (i, l) in live.programme.languages().iter().enumerate() {

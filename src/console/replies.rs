@@ -162,9 +162,8 @@ pub fn problem_message(e: &ReplyError) -> Msg {
         ReplyError::Refused(OutboundError::HeaderInjection) => {
             Msg::new("console-reply-error-subject").arg("max", replies::MAX_SUBJECT.to_string())
         }
-        ReplyError::Refused(OutboundError::Build) | ReplyError::Crypto(_) => {
-            Msg::new("console-reply-error-build")
-        }
+        ReplyError::Refused(OutboundError::Build | OutboundError::Attachment)
+        | ReplyError::Crypto(_) => Msg::new("console-reply-error-build"),
     }
 }
 

@@ -60,6 +60,33 @@ fn account_key(email: &str) -> [u8; 32] {
     Sha256::digest(email.trim().to_lowercase().as_bytes()).into()
 }
 
+/// One attempt at a secret (password or code) for `account`: per client and per
+/// account in this process (governor), and per account in the database, so that N
+/// console instances together allow the same tries as one.
+pub(super) async fn allow_attempt(
+    console: &Console,
+    req: &HttpRequest,
+    account: &[u8; 32],
+) -> Result<bool, AppError> {
+    let client = client_key(req, &console.config.trusted_proxies);
+    let here = console.limiters.allow_signin(&client, account);
+    let key = [b"signin:".as_slice(), account].concat();
+    let everywhere = console
+        .store
+        .count_in_window(&key, now(), SIGNIN_WINDOW_SECS)
+        .await?
+        <= i64::from(
+            console
+                .config
+                .rate_limits
+                .signin_attempts_per_account_per_minute,
+        );
+    Ok(here && everywhere)
+}
+
+/// The shared per-account window.
+pub const SIGNIN_WINDOW_SECS: i64 = 60;
+
 /// The language of a sign-in page, and the `?lang=` to carry to the next step when it
 /// was chosen with the switch (at the end it becomes the account's choice).
 fn step_language(req: &HttpRequest) -> (Language, String) {
@@ -102,7 +129,7 @@ fn sign_in_page(req: &HttpRequest, token: &str, email: &str, problem: Option<&st
 }
 
 async fn show_sign_in(console: web::Data<Console>, req: HttpRequest) -> HttpResponse {
-    if current_session(&req, &console.store, Stage::Full)
+    if current_session(&req, &console.store, Stage::Full, console.clock.now())
         .await
         .ok()
         .flatten()
@@ -142,8 +169,7 @@ async fn sign_in(
             sign_in_page(&req, &fresh, &email, Some("console-signin-expired")),
         ));
     }
-    let client = client_key(&req, &console.config.trusted_proxies);
-    if !console.limiters.allow_signin(&client, &account_key(&email)) {
+    if !allow_attempt(&console, &req, &account_key(&email)).await? {
         audit::record(
             &console.store,
             &Entry::new("anonymous", "signin.throttled", "account:hidden").outcome("denied"),
@@ -271,13 +297,15 @@ async fn start_session(
             .await?;
     }
     let token = session::new_token();
+    let at = console.clock.now();
     console
         .store
         .create_session(
             &session::hash_token(&token),
             user_id,
             stage.as_str(),
-            now() + stage.lifetime(),
+            at,
+            at + stage.lifetime(),
         )
         .await?;
     let mut res = see_other(next);
@@ -291,7 +319,7 @@ async fn pending(
     req: &HttpRequest,
     stage: Stage,
 ) -> Result<(SessionRecord, UserRecord), AppError> {
-    let s = current_session(req, &console.store, stage)
+    let s = current_session(req, &console.store, stage, console.clock.now())
         .await?
         .ok_or(AppError::SignInRequired)?;
     let user = console
@@ -372,11 +400,7 @@ async fn check_code(
         return Err(AppError::Forbidden);
     }
     let actor = user_actor(&user.id);
-    let client = client_key(&req, &console.config.trusted_proxies);
-    if !console
-        .limiters
-        .allow_signin(&client, &account_key(&format!("user:{}", user.id)))
-    {
+    if !allow_attempt(&console, &req, &account_key(&format!("user:{}", user.id))).await? {
         audit::record(
             &console.store,
             &Entry::new(&actor, "signin.throttled", &actor).outcome("denied"),

@@ -34,13 +34,23 @@ pub fn random_id() -> String {
     hex::encode(b)
 }
 
+/// Creates `dir` and any missing parents owner-only (0700), whatever the umask.
+/// Directories that already exist keep their mode: an operator may have set it.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 fn write_new_secret_file(path: &Path, contents: &[u8]) -> Result<(), KeyFileError> {
     let err = |source| KeyFileError::Create {
         path: path.to_owned(),
         source,
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(err)?;
+        create_private_dir(dir).map_err(err)?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -201,6 +211,12 @@ impl IntakeKey {
         let mut b = [0u8; 32];
         getrandom::fill(&mut b).expect("the operating system's random number generator failed");
         Self::from_bytes(b)
+    }
+
+    /// A second copy for work that must own its key (an import's reader thread); it
+    /// is zeroised when dropped, like the first. Deliberately not `Clone`.
+    pub fn duplicate(&self) -> Self {
+        Self::from_bytes(*self.0.expose_secret())
     }
 
     pub fn load(path: &Path) -> Result<Self, KeyFileError> {

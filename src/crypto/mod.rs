@@ -10,7 +10,9 @@ pub mod inbox;
 mod keys;
 
 pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer, open_with_escrow};
-pub use keys::{IntakeKey, KeyFileError, MasterKey, ProgrammeKeyPair, random_id};
+pub use keys::{
+    IntakeKey, KeyFileError, MasterKey, ProgrammeKeyPair, create_private_dir, random_id,
+};
 
 /// An HMAC key for one purpose. The intake key is one; the console derives others
 /// from the master key ([`MasterKey::mac_key`]).

@@ -6,6 +6,10 @@
 //! in batches, one transaction each, where the unique indexes on the keyed
 //! de-duplication hashes turn duplicates away. A source file is deleted (with
 //! `--delete-source`) only once every message in it is committed or was a duplicate.
+//!
+//! Files named on the command line and files uploaded through the console
+//! ([`run_uploads`]) go through this one pipeline; uploads stay in memory, are never
+//! written to disk, and are wiped when the run ends.
 
 pub mod forward;
 pub mod mail;
@@ -17,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc};
+use zeroize::Zeroizing;
 
 use crate::crypto::IntakeKey;
 use crate::domain::{EmailAddress, Language};
@@ -87,11 +92,59 @@ enum Kind {
     Mbox,
 }
 
-#[derive(Debug, Clone)]
+/// Where a source's bytes are.
+enum Data {
+    File(PathBuf),
+    /// Uploaded through the console: only ever in memory, wiped when dropped.
+    Memory(Zeroizing<Vec<u8>>),
+}
+
 struct Source {
-    path: PathBuf,
+    /// How the source is named in the summary: its path, or `upload #N (name)`.
+    shown: String,
+    data: Data,
     kind: Kind,
     size: u64,
+}
+
+impl Source {
+    fn file(path: PathBuf, kind: Kind, size: u64) -> Self {
+        Self {
+            shown: path.display().to_string(),
+            data: Data::File(path),
+            kind,
+            size,
+        }
+    }
+}
+
+/// One file uploaded through the console (an `.eml` file or an mbox), held in memory.
+pub struct Upload {
+    /// The file name the browser sent (shown in the summary, never stored).
+    pub name: String,
+    pub bytes: Zeroizing<Vec<u8>>,
+}
+
+/// `upload #N (name)`: a file name as browsers send it, without any folder, on one
+/// line and short enough to read.
+fn upload_label(n: usize, name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let flat: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    let flat = flat.trim();
+    if flat.is_empty() {
+        format!("upload #{n}")
+    } else {
+        format!("upload #{n} ({flat})")
+    }
+}
+
+/// An mbox starts with a `From ` line; anything else is read as one message.
+fn kind_of(head: &[u8]) -> Kind {
+    if head.starts_with(b"From ") {
+        Kind::Mbox
+    } else {
+        Kind::Eml
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -143,16 +196,11 @@ fn is_ext(path: &Path, exts: &[&str]) -> bool {
         .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
-/// An mbox starts with a `From ` line; anything else is read as one message.
 fn sniff(path: &Path) -> Result<Kind, std::io::Error> {
     let mut head = [0u8; 5];
     let mut f = File::open(path)?;
     let n = f.read(&mut head)?;
-    Ok(if &head[..n] == b"From " {
-        Kind::Mbox
-    } else {
-        Kind::Eml
-    })
+    Ok(kind_of(&head[..n]))
 }
 
 fn collect(paths: &[PathBuf]) -> Result<Vec<Source>, ImportError> {
@@ -174,17 +222,9 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Source>, ImportError> {
             if meta.is_dir() {
                 walk(&path, out)?;
             } else if is_ext(&path, &["eml"]) {
-                out.push(Source {
-                    path,
-                    kind: Kind::Eml,
-                    size: meta.len(),
-                });
+                out.push(Source::file(path, Kind::Eml, meta.len()));
             } else if is_ext(&path, &["mbox", "mbx"]) {
-                out.push(Source {
-                    path,
-                    kind: Kind::Mbox,
-                    size: meta.len(),
-                });
+                out.push(Source::file(path, Kind::Mbox, meta.len()));
             }
         }
         Ok(())
@@ -202,11 +242,7 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Source>, ImportError> {
                 path: path.clone(),
                 source,
             })?;
-            out.push(Source {
-                path: path.clone(),
-                kind,
-                size: meta.len(),
-            });
+            out.push(Source::file(path.clone(), kind, meta.len()));
         }
     }
     Ok(out)
@@ -331,114 +367,87 @@ fn read_sources(
     memory: Arc<Semaphore>,
     runtime: tokio::runtime::Handle,
 ) {
-    let send_message = |source: usize,
-                        origin: String,
-                        bytes: u64,
-                        raw: Option<&[u8]>,
-                        failure: Option<Failure>| {
-        let result = match (raw, failure) {
-            (_, Some(f)) => Err(f),
-            (Some(raw), None) => prepare(&live, &key, raw, now()).map(Box::new),
-            (None, None) => Err(Failure::Read("empty".into())),
+    let mut send_message =
+        |source: usize, origin: String, bytes: u64, raw: Result<&[u8], Failure>| {
+            let result = raw.and_then(|raw| prepare(&live, &key, raw, now()).map(Box::new));
+            let kib = match &result {
+                Ok(i) => (i.enquiry.sealed.ciphertext.len() / 1024 + 1).min(IN_FLIGHT_KIB as usize)
+                    as u32,
+                Err(_) => 0,
+            };
+            let permit = if kib > 0 {
+                runtime
+                    .block_on(memory.clone().acquire_many_owned(kib))
+                    .ok()
+            } else {
+                None
+            };
+            tx.blocking_send(Event::Message {
+                source,
+                origin,
+                bytes,
+                result,
+                _permit: permit,
+            })
+            .is_ok()
         };
-        let kib = match &result {
-            Ok(i) => {
-                (i.enquiry.sealed.ciphertext.len() / 1024 + 1).min(IN_FLIGHT_KIB as usize) as u32
-            }
-            Err(_) => 0,
-        };
-        let permit = if kib > 0 {
-            runtime
-                .block_on(memory.clone().acquire_many_owned(kib))
-                .ok()
-        } else {
-            None
-        };
-        tx.blocking_send(Event::Message {
-            source,
-            origin,
-            bytes,
-            result,
-            _permit: permit,
-        })
-        .is_ok()
-    };
     for (index, src) in sources.into_iter().enumerate() {
-        let shown = src.path.display().to_string();
-        let mut sent_bytes = 0u64;
-        match src.kind {
-            Kind::Eml => {
-                let ok = if src.size > MAX_MESSAGE_BYTES {
-                    send_message(index, shown, src.size, None, Some(Failure::TooLarge))
-                } else {
-                    match std::fs::read(&src.path) {
-                        Ok(raw) => send_message(index, shown, src.size, Some(&raw), None),
-                        Err(e) => send_message(
-                            index,
-                            shown,
-                            src.size,
-                            None,
-                            Some(Failure::Read(e.kind().to_string())),
-                        ),
-                    }
+        let shown = &src.shown;
+        let sent_bytes = match (&src.kind, &src.data) {
+            (Kind::Eml, _) if src.size > MAX_MESSAGE_BYTES => {
+                if !send_message(index, shown.clone(), src.size, Err(Failure::TooLarge)) {
+                    return;
+                }
+                src.size
+            }
+            (Kind::Eml, Data::Memory(bytes)) => {
+                if !send_message(index, shown.clone(), src.size, Ok(bytes)) {
+                    return;
+                }
+                src.size
+            }
+            (Kind::Eml, Data::File(path)) => {
+                let ok = match std::fs::read(path) {
+                    Ok(raw) => send_message(index, shown.clone(), src.size, Ok(&raw)),
+                    Err(e) => send_message(
+                        index,
+                        shown.clone(),
+                        src.size,
+                        Err(Failure::Read(e.kind().to_string())),
+                    ),
                 };
                 if !ok {
                     return;
                 }
-                sent_bytes = src.size;
+                src.size
             }
-            Kind::Mbox => match File::open(&src.path) {
+            (Kind::Mbox, Data::Memory(bytes)) => {
+                match read_mbox(index, shown, &bytes[..], &mut send_message) {
+                    Some(sent) => sent,
+                    None => return,
+                }
+            }
+            (Kind::Mbox, Data::File(path)) => match File::open(path) {
                 Err(e) => {
                     if !send_message(
                         index,
                         format!("{shown} #1"),
                         0,
-                        None,
-                        Some(Failure::Read(e.kind().to_string())),
+                        Err(Failure::Read(e.kind().to_string())),
                     ) {
                         return;
                     }
+                    0
                 }
                 Ok(file) => {
                     let reader = BufReader::with_capacity(1 << 20, file);
-                    let messages = mail_parser::mailbox::mbox::MessageIterator::new(reader);
-                    for (n, item) in messages.enumerate() {
-                        let origin = format!("{shown} #{}", n + 1);
-                        let ok = match item {
-                            Ok(m) => {
-                                let bytes = m.contents().len() as u64;
-                                sent_bytes += bytes;
-                                if bytes > MAX_MESSAGE_BYTES {
-                                    send_message(
-                                        index,
-                                        origin,
-                                        bytes,
-                                        None,
-                                        Some(Failure::TooLarge),
-                                    )
-                                } else {
-                                    send_message(index, origin, bytes, Some(m.contents()), None)
-                                }
-                            }
-                            Err(e) => {
-                                // The rest of this mbox cannot be read; its file is kept.
-                                let _ = send_message(
-                                    index,
-                                    origin,
-                                    0,
-                                    None,
-                                    Some(Failure::Read(e.kind().to_string())),
-                                );
-                                break;
-                            }
-                        };
-                        if !ok {
-                            return;
-                        }
+                    match read_mbox(index, shown, reader, &mut send_message) {
+                        Some(sent) => sent,
+                        None => return,
                     }
                 }
             },
-        }
+        };
         if tx
             .blocking_send(Event::SourceEnd {
                 source: index,
@@ -449,6 +458,41 @@ fn read_sources(
             return;
         }
     }
+}
+
+/// Sends each message of one mbox; the bytes read, or `None` once the run has stopped
+/// listening.
+fn read_mbox(
+    index: usize,
+    shown: &str,
+    reader: impl std::io::BufRead,
+    send_message: &mut impl FnMut(usize, String, u64, Result<&[u8], Failure>) -> bool,
+) -> Option<u64> {
+    let mut sent_bytes = 0u64;
+    let messages = mail_parser::mailbox::mbox::MessageIterator::new(reader);
+    for (n, item) in messages.enumerate() {
+        let origin = format!("{shown} #{}", n + 1);
+        let ok = match item {
+            Ok(m) => {
+                let bytes = m.contents().len() as u64;
+                sent_bytes += bytes;
+                if bytes > MAX_MESSAGE_BYTES {
+                    send_message(index, origin, bytes, Err(Failure::TooLarge))
+                } else {
+                    send_message(index, origin, bytes, Ok(m.contents()))
+                }
+            }
+            Err(e) => {
+                // The rest of this mbox cannot be read; its file is kept.
+                let _ = send_message(index, origin, 0, Err(Failure::Read(e.kind().to_string())));
+                break;
+            }
+        };
+        if !ok {
+            return None;
+        }
+    }
+    Some(sent_bytes)
 }
 
 /// Writes a batch in one transaction; if that fails, each row on its own, so that one
@@ -493,8 +537,8 @@ fn wipe(path: &Path) -> std::io::Result<()> {
     std::fs::remove_file(path)
 }
 
-/// Imports every message under `paths` into the programme. Each failing message is
-/// counted with its reason and never stops the run.
+/// Imports every message under `paths` into the programme (`haven import`). Each
+/// failing message is counted with its reason and never stops the run.
 pub async fn run(
     store: &Store,
     live: Arc<LiveProgramme>,
@@ -502,12 +546,70 @@ pub async fn run(
     paths: &[PathBuf],
     options: Options,
     actor: &str,
-    mut progress: impl FnMut(Progress<'_>),
+    progress: impl FnMut(Progress<'_>),
 ) -> Result<Summary, ImportError> {
     check_programme(&live)?;
     let sources = collect(paths)?;
+    import_sources(store, live, key, sources, options, actor, "cli", progress).await
+}
+
+/// Imports files uploaded through the console: the same pipeline as [`run`], on bytes
+/// that stay in memory (and are wiped once read). Uploads are named `upload #N (file
+/// name)` in the summary, in the order given.
+pub async fn run_uploads(
+    store: &Store,
+    live: Arc<LiveProgramme>,
+    key: Arc<IntakeKey>,
+    uploads: Vec<Upload>,
+    actor: &str,
+) -> Result<Summary, ImportError> {
+    check_programme(&live)?;
+    if uploads.is_empty() {
+        return Err(ImportError::NothingToImport);
+    }
+    let sources = uploads
+        .into_iter()
+        .enumerate()
+        .map(|(n, upload)| Source {
+            shown: upload_label(n + 1, &upload.name),
+            kind: kind_of(&upload.bytes),
+            size: upload.bytes.len() as u64,
+            data: Data::Memory(upload.bytes),
+        })
+        .collect();
+    import_sources(
+        store,
+        live,
+        key,
+        sources,
+        Options::default(),
+        actor,
+        "upload",
+        |_| {},
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn import_sources(
+    store: &Store,
+    live: Arc<LiveProgramme>,
+    key: Arc<IntakeKey>,
+    sources: Vec<Source>,
+    options: Options,
+    actor: &str,
+    via: &str,
+    mut progress: impl FnMut(Progress<'_>),
+) -> Result<Summary, ImportError> {
     let bytes_total: u64 = sources.iter().map(|s| s.size).sum();
-    let paths_of: Vec<(PathBuf, Kind)> = sources.iter().map(|s| (s.path.clone(), s.kind)).collect();
+    // What `--delete-source` may delete: files, never uploads.
+    let files: Vec<Option<(PathBuf, Kind)>> = sources
+        .iter()
+        .map(|s| match &s.data {
+            Data::File(path) => Some((path.clone(), s.kind)),
+            Data::Memory(_) => None,
+        })
+        .collect();
     let mut summary = Summary {
         sources: sources.len() as u64,
         ..Summary::default()
@@ -571,7 +673,9 @@ pub async fn run(
         // Everything of these sources is committed (or a duplicate) by now.
         if options.delete_source {
             for source in ends {
-                let (path, kind) = &paths_of[source];
+                let Some((path, kind)) = &files[source] else {
+                    continue;
+                };
                 let shown = path.display().to_string();
                 match not_in.get(&source) {
                     Some(n) if *n > 0 => summary.kept.push((
@@ -606,6 +710,7 @@ pub async fn run(
             &format!("programme:{}", live.programme.slug()),
         )
         .detail(serde_json::json!({
+            "via": via,
             "sources": summary.sources,
             "messages": summary.messages,
             "imported": summary.imported,
@@ -616,4 +721,35 @@ pub async fn run(
     )
     .await?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uploads_are_named_by_place_and_file_name_alone() {
+        assert_eq!(upload_label(1, "inbox.mbox"), "upload #1 (inbox.mbox)");
+        assert_eq!(
+            upload_label(2, "C:\\Users\\ana\\mail.eml"),
+            "upload #2 (mail.eml)"
+        );
+        assert_eq!(upload_label(3, "dir/sub/x.eml"), "upload #3 (x.eml)");
+        assert_eq!(upload_label(4, "a\r\nb.eml"), "upload #4 (ab.eml)");
+        assert_eq!(upload_label(5, ""), "upload #5");
+        assert_eq!(
+            upload_label(6, &"x".repeat(500)).len(),
+            "upload #6 ()".len() + 100
+        );
+    }
+
+    #[test]
+    fn an_mbox_is_told_from_a_message_by_its_first_line() {
+        assert_eq!(
+            kind_of(b"From MAILER-DAEMON Mon Aug 16 10:00:00 2021\n"),
+            Kind::Mbox
+        );
+        assert_eq!(kind_of(b"From: a@b.example\r\n"), Kind::Eml);
+        assert_eq!(kind_of(b""), Kind::Eml);
+    }
 }

@@ -270,6 +270,42 @@ fn validate_field(field: &Field, form: &RawForm) -> Result<Option<Answer>, &'sta
     }
 }
 
+/// Answers for trying out routing rules in the editor: each field checked as the form
+/// checks it, except that nothing is required. Problems come back per field.
+pub fn sample_answers(
+    programme: &Programme,
+    form: &RawForm,
+    lang: crate::domain::Language,
+) -> (Answers, Vec<FieldError>) {
+    let mut answers = Answers::new();
+    let mut errors = Vec::new();
+    for field in &programme.file().fields {
+        let optional = Field {
+            required: false,
+            ..field.clone()
+        };
+        match validate_field(&optional, form) {
+            Ok(Some(answer)) => {
+                answers.insert(field.key.clone(), answer);
+            }
+            Ok(None) => {}
+            Err(id) => errors.push(FieldError {
+                name: field.key.clone(),
+                message: Msg::new(id)
+                    .arg("label", programme.text(&field.label, lang))
+                    .arg(
+                        "max",
+                        field
+                            .max_length
+                            .unwrap_or_else(|| default_max(field.kind))
+                            .to_string(),
+                    ),
+            }),
+        }
+    }
+    (answers, errors)
+}
+
 /// Validates every answer and the contact choice, collecting every problem at once.
 pub fn validate(
     programme: &Programme,

@@ -300,9 +300,18 @@ async fn open_inbox(
                     replies.push(c);
                 }
             }
+            // Only names of partners, and only if the programme chose to say so.
+            let mut referred_to: Vec<String> = Vec::new();
+            if p.file().referrals.show_in_inbox {
+                for r in intake.store.referrals_of_enquiry(&record.id).await? {
+                    if r.disclosed() && !referred_to.contains(&r.partner_name) {
+                        referred_to.push(r.partner_name);
+                    }
+                }
+            }
             Ok(html(
                 StatusCode::OK,
-                pages::inbox_page(p, lang, &record.status, &replies),
+                pages::inbox_page(p, lang, &record.status, &replies, &referred_to),
             ))
         }
         _ => {

@@ -327,6 +327,7 @@ pub fn inbox_page(
     lang: Language,
     status: &str,
     replies: &[crate::replies::ReplyContent],
+    referred_to: &[String],
 ) -> Markup {
     let title = t(lang, "inbox-title");
     let status_id = match status {
@@ -345,6 +346,14 @@ pub fn inbox_page(
             h1 { (title) }
             h2 { (t(lang, "inbox-status-heading")) }
             p id="enquiry-status" { (t(lang, status_id)) }
+            @if !referred_to.is_empty() {
+                h2 { (t(lang, "inbox-referred-heading")) }
+                ul id="referred-to" {
+                    @for name in referred_to {
+                        li { (t_args(lang, "inbox-referred", &[("partner", name.clone())])) }
+                    }
+                }
+            }
             h2 { (t(lang, "inbox-replies-heading")) }
             @if replies.is_empty() {
                 p { (t(lang, "inbox-no-replies")) }

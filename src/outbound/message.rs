@@ -43,8 +43,58 @@ pub struct Rendered {
     pub html: Option<String>,
 }
 
+/// A file sent with a message. It can only be an age ciphertext (checked by its
+/// header): the exposure guard cannot read inside an attachment, so Haven attaches
+/// nothing it could have to read, only packages sealed to the recipient's own key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attachment {
+    filename: String,
+    bytes: Vec<u8>,
+}
+
+impl fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Attachment({}, {} bytes)",
+            self.filename,
+            self.bytes.len()
+        )
+    }
+}
+
+/// The first line of every binary age file.
+const AGE_HEADER: &[u8] = b"age-encryption.org/v1\n";
+
+impl Attachment {
+    /// `filename`: 1 to 60 of `A-Z a-z 0-9 . _ -` (it goes into a header).
+    pub fn age(filename: &str, bytes: Vec<u8>) -> Result<Self, OutboundError> {
+        let name_ok = (1..=60).contains(&filename.len())
+            && filename
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if !name_ok || !bytes.starts_with(AGE_HEADER) {
+            return Err(OutboundError::Attachment);
+        }
+        Ok(Self {
+            filename: filename.to_owned(),
+            bytes,
+        })
+    }
+
+    pub fn filename(&self) -> &str {
+        &self.filename
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum OutboundError {
+    #[error("only an age-encrypted file may be attached")]
+    Attachment,
     #[error(transparent)]
     Exposure(#[from] Exposure),
     #[error("a subject must be one line")]
@@ -63,6 +113,7 @@ pub struct OutboundMessage {
     from_name: String,
     rendered: Rendered,
     own_reference: Option<ReferenceCode>,
+    attachment: Option<Attachment>,
 }
 
 impl fmt::Debug for OutboundMessage {
@@ -83,6 +134,29 @@ impl OutboundMessage {
         recipient: Recipient,
         rendered: &Rendered,
         own_reference: Option<&ReferenceCode>,
+    ) -> Result<Self, OutboundError> {
+        Self::build(from, from_name, recipient, rendered, own_reference, None)
+    }
+
+    /// [`new`](Self::new), with one age-encrypted file (a referral package). The
+    /// texts pass the same checks; the file is ciphertext for the recipient alone.
+    pub fn with_attachment(
+        from: &EmailAddress,
+        from_name: &str,
+        recipient: Recipient,
+        rendered: &Rendered,
+        attachment: Attachment,
+    ) -> Result<Self, OutboundError> {
+        Self::build(from, from_name, recipient, rendered, None, Some(attachment))
+    }
+
+    fn build(
+        from: &EmailAddress,
+        from_name: &str,
+        recipient: Recipient,
+        rendered: &Rendered,
+        own_reference: Option<&ReferenceCode>,
+        attachment: Option<Attachment>,
     ) -> Result<Self, OutboundError> {
         if rendered.subject.contains(['\r', '\n']) || from_name.contains(['\r', '\n']) {
             return Err(OutboundError::HeaderInjection);
@@ -110,6 +184,16 @@ impl OutboundMessage {
             ),
             Some(html) => MultiPart::alternative_plain_html(rendered.text.clone(), html.clone()),
         };
+        let body = match &attachment {
+            None => body,
+            Some(file) => MultiPart::mixed().multipart(body).singlepart(
+                lettre::message::Attachment::new(file.filename.clone()).body(
+                    file.bytes.clone(),
+                    ContentType::parse("application/octet-stream")
+                        .map_err(|_| OutboundError::Build)?,
+                ),
+            ),
+        };
         // The one place a `to` is set: from the one recipient this message was built for.
         #[allow(clippy::disallowed_methods)]
         let builder = Message::builder().to(Mailbox::new(None, to_addr.clone()));
@@ -128,7 +212,12 @@ impl OutboundMessage {
             from_name: from_name.to_owned(),
             rendered: rendered.clone(),
             own_reference: own_reference.cloned(),
+            attachment,
         })
+    }
+
+    pub fn attachment(&self) -> Option<&Attachment> {
+        self.attachment.as_ref()
     }
 
     pub fn recipient(&self) -> &Recipient {

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::message::{OutboundError, OutboundMessage, Recipient, Rendered};
+use super::message::{Attachment, OutboundError, OutboundMessage, Recipient, Rendered};
 use crate::crypto::{CryptoError, Opener, Sealed, Sealer, random_id};
 use crate::domain::{EmailAddress, ReferenceCode};
 use crate::store::{NewOutboxRow, Store, StoreError, insert_outbox, now};
@@ -25,6 +25,9 @@ struct SealedMessage {
     html: Option<String>,
     /// Canonical form: the one reference code the message may mention.
     reference: Option<String>,
+    /// An age-encrypted file for the recipient (a referral package): name and base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    attachment: Option<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +67,13 @@ pub fn seal_row(
         text: rendered.text.clone(),
         html: rendered.html.clone(),
         reference: message.own_reference().map(|r| r.canonical().to_owned()),
+        attachment: message.attachment().map(|a| {
+            use base64::Engine as _;
+            (
+                a.filename().to_owned(),
+                base64::engine::general_purpose::STANDARD.encode(a.bytes()),
+            )
+        }),
     };
     let json = Zeroizing::new(serde_json::to_vec(&plain).map_err(|_| CryptoError::Encrypt)?);
     Ok(NewOutboxRow {
@@ -150,13 +160,32 @@ pub fn open_message(opener: &Opener, sealed: &Sealed) -> Result<OutboundMessage,
         text: plain.text,
         html: plain.html,
     };
-    Ok(OutboundMessage::new(
-        &from,
-        &plain.from_name,
-        Recipient::new(to),
-        &rendered,
-        reference.as_ref(),
-    )?)
+    match plain.attachment {
+        None => Ok(OutboundMessage::new(
+            &from,
+            &plain.from_name,
+            Recipient::new(to),
+            &rendered,
+            reference.as_ref(),
+        )?),
+        Some((filename, data)) => {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .map_err(|_| OpenMessageError::Layout)?;
+            // A message with a file mentions no reference code in its texts.
+            if reference.is_some() {
+                return Err(OpenMessageError::Layout);
+            }
+            Ok(OutboundMessage::with_attachment(
+                &from,
+                &plain.from_name,
+                Recipient::new(to),
+                &rendered,
+                Attachment::age(&filename, bytes)?,
+            )?)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -207,5 +236,34 @@ mod tests {
             open_message(&opener, &sealed),
             Err(OpenMessageError::Refused(OutboundError::HeaderInjection))
         ));
+    }
+
+    #[test]
+    fn a_sealed_message_with_a_package_opens_to_the_same_bytes_and_only_age_files_attach() {
+        let (sealer, opener) = pair();
+        let partner = age::x25519::Identity::generate();
+        let package = age::encrypt(&partner.to_public(), b"the package").unwrap();
+        assert!(super::Attachment::age("x.age", b"plain text".to_vec()).is_err());
+        assert!(super::Attachment::age("a\r\nb.age", package.clone()).is_err());
+        let message = OutboundMessage::with_attachment(
+            &EmailAddress::parse("help@haven.example").unwrap(),
+            "Haven",
+            Recipient::new(EmailAddress::parse("partner@ngo.example").unwrap()),
+            &Rendered {
+                subject: "Referral".into(),
+                text: "A file is attached.".into(),
+                html: None,
+            },
+            super::Attachment::age("referral-1.age", package.clone()).unwrap(),
+        )
+        .unwrap();
+        let row = seal_row(&sealer, "e1", None, "referral:1", &message).unwrap();
+        let opened = open_message(&opener, &row.sealed).unwrap();
+        assert_eq!(opened.recipient().as_str(), "partner@ngo.example");
+        assert_eq!(opened.attachment().map(|a| a.bytes()), Some(&package[..]));
+        assert_eq!(opened.envelope().to().len(), 1);
+        let wire = opened.formatted();
+        assert!(String::from_utf8_lossy(&wire).contains("referral-1.age"));
+        assert!(!wire.windows(11).any(|w| w == b"the package"));
     }
 }

@@ -33,6 +33,10 @@ pub enum TransportError {
     // The URL is not repeated: it may carry a password.
     #[error("HAVEN_SMTP_URL is not a usable SMTP URL (smtp://host:port, smtps://…, ?tls=required)")]
     Url,
+    #[error(
+        "HAVEN_SMTP_URL is plain SMTP to another machine ({0}): mail and any password would travel unencrypted; use smtps:// or ?tls=required"
+    )]
+    PlainToRemote(String),
     #[error("cannot create the file outbox {path}: {source}")]
     OutboxDir {
         path: PathBuf,
@@ -62,8 +66,15 @@ impl Transport {
     /// (STARTTLS or fail), `smtps://…` (implicit TLS); `user:pass@` authenticates.
     /// At most `connections` connections are kept open to the relay.
     pub fn smtp(url: &str, connections: u32) -> Result<Self, TransportError> {
-        let relay = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|_| TransportError::Url)?
+        let builder =
+            AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|_| TransportError::Url)?;
+        let description = describe_url(url);
+        // Opportunistic STARTTLS is plain text to anyone who strips the offer.
+        if url.starts_with("smtp://") && !url.contains("tls=required") && !is_loopback(&description)
+        {
+            return Err(TransportError::PlainToRemote(description));
+        }
+        let relay = builder
             .timeout(Some(Duration::from_secs(30)))
             .pool_config(
                 PoolConfig::new()
@@ -71,13 +82,6 @@ impl Transport {
                     .idle_timeout(Duration::from_secs(30)),
             )
             .build();
-        let description = describe_url(url);
-        if url.starts_with("smtp://") && !url.contains("tls=") && !is_loopback(&description) {
-            tracing::warn!(
-                relay = %description,
-                "HAVEN_SMTP_URL is plain SMTP to another machine: mail and any password travel unencrypted (use smtps:// or ?tls=required)"
-            );
-        }
         Ok(Self::Smtp { relay, description })
     }
 
@@ -248,6 +252,20 @@ mod tests {
                 Transport::smtp("smtp://", 4),
                 Err(TransportError::Url)
             ));
+            for plain in [
+                "smtp://relay.example.org:25",
+                "smtp://user:pass@192.0.2.7:587",
+                "smtp://relay.example.org:587?tls=opportunistic",
+            ] {
+                assert!(
+                    matches!(
+                        Transport::smtp(plain, 4),
+                        Err(TransportError::PlainToRemote(_))
+                    ),
+                    "{plain}"
+                );
+            }
+            assert!(Transport::smtp("smtp://[::1]:2525", 4).is_ok());
         });
     }
 }

@@ -23,10 +23,13 @@ use super::transport::{SendError, Transport};
 use crate::audit::{self, Entry};
 use crate::config::Config;
 use crate::crypto::{CryptoError, MasterKey, Opener, Sealed, random_id};
+use crate::metrics::Metrics;
 use crate::store::{ClaimedRow, OutboxMark, Settlement, Store, StoreError, now};
 
 /// Most outcomes committed in one transaction.
 const SETTLE_BATCH: usize = 512;
+/// Longest a staff notice waits behind a busy outbox.
+const NOTICES_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -51,6 +54,8 @@ pub struct WorkerSettings {
     pub max_attempts: i64,
     /// On a graceful stop, how long to wait for sends in flight.
     pub stop_timeout: Duration,
+    /// Sender of notices to staff about their own accounts (`None`: none are sent).
+    pub mail_from: Option<crate::domain::EmailAddress>,
 }
 
 impl Default for WorkerSettings {
@@ -66,6 +71,7 @@ impl Default for WorkerSettings {
             retry_max: Duration::from_secs(6 * 3600),
             max_attempts: 10,
             stop_timeout: Duration::from_secs(30),
+            mail_from: None,
         }
     }
 }
@@ -75,6 +81,7 @@ impl WorkerSettings {
         Self {
             concurrency: config.smtp_connections as usize,
             rate: config.smtp_rate,
+            mail_from: config.staff_notices.then(|| config.mail_from.clone()),
             ..Self::default()
         }
     }
@@ -132,6 +139,7 @@ struct Context {
     openers: Openers,
     limiter: Option<DefaultDirectRateLimiter>,
     settings: WorkerSettings,
+    metrics: Arc<Metrics>,
 }
 
 /// A running worker. Dropping the handle leaves the worker running (detached).
@@ -146,6 +154,18 @@ impl Worker {
         master: MasterKey,
         transport: Transport,
         settings: WorkerSettings,
+    ) -> Self {
+        Self::spawn_observed(store, master, transport, settings, Arc::new(Metrics::new()))
+    }
+
+    /// As [`Worker::spawn`], counting send attempts and their latency in `metrics`
+    /// (the process's `/metrics`).
+    pub fn spawn_observed(
+        store: Store,
+        master: MasterKey,
+        transport: Transport,
+        settings: WorkerSettings,
+        metrics: Arc<Metrics>,
     ) -> Self {
         tracing::info!(
             worker = %settings.name,
@@ -166,6 +186,7 @@ impl Worker {
                 .rate
                 .map(|r| RateLimiter::direct(Quota::per_second(r))),
             settings,
+            metrics,
         });
         let stop = CancellationToken::new();
         let task = tokio::spawn(run(ctx, stop.clone()));
@@ -192,7 +213,11 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
     let concurrency = ctx.settings.concurrency.max(1);
     let (marks, settle_rx) = mpsc::channel::<OutboxMark>(SETTLE_BATCH);
     // Owned by this task: aborting the worker aborts the settler too.
-    let mut settler = AbortOnDrop(Some(tokio::spawn(settle(ctx.store.clone(), settle_rx))));
+    let mut settler = AbortOnDrop(Some(tokio::spawn(settle(
+        ctx.store.clone(),
+        settle_rx,
+        ctx.metrics.clone(),
+    ))));
     let permits = Arc::new(Semaphore::new(concurrency));
     let mut sends = JoinSet::new();
     let lease_seconds = ctx.settings.lease.as_secs().max(1) as i64;
@@ -201,6 +226,7 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
     // Claims wait for a quarter of the slots to be free rather than one: each claim is
     // a commit (an fsync on SQLite), and one-row claims would cost one each.
     let chunk = (concurrency / 4).clamp(1, batch);
+    let mut notices_due = tokio::time::Instant::now();
     loop {
         // Claim only what can be sent now: a claimed row waiting for a free slot
         // would spend its lease doing nothing.
@@ -226,11 +252,16 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
             Ok(rows) => rows,
             Err(error) => {
                 tracing::warn!(%error, "outbox claim failed");
+                ctx.metrics.error("outbound");
                 Vec::new()
             }
         };
         if rows.is_empty() {
             drop(held);
+            // Staff notices are rare: they go out whenever the outbox is idle, and at
+            // least every `NOTICES_EVERY` while a campaign keeps it busy.
+            super::notices::deliver_due(&ctx.store, &ctx.transport, &ctx.settings).await;
+            notices_due = tokio::time::Instant::now() + NOTICES_EVERY;
             tokio::select! {
                 () = tokio::time::sleep(ctx.settings.poll_interval) => {}
                 () = stop.cancelled() => break,
@@ -252,7 +283,12 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
         while let Some(done) = sends.try_join_next() {
             if let Err(error) = done {
                 tracing::error!(%error, "outbound send task failed");
+                ctx.metrics.error("outbound");
             }
+        }
+        if tokio::time::Instant::now() >= notices_due {
+            super::notices::deliver_due(&ctx.store, &ctx.transport, &ctx.settings).await;
+            notices_due = tokio::time::Instant::now() + NOTICES_EVERY;
         }
     }
 
@@ -334,17 +370,28 @@ async fn deliver(ctx: &Context, row: &ClaimedRow) -> Settlement {
     if let Some(limiter) = &ctx.limiter {
         limiter.until_ready().await;
     }
-    match ctx.transport.send(&row.id, &message).await {
+    let started = std::time::Instant::now();
+    let sent = ctx.transport.send(&row.id, &message).await;
+    let took = started.elapsed();
+    match sent {
         Ok(()) => {
             tracing::debug!(outbox = %row.id, to = %message.recipient().masked(), "sent");
+            ctx.metrics.sent("sent", took);
             Settlement::Sent { at: now() }
         }
         Err(SendError::Transient(reason)) => {
             tracing::info!(outbox = %row.id, to = %message.recipient().masked(), %reason, attempts = row.attempts, "send failed; will retry");
-            retry_or_fail(reason)
+            let settlement = retry_or_fail(reason);
+            let outcome = match settlement {
+                Settlement::Retry { .. } => "retry",
+                _ => "failed",
+            };
+            ctx.metrics.sent(outcome, took);
+            settlement
         }
         Err(SendError::Permanent(reason)) => {
             tracing::warn!(outbox = %row.id, to = %message.recipient().masked(), %reason, "send refused by the relay");
+            ctx.metrics.sent("failed", took);
             Settlement::Failed { error: reason }
         }
     }
@@ -376,6 +423,7 @@ async fn open(ctx: &Context, sealed: &Sealed) -> Result<super::OutboundMessage, 
 /// guard at queue time (or the guard changed since): people should look at it.
 async fn refused(ctx: &Context, row: &ClaimedRow, reason: &str) {
     tracing::warn!(outbox = %row.id, %reason, "outbound message not sent");
+    ctx.metrics.outbound_outcome("refused");
     let entry = Entry::new(
         &format!("worker:{}", ctx.settings.name),
         "outbound.refused",
@@ -390,7 +438,7 @@ async fn refused(ctx: &Context, row: &ClaimedRow, reason: &str) {
 
 /// Writes outcomes in batches until every sender is gone. A failed commit is retried:
 /// giving up would leave sent rows to be claimed and sent again.
-async fn settle(store: Store, mut rx: mpsc::Receiver<OutboxMark>) {
+async fn settle(store: Store, mut rx: mpsc::Receiver<OutboxMark>, metrics: Arc<Metrics>) {
     let mut batch = Vec::with_capacity(SETTLE_BATCH);
     while rx.recv_many(&mut batch, SETTLE_BATCH).await > 0 {
         let mut wait = Duration::from_millis(100);
@@ -404,6 +452,7 @@ async fn settle(store: Store, mut rx: mpsc::Receiver<OutboxMark>) {
                 }
                 Err(error) => {
                     tracing::error!(%error, rows = batch.len(), "outbound results lost; those rows will be sent again after their lease");
+                    metrics.error("outbound");
                     break;
                 }
             }

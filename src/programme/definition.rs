@@ -168,6 +168,54 @@ pub struct ProgrammeFile {
     /// Reply templates staff start from (and campaigns send).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub templates: Vec<Template>,
+    #[serde(default, skip_serializing_if = "ReferralSettings::is_default")]
+    pub referrals: ReferralSettings,
+    /// Organisations an enquiry may be referred to, each with what may leave for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partners: Vec<Partner>,
+}
+
+/// How referrals to partners work in this programme.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralSettings {
+    /// The reasons or legal bases an agent chooses from when referring (one line each).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<String>,
+    /// A single checkbox of the form: a profile with personal data may only be used
+    /// for an enquiry whose sender ticked it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_field: Option<String>,
+    /// Whether the reply inbox tells the person which partners their case went to.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_in_inbox: bool,
+}
+
+impl ReferralSettings {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A partner organisation and its sharing profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    /// Stable machine name: `[a-z][a-z0-9_-]{0,39}`.
+    pub key: String,
+    pub name: String,
+    /// The one address referrals are emailed to.
+    pub address: String,
+    /// The partner's age X25519 recipient (`age1…`): packages are sealed to it alone.
+    pub recipient: String,
+    /// What may leave: field keys, and the pseudo-fields `reference`, `language`,
+    /// `received` and `contact_email`. Nothing else ever does.
+    pub fields: Vec<String>,
+    /// Must be written, as a deliberate act, when `fields` include personal data
+    /// (free text, names, dates, phone numbers, the email address): such referrals
+    /// need a second person's approval and, if the programme says so, consent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub personal_data: bool,
 }
 
 /// What an email about a reply may say.
@@ -210,6 +258,22 @@ pub enum AttachmentPolicy {
     Drop,
 }
 
+/// What an email answering imported mail may say. People who wrote to an ordinary
+/// mailbox never saw a receipt: they have no reference code or passphrase, so the
+/// reply inbox is closed to them, and `[outbound] email` does not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportReplies {
+    /// The email carries the reply, as the mailbox's answers always did: the only way
+    /// they can read it. The default, so an imported enquiry can be answered at all.
+    #[default]
+    Full,
+    /// The email says only that there is an answer, and asks them to write again
+    /// through the form (which gives them a reply inbox): for programmes where a
+    /// mailbox read by someone else must learn nothing of the answer.
+    Minimal,
+}
+
 /// How mail brought in with `haven import` becomes an enquiry.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -220,6 +284,8 @@ pub struct ImportSettings {
     pub text_field: Option<String>,
     #[serde(default)]
     pub attachments: AttachmentPolicy,
+    #[serde(default)]
+    pub replies: ImportReplies,
 }
 
 impl ImportSettings {

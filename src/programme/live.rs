@@ -18,10 +18,15 @@ pub struct LiveProgramme {
     pub sealer: Sealer,
 }
 
+/// Each programme read, and when.
+type Cache = HashMap<ProgrammeSlug, (Instant, Arc<LiveProgramme>)>;
+
+/// Clones share one cache, so that the roles of one process see an edit at once.
+#[derive(Clone)]
 pub struct LiveProgrammes {
     store: Store,
     ttl: Duration,
-    cache: RwLock<HashMap<ProgrammeSlug, (Instant, Arc<LiveProgramme>)>>,
+    cache: Arc<RwLock<Cache>>,
 }
 
 impl LiveProgrammes {
@@ -29,7 +34,14 @@ impl LiveProgrammes {
         Self {
             store,
             ttl,
-            cache: RwLock::new(HashMap::new()),
+            cache: Arc::new(RwLock::new(HashMap::new())),
+        }
+    }
+
+    /// After a save: the next request reads the new version (other instances within the TTL).
+    pub fn forget(&self, slug: &ProgrammeSlug) {
+        if let Ok(mut cache) = self.cache.write() {
+            cache.remove(slug);
         }
     }
 

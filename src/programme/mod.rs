@@ -3,14 +3,16 @@
 mod answers;
 pub mod countries;
 pub mod definition;
+pub mod editing;
 pub mod live;
 mod parse;
+pub mod sharing;
 
 pub use answers::{Answer, Answers};
 pub use definition::{
     AttachmentPolicy, Condition, ContactMode, EmailDisclosure, Field, FieldKind, FieldOption,
-    ImportSettings, Localised, Match, OutboundSettings, ProgrammeFile, ProgrammeStatus, Queue,
-    Routing, RoutingRule, Template,
+    ImportReplies, ImportSettings, Localised, Match, OutboundSettings, Partner, ProgrammeFile,
+    ProgrammeStatus, Queue, ReferralSettings, Routing, RoutingRule, Template,
 };
 pub use parse::{DefinitionError, DefinitionErrors};
 
@@ -55,6 +57,10 @@ impl Programme {
 
     pub fn template(&self, key: &str) -> Option<&Template> {
         self.file.templates.iter().find(|t| t.key == key)
+    }
+
+    pub fn partner(&self, key: &str) -> Option<&Partner> {
+        self.file.partners.iter().find(|p| p.key == key)
     }
 
     pub fn field(&self, key: &str) -> Option<&Field> {

@@ -76,6 +76,8 @@ const PRIORITIES: std::ops::RangeInclusive<u8> = 1..=9;
 const MAX_TEMPLATES: usize = 100;
 const MAX_SUBJECT: usize = 200;
 const MAX_TEMPLATE_BODY: usize = 10_000;
+const MAX_PARTNERS: usize = 50;
+const MAX_BASES: usize = 20;
 
 /// Field keys the form itself posts; a programme field with one of these names
 /// would collide with them in the submitted form body.
@@ -315,7 +317,143 @@ impl Checker<'_> {
         self.check_routing(file, &queue_keys);
         self.check_outbound(file);
         self.check_import(file);
+        self.check_referrals(file);
         slug
+    }
+
+    fn check_referrals(&mut self, file: &ProgrammeFile) {
+        let settings = &file.referrals;
+        if settings.bases.len() > MAX_BASES {
+            self.error(
+                "referrals.bases",
+                format!("at most {MAX_BASES} bases are allowed"),
+            );
+        }
+        let mut bases = HashSet::new();
+        for (i, basis) in settings.bases.iter().enumerate() {
+            let at = format!("referrals.bases[{i}]");
+            if basis.trim().is_empty()
+                || basis.chars().count() > MAX_LABEL
+                || basis.contains(['\r', '\n'])
+            {
+                self.error(at, format!("give one line of 1 to {MAX_LABEL} characters"));
+            } else if !bases.insert(basis.trim()) {
+                self.error(at, format!("{basis:?} is listed twice"));
+            }
+        }
+        if let Some(consent) = &settings.consent_field {
+            match file.fields.iter().find(|f| f.key == *consent) {
+                Some(f) if f.kind == FieldKind::Checkbox && f.options.is_empty() => {}
+                Some(_) => self.error(
+                    "referrals.consent_field",
+                    "must name a single checkbox (a checkbox field without options)",
+                ),
+                None => self.error(
+                    "referrals.consent_field",
+                    format!("there is no field {consent:?}"),
+                ),
+            }
+        }
+        if !file.partners.is_empty() && settings.bases.is_empty() {
+            self.error(
+                "referrals.bases",
+                "list the reasons or legal bases staff may give for a referral",
+            );
+        }
+        if file.partners.len() > MAX_PARTNERS {
+            self.error(
+                "partners",
+                format!("at most {MAX_PARTNERS} partners are allowed"),
+            );
+        }
+        let mut keys = HashSet::new();
+        for (i, partner) in file.partners.iter().enumerate() {
+            let at = format!("partners[{i}]");
+            if !is_queue_key(&partner.key) {
+                self.error(
+                    format!("{at}.key"),
+                    "must be a lowercase letter followed by up to 39 of a-z, 0-9, _ and -",
+                );
+            } else if !keys.insert(partner.key.as_str()) {
+                self.error(
+                    format!("{at}.key"),
+                    format!("{:?} is already the key of another partner", partner.key),
+                );
+            }
+            if partner.name.trim().is_empty()
+                || partner.name.chars().count() > MAX_LABEL
+                || partner.name.contains(['\r', '\n'])
+            {
+                self.error(
+                    format!("{at}.name"),
+                    format!("give one line of 1 to {MAX_LABEL} characters"),
+                );
+            }
+            if let Err(e) = crate::domain::EmailAddress::parse(&partner.address) {
+                self.error(format!("{at}.address"), e.to_string());
+            }
+            if partner.recipient.parse::<age::x25519::Recipient>().is_err() {
+                self.error(
+                    format!("{at}.recipient"),
+                    "must be the partner's age public key (age1…)",
+                );
+            }
+            self.check_profile(file, &at, partner);
+        }
+    }
+
+    fn check_profile(
+        &mut self,
+        file: &ProgrammeFile,
+        at: &str,
+        partner: &super::definition::Partner,
+    ) {
+        use super::sharing::{Pseudo, personal_entries};
+        if partner.fields.is_empty() {
+            self.error(
+                format!("{at}.fields"),
+                "list what may leave for this partner (for example \"reference\")",
+            );
+        }
+        let mut seen = HashSet::new();
+        for (j, name) in partner.fields.iter().enumerate() {
+            let here = format!("{at}.fields[{j}]");
+            let is_field = file.fields.iter().any(|f| f.key == *name);
+            match (Pseudo::parse(name), is_field) {
+                (Some(_), true) => self.error(
+                    here,
+                    format!("{name:?} is both a field and a fact about the enquiry; rename the field"),
+                ),
+                (None, false) => self.error(
+                    here,
+                    format!(
+                        "{name:?} is neither a field nor one of reference, language, received, contact_email"
+                    ),
+                ),
+                _ if !seen.insert(name.as_str()) => {
+                    self.error(here, format!("{name:?} is listed twice"));
+                }
+                _ => {}
+            }
+        }
+        let personal = personal_entries(file, &partner.fields);
+        if !personal.is_empty() && !partner.personal_data {
+            self.error(
+                format!("{at}.fields"),
+                format!(
+                    "{} personal data; add `personal_data = true` to this partner to confirm that it may leave",
+                    match personal.as_slice() {
+                        [one] => format!("{one} is"),
+                        many => format!("{} are", many.join(", ")),
+                    }
+                ),
+            );
+        } else if personal.is_empty() && partner.personal_data {
+            self.error(
+                format!("{at}.personal_data"),
+                "none of this partner's fields is personal data; remove `personal_data`",
+            );
+        }
     }
 
     fn check_import(&mut self, file: &ProgrammeFile) {
@@ -1183,5 +1321,68 @@ when = [{ field = "name", answered = true }]
             p.file(),
             "round trip"
         );
+    }
+
+    const KEY: &str = "age18zkd4tcyta29xj6uv7qcltl75k4znt3grdnsjupxmp5l7t4t83jqpxwpp9";
+
+    fn partner(fields: &str, extra: &str) -> String {
+        format!(
+            "[[partners]]\nkey = \"ngo\"\nname = \"NGO\"\naddress = \"ref@ngo.example\"\n\
+             recipient = \"{KEY}\"\nfields = [{fields}]\n{extra}"
+        )
+    }
+
+    #[test]
+    fn partners_and_their_profiles_are_checked_with_lines() {
+        let with = |extra: &str| format!("{MINIMAL}\n{extra}");
+        // Personal data (a text field) must be confirmed; bases are required.
+        let text = with(&partner("\"reference\", \"name\"", ""));
+        let errs = errors(&text);
+        let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["referrals.bases", "partners[0].fields"], "{errs:?}");
+        assert!(
+            errs[1].message.contains("name is personal data"),
+            "{errs:?}"
+        );
+        assert_eq!(errs[1].line, Some(line_of(&text, "fields = [", 0)));
+
+        let ok = with(&format!(
+            "[referrals]\nbases = [\"Consent\"]\nconsent_field = \"consent\"\nshow_in_inbox = true\n{}",
+            partner(
+                "\"reference\", \"name\", \"danger\"",
+                "personal_data = true\n"
+            )
+        ));
+        let p = Programme::parse(&ok).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.partner("ngo").map(|x| x.fields.len()), Some(3));
+        assert!(p.file().referrals.show_in_inbox);
+        assert_eq!(
+            Programme::parse(&p.to_toml()).unwrap().file(),
+            p.file(),
+            "round trip"
+        );
+
+        // Unknown names, a bad key and address, an unneeded confirmation, a consent
+        // field that is not a single checkbox.
+        let bad = with(&format!(
+            "[referrals]\nbases = [\"Consent\"]\nconsent_field = \"danger\"\n{}",
+            partner("\"danger\", \"passport\"", "personal_data = true\n")
+                .replace(KEY, "age1nope")
+                .replace("ref@ngo.example", "not an address")
+        ));
+        let errs = errors(&bad);
+        let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "referrals.consent_field",
+                "partners[0].address",
+                "partners[0].recipient",
+                "partners[0].fields[1]",
+                "partners[0].personal_data",
+            ],
+            "{errs:?}"
+        );
+        assert!(errs.iter().all(|e| e.line.is_some()), "{errs:?}");
     }
 }

@@ -40,6 +40,25 @@ fn status_str(s: ProgrammeStatus) -> &'static str {
     }
 }
 
+/// What must hold for a save to go ahead, checked inside its transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precondition {
+    /// Create or update (`haven programme apply`).
+    Any,
+    /// Create only: a programme with this slug must not exist yet.
+    Absent,
+    /// Update only, and only if nobody saved another version since `version` was read.
+    AtVersion(i64),
+}
+
+/// Why a save did not go ahead (nothing was written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveRefused {
+    Exists,
+    Missing,
+    Stale { current: i64 },
+}
+
 impl Store {
     /// Creates the programme, or records a new version of it. All in one transaction:
     /// a failure leaves the previous version in place. `new_key` is used only when the
@@ -51,6 +70,32 @@ impl Store {
         new_key: ProgrammeKeyPair,
         actor: &str,
     ) -> Result<ApplyOutcome, StoreError> {
+        match self
+            .save_programme(
+                programme,
+                new_key,
+                Precondition::Any,
+                actor,
+                serde_json::Map::new(),
+            )
+            .await?
+        {
+            Ok(outcome) => Ok(outcome),
+            Err(_) => Err(StoreError::Corrupt("an unconditional save was refused")),
+        }
+    }
+
+    /// [`Store::apply_programme`] under a precondition, with more audit detail (which
+    /// part of the programme an editor changed, what it was cloned from). The audit
+    /// entry's `version` is always the version written.
+    pub async fn save_programme(
+        &self,
+        programme: &Programme,
+        new_key: ProgrammeKeyPair,
+        precondition: Precondition,
+        actor: &str,
+        mut detail: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Result<ApplyOutcome, SaveRefused>, StoreError> {
         let definition = programme.to_toml();
         let status = status_str(programme.status());
         let at = now();
@@ -64,9 +109,16 @@ impl Store {
             Some(row) => {
                 let id: String = row.try_get("id")?;
                 let version: i64 = row.try_get("version")?;
+                match precondition {
+                    Precondition::Absent => return Ok(Err(SaveRefused::Exists)),
+                    Precondition::AtVersion(read) if read != version => {
+                        return Ok(Err(SaveRefused::Stale { current: version }));
+                    }
+                    _ => {}
+                }
                 let current: String = row.try_get("definition")?;
                 if current == definition {
-                    return Ok(ApplyOutcome::Unchanged { version });
+                    return Ok(Ok(ApplyOutcome::Unchanged { version }));
                 }
                 let version = version + 1;
                 sqlx::query(
@@ -85,6 +137,9 @@ impl Store {
                     "programme.update",
                     version,
                 )
+            }
+            None if matches!(precondition, Precondition::AtVersion(_)) => {
+                return Ok(Err(SaveRefused::Missing));
             }
             None => {
                 let id = random_id();
@@ -116,19 +171,36 @@ impl Store {
             }
         };
         let subject = format!("programme:{}", programme.slug());
-        let mut detail = serde_json::json!({ "version": version });
+        detail.insert("version".into(), version.into());
         // The escrow recipient is a public key; which one a programme has is part of
         // what an auditor must be able to see change.
         if let Some(escrow) = &programme.file().escrow {
-            detail["escrow"] = serde_json::json!(escrow);
+            detail.insert("escrow".into(), serde_json::json!(escrow));
         }
         audit::append(
             &mut tx,
-            &audit::Entry::new(actor, action, &subject).detail(detail),
+            &audit::Entry::new(actor, action, &subject).detail(serde_json::Value::Object(detail)),
         )
         .await?;
         tx.commit().await?;
-        Ok(outcome)
+        Ok(Ok(outcome))
+    }
+
+    /// The definition a programme had at `version` (enquiries keep the version of the
+    /// form they were sent with).
+    pub async fn programme_version(
+        &self,
+        programme_id: &str,
+        version: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT definition FROM programme_versions WHERE programme_id = $1 AND version = $2",
+        )
+        .bind(programme_id)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok(r.try_get("definition")?)).transpose()
     }
 
     pub async fn programme_by_slug(

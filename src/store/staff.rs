@@ -4,6 +4,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::notices::{NoticeKind, queue_notice};
 use super::{Store, StoreError, now};
 use crate::audit::{self, Entry};
 use crate::casework::ProgrammeRole;
@@ -245,6 +246,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        queue_notice(&mut tx, user_id, NoticeKind::TotpEnrolled, now()).await?;
         audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
@@ -264,18 +266,26 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Uses up a recovery code; false if there is no such unused code.
+    /// Uses up a recovery code; false if there is no such unused code. The account's
+    /// owner is told (a recovery code in someone else's hands is a lost factor).
     pub async fn use_recovery_code(&self, user_id: &str, hash: &[u8]) -> Result<bool, StoreError> {
+        let at = now();
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE recovery_codes SET used_at = $1 \
              WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
         )
-        .bind(now())
+        .bind(at)
         .bind(user_id)
         .bind(hash)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let used = done.rows_affected() == 1;
+        if used {
+            queue_notice(&mut tx, user_id, NoticeKind::RecoveryCodeUsed, at).await?;
+        }
+        tx.commit().await?;
+        Ok(used)
     }
 
     pub async fn unused_recovery_codes(&self, user_id: &str) -> Result<i64, StoreError> {
@@ -312,6 +322,7 @@ impl Store {
         ] {
             sqlx::query(q).bind(user_id).execute(&mut *tx).await?;
         }
+        queue_notice(&mut tx, user_id, NoticeKind::TotpReset, now()).await?;
         audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
@@ -367,9 +378,9 @@ impl Store {
         id_hash: &[u8],
         user_id: &str,
         stage: &str,
+        at: i64,
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        let at = now();
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, stage, created_at, last_seen_at, expires_at, reauth_at) \
              VALUES ($1, $2, $3, $4, $4, $5, $4)",

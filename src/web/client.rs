@@ -22,10 +22,22 @@ pub enum ClientKey {
 #[derive(Debug, Clone, Copy)]
 pub struct OnionListener(pub SocketAddr);
 
+/// Whether the request arrived on the onion listener.
+pub fn on_onion(req: &HttpRequest) -> bool {
+    req.app_data::<OnionListener>()
+        .is_some_and(|onion| req.app_config().local_addr() == onion.0)
+}
+
+/// Paths the onion listener never serves, whatever roles the process runs: Tor
+/// visitors are the public, and they arrive from loopback, which `/metrics` trusts.
+pub fn closed_to_onion(path: &str) -> bool {
+    ["/console", "/admin", "/metrics"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+}
+
 pub fn client_key(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> ClientKey {
-    if let Some(onion) = req.app_data::<OnionListener>()
-        && req.app_config().local_addr() == onion.0
-    {
+    if on_onion(req) {
         return ClientKey::Onion;
     }
     let Some(peer) = req.peer_addr().map(|a| a.ip()) else {

@@ -103,3 +103,16 @@ pub async fn not_found() -> Result<HttpResponse, crate::error::AppError> {
 pub fn extractor_error<E>(_err: E, _req: &actix_web::HttpRequest) -> actix_web::Error {
     crate::error::AppError::BadRequest.into()
 }
+
+/// Form extractor errors: a body that came too slowly is a 408 page, any other
+/// problem the 400 page (the message is not logged, as above).
+pub fn form_error(
+    err: actix_web::error::UrlencodedError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    match &err {
+        actix_web::error::UrlencodedError::Payload(p) => crate::web::body::payload_error(p),
+        _ => crate::error::AppError::BadRequest,
+    }
+    .into()
+}

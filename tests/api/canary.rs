@@ -195,6 +195,29 @@ async fn submitted_text_appears_nowhere_at_rest_or_in_logs_but_opens_with_the_ke
             .contains(&canary("reason"))
     );
 
+    // A referral to the partner whose profile has no personal data (the canary
+    // enquiry gave no consent): its register row and the worker that sends it must
+    // not carry a value either.
+    let referred = agent
+        .post(
+            &format!("{enquiry_page}/refer?partner=statistics"),
+            &format!("{enquiry_page}/refer"),
+            &[
+                ("partner", "statistics".into()),
+                ("basis", "Consent of the person (GDPR art. 6(1)(a))".into()),
+                ("delivery", "email".into()),
+            ],
+        )
+        .await;
+    assert!(
+        referred
+            .location
+            .as_deref()
+            .is_some_and(|l| l.ends_with("done=referral-queued")),
+        "{}",
+        referred.body
+    );
+
     let secrets: Vec<String> = vec![
         canary("note"),
         canary("reason"),

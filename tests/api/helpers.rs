@@ -38,6 +38,10 @@ async fn fresh_postgres_database(admin_url: &str) -> String {
 
 pub struct TestApp {
     pub addr: String,
+    /// `http://…` of the onion listener, when `HAVEN_ONION_LISTEN` was set.
+    pub onion: Option<String>,
+    /// The console's session clock: move it forward instead of sleeping.
+    pub session_clock: haven::auth::session::Clock,
     pub config: Config,
     pub store: Store,
     pub client: reqwest::Client,
@@ -90,6 +94,8 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         .await
         .expect("app builds");
     let addr = format!("http://{}", app.addr());
+    let onion = app.onion_addr().map(|a| format!("http://{a}"));
+    let session_clock = app.session_clock();
     let store = app.store().clone();
     tokio::spawn(app.into_server());
     if settings.apply_example {
@@ -101,6 +107,8 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         .expect("client");
     TestApp {
         addr,
+        onion,
+        session_clock,
         config,
         store,
         client,

@@ -19,11 +19,11 @@ use crate::replies::{
 use crate::staff::signed_in;
 
 /// The forwarding mailbox that received the mail (never to be written to).
-const MAILBOX: &str = "intake@ngo.example";
+pub const MAILBOX: &str = "intake@ngo.example";
 
 /// The example programme with Arabic added, a rule that routes mail mentioning danger
 /// to the urgent queue, and explicit import settings.
-fn programme(attachments: &str) -> String {
+pub fn programme(attachments: &str) -> String {
     let rules = "# ── Replies: what an email may say";
     assert!(EXAMPLE.contains(rules));
     let languages = "languages = [\"en\", \"fr\", \"fa-AF\", \"ps\"]";
@@ -46,7 +46,7 @@ fn programme(attachments: &str) -> String {
         )
 }
 
-async fn app_with(attachments: &str) -> TestApp {
+pub async fn app_with(attachments: &str) -> TestApp {
     let app = spawn_with(Settings {
         apply_example: false,
         ..Settings::default()
@@ -89,11 +89,11 @@ fn b64(bytes: &[u8]) -> String {
         .join("\r\n")
 }
 
-fn crlf(s: &str) -> Vec<u8> {
+pub fn crlf(s: &str) -> Vec<u8> {
     s.replace("\r\n", "\n").replace('\n', "\r\n").into_bytes()
 }
 
-enum Expect {
+pub enum Expect {
     Imported {
         sender: &'static str,
         text: &'static str,
@@ -104,17 +104,17 @@ enum Expect {
     Failed(&'static str),
 }
 
-struct Case {
-    file: &'static str,
-    raw: Vec<u8>,
-    expect: Expect,
+pub struct Case {
+    pub file: &'static str,
+    pub raw: Vec<u8>,
+    pub expect: Expect,
 }
 
-fn attachment_bytes(n: usize) -> Vec<u8> {
+pub fn attachment_bytes(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 + i / 251) as u8).collect()
 }
 
-fn corpus() -> Vec<Case> {
+pub fn corpus() -> Vec<Case> {
     let windows_1256 = |s: &str| encoding_rs::WINDOWS_1256.encode(s).0.into_owned();
     let latin1 = |s: &str| encoding_rs::WINDOWS_1252.encode(s).0.into_owned();
     let arabic_text = "أنا في كابول وأحتاج إلى مساعدة عاجلة. عائلتي في خطر ويجب أن نغادر البلاد.";
@@ -286,7 +286,7 @@ fn corpus() -> Vec<Case> {
 }
 
 /// Every enquiry of the programme, opened: (content, queue, language, source).
-async fn opened(app: &TestApp) -> Vec<(EnquiryContent, haven::store::EnquiryRecord)> {
+pub async fn opened(app: &TestApp) -> Vec<(EnquiryContent, haven::store::EnquiryRecord)> {
     let master = app.master_key();
     let mut out = Vec::new();
     for record in app
@@ -469,7 +469,7 @@ async fn dropped_attachments_are_listed_not_stored() {
     assert!(listed[0].data.is_none());
 }
 
-fn mbox(messages: &[Vec<u8>]) -> Vec<u8> {
+pub fn mbox(messages: &[Vec<u8>]) -> Vec<u8> {
     let mut out = Vec::new();
     for m in messages {
         out.extend(b"From MAILER-DAEMON Mon Aug 16 10:00:00 2021\n");
@@ -486,7 +486,7 @@ fn mbox(messages: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-fn simple(n: usize, with_id: bool) -> Vec<u8> {
+pub fn simple(n: usize, with_id: bool) -> Vec<u8> {
     let id = if with_id {
         format!("Message-ID: <m{n}@example.org>\n")
     } else {
@@ -636,6 +636,46 @@ async fn an_imported_enquiry_is_answered_by_one_email_to_the_original_sender() {
     );
     // They never saw a receipt, so the email carries the reply itself.
     assert!(text.contains(canary), "{text}");
+}
+
+#[tokio::test]
+async fn with_import_replies_minimal_the_email_only_points_to_the_form() {
+    let (app, sink) = haven(&[(SLUG, "minimal")]).await;
+    let strict = crate::replies::programme(SLUG, "minimal").replacen(
+        "[[templates]]",
+        "[import]\nreplies = \"minimal\"\n\n[[templates]]",
+        1,
+    );
+    apply(&app.store, &app.config, &strict).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cases = write_corpus(dir.path());
+    let (path, _) = cases
+        .iter()
+        .find(|(_, c)| c.file == "04-outlook.eml")
+        .unwrap();
+    let out = import(&app, &["--programme", SLUG, path.to_str().unwrap()]);
+    assert!(stdout(&out).contains("1 imported"), "{}", stdout(&out));
+    let record = app.only_enquiry().await;
+
+    let mut agent = signed_in(&app, "agent@ngo.example", Agent, Some(SLUG)).await;
+    let canary = "IMPORTMINIMAL-4410 the safe house is on the corner";
+    let done = post_reply(&mut agent, &record.id, "", "Your message to us", canary).await;
+    assert_replied(&done, &record.id);
+
+    let all = delivered(&app, &sink, 1).await;
+    assert_eq!(all.len(), 1, "exactly one message");
+    assert_eq!(all[0].rcpt, vec!["omar.outlook@example.org".to_string()]);
+    let text = readable_text(&all[0].data);
+    assert!(!text.contains("IMPORTMINIMAL-4410"), "{text}");
+    assert!(!text.contains("safe house"), "{text}");
+    assert!(
+        text.contains("We have answered the message you sent us by email."),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{}/p/{SLUG}?lang=en", crate::replies::PUBLIC)),
+        "{text}"
+    );
 }
 
 /// 10,000 messages in one mbox, timed. Run by hand:

@@ -77,3 +77,91 @@ async fn metrics_are_not_served_through_a_proxy() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// The value of one sample line (`name{labels} value`), if present.
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_count_rate_limited_requests_by_route_pattern() {
+    let app = crate::helpers::spawn_with(crate::helpers::Settings {
+        config_file: Some("[rate_limits]\nsubmissions_per_client_per_hour = 1\n".into()),
+        ..Default::default()
+    })
+    .await;
+    let (status, _) = app.submit(&valid_answers()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.submit(&valid_answers()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(
+        sample(
+            &text,
+            "haven_rate_limited_requests_total{route=\"/p/{slug}\"}"
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "haven_submissions_rejected_total{reason=\"rate_limited\"}"
+        ),
+        Some(1.0)
+    );
+    assert_eq!(sample(&text, "haven_submissions_total"), Some(1.0));
+}
+
+#[tokio::test]
+async fn metrics_show_each_send_and_how_long_the_relay_took() {
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let mut settings = crate::helpers::Settings::default();
+    settings.env.insert("HAVEN_SMTP_URL", sink.url());
+    settings.env.insert("HAVEN_SMTP_RATE", "off".into());
+    let app = crate::helpers::spawn_with(settings).await;
+    let mut answers = valid_answers();
+    answers.retain(|(k, _)| *k != "contact_mode");
+    answers.push(("contact_mode", "email".into()));
+    answers.push(("contact_email", "ana@example.org".into()));
+    let (status, _) = app.submit(&answers).await;
+    assert_eq!(status, StatusCode::OK);
+    let before = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(
+        sample(&before, "haven_outbound_send_seconds_count"),
+        Some(0.0),
+        "{before}"
+    );
+
+    let queued = crate::processes::queue_a_reply_to_each(&app.store, &app.master_key()).await;
+    assert_eq!(queued, 1);
+    assert!(
+        sink.wait_for_accepted(1, std::time::Duration::from_secs(30))
+            .await
+    );
+    // The counter moves just after the relay's answer reaches the worker.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let after = loop {
+        let text = app.get("/metrics").await.text().await.unwrap();
+        if sample(&text, "haven_outbound_send_seconds_count") == Some(1.0) {
+            break text;
+        }
+        assert!(std::time::Instant::now() < deadline, "{text}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        sample(&after, "haven_outbound_messages_total{outcome=\"sent\"}"),
+        Some(1.0),
+        "{after}"
+    );
+    let took = sample(&after, "haven_outbound_send_seconds_sum").unwrap();
+    assert!(took > 0.0, "{after}");
+    // A cumulative bucket counts it, and the widest one always does.
+    assert_eq!(
+        sample(&after, "haven_outbound_send_seconds_bucket{le=\"+Inf\"}"),
+        Some(1.0),
+        "{after}"
+    );
+    assert!(!after.contains("ana@example.org") && !after.contains("Ana Rahimi"));
+}

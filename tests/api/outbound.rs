@@ -71,6 +71,7 @@ fn test_settings(name: &str) -> WorkerSettings {
         retry_max: Duration::ZERO,
         max_attempts: 6,
         stop_timeout: Duration::from_secs(5),
+        mail_from: None,
     }
 }
 

@@ -16,6 +16,13 @@ const EXPECTED: &[(&str, &str)] = &[
     ("cross-origin-resource-policy", "same-origin"),
     ("x-frame-options", "DENY"),
     ("x-robots-tag", "noindex, nofollow"),
+    (
+        "permissions-policy",
+        "accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(), \
+         geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), \
+         picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), \
+         usb=(), xr-spatial-tracking=()",
+    ),
     ("cache-control", "no-store"),
     ("content-type", "text/html; charset=utf-8"),
 ];
@@ -26,13 +33,6 @@ fn assert_security_headers(res: &reqwest::Response, what: &str) {
             res.headers().get(*name).and_then(|v| v.to_str().ok()),
             Some(*value),
             "{what}: header {name}"
-        );
-    }
-    let pp = res.headers()["permissions-policy"].to_str().unwrap();
-    for feature in ["camera=()", "geolocation=()", "microphone=()", "payment=()"] {
-        assert!(
-            pp.contains(feature),
-            "{what}: permissions-policy lacks {feature}"
         );
     }
     assert!(
@@ -161,38 +161,6 @@ async fn a_spoofed_forwarded_header_from_an_untrusted_peer_does_not_dodge_the_li
         statuses.push(res.status().as_u16());
     }
     assert_eq!(statuses, [200, 200, 429, 429]);
-}
-
-#[tokio::test]
-async fn a_trickled_body_is_cut_off_and_other_clients_are_still_served() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let app = spawn_app().await;
-    let addr = app.addr.trim_start_matches("http://").to_string();
-    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    slow.write_all(
-        format!(
-            "POST /p/{SLUG} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nfull_name="
-        )
-        .as_bytes(),
-    )
-    .await
-    .unwrap();
-    // While that client dribbles, another is answered promptly.
-    let started = std::time::Instant::now();
-    assert_eq!(
-        app.get(&format!("/p/{SLUG}")).await.status(),
-        StatusCode::OK
-    );
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    drop(slow.write_all(b"a").await);
-    let _ = slow.shutdown().await;
-    let mut buf = Vec::new();
-    let _ = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        slow.read_to_end(&mut buf),
-    )
-    .await;
-    assert_eq!(app.count().await, 0);
 }
 
 #[tokio::test]

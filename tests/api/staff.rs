@@ -84,7 +84,7 @@ impl Staff {
         }
     }
 
-    async fn finish(&mut self, res: reqwest::Response) -> Page {
+    pub async fn finish(&mut self, res: reqwest::Response) -> Page {
         let status = res.status();
         let headers = res.headers().clone();
         let location = headers
@@ -112,7 +112,7 @@ impl Staff {
         }
     }
 
-    fn with_cookie(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    pub fn with_cookie(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.cookie {
             Some(c) => req.header(COOKIE, format!("__Host-haven={c}")),
             None => req,

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   BASE, SLUG, CLOSED_SLUG, launch, newContext, shot, fillForm, submitForm, readReceipt,
-  firstSignIn, clickAndWait, loadState,
+  firstSignIn, clickAndWait, loadState, PASSWORD,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -30,6 +30,7 @@ let browser;
 let pub; // the person's page
 let staff; // sup3's page
 let admin; // admin1's page
+let enquiryBase = null; // the enquiry page, for the referral pages
 const state = loadState();
 const summary = [];
 
@@ -170,6 +171,39 @@ test('404 error page', async () => {
   await axe(pub, '404 page');
 });
 
+// The same public pages right to left, in Dari: the receipt, the reply inbox (sign-in,
+// failed, open), the closed page and the 404 page keep the language and direction they
+// were asked in, and pass the same rules.
+test('public pages in Dari (right to left): receipt, reply inbox, closed, 404', async () => {
+  const rtl = async (name) => {
+    assert.equal(await pub.getAttribute('html', 'dir'), 'rtl', `${name} is right to left`);
+    assert.equal(await pub.getAttribute('html', 'lang'), 'fa-AF', `${name} is in Dari`);
+    await axe(pub, `${name} (fa-AF)`);
+  };
+  await pub.goto(`${FORM}?lang=fa-AF`);
+  await fillForm(pub, { name: 'آزمایش', situation: 'بررسی دسترسی‌پذیری.', category: 2, danger: 1 });
+  await submitForm(pub);
+  const mine = await readReceipt(pub);
+  await shot(pub, 'receipt-fa-AF');
+  await rtl('receipt');
+  await pub.goto(`${FORM}/status?lang=fa-AF`);
+  await rtl('reply inbox sign-in');
+  await pub.fill('#f-reference', mine.reference);
+  await pub.fill('#f-passphrase', 'WRONG-WRONG-WRONG');
+  await submitForm(pub);
+  assert.ok(await pub.locator('.error-summary').count(), 'the failure is shown');
+  await rtl('reply inbox sign-in (failed)');
+  await pub.fill('#f-passphrase', mine.passphrase);
+  await submitForm(pub);
+  assert.ok(await pub.locator('#enquiry-status').count(), 'the inbox opened');
+  await rtl('reply inbox');
+  await pub.goto(`${BASE}/p/${CLOSED_SLUG}?lang=fa-AF`);
+  await rtl('closed form');
+  const res = await pub.goto(`${BASE}/p/no-such-programme?lang=fa-AF`);
+  assert.equal(res.status(), 404);
+  await rtl('404 page');
+});
+
 // ── Console pages (supervisor sup3, signing in for the first time) ───────────
 
 test('console sign-in, enrolment and recovery codes pages', async () => {
@@ -214,6 +248,7 @@ test('enquiry page, with a reply drafted from a template', async () => {
     await staff.goto(`${staff.url().split('?')[0]}?template=acknowledgement`);
   }
   assert.ok(await staff.locator('#reply-text').count(), 'the reply form is there');
+  enquiryBase = staff.url().split('?')[0];
   await axe(staff, 'enquiry');
 });
 
@@ -239,6 +274,32 @@ test('campaign page', async () => {
   await axe(staff, 'campaign');
 });
 
+// Referrals: the preview (what leaves, what is withheld), the referral page, the
+// partners and the disclosure register.
+test('referral preview', async () => {
+  assert.ok(enquiryBase, 'the enquiry page test ran');
+  await staff.goto(`${enquiryBase}/refer?partner=statistics`);
+  assert.ok(await staff.locator('#leaving').count(), 'the preview is there');
+  await axe(staff, 'referral preview');
+});
+
+test('referral page, ready to download', async () => {
+  await staff.goto(`${enquiryBase}/refer?partner=statistics`);
+  await staff.selectOption('#basis', { index: 1 });
+  await staff.check('#delivery-download');
+  await clickAndWait(staff, 'main form[method=post] button[type=submit]');
+  assert.ok(await staff.locator('#referral-state').count(), 'the referral page');
+  await axe(staff, 'referral');
+});
+
+test('partners and disclosure register', async () => {
+  await staff.goto(`${BASE}/console/p/${SLUG}/partners`);
+  await axe(staff, 'partners');
+  await staff.goto(`${BASE}/console/p/${SLUG}/disclosures`);
+  assert.ok(await staff.locator('table.register').count(), 'the register lists the referral');
+  await axe(staff, 'disclosure register');
+});
+
 test('account page', async () => {
   await staff.goto(`${BASE}/console/account`);
   await axe(staff, 'account');
@@ -257,4 +318,87 @@ test('/admin/audit', async () => {
   await admin.goto(`${BASE}/admin/audit`);
   await shot(admin, 'admin-audit');
   await axe(admin, '/admin/audit');
+});
+
+// ── Importing mail from the console (admin1 is an admin of every programme) ───
+
+const IMPORT = `${BASE}/console/p/${SLUG}/import`;
+const MBOX = Buffer.from([
+  'From MAILER-DAEMON Mon Aug 16 10:00:00 2021',
+  'From: Axe Person <axe.person@example.org>',
+  'Subject: Help',
+  'Message-ID: <axe-1@example.org>',
+  '',
+  'I need help to leave with my family.',
+  '',
+  'From MAILER-DAEMON Mon Aug 16 10:00:00 2021',
+  'Subject: nobody',
+  '',
+  'No sender here.',
+  '',
+].join('\n'));
+
+test('mail upload form, and the form with an error', async () => {
+  await admin.goto(IMPORT);
+  await shot(admin, 'import-form');
+  await axe(admin, 'mail upload form');
+  await admin.setInputFiles('#files', { name: 'axe.mbox', mimeType: 'application/mbox', buffer: MBOX });
+  await admin.fill('#current_password', 'not the password');
+  await clickAndWait(admin, 'main form[method=post] button[type=submit]');
+  assert.match(await admin.content(), /nothing was imported/);
+  await axe(admin, 'mail upload form with an error');
+});
+
+test('mail upload summary', async () => {
+  await admin.goto(IMPORT);
+  await admin.setInputFiles('#files', { name: 'axe.mbox', mimeType: 'application/mbox', buffer: MBOX });
+  await admin.fill('#current_password', PASSWORD);
+  await clickAndWait(admin, 'main form[method=post] button[type=submit]');
+  assert.match(await admin.textContent('#import-summary'), /2 messages in 1 files: [01] imported/);
+  await shot(admin, 'import-summary');
+  await axe(admin, 'mail upload summary');
+});
+
+// ── Programme editor ─────────────────────────────────────────────────────────
+
+test('/admin/programmes', async () => {
+  await admin.goto(`${BASE}/admin/programmes`);
+  await shot(admin, 'admin-programmes');
+  await axe(admin, '/admin/programmes');
+});
+
+test('programme overview (en and ar)', async () => {
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}`);
+  await shot(admin, 'admin-programme');
+  await axe(admin, 'programme overview');
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}?lang=ar`);
+  assert.equal(await admin.getAttribute('html', 'dir'), 'rtl');
+  await axe(admin, 'programme overview (ar)');
+});
+
+test('programme overview with a rules test result', async () => {
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}`);
+  await admin.selectOption('#t-in_danger', 'yes');
+  await clickAndWait(admin, 'section.test-box button[type=submit]');
+  assert.match(await admin.textContent('#test-result'), /In immediate danger/);
+  await axe(admin, 'rules test result');
+});
+
+test('programme editor: field, queue, rule, template pages', async () => {
+  for (const path of ['fields/help_category', 'queues/urgent', 'rules/0', 'new-rule', 'templates/acknowledgement', 'new-template']) {
+    await admin.goto(`${BASE}/admin/programmes/${SLUG}/${path}`);
+    await axe(admin, `editor ${path}`);
+  }
+  await shot(admin, 'admin-programme-template');
+});
+
+test('TOML editor with a line-numbered error', async () => {
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}/toml`);
+  await axe(admin, 'TOML editor');
+  const text = await admin.inputValue('#definition');
+  await admin.fill('#definition', text.replace('retention_days = ', 'retention_dayz = '));
+  await clickAndWait(admin, 'main form button[type=submit]');
+  assert.match(await admin.textContent('#definition-errors'), /line \d+/);
+  await shot(admin, 'admin-programme-toml-error');
+  await axe(admin, 'TOML editor with errors');
 });

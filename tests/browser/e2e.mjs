@@ -13,7 +13,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, SLUG, launch, newContext, shot, fillForm, submitForm, readReceipt, firstSignIn,
-  clickAndWait, outboxFiles, readOutbox, waitFor, saveState,
+  clickAndWait, outboxFiles, readOutbox, waitFor, saveState, PASSWORD,
 } from './lib.mjs';
 
 const FORM = `${BASE}/p/${SLUG}`;
@@ -274,4 +274,45 @@ test('bulk reply: supervisor 1 prepares it, supervisor 2 approves, one email per
     recipients.push(inFile[0]);
   }
   assert.deepEqual(recipients.sort(), addresses, 'each address got exactly one message');
+});
+
+// ── 5. An admin opens a new programme by copying this one, with JavaScript off ──
+
+test('admin: copy a programme, retitle it, open it; the public form is live and takes an enquiry', async () => {
+  const ctx = await newContext(browser, { js: false });
+  const page = await ctx.newPage();
+  await firstSignIn(page, 'admin2@example.org');
+  await page.goto(`${BASE}/admin/programmes`);
+  await page.selectOption('#from', SLUG);
+  await page.fill('#slug', 'sudan-2026');
+  await page.fill('#pw-create', PASSWORD);
+  await clickAndWait(page, 'main form[action="/admin/programmes"] button[type=submit]');
+  assert.equal(new URL(page.url()).pathname, '/admin/programmes/sudan-2026');
+  assert.match(await page.textContent('div.notice'), /draft programme was created/);
+
+  const pub = await (await newContext(browser, { js: false })).newPage();
+  const res = await pub.goto(`${BASE}/p/sudan-2026`);
+  assert.equal(res.status(), 404, 'a draft is not public');
+
+  await page.fill('#title-en', 'Sudan 2026: request for help');
+  await clickAndWait(page, 'form[action$="/general"] button[type=submit]');
+  assert.match(await page.textContent('div.notice'), /Saved as a new version/);
+  await page.selectOption('#status-to', 'open');
+  await page.fill('#pw-status', PASSWORD);
+  await clickAndWait(page, 'form[action$="/status"] button[type=submit]');
+  assert.match(await page.textContent('div.notice'), /Saved as a new version/);
+  assert.match(await page.textContent('dl.summary'), /Open/);
+  await shot(page, 'admin-programme-opened');
+
+  const live = await pub.goto(`${BASE}/p/sudan-2026`);
+  assert.equal(live.status(), 200);
+  assert.equal((await pub.textContent('h1')).trim(), 'Sudan 2026: request for help');
+  await fillForm(pub, {
+    name: 'Hawa Adam', country: 'SD', category: 3, danger: 1,
+    situation: 'I need to reach my family.',
+  });
+  await submitForm(pub);
+  const r = await readReceipt(pub);
+  assert.match(r.reference, REFERENCE_RE);
+  await ctx.close();
 });

@@ -155,9 +155,13 @@ export async function readReceipt(page) {
 
 export const OUTBOX = join(DATA_DIR, 'outbox');
 
+// Mail to enquirers only: `notice-*.eml` are the emails telling staff that a factor of
+// their own account changed (each sign-in that enrols TOTP sends one).
 export function outboxFiles() {
   if (!existsSync(OUTBOX)) return [];
-  return readdirSync(OUTBOX).filter((f) => !f.startsWith('.')).sort();
+  return readdirSync(OUTBOX)
+    .filter((f) => !f.startsWith('.') && !f.startsWith('notice-'))
+    .sort();
 }
 
 export function readOutbox(name) {

@@ -1,0 +1,466 @@
+//! The programme editor (`/admin/programmes`): open a new programme from a blank
+//! template or as a copy of another, change its form, queues, routing rules, reply
+//! templates and settings, move it through draft → open → closed → archived, or edit
+//! its TOML directly.
+//!
+//! Instance admins may edit every programme, a programme's admins their own; for
+//! anyone else these pages do not exist (404). Creating, cloning and changing the
+//! status ask for the admin's password again. Every change, whichever page it comes
+//! from, is a new definition saved through [`crate::programme::editing::save`], the
+//! path `haven programme apply` takes: the same checks, a new version, one audit entry
+//! in the same transaction. Each form carries the version it was drawn from, so a
+//! save on top of someone else's newer one is refused rather than lost.
+
+mod fields;
+mod overview;
+mod rules;
+mod sections;
+mod text;
+mod widgets;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::{Markup, html};
+
+use super::pages::{Shell, csrf_field, render};
+use super::{Console, page, see_other};
+use crate::auth::Staff;
+use crate::casework::ProgrammeRole;
+use crate::domain::{Language, ProgrammeSlug};
+use crate::error::AppError;
+use crate::i18n::{t, t_args};
+use crate::programme::editing::{self, Expect, SaveError};
+use crate::programme::{Programme, ProgrammeFile, ProgrammeStatus};
+use crate::store::{ApplyOutcome, ProgrammeRecord};
+use widgets::{Posted, errors_box, flash_box, status_label};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/programmes")
+            // A whole programme file is posted from the TOML page.
+            .app_data(
+                web::FormConfig::default()
+                    .limit(256 * 1024)
+                    .error_handler(crate::web::errors::extractor_error),
+            )
+            .route("", web::get().to(list))
+            .route("", web::post().to(create))
+            .route("/{slug}", web::get().to(overview))
+            .route("/{slug}/status", web::post().to(change_status))
+            .route("/{slug}/toml", web::get().to(text::show))
+            .route("/{slug}/toml", web::post().to(text::save))
+            .configure(sections::routes),
+    );
+}
+
+fn actor(staff: &Staff) -> String {
+    format!("user:{}", staff.id)
+}
+
+/// A programme open in the editor, as stored now.
+pub(crate) struct Editing {
+    pub staff: Staff,
+    pub lang: Language,
+    pub record: ProgrammeRecord,
+    pub programme: Programme,
+}
+
+impl Editing {
+    fn slug(&self) -> &ProgrammeSlug {
+        self.programme.slug()
+    }
+
+    fn base(&self) -> String {
+        format!("/admin/programmes/{}", self.slug())
+    }
+
+    fn file(&self) -> &ProgrammeFile {
+        self.programme.file()
+    }
+}
+
+/// The programme behind `slug`, if `staff` administers it; anything else is "not found".
+async fn editable(
+    console: &Console,
+    staff: Staff,
+    lang: Language,
+    slug: &str,
+) -> Result<Editing, AppError> {
+    let slug = ProgrammeSlug::parse(slug).map_err(|_| AppError::NotFound)?;
+    let record = console
+        .store
+        .programme_by_slug(slug.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if staff.role_in(&record.id) != Some(ProgrammeRole::Admin) {
+        return Err(AppError::NotFound);
+    }
+    let programme = Programme::parse(&record.definition).map_err(|_| {
+        crate::store::StoreError::Corrupt("a stored programme definition does not parse")
+    })?;
+    Ok(Editing {
+        staff,
+        lang,
+        record,
+        programme,
+    })
+}
+
+async fn for_get(console: &Console, req: &HttpRequest, slug: &str) -> Result<Editing, AppError> {
+    let staff = console.staff(req).await?;
+    let lang = staff.lang;
+    editable(console, staff, lang, slug).await
+}
+
+async fn for_post(
+    console: &Console,
+    req: &HttpRequest,
+    slug: &str,
+    posted: &Posted,
+) -> Result<Editing, AppError> {
+    let staff = console.staff_posting(req, posted.text("csrf")).await?;
+    let lang = staff.lang;
+    editable(console, staff, lang, slug).await
+}
+
+/// Saves a changed definition of the programme being edited, as of the version the
+/// posted form was drawn from. `Err` holds the reasons it was refused, for the page.
+async fn save_edit(
+    console: &Console,
+    ed: &Editing,
+    posted: &Posted,
+    file: &ProgrammeFile,
+    part: &str,
+) -> Result<Result<ApplyOutcome, Vec<String>>, AppError> {
+    let text = editing::to_text(file).map_err(|e| AppError::Internal(e.to_string()))?;
+    save_text(console, ed, posted, &text, part, false, false).await
+}
+
+async fn save_text(
+    console: &Console,
+    ed: &Editing,
+    posted: &Posted,
+    text: &str,
+    part: &str,
+    status_change: bool,
+    keep_lines: bool,
+) -> Result<Result<ApplyOutcome, Vec<String>>, AppError> {
+    let version = posted
+        .text("version")
+        .parse::<i64>()
+        .map_err(|_| AppError::BadRequest)?;
+    let saved = editing::save(
+        &console.store,
+        &console.master,
+        text,
+        Expect::Edit {
+            slug: ed.slug(),
+            version,
+            status_change,
+        },
+        &actor(&ed.staff),
+        editing::change(part),
+    )
+    .await;
+    match saved {
+        Ok((_, outcome)) => {
+            console.programmes.forget(ed.slug());
+            Ok(Ok(outcome))
+        }
+        Err(SaveError::Invalid(errors)) => Ok(Err(if keep_lines {
+            errors.0.iter().map(ToString::to_string).collect()
+        } else {
+            editing::without_lines(&errors)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        })),
+        Err(SaveError::Stale { current }) => Ok(Err(vec![t_args(
+            ed.lang,
+            "pe-error-stale",
+            &[("version", current.to_string())],
+        )])),
+        Err(SaveError::SlugChanged) => Ok(Err(vec![t(ed.lang, "pe-error-slug-changed")])),
+        Err(SaveError::StatusChanged) => Ok(Err(vec![t(ed.lang, "pe-error-status-changed")])),
+        Err(SaveError::Missing) => Err(AppError::NotFound),
+        Err(SaveError::Exists | SaveError::Unserialisable) => {
+            Err(AppError::Internal("an edit could not be saved".into()))
+        }
+        Err(SaveError::Store(e)) => Err(e.into()),
+        Err(SaveError::Crypto(e)) => Err(e.into()),
+    }
+}
+
+/// Back to the overview after a save, at the section that was changed.
+fn saved(ed: &Editing, outcome: &ApplyOutcome, anchor: &str) -> HttpResponse {
+    let done = match outcome {
+        ApplyOutcome::Unchanged { .. } => "unchanged",
+        _ => "saved",
+    };
+    see_other(&format!("{}?done={done}#{anchor}", ed.base()))
+}
+
+fn shell_page(
+    staff: &Staff,
+    lang: Language,
+    title: &str,
+    status: StatusCode,
+    main: Markup,
+) -> HttpResponse {
+    page(
+        status,
+        render(
+            &Shell {
+                title,
+                staff: Some(staff),
+                lang,
+            },
+            main,
+        ),
+    )
+}
+
+fn done_of(req: &HttpRequest) -> Option<String> {
+    web::Query::<super::queues::Done>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().done)
+}
+
+// ── The list, creating and cloning ───────────────────────────────────────────
+
+async fn list(console: web::Data<Console>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let lang = staff.lang;
+    list_page(
+        &console,
+        &staff,
+        lang,
+        &Posted::default(),
+        &[],
+        done_of(&req),
+    )
+    .await
+}
+
+async fn list_page(
+    console: &Console,
+    staff: &Staff,
+    lang: Language,
+    typed: &Posted,
+    errors: &[String],
+    done: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let mut rows = Vec::new();
+    for (id, slug) in console.store.programme_ids().await? {
+        if staff.role_in(&id) != Some(ProgrammeRole::Admin) {
+            continue;
+        }
+        if let Some(record) = console.store.programme_by_slug(&slug).await?
+            && let Ok(p) = Programme::parse(&record.definition)
+        {
+            rows.push((p, record.version));
+        }
+    }
+    if rows.is_empty() && !staff.is_admin {
+        return Err(AppError::NotFound);
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let title = t(lang, "pe-list-title");
+    let from = typed.text("from");
+    Ok(shell_page(
+        staff,
+        lang,
+        &title,
+        status,
+        html! {
+            (flash_box(lang, done.as_deref()))
+            (errors_box(lang, errors))
+            h1 { (title) }
+            @if rows.is_empty() {
+                p { (t(lang, "pe-list-empty")) }
+            } @else {
+                table class="programmes" {
+                    thead { tr {
+                        th scope="col" { (t(lang, "pe-col-programme")) }
+                        th scope="col" { (t(lang, "pe-col-slug")) }
+                        th scope="col" { (t(lang, "pe-col-status")) }
+                        th scope="col" class="num" { (t(lang, "pe-col-version")) }
+                    } }
+                    tbody {
+                        @for (p, version) in &rows {
+                            tr {
+                                td {
+                                    a href={ "/admin/programmes/" (p.slug()) } dir="auto" {
+                                        (p.text(&p.file().title, lang))
+                                    }
+                                }
+                                td { span class="code" { (p.slug()) } }
+                                td { (status_label(lang, p.status())) }
+                                td class="num" { (version) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if staff.is_admin {
+                h2 id="new" { (t(lang, "pe-new-title")) }
+                p { (t(lang, "pe-new-intro")) }
+                form method="post" action="/admin/programmes" novalidate {
+                    (csrf_field(&staff.csrf))
+                    div class="field" {
+                        label for="from" { (t(lang, "pe-new-from")) }
+                        select id="from" name="from" {
+                            option value="" selected[from.is_empty()] { (t(lang, "pe-new-blank")) }
+                            @for (p, _) in &rows {
+                                option value=(p.slug()) selected[from == p.slug().as_str()] {
+                                    (t_args(lang, "pe-new-copy-of", &[("slug", p.slug().to_string())]))
+                                }
+                            }
+                        }
+                    }
+                    (widgets::input("slug", "slug", &t(lang, "pe-new-slug"), Some(&t(lang, "pe-new-slug-hint")), typed.text("slug")))
+                    (widgets::input("title", "title", &t(lang, "pe-new-name"), Some(&t(lang, "pe-new-name-hint")), typed.text("title")))
+                    div class="field" {
+                        label for="language" { (t(lang, "pe-new-language")) }
+                        select id="language" name="language" {
+                            @for l in Language::ALL {
+                                option value=(l.tag()) selected[typed.text("language") == l.tag() || (typed.text("language").is_empty() && l == lang)] { (l.endonym()) }
+                            }
+                        }
+                    }
+                    (widgets::password(lang, "create"))
+                    button type="submit" { (t(lang, "pe-new-submit")) }
+                }
+            }
+        },
+    ))
+}
+
+async fn create(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::new(form.into_inner());
+    let staff = console.staff_posting(&req, posted.text("csrf")).await?;
+    let lang = staff.lang;
+    if !staff.is_admin {
+        return Err(AppError::NotFound);
+    }
+    let again = |errors: Vec<String>| {
+        let console = console.clone();
+        let staff = staff.clone();
+        let typed = posted.without_secrets();
+        async move { list_page(&console, &staff, lang, &typed, &errors, None).await }
+    };
+    if !super::admin::confirm_password(&console, &req, &staff, posted.text("current_password"))
+        .await?
+    {
+        return again(vec![t(lang, "pe-error-password")]).await;
+    }
+    let Ok(slug) = ProgrammeSlug::parse(posted.text("slug").trim()) else {
+        return again(vec![t(lang, "pe-error-slug")]).await;
+    };
+    let (file, detail) = match posted.text("from") {
+        "" => {
+            let title = posted.text("title").trim();
+            if title.is_empty() {
+                return again(vec![t(lang, "pe-error-name")]).await;
+            }
+            let language = Language::parse(posted.text("language")).unwrap_or(lang);
+            (
+                editing::blank(&slug, title, language),
+                editing::change("create"),
+            )
+        }
+        source => {
+            let ed = editable(&console, staff.clone(), lang, source).await?;
+            let mut detail = editing::change("clone");
+            detail.insert("cloned_from".into(), source.into());
+            (editing::clone_as(&ed.programme, &slug), detail)
+        }
+    };
+    let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
+    match editing::save(
+        &console.store,
+        &console.master,
+        &text,
+        Expect::New,
+        &actor(&staff),
+        detail,
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/admin/programmes/{slug}?done=created"))),
+        Err(SaveError::Exists) => again(vec![t(lang, "pe-error-exists")]).await,
+        Err(SaveError::Invalid(errors)) => {
+            again(errors.0.iter().map(ToString::to_string).collect()).await
+        }
+        Err(SaveError::Store(e)) => Err(e.into()),
+        Err(SaveError::Crypto(e)) => Err(e.into()),
+        Err(e) => Err(AppError::Internal(e.to_string())),
+    }
+}
+
+// ── The overview ─────────────────────────────────────────────────────────────
+
+async fn overview(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let ed = for_get(&console, &req, &slug).await?;
+    Ok(overview::overview_page(
+        &ed,
+        &overview::Shown {
+            done: done_of(&req),
+            ..Default::default()
+        },
+    ))
+}
+
+/// The status form: one of [`editing::next_states`], after the password.
+async fn change_status(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::new(form.into_inner());
+    let ed = for_post(&console, &req, &slug, &posted).await?;
+    let refuse = |errors: Vec<String>| {
+        overview::overview_page(
+            &ed,
+            &overview::Shown {
+                errors,
+                ..Default::default()
+            },
+        )
+    };
+    let to = [
+        ProgrammeStatus::Draft,
+        ProgrammeStatus::Open,
+        ProgrammeStatus::Closed,
+        ProgrammeStatus::Archived,
+    ]
+    .into_iter()
+    .find(|s| widgets::status_value(*s) == posted.text("to"))
+    .filter(|s| editing::next_states(ed.programme.status()).contains(s))
+    .ok_or(AppError::BadRequest)?;
+    if !super::admin::confirm_password(&console, &req, &ed.staff, posted.text("current_password"))
+        .await?
+    {
+        return Ok(refuse(vec![t(ed.lang, "pe-error-password")]));
+    }
+    let mut file = ed.file().clone();
+    file.status = to;
+    let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
+    match save_text(&console, &ed, &posted, &text, "status", true, false).await? {
+        Ok(outcome) => Ok(saved(&ed, &outcome, "status")),
+        Err(errors) => Ok(refuse(errors)),
+    }
+}

@@ -1,0 +1,951 @@
+//! Referring an enquiry to a partner organisation, approving referrals, the
+//! one-time download, the partners of a programme and its disclosure register.
+//!
+//! The agent sees exactly what would leave (and what is withheld) before asking. A
+//! profile with personal data waits for a supervisor other than the requester, and is
+//! refused outright for an enquiry whose sender did not consent. The package is built
+//! at the moment it leaves, from the field names the register recorded, so what was
+//! approved is what goes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
+use super::queues::Done;
+use super::{Console, page, see_other};
+use crate::audit::{self, Entry};
+use crate::auth::Staff;
+use crate::casework::{Action, Case, ProgrammeRole, Status, permit};
+use crate::crypto::random_id;
+use crate::domain::{Language, ProgrammeSlug};
+use crate::enquiry::EnquiryContent;
+use crate::error::AppError;
+use crate::programme::live::LiveProgramme;
+use crate::programme::sharing::{Pseudo, is_personal_kind};
+use crate::programme::{Partner, Programme};
+use crate::referrals::{self, Delivery, PackageMeta, Preview, ReferralError};
+use crate::store::{EnquiryRecord, NewReferral, ReferralRecord};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/e/{id}/refer")
+            .route(web::get().to(refer_form))
+            .route(web::post().to(refer)),
+    )
+    .route("/r/{id}", web::get().to(show))
+    .route("/r/{id}/approve", web::post().to(approve))
+    .route("/r/{id}/cancel", web::post().to(cancel))
+    .route("/r/{id}/download", web::post().to(download))
+    .route("/p/{slug}/partners", web::get().to(partners))
+    .route("/p/{slug}/disclosures", web::get().to(register));
+}
+
+fn actor(staff: &Staff) -> String {
+    format!("user:{}", staff.id)
+}
+
+fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
+    Ok(Case {
+        status: Status::parse(&record.status)
+            .ok_or(AppError::Internal("unknown enquiry status".into()))?,
+        assigned_to: record.assigned_to.as_deref(),
+    })
+}
+
+fn is_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn title(p: &Programme) -> &str {
+    p.text(&p.file().title, Language::En)
+}
+
+/// Opens an enquiry for a referral page, within the per-person decrypt limit.
+async fn open(
+    console: &Console,
+    staff: &Staff,
+    record: &EnquiryRecord,
+    action: &str,
+) -> Result<EnquiryContent, AppError> {
+    if !console.limiters.allow_decrypt(&staff.id) {
+        audit::record(
+            &console.store,
+            &Entry::new(&actor(staff), action, &format!("enquiry:{}", record.id))
+                .outcome("alert")
+                .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
+        )
+        .await?;
+        return Err(AppError::TooManyRequests);
+    }
+    let opener = console.opener(&record.sealed.key_id).await?;
+    Ok(EnquiryContent::open(&opener, &record.sealed)?)
+}
+
+fn field_list(p: &Programme, names: &[String]) -> Markup {
+    html! {
+        ul class="field-names" {
+            @for name in names {
+                li {
+                    code { (name) }
+                    @if let Some(f) = p.field(name) {
+                        " " (p.text(&f.label, Language::En))
+                        @if is_personal_kind(f.kind) { " (personal data)" }
+                    } @else if let Some(ps) = Pseudo::parse(name) {
+                        " " (ps.label())
+                        @if ps.is_personal() { " (personal data)" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn preview_tables(preview: &Preview) -> Markup {
+    html! {
+        h2 { "What leaves" }
+        table id="leaving" {
+            thead { tr { th scope="col" { "Field" } th scope="col" { "Value" } } }
+            tbody {
+                @for i in &preview.leaving {
+                    tr data-field=(i.key) {
+                        th scope="row" { (i.label) }
+                        td class="preserve" dir="auto" { (i.value.as_deref().unwrap_or("(not answered)")) }
+                    }
+                }
+            }
+        }
+        h2 { "Withheld (stays in Haven)" }
+        ul id="withheld" {
+            @for i in &preview.withheld {
+                li data-field=(i.key) { (i.label) ": " em { "withheld" } }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReferQuery {
+    #[serde(default)]
+    partner: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReferForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    partner: String,
+    #[serde(default)]
+    basis: String,
+    #[serde(default)]
+    delivery: String,
+}
+
+struct ReferPage<'a> {
+    staff: &'a Staff,
+    live: &'a LiveProgramme,
+    record: &'a EnquiryRecord,
+    content: &'a EnquiryContent,
+    partner: Option<&'a Partner>,
+    typed: &'a ReferForm,
+    errors: &'a [(&'a str, String)],
+}
+
+fn refer_page(r: &ReferPage<'_>) -> Markup {
+    let p = &r.live.programme;
+    let base = format!("/console/e/{}", r.record.id);
+    html! {
+        (error_summary(r.staff.lang, r.errors))
+        p { a href=(base) { "Back to enquiry " span class="code" { (r.content.reference) } } }
+        h1 { "Refer to a partner" }
+        form method="get" action={ (base) "/refer" } {
+            div class="field" {
+                label for="partner-choice" { "Partner" }
+                select id="partner-choice" name="partner" {
+                    @for partner in &p.file().partners {
+                        option value=(partner.key) selected[r.partner.is_some_and(|x| x.key == partner.key)] { (partner.name) }
+                    }
+                }
+                " "
+                button type="submit" class="secondary" { "Show what would leave" }
+            }
+        }
+        @if let Some(partner) = r.partner {
+            @let personal = referrals::is_personal(p, partner);
+            @let preview = referrals::preview(p, partner, r.content, r.record.created_hour);
+            p {
+                "Only the entries under “What leaves” go to " strong { (partner.name) }
+                ", encrypted to their key alone; everything else stays in Haven."
+                @if personal { " This profile includes personal data: a supervisor other than you must approve it before anything leaves." }
+            }
+            (preview_tables(&preview))
+            @if personal && !referrals::consented(p, r.content) {
+                div class="error-summary" role="alert" id="no-consent" {
+                    p { "This person did not consent to their enquiry being shared, and this partner's profile includes personal data. It cannot be used for this enquiry." }
+                }
+            } @else {
+                form method="post" action={ (base) "/refer" } novalidate {
+                    (csrf_field(&r.staff.csrf))
+                    input type="hidden" name="partner" value=(partner.key);
+                    div class="field" {
+                        label for="basis" { "Reason or legal basis" }
+                        select id="basis" name="basis" {
+                            option value="" { "Choose…" }
+                            @for b in &p.file().referrals.bases {
+                                option value=(b) selected[r.typed.basis == *b] { (b) }
+                            }
+                        }
+                    }
+                    fieldset id="delivery" {
+                        legend { "How it reaches them" }
+                        div class="choice" {
+                            input type="radio" id="delivery-email" name="delivery" value="email" checked[r.typed.delivery != "download"];
+                            label for="delivery-email" { "Email it to the partner's address (" (partner.address) ")" }
+                        }
+                        div class="choice" {
+                            input type="radio" id="delivery-download" name="delivery" value="download" checked[r.typed.delivery == "download"];
+                            label for="delivery-download" { "I download the encrypted file once and hand it over myself" }
+                        }
+                    }
+                    button type="submit" {
+                        @if personal { "Ask for approval" } @else { "Refer" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn refer_form(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (record, live, role) = console.enquiry_for(&staff, &id).await?;
+    permit(role, &staff.id, case(&record)?, Action::Reply).map_err(|_| AppError::Forbidden)?;
+    let p = &live.programme;
+    if p.file().partners.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let query = web::Query::<ReferQuery>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let partner = p.partner(&query.partner);
+    let content = open(&console, &staff, &record, "referral.preview").await?;
+    // Seeing the values that would leave (or only the reference code) is a read.
+    audit::record(
+        &console.store,
+        &Entry::new(
+            &actor(&staff),
+            "referral.preview",
+            &format!("enquiry:{}", record.id),
+        )
+        .detail(serde_json::json!({ "partner": partner.map(|x| x.key.as_str()) })),
+    )
+    .await?;
+    let typed = ReferForm::default();
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: "Refer to a partner",
+                staff: Some(&staff),
+                lang: staff.lang,
+            },
+            refer_page(&ReferPage {
+                staff: &staff,
+                live: &live,
+                record: &record,
+                content: &content,
+                partner,
+                typed: &typed,
+                errors: &[],
+            }),
+        ),
+    ))
+}
+
+/// The package of a referral, sealed to the partner alone, built now.
+fn build(
+    live: &LiveProgramme,
+    partner: &Partner,
+    record: &EnquiryRecord,
+    content: &EnquiryContent,
+    referral_id: &str,
+    basis: &str,
+) -> Result<Vec<u8>, AppError> {
+    referrals::package(
+        &live.programme,
+        partner,
+        content,
+        record.created_hour,
+        &PackageMeta {
+            referral_id,
+            basis,
+            at: crate::store::now(),
+        },
+    )
+    .map_err(refusal)
+}
+
+fn refusal(e: ReferralError) -> AppError {
+    match e {
+        ReferralError::Crypto(c) => AppError::Crypto(c),
+        // A validated programme has parseable keys and addresses; anything else here
+        // is a bug, and nothing leaves.
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
+/// The one message carrying a package to the partner's one address, as an outbox row.
+fn outbox_row(
+    console: &Console,
+    live: &LiveProgramme,
+    partner: &Partner,
+    record: &EnquiryRecord,
+    referral_id: &str,
+    package: Vec<u8>,
+) -> Result<crate::store::NewOutboxRow, AppError> {
+    let mail = super::replies::mail_settings(console);
+    let message =
+        referrals::email(&live.programme, partner, referral_id, package, &mail).map_err(refusal)?;
+    Ok(crate::outbound::seal_row(
+        &live.sealer,
+        &record.id,
+        None,
+        &format!("referral:{referral_id}"),
+        &message,
+    )?)
+}
+
+async fn refer(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ReferForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (record, live, role) = console.enquiry_for(&staff, &id).await?;
+    permit(role, &staff.id, case(&record)?, Action::Reply).map_err(|_| AppError::Forbidden)?;
+    let p = &live.programme;
+    let Some(partner) = p.partner(&form.partner) else {
+        return Err(AppError::BadRequest);
+    };
+    let content = open(&console, &staff, &record, "referral.request").await?;
+    let mut errors: Vec<(&str, String)> = Vec::new();
+    if !p.file().referrals.bases.contains(&form.basis) {
+        errors.push(("basis", "Choose the reason or legal basis.".into()));
+    }
+    let delivery = Delivery::parse(&form.delivery);
+    if delivery.is_none() {
+        errors.push(("delivery", "Choose how it reaches the partner.".into()));
+    }
+    let personal = referrals::is_personal(p, partner);
+    let refused = matches!(
+        referrals::check(p, partner, &content),
+        Err(ReferralError::NoConsent)
+    );
+    if refused {
+        audit::record(
+            &console.store,
+            &Entry::new(
+                &actor(&staff),
+                "referral.request",
+                &format!("enquiry:{}", record.id),
+            )
+            .outcome("denied")
+            .detail(serde_json::json!({ "partner": partner.key, "reason": "no consent" })),
+        )
+        .await?;
+        errors.push((
+            "partner-choice",
+            "This person did not consent to sharing; this partner's profile includes personal data.".into(),
+        ));
+    }
+    let (false, Some(delivery)) = (!errors.is_empty(), delivery) else {
+        if !refused {
+            // The form comes back with the preview's values: a read of the enquiry.
+            audit::record(
+                &console.store,
+                &Entry::new(
+                    &actor(&staff),
+                    "referral.preview",
+                    &format!("enquiry:{}", record.id),
+                )
+                .detail(serde_json::json!({ "partner": partner.key })),
+            )
+            .await?;
+        }
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(
+                &Shell {
+                    title: "Refer to a partner",
+                    staff: Some(&staff),
+                    lang: staff.lang,
+                },
+                refer_page(&ReferPage {
+                    staff: &staff,
+                    live: &live,
+                    record: &record,
+                    content: &content,
+                    partner: Some(partner),
+                    typed: &form,
+                    errors: &errors,
+                }),
+            ),
+        ));
+    };
+    let referral_id = random_id();
+    let outbox = match (personal, delivery) {
+        (false, Delivery::Email) => {
+            let package = build(&live, partner, &record, &content, &referral_id, &form.basis)?;
+            Some(outbox_row(
+                &console,
+                &live,
+                partner,
+                &record,
+                &referral_id,
+                package,
+            )?)
+        }
+        _ => None,
+    };
+    let state = match (personal, delivery) {
+        (true, _) => "pending",
+        (false, Delivery::Email) => "queued",
+        (false, Delivery::Download) => "ready",
+    };
+    let new = NewReferral {
+        id: referral_id.clone(),
+        programme_id: live.id.clone(),
+        enquiry_id: record.id.clone(),
+        partner_key: partner.key.clone(),
+        partner_name: partner.name.clone(),
+        fields: partner.fields.clone(),
+        personal,
+        basis: form.basis.clone(),
+        delivery: delivery.as_str().to_owned(),
+        state,
+        requested_by: staff.id.clone(),
+    };
+    let entry = Entry::new(
+        &actor(&staff),
+        "referral.request",
+        &format!("enquiry:{}", record.id),
+    )
+    .detail(serde_json::json!({
+        "referral": referral_id, "programme": p.slug().as_str(), "partner": partner.key,
+        "fields": partner.fields, "personal_data": personal, "basis": form.basis,
+        "delivery": delivery.as_str(), "state": state,
+    }));
+    console
+        .store
+        .create_referral(&new, outbox.as_ref(), &entry)
+        .await?;
+    Ok(see_other(&format!(
+        "/console/r/{referral_id}?done=referral-{state}"
+    )))
+}
+
+/// The referral, if it belongs to a programme the staff member has a role in.
+async fn referral_for(
+    console: &Console,
+    staff: &Staff,
+    id: &str,
+) -> Result<(ReferralRecord, Arc<LiveProgramme>, ProgrammeRole), AppError> {
+    if !is_id(id) {
+        return Err(AppError::NotFound);
+    }
+    let r = console
+        .store
+        .referral(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = staff.role_in(&r.programme_id).ok_or(AppError::NotFound)?;
+    let slug = console
+        .store
+        .programme_slug(&r.programme_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let slug = ProgrammeSlug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let live = console
+        .programmes
+        .get(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((r, live, role))
+}
+
+/// The partner as it is now, carrying exactly the fields the register recorded;
+/// `None` if the partner is gone or its profile no longer allows all of them (then
+/// nothing leaves: the referral must be asked for again).
+fn partner_as_recorded(live: &LiveProgramme, r: &ReferralRecord) -> Option<Partner> {
+    let current = live.programme.partner(&r.partner_key)?;
+    if !r.fields.iter().all(|f| current.fields.contains(f)) {
+        return None;
+    }
+    let partner = Partner {
+        fields: r.fields.clone(),
+        ..current.clone()
+    };
+    // A field that became personal since (its kind changed) was never approved as such.
+    if referrals::is_personal(&live.programme, &partner) && !r.personal {
+        return None;
+    }
+    Some(partner)
+}
+
+async fn names(console: &Console) -> Result<std::collections::BTreeMap<String, String>, AppError> {
+    Ok(console
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect())
+}
+
+async fn show(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (r, live, role) = referral_for(&console, &staff, &id).await?;
+    let p = &live.programme;
+    let supervisor = role >= ProgrammeRole::Supervisor;
+    let mine = r.requested_by == staff.id;
+    let may_approve = r.state == "pending" && supervisor && !mine;
+    // The approver approves what they see: the values, decrypted (and audited).
+    let mut preview = None;
+    if may_approve
+        && let Some(record) = console.store.enquiry(&r.enquiry_id).await?
+        && let Some(partner) = partner_as_recorded(&live, &r)
+    {
+        let content = open(&console, &staff, &record, "referral.preview").await?;
+        audit::record(
+            &console.store,
+            &Entry::new(
+                &actor(&staff),
+                "referral.preview",
+                &format!("enquiry:{}", record.id),
+            )
+            .detail(serde_json::json!({ "referral": r.id, "partner": r.partner_key })),
+        )
+        .await?;
+        preview = Some(referrals::preview(
+            p,
+            &partner,
+            &content,
+            record.created_hour,
+        ));
+    }
+    let done = web::Query::<Done>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().done);
+    let names = names(&console).await?;
+    let deliveries = console.store.referral_deliveries(&r.programme_id).await?;
+    let who = |id: &str| {
+        names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| "a former member".into())
+    };
+    let base = format!("/console/r/{}", r.id);
+    let markup = html! {
+        (flash_box(staff.lang, done.as_deref()))
+        p { a href={ "/console/e/" (r.enquiry_id) } { "Back to the enquiry" } }
+        h1 { "Referral to " (r.partner_name) }
+        dl class="summary" {
+            dt { "Programme" } dd { (title(p)) }
+            dt { "Partner" } dd { (r.partner_name) }
+            dt { "Basis" } dd { (r.basis) }
+            dt { "Delivery" } dd { @if r.delivery == "email" { "Email to the partner's address" } @else { "Download once" } }
+            dt { "Personal data" } dd { @if r.personal { "Yes: needs a second person's approval" } @else { "No" } }
+            dt { "State" } dd id="referral-state" { (state_text(&r, &deliveries)) }
+            dt { "Asked for by" } dd { (who(&r.requested_by)) ", " (datetime(r.requested_hour)) " UTC (to the hour)" }
+            @if let (Some(by), Some(at)) = (&r.decided_by, r.decided_hour) {
+                dt { @if r.state == "cancelled" { "Cancelled by" } @else { "Approved by" } }
+                dd { (who(by)) ", " (datetime(at)) " UTC" }
+            }
+        }
+        h2 { "Fields that leave" }
+        (field_list(p, &r.fields))
+        @if let Some(preview) = &preview {
+            (preview_tables(preview))
+        }
+        @if r.state == "pending" {
+            @if may_approve {
+                form method="post" action={ (base) "/approve" } class="inline" {
+                    (csrf_field(&staff.csrf))
+                    button type="submit" { "Approve: send to " (r.partner_name) }
+                }
+                " "
+            } @else if mine {
+                p { "A supervisor other than you must approve this referral before anything leaves." }
+            }
+        }
+        @if r.state == "ready" && mine {
+            form method="post" action={ (base) "/download" } class="inline" {
+                (csrf_field(&staff.csrf))
+                button type="submit" { "Download the encrypted file (once)" }
+            }
+            " "
+        }
+        @if matches!(r.state.as_str(), "pending" | "ready") && (mine || supervisor) {
+            form method="post" action={ (base) "/cancel" } class="inline" {
+                (csrf_field(&staff.csrf))
+                button type="submit" class="secondary" { "Cancel the referral" }
+            }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: "Referral",
+                staff: Some(&staff),
+                lang: staff.lang,
+            },
+            markup,
+        ),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn approve(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (r, live, role) = referral_for(&console, &staff, &id).await?;
+    let subject = format!("referral:{}", r.id);
+    if role < ProgrammeRole::Supervisor || r.requested_by == staff.id {
+        audit::record(
+            &console.store,
+            &Entry::new(&actor(&staff), "referral.approve", &subject)
+                .outcome("denied")
+                .detail(serde_json::json!({
+                    "reason": if r.requested_by == staff.id { "requester" } else { "role" }
+                })),
+        )
+        .await?;
+        return Err(AppError::Forbidden);
+    }
+    let conflict = see_other(&format!("/console/r/{}?done=conflict", r.id));
+    if r.state != "pending" {
+        return Ok(conflict);
+    }
+    let (Some(record), Some(partner)) = (
+        console.store.enquiry(&r.enquiry_id).await?,
+        partner_as_recorded(&live, &r),
+    ) else {
+        return Ok(conflict);
+    };
+    let content = open(&console, &staff, &record, "referral.approve").await?;
+    if referrals::check(&live.programme, &partner, &content).is_err() {
+        return Ok(conflict);
+    }
+    let outbox = if r.delivery == "email" {
+        let package = build(&live, &partner, &record, &content, &r.id, &r.basis)?;
+        Some(outbox_row(
+            &console, &live, &partner, &record, &r.id, package,
+        )?)
+    } else {
+        None
+    };
+    let entry =
+        Entry::new(&actor(&staff), "referral.approve", &subject).detail(serde_json::json!({
+            "enquiry": r.enquiry_id, "partner": r.partner_key, "fields": r.fields,
+            "requested_by": format!("user:{}", r.requested_by), "delivery": r.delivery,
+        }));
+    let done = console
+        .store
+        .approve_referral(&r.id, &staff.id, outbox.as_ref(), &entry)
+        .await?;
+    Ok(see_other(&format!(
+        "/console/r/{}?done={}",
+        r.id,
+        if done {
+            "referral-approved"
+        } else {
+            "conflict"
+        }
+    )))
+}
+
+async fn cancel(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (r, _, role) = referral_for(&console, &staff, &id).await?;
+    if role < ProgrammeRole::Supervisor && r.requested_by != staff.id {
+        return Err(AppError::Forbidden);
+    }
+    let done = console
+        .store
+        .cancel_referral(
+            &r.id,
+            &staff.id,
+            &Entry::new(
+                &actor(&staff),
+                "referral.cancel",
+                &format!("referral:{}", r.id),
+            ),
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/console/r/{}?done={}",
+        r.id,
+        if done {
+            "referral-cancelled"
+        } else {
+            "conflict"
+        }
+    )))
+}
+
+async fn download(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (r, live, _) = referral_for(&console, &staff, &id).await?;
+    let conflict = see_other(&format!("/console/r/{}?done=conflict", r.id));
+    if r.requested_by != staff.id {
+        return Err(AppError::Forbidden);
+    }
+    if r.state != "ready" || r.delivery != "download" {
+        return Ok(conflict);
+    }
+    let (Some(record), Some(partner)) = (
+        console.store.enquiry(&r.enquiry_id).await?,
+        partner_as_recorded(&live, &r),
+    ) else {
+        return Ok(conflict);
+    };
+    let content = open(&console, &staff, &record, "referral.download").await?;
+    if referrals::check(&live.programme, &partner, &content).is_err() {
+        return Ok(conflict);
+    }
+    // Built before it is marked downloaded, so a failure here leaves it downloadable;
+    // sent only after the mark committed, so it leaves at most once.
+    let package = build(&live, &partner, &record, &content, &r.id, &r.basis)?;
+    let entry = Entry::new(
+        &actor(&staff),
+        "referral.download",
+        &format!("referral:{}", r.id),
+    )
+    .detail(serde_json::json!({
+        "enquiry": r.enquiry_id, "partner": r.partner_key, "fields": r.fields,
+    }));
+    if !console
+        .store
+        .consume_download(&r.id, &staff.id, &entry)
+        .await?
+    {
+        return Ok(conflict);
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("application/octet-stream")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}\"", referrals::file_name(&r.id)),
+        ))
+        .body(package))
+}
+
+async fn partners(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (live, role) = console.programme_for(&staff, &slug).await?;
+    let p = &live.programme;
+    let settings = &p.file().referrals;
+    let markup = html! {
+        p { a href={ "/console/p/" (p.slug()) } { (title(p)) } }
+        h1 { "Partners" }
+        p { "Partners are defined in the programme file (" code { "[[partners]]" } "); an administrator changes them with " code { "haven programme apply" } "." }
+        @if role >= ProgrammeRole::Supervisor {
+            p { a href={ "/console/p/" (p.slug()) "/disclosures" } { "Disclosure register" } }
+        }
+        @if p.file().partners.is_empty() {
+            p { "This programme has no partners." }
+        }
+        @for partner in &p.file().partners {
+            h2 { (partner.name) }
+            dl class="summary" {
+                dt { "Key" } dd { code { (partner.key) } }
+                dt { "Address" } dd { (partner.address) }
+                dt { "Encryption key" } dd { code class="wrap" { (partner.recipient) } }
+                dt { "Personal data" } dd { @if referrals::is_personal(p, partner) { "Yes: approval by a second person" @if settings.consent_field.is_some() { ", and the person's consent" } } @else { "No" } }
+            }
+            h3 { "May leave" }
+            (field_list(p, &partner.fields))
+        }
+        h2 { "Reasons and legal bases" }
+        ul { @for b in &settings.bases { li { (b) } } }
+        @if let Some(field) = &settings.consent_field {
+            p { "Consent: the form's " code { (field) } " checkbox." }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: "Partners",
+                staff: Some(&staff),
+                lang: staff.lang,
+            },
+            markup,
+        ),
+    ))
+}
+
+/// Where a referral is: its register state, and for an emailed one its message's.
+fn state_text(r: &ReferralRecord, deliveries: &HashMap<String, String>) -> String {
+    match r.outbox_id.as_ref().and_then(|id| deliveries.get(id)) {
+        Some(delivery) => format!("{} (email {delivery})", r.state),
+        None => r.state.clone(),
+    }
+}
+
+/// A register table: field names and who did what, never values.
+pub fn register_table(
+    rows: &[ReferralRecord],
+    deliveries: &HashMap<String, String>,
+    who: &dyn Fn(&str) -> String,
+    with_enquiry: bool,
+) -> Markup {
+    html! {
+        table class="register" {
+            thead { tr {
+                th scope="col" { "Asked for (UTC)" }
+                @if with_enquiry { th scope="col" { "Enquiry" } }
+                th scope="col" { "Partner" } th scope="col" { "Fields" } th scope="col" { "Basis" }
+                th scope="col" { "By" } th scope="col" { "Approved by" } th scope="col" { "State" }
+                th scope="col" { "Left (UTC)" } th scope="col" { "" }
+            } }
+            tbody {
+                @for r in rows {
+                    tr {
+                        td { (datetime(r.requested_hour)) }
+                        @if with_enquiry { td { a href={ "/console/e/" (r.enquiry_id) } { "Open" } } }
+                        td { (r.partner_name) }
+                        td { @for (i, f) in r.fields.iter().enumerate() { @if i > 0 { ", " } code { (f) } } }
+                        td { (r.basis) }
+                        td { (who(&r.requested_by)) }
+                        td { @if let (Some(by), true) = (&r.decided_by, r.state != "cancelled") { (who(by)) } }
+                        td { (state_text(r, deliveries)) }
+                        td { @if let Some(at) = r.disclosed_hour { (datetime(at)) } }
+                        td { a href={ "/console/r/" (r.id) } { "Details" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The referrals section of an enquiry page (`rows`: the enquiry's referrals).
+pub async fn section(
+    console: &Console,
+    staff: &Staff,
+    live: &LiveProgramme,
+    record: &EnquiryRecord,
+    rows: &[ReferralRecord],
+    may_refer: bool,
+) -> Result<Markup, AppError> {
+    let p = &live.programme;
+    if p.file().partners.is_empty() && rows.is_empty() {
+        return Ok(html! {});
+    }
+    let names = names(console).await?;
+    let deliveries = if rows.iter().any(|r| r.outbox_id.is_some()) {
+        console.store.referral_deliveries(&live.id).await?
+    } else {
+        HashMap::new()
+    };
+    let who = |id: &str| {
+        if id == staff.id {
+            "You".to_owned()
+        } else {
+            names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| "a former member".into())
+        }
+    };
+    Ok(html! {
+        h2 id="referrals" { "Referrals" }
+        @if rows.is_empty() {
+            p { "Not referred to any partner." }
+        } @else {
+            (register_table(rows, &deliveries, &who, false))
+        }
+        @if may_refer && !p.file().partners.is_empty() {
+            p { a href={ "/console/e/" (record.id) "/refer" } { "Refer to a partner" } }
+        }
+    })
+}
+
+async fn register(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (live, role) = console.programme_for(&staff, &slug).await?;
+    if role < ProgrammeRole::Supervisor {
+        return Err(AppError::Forbidden);
+    }
+    let p = &live.programme;
+    let rows = console.store.referrals_of_programme(&live.id).await?;
+    let deliveries = console.store.referral_deliveries(&live.id).await?;
+    let names = names(&console).await?;
+    let who = |id: &str| {
+        names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| "a former member".into())
+    };
+    let markup = html! {
+        p { a href={ "/console/p/" (p.slug()) "/partners" } { "Partners of " (title(p)) } }
+        h1 { "Disclosure register" }
+        p { "Every referral of this programme: which fields left, for which partner, on which basis, asked for and approved by whom. Values are never recorded. " code { "haven disclosures export --programme " (p.slug()) } " writes it as CSV." }
+        @if rows.is_empty() { p { "Nothing has been referred yet." } }
+        @else { (register_table(&rows, &deliveries, &who, true)) }
+    };
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: "Disclosure register",
+                staff: Some(&staff),
+                lang: staff.lang,
+            },
+            markup,
+        ),
+    ))
+}

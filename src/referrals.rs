@@ -1,0 +1,474 @@
+//! Referrals: handing a case to a partner organisation with only what that partner
+//! needs, readable only by that partner, and written down in a register.
+//!
+//! A partner's sharing profile (in the programme file) names what may leave. Everything
+//! here works from that list: [`preview`] shows staff the values that would leave and
+//! what is withheld, [`package`] seals exactly the profile's entries to the partner's
+//! own age key (the programme's key cannot open it, and Haven keeps no plaintext copy),
+//! and [`email`] wraps the package as the one attachment of one message to the
+//! partner's one address. The register (`referrals` table) holds field names and who
+//! did what, never values.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::crypto::CryptoError;
+use crate::domain::Language;
+use crate::enquiry::EnquiryContent;
+use crate::outbound::{Attachment, OutboundError, OutboundMessage, Recipient, Rendered};
+use crate::programme::sharing::{Pseudo, personal_entries};
+use crate::programme::{Answer, FieldKind, Partner, Programme};
+use crate::replies::MailSettings;
+
+/// How a package reaches the partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// One message to the partner's address, sent by the outbound worker.
+    Email,
+    /// Downloaded by the agent who asked for it, once.
+    Download,
+}
+
+impl Delivery {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "email" => Some(Self::Email),
+            "download" => Some(Self::Download),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Download => "download",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReferralError {
+    #[error(
+        "this partner's profile includes personal data, and the person did not consent to sharing"
+    )]
+    NoConsent,
+    #[error("the partner's key is not a valid age recipient")]
+    BadRecipient,
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Outbound(#[from] OutboundError),
+}
+
+/// Whether referring to `partner` discloses personal data (and so needs approval).
+pub fn is_personal(programme: &Programme, partner: &Partner) -> bool {
+    !personal_entries(programme.file(), &partner.fields).is_empty()
+}
+
+/// Whether the person ticked the programme's consent box. A programme without one
+/// asks for no consent (approval still applies to personal data).
+pub fn consented(programme: &Programme, content: &EnquiryContent) -> bool {
+    match &programme.file().referrals.consent_field {
+        None => true,
+        Some(key) => matches!(content.answers.get(key), Some(Answer::Flag(true))),
+    }
+}
+
+/// Refuses a referral the rules forbid for this enquiry.
+pub fn check(
+    programme: &Programme,
+    partner: &Partner,
+    content: &EnquiryContent,
+) -> Result<(), ReferralError> {
+    if is_personal(programme, partner) && !consented(programme, content) {
+        return Err(ReferralError::NoConsent);
+    }
+    Ok(())
+}
+
+/// One entry of a preview: what staff see, and what the readable part of a package says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub key: String,
+    pub label: String,
+    /// `None`: not answered.
+    pub value: Option<String>,
+}
+
+/// What a referral to one partner would carry, and what it would not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    pub leaving: Vec<Item>,
+    /// Everything else Haven holds about the enquiry (values are shown to staff only).
+    pub withheld: Vec<Item>,
+}
+
+/// An answer as a person reads it: option labels, country names, yes/no.
+fn display(programme: &Programme, key: &str, answer: &Answer) -> String {
+    let lang = programme.default_language();
+    let label_of = |value: &str| {
+        programme
+            .field(key)
+            .and_then(|f| f.options.iter().find(|o| o.value == value))
+            .map(|o| programme.text(&o.label, lang).to_owned())
+            .unwrap_or_else(|| value.to_owned())
+    };
+    match answer {
+        Answer::Text(t) => match programme.field(key).map(|f| f.kind) {
+            Some(FieldKind::Select | FieldKind::Radio) => label_of(t),
+            Some(FieldKind::Country) => crate::programme::countries::COUNTRIES
+                .iter()
+                .find(|(code, _)| code == t)
+                .map(|(_, name)| (*name).to_owned())
+                .unwrap_or_else(|| t.clone()),
+            _ => t.clone(),
+        },
+        Answer::Choices(c) => c.iter().map(|v| label_of(v)).collect::<Vec<_>>().join(", "),
+        Answer::Flag(true) => "Yes".into(),
+        Answer::Flag(false) => "No".into(),
+    }
+}
+
+fn pseudo_value(p: Pseudo, content: &EnquiryContent, received_hour: i64) -> Option<String> {
+    match p {
+        Pseudo::Reference => Some(content.reference.clone()),
+        Pseudo::Language => Some(content.language.clone()),
+        Pseudo::Received => Some(crate::console::pages::date(received_hour)),
+        Pseudo::ContactEmail => content.email.clone(),
+    }
+}
+
+fn item(programme: &Programme, name: &str, content: &EnquiryContent, received: i64) -> Item {
+    match Pseudo::parse(name) {
+        Some(p) => Item {
+            key: name.to_owned(),
+            label: p.label().to_owned(),
+            value: pseudo_value(p, content, received),
+        },
+        None => Item {
+            key: name.to_owned(),
+            label: programme.field(name).map_or_else(
+                || name.to_owned(),
+                |f| {
+                    programme
+                        .text(&f.label, programme.default_language())
+                        .to_owned()
+                },
+            ),
+            value: content
+                .answers
+                .get(name)
+                .filter(|a| a.is_answered())
+                .map(|a| display(programme, name, a)),
+        },
+    }
+}
+
+/// Splits everything Haven holds about an enquiry into what the partner would get and
+/// what stays.
+pub fn preview(
+    programme: &Programme,
+    partner: &Partner,
+    content: &EnquiryContent,
+    received_hour: i64,
+) -> Preview {
+    let leaving = partner
+        .fields
+        .iter()
+        .map(|name| item(programme, name, content, received_hour))
+        .collect();
+    let mut withheld = Vec::new();
+    let all = Pseudo::ALL
+        .iter()
+        .map(|p| p.key().to_owned())
+        .chain(programme.file().fields.iter().map(|f| f.key.clone()))
+        // Answers to fields a later version of the form no longer has stay too.
+        .chain(
+            content
+                .answers
+                .keys()
+                .filter(|k| programme.field(k).is_none())
+                .cloned(),
+        );
+    for name in all {
+        if !partner.fields.contains(&name) {
+            withheld.push(item(programme, &name, content, received_hour));
+        }
+    }
+    Preview { leaving, withheld }
+}
+
+/// Who referred what, on which basis: the register entry, as the package states it.
+#[derive(Debug, Clone)]
+pub struct PackageMeta<'a> {
+    pub referral_id: &'a str,
+    pub basis: &'a str,
+    /// Unix seconds (shown to the day).
+    pub at: i64,
+}
+
+/// The machine-readable half of a package.
+#[derive(Serialize)]
+struct PackageJson<'a> {
+    format: &'static str,
+    referral: &'a str,
+    programme: &'a str,
+    partner: &'a str,
+    basis: &'a str,
+    referred_on: String,
+    /// Exactly the profile's entries; `null` where the person gave no answer.
+    fields: BTreeMap<&'a str, serde_json::Value>,
+}
+
+/// Where the JSON half of a package starts, after the readable text.
+pub const JSON_MARKER: &str = "-----BEGIN HAVEN REFERRAL JSON-----";
+pub const JSON_END: &str = "-----END HAVEN REFERRAL JSON-----";
+
+fn json_value(name: &str, content: &EnquiryContent, received: i64) -> serde_json::Value {
+    use serde_json::Value;
+    match Pseudo::parse(name) {
+        Some(p) => pseudo_value(p, content, received).map_or(Value::Null, Value::String),
+        None => match content.answers.get(name) {
+            None => Value::Null,
+            Some(Answer::Text(t)) if t.is_empty() => Value::Null,
+            Some(Answer::Text(t)) => Value::String(t.clone()),
+            Some(Answer::Choices(c)) => {
+                Value::Array(c.iter().cloned().map(Value::String).collect())
+            }
+            Some(Answer::Flag(f)) => Value::Bool(*f),
+        },
+    }
+}
+
+/// The package plaintext: a readable text, then the same entries as JSON. Built only
+/// from the profile's names, so nothing outside the profile can slip in.
+fn plaintext(
+    programme: &Programme,
+    partner: &Partner,
+    content: &EnquiryContent,
+    received_hour: i64,
+    meta: &PackageMeta<'_>,
+) -> Result<Zeroizing<String>, CryptoError> {
+    let lang = programme.default_language();
+    let day = crate::console::pages::date(meta.at);
+    let mut text = Zeroizing::new(String::new());
+    // Writing to a String cannot fail.
+    let _ = writeln!(text, "Referral from Haven");
+    let _ = writeln!(
+        text,
+        "Programme: {}",
+        programme.text(&programme.file().title, lang)
+    );
+    let _ = writeln!(text, "To: {}", partner.name);
+    let _ = writeln!(text, "Basis: {}", meta.basis);
+    let _ = writeln!(text, "Referred on: {day}");
+    let _ = writeln!(text, "Referral: {}", meta.referral_id);
+    let _ = writeln!(text);
+    for name in &partner.fields {
+        let i = item(programme, name, content, received_hour);
+        let _ = writeln!(
+            text,
+            "{}: {}",
+            i.label,
+            i.value.as_deref().unwrap_or("(not answered)")
+        );
+    }
+    let json = PackageJson {
+        format: "haven-referral/1",
+        referral: meta.referral_id,
+        programme: programme.slug().as_str(),
+        partner: &partner.key,
+        basis: meta.basis,
+        referred_on: day,
+        fields: partner
+            .fields
+            .iter()
+            .map(|name| (name.as_str(), json_value(name, content, received_hour)))
+            .collect(),
+    };
+    let json =
+        Zeroizing::new(serde_json::to_string_pretty(&json).map_err(|_| CryptoError::Encrypt)?);
+    let _ = write!(text, "\n{JSON_MARKER}\n{}\n{JSON_END}\n", json.as_str());
+    Ok(text)
+}
+
+/// The package: the profile's entries, age-encrypted to the partner's recipient only
+/// (binary age format).
+pub fn package(
+    programme: &Programme,
+    partner: &Partner,
+    content: &EnquiryContent,
+    received_hour: i64,
+    meta: &PackageMeta<'_>,
+) -> Result<Vec<u8>, ReferralError> {
+    let recipient: age::x25519::Recipient = partner
+        .recipient
+        .parse()
+        .map_err(|_| ReferralError::BadRecipient)?;
+    let text = plaintext(programme, partner, content, received_hour, meta)?;
+    Ok(age::encrypt(&recipient, text.as_bytes()).map_err(|_| CryptoError::Encrypt)?)
+}
+
+/// The file name of a package: it says nothing about the person.
+pub fn file_name(referral_id: &str) -> String {
+    let short: String = referral_id.chars().take(8).collect();
+    format!("referral-{short}.age")
+}
+
+/// The one message that carries a package to the partner's one address. Its texts
+/// say only that a referral is attached and how to open it.
+pub fn email(
+    programme: &Programme,
+    partner: &Partner,
+    referral_id: &str,
+    package: Vec<u8>,
+    mail: &MailSettings,
+) -> Result<OutboundMessage, ReferralError> {
+    let address =
+        crate::domain::EmailAddress::parse(&partner.address).map_err(|_| OutboundError::Build)?;
+    let title =
+        crate::outbound::template::one_line(programme.text(&programme.file().title, Language::En));
+    let file = file_name(referral_id);
+    let text = format!(
+        "{title} has referred a case to {}.\n\n\
+         The attached file {file} is encrypted to your organisation's age key. \
+         Open it with:\n\n    age --decrypt -i YOUR-KEY-FILE {file}\n\n\
+         It holds only what your sharing profile allows: a readable summary, then the \
+         same as JSON. Handle it under your agreement with {title}.\n",
+        partner.name
+    );
+    let rendered = Rendered {
+        subject: crate::outbound::template::one_line(&format!("Referral from {title}")),
+        html: Some(crate::outbound::template::html_from_text(&text)),
+        text,
+    };
+    Ok(OutboundMessage::with_attachment(
+        &mail.from,
+        &title,
+        Recipient::new(address),
+        &rendered,
+        Attachment::age(&file, package)?,
+    )?)
+}
+
+/// The register as CSV: field names and who did what, never a value. One line per
+/// referral; names of people are their account addresses.
+pub fn register_csv(
+    slug: &str,
+    rows: &[crate::store::ReferralRecord],
+    name_of: impl Fn(&str) -> String,
+) -> String {
+    fn cell(s: &str) -> String {
+        // Formula injection: spreadsheets run cells that start with these.
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_owned()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    }
+    let time = |t: Option<i64>| t.map(crate::console::pages::datetime).unwrap_or_default();
+    let mut out = String::from(
+        "referral,programme,enquiry,partner,partner_name,fields,personal_data,basis,delivery,\
+         state,requested_by,requested_at,approved_by,decided_at,disclosed_at\n",
+    );
+    for r in rows {
+        let approved = match (&r.decided_by, r.state.as_str()) {
+            (Some(by), s) if s != "cancelled" && s != "pending" => name_of(by),
+            _ => String::new(),
+        };
+        let line = [
+            cell(&r.id),
+            cell(slug),
+            cell(&r.enquiry_id),
+            cell(&r.partner_key),
+            cell(&r.partner_name),
+            cell(&r.fields.join(" ")),
+            (if r.personal { "yes" } else { "no" }).to_owned(),
+            cell(&r.basis),
+            cell(&r.delivery),
+            cell(&r.state),
+            cell(&name_of(&r.requested_by)),
+            time(Some(r.requested_hour)),
+            cell(&approved),
+            time(r.decided_hour),
+            time(r.disclosed_hour),
+        ]
+        .join(",");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The register of one programme as CSV, for `haven disclosures export`; `None` if
+/// there is no such programme. The export is audited before it is returned.
+pub async fn export_register(
+    store: &crate::store::Store,
+    slug: &str,
+    actor: &str,
+) -> Result<Option<String>, crate::store::StoreError> {
+    let Some(programme) = store.programme_by_slug(slug).await? else {
+        return Ok(None);
+    };
+    let rows = store.referrals_of_programme(&programme.id).await?;
+    let names: BTreeMap<String, String> = store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let csv = register_csv(slug, &rows, |id| {
+        names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("user:{id}"))
+    });
+    crate::audit::record(
+        store,
+        &crate::audit::Entry::new(actor, "disclosures.export", &format!("programme:{slug}"))
+            .detail(serde_json::json!({ "referrals": rows.len() })),
+    )
+    .await?;
+    Ok(Some(csv))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ReferralRecord;
+
+    #[test]
+    fn the_csv_quotes_cells_and_defuses_formulas() {
+        let row = ReferralRecord {
+            id: "r1".into(),
+            programme_id: "p".into(),
+            enquiry_id: "e1".into(),
+            partner_key: "ngo".into(),
+            partner_name: "=HYPERLINK(\"x\")".into(),
+            fields: vec!["reference".into(), "language".into()],
+            personal: false,
+            basis: "Consent, art. 6".into(),
+            delivery: "email".into(),
+            state: "queued".into(),
+            requested_by: "u1".into(),
+            requested_hour: 0,
+            decided_by: None,
+            decided_hour: None,
+            disclosed_hour: Some(3600),
+            outbox_id: None,
+        };
+        let csv = register_csv("slug", &[row], |id| format!("{id}@example.org"));
+        let line = csv.lines().nth(1).unwrap();
+        assert!(line.contains(",\"'=HYPERLINK(\"\"x\"\")\","), "{line}");
+        assert!(line.contains(",reference language,no,\"Consent, art. 6\",email,queued,"));
+        assert!(line.contains("u1@example.org,1970-01-01 00:00,,,1970-01-01 01:00"));
+    }
+}

@@ -1,0 +1,284 @@
+//! Referrals and the disclosure register. Every change is one conditional update
+//! naming the state the page showed, committed with its audit entry (and, for an
+//! emailed package, with its outbox row), so a referral leaves at most once and a
+//! personal one never without a second person (the table's CHECKs say so too).
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::outbox::insert_outbox;
+use super::{NewOutboxRow, Store, StoreError, hour_of, now};
+use crate::audit::{self, Entry};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralRecord {
+    pub id: String,
+    pub programme_id: String,
+    pub enquiry_id: String,
+    pub partner_key: String,
+    pub partner_name: String,
+    /// What leaves: field and pseudo-field names, in profile order.
+    pub fields: Vec<String>,
+    pub personal: bool,
+    pub basis: String,
+    /// `email` or `download`.
+    pub delivery: String,
+    /// `pending`, `ready`, `queued`, `downloaded` or `cancelled`.
+    pub state: String,
+    pub requested_by: String,
+    pub requested_hour: i64,
+    pub decided_by: Option<String>,
+    pub decided_hour: Option<i64>,
+    pub disclosed_hour: Option<i64>,
+    pub outbox_id: Option<String>,
+}
+
+impl ReferralRecord {
+    /// Whether something has left Haven (or is on its way to the partner).
+    pub fn disclosed(&self) -> bool {
+        matches!(self.state.as_str(), "queued" | "downloaded")
+    }
+}
+
+/// A referral as asked for. `state` is where it starts: `pending` when it needs
+/// approval, else `queued` (with its outbox row) or `ready`.
+#[derive(Debug, Clone)]
+pub struct NewReferral {
+    pub id: String,
+    pub programme_id: String,
+    pub enquiry_id: String,
+    pub partner_key: String,
+    pub partner_name: String,
+    pub fields: Vec<String>,
+    pub personal: bool,
+    pub basis: String,
+    pub delivery: String,
+    pub state: &'static str,
+    pub requested_by: String,
+}
+
+macro_rules! referral_columns {
+    () => {
+        "id, programme_id, enquiry_id, partner_key, partner_name, fields, personal, basis, \
+         delivery, state, requested_by, requested_hour, decided_by, decided_hour, \
+         disclosed_hour, outbox_id"
+    };
+}
+
+fn from_row(r: &AnyRow) -> Result<ReferralRecord, StoreError> {
+    let fields: String = r.try_get("fields")?;
+    Ok(ReferralRecord {
+        id: r.try_get("id")?,
+        programme_id: r.try_get("programme_id")?,
+        enquiry_id: r.try_get("enquiry_id")?,
+        partner_key: r.try_get("partner_key")?,
+        partner_name: r.try_get("partner_name")?,
+        fields: fields.split_whitespace().map(str::to_owned).collect(),
+        personal: r.try_get::<i64, _>("personal")? != 0,
+        basis: r.try_get("basis")?,
+        delivery: r.try_get("delivery")?,
+        state: r.try_get("state")?,
+        requested_by: r.try_get("requested_by")?,
+        requested_hour: r.try_get("requested_hour")?,
+        decided_by: r.try_get("decided_by")?,
+        decided_hour: r.try_get("decided_hour")?,
+        disclosed_hour: r.try_get("disclosed_hour")?,
+        outbox_id: r.try_get("outbox_id")?,
+    })
+}
+
+impl Store {
+    /// Records a referral; an emailed one that needs no approval is queued with it.
+    pub async fn create_referral(
+        &self,
+        r: &NewReferral,
+        outbox: Option<&NewOutboxRow>,
+        audit_entry: &Entry,
+    ) -> Result<(), StoreError> {
+        let hour = hour_of(now());
+        let mut tx = self.begin_write().await?;
+        if let Some(row) = outbox {
+            insert_outbox(&mut tx, row).await?;
+        }
+        let disclosed = (r.state == "queued").then_some(hour);
+        sqlx::query(
+            "INSERT INTO referrals (id, programme_id, enquiry_id, partner_key, partner_name, \
+             fields, personal, basis, delivery, state, requested_by, requested_hour, \
+             disclosed_hour, outbox_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(&r.id)
+        .bind(&r.programme_id)
+        .bind(&r.enquiry_id)
+        .bind(&r.partner_key)
+        .bind(&r.partner_name)
+        .bind(r.fields.join(" "))
+        .bind(i64::from(r.personal))
+        .bind(&r.basis)
+        .bind(&r.delivery)
+        .bind(r.state)
+        .bind(&r.requested_by)
+        .bind(hour)
+        .bind(disclosed)
+        .bind(outbox.map(|o| o.id.clone()))
+        .execute(&mut *tx)
+        .await?;
+        audit::append(&mut tx, audit_entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Approves a pending referral: to `queued` with its outbox row, or to `ready` for
+    /// download. `false` (nothing written) if it was no longer pending or the approver
+    /// is the requester.
+    pub async fn approve_referral(
+        &self,
+        id: &str,
+        approver: &str,
+        outbox: Option<&NewOutboxRow>,
+        audit_entry: &Entry,
+    ) -> Result<bool, StoreError> {
+        let hour = hour_of(now());
+        let mut tx = self.begin_write().await?;
+        let state = if outbox.is_some() { "queued" } else { "ready" };
+        let done = sqlx::query(
+            "UPDATE referrals SET state = $1, decided_by = $2, decided_hour = $3, \
+             disclosed_hour = $4, outbox_id = $5 \
+             WHERE id = $6 AND state = 'pending' AND requested_by <> $2 \
+             AND delivery = $7",
+        )
+        .bind(state)
+        .bind(approver)
+        .bind(hour)
+        .bind(outbox.map(|_| hour))
+        .bind(outbox.map(|o| o.id.clone()))
+        .bind(id)
+        .bind(if outbox.is_some() {
+            "email"
+        } else {
+            "download"
+        })
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        if let Some(row) = outbox {
+            insert_outbox(&mut tx, row).await?;
+        }
+        audit::append(&mut tx, audit_entry).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Cancels a referral that has not left yet.
+    pub async fn cancel_referral(
+        &self,
+        id: &str,
+        by: &str,
+        audit_entry: &Entry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE referrals SET state = 'cancelled', decided_by = $1, decided_hour = $2 \
+             WHERE id = $3 AND state IN ('pending', 'ready')",
+        )
+        .bind(by)
+        .bind(hour_of(now()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        audit::append(&mut tx, audit_entry).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Marks a ready package downloaded by its requester; `true` only the first time.
+    /// The caller builds the package only after this committed.
+    pub async fn consume_download(
+        &self,
+        id: &str,
+        by: &str,
+        audit_entry: &Entry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE referrals SET state = 'downloaded', disclosed_hour = $1 \
+             WHERE id = $2 AND state = 'ready' AND delivery = 'download' AND requested_by = $3",
+        )
+        .bind(hour_of(now()))
+        .bind(id)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        audit::append(&mut tx, audit_entry).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn referral(&self, id: &str) -> Result<Option<ReferralRecord>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            referral_columns!(),
+            " FROM referrals WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    pub async fn referrals_of_enquiry(
+        &self,
+        enquiry_id: &str,
+    ) -> Result<Vec<ReferralRecord>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            referral_columns!(),
+            " FROM referrals WHERE enquiry_id = $1 ORDER BY requested_hour, id"
+        ))
+        .bind(enquiry_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    pub async fn referrals_of_programme(
+        &self,
+        programme_id: &str,
+    ) -> Result<Vec<ReferralRecord>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            referral_columns!(),
+            " FROM referrals WHERE programme_id = $1 ORDER BY requested_hour, id"
+        ))
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// The outbox state (`queued`, `sending`, `sent`, `failed`) of each emailed
+    /// referral of a programme, by outbox row id.
+    pub async fn referral_deliveries(
+        &self,
+        programme_id: &str,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.state FROM outbox o JOIN referrals r ON r.outbox_id = o.id \
+             WHERE r.programme_id = $1",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("state")?)))
+            .collect()
+    }
+}
