@@ -147,6 +147,29 @@ pub const FLASH_CODES: [&str; 20] = [
     "rotated",
 ];
 
+/// The message `id` with its arguments shown as code (a command, a file's key): the
+/// translation decides where they go, the page how they look.
+pub fn t_code(lang: Language, id: &str, args: &[(&'static str, String)]) -> Markup {
+    // A private-use character cannot come from a translation, so it marks where each
+    // argument went.
+    const MARK: char = '\u{E000}';
+    let marked: Vec<(&'static str, String)> = args
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (*name, format!("{MARK}{i}{MARK}")))
+        .collect();
+    let text = crate::i18n::t_args(lang, id, &marked);
+    html! {
+        @for (n, piece) in text.split(MARK).enumerate() {
+            @if n % 2 == 0 {
+                (piece)
+            } @else if let Some((_, value)) = piece.parse::<usize>().ok().and_then(|i| args.get(i)) {
+                code { (value) }
+            }
+        }
+    }
+}
+
 pub fn flash_box(lang: Language, code: Option<&str>) -> Markup {
     html! {
         @if let Some(id) = flash(code) {

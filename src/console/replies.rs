@@ -167,6 +167,18 @@ pub fn problem_message(e: &ReplyError) -> Msg {
     }
 }
 
+/// An outbox row's state in the page's language (stored as the English word; an
+/// unknown one is shown as stored).
+pub fn outbox_state(lang: Language, state: &str) -> String {
+    match state {
+        "queued" => t(lang, "console-outbox-queued"),
+        "sending" => t(lang, "console-outbox-sending"),
+        "sent" => t(lang, "console-outbox-sent"),
+        "failed" => t(lang, "console-outbox-failed"),
+        other => other.to_owned(),
+    }
+}
+
 /// The delivery log of some outbox rows: states, attempts and relay errors. Addresses
 /// are not stored in clear anywhere, so none are shown here either.
 pub fn delivery_table(lang: Language, rows: &[crate::store::OutboxStatus]) -> Markup {
@@ -180,7 +192,7 @@ pub fn delivery_table(lang: Language, rows: &[crate::store::OutboxStatus]) -> Ma
                 @for d in rows {
                     tr {
                         td { (datetime(d.created_at)) }
-                        td { (d.state) }
+                        td { (outbox_state(lang, &d.state)) }
                         td class="num" { (d.attempts) }
                         td { @if let Some(at) = d.sent_at { (datetime(at)) } @else { "–" } }
                         td { (d.last_error.as_deref().unwrap_or("")) }
@@ -327,7 +339,7 @@ async fn templates(
                             @if t.body.contains_key(lang.tag()) {
                                 @let ctx = Context {
                                     reference: "ABCDE-FGHJK-MNPQR-STVWX".into(),
-                                    name: p.file().outbound.name_field.as_ref().map(|_| "Sample Name".into()),
+                                    name: p.file().outbound.name_field.as_ref().map(|_| crate::i18n::t(*lang, "console-sample-name")),
                                     inbox_url: format!("{}/p/{}/status?lang={}", mail.public_url.as_deref().unwrap_or(""), p.slug(), lang.tag()),
                                     programme: p.text(&p.file().title, *lang).to_owned(),
                                 };

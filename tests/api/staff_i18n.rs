@@ -3,11 +3,15 @@
 //! where the language is, with no missing-translation marker and none of Haven's
 //! English wording left over (texts from the programme file stay as it wrote them).
 
+use std::collections::BTreeSet;
+
 use haven::casework::ProgrammeRole::*;
 use haven::domain::Language;
 use reqwest::StatusCode;
 
-use crate::helpers::{SLUG, Settings, TestApp, extract_input, html_unescape, spawn_with};
+use crate::helpers::{
+    EXAMPLE, SLUG, Settings, TestApp, extract_input, html_unescape, spawn_with, valid_answers,
+};
 use crate::staff::{PASSWORD, Page, Staff, add_user, signed_in, submit_enquiry};
 
 /// Every staff member in this story signs in several times within a minute.
@@ -39,6 +43,150 @@ fn english_sentences() -> Vec<(String, String)> {
         .filter(|(_, v)| !v.contains('{') && v.split(' ').count() >= 3)
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect()
+}
+
+const AUDIT_OUTCOMES: &[&str] = &["denied", "failed", "alert"];
+
+/// What this story types into the console, shown back on its pages as typed.
+/// (`test` is the actor the helpers' set-up writes in the audit log.)
+const TYPED: &[&str] = &["First call done", "Hello", "test"];
+
+/// Words of at least three letters, lower-cased, each once.
+fn words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The values of a Fluent file's messages, without their placeables.
+fn ftl_values(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let value = match line.split_once(" = ") {
+            Some((_, v)) if !line.starts_with(' ') => v,
+            _ => line,
+        };
+        let mut depth = 0;
+        for c in value.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn ftl(lang: Language) -> &'static str {
+    match lang {
+        Language::En => include_str!("../../locales/en/haven.ftl"),
+        Language::Fr => include_str!("../../locales/fr/haven.ftl"),
+        Language::FaAf => include_str!("../../locales/fa-AF/haven.ftl"),
+        Language::Ps => include_str!("../../locales/ps/haven.ftl"),
+        Language::Uk => include_str!("../../locales/uk/haven.ftl"),
+        Language::Ar => include_str!("../../locales/ar/haven.ftl"),
+    }
+}
+
+/// Words Haven's English wording uses that a page in `lang` has no reason to show:
+/// not in `lang`'s own file (French shares many), not in the programme file (its
+/// texts stay as written), not typed by this story, no language's own name. A
+/// literal left in a template is English too, but only the .ftl check knows its
+/// sentence; its words are caught here.
+fn english_only_words(lang: Language) -> BTreeSet<String> {
+    let mut allowed = words(&ftl_values(ftl(lang)));
+    allowed.extend(words(EXAMPLE));
+    for (_, typed) in valid_answers() {
+        allowed.extend(words(&typed));
+    }
+    for typed in TYPED {
+        allowed.extend(words(typed));
+    }
+    for l in Language::ALL {
+        allowed.extend(words(l.endonym()));
+    }
+    words(&ftl_values(ftl(Language::En)))
+        .difference(&allowed)
+        .cloned()
+        .collect()
+}
+
+/// What a person reads on a page: its text and the attributes read out or shown,
+/// leaving out code, the TOML being edited, addresses and links.
+fn readable_text(lang: Language, html: &str) -> String {
+    // Content marked as being in another language (a template's preview in its own
+    // language, the language switch) is not left over.
+    let foreign = |tag: &str| {
+        tag.split_once(" lang=\"")
+            .and_then(|(_, v)| v.split('"').next())
+            .is_some_and(|l| l != lang.tag())
+    };
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "img", "input", "link", "meta", "hr", "wbr",
+    ];
+    const SKIP: &[&str] = &["code", "pre", "textarea", "script", "style", "title"];
+    let mut out = String::new();
+    // Open elements, and whether their content is skipped.
+    let mut open: Vec<(String, bool)> = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        if !open.iter().any(|(_, skip)| *skip) {
+            out.push_str(&rest[..start]);
+            out.push(' ');
+        }
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start + 1..start + end];
+        rest = &rest[start + end + 1..];
+        if let Some(closing) = tag.strip_prefix('/') {
+            let name = closing.trim().to_lowercase();
+            if let Some(at) = open.iter().rposition(|(n, _)| *n == name) {
+                open.truncate(at);
+            }
+            continue;
+        }
+        if tag.starts_with('!') {
+            continue;
+        }
+        let name: String = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        for attr in ["aria-label=\"", "title=\"", "placeholder=\"", "alt=\""] {
+            if let Some(at) = tag.find(attr) {
+                let value = &tag[at + attr.len()..];
+                out.push_str(value.split('"').next().unwrap_or(""));
+                out.push(' ');
+            }
+        }
+        if VOID.contains(&name.as_str()) || tag.ends_with('/') {
+            continue;
+        }
+        let skip = SKIP.contains(&name.as_str()) || tag.contains("class=\"code") || foreign(tag);
+        open.push((name, skip));
+    }
+    if !open.iter().any(|(_, skip)| *skip) {
+        out.push_str(rest);
+    }
+    html_unescape(&out)
+        .split_whitespace()
+        // Addresses, paths, keys and dotted names (audit actions) are codes.
+        .filter(|w| !w.contains(['@', '/', '_']))
+        .filter(|w| {
+            !w.trim_end_matches(['.', ',', ':', ';', ')'])
+                .contains(['.', ':'])
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What must hold for every page in `lang`.
@@ -78,6 +226,50 @@ fn assert_in_language(lang: Language, what: &str, page: &Page) {
             lang.tag()
         );
     }
+    let english = english_only_words(lang);
+    let text = readable_text(lang, &page.body);
+    let mut left: Vec<String> = words(&text).intersection(&english).cloned().collect();
+    if what == "/admin/audit" {
+        // The log's outcomes are its vocabulary, filtered on as stored, like its actions.
+        left.retain(|w| !AUDIT_OUTCOMES.contains(&w.as_str()));
+    }
+    assert!(
+        left.is_empty(),
+        "{what} in {}: English words {left:?} in {text:?}",
+        lang.tag()
+    );
+}
+
+const NGO: &str = "resettlement-ngo";
+const STATS: &str = "statistics";
+
+/// `who` refers `enquiry` to `partner` on the example's first basis; the referral id.
+async fn refer(who: &mut Staff, enquiry: &str, partner: &str, delivery: &str) -> String {
+    let form = format!("/console/e/{enquiry}/refer?partner={partner}");
+    let basis = EXAMPLE
+        .split("bases = [")
+        .nth(1)
+        .and_then(|b| b.split('"').nth(1))
+        .expect("the example has a basis")
+        .to_owned();
+    let done = who
+        .post(
+            &form,
+            &format!("/console/e/{enquiry}/refer"),
+            &[
+                ("partner", partner.into()),
+                ("basis", basis),
+                ("delivery", delivery.into()),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let location = done.location.expect("the referral's page");
+    location
+        .strip_prefix("/console/r/")
+        .and_then(|r| r.split('?').next())
+        .expect("a referral id")
+        .to_owned()
 }
 
 /// Password step for `who` with the language switch; returns the next step's path.
@@ -130,6 +322,10 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
     let campaign = created.location.unwrap();
     let campaign = campaign.split('?').next().unwrap().to_owned();
     let queue = app.store.enquiry(&enquiry).await.unwrap().unwrap().queue;
+    // One referral waiting for approval (personal data, to be downloaded) and one
+    // whose message is queued: every state and delivery the pages name.
+    let pending = refer(&mut supervisor, &enquiry, NGO, "download").await;
+    let emailed = refer(&mut supervisor, &enquiry, STATS, "email").await;
 
     let mut admin = Staff::new(&app, "admin@example.org", &admin_id);
     admin.sign_in().await;
@@ -196,9 +392,30 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
             "/admin/audit".to_owned(),
             format!("/admin/programmes/{SLUG}/archive"),
             format!("/admin/programmes/{SLUG}/keys"),
+            format!("/console/e/{enquiry}/refer"),
+            format!("/console/e/{enquiry}/refer?partner={NGO}"),
+            format!("/console/r/{pending}"),
+            format!("/console/r/{emailed}"),
+            format!("/console/p/{SLUG}/partners"),
+            format!("/console/p/{SLUG}/disclosures"),
+            format!("/console/p/{SLUG}/import"),
+            "/admin/programmes".to_owned(),
+            format!("/admin/programmes/{SLUG}"),
+            format!("/admin/programmes/{SLUG}/fields/help_category"),
+            format!("/admin/programmes/{SLUG}/queues/urgent"),
+            format!("/admin/programmes/{SLUG}/rules/0"),
+            format!("/admin/programmes/{SLUG}/new-rule"),
+            format!("/admin/programmes/{SLUG}/templates/acknowledgement"),
+            format!("/admin/programmes/{SLUG}/new-template"),
+            format!("/admin/programmes/{SLUG}/toml"),
         ] {
             assert_in_language(lang, &path, &admin.get(&path).await);
         }
+        // The requester sees their referral waiting for someone else.
+        let waiting = supervisor
+            .get(&format!("/console/r/{pending}?lang={}", lang.tag()))
+            .await;
+        assert_in_language(lang, "the requester's pending referral", &waiting);
         // Pages that answer a form.
         let mut not_found = admin
             .post(
@@ -220,6 +437,20 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         refused.status = StatusCode::OK;
         assert_in_language(lang, "reply not sent", &refused);
+        let mut unreferred = admin
+            .post(
+                &format!("/console/e/{enquiry}/refer?partner={NGO}"),
+                &format!("/console/e/{enquiry}/refer"),
+                &[
+                    ("partner", NGO.into()),
+                    ("basis", String::new()),
+                    ("delivery", String::new()),
+                ],
+            )
+            .await;
+        assert_eq!(unreferred.status, StatusCode::UNPROCESSABLE_ENTITY);
+        unreferred.status = StatusCode::OK;
+        assert_in_language(lang, "referral not asked for", &unreferred);
         let mut wrong = admin
             .post(
                 "/admin/users",
