@@ -84,6 +84,31 @@ fn ftl_values(text: &str) -> String {
     out
 }
 
+/// The strings of a programme file (its texts, names and values), without its keys
+/// and comments, which are Haven's English and never shown as programme text.
+fn toml_strings(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_string = false;
+    for line in text.lines() {
+        if !in_string && line.trim_start().starts_with('#') {
+            continue;
+        }
+        for c in line.chars() {
+            match c {
+                '"' => {
+                    in_string = !in_string;
+                    out.push(' ');
+                }
+                '#' if !in_string => break,
+                _ if in_string => out.push(c),
+                _ => {}
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 fn ftl(lang: Language) -> &'static str {
     match lang {
         Language::En => include_str!("../../locales/en/haven.ftl"),
@@ -102,7 +127,7 @@ fn ftl(lang: Language) -> &'static str {
 /// sentence; its words are caught here.
 fn english_only_words(lang: Language) -> BTreeSet<String> {
     let mut allowed = words(&ftl_values(ftl(lang)));
-    allowed.extend(words(EXAMPLE));
+    allowed.extend(words(&toml_strings(EXAMPLE)));
     for (_, typed) in valid_answers() {
         allowed.extend(words(&typed));
     }
@@ -131,7 +156,7 @@ fn readable_text(lang: Language, html: &str) -> String {
     const VOID: &[&str] = &[
         "area", "base", "br", "col", "img", "input", "link", "meta", "hr", "wbr",
     ];
-    const SKIP: &[&str] = &["code", "pre", "textarea", "script", "style", "title"];
+    const SKIP: &[&str] = &["code", "pre", "textarea", "script", "style"];
     let mut out = String::new();
     // Open elements, and whether their content is skipped.
     let mut open: Vec<(String, bool)> = Vec::new();
