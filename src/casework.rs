@@ -68,12 +68,13 @@ impl Status {
         Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    pub fn label(self) -> &'static str {
+    /// The Fluent message naming this status to staff.
+    pub fn label_id(self) -> &'static str {
         match self {
-            Self::New => "New",
-            Self::InProgress => "In progress",
-            Self::AwaitingReply => "Awaiting reply",
-            Self::Closed => "Closed",
+            Self::New => "console-status-new",
+            Self::InProgress => "console-status-in-progress",
+            Self::AwaitingReply => "console-status-awaiting-reply",
+            Self::Closed => "console-status-closed",
         }
     }
 
@@ -173,13 +174,14 @@ pub fn permit(
     }
 }
 
-/// How long ago, for the console ("3 h", "2 d"): coarse, like the timestamps.
-pub fn age_label(seconds: i64) -> String {
+/// How long ago, for the console ("3 h", "2 d" in English): coarse, like the timestamps.
+pub fn age_label(seconds: i64) -> crate::i18n::Msg {
+    use crate::i18n::Msg;
     let s = seconds.max(0);
     match s {
-        s if s < 3600 => "< 1 h".to_owned(),
-        s if s < 48 * 3600 => format!("{} h", s / 3600),
-        s => format!("{} d", s / 86_400),
+        s if s < 3600 => Msg::new("console-age-under-hour"),
+        s if s < 48 * 3600 => Msg::new("console-age-hours").arg("n", (s / 3600).to_string()),
+        s => Msg::new("console-age-days").arg("n", (s / 86_400).to_string()),
     }
 }
 
@@ -268,10 +270,11 @@ mod tests {
 
     #[test]
     fn ages_are_coarse() {
-        assert_eq!(age_label(-5), "< 1 h");
-        assert_eq!(age_label(3599), "< 1 h");
-        assert_eq!(age_label(7200), "2 h");
-        assert_eq!(age_label(47 * 3600), "47 h");
-        assert_eq!(age_label(3 * 86_400 + 5), "3 d");
+        let en = |s| age_label(s).render(crate::domain::Language::En);
+        assert_eq!(en(-5), "< 1 h");
+        assert_eq!(en(3599), "< 1 h");
+        assert_eq!(en(7200), "2 h");
+        assert_eq!(en(47 * 3600), "47 h");
+        assert_eq!(en(3 * 86_400 + 5), "3 d");
     }
 }

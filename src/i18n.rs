@@ -55,11 +55,15 @@ pub fn t_args(lang: Language, id: &str, args: &[(&'static str, String)]) -> Stri
     LOCALES.lookup_with_args(id_of(lang), id, &args)
 }
 
-/// Whether `lang` has its own translation of `id` (no fallback).
+/// Whether `lang` has its own translation of `id` (no fallback). A message that needs
+/// arguments fails to format without them, but it is there.
 pub fn is_translated(lang: Language, id: &str) -> bool {
-    LOCALES
-        .lookup_single_language::<&str>(id_of(lang), id, None)
-        .is_ok()
+    // fluent-templates does not export its error type; its formatting errors are the
+    // ones that say "Fluent errors" (a missing message says "Couldn't retrieve").
+    match LOCALES.lookup_single_language::<&str>(id_of(lang), id, None) {
+        Ok(_) => true,
+        Err(e) => e.to_string().starts_with("Fluent errors"),
+    }
 }
 
 /// A message to be shown in the reader's language later: an id and its arguments.
@@ -94,6 +98,11 @@ mod tests {
     #[test]
     fn english_messages_resolve_with_arguments() {
         assert_eq!(t(Language::En, "form-submit"), "Send enquiry");
+        assert!(
+            is_translated(Language::Fr, "error-too-long"),
+            "needs arguments"
+        );
+        assert!(!is_translated(Language::Fr, "no-such-message"));
         assert_eq!(
             Msg::new("error-too-long")
                 .arg("label", "Full name")
@@ -101,5 +110,28 @@ mod tests {
                 .render(Language::En),
             "“Full name” must be 200 characters or fewer"
         );
+    }
+
+    #[test]
+    fn every_english_message_has_its_own_translation_in_every_shipped_language() {
+        let ids: Vec<&str> = include_str!("../locales/en/haven.ftl")
+            .lines()
+            .filter(|l| !l.starts_with(['#', ' ']) && l.contains(" = "))
+            .filter_map(|l| l.split(" = ").next())
+            .collect();
+        assert!(
+            ids.len() > 300,
+            "the parse found the messages: {}",
+            ids.len()
+        );
+        let mut missing = Vec::new();
+        for lang in Language::ALL {
+            for id in &ids {
+                if !is_translated(lang, id) {
+                    missing.push(format!("{}: {id}", lang.tag()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "untranslated: {missing:#?}");
     }
 }

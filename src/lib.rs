@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
 
 pub mod app;
+pub mod archive;
 pub mod audit;
 pub mod auth;
 pub mod casework;
@@ -15,6 +16,7 @@ pub mod crypto;
 pub mod domain;
 pub mod enquiry;
 pub mod error;
+pub mod escrow;
 pub mod i18n;
 pub mod import;
 pub mod intake;

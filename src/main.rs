@@ -57,6 +57,11 @@ enum Command {
     /// programme's retention period, except those under legal hold. The server's worker
     /// role does the same every hour.
     Purge,
+    /// Recovery with a programme's offline escrow key (when the master key is lost).
+    Escrow {
+        #[command(subcommand)]
+        command: EscrowCommand,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -108,6 +113,23 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum EscrowCommand {
+    /// Open every enquiry of a programme (with notes and replies) with the escrow
+    /// identity and write them as JSON lines to a new file (mode 0600). Needs no
+    /// master key. Audited.
+    Open {
+        /// The escrow identity file (`age-keygen` output), brought from offline storage.
+        #[arg(long, value_name = "FILE")]
+        identity: PathBuf,
+        #[arg(long, value_name = "SLUG")]
+        programme: String,
+        /// Where to write what was opened; must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum DisclosuresCommand {
     /// Write a programme's disclosure register as CSV to standard output: which field
     /// names left, for which partner, when, asked for and approved by whom, on which
@@ -137,6 +159,17 @@ enum ProgrammeCommand {
     RotateKey { slug: String },
     /// A programme's keys and how many ciphertexts each still protects.
     Keys { slug: String },
+    /// Archive a programme for good: the form answers "not found", imports are
+    /// refused. `--destroy-keys` also destroys every key of the programme
+    /// (crypto-shredding: nothing it stored can be read again). `--confirm` must
+    /// repeat the slug.
+    Archive {
+        slug: String,
+        #[arg(long)]
+        confirm: String,
+        #[arg(long)]
+        destroy_keys: bool,
+    },
     /// Destroy an old key for good (crypto-shredding). Refused while anything still
     /// uses it. `--confirm` must repeat the key id.
     DestroyKey {
@@ -256,6 +289,38 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             paths,
         } => return import_command(&config, &programme, delete_source, &paths).await,
         Command::User { command } => return user_command(command, &config).await,
+        Command::Escrow {
+            command:
+                EscrowCommand::Open {
+                    identity,
+                    programme,
+                    out,
+                },
+        } => {
+            let store = app::open_store(&config).await?;
+            let identity = match haven::escrow::load_identity(&identity) {
+                Ok(id) => id,
+                Err(e) => {
+                    eprintln!("haven: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            match haven::escrow::open_programme(&store, &identity, &programme, &out, "cli").await {
+                Ok(n) => println!(
+                    "{programme}: opened {} enquiries, {} notes, {} replies into {}; {} could not be opened with this identity",
+                    n.enquiries,
+                    n.notes,
+                    n.replies,
+                    out.display(),
+                    n.unreadable
+                ),
+                Err(haven::escrow::EscrowError::Store(e)) => return Err(e.into()),
+                Err(e) => {
+                    eprintln!("haven: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
         Command::Purge => {
             let store = app::open_store(&config).await?;
             for (slug, c) in haven::retention::purge_all(&store, "cli").await? {
@@ -384,6 +449,12 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 return Ok(ExitCode::from(1));
             };
             let master = app::master_key(config, &store).await?;
+            if let Err(e) =
+                haven::rotation::check_master_opens(&store, &master, &record.key_id).await
+            {
+                eprintln!("haven: {slug}: the key was not rotated: {e}");
+                return Ok(ExitCode::from(1));
+            }
             let key = ProgrammeKeyPair::generate(&master.recipient())?;
             store
                 .rotate_programme_key(
@@ -455,6 +526,52 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                     eprintln!("haven: key {key_id} was not destroyed: {why}");
                     return Ok(ExitCode::from(1));
                 }
+            }
+        }
+        ProgrammeCommand::Archive {
+            slug,
+            confirm,
+            destroy_keys,
+        } => {
+            let confirmed = match haven::archive::Confirmed::parse(&slug, &confirm) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("haven: {slug} was not archived: {e}; this cannot be undone");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let master = app::master_key(config, &store).await?;
+            match haven::archive::archive(
+                &store,
+                &master.recipient(),
+                &slug,
+                confirmed,
+                destroy_keys,
+                "cli",
+            )
+            .await
+            {
+                Ok(a) => {
+                    println!(
+                        "{slug}: {}",
+                        if a.newly {
+                            "archived"
+                        } else {
+                            "already archived"
+                        }
+                    );
+                    if destroy_keys {
+                        println!(
+                            "{slug}: {} keys destroyed; nothing of this programme can be decrypted any more",
+                            a.keys_destroyed
+                        );
+                    }
+                }
+                Err(haven::archive::ArchiveError::UnknownProgramme(_)) => {
+                    eprintln!("no programme {slug:?}");
+                    return Ok(ExitCode::from(1));
+                }
+                Err(e) => return Err(e.into()),
             }
         }
         ProgrammeCommand::List => {

@@ -96,6 +96,8 @@ pub struct Item {
     pub label: String,
     /// `None`: not answered.
     pub value: Option<String>,
+    /// A tick box's answer, for a page to say yes or no in its own language.
+    pub flag: Option<bool>,
 }
 
 /// What a referral to one partner would carry, and what it would not.
@@ -147,6 +149,7 @@ fn item(programme: &Programme, name: &str, content: &EnquiryContent, received: i
             key: name.to_owned(),
             label: p.label().to_owned(),
             value: pseudo_value(p, content, received),
+            flag: None,
         },
         None => Item {
             key: name.to_owned(),
@@ -163,6 +166,10 @@ fn item(programme: &Programme, name: &str, content: &EnquiryContent, received: i
                 .get(name)
                 .filter(|a| a.is_answered())
                 .map(|a| display(programme, name, a)),
+            flag: match content.answers.get(name) {
+                Some(Answer::Flag(f)) => Some(*f),
+                _ => None,
+            },
         },
     }
 }

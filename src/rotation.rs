@@ -17,6 +17,29 @@ pub enum RotationError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    #[error(
+        "this master key cannot open the programme's current key (key {0}): is HAVEN_MASTER_KEY_FILE the instance's master key?"
+    )]
+    WrongMasterKey(String),
+}
+
+/// Refuses a master key that cannot open the programme's current key. A rotation
+/// wraps the new key to the master key it is given: with a wrong one it would store a
+/// key the real master key cannot open, and re-sealing would then fail for ever.
+pub async fn check_master_opens(
+    store: &Store,
+    master: &MasterKey,
+    key_id: &str,
+) -> Result<(), RotationError> {
+    let key = store
+        .programme_key(key_id)
+        .await?
+        .ok_or(StoreError::Corrupt("a programme refers to a missing key"))?;
+    let wrapped = key.wrapped_identity.ok_or(CryptoError::KeyDestroyed)?;
+    master
+        .unwrap_identity(&wrapped)
+        .map(drop)
+        .map_err(|_| RotationError::WrongMasterKey(key_id.to_owned()))
 }
 
 /// Re-seals up to `batch` stale ciphertexts per table of one programme; returns how

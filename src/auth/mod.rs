@@ -6,10 +6,11 @@ pub mod password;
 pub mod session;
 pub mod totp;
 
-use actix_web::HttpRequest;
+use actix_web::{HttpMessage, HttpRequest};
 
 use crate::casework::ProgrammeRole;
 use crate::crypto::MacKey;
+use crate::domain::Language;
 use crate::error::AppError;
 use crate::store::{Membership, Store, StoreError, UserRecord};
 use session::{Stage, Validity};
@@ -26,6 +27,8 @@ pub struct Staff {
     /// This session's CSRF token, for the forms on the page.
     pub csrf: String,
     pub has_totp: bool,
+    /// The language of this staff member's pages.
+    pub lang: Language,
 }
 
 impl Staff {
@@ -103,7 +106,11 @@ pub async fn signed_in(
         .filter(|u| !u.disabled)
         .ok_or(AppError::SignInRequired)?;
     let memberships = store.memberships(&user.id).await?;
+    let lang = staff_language(req, store, &user.id).await?;
+    req.extensions_mut()
+        .insert(crate::web::ChosenLanguage(lang));
     Ok(Staff {
+        lang,
         csrf: session::csrf_token(mac, &session.id_hash),
         session_hash: session.id_hash,
         has_totp: user.totp_ciphertext.is_some(),
@@ -112,6 +119,28 @@ pub async fn signed_in(
         is_admin: user.is_admin,
         memberships,
     })
+}
+
+/// A staff member's language: the switch (`?lang=`, which is also remembered for
+/// the account, so links and forms need not carry it), else the one they chose
+/// before, else the browser's `Accept-Language`. The session cookie is
+/// `SameSite=Strict`, so another site cannot change the choice with a link.
+async fn staff_language(
+    req: &HttpRequest,
+    store: &Store,
+    user_id: &str,
+) -> Result<Language, AppError> {
+    let stored = store
+        .user_language(user_id)
+        .await?
+        .and_then(|tag| Language::parse(&tag).ok());
+    if let Some(chosen) = crate::web::explicit_language(req, &Language::ALL) {
+        if stored != Some(chosen) {
+            store.set_user_language(user_id, chosen.tag()).await?;
+        }
+        return Ok(chosen);
+    }
+    Ok(stored.unwrap_or_else(|| crate::web::request_language(req, &Language::ALL)))
 }
 
 /// For state-changing requests: the session's own CSRF token, and a same-site request.

@@ -16,7 +16,9 @@ use crate::audit::{self, Entry, Filter, Verdict};
 use crate::auth::Staff;
 use crate::auth::accounts::{self, AccountError, AccountRequest, ENROL_WITHIN_SECS};
 use crate::casework::ProgrammeRole;
+use crate::domain::Language;
 use crate::error::AppError;
+use crate::i18n::{Msg, t, t_args};
 use crate::store::{UserRecord, now};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -128,12 +130,12 @@ pub(super) async fn reauthenticate(
 }
 
 /// The English message for a refused re-authentication on the admin pages.
-fn reauth_message(outcome: Reauth, then: &str) -> String {
+/// Why a re-authentication did not go through, in `lang`: throttled (the password was
+/// not checked), or the message `wrong` for a password that is not right.
+pub(super) fn reauth_message(lang: Language, outcome: Reauth, wrong: &str) -> String {
     match outcome {
-        Reauth::Throttled => {
-            "Too many password attempts in the last minute; wait a minute and try again. Nothing was changed.".into()
-        }
-        _ => format!("Your password is not right{then}"),
+        Reauth::Throttled => t(lang, "reauth-throttled"),
+        _ => t(lang, wrong),
     }
 }
 
@@ -169,7 +171,16 @@ async fn users_page(
             .memberships(&u.id)
             .await?
             .into_iter()
-            .map(|m| format!("{} in {}", m.role, m.slug))
+            .map(|m| {
+                t_args(
+                    staff.lang,
+                    "admin-role-in",
+                    &[
+                        ("role", role_label(staff.lang, m.role)),
+                        ("programme", m.slug),
+                    ],
+                )
+            })
             .collect();
         roles.insert(u.id.clone(), list);
     }
@@ -179,76 +190,110 @@ async fn users_page(
             .find(|(f, _)| *f == field)
             .map(|(_, m)| m.clone())
     };
+    let lang = staff.lang;
+    let title = t(lang, "console-nav-users");
     Ok(render(
         &Shell {
-            title: "Users",
+            title: &title,
             staff: Some(staff),
+            lang,
         },
         html! {
-            (flash_box(done))
-            (error_summary(errors))
-            h1 { "Users" }
+            (flash_box(lang, done))
+            (error_summary(lang, errors))
+            h1 { (title) }
             table class="users" {
                 thead { tr {
-                    th scope="col" { "Email" } th scope="col" { "Roles" }
-                    th scope="col" { "Two-step" } th scope="col" { "State" } th scope="col" { "" }
+                    th scope="col" { (t(lang, "console-account-email")) } th scope="col" { (t(lang, "admin-roles")) }
+                    th scope="col" { (t(lang, "admin-two-step")) } th scope="col" { (t(lang, "console-delivery-state")) } th scope="col" { "" }
                 } }
                 tbody {
                     @for u in &users {
                         tr {
                             td { (u.email) }
                             td {
-                                @if u.is_admin { "instance admin" }
+                                @if u.is_admin { (t(lang, "admin-instance-admin")) }
                                 @for r in roles.get(&u.id).into_iter().flatten() { div { (r) } }
                             }
-                            td { @if u.totp_ciphertext.is_some() { "On" } @else { "Not set up" } }
-                            td { (state(u)) }
+                            td { @if u.totp_ciphertext.is_some() { (t(lang, "console-on")) } @else { (t(lang, "admin-not-set-up")) } }
+                            td { (t(lang, state(u))) }
                             td { (user_actions(staff, u)) }
                         }
                     }
                 }
             }
-            h2 id="add" { "Add a user" }
+            h2 id="add" { (t(lang, "admin-add-user")) }
             form method="post" action="/admin/users" novalidate {
                 (csrf_field(&staff.csrf))
-                (text_field("email", "Work email address", "email", &typed.email, error_for("email")))
+                (text_field("email", &t(lang, "console-signin-email"), "email", &typed.email, error_for("email")))
                 div class=@if error_for("role").is_some() { "field has-error" } @else { "field" } {
-                    label for="role" { "Role" }
+                    label for="role" { (t(lang, "admin-role")) }
                     @if let Some(e) = error_for("role") { p class="error-message" { (e) } }
                     select id="role" name="role" {
                         @for r in [ProgrammeRole::Agent, ProgrammeRole::Supervisor, ProgrammeRole::Admin] {
-                            option value=(r.as_str()) selected[typed.role == r.as_str()] { (r.as_str()) }
+                            option value=(r.as_str()) selected[typed.role == r.as_str()] { (role_label(lang, r)) }
                         }
                     }
                 }
                 div class=@if error_for("programme").is_some() { "field has-error" } @else { "field" } {
-                    label for="programme" { "Programme" }
-                    p class="hint" { "Leave empty with the admin role for an instance admin (every programme, users, audit log)." }
+                    label for="programme" { (t(lang, "console-programme")) }
+                    p class="hint" { (t(lang, "admin-programme-hint")) }
                     @if let Some(e) = error_for("programme") { p class="error-message" { (e) } }
                     select id="programme" name="programme" {
-                        option value="" { "(none)" }
+                        option value="" { (t(lang, "console-none-paren")) }
                         @for (_, slug) in &programmes {
                             option value=(slug) selected[typed.programme == *slug] { (slug) }
                         }
                     }
                 }
-                (text_field("password", "Initial password (at least 12 characters; give it to them in person or by phone)", "password", "", error_for("password")))
-                (text_field("current_password", "Your own password, to confirm", "password", "", error_for("current_password")))
-                button type="submit" { "Add user" }
+                (text_field("password", &t(lang, "admin-initial-password"), "password", "", error_for("password")))
+                (text_field("current_password", &t(lang, "admin-confirm-password"), "password", "", error_for("current_password")))
+                button type="submit" { (t(lang, "admin-add-user-submit")) }
             }
         },
     ))
 }
 
+pub(super) fn role_label(lang: Language, role: ProgrammeRole) -> String {
+    t(
+        lang,
+        match role {
+            ProgrammeRole::Agent => "admin-role-agent",
+            ProgrammeRole::Supervisor => "admin-role-supervisor",
+            ProgrammeRole::Admin => "admin-role-admin",
+        },
+    )
+}
+
+/// The message naming an account's state.
 fn state(u: &UserRecord) -> &'static str {
     if u.disabled {
-        "Disabled"
+        "admin-state-disabled"
     } else if u.totp_ciphertext.is_none() && u.enrol_by.is_some_and(|by| now() > by) {
-        "Set-up window lapsed"
+        "admin-state-lapsed"
     } else if u.totp_ciphertext.is_none() {
-        "Waiting for first sign-in"
+        "admin-state-waiting"
     } else {
-        "Active"
+        "admin-state-active"
+    }
+}
+
+/// Why an account could not be created, in the admin's language.
+fn account_problem(e: &AccountError) -> Msg {
+    use crate::auth::password::PasswordRejected;
+    match e {
+        AccountError::InvalidEmail => Msg::new("admin-error-invalid-email"),
+        AccountError::Password(PasswordRejected::TooShort) => {
+            Msg::new("admin-error-password-short")
+        }
+        AccountError::Password(PasswordRejected::TooLong) => Msg::new("admin-error-password-long"),
+        AccountError::Password(PasswordRejected::Common) => Msg::new("admin-error-password-common"),
+        AccountError::ProgrammeRequired => Msg::new("admin-error-programme-required"),
+        AccountError::UnknownProgramme(slug) => {
+            Msg::new("admin-error-unknown-programme").arg("programme", slug.clone())
+        }
+        AccountError::Exists => Msg::new("admin-error-exists"),
+        AccountError::UnknownUser | AccountError::Store(_) => Msg::new("admin-error-unknown-user"),
     }
 }
 
@@ -265,29 +310,31 @@ fn text_field(name: &str, label: &str, kind: &str, value: &str, error: Option<St
 }
 
 fn user_actions(staff: &Staff, u: &UserRecord) -> Markup {
+    let lang = staff.lang;
+    let your_password = t(lang, "admin-your-password");
     let confirm = |form: &str| {
         html! {
-            label class="visually-hidden" for={ "pw-" (u.id) "-" (form) } { "Your password" }
-            input type="password" id={ "pw-" (u.id) "-" (form) } name="current_password" placeholder="Your password" autocomplete="current-password";
+            label class="visually-hidden" for={ "pw-" (u.id) "-" (form) } { (your_password) }
+            input type="password" id={ "pw-" (u.id) "-" (form) } name="current_password" placeholder=(your_password) autocomplete="current-password";
         }
     };
     html! {
         @if u.id != staff.id {
             details {
-                summary { "Change" }
+                summary { (t(lang, "admin-change")) }
                 form method="post" action={ "/admin/users/" (u.id) "/reset-2fa" } {
                     (csrf_field(&staff.csrf)) (confirm("reset"))
-                    button type="submit" class="secondary" { "Reset two-step verification" }
+                    button type="submit" class="secondary" { (t(lang, "admin-reset-2fa")) }
                 }
                 @if u.disabled {
                     form method="post" action={ "/admin/users/" (u.id) "/enable" } {
                         (csrf_field(&staff.csrf)) (confirm("state"))
-                        button type="submit" class="secondary" { "Enable" }
+                        button type="submit" class="secondary" { (t(lang, "admin-enable")) }
                     }
                 } @else {
                     form method="post" action={ "/admin/users/" (u.id) "/disable" } {
                         (csrf_field(&staff.csrf)) (confirm("state"))
-                        button type="submit" class="secondary" { "Disable" }
+                        button type="submit" class="secondary" { (t(lang, "admin-disable")) }
                     }
                 }
             }
@@ -337,10 +384,14 @@ async fn add_user(
     };
     let reauth = reauthenticate(&console, &req, &staff, &form.current_password).await?;
     if !reauth.confirmed() {
-        return again(vec![("current_password", reauth_message(reauth, "."))]).await;
+        return again(vec![(
+            "current_password",
+            reauth_message(staff.lang, reauth, "admin-error-wrong-password"),
+        )])
+        .await;
     }
     let Some(role) = ProgrammeRole::parse(&form.role) else {
-        return again(vec![("role", "Choose a role.".into())]).await;
+        return again(vec![("role", t(staff.lang, "admin-error-role"))]).await;
     };
     let request = AccountRequest {
         email: &form.email,
@@ -364,7 +415,7 @@ async fn add_user(
                 AccountError::Password(_) => "password",
                 _ => "programme",
             };
-            again(vec![(field, e.to_string())]).await
+            again(vec![(field, account_problem(&e).render(staff.lang))]).await
         }
     }
 }
@@ -415,7 +466,7 @@ async fn target(
                 &AddUserForm::default(),
                 &[(
                     "current_password",
-                    reauth_message(reauth, "; nothing was changed."),
+                    reauth_message(staff.lang, reauth, "admin-error-wrong-password-unchanged"),
                 )],
                 None,
             )
@@ -624,50 +675,53 @@ async fn audit_log(
         params.push_str(&format!("&before={seq}"));
         format!("/admin/audit?{params}")
     });
+    let lang = staff.lang;
+    let title = t(lang, "console-nav-audit");
     Ok(page(
         StatusCode::OK,
         render(
             &Shell {
-                title: "Audit log",
+                title: &title,
                 staff: Some(&staff),
+                lang,
             },
             html! {
-                h1 { "Audit log" }
+                h1 { (title) }
                 @match &verdict {
                     Verdict::Intact { entries, head } => {
                         div class="notice" role="status" {
-                            p { "The chain is intact: " (entries) " entries, head " span class="code" { (&head[..16]) "…" } }
+                            p { (t_args(lang, "admin-audit-intact", &[("entries", entries.to_string())])) " " span class="code" { (&head[..16]) "…" } }
                         }
                     }
                     Verdict::Broken { seq, reason } => {
                         div class="error-summary" role="alert" {
-                            h2 { "The audit log has been tampered with" }
-                            p { "First broken entry: " (seq) " (" (reason) ")." }
+                            h2 { (t(lang, "admin-audit-broken")) }
+                            p { (t_args(lang, "admin-audit-broken-at", &[("seq", seq.to_string())])) " (" (reason) ")." }
                         }
                     }
                 }
                 form method="get" action="/admin/audit" class="filters" {
                     div class="field-row" {
-                        div class="field" { label for="actor" { "Actor" } input type="text" id="actor" name="actor" value=(filter.actor) placeholder="user:…"; }
-                        div class="field" { label for="action" { "Action" } input type="text" id="action" name="action" value=(filter.action) placeholder="enquiry. or signin.failed"; }
-                        div class="field" { label for="subject" { "Subject" } input type="text" id="subject" name="subject" value=(filter.subject) placeholder="enquiry:…"; }
+                        div class="field" { label for="actor" { (t(lang, "admin-audit-actor")) } input type="text" id="actor" name="actor" value=(filter.actor) placeholder="user:…"; }
+                        div class="field" { label for="action" { (t(lang, "admin-audit-action")) } input type="text" id="action" name="action" value=(filter.action) placeholder=(t(lang, "admin-audit-action-example")); }
+                        div class="field" { label for="subject" { (t(lang, "admin-audit-subject")) } input type="text" id="subject" name="subject" value=(filter.subject) placeholder="enquiry:…"; }
                         div class="field" {
-                            label for="outcome" { "Outcome" }
+                            label for="outcome" { (t(lang, "admin-audit-outcome")) }
                             select id="outcome" name="outcome" {
                                 @for o in ["", "ok", "denied", "failed", "alert"] {
-                                    option value=(o) selected[filter.outcome == o] { @if o.is_empty() { "any" } @else { (o) } }
+                                    option value=(o) selected[filter.outcome == o] { @if o.is_empty() { (t(lang, "console-any-lower")) } @else { (o) } }
                                 }
                             }
                         }
-                        div class="field" { label for="from" { "From (UTC)" } input type="date" id="from" name="from" value=(q.from); }
-                        div class="field" { label for="until" { "Until (UTC)" } input type="date" id="until" name="until" value=(q.until); }
+                        div class="field" { label for="from" { (t(lang, "admin-audit-from")) } input type="date" id="from" name="from" value=(q.from); }
+                        div class="field" { label for="until" { (t(lang, "admin-audit-until")) } input type="date" id="until" name="until" value=(q.until); }
                     }
-                    button type="submit" { "Filter" }
+                    button type="submit" { (t(lang, "admin-audit-filter")) }
                 }
                 table class="audit" {
                     thead { tr {
-                        th scope="col" class="num" { "#" } th scope="col" { "When (UTC)" } th scope="col" { "Who" }
-                        th scope="col" { "Action" } th scope="col" { "Subject" } th scope="col" { "Outcome" } th scope="col" { "Detail" }
+                        th scope="col" class="num" { "#" } th scope="col" { (t(lang, "admin-audit-when")) } th scope="col" { (t(lang, "admin-audit-who")) }
+                        th scope="col" { (t(lang, "admin-audit-action")) } th scope="col" { (t(lang, "admin-audit-subject")) } th scope="col" { (t(lang, "admin-audit-outcome")) } th scope="col" { (t(lang, "admin-audit-detail")) }
                     } }
                     tbody {
                         @for e in &entries {
@@ -684,7 +738,7 @@ async fn audit_log(
                     }
                 }
                 @if let Some(link) = next_link {
-                    p { a href=(link) { "Older entries" } }
+                    p { a href=(link) { (t(lang, "admin-audit-older")) } }
                 }
             },
         ),

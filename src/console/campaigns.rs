@@ -23,6 +23,7 @@ use crate::crypto::random_id;
 use crate::domain::{Language, ProgrammeSlug};
 use crate::enquiry::EnquiryContent;
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::programme::live::LiveProgramme;
 use crate::replies::{self, Draft};
 use crate::store::{CampaignRecord, NewCampaign};
@@ -68,18 +69,19 @@ fn list_page(
     errors: &[(&str, String)],
 ) -> Markup {
     let p = &live.programme;
+    let lang = staff.lang;
     html! {
-        (error_summary(errors))
+        (error_summary(lang, errors))
         p { a href={ "/console/p/" (p.slug()) } { (p.text(&p.file().title, Language::En)) } }
-        h1 { "Bulk replies" }
-        p { "A bulk reply sends one template to many people, as one separate message to each: nobody sees anyone else. A second supervisor must approve it before anything is sent." }
+        h1 { (t(lang, "console-campaigns-title")) }
+        p { (t(lang, "console-campaigns-intro")) }
         @if campaigns.is_empty() {
-            p { "No bulk replies yet." }
+            p { (t(lang, "console-campaigns-none")) }
         } @else {
             table {
                 thead { tr {
-                    th scope="col" { "Created (UTC)" } th scope="col" { "Template" } th scope="col" class="num" { "Enquiries" }
-                    th scope="col" { "State" } th scope="col" class="num" { "Sent" } th scope="col" class="num" { "Failed" } th scope="col" { "" }
+                    th scope="col" { (t(lang, "console-created-utc")) } th scope="col" { (t(lang, "console-template")) } th scope="col" class="num" { (t(lang, "console-enquiries")) }
+                    th scope="col" { (t(lang, "console-delivery-state")) } th scope="col" class="num" { (t(lang, "console-sent")) } th scope="col" class="num" { (t(lang, "console-failed")) } th scope="col" { "" }
                 } }
                 tbody {
                     @for (c, counts) in campaigns {
@@ -87,24 +89,24 @@ fn list_page(
                             td { (datetime(c.created_at)) }
                             td { (p.template(&c.template_key).map_or(c.template_key.as_str(), |t| t.name.as_str())) }
                             td class="num" { (c.enquiry_count) }
-                            td { (c.state) }
+                            td { (campaign_state(lang, &c.state)) }
                             td class="num" { (counts.sent) }
                             td class="num" { (counts.failed) }
-                            td { a href={ "/console/c/" (c.id) } { "Open" } }
+                            td { a href={ "/console/c/" (c.id) } { (t(lang, "console-open-link")) } }
                         }
                     }
                 }
             }
         }
         @if role >= ProgrammeRole::Supervisor {
-            h2 { "New bulk reply" }
+            h2 { (t(lang, "console-campaign-new")) }
             @if p.file().templates.is_empty() {
-                p { "This programme has no reply templates yet." }
+                p { (t(lang, "console-templates-none")) }
             } @else {
                 form method="post" action={ "/console/p/" (p.slug()) "/campaigns" } novalidate {
                     (csrf_field(&staff.csrf))
                     div class="field" {
-                        label for="template" { "Template" }
+                        label for="template" { (t(lang, "console-template")) }
                         select id="template" name="template" {
                             @for t in &p.file().templates {
                                 option value=(t.key) selected[typed.template == t.key] { (t.name) }
@@ -113,37 +115,47 @@ fn list_page(
                     }
                     div class="field-row" {
                         div class="field" {
-                            label for="queue" { "Queue" }
+                            label for="queue" { (t(lang, "console-queue")) }
                             select id="queue" name="queue" {
-                                option value="" { "Any" }
+                                option value="" { (t(lang, "console-any")) }
                                 @for q in &p.file().queues {
                                     option value=(q.key) selected[typed.queue == q.key] { (p.text(&q.name, Language::En)) }
                                 }
                             }
                         }
                         div class="field" {
-                            label for="status" { "Status" }
+                            label for="status" { (t(lang, "console-status")) }
                             select id="status" name="status" {
-                                option value="" { "Any" }
+                                option value="" { (t(lang, "console-any")) }
                                 @for s in Status::ALL {
-                                    option value=(s.as_str()) selected[typed.status == s.as_str()] { (s.label()) }
+                                    option value=(s.as_str()) selected[typed.status == s.as_str()] { (t(lang, s.label_id())) }
                                 }
                             }
                         }
                         div class="field" {
-                            label for="language" { "Language" }
+                            label for="language" { (t(lang, "language-switch")) }
                             select id="language" name="language" {
-                                option value="" { "Any" }
+                                option value="" { (t(lang, "console-any")) }
                                 @for l in p.languages() {
                                     option value=(l.tag()) selected[typed.language == l.tag()] { (l.endonym()) }
                                 }
                             }
                         }
                     }
-                    button type="submit" { "Prepare for approval" }
+                    button type="submit" { (t(lang, "console-campaign-prepare")) }
                 }
             }
         }
+    }
+}
+
+/// A campaign's state for staff; the English words are the stored ones.
+fn campaign_state(lang: Language, state: &str) -> String {
+    match state {
+        "pending" => t(lang, "console-campaign-state-pending"),
+        "dispatched" => t(lang, "console-campaign-state-dispatched"),
+        "cancelled" => t(lang, "console-campaign-state-cancelled"),
+        other => other.to_owned(),
     }
 }
 
@@ -171,8 +183,9 @@ async fn list(
         StatusCode::OK,
         render(
             &Shell {
-                title: "Bulk replies",
+                title: &t(staff.lang, "console-campaigns-title"),
                 staff: Some(&staff),
+                lang: staff.lang,
             },
             list_page(
                 &staff,
@@ -199,18 +212,19 @@ async fn create(
         return Err(AppError::Forbidden);
     }
     let p = &live.programme;
+    let lang = staff.lang;
     let mut errors: Vec<(&str, String)> = Vec::new();
     if p.template(&form.template).is_none() {
-        errors.push(("template", "Choose a template.".into()));
+        errors.push(("template", t(lang, "console-campaign-error-template")));
     }
     if !form.queue.is_empty() && !p.file().queues.iter().any(|q| q.key == form.queue) {
-        errors.push(("queue", "Choose a queue from the list.".into()));
+        errors.push(("queue", t(lang, "console-campaign-error-queue")));
     }
     if !form.status.is_empty() && Status::parse(&form.status).is_none() {
-        errors.push(("status", "Choose a status from the list.".into()));
+        errors.push(("status", t(lang, "console-campaign-error-status")));
     }
     if !form.language.is_empty() && !p.languages().iter().any(|l| l.tag() == form.language) {
-        errors.push(("language", "Choose a language from the list.".into()));
+        errors.push(("language", t(lang, "console-campaign-error-language")));
     }
     let ids = if errors.is_empty() {
         let ids = console
@@ -218,11 +232,18 @@ async fn create(
             .campaign_selection(&live.id, &form.queue, &form.status, &form.language)
             .await?;
         if ids.is_empty() {
-            errors.push(("queue", "No enquiry matches this selection.".into()));
+            errors.push(("queue", t(lang, "console-campaign-error-empty")));
         } else if ids.len() > MAX_CAMPAIGN {
             errors.push((
                 "queue",
-                format!("{} enquiries match; one bulk reply may address at most {MAX_CAMPAIGN}. Narrow the selection.", ids.len()),
+                t_args(
+                    lang,
+                    "console-campaign-error-too-many",
+                    &[
+                        ("n", ids.len().to_string()),
+                        ("max", MAX_CAMPAIGN.to_string()),
+                    ],
+                ),
             ));
         }
         ids
@@ -235,8 +256,9 @@ async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
             render(
                 &Shell {
-                    title: "Bulk replies",
+                    title: &t(lang, "console-campaigns-title"),
                     staff: Some(&staff),
+                    lang,
                 },
                 list_page(&staff, &live, role, &campaigns, &form, &errors),
             ),
@@ -348,52 +370,62 @@ async fn show(
         .into_iter()
         .map(|u| (u.id, u.email))
         .collect();
+    let lang = staff.lang;
     let who = |id: &str| {
         names
             .get(id)
             .cloned()
-            .unwrap_or_else(|| "a former member".into())
+            .unwrap_or_else(|| t(lang, "console-former-member"))
+    };
+    let any = |v: &str| {
+        if v.is_empty() {
+            t(lang, "console-any-lower")
+        } else {
+            v.to_owned()
+        }
     };
     let markup = html! {
-        (flash_box(done.as_deref()))
-        p { a href={ "/console/p/" (p.slug()) "/campaigns" } { "Bulk replies of " (p.text(&p.file().title, Language::En)) } }
-        h1 { "Bulk reply" }
+        (flash_box(lang, done.as_deref()))
+        p { a href={ "/console/p/" (p.slug()) "/campaigns" } { (t_args(lang, "console-campaigns-of", &[("programme", p.text(&p.file().title, Language::En).to_owned())])) } }
+        h1 { (t(lang, "console-campaign-title")) }
         dl class="summary" {
-            dt { "Template" } dd { (p.template(&c.template_key).map_or(c.template_key.as_str(), |t| t.name.as_str())) }
-            dt { "Selection" } dd {
-                "queue " (if c.filter_queue.is_empty() { "any" } else { c.filter_queue.as_str() })
-                ", status " (if c.filter_status.is_empty() { "any" } else { c.filter_status.as_str() })
-                ", language " (if c.filter_language.is_empty() { "any" } else { c.filter_language.as_str() })
+            dt { (t(lang, "console-template")) } dd { (p.template(&c.template_key).map_or(c.template_key.as_str(), |t| t.name.as_str())) }
+            dt { (t(lang, "console-campaign-selection")) } dd {
+                (t_args(lang, "console-campaign-selection-value", &[
+                    ("queue", any(&c.filter_queue)),
+                    ("status", any(&c.filter_status)),
+                    ("language", any(&c.filter_language)),
+                ]))
             }
-            dt { "Enquiries" } dd id="campaign-count" { (c.enquiry_count) }
-            dt { "Created" } dd { (who(&c.created_by)) ", " (datetime(c.created_at)) " UTC" }
-            dt { "State" } dd id="campaign-state" { (c.state) }
+            dt { (t(lang, "console-enquiries")) } dd id="campaign-count" { (c.enquiry_count) }
+            dt { (t(lang, "console-created")) } dd { (who(&c.created_by)) ", " (datetime(c.created_at)) " UTC" }
+            dt { (t(lang, "console-delivery-state")) } dd id="campaign-state" { (campaign_state(lang, &c.state)) }
             @if let (Some(by), Some(at)) = (&c.decided_by, c.decided_at) {
-                dt { @if c.state == "cancelled" { "Cancelled" } @else { "Approved" } } dd { (who(by)) ", " (datetime(at)) " UTC" }
+                dt { @if c.state == "cancelled" { (t(lang, "console-campaign-cancelled")) } @else { (t(lang, "console-campaign-approved")) } } dd { (who(by)) ", " (datetime(at)) " UTC" }
             }
         }
         @if c.state == "dispatched" {
-            h2 { "Progress" }
-            p { "Every person has the reply in their reply inbox. Emails (one per person who gave an address):" }
+            h2 { (t(lang, "console-progress")) }
+            p { (t(lang, "console-campaign-progress-intro")) }
             dl class="summary" id="campaign-progress" {
-                dt { "Emails" } dd { (emailed) }
-                dt { "Waiting" } dd id="progress-queued" { (counts.queued) }
-                dt { "Sending" } dd id="progress-sending" { (counts.sending) }
-                dt { "Sent" } dd id="progress-sent" { (counts.sent) }
-                dt { "Failed" } dd id="progress-failed" { (counts.failed) }
+                dt { (t(lang, "console-emails")) } dd { (emailed) }
+                dt { (t(lang, "console-waiting")) } dd id="progress-queued" { (counts.queued) }
+                dt { (t(lang, "console-sending")) } dd id="progress-sending" { (counts.sending) }
+                dt { (t(lang, "console-sent")) } dd id="progress-sent" { (counts.sent) }
+                dt { (t(lang, "console-failed")) } dd id="progress-failed" { (counts.failed) }
             }
             @if in_flight {
-                p class="hint" { "This page refreshes itself every five seconds until every email is sent." }
+                p class="hint" { (t(lang, "console-refreshes")) }
             }
             @if !failed.is_empty() {
-                h3 { "Failed emails" }
-                p { "The relay refused these for good. The reply is still in each person's reply inbox." }
+                h3 { (t(lang, "console-campaign-failed-heading")) }
+                p { (t(lang, "console-campaign-failed-intro")) }
                 table {
-                    thead { tr { th scope="col" { "Enquiry" } th scope="col" { "Error" } } }
+                    thead { tr { th scope="col" { (t(lang, "console-enquiry-heading")) } th scope="col" { (t(lang, "console-error")) } } }
                     tbody {
                         @for (enquiry, error) in &failed {
                             tr {
-                                td { a href={ "/console/e/" (enquiry) } { "Open" } }
+                                td { a href={ "/console/e/" (enquiry) } { (t(lang, "console-open-link")) } }
                                 td { (error.as_deref().unwrap_or("")) }
                             }
                         }
@@ -402,27 +434,27 @@ async fn show(
             }
         }
         @if let Some(d) = &preview {
-            h2 { "Preview for one person of the selection" }
+            h2 { (t(lang, "console-campaign-preview")) }
             div class="preview" {
                 p { strong { (d.subject) } }
                 p class="preserve" dir="auto" { (d.text) }
             }
         }
         @if c.state == "pending" {
-            h2 { "Decision" }
+            h2 { (t(lang, "console-decision")) }
             @if supervisor && !mine {
                 form method="post" action={ "/console/c/" (c.id) "/approve" } class="inline" {
                     (csrf_field(&staff.csrf))
-                    button type="submit" { "Approve and send " (c.enquiry_count) " separate messages" }
+                    button type="submit" { (t_args(lang, "console-campaign-approve", &[("n", c.enquiry_count.to_string())])) }
                 }
                 " "
             } @else if mine {
-                p { "A different supervisor must approve this bulk reply." }
+                p { (t(lang, "console-campaign-other-supervisor")) }
             }
             @if supervisor {
                 form method="post" action={ "/console/c/" (c.id) "/cancel" } class="inline" {
                     (csrf_field(&staff.csrf))
-                    button type="submit" class="secondary" { "Cancel" }
+                    button type="submit" class="secondary" { (t(lang, "console-cancel")) }
                 }
             }
         }
@@ -431,8 +463,9 @@ async fn show(
         StatusCode::OK,
         render(
             &Shell {
-                title: "Bulk reply",
+                title: &t(lang, "console-campaign-title"),
                 staff: Some(&staff),
+                lang,
             },
             markup,
         ),

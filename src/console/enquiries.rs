@@ -20,6 +20,7 @@ use crate::crypto::random_id;
 use crate::domain::{Language, ReferenceCode};
 use crate::enquiry::EnquiryContent;
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::programme::{Answer, FieldKind, Programme};
 use crate::store::{EnquiryRecord, NewNote};
 
@@ -79,7 +80,7 @@ pub(super) fn refused(refusal: crate::casework::Refusal) -> AppError {
     AppError::Forbidden
 }
 
-fn answer_text(p: &Programme, key: &str, answer: &Answer) -> String {
+fn answer_text(lang: Language, p: &Programme, key: &str, answer: &Answer) -> String {
     let label_of = |value: &str| {
         p.field(key)
             .and_then(|f| f.options.iter().find(|o| o.value == value))
@@ -97,8 +98,8 @@ fn answer_text(p: &Programme, key: &str, answer: &Answer) -> String {
             _ => t.clone(),
         },
         Answer::Choices(c) => c.iter().map(|v| label_of(v)).collect::<Vec<_>>().join(", "),
-        Answer::Flag(true) => "Yes".into(),
-        Answer::Flag(false) => "No".into(),
+        Answer::Flag(true) => t(lang, "console-yes"),
+        Answer::Flag(false) => t(lang, "console-no"),
     }
 }
 
@@ -133,7 +134,12 @@ async fn view(
         .await?;
         return Err(AppError::TooManyRequests);
     }
-    let opener = console.opener(&record.sealed.key_id).await?;
+    let opener = match console.opener(&record.sealed.key_id).await {
+        Err(AppError::Crypto(crate::crypto::CryptoError::KeyDestroyed)) => {
+            return Ok(shredded_page(&staff));
+        }
+        other => other?,
+    };
     let content = EnquiryContent::open(&opener, &record.sealed)?;
     let mut notes = Vec::new();
     for n in console.store.notes(&record.id).await? {
@@ -150,12 +156,13 @@ async fn view(
             .detail(serde_json::json!({ "notes": notes.len() })),
     )
     .await?;
+    let lang = staff.lang;
     let team = console.store.programme_staff(&live.id).await?;
     let name_of = |id: &str| {
         team.iter()
             .find(|(uid, _, _)| uid == id)
             .map(|(_, email, _)| email.clone())
-            .unwrap_or_else(|| "a former member".into())
+            .unwrap_or_else(|| t(lang, "console-former-member"))
     };
     let p = &live.programme;
     // The questions as the person saw them: the form may have changed since.
@@ -209,58 +216,63 @@ async fn view(
     )
     .await?;
     let base = format!("/console/e/{}", record.id);
-    let title = format!("Enquiry {}", content.reference);
+    let title = t_args(
+        lang,
+        "console-enquiry-title",
+        &[("reference", content.reference.clone())],
+    );
     let markup = render(
         &Shell {
             title: &title,
             staff: Some(&staff),
+            lang,
         },
         html! {
-            (flash_box(done.as_deref()))
+            (flash_box(lang, done.as_deref()))
             p {
-                a href={ "/console/p/" (p.slug()) "/q/" (record.queue) } { "Back to " (queue_name(&record.queue)) }
+                a href={ "/console/p/" (p.slug()) "/q/" (record.queue) } { (t_args(lang, "console-back-to", &[("place", queue_name(&record.queue))])) }
             }
-            h1 { "Enquiry " span class="code" { (content.reference) } }
+            h1 { (t(lang, "console-enquiry-heading")) " " span class="code" { (content.reference) } }
             dl class="summary" {
-                dt { "Programme" } dd { (p.text(&p.file().title, Language::En)) }
-                dt { "Queue" } dd { (queue_name(&record.queue)) }
-                dt { "Priority" } dd { (record.priority) }
-                dt { "Status" } dd { (status.label()) }
-                dt { "Claimed by" } dd {
+                dt { (t(lang, "console-programme")) } dd { (p.text(&p.file().title, Language::En)) }
+                dt { (t(lang, "console-queue")) } dd { (queue_name(&record.queue)) }
+                dt { (t(lang, "console-priority")) } dd { (record.priority) }
+                dt { (t(lang, "console-status")) } dd { (t(lang, status.label_id())) }
+                dt { (t(lang, "console-claimed-by")) } dd {
                     @match &record.assigned_to {
-                        Some(id) if *id == staff.id => "You",
+                        Some(id) if *id == staff.id => (t(lang, "console-you")),
                         Some(id) => (name_of(id)),
-                        None => "Nobody yet",
+                        None => (t(lang, "console-nobody-yet")),
                     }
                 }
-                dt { "Received" } dd { (datetime(record.created_hour)) " UTC (to the hour)" }
-                dt { "Kept until" } dd {
-                    @if held { "Legal hold: kept until the hold is lifted" }
-                    @else { (super::pages::date(record.created_hour + i64::from(p.file().retention_days) * 86_400)) " (then deleted)" }
+                dt { (t(lang, "console-received")) } dd { (t_args(lang, "console-received-at", &[("time", datetime(record.created_hour))])) }
+                dt { (t(lang, "console-kept-until")) } dd {
+                    @if held { (t(lang, "console-kept-hold")) }
+                    @else { (t_args(lang, "console-kept-date", &[("date", super::pages::date(record.created_hour + i64::from(p.file().retention_days) * 86_400))])) }
                 }
-                dt { "Language" } dd { (content.language) }
-                dt { "Reply by" } dd {
+                dt { (t(lang, "language-switch")) } dd { (content.language) }
+                dt { (t(lang, "console-reply-by")) } dd {
                     @match &content.email {
-                        Some(e) => { "Email: " (e) }
-                        None => "Reply inbox only (no email address given)",
+                        Some(e) => { (t(lang, "console-reply-by-email")) " " (e) }
+                        None => (t(lang, "console-reply-by-inbox")),
                     }
                 }
             }
             @if let Some(mail) = &content.mail {
-                h2 { "The email" }
+                h2 { (t(lang, "console-mail-heading")) }
                 dl class="summary mail" {
-                    dt { "Subject" } dd dir="auto" { (mail.subject.as_deref().unwrap_or("(none)")) }
+                    dt { (t(lang, "console-subject")) } dd dir="auto" { (mail.subject.clone().unwrap_or_else(|| t(lang, "console-none-paren"))) }
                     @if mail.forwarded {
-                        dt { "Forwarded" } dd { "Yes: the sender and text are those of the forwarded message" }
+                        dt { (t(lang, "console-mail-forwarded")) } dd { (t(lang, "console-mail-forwarded-yes")) }
                     }
                     @if let Some(note) = &mail.forward_note {
-                        dt { "Forwarder's note" } dd class="preserve" dir="auto" { (note) }
+                        dt { (t(lang, "console-mail-forward-note")) } dd class="preserve" dir="auto" { (note) }
                     }
                     @if mail.truncated {
-                        dt { "Text" } dd { "Cut at " (crate::import::mail::MAX_TEXT_CHARS) " characters on import" }
+                        dt { (t(lang, "console-mail-text")) } dd { (t_args(lang, "console-mail-truncated", &[("max", crate::import::mail::MAX_TEXT_CHARS.to_string())])) }
                     }
-                    dt { "Attachments" } dd {
-                        @if mail.attachments.is_empty() { "None" } @else {
+                    dt { (t(lang, "console-mail-attachments")) } dd {
+                        @if mail.attachments.is_empty() { (t(lang, "console-none")) } @else {
                             ul {
                                 @for (n, a) in mail.attachments.iter().enumerate() {
                                     li dir="auto" {
@@ -268,8 +280,9 @@ async fn view(
                                         @if a.data.is_some() {
                                             a href={ (base) "/attachments/" (n + 1) } download { (a.name) }
                                         } @else { (a.name) }
-                                        " (" (a.content_type) ", " (a.size) " bytes"
-                                        @if a.data.is_none() { ", not kept" }
+                                        " ("
+                                        (t_args(lang, "console-mail-attachment", &[("type", a.content_type.clone()), ("size", a.size.to_string())]))
+                                        @if a.data.is_none() { ", " (t(lang, "console-mail-not-kept")) }
                                         ")"
                                     }
                                 }
@@ -278,35 +291,35 @@ async fn view(
                     }
                 }
             }
-            h2 { "What they wrote" }
-            p class="hint" id="form-version" { "Form version " (record.form_version) }
+            h2 { (t(lang, "console-what-they-wrote")) }
+            p class="hint" id="form-version" { (t_args(lang, "console-form-version", &[("version", record.form_version.to_string())])) }
             dl class="summary answers" {
                 @for f in &asked.file().fields {
                     @if let Some(a) = content.answers.get(&f.key) {
                         dt { (asked.text(&f.label, Language::En)) }
-                        dd class="preserve" dir="auto" { (answer_text(asked, &f.key, a)) }
+                        dd class="preserve" dir="auto" { (answer_text(lang, asked, &f.key, a)) }
                     }
                 }
                 // Answers the form version cannot name (it should always name them all).
                 @for (key, a) in &content.answers {
                     @if asked.field(key).is_none() {
-                        dt { (key) } dd class="preserve" dir="auto" { (answer_text(asked, key, a)) }
+                        dt { (key) } dd class="preserve" dir="auto" { (answer_text(lang, asked, key, a)) }
                     }
                 }
             }
-            h2 { "Actions" }
+            h2 { (t(lang, "console-actions")) }
             div class="actions" {
                 @if may(Action::Claim) {
                     form method="post" action={ (base) "/claim" } class="inline" {
                         (csrf_field(&staff.csrf))
-                        button type="submit" accesskey="c" { "Claim" }
+                        button type="submit" accesskey="c" { (t(lang, "console-claim")) }
                     }
                 }
                 @if may(Action::Unclaim) {
                     form method="post" action={ (base) "/unclaim" } class="inline" {
                         (csrf_field(&staff.csrf))
                         input type="hidden" name="current" value=[record.assigned_to.as_deref()];
-                        button type="submit" class="secondary" { "Release claim" }
+                        button type="submit" class="secondary" { (t(lang, "console-release-claim")) }
                     }
                 }
             }
@@ -315,7 +328,7 @@ async fn view(
                     (csrf_field(&staff.csrf))
                     input type="hidden" name="hold" value=(if held { "0" } else { "1" });
                     button type="submit" class="secondary" {
-                        @if held { "Lift legal hold" } @else { "Put under legal hold (keep past retention)" }
+                        @if held { (t(lang, "console-hold-lift")) } @else { (t(lang, "console-hold-put")) }
                     }
                 }
             }
@@ -324,12 +337,12 @@ async fn view(
                     (csrf_field(&staff.csrf))
                     input type="hidden" name="from" value=(status.as_str());
                     div class="field" {
-                        label for="status-to" { "Change status" }
+                        label for="status-to" { (t(lang, "console-change-status")) }
                         select id="status-to" name="to" {
-                            @for s in status.next() { option value=(s.as_str()) { (s.label()) } }
+                            @for s in status.next() { option value=(s.as_str()) { (t(lang, s.label_id())) } }
                         }
                         " "
-                        button type="submit" { "Change status" }
+                        button type="submit" { (t(lang, "console-change-status")) }
                     }
                 }
             }
@@ -337,16 +350,16 @@ async fn view(
                 form method="post" action={ (base) "/assign" } {
                     (csrf_field(&staff.csrf))
                     div class="field" {
-                        label for="assign-to" { "Assign to" }
+                        label for="assign-to" { (t(lang, "console-assign-to")) }
                         select id="assign-to" name="to" {
                             @for (uid, email, r) in &team {
                                 option value=(uid) selected[record.assigned_to.as_deref() == Some(uid.as_str())] {
-                                    (email) " (" (r) ")"
+                                    (email) " (" (super::admin::role_label(lang, *r)) ")"
                                 }
                             }
                         }
                         " "
-                        button type="submit" { "Assign" }
+                        button type="submit" { (t(lang, "console-assign")) }
                     }
                 }
             }
@@ -355,7 +368,7 @@ async fn view(
                     (csrf_field(&staff.csrf))
                     input type="hidden" name="from" value=(record.queue);
                     div class="field" {
-                        label for="transfer-to" { "Move to queue" }
+                        label for="transfer-to" { (t(lang, "console-transfer-to")) }
                         select id="transfer-to" name="to" {
                             @for q in p.file().queues.iter().filter(|q| q.key != record.queue) {
                                 option value=(q.key) { (p.text(&q.name, Language::En)) }
@@ -363,10 +376,10 @@ async fn view(
                         }
                     }
                     div class="field" {
-                        label for="transfer-reason" { "Reason (kept with the enquiry, encrypted)" }
+                        label for="transfer-reason" { (t(lang, "console-transfer-reason")) }
                         textarea id="transfer-reason" name="reason" rows="2" maxlength=(NOTE_MAX) required {}
                     }
-                    button type="submit" { "Move" }
+                    button type="submit" { (t(lang, "console-transfer-submit")) }
                 }
             }
             (super::replies::section(&super::replies::Section {
@@ -380,19 +393,21 @@ async fn view(
                 may_reply: may(Action::Reply),
             }))
             (referrals)
-            h2 { "Notes" }
+            h2 { (t(lang, "console-notes")) }
             @if notes.is_empty() {
-                p { "No notes yet." }
+                p { (t(lang, "console-no-notes")) }
             }
             ol class="notes" {
                 @for (n, note) in &notes {
                     li {
                         p class="meta" {
-                            (n.author_email.clone().unwrap_or_else(|| "a former member".into()))
+                            (n.author_email.clone().unwrap_or_else(|| t(lang, "console-former-member")))
                             ", " (datetime(n.created_at)) " UTC"
                             @if note.kind == "transfer" {
-                                " — moved from " (note.from_queue.as_deref().map(queue_name).unwrap_or_default())
-                                " to " (note.to_queue.as_deref().map(queue_name).unwrap_or_default())
+                                " — " (t_args(lang, "console-note-moved", &[
+                                    ("from", note.from_queue.as_deref().map(queue_name).unwrap_or_default()),
+                                    ("to", note.to_queue.as_deref().map(queue_name).unwrap_or_default()),
+                                ]))
                             }
                         }
                         p class="preserve" dir="auto" { (note.text) }
@@ -402,15 +417,36 @@ async fn view(
             form method="post" action={ (base) "/note" } {
                 (csrf_field(&staff.csrf))
                 div class="field" {
-                    label for="note" { "Add an internal note" }
-                    p class="hint" id="note-hint" { "Only staff of this programme can read notes. They are stored encrypted." }
+                    label for="note" { (t(lang, "console-note-label")) }
+                    p class="hint" id="note-hint" { (t(lang, "console-note-hint")) }
                     textarea id="note" name="text" rows="4" maxlength=(NOTE_MAX) aria-describedby="note-hint" required {}
                 }
-                button type="submit" accesskey="n" { "Add note" }
+                button type="submit" accesskey="n" { (t(lang, "console-note-submit")) }
             }
         },
     );
     Ok(page(StatusCode::OK, markup))
+}
+
+/// An enquiry whose programme was crypto-shredded: it exists, and says so plainly.
+fn shredded_page(staff: &Staff) -> HttpResponse {
+    let lang = staff.lang;
+    let title = t(lang, "console-shredded-title");
+    page(
+        StatusCode::GONE,
+        render(
+            &Shell {
+                title: &title,
+                staff: Some(staff),
+                lang,
+            },
+            html! {
+                h1 { (title) }
+                p { (t(lang, "console-shredded-body")) }
+                p { a href="/console" { (t(lang, "console-nav-queues")) } }
+            },
+        ),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -556,17 +592,21 @@ pub struct NoteForm {
 
 /// A note or reason could not be saved (expired page, signed out): the text comes back
 /// so the work is not lost.
-fn kept_text_page(title: &str, text: &str, back: &str) -> Markup {
+fn kept_text_page(lang: Language, title: &str, text: &str, back: &str) -> Markup {
     render(
-        &Shell { title, staff: None },
+        &Shell {
+            title,
+            staff: None,
+            lang,
+        },
         html! {
             h1 { (title) }
-            p { "Your text was not saved, because this page had expired or you were signed out. Copy it from here, then open the enquiry again and add it." }
+            p { (t(lang, "console-kept-text-intro")) }
             div class="field" {
-                label for="kept" { "Your text" }
+                label for="kept" { (t(lang, "console-kept-text-label")) }
                 textarea id="kept" rows="8" readonly { (text) }
             }
-            p { a href=(back) { "Open the enquiry again" } }
+            p { a href=(back) { (t(lang, "console-kept-text-back")) } }
         },
     )
 }
@@ -588,10 +628,19 @@ async fn staff_or_kept_text(
 ) -> Result<Result<Staff, HttpResponse>, AppError> {
     match console.staff_posting(req, csrf).await {
         Ok(staff) => Ok(Ok(staff)),
-        Err(AppError::Forbidden | AppError::SignInRequired) => Ok(Err(page(
-            StatusCode::FORBIDDEN,
-            kept_text_page("Your note was not saved", text, &format!("/console/e/{id}")),
-        ))),
+        Err(AppError::Forbidden | AppError::SignInRequired) => {
+            // No staff member to take a language from: the browser's.
+            let lang = crate::web::request_language(req, &Language::ALL);
+            Ok(Err(page(
+                StatusCode::FORBIDDEN,
+                kept_text_page(
+                    lang,
+                    &t(lang, "console-kept-text-title"),
+                    text,
+                    &format!("/console/e/{id}"),
+                ),
+            )))
+        }
         Err(e) => Err(e),
     }
 }
@@ -785,14 +834,15 @@ async fn search(
             StatusCode::NOT_FOUND,
             render(
                 &Shell {
-                    title: "Not found",
+                    title: &t(staff.lang, "console-search-none-title"),
                     staff: Some(&staff),
+                    lang: staff.lang,
                 },
                 html! {
-                    h1 { "No enquiry found" }
+                    h1 { (t(staff.lang, "console-search-none-heading")) }
                     (super::queues::search_form(
                         &staff,
-                        Some("No enquiry with that reference code in your programmes. Check the code and try again."),
+                        Some(&t(staff.lang, "console-search-none")),
                     ))
                 },
             ),

@@ -179,10 +179,6 @@ async fn programme_admin(
     }
 }
 
-fn language(req: &HttpRequest) -> Language {
-    crate::web::request_language(req, &Language::ALL)
-}
-
 /// Why this programme cannot take mail at all, in the reader's language.
 fn unavailable(lang: Language, live: &LiveProgramme) -> Option<String> {
     match import::check_programme(live) {
@@ -222,8 +218,9 @@ fn shell<'a>(title: &'a str, staff: &'a Staff, lang: Language, main: Markup) -> 
         &Shell {
             title,
             staff: Some(staff),
+            lang,
         },
-        html! { div lang=(lang.tag()) dir=(lang.dir()) { (main) } },
+        main,
     )
 }
 
@@ -245,7 +242,7 @@ fn form_page(f: &FormPage<'_>) -> Markup {
         f.staff,
         lang,
         html! {
-            (error_summary(f.errors))
+            (error_summary(f.lang, f.errors))
             p { a href={ "/console/p/" (slug) } { (t(lang, "import-back")) } }
             h1 { (title) }
             p { (t_args(lang, "import-intro", &[("programme", p.text(&p.file().title, lang).to_owned())])) }
@@ -361,7 +358,7 @@ async fn form(
     Ok(page(
         StatusCode::OK,
         form_page(&FormPage {
-            lang: language(&req),
+            lang: staff.lang,
             staff: &staff,
             live: &live,
             errors: &[],
@@ -378,7 +375,7 @@ async fn upload(
     // Who is asking, and may they, before any of the body is read.
     let staff = console.staff(&req).await?;
     let live = programme_admin(&console, &staff, &slug).await?;
-    let lang = language(&req);
+    let lang = staff.lang;
     let declared = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)

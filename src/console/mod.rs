@@ -7,11 +7,13 @@
 //! are never compressed: they carry session-bound CSRF tokens (BREACH).
 
 pub mod admin;
+pub mod archive;
 pub mod attachments;
 pub mod campaigns;
 pub mod charts;
 pub mod enquiries;
 pub mod imports;
+pub mod keys;
 pub mod pages;
 pub mod programmes;
 pub mod queues;
@@ -179,6 +181,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(
         web::scope("/admin")
             .configure(admin::routes)
+            .configure(archive::routes)
+            .configure(keys::routes)
             .configure(programmes::routes),
     );
 }

@@ -1,5 +1,6 @@
 //! The staff page shell and the small pieces every console page shares. Staff pages
-//! are in English for now (the public pages are the ones in six languages).
+//! are in the staff member's language (see [`crate::auth::Staff::lang`]); texts from
+//! a programme's own file stay as the programme wrote them.
 
 use maud::{DOCTYPE, Markup, html};
 
@@ -12,14 +13,11 @@ pub struct Shell<'a> {
     pub title: &'a str,
     /// `None` on the sign-in pages.
     pub staff: Option<&'a Staff>,
+    pub lang: Language,
 }
 
 pub fn render(shell: &Shell<'_>, main: Markup) -> Markup {
-    render_in(shell, Language::En, main)
-}
-
-/// A staff page whose own text is in `lang` (the programme editor's pages).
-pub fn render_in(shell: &Shell<'_>, lang: Language, main: Markup) -> Markup {
+    let lang = shell.lang;
     html! {
         (DOCTYPE)
         html lang=(lang.tag()) dir=(lang.dir()) {
@@ -27,36 +25,37 @@ pub fn render_in(shell: &Shell<'_>, lang: Language, main: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
-                title { (shell.title) " – Haven console" }
+                title { (shell.title) " – " (t(lang, "console-site-name")) }
                 link rel="stylesheet" href=(crate::web::assets::CSS_PATH);
                 link rel="icon" href=(crate::web::assets::ICON_PATH) type="image/svg+xml";
             }
             body class="console" {
-                a class="skip-link" href="#main" { "Skip to main content" }
+                a class="skip-link" href="#main" { (t(lang, "skip-to-content")) }
                 header class="site-header" {
                     div class="wrap" {
-                        span class="site-name" { "Haven console" }
+                        span class="site-name" { (t(lang, "console-site-name")) }
                         @if let Some(staff) = shell.staff {
-                            nav class="console-nav" aria-label="Console" {
+                            nav class="console-nav" aria-label=(t(lang, "console-nav-label")) {
                                 ul {
-                                    li { a href="/console" accesskey="q" { "Queues" } }
+                                    li { a href="/console" accesskey="q" { (t(lang, "console-nav-queues")) } }
                                     @if staff.is_admin || staff.memberships.iter().any(|m| m.role == ProgrammeRole::Admin) {
                                         li { a href="/admin/programmes" { (t(lang, "pe-nav")) } }
                                     }
                                     @if staff.is_admin {
-                                        li { a href="/admin/users" { "Users" } }
-                                        li { a href="/admin/audit" { "Audit log" } }
+                                        li { a href="/admin/users" { (t(lang, "console-nav-users")) } }
+                                        li { a href="/admin/audit" { (t(lang, "console-nav-audit")) } }
                                     }
                                     li { a href="/console/account" { (staff.email) } }
                                     li {
                                         form method="post" action="/console/sign-out" class="inline" {
                                             (csrf_field(&staff.csrf))
-                                            button type="submit" class="link" { "Sign out" }
+                                            button type="submit" class="link" { (t(lang, "console-sign-out")) }
                                         }
                                     }
                                 }
                             }
                         }
+                        (language_switch(lang))
                     }
                 }
                 main id="main" class="wrap wide" tabindex="-1" {
@@ -67,62 +66,124 @@ pub fn render_in(shell: &Shell<'_>, lang: Language, main: Markup) -> Markup {
     }
 }
 
+/// Links to the same page in every shipped language. Signed in, the choice is
+/// remembered for the account; on the sign-in pages it is carried through the steps.
+fn language_switch(lang: Language) -> Markup {
+    html! {
+        nav class="langs" aria-label=(t(lang, "language-switch")) {
+            ul {
+                @for l in Language::ALL {
+                    li {
+                        @if l == lang {
+                            span aria-current="true" lang=(l.tag()) dir=(l.dir()) { (l.endonym()) }
+                        } @else {
+                            a href={ "?lang=" (l.tag()) } lang=(l.tag()) hreflang=(l.tag()) dir=(l.dir()) { (l.endonym()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
 }
 
-/// A message at the top of a page after an action (from `?done=`), from a fixed list
-/// so that nothing typed into a URL is ever shown.
+/// The message id for a note at the top of a page after an action (from `?done=`),
+/// from a fixed list so that nothing typed into a URL is ever shown.
 pub fn flash(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
-        "claimed" => "You have claimed this enquiry.",
-        "unclaimed" => "The claim was released.",
-        "assigned" => "The enquiry was assigned.",
-        "status" => "The status was changed.",
-        "note" => "Your note was added.",
-        "hold" => "The legal hold was changed.",
-        "replied" => {
-            "Your reply was sent. It is in the person's reply inbox, and emailed if they gave an address."
-        }
-        "campaign-created" => "The bulk reply is waiting for a second supervisor to approve it.",
-        "dispatched" => "Approved: one message per person is being sent.",
-        "cancelled" => "The bulk reply was cancelled. Nothing was sent.",
-        "transferred" => "The enquiry was moved to another queue.",
-        "referral-pending" => {
-            "The referral is waiting for a supervisor other than you to approve it. Nothing has left yet."
-        }
-        "referral-queued" => {
-            "The referral is queued: one encrypted message to the partner's address."
-        }
-        "referral-ready" => "The referral is ready: download the encrypted file once below.",
-        "referral-approved" => "Approved: the referral may now leave.",
-        "referral-cancelled" => "The referral was cancelled. Nothing left.",
-        "conflict" => "Someone else changed this enquiry first; here is how it is now.",
-        "user-added" => {
-            "The account was created. Its owner must sign in and set up two-step verification within 72 hours."
-        }
-        "reset" => "Two-step verification was reset and the account's sessions ended.",
-        "disabled" => "The account was disabled and its sessions ended.",
-        "enabled" => "The account was enabled.",
-        "signed-out-everywhere" => "Every other session of yours has ended.",
+        "claimed" => "console-flash-claimed",
+        "unclaimed" => "console-flash-unclaimed",
+        "assigned" => "console-flash-assigned",
+        "status" => "console-flash-status",
+        "note" => "console-flash-note",
+        "hold" => "console-flash-hold",
+        "replied" => "console-flash-replied",
+        "campaign-created" => "console-flash-campaign-created",
+        "dispatched" => "console-flash-dispatched",
+        "cancelled" => "console-flash-cancelled",
+        "transferred" => "console-flash-transferred",
+        "conflict" => "console-flash-conflict",
+        "user-added" => "console-flash-user-added",
+        "reset" => "console-flash-reset",
+        "disabled" => "console-flash-disabled",
+        "enabled" => "console-flash-enabled",
+        "signed-out-everywhere" => "console-flash-signed-out-everywhere",
+        "archived" => "archive-done",
+        "shredded" => "archive-done-shredded",
+        "rotated" => "keys-done-rotated",
+        "referral-pending" => "console-flash-referral-pending",
+        "referral-queued" => "console-flash-referral-queued",
+        "referral-ready" => "console-flash-referral-ready",
+        "referral-approved" => "console-flash-referral-approved",
+        "referral-cancelled" => "console-flash-referral-cancelled",
         _ => return None,
     })
 }
 
-pub fn flash_box(code: Option<&str>) -> Markup {
+/// Every `?done=` code [`flash`] knows, for the tests that check each is translated.
+pub const FLASH_CODES: [&str; 20] = [
+    "claimed",
+    "unclaimed",
+    "assigned",
+    "status",
+    "note",
+    "hold",
+    "replied",
+    "campaign-created",
+    "dispatched",
+    "cancelled",
+    "transferred",
+    "conflict",
+    "user-added",
+    "reset",
+    "disabled",
+    "enabled",
+    "signed-out-everywhere",
+    "archived",
+    "shredded",
+    "rotated",
+];
+
+/// The message `id` with its arguments shown as code (a command, a file's key): the
+/// translation decides where they go, the page how they look.
+pub fn t_code(lang: Language, id: &str, args: &[(&'static str, String)]) -> Markup {
+    // A private-use character cannot come from a translation, so it marks where each
+    // argument went.
+    const MARK: char = '\u{E000}';
+    let marked: Vec<(&'static str, String)> = args
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (*name, format!("{MARK}{i}{MARK}")))
+        .collect();
+    let text = crate::i18n::t_args(lang, id, &marked);
     html! {
-        @if let Some(text) = flash(code) {
-            div class="notice" role="status" { p { (text) } }
+        @for (n, piece) in text.split(MARK).enumerate() {
+            @if n % 2 == 0 {
+                (piece)
+            } @else if let Some((_, value)) = piece.parse::<usize>().ok().and_then(|i| args.get(i)) {
+                code { (value) }
+            }
+        }
+    }
+}
+
+pub fn flash_box(lang: Language, code: Option<&str>) -> Markup {
+    html! {
+        @if let Some(id) = flash(code) {
+            div class="notice" role="status" { p { (t(lang, id)) } }
         }
     }
 }
 
 /// Errors above a form, linked to their fields (the GOV.UK error summary).
-pub fn error_summary(errors: &[(&str, String)]) -> Markup {
+pub fn error_summary(lang: Language, errors: &[(&str, String)]) -> Markup {
     html! {
         @if !errors.is_empty() {
             div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
-                h2 id="error-summary-title" { "There is a problem" }
+                h2 id="error-summary-title" { (t(lang, "error-summary-title")) }
                 ul {
                     @for (field, message) in errors {
                         li { a href={ "#" (field) } { (message) } }
@@ -176,7 +237,17 @@ mod tests {
     }
 
     #[test]
-    fn flash_messages_come_from_a_fixed_list() {
+    fn flash_messages_come_from_a_fixed_list_translated_everywhere() {
+        for code in FLASH_CODES {
+            let id = flash(Some(code)).unwrap();
+            for lang in Language::ALL {
+                assert!(
+                    crate::i18n::is_translated(lang, id),
+                    "{id} in {}",
+                    lang.tag()
+                );
+            }
+        }
         assert!(flash(Some("claimed")).is_some());
         assert!(flash(Some("<script>")).is_none());
         assert!(flash(None).is_none());

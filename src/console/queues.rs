@@ -15,6 +15,7 @@ use crate::auth::Staff;
 use crate::casework::{Status, age_label};
 use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
+use crate::i18n::t;
 use crate::programme::live::LiveProgramme;
 use crate::store::{QueueStat, StatusFilter, now};
 
@@ -94,15 +95,15 @@ fn queue_rows(live: &LiveProgramme, stats: &[QueueStat]) -> Vec<QueueRow> {
         .collect()
 }
 
-fn queue_table(slug: &str, rows: &[QueueRow]) -> maud::Markup {
+fn queue_table(lang: Language, slug: &str, rows: &[QueueRow]) -> maud::Markup {
     let at = now();
     html! {
         table class="queues" {
             thead {
                 tr {
-                    th scope="col" { "Queue" }
-                    @for s in Status::ALL { th scope="col" class="num" { (s.label()) } }
-                    th scope="col" class="num" { "Oldest open" }
+                    th scope="col" { (t(lang, "console-queue")) }
+                    @for s in Status::ALL { th scope="col" class="num" { (t(lang, s.label_id())) } }
+                    th scope="col" class="num" { (t(lang, "console-oldest-open")) }
                 }
             }
             tbody {
@@ -114,7 +115,7 @@ fn queue_table(slug: &str, rows: &[QueueRow]) -> maud::Markup {
                         }
                         td class="num" {
                             @match r.oldest_open_hour {
-                                Some(h) => (age_label(at - h)),
+                                Some(h) => (age_label(at - h).render(lang)),
                                 None => "–",
                             }
                         }
@@ -136,19 +137,22 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
     let done = web::Query::<Done>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.into_inner().done);
+    let lang = staff.lang;
+    let title = t(lang, "console-nav-queues");
     Ok(page(
         StatusCode::OK,
         render(
             &Shell {
-                title: "Queues",
+                title: &title,
                 staff: Some(&staff),
+                lang,
             },
             html! {
-                (flash_box(done.as_deref()))
-                h1 { "Queues" }
+                (flash_box(lang, done.as_deref()))
+                h1 { (title) }
                 (search_form(&staff, None))
                 @if sections.is_empty() {
-                    p { "You have no programmes yet. An administrator can add you to one." }
+                    p { (t(lang, "console-no-programmes")) }
                 }
                 @for (live, rows) in &sections {
                     section class="programme" {
@@ -156,11 +160,11 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
                             (live.programme.text(&live.programme.file().title, Language::En))
                         }
                         p {
-                            a href={ "/console/p/" (live.programme.slug()) } { "Dashboard" } " · "
-                            a href={ "/console/p/" (live.programme.slug()) "/templates" } { "Reply templates" } " · "
-                            a href={ "/console/p/" (live.programme.slug()) "/campaigns" } { "Bulk replies" }
+                            a href={ "/console/p/" (live.programme.slug()) } { (t(lang, "console-dashboard")) } " · "
+                            a href={ "/console/p/" (live.programme.slug()) "/templates" } { (t(lang, "console-templates-title")) } " · "
+                            a href={ "/console/p/" (live.programme.slug()) "/campaigns" } { (t(lang, "console-campaigns-title")) }
                         }
-                        (queue_table(live.programme.slug().as_str(), rows))
+                        (queue_table(lang, live.programme.slug().as_str(), rows))
                     }
                 }
             },
@@ -169,17 +173,18 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
 }
 
 pub fn search_form(staff: &Staff, problem: Option<&str>) -> maud::Markup {
+    let lang = staff.lang;
     html! {
         form method="post" action="/console/search" class="search" role="search" {
             (csrf_field(&staff.csrf))
             div class=@if problem.is_some() { "field has-error" } @else { "field" } {
-                label for="reference" { "Find an enquiry by reference code" }
+                label for="reference" { (t(lang, "console-search-label")) }
                 @if let Some(p) = problem {
                     p class="error-message" id="reference-error" { (p) }
                 }
                 input type="text" id="reference" name="reference" autocomplete="off" spellcheck="false"
                     aria-describedby=[problem.map(|_| "reference-error")];
-                button type="submit" { "Find" }
+                button type="submit" { (t(lang, "console-search-submit")) }
             }
         }
     }
@@ -244,54 +249,60 @@ async fn dashboard(
     let title = live
         .programme
         .text(&live.programme.file().title, Language::En);
+    let lang = staff.lang;
     Ok(page(
         StatusCode::OK,
         render(
             &Shell {
                 title,
                 staff: Some(&staff),
+                lang,
             },
             html! {
                 h1 { (title) }
                 p {
-                    a href={ "/console/p/" (slug) "/templates" } { "Reply templates" } " · "
-                    a href={ "/console/p/" (slug) "/campaigns" } { "Bulk replies" }
+                    a href={ "/console/p/" (slug) "/templates" } { (t(lang, "console-templates-title")) } " · "
+                    a href={ "/console/p/" (slug) "/campaigns" } { (t(lang, "console-campaigns-title")) }
                     @if !live.programme.file().partners.is_empty() {
-                        " · " a href={ "/console/p/" (slug) "/partners" } { "Partners" }
+                        " · " a href={ "/console/p/" (slug) "/partners" } { (t(lang, "console-partners-link")) }
                     }
                     @if role == crate::casework::ProgrammeRole::Admin {
-                        " · " a href={ "/console/p/" (slug) "/import" } { (crate::i18n::t(Language::En, "import-title")) }
+                        " · " a href={ "/console/p/" (slug) "/import" } { (t(lang, "import-title")) }
                     }
                     @if role >= crate::casework::ProgrammeRole::Supervisor {
-                        " · Preview the public form: "
+                        " · " (t(lang, "console-preview-form")) " "
                         @for (i, l) in live.programme.languages().iter().enumerate() {
                             @if i > 0 { ", " }
                             a href={ "/console/p/" (slug) "/preview?lang=" (l.tag()) } lang=(l.tag()) { (l.endonym()) }
                         }
                     }
+                    @if role >= crate::casework::ProgrammeRole::Admin {
+                        " · " a href={ "/admin/programmes/" (slug) "/keys" } { (t(lang, "keys-title")) }
+                        " · " a href={ "/admin/programmes/" (slug) "/archive" } { (t(lang, "archive-link")) }
+                    }
                 }
-                (queue_table(slug, &rows))
+                (queue_table(lang, slug, &rows))
                 div class="charts" {
                     figure {
                         img src={ "/console/p/" (slug) "/daily.svg" } width=(charts::WIDTH) height=(charts::HEIGHT)
-                            alt="Bar chart of enquiries received per day; the same numbers are in the table below.";
-                        figcaption { "Enquiries received per day, last 30 days (UTC)" }
+                            alt=(t(lang, "console-chart-daily-alt"));
+                        figcaption { (t(lang, "console-chart-daily-caption")) }
                         details {
-                            summary { "Show the numbers" }
+                            summary { (t(lang, "console-show-numbers")) }
                             table {
-                                thead { tr { th scope="col" { "Day" } th scope="col" class="num" { "Enquiries" } } }
+                                thead { tr { th scope="col" { (t(lang, "console-day")) } th scope="col" class="num" { (t(lang, "console-enquiries")) } } }
                                 tbody { @for (d, n) in &daily { tr { td { (d) } td class="num" { (n) } } } }
                             }
                         }
                     }
                     figure {
                         img src={ "/console/p/" (slug) "/backlog.svg" } width=(charts::WIDTH) height=(charts::backlog_height(backlog.len()))
-                            alt="Bar chart of open enquiries per queue; the same numbers are in the table below.";
-                        figcaption { "Open enquiries per queue" }
+                            alt=(t(lang, "console-chart-backlog-alt"));
+                        figcaption { (t(lang, "console-chart-backlog")) }
                         details {
-                            summary { "Show the numbers" }
+                            summary { (t(lang, "console-show-numbers")) }
                             table {
-                                thead { tr { th scope="col" { "Queue" } th scope="col" class="num" { "Open" } } }
+                                thead { tr { th scope="col" { (t(lang, "console-queue")) } th scope="col" class="num" { (t(lang, "console-open")) } } }
                                 tbody { @for (q, n) in &backlog { tr { td { (q) } td class="num" { (n) } } } }
                             }
                         }
@@ -316,7 +327,10 @@ async fn daily_chart(
     let staff = console.staff(&req).await?;
     let (live, _) = console.programme_for(&staff, &slug).await?;
     let data = daily_data(&console, &live).await?;
-    Ok(svg(charts::daily_svg(&data, "Enquiries per day")))
+    Ok(svg(charts::daily_svg(
+        &data,
+        &t(staff.lang, "console-chart-daily"),
+    )))
 }
 
 async fn backlog_chart(
@@ -327,7 +341,10 @@ async fn backlog_chart(
     let staff = console.staff(&req).await?;
     let (live, _) = console.programme_for(&staff, &slug).await?;
     let data = backlog_data(&console, &live).await?;
-    Ok(svg(charts::backlog_svg(&data, "Open enquiries per queue")))
+    Ok(svg(charts::backlog_svg(
+        &data,
+        &t(staff.lang, "console-chart-backlog"),
+    )))
 }
 
 #[derive(Deserialize)]
@@ -375,20 +392,29 @@ async fn queue_view(
         .map(|(id, email, _)| (id, email))
         .collect();
     let at = now();
+    let lang = staff.lang;
     let name = p.text(&queue.name, Language::En);
-    let mut filters: Vec<(&str, &str)> = vec![("open", "Open"), ("all", "All")];
-    filters.extend(Status::ALL.iter().map(|s| (s.as_str(), s.label())));
+    let mut filters: Vec<(&str, String)> = vec![
+        ("open", t(lang, "console-open")),
+        ("all", t(lang, "console-all")),
+    ];
+    filters.extend(
+        Status::ALL
+            .iter()
+            .map(|s| (s.as_str(), t(lang, s.label_id()))),
+    );
     Ok(page(
         StatusCode::OK,
         render(
             &Shell {
                 title: name,
                 staff: Some(&staff),
+                lang,
             },
             html! {
                 p { a href={ "/console/p/" (p.slug()) } { (p.text(&p.file().title, Language::En)) } }
                 h1 { (name) }
-                nav class="filters" aria-label="Status filter" {
+                nav class="filters" aria-label=(t(lang, "console-status-filter")) {
                     ul {
                         @for (value, label) in &filters {
                             li {
@@ -402,17 +428,17 @@ async fn queue_view(
                     }
                 }
                 @if enquiries.is_empty() {
-                    p { "No enquiries here." }
+                    p { (t(lang, "console-queue-empty")) }
                 } @else {
                     table class="enquiries" {
-                        caption class="visually-hidden" { "Most urgent first, then oldest first" }
+                        caption class="visually-hidden" { (t(lang, "console-queue-order")) }
                         thead {
                             tr {
-                                th scope="col" class="num" { "Priority" }
-                                th scope="col" { "Waiting" }
-                                th scope="col" { "Status" }
-                                th scope="col" { "Language" }
-                                th scope="col" { "Claimed by" }
+                                th scope="col" class="num" { (t(lang, "console-priority")) }
+                                th scope="col" { (t(lang, "console-waiting")) }
+                                th scope="col" { (t(lang, "console-status")) }
+                                th scope="col" { (t(lang, "language-switch")) }
+                                th scope="col" { (t(lang, "console-claimed-by")) }
                                 th scope="col" { "" }
                             }
                         }
@@ -420,23 +446,23 @@ async fn queue_view(
                             @for (i, e) in enquiries.iter().enumerate() {
                                 tr {
                                     td class="num" { (e.priority) }
-                                    td { (age_label(at - e.created_hour)) }
-                                    td { (Status::parse(&e.status).map_or("?", |s| s.label())) }
+                                    td { (age_label(at - e.created_hour).render(lang)) }
+                                    td { (Status::parse(&e.status).map_or("?".to_owned(), |s| t(lang, s.label_id()))) }
                                     td { (e.language) }
                                     td {
                                         @match &e.assigned_to {
-                                            Some(id) if *id == staff.id => "You",
-                                            Some(id) => (staff_names.get(id).map_or("someone", String::as_str)),
+                                            Some(id) if *id == staff.id => (t(lang, "console-you")),
+                                            Some(id) => (staff_names.get(id).cloned().unwrap_or_else(|| t(lang, "console-someone"))),
                                             None => "–",
                                         }
                                     }
-                                    td { a href={ "/console/e/" (e.id) } { "Open enquiry " (i + 1) } }
+                                    td { a href={ "/console/e/" (e.id) } { (crate::i18n::t_args(lang, "console-open-enquiry", &[("n", (i + 1).to_string())])) } }
                                 }
                             }
                         }
                     }
                     @if enquiries.len() as i64 == QUEUE_PAGE {
-                        p { "Showing the first " (QUEUE_PAGE) "." }
+                        p { (crate::i18n::t_args(lang, "console-showing-first", &[("n", QUEUE_PAGE.to_string())])) }
                     }
                 }
             },

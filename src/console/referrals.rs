@@ -15,7 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
+use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render, t_code};
 use super::queues::Done;
 use super::{Console, page, see_other};
 use crate::audit::{self, Entry};
@@ -25,6 +25,7 @@ use crate::crypto::random_id;
 use crate::domain::{Language, ProgrammeSlug};
 use crate::enquiry::EnquiryContent;
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::programme::live::LiveProgramme;
 use crate::programme::sharing::{Pseudo, is_personal_kind};
 use crate::programme::{Partner, Programme};
@@ -86,7 +87,26 @@ async fn open(
     Ok(EnquiryContent::open(&opener, &record.sealed)?)
 }
 
-fn field_list(p: &Programme, names: &[String]) -> Markup {
+/// What Haven itself knows about an enquiry (not a question of the form), named in
+/// the page's language.
+fn pseudo_label(lang: Language, p: Pseudo) -> String {
+    t(
+        lang,
+        match p {
+            Pseudo::Reference => "console-referral-pseudo-reference",
+            Pseudo::Language => "console-referral-pseudo-language",
+            Pseudo::Received => "console-referral-pseudo-received",
+            Pseudo::ContactEmail => "console-referral-pseudo-email",
+        },
+    )
+}
+
+/// A field's label: the programme's question, or Haven's name for what it knows.
+fn label(lang: Language, item: &referrals::Item) -> String {
+    Pseudo::parse(&item.key).map_or_else(|| item.label.clone(), |ps| pseudo_label(lang, ps))
+}
+
+fn field_list(lang: Language, p: &Programme, names: &[String]) -> Markup {
     html! {
         ul class="field-names" {
             @for name in names {
@@ -94,10 +114,10 @@ fn field_list(p: &Programme, names: &[String]) -> Markup {
                     code { (name) }
                     @if let Some(f) = p.field(name) {
                         " " (p.text(&f.label, Language::En))
-                        @if is_personal_kind(f.kind) { " (personal data)" }
+                        @if is_personal_kind(f.kind) { " " (t(lang, "console-referral-personal-mark")) }
                     } @else if let Some(ps) = Pseudo::parse(name) {
-                        " " (ps.label())
-                        @if ps.is_personal() { " (personal data)" }
+                        " " (pseudo_label(lang, ps))
+                        @if ps.is_personal() { " " (t(lang, "console-referral-personal-mark")) }
                     }
                 }
             }
@@ -105,24 +125,30 @@ fn field_list(p: &Programme, names: &[String]) -> Markup {
     }
 }
 
-fn preview_tables(preview: &Preview) -> Markup {
+fn preview_tables(lang: Language, preview: &Preview) -> Markup {
+    let value = |i: &referrals::Item| match (&i.value, i.flag) {
+        (None, _) => t(lang, "console-referral-not-answered"),
+        (Some(_), Some(true)) => t(lang, "console-referral-yes"),
+        (Some(_), Some(false)) => t(lang, "console-referral-no"),
+        (Some(v), None) => v.clone(),
+    };
     html! {
-        h2 { "What leaves" }
+        h2 { (t(lang, "console-referral-leaving")) }
         table id="leaving" {
-            thead { tr { th scope="col" { "Field" } th scope="col" { "Value" } } }
+            thead { tr { th scope="col" { (t(lang, "console-referral-field")) } th scope="col" { (t(lang, "console-referral-value")) } } }
             tbody {
                 @for i in &preview.leaving {
                     tr data-field=(i.key) {
-                        th scope="row" { (i.label) }
-                        td class="preserve" dir="auto" { (i.value.as_deref().unwrap_or("(not answered)")) }
+                        th scope="row" { (label(lang, i)) }
+                        td class="preserve" dir="auto" { (value(i)) }
                     }
                 }
             }
         }
-        h2 { "Withheld (stays in Haven)" }
+        h2 { (t(lang, "console-referral-withheld-title")) }
         ul id="withheld" {
             @for i in &preview.withheld {
-                li data-field=(i.key) { (i.label) ": " em { "withheld" } }
+                li data-field=(i.key) { (label(lang, i)) ": " em { (t(lang, "console-referral-withheld")) } }
             }
         }
     }
@@ -157,63 +183,63 @@ struct ReferPage<'a> {
 }
 
 fn refer_page(r: &ReferPage<'_>) -> Markup {
+    let lang = r.staff.lang;
     let p = &r.live.programme;
     let base = format!("/console/e/{}", r.record.id);
     html! {
-        (error_summary(r.errors))
-        p { a href=(base) { "Back to enquiry " span class="code" { (r.content.reference) } } }
-        h1 { "Refer to a partner" }
+        (error_summary(lang, r.errors))
+        p { a href=(base) { (t(lang, "console-referral-back-to")) " " span class="code" { (r.content.reference) } } }
+        h1 { (t(lang, "console-referral-refer-title")) }
         form method="get" action={ (base) "/refer" } {
             div class="field" {
-                label for="partner-choice" { "Partner" }
+                label for="partner-choice" { (t(lang, "console-referral-partner")) }
                 select id="partner-choice" name="partner" {
                     @for partner in &p.file().partners {
                         option value=(partner.key) selected[r.partner.is_some_and(|x| x.key == partner.key)] { (partner.name) }
                     }
                 }
                 " "
-                button type="submit" class="secondary" { "Show what would leave" }
+                button type="submit" class="secondary" { (t(lang, "console-referral-show")) }
             }
         }
         @if let Some(partner) = r.partner {
             @let personal = referrals::is_personal(p, partner);
             @let preview = referrals::preview(p, partner, r.content, r.record.created_hour);
             p {
-                "Only the entries under “What leaves” go to " strong { (partner.name) }
-                ", encrypted to their key alone; everything else stays in Haven."
-                @if personal { " This profile includes personal data: a supervisor other than you must approve it before anything leaves." }
+                (t_args(lang, "console-referral-only-leaving", &[("partner", partner.name.clone())]))
+                @if personal { " " (t(lang, "console-referral-needs-approval")) }
             }
-            (preview_tables(&preview))
+            (preview_tables(lang, &preview))
             @if personal && !referrals::consented(p, r.content) {
                 div class="error-summary" role="alert" id="no-consent" {
-                    p { "This person did not consent to their enquiry being shared, and this partner's profile includes personal data. It cannot be used for this enquiry." }
+                    p { (t(lang, "console-referral-no-consent")) }
                 }
             } @else {
                 form method="post" action={ (base) "/refer" } novalidate {
                     (csrf_field(&r.staff.csrf))
                     input type="hidden" name="partner" value=(partner.key);
                     div class="field" {
-                        label for="basis" { "Reason or legal basis" }
+                        label for="basis" { (t(lang, "console-referral-basis-label")) }
                         select id="basis" name="basis" {
-                            option value="" { "Choose…" }
+                            option value="" { (t(lang, "console-referral-choose")) }
                             @for b in &p.file().referrals.bases {
                                 option value=(b) selected[r.typed.basis == *b] { (b) }
                             }
                         }
                     }
                     fieldset id="delivery" {
-                        legend { "How it reaches them" }
+                        legend { (t(lang, "console-referral-how")) }
                         div class="choice" {
                             input type="radio" id="delivery-email" name="delivery" value="email" checked[r.typed.delivery != "download"];
-                            label for="delivery-email" { "Email it to the partner's address (" (partner.address) ")" }
+                            label for="delivery-email" { (t_args(lang, "console-referral-by-email", &[("address", partner.address.to_string())])) }
                         }
                         div class="choice" {
                             input type="radio" id="delivery-download" name="delivery" value="download" checked[r.typed.delivery == "download"];
-                            label for="delivery-download" { "I download the encrypted file once and hand it over myself" }
+                            label for="delivery-download" { (t(lang, "console-referral-by-download")) }
                         }
                     }
                     button type="submit" {
-                        @if personal { "Ask for approval" } @else { "Refer" }
+                        @if personal { (t(lang, "console-referral-ask-approval")) } @else { (t(lang, "console-referral-refer")) }
                     }
                 }
             }
@@ -250,12 +276,14 @@ async fn refer_form(
     )
     .await?;
     let typed = ReferForm::default();
+    let title = t(staff.lang, "console-referral-refer-title");
     Ok(page(
         StatusCode::OK,
         render(
             &Shell {
-                title: "Refer to a partner",
+                title: &title,
                 staff: Some(&staff),
+                lang: staff.lang,
             },
             refer_page(&ReferPage {
                 staff: &staff,
@@ -340,11 +368,11 @@ async fn refer(
     let content = open(&console, &staff, &record, "referral.request").await?;
     let mut errors: Vec<(&str, String)> = Vec::new();
     if !p.file().referrals.bases.contains(&form.basis) {
-        errors.push(("basis", "Choose the reason or legal basis.".into()));
+        errors.push(("basis", t(staff.lang, "console-referral-error-basis")));
     }
     let delivery = Delivery::parse(&form.delivery);
     if delivery.is_none() {
-        errors.push(("delivery", "Choose how it reaches the partner.".into()));
+        errors.push(("delivery", t(staff.lang, "console-referral-error-delivery")));
     }
     let personal = referrals::is_personal(p, partner);
     let refused = matches!(
@@ -365,7 +393,7 @@ async fn refer(
         .await?;
         errors.push((
             "partner-choice",
-            "This person did not consent to sharing; this partner's profile includes personal data.".into(),
+            t(staff.lang, "console-referral-error-no-consent"),
         ));
     }
     let (false, Some(delivery)) = (!errors.is_empty(), delivery) else {
@@ -382,12 +410,14 @@ async fn refer(
             )
             .await?;
         }
+        let title = t(staff.lang, "console-referral-refer-title");
         return Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             render(
                 &Shell {
-                    title: "Refer to a partner",
+                    title: &title,
                     staff: Some(&staff),
+                    lang: staff.lang,
                 },
                 refer_page(&ReferPage {
                     staff: &staff,
@@ -551,66 +581,75 @@ async fn show(
         .and_then(|q| q.into_inner().done);
     let names = names(&console).await?;
     let deliveries = console.store.referral_deliveries(&r.programme_id).await?;
+    let lang = staff.lang;
     let who = |id: &str| {
         names
             .get(id)
             .cloned()
-            .unwrap_or_else(|| "a former member".into())
+            .unwrap_or_else(|| t(lang, "console-former-member"))
     };
     let base = format!("/console/r/{}", r.id);
     let markup = html! {
-        (flash_box(done.as_deref()))
-        p { a href={ "/console/e/" (r.enquiry_id) } { "Back to the enquiry" } }
-        h1 { "Referral to " (r.partner_name) }
+        (flash_box(lang, done.as_deref()))
+        p { a href={ "/console/e/" (r.enquiry_id) } { (t(lang, "console-referral-back-to-enquiry")) } }
+        h1 { (t_args(lang, "console-referral-title", &[("partner", r.partner_name.clone())])) }
         dl class="summary" {
-            dt { "Programme" } dd { (title(p)) }
-            dt { "Partner" } dd { (r.partner_name) }
-            dt { "Basis" } dd { (r.basis) }
-            dt { "Delivery" } dd { @if r.delivery == "email" { "Email to the partner's address" } @else { "Download once" } }
-            dt { "Personal data" } dd { @if r.personal { "Yes: needs a second person's approval" } @else { "No" } }
-            dt { "State" } dd id="referral-state" { (state_text(&r, &deliveries)) }
-            dt { "Asked for by" } dd { (who(&r.requested_by)) ", " (datetime(r.requested_hour)) " UTC (to the hour)" }
+            dt { (t(lang, "console-referral-programme")) } dd { (title(p)) }
+            dt { (t(lang, "console-referral-partner")) } dd { (r.partner_name) }
+            dt { (t(lang, "console-referral-basis")) } dd { (r.basis) }
+            dt { (t(lang, "console-referral-delivery")) } dd {
+                @if r.delivery == "email" { (t(lang, "console-referral-delivery-email")) } @else { (t(lang, "console-referral-delivery-download")) }
+            }
+            dt { (t(lang, "console-referral-personal")) } dd {
+                @if r.personal { (t(lang, "console-referral-personal-yes")) } @else { (t(lang, "console-referral-no")) }
+            }
+            dt { (t(lang, "console-referral-state")) } dd id="referral-state" { (state_text(lang, &r, &deliveries)) }
+            dt { (t(lang, "console-referral-asked-by")) } dd {
+                (t_args(lang, "console-referral-by-at-hour", &[("who", who(&r.requested_by)), ("when", datetime(r.requested_hour))]))
+            }
             @if let (Some(by), Some(at)) = (&r.decided_by, r.decided_hour) {
-                dt { @if r.state == "cancelled" { "Cancelled by" } @else { "Approved by" } }
-                dd { (who(by)) ", " (datetime(at)) " UTC" }
+                dt { @if r.state == "cancelled" { (t(lang, "console-referral-cancelled-by")) } @else { (t(lang, "console-referral-approved-by")) } }
+                dd { (t_args(lang, "console-referral-by-at", &[("who", who(by)), ("when", datetime(at))])) }
             }
         }
-        h2 { "Fields that leave" }
-        (field_list(p, &r.fields))
+        h2 { (t(lang, "console-referral-fields")) }
+        (field_list(lang, p, &r.fields))
         @if let Some(preview) = &preview {
-            (preview_tables(preview))
+            (preview_tables(lang, preview))
         }
         @if r.state == "pending" {
             @if may_approve {
                 form method="post" action={ (base) "/approve" } class="inline" {
                     (csrf_field(&staff.csrf))
-                    button type="submit" { "Approve: send to " (r.partner_name) }
+                    button type="submit" { (t_args(lang, "console-referral-approve", &[("partner", r.partner_name.clone())])) }
                 }
                 " "
             } @else if mine {
-                p { "A supervisor other than you must approve this referral before anything leaves." }
+                p { (t(lang, "console-referral-awaiting")) }
             }
         }
         @if r.state == "ready" && mine {
             form method="post" action={ (base) "/download" } class="inline" {
                 (csrf_field(&staff.csrf))
-                button type="submit" { "Download the encrypted file (once)" }
+                button type="submit" { (t(lang, "console-referral-download")) }
             }
             " "
         }
         @if matches!(r.state.as_str(), "pending" | "ready") && (mine || supervisor) {
             form method="post" action={ (base) "/cancel" } class="inline" {
                 (csrf_field(&staff.csrf))
-                button type="submit" class="secondary" { "Cancel the referral" }
+                button type="submit" class="secondary" { (t(lang, "console-referral-cancel")) }
             }
         }
     };
+    let title = t(lang, "console-referral-page-title");
     Ok(page(
         StatusCode::OK,
         render(
             &Shell {
-                title: "Referral",
+                title: &title,
                 staff: Some(&staff),
+                lang: staff.lang,
             },
             markup,
         ),
@@ -781,39 +820,46 @@ async fn partners(
     let (live, role) = console.programme_for(&staff, &slug).await?;
     let p = &live.programme;
     let settings = &p.file().referrals;
+    let lang = staff.lang;
     let markup = html! {
         p { a href={ "/console/p/" (p.slug()) } { (title(p)) } }
-        h1 { "Partners" }
-        p { "Partners are defined in the programme file (" code { "[[partners]]" } "); an administrator changes them in the programme editor or with " code { "haven programme apply" } "." }
+        h1 { (t(lang, "console-partners-link")) }
+        p { (t_code(lang, "console-partners-intro", &[("section", "[[partners]]".into()), ("command", "haven programme apply".into())])) }
         @if role >= ProgrammeRole::Supervisor {
-            p { a href={ "/console/p/" (p.slug()) "/disclosures" } { "Disclosure register" } }
+            p { a href={ "/console/p/" (p.slug()) "/disclosures" } { (t(lang, "console-register-title")) } }
         }
         @if p.file().partners.is_empty() {
-            p { "This programme has no partners." }
+            p { (t(lang, "console-partners-none")) }
         }
         @for partner in &p.file().partners {
             h2 { (partner.name) }
             dl class="summary" {
-                dt { "Key" } dd { code { (partner.key) } }
-                dt { "Address" } dd { (partner.address) }
-                dt { "Encryption key" } dd { code class="wrap" { (partner.recipient) } }
-                dt { "Personal data" } dd { @if referrals::is_personal(p, partner) { "Yes: approval by a second person" @if settings.consent_field.is_some() { ", and the person's consent" } } @else { "No" } }
+                dt { (t(lang, "console-partners-key")) } dd { code { (partner.key) } }
+                dt { (t(lang, "console-partners-address")) } dd { (partner.address) }
+                dt { (t(lang, "console-partners-recipient")) } dd { code class="wrap" { (partner.recipient) } }
+                dt { (t(lang, "console-referral-personal")) } dd {
+                    @if !referrals::is_personal(p, partner) { (t(lang, "console-referral-no")) }
+                    @else if settings.consent_field.is_some() { (t(lang, "console-partners-personal-consent")) }
+                    @else { (t(lang, "console-partners-personal")) }
+                }
             }
-            h3 { "May leave" }
-            (field_list(p, &partner.fields))
+            h3 { (t(lang, "console-partners-may-leave")) }
+            (field_list(lang, p, &partner.fields))
         }
-        h2 { "Reasons and legal bases" }
+        h2 { (t(lang, "console-partners-bases")) }
         ul { @for b in &settings.bases { li { (b) } } }
         @if let Some(field) = &settings.consent_field {
-            p { "Consent: the form's " code { (field) } " checkbox." }
+            p { (t_code(lang, "console-partners-consent", &[("field", field.clone())])) }
         }
     };
+    let title = t(lang, "console-partners-link");
     Ok(page(
         StatusCode::OK,
         render(
             &Shell {
-                title: "Partners",
+                title: &title,
                 staff: Some(&staff),
+                lang: staff.lang,
             },
             markup,
         ),
@@ -821,15 +867,32 @@ async fn partners(
 }
 
 /// Where a referral is: its register state, and for an emailed one its message's.
-fn state_text(r: &ReferralRecord, deliveries: &HashMap<String, String>) -> String {
+/// The stored states stay the English words; an unknown one is shown as stored.
+fn state_text(lang: Language, r: &ReferralRecord, deliveries: &HashMap<String, String>) -> String {
+    let state = match r.state.as_str() {
+        "pending" => t(lang, "console-referral-state-pending"),
+        "queued" => t(lang, "console-referral-state-queued"),
+        "ready" => t(lang, "console-referral-state-ready"),
+        "downloaded" => t(lang, "console-referral-state-downloaded"),
+        "cancelled" => t(lang, "console-referral-state-cancelled"),
+        other => other.to_owned(),
+    };
     match r.outbox_id.as_ref().and_then(|id| deliveries.get(id)) {
-        Some(delivery) => format!("{} (email {delivery})", r.state),
-        None => r.state.clone(),
+        Some(delivery) => t_args(
+            lang,
+            "console-referral-state-email",
+            &[
+                ("state", state),
+                ("delivery", super::replies::outbox_state(lang, delivery)),
+            ],
+        ),
+        None => state,
     }
 }
 
 /// A register table: field names and who did what, never values.
 pub fn register_table(
+    lang: Language,
     rows: &[ReferralRecord],
     deliveries: &HashMap<String, String>,
     who: &dyn Fn(&str) -> String,
@@ -838,25 +901,27 @@ pub fn register_table(
     html! {
         table class="register" {
             thead { tr {
-                th scope="col" { "Asked for (UTC)" }
-                @if with_enquiry { th scope="col" { "Enquiry" } }
-                th scope="col" { "Partner" } th scope="col" { "Fields" } th scope="col" { "Basis" }
-                th scope="col" { "By" } th scope="col" { "Approved by" } th scope="col" { "State" }
-                th scope="col" { "Left (UTC)" } th scope="col" { "" }
+                th scope="col" { (t(lang, "console-register-asked")) }
+                @if with_enquiry { th scope="col" { (t(lang, "console-register-enquiry")) } }
+                th scope="col" { (t(lang, "console-referral-partner")) } th scope="col" { (t(lang, "console-register-fields")) }
+                th scope="col" { (t(lang, "console-referral-basis")) }
+                th scope="col" { (t(lang, "console-register-by")) } th scope="col" { (t(lang, "console-referral-approved-by")) }
+                th scope="col" { (t(lang, "console-referral-state")) }
+                th scope="col" { (t(lang, "console-register-left")) } th scope="col" { "" }
             } }
             tbody {
                 @for r in rows {
                     tr {
                         td { (datetime(r.requested_hour)) }
-                        @if with_enquiry { td { a href={ "/console/e/" (r.enquiry_id) } { "Open" } } }
+                        @if with_enquiry { td { a href={ "/console/e/" (r.enquiry_id) } { (t(lang, "console-register-open")) } } }
                         td { (r.partner_name) }
                         td { @for (i, f) in r.fields.iter().enumerate() { @if i > 0 { ", " } code { (f) } } }
                         td { (r.basis) }
                         td { (who(&r.requested_by)) }
                         td { @if let (Some(by), true) = (&r.decided_by, r.state != "cancelled") { (who(by)) } }
-                        td { (state_text(r, deliveries)) }
+                        td { (state_text(lang, r, deliveries)) }
                         td { @if let Some(at) = r.disclosed_hour { (datetime(at)) } }
-                        td { a href={ "/console/r/" (r.id) } { "Details" } }
+                        td { a href={ "/console/r/" (r.id) } { (t(lang, "console-register-details")) } }
                     }
                 }
             }
@@ -883,25 +948,26 @@ pub async fn section(
     } else {
         HashMap::new()
     };
+    let lang = staff.lang;
     let who = |id: &str| {
         if id == staff.id {
-            "You".to_owned()
+            t(lang, "console-you")
         } else {
             names
                 .get(id)
                 .cloned()
-                .unwrap_or_else(|| "a former member".into())
+                .unwrap_or_else(|| t(lang, "console-former-member"))
         }
     };
     Ok(html! {
-        h2 id="referrals" { "Referrals" }
+        h2 id="referrals" { (t(lang, "console-referrals-title")) }
         @if rows.is_empty() {
-            p { "Not referred to any partner." }
+            p { (t(lang, "console-referrals-none")) }
         } @else {
-            (register_table(rows, &deliveries, &who, false))
+            (register_table(lang, rows, &deliveries, &who, false))
         }
         @if may_refer && !p.file().partners.is_empty() {
-            p { a href={ "/console/e/" (record.id) "/refer" } { "Refer to a partner" } }
+            p { a href={ "/console/e/" (record.id) "/refer" } { (t(lang, "console-referral-refer-title")) } }
         }
     })
 }
@@ -920,25 +986,28 @@ async fn register(
     let rows = console.store.referrals_of_programme(&live.id).await?;
     let deliveries = console.store.referral_deliveries(&live.id).await?;
     let names = names(&console).await?;
+    let lang = staff.lang;
     let who = |id: &str| {
         names
             .get(id)
             .cloned()
-            .unwrap_or_else(|| "a former member".into())
+            .unwrap_or_else(|| t(lang, "console-former-member"))
     };
     let markup = html! {
-        p { a href={ "/console/p/" (p.slug()) "/partners" } { "Partners of " (title(p)) } }
-        h1 { "Disclosure register" }
-        p { "Every referral of this programme: which fields left, for which partner, on which basis, asked for and approved by whom. Values are never recorded. " code { "haven disclosures export --programme " (p.slug()) } " writes it as CSV." }
-        @if rows.is_empty() { p { "Nothing has been referred yet." } }
-        @else { (register_table(&rows, &deliveries, &who, true)) }
+        p { a href={ "/console/p/" (p.slug()) "/partners" } { (t_args(lang, "console-register-partners-of", &[("programme", title(p).to_owned())])) } }
+        h1 { (t(lang, "console-register-title")) }
+        p { (t_code(lang, "console-register-intro", &[("command", format!("haven disclosures export --programme {}", p.slug()))])) }
+        @if rows.is_empty() { p { (t(lang, "console-register-empty")) } }
+        @else { (register_table(lang, &rows, &deliveries, &who, true)) }
     };
+    let title = t(lang, "console-register-title");
     Ok(page(
         StatusCode::OK,
         render(
             &Shell {
-                title: "Disclosure register",
+                title: &title,
                 staff: Some(&staff),
+                lang: staff.lang,
             },
             markup,
         ),

@@ -13,7 +13,9 @@ use crate::casework::{Action, Case, Status, permit};
 use crate::domain::Language;
 use crate::enquiry::EnquiryContent;
 use crate::error::AppError;
+use crate::i18n::{Msg, t};
 use crate::outbound::template::{self, Context};
+use crate::outbound::{Exposure, OutboundError};
 use crate::programme::live::LiveProgramme;
 use crate::replies::{self, Draft, MailSettings, ReplyContent, ReplyError};
 use crate::store::EnquiryRecord;
@@ -69,19 +71,21 @@ pub fn section(v: &Section<'_>) -> Markup {
         may_reply,
     } = *v;
     let p = &live.programme;
+    let lang = staff.lang;
     let base = format!("/console/e/{}", record.id);
     html! {
-        h2 id="replies" { "Replies" }
+        h2 id="replies" { (t(lang, "console-replies")) }
         @if sent.is_empty() {
-            p { "No reply yet." }
+            p { (t(lang, "console-no-reply")) }
         }
         ol class="notes" {
             @for (r, c) in sent {
                 li {
                     p class="meta" {
                         (datetime(r.created_at)) " UTC"
-                        @if r.emailed { " — emailed" } @else { " — reply inbox only" }
-                        @if r.campaign_id.is_some() { " — bulk reply" }
+                        " — "
+                        @if r.emailed { (t(lang, "console-reply-emailed")) } @else { (t(lang, "console-reply-inbox-only")) }
+                        @if r.campaign_id.is_some() { " — " (t(lang, "console-reply-bulk")) }
                     }
                     p { strong { (c.subject) } }
                     p class="preserve" dir="auto" { (c.text) }
@@ -89,20 +93,20 @@ pub fn section(v: &Section<'_>) -> Markup {
             }
         }
         @if !deliveries.is_empty() {
-            h3 { "Email delivery" }
-            (delivery_table(deliveries))
+            h3 { (t(lang, "console-email-delivery")) }
+            (delivery_table(lang, deliveries))
         }
         @if may_reply {
             @if !p.file().templates.is_empty() {
                 form method="get" action=(base) class="search" {
                     div class="field" {
-                        label for="template" { "Start from a template" }
+                        label for="template" { (t(lang, "console-template-start")) }
                         select id="template" name="template" {
                             @for t in &p.file().templates {
                                 option value=(t.key) selected[draft.and_then(|d| d.template_key.as_deref()) == Some(t.key.as_str())] { (t.name) }
                             }
                         }
-                        button type="submit" class="secondary" { "Use template" }
+                        button type="submit" class="secondary" { (t(lang, "console-template-use")) }
                     }
                 }
             }
@@ -111,48 +115,84 @@ pub fn section(v: &Section<'_>) -> Markup {
                 input type="hidden" name="template" value=(draft.and_then(|d| d.template_key.clone()).unwrap_or_default());
                 @if let Some(problem) = problem {
                     div class="error-summary" role="alert" tabindex="-1" {
-                        h2 { "The reply was not sent" }
+                        h2 { (t(lang, "console-reply-not-sent")) }
                         p { (problem) }
                     }
                 }
                 div class="field" {
-                    label for="reply-subject" { "Subject" }
+                    label for="reply-subject" { (t(lang, "console-subject")) }
                     input type="text" id="reply-subject" name="subject" maxlength=(replies::MAX_SUBJECT)
                         value=(draft.map(|d| d.subject.as_str()).unwrap_or(""));
                 }
                 div class="field" {
-                    label for="reply-text" { "Reply" }
+                    label for="reply-text" { (t(lang, "console-reply-label")) }
                     p class="hint" id="reply-hint" {
-                        "The person reads it in their reply inbox. "
+                        (t(lang, "console-reply-hint")) " "
                         @match p.file().outbound.email {
-                            crate::programme::EmailDisclosure::Minimal => "If they gave an email address, the email only says there is a reply.",
-                            crate::programme::EmailDisclosure::Full => "If they gave an email address, the email carries this reply.",
+                            crate::programme::EmailDisclosure::Minimal => (t(lang, "console-reply-hint-minimal")),
+                            crate::programme::EmailDisclosure::Full => (t(lang, "console-reply-hint-full")),
                         }
                     }
                     textarea id="reply-text" name="text" rows="10" maxlength=(replies::MAX_TEXT) aria-describedby="reply-hint" dir="auto" {
                         (draft.map(|d| d.text.as_str()).unwrap_or(""))
                     }
                 }
-                button type="submit" accesskey="r" { "Send reply" }
+                button type="submit" accesskey="r" { (t(lang, "console-reply-submit")) }
             }
         }
     }
 }
 
+/// Why a reply was not sent, in the staff member's language.
+pub fn problem_message(e: &ReplyError) -> Msg {
+    match e {
+        ReplyError::Empty => Msg::new("console-reply-error-empty"),
+        ReplyError::TooLong => {
+            Msg::new("console-reply-error-too-long").arg("max", replies::MAX_TEXT.to_string())
+        }
+        ReplyError::BadSubject => {
+            Msg::new("console-reply-error-subject").arg("max", replies::MAX_SUBJECT.to_string())
+        }
+        ReplyError::Refused(OutboundError::Exposure(Exposure::OtherAddress)) => {
+            Msg::new("console-reply-error-other-address")
+        }
+        ReplyError::Refused(OutboundError::Exposure(Exposure::OtherReference)) => {
+            Msg::new("console-reply-error-other-reference")
+        }
+        ReplyError::Refused(OutboundError::HeaderInjection) => {
+            Msg::new("console-reply-error-subject").arg("max", replies::MAX_SUBJECT.to_string())
+        }
+        ReplyError::Refused(OutboundError::Build | OutboundError::Attachment)
+        | ReplyError::Crypto(_) => Msg::new("console-reply-error-build"),
+    }
+}
+
+/// An outbox row's state in the page's language (stored as the English word; an
+/// unknown one is shown as stored).
+pub fn outbox_state(lang: Language, state: &str) -> String {
+    match state {
+        "queued" => t(lang, "console-outbox-queued"),
+        "sending" => t(lang, "console-outbox-sending"),
+        "sent" => t(lang, "console-outbox-sent"),
+        "failed" => t(lang, "console-outbox-failed"),
+        other => other.to_owned(),
+    }
+}
+
 /// The delivery log of some outbox rows: states, attempts and relay errors. Addresses
 /// are not stored in clear anywhere, so none are shown here either.
-pub fn delivery_table(rows: &[crate::store::OutboxStatus]) -> Markup {
+pub fn delivery_table(lang: Language, rows: &[crate::store::OutboxStatus]) -> Markup {
     html! {
         table class="deliveries" {
             thead { tr {
-                th scope="col" { "Queued (UTC)" } th scope="col" { "State" } th scope="col" class="num" { "Attempts" }
-                th scope="col" { "Sent (UTC)" } th scope="col" { "Last error" }
+                th scope="col" { (t(lang, "console-delivery-queued")) } th scope="col" { (t(lang, "console-delivery-state")) } th scope="col" class="num" { (t(lang, "console-delivery-attempts")) }
+                th scope="col" { (t(lang, "console-delivery-sent")) } th scope="col" { (t(lang, "console-delivery-error")) }
             } }
             tbody {
                 @for d in rows {
                     tr {
                         td { (datetime(d.created_at)) }
-                        td { (d.state) }
+                        td { (outbox_state(lang, &d.state)) }
                         td class="num" { (d.attempts) }
                         td { @if let Some(at) = d.sent_at { (datetime(at)) } @else { "–" } }
                         td { (d.last_error.as_deref().unwrap_or("")) }
@@ -232,14 +272,17 @@ async fn reply(
             }
             let sent = history(&console, &record).await?;
             let deliveries = console.store.outbox_of_enquiry(&record.id).await?;
+            let lang = staff.lang;
+            let problem = problem_message(&e).render(lang);
             let body = render(
                 &Shell {
-                    title: "The reply was not sent",
+                    title: &t(lang, "console-reply-not-sent"),
                     staff: Some(&staff),
+                    lang,
                 },
                 html! {
-                    p { a href={ "/console/e/" (record.id) } { "Back to the enquiry" } }
-                    h1 { "Reply to enquiry " span class="code" { (content.reference) } }
+                    p { a href={ "/console/e/" (record.id) } { (t(lang, "console-back-to-enquiry")) } }
+                    h1 { (t(lang, "console-reply-to")) " " span class="code" { (content.reference) } }
                     (section(&Section {
                         staff: &staff,
                         live: &live,
@@ -247,7 +290,7 @@ async fn reply(
                         sent: &sent,
                         deliveries: &deliveries,
                         draft: Some(&draft),
-                        problem: Some(&e.to_string()),
+                        problem: Some(&problem),
                         may_reply: true,
                     }))
                 },
@@ -267,24 +310,27 @@ async fn templates(
     let (live, _) = console.programme_for(&staff, &slug).await?;
     let p = &live.programme;
     let mail = mail_settings(&console);
+    let ui = staff.lang;
+    let title = t(ui, "console-templates-title");
     Ok(page(
         StatusCode::OK,
         render(
             &Shell {
-                title: "Reply templates",
+                title: &title,
                 staff: Some(&staff),
+                lang: ui,
             },
             html! {
                 p { a href={ "/console/p/" (p.slug()) } { (p.text(&p.file().title, Language::En)) } }
-                h1 { "Reply templates" }
-                p { "Each template as a person would receive it, filled in for a sample enquiry. Placeholders: "
+                h1 { (title) }
+                p { (t(ui, "console-templates-intro")) " "
                     @for (i, name) in template::PLACEHOLDERS.iter().enumerate() {
                         @if i > 0 { ", " }
                         code { "{" (name) "}" }
                     }
                     "." }
                 @if p.file().templates.is_empty() {
-                    p { "This programme has no templates yet." }
+                    p { (t(ui, "console-templates-none")) }
                 }
                 @for t in &p.file().templates {
                     section class="template" {
@@ -293,7 +339,7 @@ async fn templates(
                             @if t.body.contains_key(lang.tag()) {
                                 @let ctx = Context {
                                     reference: "ABCDE-FGHJK-MNPQR-STVWX".into(),
-                                    name: p.file().outbound.name_field.as_ref().map(|_| "Sample Name".into()),
+                                    name: p.file().outbound.name_field.as_ref().map(|_| crate::i18n::t(*lang, "console-sample-name")),
                                     inbox_url: format!("{}/p/{}/status?lang={}", mail.public_url.as_deref().unwrap_or(""), p.slug(), lang.tag()),
                                     programme: p.text(&p.file().title, *lang).to_owned(),
                                 };

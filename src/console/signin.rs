@@ -19,7 +19,9 @@ use crate::audit::{self, Entry};
 use crate::auth::session::{self, Stage};
 use crate::auth::totp::{self, TotpError, TotpSecret};
 use crate::auth::{Staff, current_session};
+use crate::domain::Language;
 use crate::error::AppError;
+use crate::i18n::t;
 use crate::store::{SessionRecord, UserRecord, now};
 use crate::web::client::client_key;
 use crate::web::csrf;
@@ -85,29 +87,42 @@ pub(super) async fn allow_attempt(
 /// The shared per-account window.
 pub const SIGNIN_WINDOW_SECS: i64 = 60;
 
-fn sign_in_page(token: &str, email: &str, problem: Option<&str>) -> Markup {
-    let errors: Vec<(&str, String)> = problem
-        .map(|p| vec![("email", p.to_owned())])
+/// The language of a sign-in page, and the `?lang=` to carry to the next step when it
+/// was chosen with the switch (at the end it becomes the account's choice).
+fn step_language(req: &HttpRequest) -> (Language, String) {
+    let lang = crate::web::request_language(req, &Language::ALL);
+    let carry = crate::web::explicit_language(req, &Language::ALL)
+        .map(|l| format!("?lang={}", l.tag()))
         .unwrap_or_default();
+    (lang, carry)
+}
+
+fn sign_in_page(req: &HttpRequest, token: &str, email: &str, problem: Option<&str>) -> Markup {
+    let (lang, carry) = step_language(req);
+    let errors: Vec<(&str, String)> = problem
+        .map(|p| vec![("email", t(lang, p))])
+        .unwrap_or_default();
+    let title = t(lang, "console-signin-title");
     render(
         &Shell {
-            title: "Sign in",
+            title: &title,
             staff: None,
+            lang,
         },
         html! {
-            (error_summary(&errors))
-            h1 { "Sign in" }
-            form method="post" action="/console/sign-in" novalidate {
+            (error_summary(lang, &errors))
+            h1 { (title) }
+            form method="post" action={ "/console/sign-in" (carry) } novalidate {
                 (csrf_field(token))
                 div class="field" {
-                    label for="email" { "Work email address" }
+                    label for="email" { (t(lang, "console-signin-email")) }
                     input type="email" id="email" name="email" value=(email) autocomplete="username" spellcheck="false" required autofocus;
                 }
                 div class="field" {
-                    label for="password" { "Password" }
+                    label for="password" { (t(lang, "console-signin-password")) }
                     input type="password" id="password" name="password" autocomplete="current-password" required;
                 }
-                button type="submit" { "Continue" }
+                button type="submit" { (t(lang, "console-continue")) }
             }
         },
     )
@@ -123,7 +138,7 @@ async fn show_sign_in(console: web::Data<Console>, req: HttpRequest) -> HttpResp
         return see_other("/console");
     }
     let token = csrf::issue(&console.mac, SIGN_IN_SCOPE, now());
-    page(StatusCode::OK, sign_in_page(&token, "", None))
+    page(StatusCode::OK, sign_in_page(&req, &token, "", None))
 }
 
 #[derive(Deserialize)]
@@ -136,8 +151,8 @@ pub struct SignInForm {
     password: String,
 }
 
-const WRONG: &str = "The email address or password is not right, or the account cannot sign in.";
-const THROTTLED: &str = "Too many attempts. Wait a minute, then try again.";
+const WRONG: &str = "console-signin-wrong";
+const THROTTLED: &str = "console-signin-throttled";
 
 async fn sign_in(
     console: web::Data<Console>,
@@ -151,11 +166,7 @@ async fn sign_in(
     if !csrf::same_origin(&req) || !csrf::verify(&console.mac, SIGN_IN_SCOPE, &form.csrf, now()) {
         return Ok(page(
             StatusCode::FORBIDDEN,
-            sign_in_page(
-                &fresh,
-                &email,
-                Some("This page had expired. Please sign in again."),
-            ),
+            sign_in_page(&req, &fresh, &email, Some("console-signin-expired")),
         ));
     }
     if !allow_attempt(&console, &req, &account_key(&email)).await? {
@@ -167,13 +178,13 @@ async fn sign_in(
         metrics.signin_failures.inc();
         return Ok(page(
             StatusCode::TOO_MANY_REQUESTS,
-            sign_in_page(&fresh, &email, Some(THROTTLED)),
+            sign_in_page(&req, &fresh, &email, Some(THROTTLED)),
         ));
     }
     if form.password.chars().count() > crate::auth::password::MAX_CHARS {
         return Ok(page(
             StatusCode::UNAUTHORIZED,
-            sign_in_page(&fresh, &email, Some(WRONG)),
+            sign_in_page(&req, &fresh, &email, Some(WRONG)),
         ));
     }
     let user = console.store.user_by_email(&email).await?;
@@ -218,7 +229,7 @@ async fn sign_in(
             metrics.signin_failures.inc();
             return Ok(page(
                 StatusCode::UNAUTHORIZED,
-                sign_in_page(&fresh, &email, Some(WRONG)),
+                sign_in_page(&req, &fresh, &email, Some(WRONG)),
             ));
         }
     };
@@ -243,7 +254,8 @@ async fn sign_in(
         Stage::Enrol => "/console/enrol",
         Stage::Full => "/console",
     };
-    start_session(&console, &req, &user.id, stage, next).await
+    let next = format!("{next}{}", step_language(&req).1);
+    start_session(&console, &req, &user.id, stage, &next).await
 }
 
 /// First-login secrets expire: an account that never set up its second factor in
@@ -319,26 +331,29 @@ async fn pending(
     Ok((s, user))
 }
 
-fn code_page(token: &str, problem: Option<&str>) -> Markup {
+fn code_page(req: &HttpRequest, token: &str, problem: Option<&str>) -> Markup {
+    let (lang, carry) = step_language(req);
     let errors: Vec<(&str, String)> = problem
-        .map(|p| vec![("code", p.to_owned())])
+        .map(|p| vec![("code", t(lang, p))])
         .unwrap_or_default();
+    let title = t(lang, "console-code-title");
     render(
         &Shell {
-            title: "Two-step verification",
+            title: &title,
             staff: None,
+            lang,
         },
         html! {
-            (error_summary(&errors))
-            h1 { "Two-step verification" }
-            form method="post" action="/console/sign-in/code" novalidate {
+            (error_summary(lang, &errors))
+            h1 { (title) }
+            form method="post" action={ "/console/sign-in/code" (carry) } novalidate {
                 (csrf_field(token))
                 div class="field" {
-                    label for="code" { "Code from your authenticator app" }
-                    p class="hint" id="code-hint" { "Six digits. Lost your device? Enter one of your recovery codes instead." }
+                    label for="code" { (t(lang, "console-code-label")) }
+                    p class="hint" id="code-hint" { (t(lang, "console-code-hint")) }
                     input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" aria-describedby="code-hint" spellcheck="false" required autofocus;
                 }
-                button type="submit" { "Sign in" }
+                button type="submit" { (t(lang, "console-code-submit")) }
             }
         },
     )
@@ -351,7 +366,7 @@ async fn show_code(
     let (s, _) = pending(&console, &req, Stage::SecondFactor).await?;
     Ok(page(
         StatusCode::OK,
-        code_page(&session::csrf_token(&console.mac, &s.id_hash), None),
+        code_page(&req, &session::csrf_token(&console.mac, &s.id_hash), None),
     ))
 }
 
@@ -394,7 +409,7 @@ async fn check_code(
         metrics.signin_failures.inc();
         return Ok(page(
             StatusCode::TOO_MANY_REQUESTS,
-            code_page(&token, Some(THROTTLED)),
+            code_page(&req, &token, Some(THROTTLED)),
         ));
     }
     let at = now();
@@ -433,7 +448,8 @@ async fn check_code(
                     .detail(serde_json::json!({ "factors": 2, "second": factor })),
             )
             .await?;
-            start_session(&console, &req, &user.id, Stage::Full, "/console").await
+            let next = format!("/console{}", step_language(&req).1);
+            start_session(&console, &req, &user.id, Stage::Full, &next).await
         }
         Err(reason) => {
             metrics.signin_failures.inc();
@@ -452,10 +468,7 @@ async fn check_code(
             .await?;
             Ok(page(
                 StatusCode::UNAUTHORIZED,
-                code_page(
-                    &token,
-                    Some("That code is not right. Codes work once; wait for the next one."),
-                ),
+                code_page(&req, &token, Some("console-code-wrong")),
             ))
         }
     }
@@ -472,38 +485,42 @@ fn enrol_mac(console: &Console, s: &SessionRecord, secret_b32: &str) -> String {
 }
 
 fn enrol_page(
+    req: &HttpRequest,
     console: &Console,
     s: &SessionRecord,
     user: &UserRecord,
     secret: &TotpSecret,
     problem: Option<&str>,
 ) -> Markup {
+    let (lang, carry) = step_language(req);
     let b32 = secret.base32();
     let uri = totp::otpauth_uri(secret, ISSUER, &user.email);
     let errors: Vec<(&str, String)> = problem
-        .map(|p| vec![("code", p.to_owned())])
+        .map(|p| vec![("code", t(lang, p))])
         .unwrap_or_default();
+    let title = t(lang, "console-enrol-title");
     render(
         &Shell {
-            title: "Set up two-step verification",
+            title: &title,
             staff: None,
+            lang,
         },
         html! {
-            (error_summary(&errors))
-            h1 { "Set up two-step verification" }
-            p { "Your account needs a second step at sign-in. Scan this code with an authenticator app (for example Aegis, FreeOTP or Google Authenticator), then type the six-digit code it shows." }
+            (error_summary(lang, &errors))
+            h1 { (title) }
+            p { (t(lang, "console-enrol-intro")) }
             div class="qr" { (maud::PreEscaped(totp::qr_svg(&uri))) }
-            p { "Cannot scan it? Enter this key in the app instead:" }
+            p { (t(lang, "console-enrol-manual")) }
             p class="code" { (b32) }
-            form method="post" action="/console/enrol" novalidate {
+            form method="post" action={ "/console/enrol" (carry) } novalidate {
                 (csrf_field(&session::csrf_token(&console.mac, &s.id_hash)))
                 input type="hidden" name="secret" value=(b32);
                 input type="hidden" name="secret_mac" value=(enrol_mac(console, s, &b32));
                 div class="field" {
-                    label for="code" { "Code from the app" }
+                    label for="code" { (t(lang, "console-enrol-code")) }
                     input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" spellcheck="false" required;
                 }
-                button type="submit" { "Turn on two-step verification" }
+                button type="submit" { (t(lang, "console-enrol-submit")) }
             }
         },
     )
@@ -517,7 +534,7 @@ async fn show_enrol(
     let secret = TotpSecret::generate();
     Ok(page(
         StatusCode::OK,
-        enrol_page(&console, &s, &user, &secret, None),
+        enrol_page(&req, &console, &s, &user, &secret, None),
     ))
 }
 
@@ -552,11 +569,12 @@ async fn enrol(
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 enrol_page(
+                    &req,
                     &console,
                     &s,
                     &user,
                     &secret,
-                    Some("That code is not right. Check the app's clock and try the newest code."),
+                    Some("console-enrol-wrong"),
                 ),
             ));
         }
@@ -586,19 +604,21 @@ async fn enrol(
     )
     .await?;
     let mut res = start_session(&console, &req, &user.id, Stage::Full, "/console").await?;
+    let (lang, carry) = step_language(&req);
     // Shown once, never stored in the clear: the page replaces the redirect.
     let body = render(
         &Shell {
-            title: "Your recovery codes",
+            title: &t(lang, "console-recovery-title"),
             staff: None,
+            lang,
         },
         html! {
-            h1 { "Two-step verification is on" }
-            p { "If you lose your device, each of these codes lets you sign in once. Write them down or print this page, and keep them somewhere safe. They will not be shown again." }
+            h1 { (t(lang, "console-recovery-heading")) }
+            p { (t(lang, "console-recovery-intro")) }
             ul class="recovery-codes" {
                 @for c in &codes { li class="code" { (c) } }
             }
-            p { a class="button" href="/console" { "Continue to the console" } }
+            p { a class="button" href={ "/console" (carry) } { (t(lang, "console-recovery-continue")) } }
         },
     );
     *res.status_mut() = StatusCode::OK;
@@ -630,7 +650,8 @@ async fn sign_out(
         &Entry::new(&user_actor(&staff.id), "signout", &user_actor(&staff.id)),
     )
     .await?;
-    let mut res = see_other("/console/sign-in");
+    // The sign-in page stays in the language they were using.
+    let mut res = see_other(&format!("/console/sign-in?lang={}", staff.lang.tag()));
     res.headers_mut().insert(
         actix_web::http::header::HeaderName::from_static("clear-site-data"),
         actix_web::http::header::HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
@@ -647,37 +668,41 @@ async fn account(console: web::Data<Console>, req: HttpRequest) -> Result<HttpRe
     let done = web::Query::<super::queues::Done>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.into_inner().done);
+    let lang = staff.lang;
+    let title = t(lang, "console-account-title");
     Ok(page(
         StatusCode::OK,
         render(
             &Shell {
-                title: "Your account",
+                title: &title,
                 staff: Some(&staff),
+                lang,
             },
             html! {
-                (super::pages::flash_box(done.as_deref()))
-                h1 { "Your account" }
+                (super::pages::flash_box(lang, done.as_deref()))
+                h1 { (title) }
                 dl class="summary" {
-                    dt { "Email" } dd { (staff.email) }
-                    dt { "Two-step verification" } dd { @if staff.has_totp { "On" } @else { "Off" } }
-                    dt { "Unused recovery codes" } dd { (recovery_left) }
+                    dt { (t(lang, "console-account-email")) } dd { (staff.email) }
+                    dt { (t(lang, "console-account-two-step")) } dd { @if staff.has_totp { (t(lang, "console-on")) } @else { (t(lang, "console-off")) } }
+                    dt { (t(lang, "console-account-recovery-left")) } dd { (recovery_left) }
+                    dt { (t(lang, "language-switch")) } dd lang=(lang.tag()) { (lang.endonym()) }
                 }
-                h2 { "Your sessions" }
+                h2 { (t(lang, "console-account-sessions")) }
                 table {
-                    thead { tr { th scope="col" { "Signed in" } th scope="col" { "Last active" } th scope="col" { "" } } }
+                    thead { tr { th scope="col" { (t(lang, "console-account-signed-in")) } th scope="col" { (t(lang, "console-account-last-active")) } th scope="col" { "" } } }
                     tbody {
                         @for s in &sessions {
                             tr {
                                 td { (super::pages::datetime(s.created_at)) " UTC" }
                                 td { (super::pages::datetime(s.last_seen_at)) " UTC" }
-                                td { @if s.id_hash == staff.session_hash { "This session" } }
+                                td { @if s.id_hash == staff.session_hash { (t(lang, "console-account-this-session")) } }
                             }
                         }
                     }
                 }
                 form method="post" action="/console/account/sign-out-others" {
                     (csrf_field(&staff.csrf))
-                    button type="submit" class="secondary" { "Sign out everywhere else" }
+                    button type="submit" class="secondary" { (t(lang, "console-account-sign-out-others")) }
                 }
             },
         ),

@@ -22,6 +22,9 @@ pub struct Sealed {
 pub struct Sealer {
     key_id: String,
     recipient: x25519::Recipient,
+    /// The programme's offline escrow key, if it has one: every ciphertext is sealed
+    /// to it too, whatever programme key is current.
+    escrow: Option<x25519::Recipient>,
 }
 
 impl Sealer {
@@ -30,7 +33,20 @@ impl Sealer {
             key_id: key_id.to_owned(),
             recipient: x25519::Recipient::from_str(recipient)
                 .map_err(|_| CryptoError::MalformedKey)?,
+            escrow: None,
         })
+    }
+
+    /// Also seals everything to `escrow` (an `age1…` recipient), when given.
+    pub fn with_escrow(mut self, escrow: Option<&str>) -> Result<Self, CryptoError> {
+        self.escrow = escrow
+            .map(|e| x25519::Recipient::from_str(e).map_err(|_| CryptoError::MalformedKey))
+            .transpose()?;
+        Ok(self)
+    }
+
+    pub fn has_escrow(&self) -> bool {
+        self.escrow.is_some()
     }
 
     pub fn key_id(&self) -> &str {
@@ -38,13 +54,19 @@ impl Sealer {
     }
 
     /// Seals to this programme's key and, when given, to one person's inbox key (a
-    /// reply they can read in the reply inbox). One ciphertext, two recipients.
+    /// reply they can read in the reply inbox). One ciphertext, two recipients (three
+    /// with the escrow key). Every ciphertext of a programme is made here.
     pub fn seal_with(&self, inbox: Option<&str>, plaintext: &[u8]) -> Result<Sealed, CryptoError> {
-        let Some(inbox) = inbox else {
-            return self.seal(plaintext);
-        };
-        let person = x25519::Recipient::from_str(inbox).map_err(|_| CryptoError::MalformedKey)?;
-        let recipients: [&dyn age::Recipient; 2] = [&self.recipient, &person];
+        let person = inbox
+            .map(|i| x25519::Recipient::from_str(i).map_err(|_| CryptoError::MalformedKey))
+            .transpose()?;
+        let mut recipients: Vec<&dyn age::Recipient> = vec![&self.recipient];
+        if let Some(person) = &person {
+            recipients.push(person);
+        }
+        if let Some(escrow) = &self.escrow {
+            recipients.push(escrow);
+        }
         let encryptor = age::Encryptor::with_recipients(recipients.into_iter())
             .map_err(|_| CryptoError::Encrypt)?;
         let mut ciphertext = Vec::with_capacity(plaintext.len() + 512);
@@ -61,13 +83,20 @@ impl Sealer {
     }
 
     pub fn seal(&self, plaintext: &[u8]) -> Result<Sealed, CryptoError> {
-        Ok(Sealed {
-            key_id: self.key_id.clone(),
-            format_version: FORMAT_VERSION,
-            ciphertext: age::encrypt(&self.recipient, plaintext)
-                .map_err(|_| CryptoError::Encrypt)?,
-        })
+        self.seal_with(None, plaintext)
     }
+}
+
+/// Opens any ciphertext sealed while the programme had this escrow recipient, with
+/// the escrow identity brought from its offline store (`haven escrow open`).
+pub fn open_with_escrow(
+    identity: &x25519::Identity,
+    sealed: &Sealed,
+) -> Result<Vec<u8>, CryptoError> {
+    if sealed.format_version != FORMAT_VERSION {
+        return Err(CryptoError::Decrypt);
+    }
+    age::decrypt(identity, &sealed.ciphertext).map_err(|_| CryptoError::Decrypt)
 }
 
 /// Decrypts with one programme key's identity. Only the console and worker roles
@@ -119,5 +148,49 @@ mod tests {
         let mut relabelled = sealed.clone();
         relabelled.key_id = "b".into();
         assert!(Opener::new("a", a).open(&relabelled).is_err());
+    }
+
+    #[test]
+    fn with_escrow_the_offline_identity_opens_every_ciphertext_and_the_programme_key_still_does() {
+        let programme = x25519::Identity::generate();
+        let escrow = x25519::Identity::generate();
+        let person = x25519::Identity::generate();
+        let sealer = Sealer::new("k1", &programme.to_public().to_string())
+            .unwrap()
+            .with_escrow(Some(&escrow.to_public().to_string()))
+            .unwrap();
+        assert!(sealer.has_escrow());
+        let note = sealer.seal(b"a note").unwrap();
+        let reply = sealer
+            .seal_with(Some(&person.to_public().to_string()), b"a reply")
+            .unwrap();
+        assert_eq!(open_with_escrow(&escrow, &note).unwrap(), b"a note");
+        assert_eq!(open_with_escrow(&escrow, &reply).unwrap(), b"a reply");
+        assert_eq!(
+            age::decrypt(&person, &reply.ciphertext).unwrap(),
+            b"a reply"
+        );
+        let opener = Opener::new("k1", programme);
+        assert_eq!(opener.open(&note).unwrap(), b"a note");
+        assert_eq!(opener.open(&reply).unwrap(), b"a reply");
+    }
+
+    #[test]
+    fn without_escrow_an_escrow_identity_opens_nothing() {
+        let programme = x25519::Identity::generate();
+        let escrow = x25519::Identity::generate();
+        let sealer = Sealer::new("k1", &programme.to_public().to_string())
+            .unwrap()
+            .with_escrow(None)
+            .unwrap();
+        assert!(!sealer.has_escrow());
+        let sealed = sealer.seal(b"x").unwrap();
+        assert!(open_with_escrow(&escrow, &sealed).is_err());
+        assert!(
+            Sealer::new("k1", &programme.to_public().to_string())
+                .unwrap()
+                .with_escrow(Some("age1notakey"))
+                .is_err()
+        );
     }
 }

@@ -172,7 +172,8 @@ impl MasterKey {
 }
 
 /// A programme's own key pair, freshly generated, with the identity already wrapped
-/// to the master key (and to an escrow recipient, if the programme has one).
+/// to the master key. (An escrow recipient gets every ciphertext instead: see
+/// [`super::Sealer::with_escrow`].)
 pub struct ProgrammeKeyPair {
     pub key_id: String,
     pub recipient: String,

@@ -9,7 +9,7 @@ mod envelope;
 pub mod inbox;
 mod keys;
 
-pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer};
+pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer, open_with_escrow};
 pub use keys::{
     IntakeKey, KeyFileError, MasterKey, ProgrammeKeyPair, create_private_dir, random_id,
 };

@@ -144,6 +144,11 @@ pub struct ProgrammeFile {
     /// First entry is the default language.
     pub languages: Vec<String>,
     pub retention_days: u32,
+    /// An offline age recipient (`age1…`) that every ciphertext of the programme is
+    /// also sealed to, so that its identity, kept off-line, can recover the data if the
+    /// master key is lost (the key ceremony in `ops/OPERATOR-GUIDE.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escrow: Option<String>,
     pub contact: ContactMode,
     pub title: Localised,
     pub intro: Localised,

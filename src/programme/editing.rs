@@ -157,6 +157,7 @@ pub fn blank(slug: &ProgrammeSlug, title: &str, lang: Language) -> ProgrammeFile
         templates: Vec::new(),
         referrals: Default::default(),
         partners: Vec::new(),
+        escrow: None,
     }
 }
 

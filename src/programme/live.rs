@@ -64,6 +64,7 @@ impl LiveProgrammes {
         let programme = Programme::parse(&record.definition)
             .map_err(|_| StoreError::Corrupt("a stored programme definition does not parse"))?;
         let sealer = Sealer::new(&record.key_id, &record.recipient)
+            .and_then(|s| s.with_escrow(programme.file().escrow.as_deref()))
             .map_err(|_| StoreError::Corrupt("a stored programme key is malformed"))?;
         let live = Arc::new(LiveProgramme {
             id: record.id,

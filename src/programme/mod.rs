@@ -39,6 +39,13 @@ impl Programme {
         self.file.status
     }
 
+    /// The same definition with the status `archived` (still valid: status is free).
+    pub fn archived(&self) -> Programme {
+        let mut p = self.clone();
+        p.file.status = ProgrammeStatus::Archived;
+        p
+    }
+
     /// Never empty; the first is the default.
     pub fn languages(&self) -> &[Language] {
         &self.languages

@@ -284,6 +284,14 @@ impl Checker<'_> {
             }
         };
         self.check_languages(file);
+        if let Some(escrow) = &file.escrow
+            && escrow.parse::<age::x25519::Recipient>().is_err()
+        {
+            self.error(
+                "escrow",
+                "must be an age public key (age1…), as `age-keygen -y` prints it",
+            );
+        }
         if !(1..=MAX_RETENTION_DAYS).contains(&file.retention_days) {
             self.error(
                 "retention_days",

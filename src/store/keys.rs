@@ -260,6 +260,32 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Crypto-shredding a whole programme: every one of its keys, the current one
+    /// included, is deleted; returns how many were still there.
+    pub async fn destroy_all_keys(
+        &self,
+        programme_id: &str,
+        audit_entry: &Entry,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE programme_keys SET wrapped_identity = NULL \
+             WHERE programme_id = $1 AND wrapped_identity IS NOT NULL",
+        )
+        .bind(programme_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let entry = audit_entry
+            .clone()
+            .detail(serde_json::json!({ "keys_destroyed": done }));
+        audit::append(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+}
+
 fn r_count(row: &AnyRow) -> Result<i64, StoreError> {
     Ok(row.try_get("n")?)
 }

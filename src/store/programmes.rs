@@ -172,6 +172,11 @@ impl Store {
         };
         let subject = format!("programme:{}", programme.slug());
         detail.insert("version".into(), version.into());
+        // The escrow recipient is a public key; which one a programme has is part of
+        // what an auditor must be able to see change.
+        if let Some(escrow) = &programme.file().escrow {
+            detail.insert("escrow".into(), serde_json::json!(escrow));
+        }
         audit::append(
             &mut tx,
             &audit::Entry::new(actor, action, &subject).detail(serde_json::Value::Object(detail)),

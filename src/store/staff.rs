@@ -353,6 +353,26 @@ impl Store {
         Ok(())
     }
 
+    /// The interface language a staff member chose (a language tag), if any.
+    pub async fn user_language(&self, user_id: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT language FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.and_then(|r| r.try_get::<Option<String>, _>(0).ok().flatten()))
+    }
+
+    /// Remembers a staff member's interface language. Not audited: it changes how
+    /// pages look to them, nothing about data or access.
+    pub async fn set_user_language(&self, user_id: &str, tag: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(tag)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn create_session(
         &self,
         id_hash: &[u8],

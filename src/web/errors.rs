@@ -3,12 +3,12 @@
 //! id that is logged with the cause, so support can find it without the person
 //! having to describe what they sent.
 
-use actix_web::HttpResponse;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse};
 use maud::html;
 
 use crate::crypto::random_id;
@@ -31,10 +31,16 @@ pub async fn error_pages(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let lang = crate::web::request_language(req.request(), &Language::ALL);
     // Inner middleware answers refusals with responses, not errors, so that this one
     // always has a request to attach the page to.
     let res = next.call(req).await?.map_into_boxed_body();
+    let chosen = res
+        .request()
+        .extensions()
+        .get::<crate::web::ChosenLanguage>()
+        .map(|c| c.0);
+    let lang =
+        chosen.unwrap_or_else(|| crate::web::request_language(res.request(), &Language::ALL));
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error())
         || res.response().extensions().get::<RenderedPage>().is_some()

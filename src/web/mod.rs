@@ -17,12 +17,7 @@ use crate::domain::Language;
 /// The interface language for a request: an explicit `?lang=` wins, then the browser's
 /// `Accept-Language` among `offered`, then the first offered language.
 pub fn request_language(req: &HttpRequest, offered: &[Language]) -> Language {
-    let explicit = req.query_string().split('&').find_map(|pair| {
-        pair.strip_prefix("lang=")
-            .and_then(|tag| Language::parse(tag).ok())
-            .filter(|l| offered.contains(l))
-    });
-    explicit
+    explicit_language(req, offered)
         .or_else(|| {
             req.headers()
                 .get(actix_web::http::header::ACCEPT_LANGUAGE)
@@ -31,4 +26,18 @@ pub fn request_language(req: &HttpRequest, offered: &[Language]) -> Language {
         })
         .or_else(|| offered.first().copied())
         .unwrap_or(Language::En)
+}
+
+/// A signed-in staff member's language, left on the request so that an error page
+/// for it is in that language too.
+#[derive(Debug, Clone, Copy)]
+pub struct ChosenLanguage(pub Language);
+
+/// The language asked for with `?lang=`, if it is one of `offered`.
+pub fn explicit_language(req: &HttpRequest, offered: &[Language]) -> Option<Language> {
+    req.query_string().split('&').find_map(|pair| {
+        pair.strip_prefix("lang=")
+            .and_then(|tag| Language::parse(tag).ok())
+            .filter(|l| offered.contains(l))
+    })
 }

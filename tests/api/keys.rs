@@ -9,6 +9,14 @@ use crate::helpers::{SLUG, TestApp, extract_by_id, extract_input, spawn_app, val
 use crate::staff::signed_in;
 
 fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
+    cli_env(app, args, &[])
+}
+
+fn cli_env(
+    app: &TestApp,
+    args: &[&str],
+    env: &[(&str, &std::path::Path)],
+) -> (Option<i32>, String) {
     let url = match &app.config.database {
         haven::config::DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
         haven::config::DatabaseUrl::Postgres(u) => u.clone(),
@@ -18,6 +26,7 @@ fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
         .env_clear()
         .env("HAVEN_DATA_DIR", &app.config.data_dir)
         .env("HAVEN_DATABASE_URL", url)
+        .envs(env.iter().map(|(k, v)| (k, v.as_os_str())))
         .output()
         .unwrap();
     (
@@ -307,4 +316,139 @@ async fn a_key_still_in_use_is_not_destroyed() {
         ],
     );
     assert_eq!(code, Some(0), "{out}");
+}
+
+#[tokio::test]
+async fn rotating_with_the_wrong_master_key_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let (id, _, _) = submit(&app).await;
+    let before = app.programme_id().await;
+    let key_before = app
+        .store
+        .programme_by_slug(SLUG)
+        .await
+        .unwrap()
+        .unwrap()
+        .key_id;
+    // An operator pointing HAVEN_MASTER_KEY_FILE at some other instance's key.
+    let other = tempfile::tempdir().unwrap();
+    let wrong = other.path().join("master.key");
+    haven::crypto::MasterKey::load_or_create(&wrong).unwrap();
+
+    let (code, out) = cli_env(
+        &app,
+        &["programme", "rotate-key", SLUG],
+        &[("HAVEN_MASTER_KEY_FILE", &wrong)],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("cannot open the programme's current key"),
+        "{out}"
+    );
+    let after = app.store.programme_by_slug(SLUG).await.unwrap().unwrap();
+    assert_eq!(after.id, before);
+    assert_eq!(after.key_id, key_before, "no new key was made current");
+    assert_eq!(
+        app.store.enquiry(&id).await.unwrap().unwrap().sealed.key_id,
+        key_before
+    );
+
+    // With the real master key the same command works.
+    let (code, out) = cli(&app, &["programme", "rotate-key", SLUG]);
+    assert_eq!(code, Some(0), "{out}");
+}
+
+#[tokio::test]
+async fn a_programme_admin_rotates_from_the_web_and_watches_re_sealing_finish() {
+    let app = spawn_app().await;
+    let (id, _, _) = submit(&app).await;
+    let page = format!("/admin/programmes/{SLUG}/keys");
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    assert_eq!(agent.get(&page).await.status, StatusCode::NOT_FOUND);
+    agent
+        .post(
+            &format!("/console/e/{id}"),
+            &format!("/console/e/{id}/note"),
+            &[("text", "WEBKEYNOTE before rotation".into())],
+        )
+        .await;
+    let mut admin = signed_in(&app, "admin@example.org", Admin, None).await;
+    let before = admin.get(&page).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(
+        before.body.contains(r#"<dd id="keys-resealed">2</dd>"#),
+        "{}",
+        before.body
+    );
+    let old_key = app
+        .store
+        .programme_by_slug(SLUG)
+        .await
+        .unwrap()
+        .unwrap()
+        .key_id;
+
+    let refused = admin
+        .post(
+            &page,
+            &page,
+            &[("current_password", "not my password at all".into())],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Your password is not right."));
+    let same = app
+        .store
+        .programme_by_slug(SLUG)
+        .await
+        .unwrap()
+        .unwrap()
+        .key_id;
+    assert_eq!(same, old_key, "nothing rotated");
+
+    let done = admin
+        .post(
+            &page,
+            &page,
+            &[("current_password", crate::staff::PASSWORD.into())],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let new_key = app
+        .store
+        .programme_by_slug(SLUG)
+        .await
+        .unwrap()
+        .unwrap()
+        .key_id;
+    assert_ne!(new_key, old_key);
+    // The page shows progress and refreshes itself until re-sealing is done.
+    let mut finished = None;
+    for _ in 0..100 {
+        let p = admin.get(&format!("{page}?done=rotated")).await;
+        if p.body.contains(r#"<dd id="keys-remaining">0</dd>"#) {
+            finished = Some(p);
+            break;
+        }
+        assert_eq!(p.headers.get("refresh").unwrap(), "5");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let finished = finished.expect("re-sealing finished");
+    assert!(finished.headers.get("refresh").is_none());
+    assert!(finished.body.contains(r#"<dd id="keys-resealed">2</dd>"#));
+    assert!(finished.body.contains("The programme has a new key."));
+    let view = agent.get(&format!("/console/e/{id}")).await;
+    assert!(view.body.contains("WEBKEYNOTE") && view.body.contains("interpreter"));
+    let rotations = haven::audit::search(
+        &app.store,
+        &haven::audit::Filter {
+            action: "programme.rotate-key".into(),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(rotations.len(), 1);
+    assert_eq!(rotations[0].actor, format!("user:{}", admin.id));
 }

@@ -3,11 +3,13 @@
 //! (each test then gets a database of its own).
 
 mod abuse;
+mod archive;
 mod audit;
 mod campaigns;
 mod canary;
 mod cli;
 mod console;
+mod escrow;
 mod hardening;
 mod helpers;
 mod import;
@@ -26,3 +28,4 @@ mod scale;
 mod security;
 mod smtp_sink;
 mod staff;
+mod staff_i18n;

@@ -23,7 +23,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
-use super::pages::{Shell, csrf_field, render_in};
+use super::pages::{Shell, csrf_field, render};
 use super::{Console, page, see_other};
 use crate::auth::Staff;
 use crate::casework::ProgrammeRole;
@@ -53,11 +53,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(partners::routes)
             .configure(sections::routes),
     );
-}
-
-/// The staff pages' language: `?lang=`, else the browser's, else English.
-fn staff_language(req: &HttpRequest) -> Language {
-    crate::web::request_language(req, &Language::ALL)
 }
 
 fn actor(staff: &Staff) -> String {
@@ -115,7 +110,8 @@ async fn editable(
 
 async fn for_get(console: &Console, req: &HttpRequest, slug: &str) -> Result<Editing, AppError> {
     let staff = console.staff(req).await?;
-    editable(console, staff, staff_language(req), slug).await
+    let lang = staff.lang;
+    editable(console, staff, lang, slug).await
 }
 
 async fn for_post(
@@ -125,7 +121,8 @@ async fn for_post(
     posted: &Posted,
 ) -> Result<Editing, AppError> {
     let staff = console.staff_posting(req, posted.text("csrf")).await?;
-    editable(console, staff, staff_language(req), slug).await
+    let lang = staff.lang;
+    editable(console, staff, lang, slug).await
 }
 
 /// Asks for the admin's password again; `Some` is the message for the page when it
@@ -245,12 +242,12 @@ fn shell_page(
 ) -> HttpResponse {
     page(
         status,
-        render_in(
+        render(
             &Shell {
                 title,
                 staff: Some(staff),
+                lang,
             },
-            lang,
             main,
         ),
     )
@@ -266,7 +263,7 @@ fn done_of(req: &HttpRequest) -> Option<String> {
 
 async fn list(console: web::Data<Console>, req: HttpRequest) -> Result<HttpResponse, AppError> {
     let staff = console.staff(&req).await?;
-    let lang = staff_language(&req);
+    let lang = staff.lang;
     list_page(
         &console,
         &staff,
@@ -383,7 +380,7 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::new(form.into_inner());
     let staff = console.staff_posting(&req, posted.text("csrf")).await?;
-    let lang = staff_language(&req);
+    let lang = staff.lang;
     if !staff.is_admin {
         return Err(AppError::NotFound);
     }

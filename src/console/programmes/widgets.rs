@@ -201,6 +201,8 @@ mod tests {
             .split("## Programme editor")
             .nth(1)
             .expect("the English file has the editor's block");
+        // Up to the next block (later features append theirs).
+        let block = block.split("\n## ").next().unwrap_or(block);
         let keys: Vec<&str> = block
             .lines()
             .filter_map(|l| l.split_once(" = ").map(|(k, _)| k))

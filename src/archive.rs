@@ -1,0 +1,88 @@
+//! Archiving a programme for good: its form answers "not found" and imports are
+//! refused (a new programme version with the status `archived`), and, when asked,
+//! every key of the programme is destroyed (crypto-shredding), after which nothing
+//! it ever sealed can be opened. Both are confirmed by typing the programme's slug,
+//! and audited. Shared by `haven programme archive` and the admin page.
+
+use crate::audit::Entry;
+use crate::crypto::{CryptoError, ProgrammeKeyPair};
+use crate::programme::{Programme, ProgrammeStatus};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("the confirmation must repeat the programme's slug exactly")]
+    NotConfirmed,
+    #[error("there is no programme {0:?}")]
+    UnknownProgramme(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+/// The typed confirmation, parsed: only the exact slug confirms.
+#[derive(Debug)]
+pub struct Confirmed(());
+
+impl Confirmed {
+    pub fn parse(slug: &str, typed: &str) -> Result<Self, ArchiveError> {
+        if typed.trim() == slug && !slug.is_empty() {
+            Ok(Self(()))
+        } else {
+            Err(ArchiveError::NotConfirmed)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Archived {
+    /// False when it was archived already (nothing changed but, perhaps, the keys).
+    pub newly: bool,
+    /// Keys destroyed now (0 without shredding).
+    pub keys_destroyed: u64,
+}
+
+/// Archives `slug`, and destroys all its keys when `shred`. `master` is the master
+/// key's recipient (a programme update takes a fresh key pair it does not use).
+pub async fn archive(
+    store: &Store,
+    master: &age::x25519::Recipient,
+    slug: &str,
+    _confirmed: Confirmed,
+    shred: bool,
+    actor: &str,
+) -> Result<Archived, ArchiveError> {
+    let record = store
+        .programme_by_slug(slug)
+        .await?
+        .ok_or_else(|| ArchiveError::UnknownProgramme(slug.to_owned()))?;
+    let programme = Programme::parse(&record.definition)
+        .map_err(|_| StoreError::Corrupt("a stored programme definition does not parse"))?;
+    let newly = programme.status() != ProgrammeStatus::Archived;
+    if newly {
+        // The archived status is a new version like any edit (`programme.update`).
+        store
+            .apply_programme(
+                &programme.archived(),
+                ProgrammeKeyPair::generate(master)?,
+                actor,
+            )
+            .await?;
+    }
+    let keys_destroyed = if shred {
+        store
+            .destroy_all_keys(
+                &record.id,
+                &Entry::new(actor, "programme.shred", &format!("programme:{slug}"))
+                    .outcome("alert"),
+            )
+            .await?
+    } else {
+        0
+    };
+    Ok(Archived {
+        newly,
+        keys_destroyed,
+    })
+}
