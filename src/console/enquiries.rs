@@ -296,7 +296,9 @@ async fn view(
             dl class="summary answers" {
                 @for f in &asked.file().fields {
                     @if let Some(a) = content.answers.get(&f.key) {
-                        dt { (asked.text(&f.label, Language::En)) }
+                        // The question is the programme's own text, often in another script than the
+                        // page: its own direction keeps its punctuation where it belongs.
+                        dt dir="auto" { (asked.text(&f.label, Language::En)) }
                         dd class="preserve" dir="auto" { (answer_text(lang, asked, &f.key, a)) }
                     }
                 }

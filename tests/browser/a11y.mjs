@@ -398,7 +398,8 @@ test('programme editor: partner pages (en and ar), and a refused partner', async
     await axe(admin, `editor ${path}`);
   }
   assert.equal(await admin.getAttribute('html', 'dir'), 'rtl');
-  await admin.goto(`${BASE}/admin/programmes/${SLUG}/new-partner`);
+  // The switch is remembered for the account: back to English for the text checks.
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}/new-partner?lang=en`);
   await admin.fill('#key', 'census');
   await admin.fill('#name', 'Census office');
   await admin.fill('#address', 'not an address');
@@ -412,7 +413,7 @@ test('programme editor: partner pages (en and ar), and a refused partner', async
 });
 
 test('TOML editor with a line-numbered error', async () => {
-  await admin.goto(`${BASE}/admin/programmes/${SLUG}/toml`);
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}/toml?lang=en`);
   await axe(admin, 'TOML editor');
   const text = await admin.inputValue('#definition');
   await admin.fill('#definition', text.replace('retention_days = ', 'retention_dayz = '));
@@ -420,4 +421,29 @@ test('TOML editor with a line-numbered error', async () => {
   assert.match(await admin.textContent('#definition-errors'), /line \d+/);
   await shot(admin, 'admin-programme-toml-error');
   await axe(admin, 'TOML editor with errors');
+});
+
+// ── Staff pages right to left ────────────────────────────────────────────────
+
+// The main console pages again in Arabic, as a staff member who chose it with the
+// switch (remembered for the account): the same rules, right to left.
+test('console pages in Arabic (right to left)', async () => {
+  const pages = [
+    ['/console?lang=ar', '/console'],
+    [`/console/p/${SLUG}`, 'dashboard'],
+    [`/console/p/${SLUG}/q/general`, 'queue (general)'],
+    [`/console/p/${SLUG}/templates`, 'templates'],
+    [`/console/p/${SLUG}/campaigns`, 'campaigns'],
+    ['/console/account', 'account'],
+  ];
+  if (state.enquiryUrl) pages.push([state.enquiryUrl, 'enquiry']);
+  for (const [path, name] of pages) {
+    await staff.goto(`${BASE}${path}`);
+    assert.equal(await staff.getAttribute('html', 'dir'), 'rtl', `${name} is right to left`);
+    assert.equal(await staff.getAttribute('html', 'lang'), 'ar', `${name} is in Arabic`);
+    await axe(staff, `${name} (ar)`);
+  }
+  await shot(staff, 'console-last-page-ar');
+  await staff.goto(`${BASE}/console?lang=en`);
+  assert.equal(await staff.getAttribute('html', 'dir'), 'ltr');
 });
