@@ -874,10 +874,17 @@ async fn an_old_enquiry_keeps_the_form_version_it_was_sent_with() {
     let page = admin.get(&format!("/console/e/{old_id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&format!("Form version {v1}")));
-    assert!(page.body.contains("<dt>Full name</dt>"), "{}", page.body);
+    assert!(
+        page.body.contains("<dt dir=\"auto\">Full name</dt>"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("Your name as in your passport"));
     let page = admin.get(&format!("/console/e/{new_id}")).await;
-    assert!(page.body.contains("<dt>Your name as in your passport</dt>"));
+    assert!(
+        page.body
+            .contains("<dt dir=\"auto\">Your name as in your passport</dt>")
+    );
 }
 
 #[tokio::test]
