@@ -54,8 +54,12 @@ const TYPED: &[&str] = &["First call done", "Hello", "test"];
 /// Words of at least three letters, lower-cased, each once (a name with `_` is a
 /// code, not a word).
 fn words(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !c.is_alphabetic() && c != '_')
+    // Tokens with a digit or in capitals only are codes, not words: a random reference
+    // code such as `DJ2X6-S3SEE-…` must not read as the English word "see".
+    text.split(|c: char| !c.is_alphanumeric() && c != '_')
         .filter(|w| w.chars().count() >= 3 && !w.contains('_'))
+        .filter(|w| !w.chars().any(|c| c.is_numeric()))
+        .filter(|w| !w.chars().all(|c| c.is_uppercase()))
         .map(str::to_lowercase)
         .collect()
 }
