@@ -435,7 +435,11 @@ async fn a_programme_admin_rotates_from_the_web_and_watches_re_sealing_finish() 
     }
     let finished = finished.expect("re-sealing finished");
     assert!(finished.headers.get("refresh").is_none());
-    assert!(finished.body.contains(r#"<dd id="keys-resealed">2</dd>"#));
+    assert!(
+        finished.body.contains(r#"<dd id="keys-resealed">2</dd>"#),
+        "{}",
+        finished.body
+    );
     assert!(finished.body.contains("The programme has a new key."));
     let view = agent.get(&format!("/console/e/{id}")).await;
     assert!(view.body.contains("WEBKEYNOTE") && view.body.contains("interpreter"));
