@@ -89,6 +89,112 @@ pub fn check(
     Ok(())
 }
 
+/// Why a referral that has not left yet can no longer leave: the destination it was
+/// asked (and approved) for is not the partner's any more. Nothing is sent to the new
+/// address or sealed to the new key, because nobody approved those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    PartnerRemoved,
+    AddressChanged,
+    KeyChanged,
+    /// Asked for before Haven recorded destinations: it cannot be known where it was
+    /// approved to go.
+    Unrecorded,
+}
+
+impl Stop {
+    /// The stored reason (`referrals.stopped_reason`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PartnerRemoved => "partner-removed",
+            Self::AddressChanged => "partner-address-changed",
+            Self::KeyChanged => "partner-key-changed",
+            Self::Unrecorded => "destination-unrecorded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::PartnerRemoved,
+            Self::AddressChanged,
+            Self::KeyChanged,
+            Self::Unrecorded,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// Whether `current` (the partner as the programme has it now, `None` if it is gone)
+/// is still exactly where the referral was asked to go.
+pub fn same_destination(
+    recorded_address: Option<&str>,
+    recorded_recipient: Option<&str>,
+    current: Option<&Partner>,
+) -> Result<(), Stop> {
+    let current = current.ok_or(Stop::PartnerRemoved)?;
+    let (Some(address), Some(recipient)) = (recorded_address, recorded_recipient) else {
+        return Err(Stop::Unrecorded);
+    };
+    if current.address != address {
+        return Err(Stop::AddressChanged);
+    }
+    if current.recipient != recipient {
+        return Err(Stop::KeyChanged);
+    }
+    Ok(())
+}
+
+/// The partner of a stored referral as its programme defines it now.
+fn current_partner<'a>(
+    programme: Option<&'a Programme>,
+    r: &crate::store::ReferralRecord,
+) -> Option<&'a Partner> {
+    programme.and_then(|p| p.partner(&r.partner_key))
+}
+
+/// Called by the outbound worker for an outbox row that carries a referral, just
+/// before it is sent: `Ok(None)` sends it; `Ok(Some(reason))` must not be sent. A
+/// referral whose partner changed since is stopped here, with its audit entry.
+pub async fn may_send(
+    store: &crate::store::Store,
+    outbox_id: &str,
+    actor: &str,
+) -> Result<Option<String>, crate::store::StoreError> {
+    let Some((r, definition)) = store.referral_by_outbox(outbox_id).await? else {
+        return Ok(Some("no referral carries this message".into()));
+    };
+    if r.state != "queued" {
+        return Ok(Some(format!("the referral is {}", r.state)));
+    }
+    let programme = Programme::parse(&definition).ok();
+    let current = current_partner(programme.as_ref(), &r);
+    let Err(stop) = same_destination(
+        r.partner_address.as_deref(),
+        r.partner_recipient.as_deref(),
+        current,
+    ) else {
+        return Ok(None);
+    };
+    let entry = stopped_entry(actor, &r, stop);
+    store.stop_referral(&r.id, stop.as_str(), &entry).await?;
+    Ok(Some(format!("not sent: {}", stop.as_str())))
+}
+
+/// The audit entry of a stopped referral: which partner and why, never an address.
+pub fn stopped_entry(
+    actor: &str,
+    r: &crate::store::ReferralRecord,
+    stop: Stop,
+) -> crate::audit::Entry {
+    crate::audit::Entry::new(actor, "referral.stopped", &format!("referral:{}", r.id))
+        .outcome("denied")
+        .detail(serde_json::json!({
+            "enquiry": r.enquiry_id, "partner": r.partner_key, "reason": stop.as_str(),
+            "was": r.state,
+        }))
+}
+
 /// One entry of a preview: what staff see, and what the readable part of a package says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -452,6 +558,49 @@ mod tests {
     use super::*;
     use crate::store::ReferralRecord;
 
+    fn partner(address: &str, recipient: &str) -> Partner {
+        Partner {
+            key: "ngo".into(),
+            name: "NGO".into(),
+            address: address.into(),
+            recipient: recipient.into(),
+            fields: vec!["reference".into()],
+            personal_data: false,
+        }
+    }
+
+    #[test]
+    fn a_referral_goes_only_where_it_was_asked_to_go() {
+        let now = partner("a@ngo.example", "age1key");
+        let same = same_destination(Some("a@ngo.example"), Some("age1key"), Some(&now));
+        assert_eq!(same, Ok(()));
+        for (address, recipient, current, stop) in [
+            (
+                Some("a@ngo.example"),
+                Some("age1key"),
+                None,
+                Stop::PartnerRemoved,
+            ),
+            (
+                Some("b@ngo.example"),
+                Some("age1key"),
+                Some(&now),
+                Stop::AddressChanged,
+            ),
+            (
+                Some("a@ngo.example"),
+                Some("age1old"),
+                Some(&now),
+                Stop::KeyChanged,
+            ),
+            (None, Some("age1key"), Some(&now), Stop::Unrecorded),
+            (Some("a@ngo.example"), None, Some(&now), Stop::Unrecorded),
+        ] {
+            assert_eq!(same_destination(address, recipient, current), Err(stop));
+            assert_eq!(Stop::parse(stop.as_str()), Some(stop));
+        }
+    }
+
     #[test]
     fn the_csv_quotes_cells_and_defuses_formulas() {
         let row = ReferralRecord {
@@ -471,6 +620,9 @@ mod tests {
             decided_hour: None,
             disclosed_hour: Some(3600),
             outbox_id: None,
+            partner_address: None,
+            partner_recipient: None,
+            stopped_reason: None,
         };
         let csv = register_csv("slug", &[row], |id| format!("{id}@example.org"));
         let line = csv.lines().nth(1).unwrap();

@@ -735,3 +735,13 @@ console-outbox-sending = sending
 console-outbox-sent = sent
 console-outbox-failed = failed
 console-sample-name = Sample Name
+
+# Referrals pinned to the partner's address and key (referral-pin)
+console-flash-referral-stopped = Nothing left: the partner changed since this referral was asked for, so it was stopped. Ask for it again if it is still needed.
+console-referral-state-stopped = stopped: the partner changed
+console-referral-stopped-removed = Stopped: the partner was removed from the programme after this referral was asked for. Nothing was sent. Ask for it again (to another partner) if it is still needed.
+console-referral-stopped-address = Stopped: the partner's address changed after this referral was asked for, and nobody approved the new address. Nothing was sent. Ask for it again if it is still needed.
+console-referral-stopped-key = Stopped: the partner's encryption key changed after this referral was asked for, and nobody approved the new key. Nothing was sent. Ask for it again if it is still needed.
+console-referral-stopped-unrecorded = Stopped: this referral was asked for before Haven recorded where referrals go, so it cannot be known that the partner's address and key are the approved ones. Nothing was sent. Ask for it again if it is still needed.
+console-referral-destination = Goes to
+pe-partner-in-flight = Referrals to this partner that have not left yet: { $count }. They go only to the address and key they were asked for: changing the address or the key, or removing the partner, stops them, and staff will have to ask for them again.

@@ -735,3 +735,13 @@ console-outbox-sending = en cours d’envoi
 console-outbox-sent = envoyé
 console-outbox-failed = échoué
 console-sample-name = Nom d’exemple
+
+# Referrals pinned to the partner's address and key (referral-pin)
+console-flash-referral-stopped = Rien n'est parti : le partenaire a changé depuis la demande, l'orientation a donc été arrêtée. Demandez-la à nouveau si elle est toujours nécessaire.
+console-referral-state-stopped = arrêtée : le partenaire a changé
+console-referral-stopped-removed = Arrêtée : le partenaire a été retiré du programme après la demande de cette orientation. Rien n'a été envoyé. Demandez-la à nouveau (à un autre partenaire) si elle est toujours nécessaire.
+console-referral-stopped-address = Arrêtée : l'adresse du partenaire a changé après la demande de cette orientation, et personne n'a approuvé la nouvelle adresse. Rien n'a été envoyé. Demandez-la à nouveau si elle est toujours nécessaire.
+console-referral-stopped-key = Arrêtée : la clé de chiffrement du partenaire a changé après la demande de cette orientation, et personne n'a approuvé la nouvelle clé. Rien n'a été envoyé. Demandez-la à nouveau si elle est toujours nécessaire.
+console-referral-stopped-unrecorded = Arrêtée : cette orientation a été demandée avant que Haven n'enregistre la destination des orientations ; on ne peut donc pas savoir si l'adresse et la clé du partenaire sont celles approuvées. Rien n'a été envoyé. Demandez-la à nouveau si elle est toujours nécessaire.
+console-referral-destination = Destination
+pe-partner-in-flight = Orientations vers ce partenaire qui ne sont pas encore parties : { $count }. Elles ne partent que vers l'adresse et la clé pour lesquelles elles ont été demandées : changer l'adresse ou la clé, ou retirer le partenaire, les arrête, et l'équipe devra les demander à nouveau.

@@ -119,6 +119,7 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "referral-ready" => "console-flash-referral-ready",
         "referral-approved" => "console-flash-referral-approved",
         "referral-cancelled" => "console-flash-referral-cancelled",
+        "referral-stopped" => "console-flash-referral-stopped",
         _ => return None,
     })
 }

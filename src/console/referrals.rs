@@ -457,6 +457,8 @@ async fn refer(
         enquiry_id: record.id.clone(),
         partner_key: partner.key.clone(),
         partner_name: partner.name.clone(),
+        partner_address: partner.address.clone(),
+        partner_recipient: partner.recipient.clone(),
         fields: partner.fields.clone(),
         personal,
         basis: form.basis.clone(),
@@ -531,6 +533,91 @@ fn partner_as_recorded(live: &LiveProgramme, r: &ReferralRecord) -> Option<Partn
     Some(partner)
 }
 
+/// Stops the referral (audited) if its partner's address or key is no longer the one
+/// it was asked for, or the partner is gone: nobody approved the new destination. The
+/// answer is the page to go to then; `None`: it may go on.
+async fn stop_if_moved(
+    console: &Console,
+    staff: &Staff,
+    live: &LiveProgramme,
+    r: &ReferralRecord,
+) -> Result<Option<HttpResponse>, AppError> {
+    let Some(stop) = moved(live, r) else {
+        return Ok(None);
+    };
+    let entry = referrals::stopped_entry(&actor(staff), r, stop);
+    let done = console
+        .store
+        .stop_referral(&r.id, stop.as_str(), &entry)
+        .await?;
+    Ok(Some(see_other(&format!(
+        "/console/r/{}?done={}",
+        r.id,
+        if done { "referral-stopped" } else { "conflict" }
+    ))))
+}
+
+/// Why a referral can no longer go where it was asked to go, if it cannot.
+fn moved(live: &LiveProgramme, r: &ReferralRecord) -> Option<referrals::Stop> {
+    referrals::same_destination(
+        r.partner_address.as_deref(),
+        r.partner_recipient.as_deref(),
+        live.programme.partner(&r.partner_key),
+    )
+    .err()
+}
+
+/// Referrals shown to staff that have not left and whose partner moved are stopped
+/// as they are shown (audited as the viewer's), so the page says what happened
+/// rather than offering an approval or download that would be refused.
+async fn stop_moved(
+    console: &Console,
+    staff: &Staff,
+    live: &LiveProgramme,
+    rows: &mut [ReferralRecord],
+    deliveries: &HashMap<String, String>,
+) -> Result<bool, AppError> {
+    let mut stopped = false;
+    for r in rows.iter_mut() {
+        let unsent = match r.state.as_str() {
+            "pending" | "ready" => true,
+            "queued" => r
+                .outbox_id
+                .as_ref()
+                .and_then(|id| deliveries.get(id))
+                .is_some_and(|d| d == "queued" || d == "sending"),
+            _ => false,
+        };
+        let Some(stop) = unsent.then(|| moved(live, r)).flatten() else {
+            continue;
+        };
+        let entry = referrals::stopped_entry(&actor(staff), r, stop);
+        if console
+            .store
+            .stop_referral(&r.id, stop.as_str(), &entry)
+            .await?
+            && let Some(now) = console.store.referral(&r.id).await?
+        {
+            *r = now;
+            stopped = true;
+        }
+    }
+    Ok(stopped)
+}
+
+/// What staff read about a referral Haven stopped, and that they must ask again.
+fn stopped_text(lang: Language, reason: &str) -> String {
+    t(
+        lang,
+        match referrals::Stop::parse(reason) {
+            Some(referrals::Stop::PartnerRemoved) => "console-referral-stopped-removed",
+            Some(referrals::Stop::AddressChanged) => "console-referral-stopped-address",
+            Some(referrals::Stop::KeyChanged) => "console-referral-stopped-key",
+            Some(referrals::Stop::Unrecorded) | None => "console-referral-stopped-unrecorded",
+        },
+    )
+}
+
 async fn names(console: &Console) -> Result<std::collections::BTreeMap<String, String>, AppError> {
     Ok(console
         .store
@@ -548,6 +635,15 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff(&req).await?;
     let (r, live, role) = referral_for(&console, &staff, &id).await?;
+    let mut deliveries = console.store.referral_deliveries(&r.programme_id).await?;
+    let mut rows = [r];
+    if stop_moved(&console, &staff, &live, &mut rows, &deliveries).await? {
+        deliveries = console
+            .store
+            .referral_deliveries(&rows[0].programme_id)
+            .await?;
+    }
+    let [r] = rows;
     let p = &live.programme;
     let supervisor = role >= ProgrammeRole::Supervisor;
     let mine = r.requested_by == staff.id;
@@ -580,7 +676,6 @@ async fn show(
         .ok()
         .and_then(|q| q.into_inner().done);
     let names = names(&console).await?;
-    let deliveries = console.store.referral_deliveries(&r.programme_id).await?;
     let lang = staff.lang;
     let who = |id: &str| {
         names
@@ -593,6 +688,11 @@ async fn show(
         (flash_box(lang, done.as_deref()))
         p { a href={ "/console/e/" (r.enquiry_id) } { (t(lang, "console-referral-back-to-enquiry")) } }
         h1 { (t_args(lang, "console-referral-title", &[("partner", r.partner_name.clone())])) }
+        @if let Some(reason) = &r.stopped_reason {
+            div class="error-summary" role="alert" id="referral-stopped" {
+                p { (stopped_text(lang, reason)) }
+            }
+        }
         dl class="summary" {
             dt { (t(lang, "console-referral-programme")) } dd { (title(p)) }
             dt { (t(lang, "console-referral-partner")) } dd { (r.partner_name) }
@@ -603,12 +703,15 @@ async fn show(
             dt { (t(lang, "console-referral-personal")) } dd {
                 @if r.personal { (t(lang, "console-referral-personal-yes")) } @else { (t(lang, "console-referral-no")) }
             }
+            @if let Some(address) = &r.partner_address {
+                dt { (t(lang, "console-referral-destination")) } dd dir="ltr" { (address) }
+            }
             dt { (t(lang, "console-referral-state")) } dd id="referral-state" { (state_text(lang, &r, &deliveries)) }
             dt { (t(lang, "console-referral-asked-by")) } dd {
                 (t_args(lang, "console-referral-by-at-hour", &[("who", who(&r.requested_by)), ("when", datetime(r.requested_hour))]))
             }
             @if let (Some(by), Some(at)) = (&r.decided_by, r.decided_hour) {
-                dt { @if r.state == "cancelled" { (t(lang, "console-referral-cancelled-by")) } @else { (t(lang, "console-referral-approved-by")) } }
+                dt { @if r.state == "cancelled" && r.stopped_reason.is_none() { (t(lang, "console-referral-cancelled-by")) } @else { (t(lang, "console-referral-approved-by")) } }
                 dd { (t_args(lang, "console-referral-by-at", &[("who", who(by)), ("when", datetime(at))])) }
             }
         }
@@ -686,6 +789,9 @@ async fn approve(
     let conflict = see_other(&format!("/console/r/{}?done=conflict", r.id));
     if r.state != "pending" {
         return Ok(conflict);
+    }
+    if let Some(stopped) = stop_if_moved(&console, &staff, &live, &r).await? {
+        return Ok(stopped);
     }
     let (Some(record), Some(partner)) = (
         console.store.enquiry(&r.enquiry_id).await?,
@@ -773,6 +879,9 @@ async fn download(
     }
     if r.state != "ready" || r.delivery != "download" {
         return Ok(conflict);
+    }
+    if let Some(stopped) = stop_if_moved(&console, &staff, &live, &r).await? {
+        return Ok(stopped);
     }
     let (Some(record), Some(partner)) = (
         console.store.enquiry(&r.enquiry_id).await?,
@@ -874,6 +983,7 @@ fn state_text(lang: Language, r: &ReferralRecord, deliveries: &HashMap<String, S
         "queued" => t(lang, "console-referral-state-queued"),
         "ready" => t(lang, "console-referral-state-ready"),
         "downloaded" => t(lang, "console-referral-state-downloaded"),
+        "cancelled" if r.stopped_reason.is_some() => t(lang, "console-referral-state-stopped"),
         "cancelled" => t(lang, "console-referral-state-cancelled"),
         other => other.to_owned(),
     };
@@ -918,7 +1028,7 @@ pub fn register_table(
                         td { @for (i, f) in r.fields.iter().enumerate() { @if i > 0 { ", " } code { (f) } } }
                         td { (r.basis) }
                         td { (who(&r.requested_by)) }
-                        td { @if let (Some(by), true) = (&r.decided_by, r.state != "cancelled") { (who(by)) } }
+                        td { @if let (Some(by), true) = (&r.decided_by, r.state != "cancelled" || r.stopped_reason.is_some()) { (who(by)) } }
                         td { (state_text(lang, r, deliveries)) }
                         td { @if let Some(at) = r.disclosed_hour { (datetime(at)) } }
                         td { a href={ "/console/r/" (r.id) } { (t(lang, "console-register-details")) } }
@@ -943,11 +1053,16 @@ pub async fn section(
         return Ok(html! {});
     }
     let names = names(console).await?;
-    let deliveries = if rows.iter().any(|r| r.outbox_id.is_some()) {
+    let mut deliveries = if rows.iter().any(|r| r.outbox_id.is_some()) {
         console.store.referral_deliveries(&live.id).await?
     } else {
         HashMap::new()
     };
+    let mut rows = rows.to_vec();
+    if stop_moved(console, staff, live, &mut rows, &deliveries).await? && !deliveries.is_empty() {
+        deliveries = console.store.referral_deliveries(&live.id).await?;
+    }
+    let rows = &rows[..];
     let lang = staff.lang;
     let who = |id: &str| {
         if id == staff.id {

@@ -359,6 +359,23 @@ async fn deliver(ctx: &Context, row: &ClaimedRow) -> Settlement {
         }
     };
 
+    // A referral leaves only for the partner address and key it was approved for: if
+    // the partner changed since it was queued, it is stopped instead.
+    if row.idempotency_key.starts_with("referral:") {
+        let actor = format!("worker:{}", settings.name);
+        match crate::referrals::may_send(&ctx.store, &row.id, &actor).await {
+            Ok(None) => {}
+            Ok(Some(reason)) => {
+                tracing::warn!(outbox = %row.id, %reason, "referral not sent");
+                ctx.metrics.outbound_outcome("refused");
+                return Settlement::Failed { error: reason };
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot check a referral before sending");
+                return retry_or_fail("database error".into());
+            }
+        }
+    }
     let message = match open(ctx, &row.sealed).await {
         Ok(m) => m,
         Err(Open::Later(reason)) => return retry_or_fail(reason),

@@ -35,6 +35,9 @@ pub struct ClaimedRow {
     pub id: String,
     pub enquiry_id: String,
     pub campaign_id: Option<String>,
+    /// `referral:{id}` for a referral package, which is checked once more before it
+    /// is sent.
+    pub idempotency_key: String,
     pub sealed: Sealed,
     /// Including this claim.
     pub attempts: i64,
@@ -113,7 +116,8 @@ impl OutboxCounts {
 /// Columns a claim returns (a macro so queries stay literals).
 macro_rules! claimed_columns {
     () => {
-        "id, enquiry_id, campaign_id, key_id, format_version, ciphertext, attempts"
+        "id, enquiry_id, campaign_id, idempotency_key, key_id, format_version, ciphertext, \
+         attempts"
     };
 }
 
@@ -122,6 +126,7 @@ fn claimed_from_row(r: &AnyRow) -> Result<ClaimedRow, StoreError> {
         id: r.try_get("id")?,
         enquiry_id: r.try_get("enquiry_id")?,
         campaign_id: r.try_get("campaign_id")?,
+        idempotency_key: r.try_get("idempotency_key")?,
         sealed: Sealed {
             key_id: r.try_get("key_id")?,
             format_version: r.try_get("format_version")?,
@@ -192,8 +197,8 @@ impl Store {
                      UPDATE outbox SET state = 'sending', attempts = outbox.attempts + 1, \
                      lease_until = $1, next_attempt_at = $1, leased_by = $2 \
                      FROM due WHERE outbox.id = due.id RETURNING ",
-                    "outbox.id, outbox.enquiry_id, outbox.campaign_id, outbox.key_id, \
-                     outbox.format_version, outbox.ciphertext, outbox.attempts"
+                    "outbox.id, outbox.enquiry_id, outbox.campaign_id, outbox.idempotency_key, \
+                     outbox.key_id, outbox.format_version, outbox.ciphertext, outbox.attempts"
                 ))
                 .bind(until)
                 .bind(lease)

@@ -31,6 +31,11 @@ pub struct ReferralRecord {
     pub decided_hour: Option<i64>,
     pub disclosed_hour: Option<i64>,
     pub outbox_id: Option<String>,
+    /// Where it was asked to go (`None`: asked for before Haven recorded it).
+    pub partner_address: Option<String>,
+    pub partner_recipient: Option<String>,
+    /// Why Haven stopped it (see [`crate::referrals::Stop`]); `None` otherwise.
+    pub stopped_reason: Option<String>,
 }
 
 impl ReferralRecord {
@@ -49,6 +54,9 @@ pub struct NewReferral {
     pub enquiry_id: String,
     pub partner_key: String,
     pub partner_name: String,
+    /// The partner's address and key as they are now: the only ones it may go to.
+    pub partner_address: String,
+    pub partner_recipient: String,
     pub fields: Vec<String>,
     pub personal: bool,
     pub basis: String,
@@ -61,7 +69,7 @@ macro_rules! referral_columns {
     () => {
         "id, programme_id, enquiry_id, partner_key, partner_name, fields, personal, basis, \
          delivery, state, requested_by, requested_hour, decided_by, decided_hour, \
-         disclosed_hour, outbox_id"
+         disclosed_hour, outbox_id, partner_address, partner_recipient, stopped_reason"
     };
 }
 
@@ -84,6 +92,9 @@ fn from_row(r: &AnyRow) -> Result<ReferralRecord, StoreError> {
         decided_hour: r.try_get("decided_hour")?,
         disclosed_hour: r.try_get("disclosed_hour")?,
         outbox_id: r.try_get("outbox_id")?,
+        partner_address: r.try_get("partner_address")?,
+        partner_recipient: r.try_get("partner_recipient")?,
+        stopped_reason: r.try_get("stopped_reason")?,
     })
 }
 
@@ -104,8 +115,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO referrals (id, programme_id, enquiry_id, partner_key, partner_name, \
              fields, personal, basis, delivery, state, requested_by, requested_hour, \
-             disclosed_hour, outbox_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             disclosed_hour, outbox_id, partner_address, partner_recipient) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(&r.id)
         .bind(&r.programme_id)
@@ -121,6 +132,8 @@ impl Store {
         .bind(hour)
         .bind(disclosed)
         .bind(outbox.map(|o| o.id.clone()))
+        .bind(&r.partner_address)
+        .bind(&r.partner_recipient)
         .execute(&mut *tx)
         .await?;
         audit::append(&mut tx, audit_entry).await?;
@@ -194,6 +207,81 @@ impl Store {
         audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Stops a referral that has not left (pending, ready, or queued and not yet sent)
+    /// because its partner changed: it is cancelled with `reason`, nothing counts as
+    /// disclosed, and its message (if any) is failed so no worker sends it. `false`
+    /// (nothing written) if it was no longer in one of those states.
+    pub async fn stop_referral(
+        &self,
+        id: &str,
+        reason: &str,
+        audit_entry: &Entry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE referrals SET state = 'cancelled', stopped_reason = $1, \
+             decided_hour = COALESCE(decided_hour, $2), disclosed_hour = NULL \
+             WHERE id = $3 AND (state IN ('pending', 'ready') OR (state = 'queued' AND \
+             outbox_id IN (SELECT id FROM outbox WHERE state IN ('queued', 'sending'))))",
+        )
+        .bind(reason)
+        .bind(hour_of(now()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE outbox SET state = 'failed', last_error = $1, lease_until = NULL, \
+             leased_by = NULL WHERE state IN ('queued', 'sending') \
+             AND id = (SELECT outbox_id FROM referrals WHERE id = $2)",
+        )
+        .bind(format!("not sent: {reason}"))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(&mut tx, audit_entry).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The referral an outbox row carries, with its programme's current definition.
+    pub async fn referral_by_outbox(
+        &self,
+        outbox_id: &str,
+    ) -> Result<Option<(ReferralRecord, String)>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            referral_columns!(),
+            ", (SELECT definition FROM programmes p WHERE p.id = referrals.programme_id) \
+             AS definition FROM referrals WHERE outbox_id = $1"
+        ))
+        .bind(outbox_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((from_row(&r)?, r.try_get("definition")?)))
+            .transpose()
+    }
+
+    /// How many referrals to a partner have not left yet (pending, ready, or queued
+    /// and not yet sent): a change of its address or key would stop them.
+    pub async fn referrals_in_flight(
+        &self,
+        programme_id: &str,
+        partner_key: &str,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM referrals r WHERE r.programme_id = $1 AND r.partner_key = $2 \
+             AND (r.state IN ('pending', 'ready') OR (r.state = 'queued' AND r.outbox_id IN \
+             (SELECT id FROM outbox WHERE state IN ('queued', 'sending'))))",
+        )
+        .bind(programme_id)
+        .bind(partner_key)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// Marks a ready package downloaded by its requester; `true` only the first time.

@@ -52,9 +52,16 @@ struct Partners {
 /// A Haven whose worker sends to `sink`, with the example programme (its partners'
 /// keys replaced by identities only this test holds) and another programme.
 async fn haven_with_partners() -> (TestApp, SmtpSink, Partners) {
+    haven_with_partners_running(haven::app::Roles::all()).await
+}
+
+/// As [`haven_with_partners`], running only `roles` (without the worker, a test
+/// decides when messages go).
+async fn haven_with_partners_running(roles: haven::app::Roles) -> (TestApp, SmtpSink, Partners) {
     let sink = SmtpSink::start().await;
     let mut settings = Settings {
         apply_example: false,
+        roles,
         ..Settings::default()
     };
     for (k, v) in [
@@ -673,4 +680,326 @@ async fn the_register_outlives_the_enquiry_when_retention_purges_it() {
         sup.get(&format!("/console/e/{}", sender.id)).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+// ── A referral leaves only for the destination it was asked for ──────────────────
+
+const MOVED_ADDRESS: &str = "new-desk@ngo.example";
+
+/// The partner editor's form for `key` as the programme has it now, with `changes`
+/// replacing fields, and the admin's password.
+async fn partner_form(
+    app: &TestApp,
+    key: &str,
+    changes: &[(&'static str, String)],
+) -> Vec<(&'static str, String)> {
+    let record = app.store.programme_by_slug(SLUG).await.unwrap().unwrap();
+    let programme = haven::programme::Programme::parse(&record.definition).unwrap();
+    let partner = programme.partner(key).unwrap().clone();
+    let mut fields: Vec<(&'static str, String)> = vec![
+        ("name", partner.name.clone()),
+        ("address", partner.address.clone()),
+        ("recipient", partner.recipient.clone()),
+        ("current_password", crate::staff::PASSWORD.to_owned()),
+    ];
+    if partner.personal_data {
+        fields.push(("personal_data", "yes".into()));
+    }
+    fields.extend(partner.fields.iter().map(|f| ("fields", f.clone())));
+    let replaced: Vec<&str> = changes.iter().map(|(k, _)| *k).collect();
+    fields.retain(|(k, _)| !replaced.contains(k));
+    fields.extend(changes.iter().cloned());
+    fields
+}
+
+/// An admin changes a partner in the programme editor.
+async fn change_partner(
+    app: &TestApp,
+    admin: &mut Staff,
+    key: &str,
+    changes: &[(&'static str, String)],
+) {
+    let fields = partner_form(app, key, changes).await;
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    crate::programmes::saved(
+        &crate::programmes::edit(admin, SLUG, &format!("/partners/{key}"), &borrowed).await,
+    );
+}
+
+/// The one `referral.stopped` entry: its detail, which names neither address.
+async fn stopped_entry(app: &TestApp, reason: &str) -> haven::audit::Record {
+    let entries = audit_actions(app, "referral.stopped").await;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let entry = entries.into_iter().next().unwrap();
+    assert!(
+        entry.detail.contains(&format!("\"reason\":\"{reason}\"")),
+        "{}",
+        entry.detail
+    );
+    for address in [NGO_ADDRESS, STATS_ADDRESS, MOVED_ADDRESS] {
+        assert!(!entry.detail.contains(address), "{}", entry.detail);
+    }
+    entry
+}
+
+#[tokio::test]
+async fn a_referral_approved_after_the_partners_address_changed_goes_to_neither_address() {
+    let (app, sink, _partners) = haven_with_partners().await;
+    let sender = enquire(&app, "moved", true).await;
+    let mut sup1 = signed_in(&app, "sup1@example.org", Supervisor, Some(SLUG)).await;
+    let (_, id) = refer(&mut sup1, &sender.id, "resettlement-ngo", "email").await;
+    let id = id.unwrap();
+    assert_eq!(
+        referral(&app, &id).await.partner_address.as_deref(),
+        Some(NGO_ADDRESS)
+    );
+
+    // The partner's page warns that the pending referral would be stopped.
+    let mut admin = crate::programmes::admin(&app).await;
+    let editor = format!("/admin/programmes/{SLUG}/partners/resettlement-ngo");
+    let page = html_unescape(&admin.get(&editor).await.body);
+    assert!(
+        page.contains("Referrals to this partner that have not left yet: 1.")
+            && page.contains("stops them"),
+        "{page}"
+    );
+    change_partner(
+        &app,
+        &mut admin,
+        "resettlement-ngo",
+        &[("address", MOVED_ADDRESS.into())],
+    )
+    .await;
+
+    // A second supervisor approves: nothing leaves, for the old or the new address.
+    let mut sup2 = signed_in(&app, "sup2@example.org", Supervisor, Some(SLUG)).await;
+    let approved = sup2
+        .post("/console", &format!("/console/r/{id}/approve"), &[])
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
+    assert!(
+        approved
+            .location
+            .as_deref()
+            .unwrap()
+            .ends_with("done=referral-stopped"),
+        "{:?}",
+        approved.location
+    );
+    let r = referral(&app, &id).await;
+    assert_eq!(r.state, "cancelled");
+    assert_eq!(r.stopped_reason.as_deref(), Some("partner-address-changed"));
+    assert_eq!(r.disclosed_hour, None);
+    let entry = stopped_entry(&app, "partner-address-changed").await;
+    assert_eq!(entry.actor, format!("user:{}", sup2.id));
+    assert!(audit_actions(&app, "referral.approve").await.is_empty());
+    assert_eq!(crate::replies::count(&app, "outbox").await, 0);
+    crate::replies::wait_settled(&app).await;
+    assert_eq!(sink.accepted_count(), 0);
+
+    // The referral page and the enquiry's list say why, in the staff member's language.
+    let shown = html_unescape(&sup1.get(&format!("/console/r/{id}")).await.body);
+    assert!(
+        shown.contains("the partner's address changed after this referral was asked for")
+            && shown.contains("Ask for it again"),
+        "{shown}"
+    );
+    let listed = html_unescape(&sup1.get(&format!("/console/e/{}", sender.id)).await.body);
+    assert!(listed.contains("stopped: the partner changed"), "{listed}");
+    let french = html_unescape(&sup1.get(&format!("/console/r/{id}?lang=fr")).await.body);
+    assert!(
+        french.contains("l'adresse du partenaire a changé")
+            && french.contains("Demandez-la à nouveau"),
+        "{french}"
+    );
+    // Nothing is left for the editor to warn about.
+    let page = html_unescape(&admin.get(&editor).await.body);
+    assert!(!page.contains("have not left yet"), "{page}");
+}
+
+#[tokio::test]
+async fn a_queued_referral_is_not_sent_once_the_partners_key_changed_and_a_new_one_is() {
+    use haven::app::{Role, Roles};
+    let (app, sink, partners) =
+        haven_with_partners_running(Roles::only(&[Role::Public, Role::Console])).await;
+    let sender = enquire(&app, "rekeyed", false).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let (_, old) = refer(&mut agent, &sender.id, "statistics", "email").await;
+    let old = old.unwrap();
+    assert_eq!(referral(&app, &old).await.state, "queued");
+
+    // The partner gets a new key while the package sealed to the old one waits.
+    let rotated = Identity::generate();
+    let mut admin = crate::programmes::admin(&app).await;
+    change_partner(
+        &app,
+        &mut admin,
+        "statistics",
+        &[("recipient", rotated.to_public().to_string())],
+    )
+    .await;
+    let (_, new) = refer(&mut agent, &sender.id, "statistics", "email").await;
+    let new = new.unwrap();
+
+    let worker = haven::outbound::Worker::spawn(
+        app.store.clone(),
+        app.master_key(),
+        haven::outbound::Transport::smtp(&sink.url(), 1).unwrap(),
+        haven::outbound::WorkerSettings {
+            poll_interval: std::time::Duration::from_millis(20),
+            rate: None,
+            ..Default::default()
+        },
+    );
+    let received = delivered(&app, &sink, 1).await;
+    worker.stop().await;
+    assert_eq!(received.len(), 1, "only the referral asked for the new key");
+    assert_eq!(received[0].rcpt, vec![STATS_ADDRESS.to_owned()]);
+    let package = attachment(&received[0]);
+    assert!(
+        age::decrypt(&partners.stats, &package).is_err(),
+        "not sealed to the old key"
+    );
+    let (_, json) = open_package(&rotated, &package);
+    assert_eq!(json["referral"], new.as_str());
+
+    let r = referral(&app, &old).await;
+    assert_eq!(r.state, "cancelled");
+    assert_eq!(r.stopped_reason.as_deref(), Some("partner-key-changed"));
+    let outbox = app.store.outbox_of_enquiry(&sender.id).await.unwrap();
+    let failed: Vec<_> = outbox.iter().filter(|o| o.state == "failed").collect();
+    assert_eq!(failed.len(), 1, "{outbox:?}");
+    assert_eq!(r.outbox_id.as_deref(), Some(failed[0].id.as_str()));
+    let entry = stopped_entry(&app, "partner-key-changed").await;
+    assert!(entry.actor.starts_with("worker:"), "{}", entry.actor);
+    assert_eq!(referral(&app, &new).await.state, "queued");
+}
+
+#[tokio::test]
+async fn a_package_is_not_downloaded_once_the_partners_key_changed() {
+    let (app, sink, _partners) = haven_with_partners().await;
+    let sender = enquire(&app, "download", false).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let (_, id) = refer(&mut agent, &sender.id, "statistics", "download").await;
+    let id = id.unwrap();
+    assert_eq!(referral(&app, &id).await.state, "ready");
+    let mut admin = crate::programmes::admin(&app).await;
+    change_partner(
+        &app,
+        &mut admin,
+        "statistics",
+        &[("recipient", Identity::generate().to_public().to_string())],
+    )
+    .await;
+
+    let download = agent
+        .post("/console", &format!("/console/r/{id}/download"), &[])
+        .await;
+    assert_eq!(download.status, StatusCode::SEE_OTHER);
+    assert!(
+        download
+            .location
+            .as_deref()
+            .unwrap()
+            .ends_with("done=referral-stopped")
+    );
+    let r = referral(&app, &id).await;
+    assert_eq!(
+        (r.state.as_str(), r.stopped_reason.as_deref()),
+        ("cancelled", Some("partner-key-changed"))
+    );
+    stopped_entry(&app, "partner-key-changed").await;
+    assert!(audit_actions(&app, "referral.download").await.is_empty());
+    // Asking again a second time changes nothing.
+    let again = agent
+        .post("/console", &format!("/console/r/{id}/download"), &[])
+        .await;
+    assert!(
+        again
+            .location
+            .as_deref()
+            .unwrap()
+            .ends_with("done=conflict")
+    );
+    let shown = html_unescape(&agent.get(&format!("/console/r/{id}")).await.body);
+    assert!(
+        shown.contains("the partner's encryption key changed"),
+        "{shown}"
+    );
+    assert!(!shown.contains("/download"), "no download offered: {shown}");
+    assert_eq!(sink.accepted_count(), 0);
+}
+
+#[tokio::test]
+async fn removing_a_partner_stops_its_pending_referral_and_the_enquiry_page_says_so() {
+    let (app, sink, _partners) = haven_with_partners().await;
+    let sender = enquire(&app, "removed", true).await;
+    let mut sup1 = signed_in(&app, "sup1@example.org", Supervisor, Some(SLUG)).await;
+    let (_, id) = refer(&mut sup1, &sender.id, "resettlement-ngo", "email").await;
+    let id = id.unwrap();
+    let mut admin = crate::programmes::admin(&app).await;
+    crate::programmes::saved(
+        &crate::programmes::edit(&mut admin, SLUG, "/partners/resettlement-ngo/remove", &[]).await,
+    );
+
+    // The next staff member to look at the enquiry sees it stopped, and why.
+    let mut sup2 = signed_in(&app, "sup2@example.org", Supervisor, Some(SLUG)).await;
+    let listed = html_unescape(&sup2.get(&format!("/console/e/{}", sender.id)).await.body);
+    assert!(listed.contains("stopped: the partner changed"), "{listed}");
+    let r = referral(&app, &id).await;
+    assert_eq!(
+        (r.state.as_str(), r.stopped_reason.as_deref()),
+        ("cancelled", Some("partner-removed"))
+    );
+    stopped_entry(&app, "partner-removed").await;
+    let shown = html_unescape(&sup2.get(&format!("/console/r/{id}")).await.body);
+    assert!(
+        shown.contains("the partner was removed from the programme") && !shown.contains("/approve"),
+        "{shown}"
+    );
+    let approve = sup2
+        .post("/console", &format!("/console/r/{id}/approve"), &[])
+        .await;
+    assert!(
+        approve
+            .location
+            .as_deref()
+            .unwrap()
+            .ends_with("done=conflict")
+    );
+    assert_eq!(crate::replies::count(&app, "outbox").await, 0);
+    assert_eq!(sink.accepted_count(), 0);
+}
+
+#[tokio::test]
+async fn a_referral_asked_for_before_destinations_were_recorded_never_leaves() {
+    let (app, sink, _partners) = haven_with_partners().await;
+    let sender = enquire(&app, "legacy", true).await;
+    let mut sup1 = signed_in(&app, "sup1@example.org", Supervisor, Some(SLUG)).await;
+    let (_, id) = refer(&mut sup1, &sender.id, "resettlement-ngo", "email").await;
+    let id = id.unwrap();
+    // As the migration leaves a row from before it.
+    sqlx::query(
+        "UPDATE referrals SET partner_address = NULL, partner_recipient = NULL WHERE id = $1",
+    )
+    .bind(&id)
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let mut sup2 = signed_in(&app, "sup2@example.org", Supervisor, Some(SLUG)).await;
+    let approve = sup2
+        .post("/console", &format!("/console/r/{id}/approve"), &[])
+        .await;
+    assert!(
+        approve
+            .location
+            .as_deref()
+            .unwrap()
+            .ends_with("done=referral-stopped")
+    );
+    let r = referral(&app, &id).await;
+    assert_eq!(r.stopped_reason.as_deref(), Some("destination-unrecorded"));
+    stopped_entry(&app, "destination-unrecorded").await;
+    assert_eq!(crate::replies::count(&app, "outbox").await, 0);
+    assert_eq!(sink.accepted_count(), 0);
 }

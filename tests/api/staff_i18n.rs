@@ -356,6 +356,14 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
     // whose message is queued: every state and delivery the pages name.
     let pending = refer(&mut supervisor, &enquiry, NGO, "download").await;
     let emailed = refer(&mut supervisor, &enquiry, STATS, "email").await;
+    // And one Haven stops on sight: the partner's key is no longer the one it was
+    // asked for.
+    let stopped = refer(&mut supervisor, &enquiry, STATS, "download").await;
+    sqlx::query("UPDATE referrals SET partner_recipient = 'age1before' WHERE id = $1")
+        .bind(&stopped)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
 
     let mut admin = Staff::new(&app, "admin@example.org", &admin_id);
     admin.sign_in().await;
@@ -426,12 +434,15 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
             format!("/console/e/{enquiry}/refer?partner={NGO}"),
             format!("/console/r/{pending}"),
             format!("/console/r/{emailed}"),
+            format!("/console/r/{stopped}"),
             format!("/console/p/{SLUG}/partners"),
             format!("/console/p/{SLUG}/disclosures"),
             format!("/console/p/{SLUG}/import"),
             "/admin/programmes".to_owned(),
             format!("/admin/programmes/{SLUG}"),
             format!("/admin/programmes/{SLUG}/fields/help_category"),
+            // With the warning that a pending referral would be stopped.
+            format!("/admin/programmes/{SLUG}/partners/{NGO}"),
             format!("/admin/programmes/{SLUG}/queues/urgent"),
             format!("/admin/programmes/{SLUG}/rules/0"),
             format!("/admin/programmes/{SLUG}/new-rule"),

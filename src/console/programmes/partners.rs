@@ -179,7 +179,7 @@ async fn new_partner_page(
         fields: vec![Pseudo::Reference.key().to_owned()],
         personal_data: false,
     };
-    Ok(partner_form(&ed, None, &blank, &[]))
+    Ok(partner_form(&ed, None, &blank, 0, &[]))
 }
 
 async fn partner_page(
@@ -194,7 +194,11 @@ async fn partner_page(
         .partner(&key)
         .ok_or(AppError::NotFound)?
         .clone();
-    Ok(partner_form(&ed, Some(&key), &partner, &[]))
+    let in_flight = console
+        .store
+        .referrals_in_flight(&ed.record.id, &key)
+        .await?;
+    Ok(partner_form(&ed, Some(&key), &partner, in_flight, &[]))
 }
 
 /// What a profile may name, in the order the form shows it: the facts about the
@@ -238,10 +242,14 @@ fn ltr_input(name: &str, label: &str, hint: &str, value: &str) -> Markup {
     }
 }
 
+/// `in_flight`: referrals to this partner that have not left yet. They go only to the
+/// address and key they were asked for, so changing either (or removing the partner)
+/// stops them; the admin is told before saving.
 fn partner_form(
     ed: &Editing,
     key: Option<&str>,
     partner: &Partner,
+    in_flight: i64,
     errors: &[String],
 ) -> HttpResponse {
     let lang = ed.lang;
@@ -266,6 +274,11 @@ fn partner_form(
             (errors_box(lang, errors))
             p { a href={ (ed.base()) "#partners" } { (t(lang, "pe-back")) } }
             h1 { (title) }
+            @if in_flight > 0 {
+                div class="notice" role="status" id="partner-in-flight" {
+                    p { (t_args(lang, "pe-partner-in-flight", &[("count", in_flight.to_string())])) }
+                }
+            }
             form method="post" action=(action) novalidate {
                 (super::super::pages::csrf_field(&ed.staff.csrf))
                 (version_field(ed.record.version))
@@ -395,7 +408,12 @@ async fn store_partner(
         // refuse it, so it is not written.
         personal_data: confirmed && !personal.is_empty(),
     };
-    let again = |errors: Vec<String>| partner_form(&ed, key.as_deref(), &partner, &errors);
+    let in_flight = match &key {
+        Some(k) => console.store.referrals_in_flight(&ed.record.id, k).await?,
+        None => 0,
+    };
+    let again =
+        |errors: Vec<String>| partner_form(&ed, key.as_deref(), &partner, in_flight, &errors);
 
     let mut errors = Vec::new();
     if file.referrals.bases.is_empty() {
