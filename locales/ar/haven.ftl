@@ -745,3 +745,6 @@ console-referral-stopped-key = موقوفة: تغيّر مفتاح التشفي�
 console-referral-stopped-unrecorded = موقوفة: طُلبت هذه الإحالة قبل أن يسجّل Haven وجهة الإحالات، فلا يمكن التأكد من أن عنوان الشريك ومفتاحه هما الموافق عليهما. لم يُرسَل شيء. اطلبها من جديد إن كانت لا تزال لازمة.
 console-referral-destination = الوجهة
 pe-partner-in-flight = إحالات إلى هذا الشريك لم تُرسَل بعد: { $count }. لا تُرسَل إلا إلى العنوان والمفتاح اللذين طُلبت لهما: تغيير العنوان أو المفتاح، أو إزالة الشريك، يوقفها، وسيكون على الفريق طلبها من جديد.
+
+## Mail import: a message the MIME parser could not read
+import-failed-unreadable = تعذّرت قراءة بنية MIME الخاصة به

@@ -745,3 +745,6 @@ console-referral-stopped-key = Stopped: the partner's encryption key changed aft
 console-referral-stopped-unrecorded = Stopped: this referral was asked for before Haven recorded where referrals go, so it cannot be known that the partner's address and key are the approved ones. Nothing was sent. Ask for it again if it is still needed.
 console-referral-destination = Goes to
 pe-partner-in-flight = Referrals to this partner that have not left yet: { $count }. They go only to the address and key they were asked for: changing the address or the key, or removing the partner, stops them, and staff will have to ask for them again.
+
+## Mail import: a message the MIME parser could not read
+import-failed-unreadable = its MIME structure could not be read

@@ -745,3 +745,6 @@ console-referral-stopped-key = Arrêtée : la clé de chiffrement du partenaire 
 console-referral-stopped-unrecorded = Arrêtée : cette orientation a été demandée avant que Haven n'enregistre la destination des orientations ; on ne peut donc pas savoir si l'adresse et la clé du partenaire sont celles approuvées. Rien n'a été envoyé. Demandez-la à nouveau si elle est toujours nécessaire.
 console-referral-destination = Destination
 pe-partner-in-flight = Orientations vers ce partenaire qui ne sont pas encore parties : { $count }. Elles ne partent que vers l'adresse et la clé pour lesquelles elles ont été demandées : changer l'adresse ou la clé, ou retirer le partenaire, les arrête, et l'équipe devra les demander à nouveau.
+
+## Mail import: a message the MIME parser could not read
+import-failed-unreadable = sa structure MIME n’a pas pu être lue

@@ -745,3 +745,6 @@ console-referral-stopped-key = ودرول شوې: د دې ارجاع له غوښ
 console-referral-stopped-unrecorded = ودرول شوې: دا ارجاع هغه وخت غوښتل شوې وه چې Haven لا د ارجاعونو منزل نه ثبتاوه، نو نه شي معلومېدای چې د شریک پته او کیلي همغه تایید شوې دي. هیڅ شی ونه لېږل شو. که لا اړینه وي، بیا یې وغواړئ.
 console-referral-destination = منزل
 pe-partner-in-flight = دې شریک ته هغه ارجاعونه چې لا نه دي لېږل شوي: { $count }. دوی یوازې هغې پتې او کیلي ته ځي چې ورته غوښتل شوي وو: د پتې یا کیلي بدلول، یا د شریک لرې کول، دوی دروي، او کارکوونکي به یې بیا غوښتلو ته اړ وي.
+
+## Mail import: a message the MIME parser could not read
+import-failed-unreadable = د هغه MIME جوړښت ونه لوستل شو

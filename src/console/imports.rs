@@ -195,6 +195,7 @@ pub fn reason(lang: Language, failure: &Failure) -> String {
         Failure::Mail(MailError::NotMail) => t(lang, "import-failed-not-mail"),
         Failure::Mail(MailError::NoSender) => t(lang, "import-failed-no-sender"),
         Failure::Mail(MailError::InvalidSender) => t(lang, "import-failed-invalid-sender"),
+        Failure::Mail(MailError::Unreadable) => t(lang, "import-failed-unreadable"),
         Failure::TooLarge => t_args(
             lang,
             "import-failed-too-large",

@@ -27,6 +27,8 @@ pub enum MailError {
     NoSender,
     #[error("the sender address is not a valid email address")]
     InvalidSender,
+    #[error("the message's MIME structure could not be read")]
+    Unreadable,
 }
 
 /// What the import needs from one message.
@@ -79,8 +81,12 @@ fn attached_messages<'a>(m: &'a Message<'a>) -> Vec<&'a Message<'a>> {
 }
 
 pub fn read(raw: &[u8], policy: AttachmentPolicy) -> Result<Mail, MailError> {
-    let outer = MessageParser::default()
-        .parse(raw)
+    // The parser reads hostile bytes, and a panic inside it (mail-parser 0.11 has a
+    // `debug_assert!` that malformed nested multiparts reach) must fail this one
+    // message, not the import run or the upload request.
+    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .map_err(|_| MailError::Unreadable)?;
+    let outer = parsed
         .filter(|m| !m.headers().is_empty())
         .ok_or(MailError::NotMail)?;
     let message_id = outer.message_id().map(str::to_owned);
@@ -223,6 +229,24 @@ pub fn read(raw: &[u8], policy: AttachmentPolicy) -> Result<Mail, MailError> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Found by the `mail` fuzz target: a nested multipart that makes mail-parser's
+    /// own `debug_assert!` fire. In debug builds that panics; it must come back as a
+    /// failed message, whatever the build.
+    #[test]
+    fn a_message_that_trips_the_parser_fails_alone_instead_of_panicking() {
+        let raw: &[u8] = b"Fro5\x01\0\0\0\0\0\0<desk@example.gov>\r\nSubject: FW: case\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-\r\n--b1\r\nContent-Type: message/rfc822\r\n\r\nFrom:arhZ ontent-\r\n--b1\r\nContent-Type: message/rfc822\r\n\r\nFrom:arhZ a <zahra@example.org>\r\nSubje\n\r\n<p>help</p>\r\n--b1--\r\n";
+        for policy in [AttachmentPolicy::Keep, AttachmentPolicy::Drop] {
+            // Debug builds (these tests) reach the panic and must turn it into this
+            // error; a release build skips the assertion and may read the message.
+            let outcome = read(raw, policy);
+            assert!(
+                matches!(outcome, Err(MailError::Unreadable)) || !cfg!(debug_assertions),
+                "{outcome:?}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]
