@@ -32,13 +32,20 @@ async fn haven() -> TestApp {
 /// The staff wording in English, read from the shipped file: every message of the
 /// console's block without arguments and long enough not to be a programme's word.
 fn english_sentences() -> Vec<(String, String)> {
-    let text = include_str!("../../locales/en/haven.ftl");
-    let block = text
-        .split("## Staff console and administration")
-        .nth(1)
-        .expect("the English file has the console block");
-    block
-        .lines()
+    // In each file, everything after its "Staff console and administration" heading.
+    let files = ftl_files(Language::En);
+    let blocks: Vec<&str> = files
+        .iter()
+        .filter_map(|t| t.split_once("## Staff console and administration"))
+        .map(|(_, block)| block)
+        .collect();
+    assert!(
+        !blocks.is_empty(),
+        "the English files have the console block"
+    );
+    blocks
+        .into_iter()
+        .flat_map(str::lines)
         .filter_map(|l| l.split_once(" = "))
         .filter(|(_, v)| !v.contains('{') && v.split(' ').count() >= 3)
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
@@ -114,15 +121,24 @@ fn toml_strings(text: &str) -> String {
     out
 }
 
-fn ftl(lang: Language) -> &'static str {
-    match lang {
-        Language::En => include_str!("../../locales/en/haven.ftl"),
-        Language::Fr => include_str!("../../locales/fr/haven.ftl"),
-        Language::FaAf => include_str!("../../locales/fa-AF/haven.ftl"),
-        Language::Ps => include_str!("../../locales/ps/haven.ftl"),
-        Language::Uk => include_str!("../../locales/uk/haven.ftl"),
-        Language::Ar => include_str!("../../locales/ar/haven.ftl"),
-    }
+/// Every Fluent file of `lang`'s folder (features keep their texts in files of their
+/// own; the loader reads them all).
+fn ftl_files(lang: Language) -> Vec<String> {
+    let dir = format!("{}/locales/{}", env!("CARGO_MANIFEST_DIR"), lang.tag());
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the language folder exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("readable ftl"))
+        .collect()
+}
+
+fn ftl(lang: Language) -> String {
+    ftl_files(lang).join("\n")
 }
 
 /// Words Haven's English wording uses that a page in `lang` has no reason to show:
@@ -131,7 +147,7 @@ fn ftl(lang: Language) -> &'static str {
 /// literal left in a template is English too, but only the .ftl check knows its
 /// sentence; its words are caught here.
 fn english_only_words(lang: Language) -> BTreeSet<String> {
-    let mut allowed = words(&ftl_values(ftl(lang)));
+    let mut allowed = words(&ftl_values(&ftl(lang)));
     allowed.extend(words(&toml_strings(EXAMPLE)));
     for (_, typed) in valid_answers() {
         allowed.extend(words(&typed));
@@ -142,7 +158,7 @@ fn english_only_words(lang: Language) -> BTreeSet<String> {
     for l in Language::ALL {
         allowed.extend(words(l.endonym()));
     }
-    words(&ftl_values(ftl(Language::En)))
+    words(&ftl_values(&ftl(Language::En)))
         .difference(&allowed)
         .cloned()
         .collect()
