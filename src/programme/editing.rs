@@ -432,6 +432,44 @@ mod tests {
         assert!(p.file().fields.iter().all(|f| !f.label.contains_key("ps")));
     }
 
+    /// The store writes a definition only in `Store::save_programme`, which takes a
+    /// `Reviewed` (made only by `save`): a new way to write one would have to add SQL
+    /// elsewhere, and this finds it.
+    #[test]
+    fn programme_definitions_are_written_in_one_place() {
+        fn walk(dir: &std::path::Path, needles: &[&str], hits: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, needles, hits);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("store/programmes.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    for (i, line) in text.lines().enumerate() {
+                        let code = line.split("//").next().unwrap_or("");
+                        if needles.iter().any(|n| code.contains(n)) {
+                            hits.push(format!("{}:{}", path.display(), i + 1));
+                        }
+                    }
+                }
+            }
+        }
+        let mut hits = Vec::new();
+        // Spelled in parts so this test does not find itself.
+        let needles = [
+            concat!("INTO programme", "_versions"),
+            concat!("INTO programme", "s ("),
+            concat!("definition", " = $"),
+        ];
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &needles,
+            &mut hits,
+        );
+        assert!(hits.is_empty(), "programme definitions written at {hits:?}");
+    }
+
     #[test]
     fn archived_is_final_and_a_draft_cannot_be_closed() {
         use ProgrammeStatus::*;

@@ -80,7 +80,10 @@ fn explain(lang: Language, w: &Widening) -> String {
             &[("partner", partner.clone()), ("fields", added.join(", "))],
         ),
         Widening::SharedField(f) => t_args(lang, &key, &[("field", f.clone())]),
-        Widening::Language(l) => t_args(lang, &key, &[("language", l.clone())]),
+        Widening::Language(l) => {
+            let name = Language::parse(l).map_or_else(|_| l.clone(), |l| l.endonym().to_owned());
+            t_args(lang, &key, &[("language", name)])
+        }
         _ => t(lang, &key),
     }
 }
