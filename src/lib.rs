@@ -27,6 +27,7 @@ pub mod referrals;
 pub mod replies;
 pub mod retention;
 pub mod rotation;
+pub mod staffing;
 pub mod store;
 pub mod triage;
 pub mod web;

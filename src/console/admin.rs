@@ -274,7 +274,7 @@ pub(super) fn role_label(lang: Language, role: ProgrammeRole) -> String {
 }
 
 /// The message naming an account's state.
-fn state(u: &UserRecord) -> &'static str {
+pub(super) fn state(u: &UserRecord) -> &'static str {
     if u.disabled {
         "admin-state-disabled"
     } else if u.totp_ciphertext.is_none() && u.enrol_by.is_some_and(|by| now() > by) {

@@ -11,15 +11,40 @@ use super::transport::{SendError, Transport};
 use super::worker::{WorkerSettings, backoff};
 use crate::domain::{EmailAddress, Language};
 use crate::i18n::{t, t_args};
-use crate::store::{ClaimedNotice, NoticeKind, NoticeOutcome, Store, now};
+use crate::store::{ClaimedNotice, GrantNotice, NoticeKind, NoticeOutcome, Store, now};
 
 /// Most notices taken in one claim (they are rare; this bounds a backlog's burst).
 const CLAIM: i64 = 16;
 
-/// The email for one notice. Staff pages are in English; so are these.
-pub fn render(kind: NoticeKind, at: i64) -> Rendered {
+/// The email for one notice, in English (a notice goes out without a page, and the
+/// account's language choice is for pages).
+pub fn render(kind: NoticeKind, at: i64, grant: Option<&GrantNotice>) -> Rendered {
     let lang = Language::En;
     let when = format!("{} UTC", crate::console::pages::datetime(at));
+    if let (NoticeKind::RoleGranted, Some(g)) = (kind, grant) {
+        // To an instance admin: who got which role where, and from whom. So a grant
+        // made with a stolen session, or one nobody expected, is seen by someone who
+        // can undo it.
+        let by =
+            g.by.clone()
+                .unwrap_or_else(|| t(lang, "staff-notice-by-command-line"));
+        let what = t_args(
+            lang,
+            "staff-notice-role-granted",
+            &[
+                ("time", when),
+                ("email", g.email.clone()),
+                ("role", g.role.clone()),
+                ("programme", g.programme.clone()),
+                ("by", by),
+            ],
+        );
+        return Rendered {
+            subject: t(lang, "staff-notice-grant-subject"),
+            text: format!("{what}\n\n{}\n", t(lang, "staff-notice-grant-check")),
+            html: None,
+        };
+    }
     let what = t_args(
         lang,
         &format!("staff-notice-{}", kind.as_str()),
@@ -69,7 +94,7 @@ async fn deliver(
         from,
         "Haven",
         Recipient::new(address),
-        &render(notice.kind, notice.created_at),
+        &render(notice.kind, notice.created_at, notice.grant.as_ref()),
         None,
     ) {
         Ok(m) => m,
@@ -108,11 +133,42 @@ mod tests {
             NoticeKind::TotpReset,
             NoticeKind::RecoveryCodeUsed,
         ] {
-            let r = render(kind, 1_764_600_000);
+            let r = render(kind, 1_764_600_000, None);
             assert!(!r.subject.contains('\n'));
             assert!(r.text.contains("2025-12-01 14:40 UTC"), "{}", r.text);
             assert!(r.text.contains("admin"), "{}", r.text);
             assert!(!r.text.contains("{"), "unfilled placeholder: {}", r.text);
         }
+    }
+
+    #[test]
+    fn a_grant_notice_names_who_got_which_role_where_and_from_whom() {
+        let grant = GrantNotice {
+            email: "agent@example.org".into(),
+            programme: "sudan-2026".into(),
+            role: "agent".into(),
+            by: Some("lead@example.org".into()),
+        };
+        let r = render(NoticeKind::RoleGranted, 1_764_600_000, Some(&grant));
+        for part in [
+            "agent@example.org",
+            "sudan-2026",
+            "agent",
+            "lead@example.org",
+            "2025-12-01 14:40 UTC",
+        ] {
+            assert!(r.text.contains(part), "{part}: {}", r.text);
+        }
+        assert!(
+            !r.subject.contains('\n') && !r.text.contains('{'),
+            "{}",
+            r.text
+        );
+        let cli = render(
+            NoticeKind::RoleGranted,
+            1_764_600_000,
+            Some(&GrantNotice { by: None, ..grant }),
+        );
+        assert!(cli.text.contains("command line"), "{}", cli.text);
     }
 }

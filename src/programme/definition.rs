@@ -72,6 +72,11 @@ pub struct Field {
     pub hint: Localised,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<FieldOption>,
+    /// What the form says when this required question is left unanswered, instead of
+    /// Haven's own message ("Enter an answer for …"). Optional; when given, give it in
+    /// every language of the programme.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub error: Localised,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,6 +161,11 @@ pub struct ProgrammeFile {
     /// Shown instead of the form when the programme is closed: where to go instead.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub closed_message: Localised,
+    /// The rules for handling this programme's enquiries, which every staff member
+    /// reads and acknowledges before their first look at its queues (and again after
+    /// they change): a short text, in each language of the programme.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub handling_rules: Localised,
     pub fields: Vec<Field>,
     pub queues: Vec<Queue>,
     pub routing: Routing,

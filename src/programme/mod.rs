@@ -4,9 +4,11 @@ mod answers;
 pub mod countries;
 pub mod definition;
 pub mod editing;
+pub mod launch;
 pub mod live;
 mod parse;
 pub mod sharing;
+pub mod uses;
 pub mod widening;
 
 pub use answers::{Answer, Answers};

@@ -11,6 +11,7 @@ mod enquiries;
 mod casework;
 mod imports;
 mod keys;
+mod launch;
 mod notices;
 mod outbox;
 mod programmes;
@@ -32,7 +33,12 @@ pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use imports::{ImportOutcome, NewImport};
 pub use keys::{KeyUsage, SealedTable, StaleRow};
-pub use notices::{ClaimedNotice, NoticeKind, NoticeOutcome, queue_notice};
+pub use launch::{
+    Approval, ApprovalRefused, NewRoleRequest, RequestState, RoleChange, RoleRequest,
+};
+pub use notices::{
+    ClaimedNotice, GrantNotice, NoticeKind, NoticeOutcome, queue_grant_notices, queue_notice,
+};
 pub use outbox::{
     ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,
 };

@@ -68,7 +68,7 @@ pub fn page(
 }
 
 /// What a widened item means, in `lang`.
-fn explain(lang: Language, w: &Widening) -> String {
+pub(super) fn explain(lang: Language, w: &Widening) -> String {
     let key = format!("widening-kind-{}", w.kind());
     match w {
         Widening::PartnerAdded(p) | Widening::PartnerAddress(p) | Widening::PartnerRecipient(p) => {
@@ -90,7 +90,7 @@ fn explain(lang: Language, w: &Widening) -> String {
 
 /// Why a field keeps its kind, in `lang`.
 pub fn kind_held(lang: Language, change: &KindChange) -> String {
-    let kind = |k| t(lang, &format!("pe-kind-{}", super::overview::kind_value(k)));
+    let kind = |k| t(lang, &format!("pe-kind-{}", super::parts::kind_value(k)));
     t_args(
         lang,
         match change.held {

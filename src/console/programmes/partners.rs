@@ -15,9 +15,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
-use super::overview::{Form, Shown, overview_page};
+use super::parts::{Form, Shown, section_page};
+use super::tabs::Tab;
 use super::widgets::{self, Posted, errors_box, input, normalise, version_field};
-use super::{Console, Editing, for_get, for_post, save_edit_noting, saved, shell_page};
+use super::{Console, Editing, for_get, for_post, save_edit_noting, saved};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -34,7 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/{slug}/partners/{key}/remove", web::post().to(remove));
 }
 
-// ── The section on the overview ──────────────────────────────────────────────
+// ── The partners' page ──────────────────────────────────────────────
 
 /// Checkbox fields without options: the only kind that can record consent.
 fn consent_fields(file: &ProgrammeFile) -> impl Iterator<Item = &crate::programme::Field> {
@@ -57,7 +58,6 @@ pub(super) fn section(ed: &Editing, shown: &Shown) -> Markup {
         .typed_in("referrals")
         .map_or(settings.show_in_inbox, |t| t.has("show_in_inbox"));
     html! {
-        h2 id="partners" { (t(lang, "pe-partners")) }
         p { (t(lang, "pe-partners-intro")) }
         @if file.partners.is_empty() {
             p { (t(lang, "pe-partners-none")) }
@@ -77,11 +77,9 @@ pub(super) fn section(ed: &Editing, shown: &Shown) -> Markup {
                             td { span class="code" { (partner.key) } }
                             td dir="ltr" { (partner.address) }
                             td { @if partner.personal_data { (t(lang, "pe-yes")) } @else { (t(lang, "pe-no")) } }
-                            td {
-                                form method="post" action={ (base) "/partners/" (partner.key) "/remove" } class="inline" {
-                                    (super::super::pages::csrf_field(&ed.staff.csrf))
-                                    (version_field(ed.record.version))
-                                    button type="submit" class="secondary" { (t(lang, "pe-remove")) span class="visually-hidden" { " " (partner.name) } }
+                            td class="actions" {
+                                a class="button secondary" href={ (base) "/partners/" (partner.key) "/remove" } {
+                                    (t(lang, "pe-remove")) span class="visually-hidden" { " " (partner.name) }
                                 }
                             }
                         }
@@ -91,7 +89,7 @@ pub(super) fn section(ed: &Editing, shown: &Shown) -> Markup {
         }
         p { a href={ (base) "/new-partner" } { (t(lang, "pe-add-partner")) } }
 
-        h3 id="referrals" { (t(lang, "pe-referrals")) }
+        h2 id="referrals" { (t(lang, "pe-referrals")) }
         form method="post" action={ (base) "/referrals" } novalidate {
             (super::super::pages::csrf_field(&ed.staff.csrf))
             (version_field(ed.record.version))
@@ -117,6 +115,23 @@ pub(super) fn section(ed: &Editing, shown: &Shown) -> Markup {
             button type="submit" { (t(lang, "pe-save")) }
         }
     }
+}
+
+/// The partners' page.
+pub(super) async fn page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let ed = for_get(&console, &req, &slug).await?;
+    Ok(section_page(
+        &ed,
+        Tab::Partners,
+        &Shown {
+            done: super::done_of(&req),
+            ..Default::default()
+        },
+    ))
 }
 
 // ── Referral settings ────────────────────────────────────────────────────────
@@ -146,7 +161,13 @@ async fn save_settings(
             .await?
             .respond(
                 |outcome| saved(&ed, &outcome, "referrals"),
-                |errors| overview_page(&ed, &Shown::refused("referrals", &posted, errors)),
+                |errors| {
+                    section_page(
+                        &ed,
+                        Tab::Partners,
+                        &Shown::refused("referrals", &posted, errors),
+                    )
+                },
             ),
     )
 }
@@ -249,9 +270,9 @@ fn partner_form(
         Some(k) => format!("{}/partners/{k}", ed.base()),
         None => format!("{}/new-partner", ed.base()),
     };
-    shell_page(
-        &ed.staff,
-        lang,
+    super::tabs::page(
+        ed,
+        Tab::Partners,
         &title,
         if errors.is_empty() {
             StatusCode::OK
@@ -260,8 +281,6 @@ fn partner_form(
         },
         html! {
             (errors_box(lang, errors))
-            p { a href={ (ed.base()) "#partners" } { (t(lang, "pe-back")) } }
-            h1 { (title) }
             @if in_flight > 0 {
                 div class="notice" role="status" id="partner-in-flight" {
                     p { (t_args(lang, "pe-partner-in-flight", &[("count", in_flight.to_string())])) }
@@ -467,8 +486,9 @@ async fn remove(
         .respond(
             |outcome| saved(&ed, &outcome, "partners"),
             |errors| {
-                overview_page(
+                section_page(
                     &ed,
+                    Tab::Partners,
                     &Shown {
                         errors,
                         ..Default::default()

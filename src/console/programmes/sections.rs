@@ -8,12 +8,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::html;
 
 use super::fields::{add_field, field_page, save_field};
-use super::overview::{Form, Shown, overview_page, text_in};
+use super::parts::{Form, Shown, section_page, text_in};
 use super::rules::{
     new_rule_page, routing_defaults, rule_page, save_new_rule, save_rule, test_rules,
 };
+use super::tabs::{self, Tab};
 use super::widgets::{Posted, errors_box, input, localised, version_field};
-use super::{Console, Editing, Saving, for_get, for_post, save_edit, saved, shell_page};
+use super::{Console, Editing, Saving, done_of, for_get, for_post, save_edit, saved};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -21,8 +22,13 @@ use crate::programme::editing::keep_languages;
 use crate::programme::{ContactMode, EmailDisclosure, Queue, Template};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/{slug}/general", web::post().to(general))
+    cfg.route("/{slug}/general", web::get().to(general_page))
+        .route("/{slug}/general", web::post().to(general))
+        .route("/{slug}/fields", web::get().to(questions_page))
         .route("/{slug}/fields", web::post().to(add_field))
+        .route("/{slug}/queues", web::get().to(queues_page))
+        .route("/{slug}/routing", web::get().to(routing_page))
+        .route("/{slug}/templates", web::get().to(templates_page))
         .route("/{slug}/fields/{key}", web::get().to(field_page))
         .route("/{slug}/fields/{key}", web::post().to(save_field))
         .route("/{slug}/queues", web::post().to(add_queue))
@@ -38,7 +44,70 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/{slug}/new-template", web::post().to(save_new_template))
         .route("/{slug}/templates/{key}", web::get().to(template_page))
         .route("/{slug}/templates/{key}", web::post().to(save_template))
+        .route(
+            "/{slug}/{list}/{index}/remove",
+            web::get().to(super::remove::confirm),
+        )
         .route("/{slug}/{list}/{index}/{op}", web::post().to(reorder));
+}
+
+// ── The parts' pages ─────────────────────────────────────────────────────────
+
+async fn show(
+    console: &Console,
+    req: &HttpRequest,
+    slug: &str,
+    tab: Tab,
+) -> Result<HttpResponse, AppError> {
+    let ed = for_get(console, req, slug).await?;
+    Ok(section_page(
+        &ed,
+        tab,
+        &Shown {
+            done: done_of(req),
+            ..Default::default()
+        },
+    ))
+}
+
+async fn general_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&console, &req, &slug, Tab::General).await
+}
+
+async fn questions_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&console, &req, &slug, Tab::Questions).await
+}
+
+async fn queues_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&console, &req, &slug, Tab::Queues).await
+}
+
+async fn routing_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&console, &req, &slug, Tab::Routing).await
+}
+
+async fn templates_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&console, &req, &slug, Tab::Templates).await
 }
 
 // ── General ──────────────────────────────────────────────────────────────────
@@ -72,6 +141,7 @@ pub(super) async fn general(
     file.intro = posted.localised("intro", &languages);
     file.privacy_notice = posted.localised("privacy_notice", &languages);
     file.closed_message = posted.localised("closed_message", &languages);
+    file.handling_rules = posted.localised("handling_rules", &languages);
     match posted.text("retention_days").trim().parse::<u32>() {
         Ok(days) => file.retention_days = days,
         Err(_) => errors.push(t(lang, "pe-error-retention")),
@@ -89,7 +159,7 @@ pub(super) async fn general(
     finish(&console, &ed, &posted, file, errors, "general").await
 }
 
-/// Saves `file` unless `errors` were already found; back to the overview either way.
+/// Saves `file` unless `errors` were already found; back to the form's page either way.
 pub(super) async fn finish(
     console: &Console,
     ed: &Editing,
@@ -103,9 +173,14 @@ pub(super) async fn finish(
             Saving::Saved(outcome) => return Ok(saved(ed, &outcome, anchor_of(form))),
             Saving::Refused(refused) => errors = refused,
             Saving::Confirm(page) => return Ok(page),
+            Saving::NotReady(gaps) => errors = gaps.iter().map(|g| g.name()).collect(),
         }
     }
-    Ok(overview_page(ed, &Shown::refused(form, posted, errors)))
+    Ok(section_page(
+        ed,
+        Tab::of_form(form),
+        &Shown::refused(form, posted, errors),
+    ))
 }
 
 pub(super) fn anchor_of(form: &str) -> &str {
@@ -165,9 +240,9 @@ pub(super) fn queue_form(
     let lang = ed.lang;
     let title = t_args(lang, "pe-queue-title", &[("key", queue.key.clone())]);
     let value = |name: &str, current: String| typed.map_or(current, |t| t.text(name).to_owned());
-    shell_page(
-        &ed.staff,
-        lang,
+    tabs::page(
+        ed,
+        Tab::Queues,
         &title,
         if errors.is_empty() {
             StatusCode::OK
@@ -176,8 +251,6 @@ pub(super) fn queue_form(
         },
         html! {
             (errors_box(lang, errors))
-            p { a href={ (ed.base()) "#queues" } { (t(lang, "pe-back")) } }
-            h1 { (title) }
             form method="post" action={ (ed.base()) "/queues/" (queue.key) } novalidate {
                 (super::super::pages::csrf_field(&ed.staff.csrf))
                 (version_field(ed.record.version))
@@ -262,9 +335,9 @@ pub(super) fn template_form(
         None => format!("{}/new-template", ed.base()),
     };
     let languages = ed.programme.languages();
-    shell_page(
-        &ed.staff,
-        lang,
+    tabs::page(
+        ed,
+        Tab::Templates,
         &title,
         if errors.is_empty() {
             StatusCode::OK
@@ -273,8 +346,6 @@ pub(super) fn template_form(
         },
         html! {
             (errors_box(lang, errors))
-            p { a href={ (ed.base()) "#templates" } { (t(lang, "pe-back")) } }
-            h1 { (title) }
             p { (t(lang, "pe-template-placeholders")) }
             form method="post" action=(action) novalidate {
                 (super::super::pages::csrf_field(&ed.staff.csrf))
@@ -376,6 +447,20 @@ pub(super) async fn reorder(
     let ed = for_post(&console, &req, &slug, &posted).await?;
     let mut file = ed.file().clone();
     let (part, anchor): (&'static str, &'static str) = match list.as_str() {
+        // A question's removal may take the rule conditions on it along (the
+        // confirmation page offers it); rules left without a condition go too.
+        "fields" if op == "remove" && posted.has("drop_conditions") => {
+            let key = file
+                .fields
+                .get(index)
+                .ok_or(AppError::NotFound)?
+                .key
+                .clone();
+            let places = crate::programme::uses::conditions_on(&file, &key);
+            crate::programme::uses::drop_conditions(&mut file, &places);
+            shift(&mut file.fields, index, &op)?;
+            ("fields", "fields")
+        }
         "fields" => {
             shift(&mut file.fields, index, &op)?;
             ("fields", "fields")
@@ -399,8 +484,9 @@ pub(super) async fn reorder(
         .respond(
             |outcome| saved(&ed, &outcome, anchor),
             |errors| {
-                overview_page(
+                section_page(
                     &ed,
+                    Tab::of_form(anchor),
                     &Shown {
                         errors,
                         ..Default::default()
