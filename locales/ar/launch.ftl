@@ -4,9 +4,11 @@ error-programme = { $text }
 programme-blank-closed = هذا النموذج مغلق ولم يعد يقبل طلبات جديدة. إذا كنت قد أرسلت طلبًا، فما زال بإمكانك قراءة ردودنا في صندوق الردود برمز المرجع وعبارة المرور الخاصة بك.
 programme-blank-handling = لا تقرأ أي طلب إلا لمساعدة الشخص الذي أرسله. لا تنقل أبدًا خارج Haven أي شيء قد يكشف هوية شخص ما. إذا كان أحد في خطر داهم، فأبلغ مشرفك فورًا.
 staff-notice-grant-subject = أُعطي دور في Haven
-staff-notice-role-granted = في { $time } أُعطي { $email } الدور «{ $role }» في البرنامج { $programme }، وقد أعطاه { $by }.
-staff-notice-grant-check = تصلك هذه الرسالة لأنك مسؤول النظام: يُبلَّغ كل واحد منكم بكل دور يُعطى. إذا لم يكن ذلك متوقعًا، فراجع موظفي البرنامج وسجل التدقيق، وأزل الدور.
-staff-notice-by-command-line = سطر الأوامر (haven user grant)
+staff-notice-role-granted = في { $time } أُعطي حساب الدور «{ $role }» في البرنامج { $programme }، { $by }.
+staff-notice-grant-check = تصلك هذه الرسالة لأنك مسؤول النظام: يُبلَّغ كل واحد منكم بكل دور يُعطى. اعرف من هو في صفحة موظفي البرنامج ({ $page }) وفي سجل التدقيق؛ وإذا لم يكن ذلك متوقعًا، فأزل الدور.
+staff-notice-by-command-line = من سطر الأوامر
+staff-notice-by-instance-admin = وقد أعطاه مسؤول النظام
+staff-notice-by-programme-admin = وقد أعطاه أحد مسؤولي البرنامج
 
 ## Staff console and administration: launching a programme
 

@@ -8,9 +8,11 @@ error-programme = { $text }
 programme-blank-closed = This form is closed and no longer takes new enquiries. If you sent one, you can still read our replies in the reply inbox with your reference code and passphrase.
 programme-blank-handling = Read an enquiry only to help the person who sent it. Never pass on anything that could identify someone outside Haven. If someone is in immediate danger, tell your supervisor at once.
 staff-notice-grant-subject = A role was given in Haven
-staff-notice-role-granted = On { $time }, { $email } was given the role “{ $role }” in the programme { $programme } by { $by }.
-staff-notice-grant-check = You receive this because you are an instance admin: every role given is reported to each of you. If it was not expected, check the programme's staff and the audit log, and remove the role.
-staff-notice-by-command-line = the command line (haven user grant)
+staff-notice-role-granted = On { $time }, an account was given the role “{ $role }” in the programme { $programme }, { $by }.
+staff-notice-grant-check = You receive this because you are an instance admin: every role given is reported to each of you. See who on the programme's staff page ({ $page }) and in the audit log; if it was not expected, remove the role.
+staff-notice-by-command-line = from the command line
+staff-notice-by-instance-admin = by an instance admin
+staff-notice-by-programme-admin = by one of its programme admins
 
 ## Staff console and administration: launching a programme
 

@@ -4,9 +4,11 @@ error-programme = { $text }
 programme-blank-closed = این فورم بسته شده است و درخواست تازه نمی‌پذیرد. اگر درخواست فرستاده‌اید، هنوز هم می‌توانید پاسخ‌های ما را با کود مرجع و عبارت رمز خود در صندوق پاسخ بخوانید.
 programme-blank-handling = هر درخواست را تنها برای کمک به کسی بخوانید که آن را فرستاده است. هرگز چیزی را که بتواند کسی را شناسایی کند بیرون از Haven به کسی ندهید. اگر کسی در خطر فوری است، فوراً به ناظر خود خبر دهید.
 staff-notice-grant-subject = در Haven یک نقش داده شد
-staff-notice-role-granted = در { $time } به { $email } نقش «{ $role }» در برنامهٔ { $programme } داده شد؛ دهنده: { $by }.
-staff-notice-grant-check = این پیام را دریافت می‌کنید چون مدیر سیستم هستید: هر نقشی که داده می‌شود به هر یک از شما گزارش می‌شود. اگر انتظارش را نداشتید، کارمندان برنامه و دفتر بازرسی را بررسی کنید و نقش را پس بگیرید.
-staff-notice-by-command-line = خط فرمان (haven user grant)
+staff-notice-role-granted = در { $time } به یک حساب نقش «{ $role }» در برنامهٔ { $programme } داده شد، { $by }.
+staff-notice-grant-check = این پیام را دریافت می‌کنید چون مدیر سیستم هستید: هر نقشی که داده می‌شود به هر یک از شما گزارش می‌شود. ببینید چه کسی بود: در صفحهٔ کارمندان برنامه ({ $page }) و در دفتر بازرسی؛ اگر انتظارش را نداشتید، نقش را پس بگیرید.
+staff-notice-by-command-line = از راه خط فرمان
+staff-notice-by-instance-admin = از سوی یک مدیر سیستم
+staff-notice-by-programme-admin = از سوی یکی از مدیران برنامه
 
 ## Staff console and administration: launching a programme
 

@@ -5,9 +5,11 @@ error-programme = { $text }
 programme-blank-closed = Ce formulaire est fermé et n'accepte plus de nouvelles demandes. Si vous en avez envoyé une, vous pouvez toujours lire nos réponses dans la boîte de réponses avec votre code de référence et votre phrase secrète.
 programme-blank-handling = Ne lisez une demande que pour aider la personne qui l'a envoyée. Ne transmettez jamais en dehors de Haven quoi que ce soit qui permette d'identifier quelqu'un. Si une personne est en danger immédiat, prévenez aussitôt votre superviseur.
 staff-notice-grant-subject = Un rôle a été attribué dans Haven
-staff-notice-role-granted = Le { $time }, { $email } a reçu le rôle « { $role } » dans le programme { $programme }, attribué par { $by }.
-staff-notice-grant-check = Vous recevez ce message parce que vous êtes administrateur de l’instance : chaque rôle attribué est signalé à chacun d’entre vous. Si ce n’était pas prévu, vérifiez le personnel du programme et le journal d’audit, et retirez le rôle.
-staff-notice-by-command-line = la ligne de commande (haven user grant)
+staff-notice-role-granted = Le { $time }, un compte a reçu le rôle « { $role } » dans le programme { $programme }, { $by }.
+staff-notice-grant-check = Vous recevez ce message parce que vous êtes administrateur de l’instance : chaque rôle attribué est signalé à chacun d’entre vous. Voyez qui sur la page du personnel du programme ({ $page }) et dans le journal d’audit ; si ce n’était pas prévu, retirez le rôle.
+staff-notice-by-command-line = depuis la ligne de commande
+staff-notice-by-instance-admin = par un administrateur de l’instance
+staff-notice-by-programme-admin = par l’un de ses administrateurs
 
 ## Staff console and administration: launching a programme
 

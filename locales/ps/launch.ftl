@@ -4,9 +4,11 @@ error-programme = { $text }
 programme-blank-closed = دا فورمه تړل شوې ده او نوې غوښتنې نه مني. که مو غوښتنه لېږلې وي، لا هم کولی شئ زموږ ځوابونه د خپل مرجع کوډ او پټ عبارت په مرسته د ځوابونو په صندوق کې ولولئ.
 programme-blank-handling = هره غوښتنه یوازې د هغه چا د مرستې لپاره ولولئ چې لېږلې یې ده. هېڅکله داسې څه له Haven بهر چا ته مه ورکوئ چې څوک پرې پېژندل کېدای شي. که څوک په سمدستي خطر کې وي، سمدستي خپل څارونکي ته خبر ورکړئ.
 staff-notice-grant-subject = په Haven کې یو رول ورکړل شو
-staff-notice-role-granted = په { $time } کې { $email } ته د { $programme } په پروګرام کې د «{ $role }» رول ورکړل شو؛ ورکوونکی: { $by }.
-staff-notice-grant-check = تاسو دا پیغام ځکه ترلاسه کوئ چې د سیستم مدیر یاست: هر ورکړل شوی رول ستاسو هر یو ته راپور کېږي. که تمه یې نه وه، د پروګرام کارکوونکي او د پلټنې دفتر وګورئ او رول بېرته واخلئ.
-staff-notice-by-command-line = د کمانډ کرښه (haven user grant)
+staff-notice-role-granted = په { $time } کې یو حساب ته د { $programme } په پروګرام کې د «{ $role }» رول ورکړل شو، { $by }.
+staff-notice-grant-check = تاسو دا پیغام ځکه ترلاسه کوئ چې د سیستم مدیر یاست: هر ورکړل شوی رول ستاسو هر یو ته راپور کېږي. وګورئ چې څوک و: د پروګرام د کارکوونکو په پاڼه ({ $page }) او د پلټنې په دفتر کې؛ که تمه یې نه وه، رول بېرته واخلئ.
+staff-notice-by-command-line = د کمانډ کرښې له لارې
+staff-notice-by-instance-admin = د سیستم د یو مدیر له خوا
+staff-notice-by-programme-admin = د پروګرام د یو مدیر له خوا
 
 ## Staff console and administration: launching a programme
 

@@ -11,7 +11,7 @@ use super::transport::{SendError, Transport};
 use super::worker::{WorkerSettings, backoff};
 use crate::domain::{EmailAddress, Language};
 use crate::i18n::{t, t_args};
-use crate::store::{ClaimedNotice, GrantNotice, NoticeKind, NoticeOutcome, Store, now};
+use crate::store::{ClaimedNotice, GrantNotice, GrantedBy, NoticeKind, NoticeOutcome, Store, now};
 
 /// Most notices taken in one claim (they are rare; this bounds a backlog's burst).
 const CLAIM: i64 = 16;
@@ -22,26 +22,35 @@ pub fn render(kind: NoticeKind, at: i64, grant: Option<&GrantNotice>) -> Rendere
     let lang = Language::En;
     let when = format!("{} UTC", crate::console::pages::datetime(at));
     if let (NoticeKind::RoleGranted, Some(g)) = (kind, grant) {
-        // To an instance admin: who got which role where, and from whom. So a grant
-        // made with a stolen session, or one nobody expected, is seen by someone who
-        // can undo it.
-        let by =
-            g.by.clone()
-                .unwrap_or_else(|| t(lang, "staff-notice-by-command-line"));
+        // To an instance admin: which role where, and what kind of account gave it, so
+        // a grant made with a stolen session, or one nobody expected, is seen by someone
+        // who can undo it. No address: who it was is on the staff page and in the log.
+        let by = t(
+            lang,
+            match g.by {
+                GrantedBy::InstanceAdmin => "staff-notice-by-instance-admin",
+                GrantedBy::ProgrammeAdmin => "staff-notice-by-programme-admin",
+                GrantedBy::CommandLine => "staff-notice-by-command-line",
+            },
+        );
         let what = t_args(
             lang,
             "staff-notice-role-granted",
             &[
                 ("time", when),
-                ("email", g.email.clone()),
                 ("role", g.role.clone()),
                 ("programme", g.programme.clone()),
                 ("by", by),
             ],
         );
+        let check = t_args(
+            lang,
+            "staff-notice-grant-check",
+            &[("page", format!("/admin/programmes/{}/staff", g.programme))],
+        );
         return Rendered {
             subject: t(lang, "staff-notice-grant-subject"),
-            text: format!("{what}\n\n{}\n", t(lang, "staff-notice-grant-check")),
+            text: format!("{what}\n\n{check}\n"),
             html: None,
         };
     }
@@ -142,32 +151,31 @@ mod tests {
     }
 
     #[test]
-    fn a_grant_notice_names_who_got_which_role_where_and_from_whom() {
+    fn a_grant_notice_names_the_role_and_programme_and_no_address() {
         let grant = GrantNotice {
-            email: "agent@example.org".into(),
             programme: "sudan-2026".into(),
             role: "agent".into(),
-            by: Some("lead@example.org".into()),
+            by: GrantedBy::ProgrammeAdmin,
         };
         let r = render(NoticeKind::RoleGranted, 1_764_600_000, Some(&grant));
         for part in [
-            "agent@example.org",
+            "“agent”",
             "sudan-2026",
-            "agent",
-            "lead@example.org",
+            "programme admins",
             "2025-12-01 14:40 UTC",
+            "/admin/programmes/sudan-2026/staff",
         ] {
             assert!(r.text.contains(part), "{part}: {}", r.text);
         }
-        assert!(
-            !r.subject.contains('\n') && !r.text.contains('{'),
-            "{}",
-            r.text
-        );
+        assert!(!r.text.contains('@') && !r.text.contains('{'), "{}", r.text);
+        assert!(!r.subject.contains('\n'));
         let cli = render(
             NoticeKind::RoleGranted,
             1_764_600_000,
-            Some(&GrantNotice { by: None, ..grant }),
+            Some(&GrantNotice {
+                by: GrantedBy::CommandLine,
+                ..grant
+            }),
         );
         assert!(cli.text.contains("command line"), "{}", cli.text);
     }

@@ -37,7 +37,8 @@ pub use launch::{
     Approval, ApprovalRefused, NewRoleRequest, RequestState, RoleChange, RoleRequest,
 };
 pub use notices::{
-    ClaimedNotice, GrantNotice, NoticeKind, NoticeOutcome, queue_grant_notices, queue_notice,
+    ClaimedNotice, GrantNotice, GrantedBy, NoticeKind, NoticeOutcome, queue_grant_notices,
+    queue_notice,
 };
 pub use outbox::{
     ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,

@@ -45,15 +45,26 @@ impl NoticeKind {
     }
 }
 
-/// What a role-granted notice says: who got which role where, and from whom. Work
-/// addresses of staff and a programme's slug, read when it is sent; nothing secret.
+/// What a role-granted notice says: which role in which programme, and what kind of
+/// account gave it. No address at all: the exposure guard lets a message name only its
+/// own recipient, and the instance admin finds who on the programme's staff page and
+/// in the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GrantNotice {
-    pub email: String,
     pub programme: String,
     pub role: String,
-    /// The granting account's address; `None`: the command line.
-    pub by: Option<String>,
+    pub by: GrantedBy,
+}
+
+/// Who gave a role, as a notice says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantedBy {
+    /// An instance admin (directly, or approving a programme admin's request).
+    InstanceAdmin,
+    /// One of the programme's admins (the agent role).
+    ProgrammeAdmin,
+    /// `haven user add` / `haven user grant`.
+    CommandLine,
 }
 
 /// A notice a worker holds, with the address it goes to.
@@ -167,9 +178,8 @@ impl Store {
             }
             let row = sqlx::query(
                 "SELECT n.kind, n.attempts, n.created_at, u.email, n.role, \
-                 a.email AS about_email, p.slug AS programme, g.email AS by_email \
+                 p.slug AS programme, g.is_admin AS by_instance_admin, n.granted_by \
                  FROM staff_notices n JOIN users u ON u.id = n.user_id \
-                 LEFT JOIN users a ON a.id = n.about_user_id \
                  LEFT JOIN programmes p ON p.id = n.programme_id \
                  LEFT JOIN users g ON g.id = n.granted_by WHERE n.id = $1",
             )
@@ -180,18 +190,23 @@ impl Store {
             let kind =
                 NoticeKind::parse(&kind).ok_or(StoreError::Corrupt("unknown staff notice kind"))?;
             let grant = match kind {
-                NoticeKind::RoleGranted => Some(GrantNotice {
-                    email: row
-                        .try_get::<Option<String>, _>("about_email")?
-                        .unwrap_or_default(),
-                    programme: row
-                        .try_get::<Option<String>, _>("programme")?
-                        .unwrap_or_default(),
-                    role: row
-                        .try_get::<Option<String>, _>("role")?
-                        .unwrap_or_default(),
-                    by: row.try_get("by_email")?,
-                }),
+                NoticeKind::RoleGranted => {
+                    let by: Option<String> = row.try_get("granted_by")?;
+                    let instance: Option<i64> = row.try_get("by_instance_admin")?;
+                    Some(GrantNotice {
+                        programme: row
+                            .try_get::<Option<String>, _>("programme")?
+                            .unwrap_or_default(),
+                        role: row
+                            .try_get::<Option<String>, _>("role")?
+                            .unwrap_or_default(),
+                        by: match (by, instance) {
+                            (None, _) => GrantedBy::CommandLine,
+                            (Some(_), Some(1)) => GrantedBy::InstanceAdmin,
+                            (Some(_), _) => GrantedBy::ProgrammeAdmin,
+                        },
+                    })
+                }
                 _ => None,
             };
             claimed.push(ClaimedNotice {
