@@ -369,6 +369,14 @@ impl Checklist {
                 (now.as_slice() == m.fingerprint.as_slice()).then_some(Review::Copied(item))
             })
             .collect();
+        // In the order the file lists them, as the admin reads the form.
+        let place = |review: &Review| match review {
+            Review::Copied(Item::Hint(k)) => file.fields.iter().position(|f| f.key == *k),
+            Review::Copied(Item::Template(k)) => file.templates.iter().position(|t| t.key == *k),
+            Review::Copied(Item::Partner(k)) => file.partners.iter().position(|p| p.key == *k),
+            _ => None,
+        };
+        reviews.sort_by_key(|r| place(r).unwrap_or(0));
         let tried = facts
             .marks
             .iter()

@@ -526,6 +526,9 @@ async fn a_programme_admin_cannot_grant_supervisor_or_admin_and_their_request_wa
     // An instance admin approves: the role is given, and every instance admin is told.
     let mut operator = signed_in(&app, "root@example.org", Admin, None).await;
     let second = signed_in(&app, "root2@example.org", Admin, None).await;
+    // Instance admins see what waits for them on the users page too.
+    let users = operator.get("/admin/users").await.body;
+    assert!(users.contains(&format!("/staff#request-{}", request.id)), "{users}");
     let res = operator
         .post(
             &staff_page,
@@ -941,4 +944,23 @@ async fn the_example_programme_passes_the_checklist_in_all_its_languages() {
         "{:?}",
         gaps.iter().map(|g| g.name()).collect::<Vec<_>>()
     );
+}
+
+#[tokio::test]
+async fn programme_apply_of_an_open_programme_says_what_its_checklist_lacks() {
+    let app = roomy().await;
+    let mut file = example();
+    file.slug = NEW.into();
+    file.handling_rules.remove("fr");
+    let text = haven::programme::editing::to_text(&file).unwrap();
+    let path = app.config.data_dir.join("sudan.toml");
+    std::fs::write(&path, text).unwrap();
+    let (code, out) = crate::programmes::cli(&app, &["programme", "apply", path.to_str().unwrap()]);
+    // The operator's command line applies it (it holds the master key, and starts
+    // programmes before anyone has an account), and says what the web would refuse.
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("created sudan-2026"), "{out}");
+    assert!(out.contains("launch checklist is not complete"), "{out}");
+    assert!(out.contains("missing: handling_rules.fr"), "{out}");
+    assert!(out.contains("missing: staff"), "{out}");
 }

@@ -77,7 +77,7 @@ pub(super) fn section(ed: &Editing, shown: &Shown) -> Markup {
                             td { span class="code" { (partner.key) } }
                             td dir="ltr" { (partner.address) }
                             td { @if partner.personal_data { (t(lang, "pe-yes")) } @else { (t(lang, "pe-no")) } }
-                            td class="actions" {
+                            td class="row-actions" {
                                 a class="button secondary" href={ (base) "/partners/" (partner.key) "/remove" } {
                                     (t(lang, "pe-remove")) span class="visually-hidden" { " " (partner.name) }
                                 }

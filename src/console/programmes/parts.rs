@@ -297,7 +297,7 @@ fn questions(ed: &Editing, shown: &Shown) -> Markup {
                         td { span class="code" { (f.key) } }
                         td { (t(lang, &format!("pe-kind-{}", kind_value(f.kind)))) }
                         td { @if f.required { (t(lang, "pe-yes")) } @else { (t(lang, "pe-no")) } }
-                        td class="actions" { (item_buttons(ed, "fields", i, file.fields.len(), &label)) }
+                        td class="row-actions" { (item_buttons(ed, "fields", i, file.fields.len(), &label)) }
                     }
                 }
             }
@@ -343,7 +343,7 @@ fn queues(ed: &Editing, shown: &Shown) -> Markup {
                     tr {
                         td dir="auto" { a href={ (base) "/queues/" (q.key) } { (name) } }
                         td { span class="code" { (q.key) } }
-                        td class="actions" { (item_buttons(ed, "queues", i, file.queues.len(), &name)) }
+                        td class="row-actions" { (item_buttons(ed, "queues", i, file.queues.len(), &name)) }
                     }
                 }
             }
@@ -395,7 +395,7 @@ fn routing(ed: &Editing, shown: &Shown) -> Markup {
                         }
                         td { (queue_name(&r.queue)) }
                         td class="num" { (r.priority) }
-                        td class="actions" { (item_buttons(ed, "rules", i, file.routing.rules.len(), &r.name)) }
+                        td class="row-actions" { (item_buttons(ed, "rules", i, file.routing.rules.len(), &r.name)) }
                     }
                 }
             }
@@ -440,7 +440,7 @@ fn templates(ed: &Editing) -> Markup {
                         tr {
                             td dir="auto" { a href={ (base) "/templates/" (tpl.key) } { (tpl.name) } }
                             td { span class="code" { (tpl.key) } }
-                            td class="actions" { (item_buttons(ed, "templates", i, file.templates.len(), &tpl.name)) }
+                            td class="row-actions" { (item_buttons(ed, "templates", i, file.templates.len(), &tpl.name)) }
                         }
                     }
                 }

@@ -119,7 +119,7 @@ async fn page(
                             tr {
                                 td dir="ltr" { (email) }
                                 td { (role_label(lang, *role)) }
-                                td class="actions" {
+                                td class="row-actions" {
                                     @if *id != ed.staff.id {
                                         (remove_form(ed, &me, id, email, *role))
                                     }
