@@ -20,6 +20,7 @@ pub mod escrow;
 pub mod i18n;
 pub mod import;
 pub mod intake;
+pub mod keyring;
 pub mod metrics;
 pub mod outbound;
 pub mod programme;

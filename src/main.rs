@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use haven::app::{self, Application, Role, Roles};
 use haven::auth::accounts::{self, AccountError, AccountRequest};
-use haven::auth::password::Hasher;
 use haven::casework::ProgrammeRole;
 use haven::config::{Config, LogFormat};
 use haven::crypto::ProgrammeKeyPair;
@@ -351,11 +350,8 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
             // of the password.
             let password = password.strip_suffix('\n').unwrap_or(&password);
             let password = password.strip_suffix('\r').unwrap_or(password);
-            let master = app::master_key(config, &store).await?;
-            let hasher = std::sync::Arc::new(Hasher::new(
-                master.derive("haven/password-pepper"),
-                config.password_cost,
-            ));
+            let keyring = app::keyring(config, &store).await?;
+            let hasher = std::sync::Arc::new(keyring.password_hasher(config.password_cost));
             accounts::create_account(
                 &store,
                 hasher,
@@ -405,11 +401,11 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 }
                 return Ok(ExitCode::from(1));
             }
-            let master = app::master_key(config, &store).await?;
+            let keyring = app::keyring(config, &store).await?;
             // The same path as the web editor's saves: same checks, same versions.
             let saved = editing::save(
                 &store,
-                &master,
+                &keyring,
                 &text,
                 editing::Expect::Any,
                 "cli",
@@ -448,14 +444,12 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 eprintln!("no programme {slug:?}");
                 return Ok(ExitCode::from(1));
             };
-            let master = app::master_key(config, &store).await?;
-            if let Err(e) =
-                haven::rotation::check_master_opens(&store, &master, &record.key_id).await
-            {
+            let keyring = app::keyring(config, &store).await?;
+            if let Err(e) = haven::rotation::check_master_opens(&keyring, &record.key_id).await {
                 eprintln!("haven: {slug}: the key was not rotated: {e}");
                 return Ok(ExitCode::from(1));
             }
-            let key = ProgrammeKeyPair::generate(&master.recipient())?;
+            let key = ProgrammeKeyPair::generate(&keyring.recipient())?;
             store
                 .rotate_programme_key(
                     &record.id,
@@ -470,7 +464,8 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 .await?;
             println!("{slug}: new key {} (was {})", key.key_id, record.key_id);
             let parsed = haven::domain::ProgrammeSlug::parse(&slug)?;
-            let total = haven::rotation::reseal_all(&store, &master, &parsed, |n| {
+            let reader = haven::keyring::Reader::System("cli");
+            let total = haven::rotation::reseal_all(&store, &keyring, &reader, &parsed, |n| {
                 eprintln!("re-sealed {n}…");
             })
             .await?;
@@ -540,10 +535,10 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                     return Ok(ExitCode::from(2));
                 }
             };
-            let master = app::master_key(config, &store).await?;
+            let keyring = app::keyring(config, &store).await?;
             match haven::archive::archive(
                 &store,
-                &master.recipient(),
+                &keyring.recipient(),
                 &slug,
                 confirmed,
                 destroy_keys,

@@ -168,7 +168,7 @@ async fn submit(
     let shred = form.shred == "1";
     match archive::archive(
         &console.store,
-        &console.master.recipient(),
+        &console.keyring.recipient(),
         &slug,
         confirmed,
         shred,

@@ -21,9 +21,9 @@ use crate::auth::Staff;
 use crate::casework::{ProgrammeRole, Status};
 use crate::crypto::random_id;
 use crate::domain::{Language, ProgrammeSlug};
-use crate::enquiry::EnquiryContent;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
+use crate::keyring::Read;
 use crate::programme::live::LiveProgramme;
 use crate::replies::{self, Draft};
 use crate::store::{CampaignRecord, NewCampaign};
@@ -332,18 +332,11 @@ async fn show(
     if let Some(first) = ids.first()
         && let Some(record) = console.store.enquiry(first).await?
     {
-        let opener = console.opener(&record.sealed.key_id).await?;
-        let content = EnquiryContent::open(&opener, &record.sealed)?;
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &actor(&staff),
-                "campaign.preview",
-                &format!("enquiry:{}", record.id),
-            )
-            .detail(serde_json::json!({ "campaign": c.id })),
-        )
-        .await?;
+        let read = Read::new("campaign.preview").detail(serde_json::json!({ "campaign": c.id }));
+        let content = console
+            .keyring
+            .open_enquiry(&super::reader(&staff), read, &record)
+            .await?;
         preview = replies::from_template(
             &live,
             &c.template_key,
@@ -508,20 +501,32 @@ async fn approve(
         return Ok(see_other(&format!("/console/c/{}?done=conflict", c.id)));
     }
     let mail = super::replies::mail_settings(&console);
-    let mut prepared = Vec::new();
-    let mut refused = 0usize;
+    let mut records = Vec::new();
     let mut seen = BTreeSet::new();
     for enquiry_id in console.store.campaign_enquiry_ids(&c.id).await? {
         // One message per enquiry, whatever the list holds.
         if !seen.insert(enquiry_id.clone()) {
             continue;
         }
-        let Some(record) = console.store.enquiry(&enquiry_id).await? else {
-            continue; // purged since the campaign was prepared
-        };
-        let opener = console.opener(&record.sealed.key_id).await?;
-        let content = EnquiryContent::open(&opener, &record.sealed)?;
-        let Some(draft) = replies::from_template(&live, &c.template_key, &content, &mail) else {
+        if let Some(record) = console.store.enquiry(&enquiry_id).await? {
+            records.push(record); // else purged since the campaign was prepared
+        }
+    }
+    // One read of every enquiry, by the approver, audited and counted once before
+    // any is opened; nobody sees them: each is rendered into its own message.
+    let contents = console
+        .keyring
+        .open_campaign(
+            &super::reader(&staff),
+            Read::new("campaign.expand"),
+            &c.id,
+            &records,
+        )
+        .await?;
+    let mut prepared = Vec::new();
+    let mut refused = 0usize;
+    for (record, content) in records.iter().zip(&contents) {
+        let Some(draft) = replies::from_template(&live, &c.template_key, content, &mail) else {
             return Err(AppError::BadRequest);
         };
         let draft = Draft {
@@ -530,8 +535,8 @@ async fn approve(
         };
         match replies::prepare(
             &live,
-            &record,
-            &content,
+            record,
+            content,
             &draft,
             &staff.id,
             Some(&c.id),

@@ -9,18 +9,18 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::pages::{Shell, csrf_field, datetime, flash_box, render};
 use super::{Console, page, see_other};
 use crate::audit::{self, Entry};
 use crate::auth::Staff;
+use crate::casework::notes::{self, NOTE_MAX, Note, NoteKind};
 use crate::casework::{Action, Case, Status, permit};
-use crate::crypto::random_id;
 use crate::domain::{Language, ReferenceCode};
-use crate::enquiry::EnquiryContent;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
+use crate::keyring::{GateError, Read};
 use crate::programme::{Answer, FieldKind, Programme};
 use crate::store::{EnquiryRecord, NewNote};
 
@@ -34,21 +34,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/e/{id}/transfer", web::post().to(transfer))
         .route("/e/{id}/hold", web::post().to(legal_hold))
         .route("/search", web::post().to(search));
-}
-
-/// Longest note or transfer reason, in characters.
-const NOTE_MAX: usize = 20_000;
-
-/// A note's sealed content.
-#[derive(Debug, Serialize, Deserialize)]
-struct NoteContent {
-    /// `note` or `transfer`.
-    kind: String,
-    text: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    from_queue: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    to_queue: Option<String>,
 }
 
 fn actor(staff: &Staff) -> String {
@@ -103,19 +88,6 @@ fn answer_text(lang: Language, p: &Programme, key: &str, answer: &Answer) -> Str
     }
 }
 
-/// One decrypting read (ASVS 11.1.3), counted in this process (governor, smooth) and
-/// in the database (an hourly window every console instance shares).
-async fn allow_decrypt(console: &Console, staff: &Staff) -> Result<bool, AppError> {
-    let here = console.limiters.allow_decrypt(&staff.id);
-    let key = format!("decrypt:{}", staff.id);
-    let everywhere = console
-        .store
-        .count_in_window(key.as_bytes(), crate::store::now(), 3600)
-        .await?
-        <= i64::from(console.config.rate_limits.decrypts_per_user_per_hour);
-    Ok(here && everywhere)
-}
-
 async fn view(
     console: web::Data<Console>,
     req: HttpRequest,
@@ -124,38 +96,18 @@ async fn view(
     let staff = console.staff(&req).await?;
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
     permit(role, &staff.id, case(&record)?, Action::View).map_err(refused)?;
-    if !allow_decrypt(&console, &staff).await? {
-        audit::record(
-            &console.store,
-            &Entry::new(&actor(&staff), "enquiry.view", &subject(&record.id))
-                .outcome("alert")
-                .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
-        )
-        .await?;
-        return Err(AppError::TooManyRequests);
-    }
-    let opener = match console.opener(&record.sealed.key_id).await {
-        Err(AppError::Crypto(crate::crypto::CryptoError::KeyDestroyed)) => {
-            return Ok(shredded_page(&staff));
-        }
+    // The keyring counts the read against the cap and audits it before opening.
+    let opened = match console
+        .keyring
+        .open_case(&super::reader(&staff), Read::new("enquiry.view"), &record)
+        .await
+    {
+        Err(GateError::KeyDestroyed) => return Ok(shredded_page(&staff)),
         other => other?,
     };
-    let content = EnquiryContent::open(&opener, &record.sealed)?;
-    let mut notes = Vec::new();
-    for n in console.store.notes(&record.id).await? {
-        let opener = console.opener(&n.sealed.key_id).await?;
-        let plain = zeroize::Zeroizing::new(opener.open(&n.sealed)?);
-        let note: NoteContent =
-            serde_json::from_slice(&plain).map_err(|_| crate::crypto::CryptoError::Decrypt)?;
-        notes.push((n, note));
-    }
-    // Written before the page is sent: a read that cannot be audited does not happen.
-    audit::record(
-        &console.store,
-        &Entry::new(&actor(&staff), "enquiry.view", &subject(&record.id))
-            .detail(serde_json::json!({ "notes": notes.len() })),
-    )
-    .await?;
+    let content = opened.content;
+    let notes = opened.notes;
+    let sent = opened.replies;
     let lang = staff.lang;
     let team = console.store.programme_staff(&live.id).await?;
     let name_of = |id: &str| {
@@ -193,7 +145,6 @@ async fn view(
         .template
         .as_deref()
         .and_then(|key| crate::replies::from_template(&live, key, &content, &mail));
-    let sent = super::replies::history(&console, &record).await?;
     let held = console.store.legal_hold(&record.id).await?;
     let referred = console.store.referrals_of_enquiry(&record.id).await?;
     // Messages to partners are listed with their referral, not as emails to the person.
@@ -388,8 +339,7 @@ async fn view(
                 staff: &staff,
                 live: &live,
                 record: &record,
-                sent: &sent,
-                deliveries: &deliveries,
+                sent: Some((&sent, &deliveries)),
                 draft: draft.as_ref(),
                 problem: None,
                 may_reply: may(Action::Reply),
@@ -405,10 +355,10 @@ async fn view(
                         p class="meta" {
                             (n.author_email.clone().unwrap_or_else(|| t(lang, "console-former-member")))
                             ", " (datetime(n.created_at)) " UTC"
-                            @if note.kind == "transfer" {
+                            @if let NoteKind::Transfer { from, to } = &note.kind {
                                 " — " (t_args(lang, "console-note-moved", &[
-                                    ("from", note.from_queue.as_deref().map(queue_name).unwrap_or_default()),
-                                    ("to", note.to_queue.as_deref().map(queue_name).unwrap_or_default()),
+                                    ("from", queue_name(from)),
+                                    ("to", queue_name(to)),
                                 ]))
                             }
                         }
@@ -614,11 +564,7 @@ fn kept_text_page(lang: Language, title: &str, text: &str, back: &str) -> Markup
 }
 
 fn note_text(raw: &str) -> Result<&str, AppError> {
-    let text = raw.trim();
-    if text.is_empty() || text.chars().count() > NOTE_MAX {
-        return Err(AppError::BadRequest);
-    }
-    Ok(text)
+    notes::text(raw).ok_or(AppError::BadRequest)
 }
 
 async fn staff_or_kept_text(
@@ -664,11 +610,9 @@ async fn add_note(
         &live.sealer,
         &record.id,
         &staff,
-        &NoteContent {
-            kind: "note".into(),
+        Note {
+            kind: NoteKind::Note,
             text: text.to_owned(),
-            from_queue: None,
-            to_queue: None,
         },
     )?;
     console
@@ -686,17 +630,9 @@ fn seal_note(
     sealer: &crate::crypto::Sealer,
     enquiry_id: &str,
     staff: &Staff,
-    content: &NoteContent,
+    note: Note,
 ) -> Result<NewNote, AppError> {
-    let json = zeroize::Zeroizing::new(
-        serde_json::to_vec(content).map_err(|_| crate::crypto::CryptoError::Encrypt)?,
-    );
-    Ok(NewNote {
-        id: random_id(),
-        enquiry_id: enquiry_id.to_owned(),
-        author_id: staff.id.clone(),
-        sealed: sealer.seal(&json)?,
-    })
+    Ok(note.seal(sealer, enquiry_id, &staff.id)?)
 }
 
 #[derive(Deserialize)]
@@ -732,11 +668,12 @@ async fn transfer(
         &live.sealer,
         &record.id,
         &staff,
-        &NoteContent {
-            kind: "transfer".into(),
+        Note {
+            kind: NoteKind::Transfer {
+                from: form.from.clone(),
+                to: form.to.clone(),
+            },
             text: reason.to_owned(),
-            from_queue: Some(form.from.clone()),
-            to_queue: Some(form.to.clone()),
         },
     )?;
     let done = console

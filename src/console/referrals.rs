@@ -26,6 +26,7 @@ use crate::domain::{Language, ProgrammeSlug};
 use crate::enquiry::EnquiryContent;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
+use crate::keyring::Read;
 use crate::programme::live::LiveProgramme;
 use crate::programme::sharing::{Pseudo, is_personal_kind};
 use crate::programme::{Partner, Programme};
@@ -66,25 +67,27 @@ fn title(p: &Programme) -> &str {
     p.text(&p.file().title, Language::En)
 }
 
-/// Opens an enquiry for a referral page, within the per-person decrypt limit.
+/// Opens an enquiry for a referral page, through the keyring's gate (counted against
+/// the staff member's cap and audited as `read` before anything is opened).
 async fn open(
     console: &Console,
     staff: &Staff,
     record: &EnquiryRecord,
-    action: &str,
+    read: Read<'_>,
 ) -> Result<EnquiryContent, AppError> {
-    if !console.limiters.allow_decrypt(&staff.id) {
-        audit::record(
-            &console.store,
-            &Entry::new(&actor(staff), action, &format!("enquiry:{}", record.id))
-                .outcome("alert")
-                .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
-        )
-        .await?;
-        return Err(AppError::TooManyRequests);
+    Ok(console
+        .keyring
+        .open_enquiry(&super::reader(staff), read, record)
+        .await?)
+}
+
+/// A read for the referral work `what` (audited as `enquiry.read`).
+fn read_for(what: &str, detail: serde_json::Value) -> Read<'static> {
+    let mut detail = detail;
+    if let Some(map) = detail.as_object_mut() {
+        map.insert("for".into(), what.into());
     }
-    let opener = console.opener(&record.sealed.key_id).await?;
-    Ok(EnquiryContent::open(&opener, &record.sealed)?)
+    Read::new("enquiry.read").detail(detail)
 }
 
 /// What Haven itself knows about an enquiry (not a question of the form), named in
@@ -263,18 +266,10 @@ async fn refer_form(
         .map(|q| q.into_inner())
         .unwrap_or_default();
     let partner = p.partner(&query.partner);
-    let content = open(&console, &staff, &record, "referral.preview").await?;
     // Seeing the values that would leave (or only the reference code) is a read.
-    audit::record(
-        &console.store,
-        &Entry::new(
-            &actor(&staff),
-            "referral.preview",
-            &format!("enquiry:{}", record.id),
-        )
-        .detail(serde_json::json!({ "partner": partner.map(|x| x.key.as_str()) })),
-    )
-    .await?;
+    let read = Read::new("referral.preview")
+        .detail(serde_json::json!({ "partner": partner.map(|x| x.key.as_str()) }));
+    let content = open(&console, &staff, &record, read).await?;
     let typed = ReferForm::default();
     let title = t(staff.lang, "console-referral-refer-title");
     Ok(page(
@@ -365,7 +360,11 @@ async fn refer(
     let Some(partner) = p.partner(&form.partner) else {
         return Err(AppError::BadRequest);
     };
-    let content = open(&console, &staff, &record, "referral.request").await?;
+    let read = read_for(
+        "referral.request",
+        serde_json::json!({ "partner": partner.key }),
+    );
+    let content = open(&console, &staff, &record, read).await?;
     let mut errors: Vec<(&str, String)> = Vec::new();
     if !p.file().referrals.bases.contains(&form.basis) {
         errors.push(("basis", t(staff.lang, "console-referral-error-basis")));
@@ -396,20 +395,8 @@ async fn refer(
             t(staff.lang, "console-referral-error-no-consent"),
         ));
     }
+    // The form comes back with the preview's values (the read above was audited).
     let (false, Some(delivery)) = (!errors.is_empty(), delivery) else {
-        if !refused {
-            // The form comes back with the preview's values: a read of the enquiry.
-            audit::record(
-                &console.store,
-                &Entry::new(
-                    &actor(&staff),
-                    "referral.preview",
-                    &format!("enquiry:{}", record.id),
-                )
-                .detail(serde_json::json!({ "partner": partner.key })),
-            )
-            .await?;
-        }
         let title = t(staff.lang, "console-referral-refer-title");
         return Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -654,17 +641,9 @@ async fn show(
         && let Some(record) = console.store.enquiry(&r.enquiry_id).await?
         && let Some(partner) = partner_as_recorded(&live, &r)
     {
-        let content = open(&console, &staff, &record, "referral.preview").await?;
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &actor(&staff),
-                "referral.preview",
-                &format!("enquiry:{}", record.id),
-            )
-            .detail(serde_json::json!({ "referral": r.id, "partner": r.partner_key })),
-        )
-        .await?;
+        let read = Read::new("referral.preview")
+            .detail(serde_json::json!({ "referral": r.id, "partner": r.partner_key }));
+        let content = open(&console, &staff, &record, read).await?;
         preview = Some(referrals::preview(
             p,
             &partner,
@@ -799,7 +778,11 @@ async fn approve(
     ) else {
         return Ok(conflict);
     };
-    let content = open(&console, &staff, &record, "referral.approve").await?;
+    let read = read_for(
+        "referral.approve",
+        serde_json::json!({ "referral": r.id, "partner": r.partner_key }),
+    );
+    let content = open(&console, &staff, &record, read).await?;
     if referrals::check(&live.programme, &partner, &content).is_err() {
         return Ok(conflict);
     }
@@ -889,7 +872,11 @@ async fn download(
     ) else {
         return Ok(conflict);
     };
-    let content = open(&console, &staff, &record, "referral.download").await?;
+    let read = read_for(
+        "referral.download",
+        serde_json::json!({ "referral": r.id, "partner": r.partner_key }),
+    );
+    let content = open(&console, &staff, &record, read).await?;
     if referrals::check(&live.programme, &partner, &content).is_err() {
         return Ok(conflict);
     }

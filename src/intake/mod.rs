@@ -34,8 +34,9 @@ pub const FORM_BODY_LIMIT: usize = 256 * 1024;
 /// How long a body may take to arrive after the request head (slow links included).
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Everything the public handlers may use. Deliberately no `MasterKey`: the public role
-/// can seal enquiries to a programme's recipient but cannot open anything.
+/// Everything the public handlers may use. Deliberately no `Keyring` (nor anything that
+/// could hold the master key or an identity): the public role can seal enquiries to a
+/// programme's recipient but cannot open anything (`keyring::tests` checks the fields).
 pub struct Intake {
     pub store: Store,
     pub writer: SubmissionWriter,

@@ -8,21 +8,21 @@
 //! A message can therefore be sent twice only if this process dies between the relay
 //! accepting it and that commit; its lease then runs out and another claim retries it.
 
-use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
 
-use super::outbox::{OpenMessageError, open_message};
+use super::outbox::OpenMessageError;
 use super::transport::{SendError, Transport};
 use crate::audit::{self, Entry};
 use crate::config::Config;
-use crate::crypto::{CryptoError, MasterKey, Opener, Sealed, random_id};
+use crate::crypto::{Sealed, random_id};
+use crate::keyring::{Courier, CourierError, GateError, Keyring};
 use crate::metrics::Metrics;
 use crate::store::{ClaimedRow, OutboxMark, Settlement, Store, StoreError, now};
 
@@ -100,43 +100,11 @@ pub fn backoff(attempts: i64, base: Duration, max: Duration) -> Duration {
     full.mul_f64(0.5 + 0.5 * fraction)
 }
 
-/// Programme identities, unwrapped once per worker rather than once per message.
-struct Openers {
-    store: Store,
-    master: MasterKey,
-    cache: Mutex<HashMap<String, Arc<Opener>>>,
-}
-
-#[derive(Debug, thiserror::Error)]
-enum OpenerError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Crypto(#[from] CryptoError),
-}
-
-impl Openers {
-    async fn get(&self, key_id: &str) -> Result<Arc<Opener>, OpenerError> {
-        let mut cache = self.cache.lock().await;
-        if let Some(opener) = cache.get(key_id) {
-            return Ok(opener.clone());
-        }
-        let key = self
-            .store
-            .programme_key(key_id)
-            .await?
-            .ok_or(StoreError::Corrupt("outbox row refers to a missing key"))?;
-        let wrapped = key.wrapped_identity.ok_or(CryptoError::KeyDestroyed)?;
-        let opener = Arc::new(Opener::new(&key.id, self.master.unwrap_identity(&wrapped)?));
-        cache.insert(key_id.to_owned(), opener.clone());
-        Ok(opener)
-    }
-}
-
 struct Context {
     store: Store,
     transport: Transport,
-    openers: Openers,
+    /// Opens queued messages (programme identities unwrapped once per key).
+    courier: Courier,
     limiter: Option<DefaultDirectRateLimiter>,
     settings: WorkerSettings,
     metrics: Arc<Metrics>,
@@ -151,18 +119,24 @@ pub struct Worker {
 impl Worker {
     pub fn spawn(
         store: Store,
-        master: MasterKey,
+        keyring: &Keyring,
         transport: Transport,
         settings: WorkerSettings,
     ) -> Self {
-        Self::spawn_observed(store, master, transport, settings, Arc::new(Metrics::new()))
+        Self::spawn_observed(
+            store,
+            keyring,
+            transport,
+            settings,
+            Arc::new(Metrics::new()),
+        )
     }
 
     /// As [`Worker::spawn`], counting send attempts and their latency in `metrics`
     /// (the process's `/metrics`).
     pub fn spawn_observed(
         store: Store,
-        master: MasterKey,
+        keyring: &Keyring,
         transport: Transport,
         settings: WorkerSettings,
         metrics: Arc<Metrics>,
@@ -175,11 +149,7 @@ impl Worker {
             "outbound worker started"
         );
         let ctx = Arc::new(Context {
-            openers: Openers {
-                store: store.clone(),
-                master,
-                cache: Mutex::new(HashMap::new()),
-            },
+            courier: keyring.courier(),
             store,
             transport,
             limiter: settings
@@ -422,16 +392,14 @@ enum Open {
 }
 
 async fn open(ctx: &Context, sealed: &Sealed) -> Result<super::OutboundMessage, Open> {
-    let opener = match ctx.openers.get(&sealed.key_id).await {
-        Ok(o) => o,
-        Err(OpenerError::Store(StoreError::Database(e))) => {
+    ctx.courier.open_message(sealed).await.map_err(|e| match e {
+        CourierError::Gate(GateError::Store(StoreError::Database(e))) => {
             tracing::warn!(error = %e, "cannot load a programme key");
-            return Err(Open::Later("database error".into()));
+            Open::Later("database error".into())
         }
-        Err(e) => return Err(Open::Never(format!("cannot open: {e}"))),
-    };
-    open_message(&opener, sealed).map_err(|e| match e {
-        OpenMessageError::Refused(reason) => Open::Never(format!("refused: {reason}")),
+        CourierError::Message(OpenMessageError::Refused(reason)) => {
+            Open::Never(format!("refused: {reason}"))
+        }
         other => Open::Never(format!("cannot open: {other}")),
     })
 }

@@ -13,8 +13,9 @@ use super::definition::{
     ContactMode, Field, FieldKind, Localised, ProgrammeFile, ProgrammeStatus, Queue, Routing,
 };
 use super::{DefinitionError, DefinitionErrors, Programme};
-use crate::crypto::{CryptoError, MasterKey, ProgrammeKeyPair};
+use crate::crypto::{CryptoError, ProgrammeKeyPair};
 use crate::domain::{Language, ProgrammeSlug};
+use crate::keyring::Keyring;
 use crate::store::{ApplyOutcome, Precondition, SaveRefused, Store, StoreError};
 
 /// What the saver expects to find, so that an edit cannot land on the wrong programme
@@ -61,7 +62,7 @@ pub enum SaveError {
 /// no-op. A new programme gets a key of its own, wrapped to the master key.
 pub async fn save(
     store: &Store,
-    master: &MasterKey,
+    master: &Keyring,
     text: &str,
     expect: Expect<'_>,
     actor: &str,

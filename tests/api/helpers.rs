@@ -3,7 +3,9 @@ use std::path::Path;
 
 use haven::app::{Application, Roles};
 use haven::config::Config;
-use haven::crypto::{MasterKey, ProgrammeKeyPair};
+use haven::crypto::ProgrammeKeyPair;
+use haven::enquiry::EnquiryContent;
+use haven::keyring::{GateError, Keyring, Read, Reader};
 use haven::programme::Programme;
 use haven::store::Store;
 
@@ -118,9 +120,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
 
 /// Applies a programme file as `haven programme apply` does.
 pub async fn apply(store: &Store, config: &Config, text: &str) {
-    let master = haven::app::master_key(config, store)
-        .await
-        .expect("master key");
+    let master = keyring_of(config, store).await;
     let programme = Programme::parse(text).expect("programme parses");
     store
         .apply_programme(
@@ -130,6 +130,35 @@ pub async fn apply(store: &Store, config: &Config, text: &str) {
         )
         .await
         .expect("programme applies");
+}
+
+/// The keyring `app::keyring` builds for `config` (the one way to the master key).
+pub async fn keyring_of(config: &Config, store: &Store) -> Keyring {
+    haven::app::keyring(config, store)
+        .await
+        .expect("the master key loads")
+}
+
+/// The keyring of a Haven this test did not build, from where its master key is.
+pub async fn keyring_at(store: &Store, master_key_file: &Path) -> Keyring {
+    let path = master_key_file.display().to_string();
+    let config = Config::from_sources(None, |k| {
+        (k == "HAVEN_MASTER_KEY_FILE").then(|| path.clone())
+    })
+    .expect("config");
+    keyring_of(&config, store).await
+}
+
+/// Opens an enquiry as a test reads it back: through the keyring's gate, audited as
+/// `test` (and not capped).
+pub async fn open_enquiry(
+    keyring: &Keyring,
+    record: &haven::store::EnquiryRecord,
+) -> Result<EnquiryContent, GateError> {
+    let read = Read::new("enquiry.read").detail(serde_json::json!({ "for": "test" }));
+    keyring
+        .open_enquiry(&Reader::System("test"), read, record)
+        .await
 }
 
 /// A complete, valid answer set for the example programme.
@@ -208,8 +237,9 @@ impl TestApp {
         self.store.count_enquiries().await.expect("count")
     }
 
-    pub fn master_key(&self) -> MasterKey {
-        MasterKey::load(&self.config.master_key_file).expect("master key")
+    /// The keyring the start-up builder makes for this Haven.
+    pub async fn keyring(&self) -> Keyring {
+        keyring_of(&self.config, &self.store).await
     }
 
     /// The one enquiry a test submitted.

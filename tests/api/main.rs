@@ -10,6 +10,7 @@ mod canary;
 mod cli;
 mod console;
 mod escrow;
+mod gate;
 mod hardening;
 mod helpers;
 mod import;

@@ -134,7 +134,7 @@ async fn metrics_show_each_send_and_how_long_the_relay_took() {
         "{before}"
     );
 
-    let queued = crate::processes::queue_a_reply_to_each(&app.store, &app.master_key()).await;
+    let queued = crate::processes::queue_a_reply_to_each(&app.store, &app.keyring().await).await;
     assert_eq!(queued, 1);
     assert!(
         sink.wait_for_accepted(1, std::time::Duration::from_secs(30))

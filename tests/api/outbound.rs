@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use haven::app::{Role, Roles};
 use haven::crypto::{Sealer, random_id};
 use haven::domain::{EmailAddress, ReferenceCode};
-use haven::enquiry::{ContactChoice, EnquiryContent, open_enquiry};
+use haven::enquiry::{ContactChoice, EnquiryContent};
 use haven::outbound::{
     self, OutboundMessage, Recipient, Rendered, Transport, Worker, WorkerSettings, find_addresses,
     find_reference_codes,
@@ -80,14 +80,14 @@ impl Fixture {
         &self.app.store
     }
 
-    fn worker(&self, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
-        self.worker_on(self.store().clone(), sink, settings)
+    async fn worker(&self, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
+        self.worker_on(self.store().clone(), sink, settings).await
     }
 
-    fn worker_on(&self, store: Store, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
+    async fn worker_on(&self, store: Store, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
         Worker::spawn(
             store,
-            self.app.master_key(),
+            &self.app.keyring().await,
             Transport::smtp(&sink.url(), settings.concurrency as u32).unwrap(),
             settings,
         )
@@ -104,7 +104,7 @@ impl Fixture {
             let (status, _) = self.app.submit(&fields).await;
             assert_eq!(status, reqwest::StatusCode::OK);
         }
-        let master = self.app.master_key();
+        let keyring = self.app.keyring().await;
         let mut out = Vec::new();
         for record in self
             .store()
@@ -112,7 +112,9 @@ impl Fixture {
             .await
             .unwrap()
         {
-            let content = open_enquiry(self.store(), &master, &record).await.unwrap();
+            let content = crate::helpers::open_enquiry(&keyring, &record)
+                .await
+                .unwrap();
             out.push(Enquirer {
                 enquiry_id: record.id,
                 email: content.email.expect("email contact"),
@@ -331,14 +333,16 @@ async fn outbound_thousand_enquiries_get_one_message_each_and_nothing_else() {
     assert_eq!(counts.queued, 1000);
 
     let sink = SmtpSink::start().await;
-    let worker = f.worker(
-        &sink,
-        WorkerSettings {
-            concurrency: 16,
-            batch_size: 64,
-            ..test_settings("w1")
-        },
-    );
+    let worker = f
+        .worker(
+            &sink,
+            WorkerSettings {
+                concurrency: 16,
+                batch_size: 64,
+                ..test_settings("w1")
+            },
+        )
+        .await;
     assert!(
         sink.wait_for_accepted(1000, Duration::from_secs(120)).await,
         "only {} of 1000 delivered",
@@ -380,7 +384,7 @@ async fn outbound_temporary_refusals_are_retried_and_delivered_once() {
     sink.fail_nth(1, Fault::Reply(421));
     sink.fail_nth(2, Fault::Reply(451));
     f.queue_replies(&e).await;
-    let worker = f.worker(&sink, test_settings("w1"));
+    let worker = f.worker(&sink, test_settings("w1")).await;
     f.wait_settled(Duration::from_secs(30)).await;
     worker.stop().await;
 
@@ -402,7 +406,7 @@ async fn outbound_permanent_refusal_fails_with_a_reason_and_is_not_retried() {
     let sink = SmtpSink::start().await;
     sink.fail_recipient("gone@example.org", usize::MAX, Fault::Reply(550));
     f.queue_replies(&e).await;
-    let worker = f.worker(&sink, test_settings("w1"));
+    let worker = f.worker(&sink, test_settings("w1")).await;
     f.wait_settled(Duration::from_secs(30)).await;
     // Time in which a wrongly retried message would have gone out again.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -429,7 +433,7 @@ async fn outbound_a_connection_dropped_mid_data_is_retried_and_delivered() {
     let sink = SmtpSink::start().await;
     sink.fail_nth(1, Fault::DropMidData);
     f.queue_replies(&e).await;
-    let worker = f.worker(&sink, test_settings("w1"));
+    let worker = f.worker(&sink, test_settings("w1")).await;
     f.wait_settled(Duration::from_secs(30)).await;
     worker.stop().await;
 
@@ -453,7 +457,7 @@ async fn outbound_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_
         lease: Duration::from_secs(3),
         ..test_settings("first")
     };
-    let first = f.worker(&sink, short_lease);
+    let first = f.worker(&sink, short_lease).await;
     assert!(sink.wait_for_accepted(30, Duration::from_secs(60)).await);
     // Sends finish together (same delay), so between two rounds nothing may be in
     // flight: kill it while the sink holds a message unanswered.
@@ -465,7 +469,7 @@ async fn outbound_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_
     assert!(in_flight > 0, "killed with messages in flight");
 
     sink.set_delay(Duration::ZERO);
-    let second = f.worker(&sink, test_settings("second"));
+    let second = f.worker(&sink, test_settings("second")).await;
     assert!(sink.wait_for_accepted(120, Duration::from_secs(60)).await);
     f.wait_settled(Duration::from_secs(30)).await;
     second.stop().await;
@@ -495,8 +499,10 @@ async fn outbound_two_workers_on_one_database_never_send_a_row_twice() {
         concurrency: 4,
         ..test_settings(name)
     };
-    let a = f.worker(&sink, small_batches("a"));
-    let b = f.worker_on(other_store.clone(), &sink, small_batches("b"));
+    let a = f.worker(&sink, small_batches("a")).await;
+    let b = f
+        .worker_on(other_store.clone(), &sink, small_batches("b"))
+        .await;
     assert!(sink.wait_for_accepted(300, Duration::from_secs(120)).await);
     f.wait_settled(Duration::from_secs(30)).await;
     a.stop().await;
@@ -624,7 +630,7 @@ async fn outbound_line_breaks_in_a_subject_or_name_never_make_a_header() {
     f.store().enqueue_outbox(&[row]).await.unwrap();
 
     let sink = SmtpSink::start().await;
-    let worker = f.worker(&sink, test_settings("w1"));
+    let worker = f.worker(&sink, test_settings("w1")).await;
     f.wait_settled(Duration::from_secs(30)).await;
     worker.stop().await;
 
@@ -705,13 +711,15 @@ async fn outbound_enqueueing_is_idempotent_and_the_rate_limit_holds() {
     // 20 per second, burst 20: the last 10 need at least half a second more.
     let sink = SmtpSink::start().await;
     let started = Instant::now();
-    let worker = f.worker(
-        &sink,
-        WorkerSettings {
-            rate: std::num::NonZeroU32::new(20),
-            ..test_settings("w1")
-        },
-    );
+    let worker = f
+        .worker(
+            &sink,
+            WorkerSettings {
+                rate: std::num::NonZeroU32::new(20),
+                ..test_settings("w1")
+            },
+        )
+        .await;
     assert!(sink.wait_for_accepted(30, Duration::from_secs(30)).await);
     let took = started.elapsed();
     worker.stop().await;

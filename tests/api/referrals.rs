@@ -843,7 +843,7 @@ async fn a_queued_referral_is_not_sent_once_the_partners_key_changed_and_a_new_o
 
     let worker = haven::outbound::Worker::spawn(
         app.store.clone(),
-        app.master_key(),
+        &app.keyring().await,
         haven::outbound::Transport::smtp(&sink.url(), 1).unwrap(),
         haven::outbound::WorkerSettings {
             poll_interval: std::time::Duration::from_millis(20),

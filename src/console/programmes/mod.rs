@@ -184,7 +184,7 @@ async fn save_text(
         .map_err(|_| AppError::BadRequest)?;
     let saved = editing::save(
         &console.store,
-        &console.master,
+        &console.keyring,
         text,
         Expect::Edit {
             slug: ed.slug(),
@@ -418,7 +418,7 @@ async fn create(
     let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
     match editing::save(
         &console.store,
-        &console.master,
+        &console.keyring,
         &text,
         Expect::New,
         &actor(&staff),

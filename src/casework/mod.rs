@@ -2,6 +2,8 @@
 //! Pure rules with no I/O, so every decision the console makes is tested here
 //! without HTTP or a database.
 
+pub mod notes;
+
 use std::fmt;
 
 /// A staff member's role in one programme. Ordered: each role can do everything the
