@@ -1,8 +1,12 @@
-//! Case work on enquiries: who may do what, and how an enquiry's status may move.
-//! Pure rules with no I/O, so every decision the console makes is tested here
-//! without HTTP or a database.
+//! Case work on enquiries: who may do what ([`permit`], for enquiries and for the
+//! campaigns, referrals and programme pages around them), and how an enquiry's status
+//! may move. Pure rules with no I/O, so every decision the console makes is tested
+//! here without HTTP or a database.
 
 pub mod notes;
+mod permit;
+
+pub use permit::{Action, Case, Member, Refusal, Subject, permit};
 
 use std::fmt;
 
@@ -109,73 +113,6 @@ impl Status {
     }
 }
 
-/// Something a staff member does to one enquiry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    View,
-    Claim,
-    /// Give up one's own claim, or (supervisor) clear anyone's.
-    Unclaim,
-    /// Give the enquiry to a named member of the programme.
-    Assign,
-    ChangeStatus,
-    Note,
-    Transfer,
-    /// Write to the enquirer (reply inbox, and email if they gave one).
-    Reply,
-}
-
-/// Why an action is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    #[error("only a supervisor can do that")]
-    NeedsSupervisor,
-    #[error("someone else is working on this enquiry")]
-    ClaimedByOther,
-    #[error("this enquiry is already claimed")]
-    AlreadyClaimed,
-    #[error("nobody has claimed this enquiry")]
-    NotClaimed,
-    #[error("the enquiry cannot move from that status to that one")]
-    BadTransition,
-}
-
-/// The facts a decision needs about the enquiry.
-#[derive(Debug, Clone, Copy)]
-pub struct Case<'a> {
-    pub status: Status,
-    pub assigned_to: Option<&'a str>,
-}
-
-/// Whether `user` (with `role` in the enquiry's programme) may do `action`.
-/// Membership itself is checked before this: a non-member never learns the enquiry
-/// exists.
-pub fn permit(
-    role: ProgrammeRole,
-    user: &str,
-    case: Case<'_>,
-    action: Action,
-) -> Result<(), Refusal> {
-    let supervisor = role >= ProgrammeRole::Supervisor;
-    let mine = case.assigned_to == Some(user);
-    let someone_elses = case.assigned_to.is_some() && !mine;
-    match action {
-        Action::View | Action::Note => Ok(()),
-        Action::Claim if case.assigned_to.is_some() => Err(Refusal::AlreadyClaimed),
-        Action::Claim => Ok(()),
-        Action::Unclaim if case.assigned_to.is_none() => Err(Refusal::NotClaimed),
-        Action::Unclaim if someone_elses && !supervisor => Err(Refusal::ClaimedByOther),
-        Action::Unclaim => Ok(()),
-        Action::Assign if !supervisor => Err(Refusal::NeedsSupervisor),
-        Action::Assign => Ok(()),
-        // An agent works on what is theirs or nobody's; a supervisor on anything.
-        Action::ChangeStatus | Action::Transfer | Action::Reply if someone_elses && !supervisor => {
-            Err(Refusal::ClaimedByOther)
-        }
-        Action::ChangeStatus | Action::Transfer | Action::Reply => Ok(()),
-    }
-}
-
 /// How long ago, for the console ("3 h", "2 d" in English): coarse, like the timestamps.
 pub fn age_label(seconds: i64) -> crate::i18n::Msg {
     use crate::i18n::Msg;
@@ -216,58 +153,6 @@ mod tests {
             assert_eq!(Status::parse(s.as_str()), Some(s));
         }
         assert_eq!(Status::parse("open"), None);
-    }
-
-    #[test]
-    fn permissions_by_role_and_claim() {
-        use Action::*;
-        use ProgrammeRole::*;
-        let free = Case {
-            status: New,
-            assigned_to: None,
-        };
-        let mine = Case {
-            status: InProgress,
-            assigned_to: Some("me"),
-        };
-        let theirs = Case {
-            status: InProgress,
-            assigned_to: Some("other"),
-        };
-        // (role, case, action, expected)
-        let table: &[(ProgrammeRole, Case<'_>, Action, Result<(), Refusal>)] = &[
-            (Agent, free, View, Ok(())),
-            (Agent, theirs, View, Ok(())),
-            (Agent, theirs, Note, Ok(())),
-            (Agent, free, Claim, Ok(())),
-            (Agent, mine, Claim, Err(Refusal::AlreadyClaimed)),
-            (Supervisor, theirs, Claim, Err(Refusal::AlreadyClaimed)),
-            (Agent, mine, Unclaim, Ok(())),
-            (Agent, free, Unclaim, Err(Refusal::NotClaimed)),
-            (Agent, theirs, Unclaim, Err(Refusal::ClaimedByOther)),
-            (Supervisor, theirs, Unclaim, Ok(())),
-            (Agent, free, Assign, Err(Refusal::NeedsSupervisor)),
-            (Supervisor, theirs, Assign, Ok(())),
-            (Admin, free, Assign, Ok(())),
-            (Agent, free, ChangeStatus, Ok(())),
-            (Agent, mine, ChangeStatus, Ok(())),
-            (Agent, theirs, ChangeStatus, Err(Refusal::ClaimedByOther)),
-            (Supervisor, theirs, ChangeStatus, Ok(())),
-            (Agent, theirs, Transfer, Err(Refusal::ClaimedByOther)),
-            (Agent, mine, Transfer, Ok(())),
-            (Admin, theirs, Transfer, Ok(())),
-            (Agent, free, Reply, Ok(())),
-            (Agent, mine, Reply, Ok(())),
-            (Agent, theirs, Reply, Err(Refusal::ClaimedByOther)),
-            (Supervisor, theirs, Reply, Ok(())),
-        ];
-        for (role, case, action, expected) in table {
-            assert_eq!(
-                permit(*role, "me", *case, *action),
-                *expected,
-                "{role:?} {case:?} {action:?}"
-            );
-        }
     }
 
     #[test]

@@ -11,9 +11,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use zeroize::Zeroizing;
 
-use super::Console;
 use super::enquiries::{case, refused};
-use crate::casework::{Action, permit};
+use super::{Console, member};
+use crate::casework::{Action, Subject, permit};
 use crate::error::AppError;
 use crate::keyring::Read;
 
@@ -47,7 +47,12 @@ async fn download(
     let staff = console.staff(&req).await?;
     let (id, n) = path.into_inner();
     let (record, _, role) = console.enquiry_for(&staff, &id).await?;
-    permit(role, &staff.id, case(&record)?, Action::View).map_err(refused)?;
+    permit(
+        member(&staff, role),
+        Action::View,
+        Subject::Enquiry(case(&record)?),
+    )
+    .map_err(refused)?;
     let n: usize = n
         .parse()
         .ok()

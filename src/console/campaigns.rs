@@ -1,12 +1,7 @@
-//! Bulk replies ("campaigns"): one template to many enquiries, sent as one message per
-//! person, and only after a second supervisor approves.
-//!
-//! Creating a campaign fixes its enquiries (the approver approves exactly the list the
-//! creator saw); approving expands it, in one transaction, into one reply and at most
-//! one outbox row per enquiry, each rendered with that enquiry's own context and
-//! checked by the exposure guard. The database refuses an approval by the creator.
-
-use std::collections::BTreeSet;
+//! Bulk replies ("campaigns") in the console: the list and the form that prepares one,
+//! a campaign's page, and the approve and cancel buttons. What a campaign is, who may
+//! decide it, and what approving it sends are `crate::campaigns`; this module parses
+//! the requests and draws the pages.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -15,18 +10,17 @@ use serde::Deserialize;
 
 use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
 use super::queues::Done;
-use super::{Console, page, see_other};
-use crate::audit::{self, Entry};
+use super::{Console, member, page, see_other};
 use crate::auth::Staff;
-use crate::casework::{ProgrammeRole, Status};
-use crate::crypto::random_id;
+use crate::campaigns::{self, Approval, CampaignError, CampaignState, PinnedText, Problem};
+use crate::casework::{Action, ProgrammeRole, Refusal, Status, Subject, permit};
 use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::keyring::Read;
 use crate::programme::live::LiveProgramme;
-use crate::replies::{self, Draft};
-use crate::store::{CampaignRecord, NewCampaign};
+use crate::replies::Draft;
+use crate::store::CampaignRecord;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -39,11 +33,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/c/{id}/cancel", web::post().to(cancel));
 }
 
-/// Most enquiries one campaign may address.
-const MAX_CAMPAIGN: usize = 20_000;
-
-fn actor(staff: &Staff) -> String {
-    format!("user:{}", staff.id)
+impl From<CampaignError> for AppError {
+    fn from(e: CampaignError) -> Self {
+        match e {
+            CampaignError::Refused(_) => AppError::Forbidden,
+            CampaignError::Gate(e) => e.into(),
+            CampaignError::Store(e) => e.into(),
+            CampaignError::Crypto(e) => e.into(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -98,7 +96,7 @@ fn list_page(
                 }
             }
         }
-        @if role >= ProgrammeRole::Supervisor {
+        @if permit(member(staff, role), Action::PrepareCampaign, Subject::Programme).is_ok() {
             h2 { (t(lang, "console-campaign-new")) }
             @if p.file().templates.is_empty() {
                 p { (t(lang, "console-templates-none")) }
@@ -149,13 +147,34 @@ fn list_page(
     }
 }
 
-/// A campaign's state for staff; the English words are the stored ones.
-fn campaign_state(lang: Language, state: &str) -> String {
-    match state {
-        "pending" => t(lang, "console-campaign-state-pending"),
-        "dispatched" => t(lang, "console-campaign-state-dispatched"),
-        "cancelled" => t(lang, "console-campaign-state-cancelled"),
-        other => other.to_owned(),
+/// A campaign's state for staff (the stored words stay English).
+fn campaign_state(lang: Language, state: &CampaignState) -> String {
+    t(
+        lang,
+        match state {
+            CampaignState::Pending => "console-campaign-state-pending",
+            CampaignState::Dispatched => "console-campaign-state-dispatched",
+            CampaignState::Cancelled => "console-campaign-state-cancelled",
+        },
+    )
+}
+
+/// A refused selection, in the staff member's language, at its field.
+fn problem_text(lang: Language, problem: &Problem) -> String {
+    match problem {
+        Problem::Template => t(lang, "console-campaign-error-template"),
+        Problem::Queue => t(lang, "console-campaign-error-queue"),
+        Problem::Status => t(lang, "console-campaign-error-status"),
+        Problem::Language => t(lang, "console-campaign-error-language"),
+        Problem::Empty => t(lang, "console-campaign-error-empty"),
+        Problem::TooMany(n) => t_args(
+            lang,
+            "console-campaign-error-too-many",
+            &[
+                ("n", n.to_string()),
+                ("max", campaigns::MAX_CAMPAIGN.to_string()),
+            ],
+        ),
     }
 }
 
@@ -208,84 +227,34 @@ async fn create(
     let form = form.into_inner();
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (live, role) = console.programme_for(&staff, &slug).await?;
-    if role < ProgrammeRole::Supervisor {
-        return Err(AppError::Forbidden);
-    }
-    let p = &live.programme;
-    let lang = staff.lang;
-    let mut errors: Vec<(&str, String)> = Vec::new();
-    if p.template(&form.template).is_none() {
-        errors.push(("template", t(lang, "console-campaign-error-template")));
-    }
-    if !form.queue.is_empty() && !p.file().queues.iter().any(|q| q.key == form.queue) {
-        errors.push(("queue", t(lang, "console-campaign-error-queue")));
-    }
-    if !form.status.is_empty() && Status::parse(&form.status).is_none() {
-        errors.push(("status", t(lang, "console-campaign-error-status")));
-    }
-    if !form.language.is_empty() && !p.languages().iter().any(|l| l.tag() == form.language) {
-        errors.push(("language", t(lang, "console-campaign-error-language")));
-    }
-    let ids = if errors.is_empty() {
-        let ids = console
-            .store
-            .campaign_selection(&live.id, &form.queue, &form.status, &form.language)
-            .await?;
-        if ids.is_empty() {
-            errors.push(("queue", t(lang, "console-campaign-error-empty")));
-        } else if ids.len() > MAX_CAMPAIGN {
-            errors.push((
-                "queue",
-                t_args(
-                    lang,
-                    "console-campaign-error-too-many",
-                    &[
-                        ("n", ids.len().to_string()),
-                        ("max", MAX_CAMPAIGN.to_string()),
-                    ],
+    let selection = campaigns::Selection {
+        template: form.template.clone(),
+        queue: form.queue.clone(),
+        status: form.status.clone(),
+        language: form.language.clone(),
+    };
+    match campaigns::prepare(&console.store, &live, member(&staff, role), &selection).await? {
+        Ok(id) => Ok(see_other(&format!("/console/c/{id}?done=campaign-created"))),
+        Err(problems) => {
+            let lang = staff.lang;
+            let errors: Vec<(&str, String)> = problems
+                .iter()
+                .map(|p| (p.field(), problem_text(lang, p)))
+                .collect();
+            let campaigns = campaigns_with_counts(&console, &live).await?;
+            Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(
+                    &Shell {
+                        title: &t(lang, "console-campaigns-title"),
+                        staff: Some(&staff),
+                        lang,
+                    },
+                    list_page(&staff, &live, role, &campaigns, &form, &errors),
                 ),
-            ));
+            ))
         }
-        ids
-    } else {
-        Vec::new()
-    };
-    if !errors.is_empty() {
-        let campaigns = campaigns_with_counts(&console, &live).await?;
-        return Ok(page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            render(
-                &Shell {
-                    title: &t(lang, "console-campaigns-title"),
-                    staff: Some(&staff),
-                    lang,
-                },
-                list_page(&staff, &live, role, &campaigns, &form, &errors),
-            ),
-        ));
     }
-    let campaign = NewCampaign {
-        id: random_id(),
-        programme_id: live.id.clone(),
-        template_key: form.template.clone(),
-        filter_queue: form.queue.clone(),
-        filter_status: form.status.clone(),
-        filter_language: form.language.clone(),
-        created_by: staff.id.clone(),
-        enquiry_ids: ids,
-    };
-    let entry = Entry::new(&actor(&staff), "campaign.create", &format!("campaign:{}", campaign.id))
-        .detail(serde_json::json!({
-            "programme": p.slug().as_str(),
-            "template": campaign.template_key,
-            "enquiries": campaign.enquiry_ids.len(),
-            "queue": campaign.filter_queue, "status": campaign.filter_status, "language": campaign.filter_language,
-        }));
-    console.store.create_campaign(&campaign, &entry).await?;
-    Ok(see_other(&format!(
-        "/console/c/{}?done=campaign-created",
-        campaign.id
-    )))
 }
 
 /// The campaign, if it belongs to a programme the staff member has a role in.
@@ -324,12 +293,15 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff(&req).await?;
     let (c, live, role) = campaign_for(&console, &staff, &id).await?;
-    let p = &live.programme;
-    let ids = console.store.campaign_enquiry_ids(&c.id).await?;
-    let counts = console.store.outbox_counts_for_campaign(&c.id).await?;
-    // A preview for one real enquiry of the selection (audited: it decrypts one).
+    let pinned = campaigns::pinned(&c);
+    let changed = !pinned
+        .as_ref()
+        .is_some_and(|p| campaigns::template_unchanged(&live, &c, p));
+    // A preview for one real enquiry of the selection, from the text the campaign
+    // sends (a read, counted and audited by the keyring).
     let mut preview = None;
-    if let Some(first) = ids.first()
+    if let Some(pinned) = &pinned
+        && let Some(first) = console.store.campaign_enquiry_ids(&c.id).await?.first()
         && let Some(record) = console.store.enquiry(first).await?
     {
         let read = Read::new("campaign.preview").detail(serde_json::json!({ "campaign": c.id }));
@@ -337,25 +309,14 @@ async fn show(
             .keyring
             .open_enquiry(&super::reader(&staff), read, &record)
             .await?;
-        preview = replies::from_template(
-            &live,
-            &c.template_key,
-            &content,
-            &super::replies::mail_settings(&console),
-        );
+        preview = pinned.render(&live, &content, &super::replies::mail_settings(&console));
     }
-    let done = web::Query::<Done>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.into_inner().done);
-    let emailed = counts.total();
+    let counts = console.store.outbox_counts_for_campaign(&c.id).await?;
     let failed = if counts.failed > 0 {
         console.store.failed_of_campaign(&c.id).await?
     } else {
         Vec::new()
     };
-    let in_flight = c.state == "dispatched" && counts.queued + counts.sending > 0;
-    let supervisor = role >= ProgrammeRole::Supervisor;
-    let mine = c.created_by == staff.id;
     let names: std::collections::BTreeMap<String, String> = console
         .store
         .list_users()
@@ -363,22 +324,80 @@ async fn show(
         .into_iter()
         .map(|u| (u.id, u.email))
         .collect();
+    let done = web::Query::<Done>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().done);
+    let view = CampaignView {
+        staff: &staff,
+        live: &live,
+        role,
+        c: &c,
+        pinned: pinned.as_ref(),
+        changed,
+        preview: preview.as_ref(),
+        counts: &counts,
+        failed: &failed,
+        names: &names,
+        done: done.as_deref(),
+    };
+    let in_flight = c.state == CampaignState::Dispatched && counts.queued + counts.sending > 0;
+    let mut res = page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: &t(staff.lang, "console-campaign-title"),
+                staff: Some(&staff),
+                lang: staff.lang,
+            },
+            campaign_page(&view),
+        ),
+    );
+    if in_flight {
+        // Live progress without JavaScript.
+        res.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("refresh"),
+            actix_web::http::header::HeaderValue::from_static("5"),
+        );
+    }
+    Ok(res)
+}
+
+/// What a campaign's page shows.
+struct CampaignView<'a> {
+    staff: &'a Staff,
+    live: &'a LiveProgramme,
+    role: ProgrammeRole,
+    c: &'a CampaignRecord,
+    pinned: Option<&'a PinnedText>,
+    /// The template no longer reads as pinned (or nothing was pinned): no approval.
+    changed: bool,
+    preview: Option<&'a Draft>,
+    counts: &'a crate::store::OutboxCounts,
+    failed: &'a [(String, Option<String>)],
+    names: &'a std::collections::BTreeMap<String, String>,
+    done: Option<&'a str>,
+}
+
+fn campaign_page(v: &CampaignView<'_>) -> Markup {
+    let (staff, c, p) = (v.staff, v.c, &v.live.programme);
     let lang = staff.lang;
     let who = |id: &str| {
-        names
+        v.names
             .get(id)
             .cloned()
             .unwrap_or_else(|| t(lang, "console-former-member"))
     };
-    let any = |v: &str| {
-        if v.is_empty() {
+    let any = |value: &str| {
+        if value.is_empty() {
             t(lang, "console-any-lower")
         } else {
-            v.to_owned()
+            value.to_owned()
         }
     };
-    let markup = html! {
-        (flash_box(lang, done.as_deref()))
+    let may = |a: Action| permit(member(staff, v.role), a, campaigns::subject(c)).is_ok();
+    let counts = v.counts;
+    html! {
+        (flash_box(lang, v.done))
         p { a href={ "/console/p/" (p.slug()) "/campaigns" } { (t_args(lang, "console-campaigns-of", &[("programme", p.text(&p.file().title, Language::En).to_owned())])) } }
         h1 { (t(lang, "console-campaign-title")) }
         dl class="summary" {
@@ -394,29 +413,29 @@ async fn show(
             dt { (t(lang, "console-created")) } dd { (who(&c.created_by)) ", " (datetime(c.created_at)) " UTC" }
             dt { (t(lang, "console-delivery-state")) } dd id="campaign-state" { (campaign_state(lang, &c.state)) }
             @if let (Some(by), Some(at)) = (&c.decided_by, c.decided_at) {
-                dt { @if c.state == "cancelled" { (t(lang, "console-campaign-cancelled")) } @else { (t(lang, "console-campaign-approved")) } } dd { (who(by)) ", " (datetime(at)) " UTC" }
+                dt { @if c.state == CampaignState::Cancelled { (t(lang, "console-campaign-cancelled")) } @else { (t(lang, "console-campaign-approved")) } } dd { (who(by)) ", " (datetime(at)) " UTC" }
             }
         }
-        @if c.state == "dispatched" {
+        @if c.state == CampaignState::Dispatched {
             h2 { (t(lang, "console-progress")) }
             p { (t(lang, "console-campaign-progress-intro")) }
             dl class="summary" id="campaign-progress" {
-                dt { (t(lang, "console-emails")) } dd { (emailed) }
+                dt { (t(lang, "console-emails")) } dd { (counts.total()) }
                 dt { (t(lang, "console-waiting")) } dd id="progress-queued" { (counts.queued) }
                 dt { (t(lang, "console-sending")) } dd id="progress-sending" { (counts.sending) }
                 dt { (t(lang, "console-sent")) } dd id="progress-sent" { (counts.sent) }
                 dt { (t(lang, "console-failed")) } dd id="progress-failed" { (counts.failed) }
             }
-            @if in_flight {
+            @if counts.queued + counts.sending > 0 {
                 p class="hint" { (t(lang, "console-refreshes")) }
             }
-            @if !failed.is_empty() {
+            @if !v.failed.is_empty() {
                 h3 { (t(lang, "console-campaign-failed-heading")) }
                 p { (t(lang, "console-campaign-failed-intro")) }
                 table {
                     thead { tr { th scope="col" { (t(lang, "console-enquiry-heading")) } th scope="col" { (t(lang, "console-error")) } } }
                     tbody {
-                        @for (enquiry, error) in &failed {
+                        @for (enquiry, error) in v.failed {
                             tr {
                                 td { a href={ "/console/e/" (enquiry) } { (t(lang, "console-open-link")) } }
                                 td { (error.as_deref().unwrap_or("")) }
@@ -426,51 +445,60 @@ async fn show(
                 }
             }
         }
-        @if let Some(d) = &preview {
+        @if c.state == CampaignState::Pending && v.changed {
+            div class="error-summary" role="alert" id="campaign-changed" {
+                p { (t(lang, "campaign-text-changed")) }
+            }
+        }
+        @if let Some(d) = v.preview {
             h2 { (t(lang, "console-campaign-preview")) }
             div class="preview" {
                 p { strong { (d.subject) } }
                 p class="preserve" dir="auto" { (d.text) }
             }
         }
-        @if c.state == "pending" {
+        @if let Some(pinned) = v.pinned {
+            (pinned_texts(lang, pinned))
+        }
+        @if c.state == CampaignState::Pending {
             h2 { (t(lang, "console-decision")) }
-            @if supervisor && !mine {
-                form method="post" action={ "/console/c/" (c.id) "/approve" } class="inline" {
-                    (csrf_field(&staff.csrf))
-                    button type="submit" { (t_args(lang, "console-campaign-approve", &[("n", c.enquiry_count.to_string())])) }
+            @if may(Action::ApproveCampaign) && !v.changed {
+                @if let Some(pinned) = v.pinned {
+                    form method="post" action={ "/console/c/" (c.id) "/approve" } class="inline" {
+                        (csrf_field(&staff.csrf))
+                        input type="hidden" name="seen" value=(pinned.digest());
+                        button type="submit" { (t_args(lang, "console-campaign-approve", &[("n", c.enquiry_count.to_string())])) }
+                    }
+                    " "
                 }
-                " "
-            } @else if mine {
+            } @else if c.created_by == staff.id {
                 p { (t(lang, "console-campaign-other-supervisor")) }
             }
-            @if supervisor {
+            @if may(Action::CancelCampaign) {
                 form method="post" action={ "/console/c/" (c.id) "/cancel" } class="inline" {
                     (csrf_field(&staff.csrf))
                     button type="submit" class="secondary" { (t(lang, "console-cancel")) }
                 }
             }
         }
-    };
-    let mut res = page(
-        StatusCode::OK,
-        render(
-            &Shell {
-                title: &t(lang, "console-campaign-title"),
-                staff: Some(&staff),
-                lang,
-            },
-            markup,
-        ),
-    );
-    if in_flight {
-        // Live progress without JavaScript.
-        res.headers_mut().insert(
-            actix_web::http::header::HeaderName::from_static("refresh"),
-            actix_web::http::header::HeaderValue::from_static("5"),
-        );
     }
-    Ok(res)
+}
+
+/// The text a campaign sends, in each language, exactly as stored (placeholders in
+/// braces are filled for each person).
+fn pinned_texts(lang: Language, pinned: &PinnedText) -> Markup {
+    html! {
+        h2 { (t(lang, "campaign-text-heading")) }
+        p class="hint" { (t(lang, "campaign-text-intro")) }
+        @for (tag, text) in &pinned.texts {
+            @let l = Language::parse(tag).ok();
+            div class="preview" lang=(tag) dir=(l.map_or("auto", |l| l.dir())) {
+                h3 { (l.map_or(tag.as_str(), |l| l.endonym())) }
+                p { strong { (text.subject) } }
+                p class="preserve" { (text.body) }
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -479,96 +507,39 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    csrf: String,
+    /// The digest of the text the page showed.
+    #[serde(default)]
+    seen: String,
+}
+
 async fn approve(
     console: web::Data<Console>,
     req: HttpRequest,
     id: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    form: web::Form<ApproveForm>,
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (c, live, role) = campaign_for(&console, &staff, &id).await?;
-    if role < ProgrammeRole::Supervisor || c.created_by == staff.id {
-        audit::record(
-            &console.store,
-            &Entry::new(&actor(&staff), "campaign.approve", &format!("campaign:{}", c.id))
-                .outcome("denied")
-                .detail(serde_json::json!({ "reason": if c.created_by == staff.id { "creator" } else { "role" } })),
-        )
-        .await?;
-        return Err(AppError::Forbidden);
-    }
-    if c.state != "pending" {
-        return Ok(see_other(&format!("/console/c/{}?done=conflict", c.id)));
-    }
-    let mail = super::replies::mail_settings(&console);
-    let mut records = Vec::new();
-    let mut seen = BTreeSet::new();
-    for enquiry_id in console.store.campaign_enquiry_ids(&c.id).await? {
-        // One message per enquiry, whatever the list holds.
-        if !seen.insert(enquiry_id.clone()) {
-            continue;
-        }
-        if let Some(record) = console.store.enquiry(&enquiry_id).await? {
-            records.push(record); // else purged since the campaign was prepared
-        }
-    }
-    // One read of every enquiry, by the approver, audited and counted once before
-    // any is opened; nobody sees them: each is rendered into its own message.
-    let contents = console
-        .keyring
-        .open_campaign(
-            &super::reader(&staff),
-            Read::new("campaign.expand"),
-            &c.id,
-            &records,
-        )
-        .await?;
-    let mut prepared = Vec::new();
-    let mut refused = 0usize;
-    for (record, content) in records.iter().zip(&contents) {
-        let Some(draft) = replies::from_template(&live, &c.template_key, content, &mail) else {
-            return Err(AppError::BadRequest);
-        };
-        let draft = Draft {
-            template_key: Some(c.template_key.clone()),
-            ..draft
-        };
-        match replies::prepare(
-            &live,
-            record,
-            content,
-            &draft,
-            &staff.id,
-            Some(&c.id),
-            &mail,
-        ) {
-            Ok(p) => prepared.push(p),
-            Err(replies::ReplyError::Crypto(e)) => return Err(e.into()),
-            // The guard refused this one (e.g. an address typed into a name): it is
-            // left out and counted, never sent.
-            Err(_) => refused += 1,
-        }
-    }
-    let emails = prepared.iter().filter(|p| p.outbox.is_some()).count();
-    let entry = Entry::new(
-        &actor(&staff),
-        "campaign.approve",
-        &format!("campaign:{}", c.id),
+    let approval = campaigns::approve(
+        &console.store,
+        &console.keyring,
+        &live,
+        &c,
+        member(&staff, role),
+        &form.seen,
+        &super::replies::mail_settings(&console),
     )
-    .outcome(if refused > 0 { "alert" } else { "ok" })
-    .detail(serde_json::json!({
-        "replies": prepared.len(), "emails": emails, "refused_by_guard": refused,
-        "created_by": format!("user:{}", c.created_by),
-    }));
-    let done = console
-        .store
-        .dispatch_campaign(&c.id, &staff.id, &prepared, &entry)
-        .await?;
-    Ok(see_other(&format!(
-        "/console/c/{}?done={}",
-        c.id,
-        if done { "dispatched" } else { "conflict" }
-    )))
+    .await?;
+    let done = match approval {
+        Approval::Dispatched => "dispatched",
+        Approval::Conflict => "conflict",
+        Approval::TextChanged => "campaign-changed",
+    };
+    Ok(see_other(&format!("/console/c/{}?done={done}", c.id)))
 }
 
 async fn cancel(
@@ -579,24 +550,11 @@ async fn cancel(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (c, _, role) = campaign_for(&console, &staff, &id).await?;
-    if role < ProgrammeRole::Supervisor {
-        return Err(AppError::Forbidden);
-    }
-    let done = console
-        .store
-        .cancel_campaign(
-            &c.id,
-            &staff.id,
-            &Entry::new(
-                &actor(&staff),
-                "campaign.cancel",
-                &format!("campaign:{}", c.id),
-            ),
-        )
-        .await?;
-    Ok(see_other(&format!(
-        "/console/c/{}?done={}",
-        c.id,
-        if done { "cancelled" } else { "conflict" }
-    )))
+    let done = match campaigns::cancel(&console.store, &c, member(&staff, role)).await {
+        Ok(true) => "cancelled",
+        Ok(false) => "conflict",
+        Err(CampaignError::Refused(Refusal::NeedsSupervisor)) => return Err(AppError::Forbidden),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(see_other(&format!("/console/c/{}?done={done}", c.id)))
 }

@@ -12,11 +12,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::pages::{Shell, csrf_field, datetime, flash_box, render};
-use super::{Console, page, see_other};
+use super::{Console, member, page, see_other};
 use crate::audit::{self, Entry};
 use crate::auth::Staff;
 use crate::casework::notes::{self, NOTE_MAX, Note, NoteKind};
-use crate::casework::{Action, Case, Status, permit};
+use crate::casework::{Action, Case, Status, Subject, permit};
 use crate::domain::{Language, ReferenceCode};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -95,7 +95,12 @@ async fn view(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff(&req).await?;
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
-    permit(role, &staff.id, case(&record)?, Action::View).map_err(refused)?;
+    permit(
+        member(&staff, role),
+        Action::View,
+        Subject::Enquiry(case(&record)?),
+    )
+    .map_err(refused)?;
     // The keyring counts the read against the cap and audits it before opening.
     let opened = match console
         .keyring
@@ -156,11 +161,12 @@ async fn view(
         .filter(|d| !referred.iter().any(|r| r.outbox_id.as_ref() == Some(&d.id)))
         .collect();
     let c = case(&record)?;
-    let may = |a: Action| permit(role, &staff.id, c, a).is_ok();
+    let may = |a: Action| permit(member(&staff, role), a, Subject::Enquiry(c)).is_ok();
     let referrals = super::referrals::section(
         &console,
         &staff,
         &live,
+        role,
         &record,
         &referred,
         may(Action::Reply),
@@ -276,7 +282,7 @@ async fn view(
                     }
                 }
             }
-            @if role >= crate::casework::ProgrammeRole::Supervisor {
+            @if may(Action::Hold) {
                 form method="post" action={ (base) "/hold" } {
                     (csrf_field(&staff.csrf))
                     input type="hidden" name="hold" value=(if held { "0" } else { "1" });
@@ -422,7 +428,11 @@ async fn claim(
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (record, _, role) = console.enquiry_for(&staff, &id).await?;
     let base = format!("/console/e/{}", record.id);
-    if let Err(r) = permit(role, &staff.id, case(&record)?, Action::Claim) {
+    if let Err(r) = permit(
+        member(&staff, role),
+        Action::Claim,
+        Subject::Enquiry(case(&record)?),
+    ) {
         if r == crate::casework::Refusal::AlreadyClaimed {
             return Ok(see_other(&format!("{base}?done=conflict")));
         }
@@ -455,7 +465,12 @@ async fn unclaim(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (record, _, role) = console.enquiry_for(&staff, &id).await?;
-    permit(role, &staff.id, case(&record)?, Action::Unclaim).map_err(refused)?;
+    permit(
+        member(&staff, role),
+        Action::Unclaim,
+        Subject::Enquiry(case(&record)?),
+    )
+    .map_err(refused)?;
     let done = console
         .store
         .unclaim(
@@ -485,7 +500,12 @@ async fn assign(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
-    permit(role, &staff.id, case(&record)?, Action::Assign).map_err(refused)?;
+    permit(
+        member(&staff, role),
+        Action::Assign,
+        Subject::Enquiry(case(&record)?),
+    )
+    .map_err(refused)?;
     // Only to someone who works on this programme.
     let team = console.store.programme_staff(&live.id).await?;
     if !team.iter().any(|(uid, _, _)| *uid == form.to) {
@@ -514,7 +534,12 @@ async fn set_status(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (record, _, role) = console.enquiry_for(&staff, &id).await?;
-    permit(role, &staff.id, case(&record)?, Action::ChangeStatus).map_err(refused)?;
+    permit(
+        member(&staff, role),
+        Action::ChangeStatus,
+        Subject::Enquiry(case(&record)?),
+    )
+    .map_err(refused)?;
     let (Some(from), Some(to)) = (Status::parse(&form.from), Status::parse(&form.to)) else {
         return Err(AppError::BadRequest);
     };
@@ -604,7 +629,12 @@ async fn add_note(
         Err(page) => return Ok(page),
     };
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
-    permit(role, &staff.id, case(&record)?, Action::Note).map_err(refused)?;
+    permit(
+        member(&staff, role),
+        Action::Note,
+        Subject::Enquiry(case(&record)?),
+    )
+    .map_err(refused)?;
     let text = note_text(&form.text)?;
     let note = seal_note(
         &live.sealer,
@@ -658,7 +688,12 @@ async fn transfer(
         Err(page) => return Ok(page),
     };
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
-    permit(role, &staff.id, case(&record)?, Action::Transfer).map_err(refused)?;
+    permit(
+        member(&staff, role),
+        Action::Transfer,
+        Subject::Enquiry(case(&record)?),
+    )
+    .map_err(refused)?;
     let queues = &live.programme.file().queues;
     if form.to == form.from || !queues.iter().any(|q| q.key == form.to) {
         return Err(AppError::BadRequest);
@@ -707,9 +742,12 @@ async fn legal_hold(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (record, _, role) = console.enquiry_for(&staff, &id).await?;
-    if role < crate::casework::ProgrammeRole::Supervisor {
-        return Err(AppError::Forbidden);
-    }
+    permit(
+        member(&staff, role),
+        Action::Hold,
+        Subject::Enquiry(case(&record)?),
+    )
+    .map_err(refused)?;
     let hold = match form.hold.as_str() {
         "1" => true,
         "0" => false,

@@ -141,6 +141,14 @@ impl Console {
     }
 }
 
+/// The staff member as `casework::permit` sees them, with their role in a programme.
+pub(crate) fn member(staff: &Staff, role: ProgrammeRole) -> crate::casework::Member<'_> {
+    crate::casework::Member {
+        user: &staff.id,
+        role,
+    }
+}
+
 /// The keyring's reader for a staff member: their reads count against their cap.
 pub(crate) fn reader(staff: &Staff) -> Reader {
     Reader::staff(&staff.id)

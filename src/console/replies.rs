@@ -6,10 +6,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::pages::{Shell, csrf_field, datetime, render};
-use super::{Console, page, see_other};
+use super::{Console, member, page, see_other};
 use crate::audit::{self, Entry};
 use crate::auth::Staff;
-use crate::casework::{Action, Case, Status, permit};
+use crate::casework::{Action, Case, Status, Subject, permit};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{Msg, t};
@@ -18,7 +18,7 @@ use crate::outbound::template::{self, Context};
 use crate::outbound::{Exposure, OutboundError};
 use crate::programme::live::LiveProgramme;
 use crate::replies::{self, Draft, MailSettings, ReplyContent, ReplyError};
-use crate::store::EnquiryRecord;
+use crate::store::{EnquiryRecord, OutboxState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/e/{id}/reply", web::post().to(reply))
@@ -161,16 +161,17 @@ pub fn problem_message(e: &ReplyError) -> Msg {
     }
 }
 
-/// An outbox row's state in the page's language (stored as the English word; an
-/// unknown one is shown as stored).
-pub fn outbox_state(lang: Language, state: &str) -> String {
-    match state {
-        "queued" => t(lang, "console-outbox-queued"),
-        "sending" => t(lang, "console-outbox-sending"),
-        "sent" => t(lang, "console-outbox-sent"),
-        "failed" => t(lang, "console-outbox-failed"),
-        other => other.to_owned(),
-    }
+/// An outbox row's state in the page's language (stored as the English word).
+pub fn outbox_state(lang: Language, state: &OutboxState) -> String {
+    t(
+        lang,
+        match state {
+            OutboxState::Queued => "console-outbox-queued",
+            OutboxState::Sending => "console-outbox-sending",
+            OutboxState::Sent => "console-outbox-sent",
+            OutboxState::Failed => "console-outbox-failed",
+        },
+    )
 }
 
 /// The delivery log of some outbox rows: states, attempts and relay errors. Addresses
@@ -222,7 +223,8 @@ async fn reply(
         status: Status::parse(&record.status).unwrap_or(Status::New),
         assigned_to: record.assigned_to.as_deref(),
     };
-    permit(role, &staff.id, case, Action::Reply).map_err(|_| AppError::Forbidden)?;
+    permit(member(&staff, role), Action::Reply, Subject::Enquiry(case))
+        .map_err(|_| AppError::Forbidden)?;
     let draft = Draft {
         subject: form.subject,
         text: form.text,

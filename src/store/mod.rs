@@ -18,6 +18,7 @@ mod referrals;
 mod replies;
 mod retention;
 mod staff;
+mod states;
 mod writer;
 
 use std::str::FromStr;
@@ -43,6 +44,7 @@ pub use referrals::{NewReferral, ReferralRecord};
 pub use replies::{CampaignRecord, NewCampaign, ReplyRecord};
 pub use retention::PurgeCounts;
 pub use staff::{Membership, NewUser, SessionRecord, UserRecord};
+pub use states::{CampaignState, Delivery, OutboxState, ReferralState};
 pub use writer::{SubmissionWriter, WriterError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

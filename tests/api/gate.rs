@@ -278,6 +278,7 @@ async fn every_decrypting_route_is_audited_and_counted_against_one_cap_across_in
     )
     .await;
     assert_eq!(page.status, StatusCode::OK);
+    let seen = crate::helpers::extract_input(&page.body, "seen").expect("the text's digest");
 
     next(&mut reader);
     let page = one_read(
@@ -285,7 +286,10 @@ async fn every_decrypting_route_is_audited_and_counted_against_one_cap_across_in
         &mut reader,
         "a campaign approval",
         &campaign,
-        async |s| post(s, &format!("/console/c/{campaign}/approve"), &[]).await,
+        async |s| {
+            let path = format!("/console/c/{campaign}/approve");
+            post(s, &path, &[("seen", &seen)]).await
+        },
     )
     .await;
     assert!(
