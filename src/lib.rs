@@ -20,6 +20,7 @@ pub mod error;
 pub mod escrow;
 pub mod i18n;
 pub mod import;
+pub mod inbox;
 pub mod intake;
 pub mod keyring;
 pub mod metrics;

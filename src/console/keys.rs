@@ -13,7 +13,7 @@ use super::queues::Done;
 use super::{Console, page, see_other};
 use crate::audit::Entry;
 use crate::auth::Staff;
-use crate::casework::ProgrammeRole;
+use crate::casework::{Action, Subject, permit};
 use crate::crypto::ProgrammeKeyPair;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -41,9 +41,12 @@ async fn programme_admin(
     slug: &str,
 ) -> Result<std::sync::Arc<LiveProgramme>, AppError> {
     let (live, role) = console.programme_for(staff, slug).await?;
-    if role < ProgrammeRole::Admin {
-        return Err(AppError::NotFound);
-    }
+    permit(
+        super::member(staff, role),
+        Action::ManageKeys,
+        Subject::Programme,
+    )
+    .map_err(|_| AppError::NotFound)?;
     Ok(live)
 }
 
