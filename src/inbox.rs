@@ -42,8 +42,7 @@ impl Attempt {
 
 /// What a person sees in their inbox.
 pub struct Inbox {
-    /// The enquiry's status, as stored.
-    pub status: String,
+    pub status: crate::casework::Status,
     pub replies: Vec<ReplyContent>,
     /// The partners it was referred to, if the programme says so (names only).
     pub referred_to: Vec<String>,

@@ -50,7 +50,7 @@ async fn download(
     permit(
         member(&staff, role),
         Action::View,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     )
     .map_err(refused)?;
     let n: usize = n

@@ -80,14 +80,12 @@ fn queue_rows(live: &LiveProgramme, stats: &[QueueStat]) -> Vec<QueueRow> {
                 oldest_open_hour: None,
             };
             for s in stats.iter().filter(|s| s.queue == q.key) {
-                if let Some(status) = Status::parse(&s.status) {
-                    *row.by_status.entry(status).or_default() += s.count;
-                    if status.is_open() {
-                        row.oldest_open_hour = Some(
-                            row.oldest_open_hour
-                                .map_or(s.oldest_hour, |o| o.min(s.oldest_hour)),
-                        );
-                    }
+                *row.by_status.entry(s.status).or_default() += s.count;
+                if s.status.is_open() {
+                    row.oldest_open_hour = Some(
+                        row.oldest_open_hour
+                            .map_or(s.oldest_hour, |o| o.min(s.oldest_hour)),
+                    );
                 }
             }
             row
@@ -464,7 +462,7 @@ fn queue_page(
                         tr {
                             td class="num" { (e.priority) }
                             td { (age_label(at - e.created_hour).render(lang)) }
-                            td { (Status::parse(&e.status).map_or("?".to_owned(), |s| t(lang, s.label_id()))) }
+                            td { (t(lang, e.status.label_id())) }
                             td { (e.language) }
                             td {
                                 @match &e.assigned_to {

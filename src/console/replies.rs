@@ -9,7 +9,7 @@ use super::pages::{Shell, csrf_field, datetime, render};
 use super::{Console, member, page, see_other};
 use crate::audit::{self, Entry};
 use crate::auth::Staff;
-use crate::casework::{Action, Case, Status, Subject, permit};
+use crate::casework::{Action, Case, Subject, permit};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{Msg, t};
@@ -220,7 +220,7 @@ async fn reply(
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
     let case = Case {
-        status: Status::parse(&record.status).unwrap_or(Status::New),
+        status: record.status,
         assigned_to: record.assigned_to.as_deref(),
     };
     permit(member(&staff, role), Action::Reply, Subject::Enquiry(case))

@@ -284,7 +284,13 @@ async fn open_inbox(
     match opened {
         Some(inbox) => Ok(html(
             StatusCode::OK,
-            pages::inbox_page(p, lang, &inbox.status, &inbox.replies, &inbox.referred_to),
+            pages::inbox_page(
+                p,
+                lang,
+                inbox.status.as_str(),
+                &inbox.replies,
+                &inbox.referred_to,
+            ),
         )),
         None => {
             let token = csrf::issue(&intake.intake_key, &scope, at);

@@ -49,12 +49,11 @@ fn subject(id: &str) -> String {
     format!("enquiry:{id}")
 }
 
-pub(super) fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
-    Ok(Case {
-        status: Status::parse(&record.status)
-            .ok_or(AppError::Internal("unknown enquiry status".into()))?,
+pub(super) fn case(record: &EnquiryRecord) -> Case<'_> {
+    Case {
+        status: record.status,
         assigned_to: record.assigned_to.as_deref(),
-    })
+    }
 }
 
 /// Back to the enquiry, saying whether the change happened or someone got there first.
@@ -80,7 +79,7 @@ async fn view(
     permit(
         member(&staff, role),
         Action::View,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     )
     .map_err(refused)?;
     // The keyring counts the read against the cap and audits it before opening.
@@ -104,7 +103,7 @@ async fn view(
     let may_refer = permit(
         member(&staff, role),
         Action::Reply,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     );
     let referrals = super::referrals::section(
         &console,
@@ -121,7 +120,7 @@ async fn view(
         live: &live,
         role,
         record: &record,
-        case: case(&record)?,
+        case: case(&record),
         opened: &opened,
         around: &around,
         draft: draft.as_ref(),
@@ -199,7 +198,7 @@ async fn claim(
     if let Err(r) = permit(
         member(&staff, role),
         Action::Claim,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     ) {
         if r == crate::casework::Refusal::AlreadyClaimed {
             return Ok(see_other(&format!("{base}?done=conflict")));
@@ -236,7 +235,7 @@ async fn unclaim(
     permit(
         member(&staff, role),
         Action::Unclaim,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     )
     .map_err(refused)?;
     let done = console
@@ -271,7 +270,7 @@ async fn assign(
     permit(
         member(&staff, role),
         Action::Assign,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     )
     .map_err(refused)?;
     // Only to someone who works on this programme.
@@ -305,7 +304,7 @@ async fn set_status(
     permit(
         member(&staff, role),
         Action::ChangeStatus,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     )
     .map_err(refused)?;
     let (Some(from), Some(to)) = (Status::parse(&form.from), Status::parse(&form.to)) else {
@@ -379,7 +378,7 @@ async fn add_note(
     permit(
         member(&staff, role),
         Action::Note,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     )
     .map_err(refused)?;
     let text = note_text(&form.text)?;
@@ -438,7 +437,7 @@ async fn transfer(
     permit(
         member(&staff, role),
         Action::Transfer,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     )
     .map_err(refused)?;
     let queues = &live.programme.file().queues;
@@ -492,7 +491,7 @@ async fn legal_hold(
     permit(
         member(&staff, role),
         Action::Hold,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     )
     .map_err(refused)?;
     let hold = match form.hold.as_str() {

@@ -21,7 +21,7 @@ use super::pages::{Shell, render};
 use super::queues::Done;
 use super::{Console, member, page, see_other};
 use crate::auth::Staff;
-use crate::casework::{Action, Case, ProgrammeRole, Refusal, Status, Subject, permit};
+use crate::casework::{Action, Case, ProgrammeRole, Refusal, Subject, permit};
 use crate::domain::ProgrammeSlug;
 use crate::error::AppError;
 use crate::i18n::t;
@@ -58,12 +58,11 @@ impl From<FlowError> for AppError {
     }
 }
 
-fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
-    Ok(Case {
-        status: Status::parse(&record.status)
-            .ok_or(AppError::Internal("unknown enquiry status".into()))?,
+fn case(record: &EnquiryRecord) -> Case<'_> {
+    Case {
+        status: record.status,
         assigned_to: record.assigned_to.as_deref(),
-    })
+    }
 }
 
 fn is_id(id: &str) -> bool {
@@ -112,7 +111,7 @@ async fn refer_form(
     permit(
         member(&staff, role),
         Action::Reply,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     )
     .map_err(|_| AppError::Forbidden)?;
     let p = &live.programme;
@@ -159,7 +158,7 @@ async fn refer(
     permit(
         member(&staff, role),
         Action::Reply,
-        Subject::Enquiry(case(&record)?),
+        Subject::Enquiry(case(&record)),
     )
     .map_err(|_| AppError::Forbidden)?;
     let requested = workflow::request(
