@@ -82,11 +82,23 @@ pub(super) async fn reauthenticate(
     staff: &Staff,
     password: &str,
 ) -> Result<Reauth, AppError> {
-    let key: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
-        <sha2::Sha256 as sha2::Digest>::new(),
-        format!("user:{}", staff.id),
-    ))
-    .into();
+    Ok(
+        match reauthenticate_for(console, req, staff, password).await? {
+            Ok(_) => Reauth::Confirmed,
+            Err(refused) => refused,
+        },
+    )
+}
+
+/// [`reauthenticate`], with the proof that functions which must not run without it
+/// take ([`crate::auth::reauth::Reauthenticated`]).
+pub(super) async fn reauthenticate_for(
+    console: &Console,
+    req: &HttpRequest,
+    staff: &Staff,
+    password: &str,
+) -> Result<Result<crate::auth::reauth::Reauthenticated, Reauth>, AppError> {
+    let key = crate::auth::reauth::account_key(&staff.id);
     if !super::signin::allow_attempt(console, req, &key).await? {
         audit::record(
             &console.store,
@@ -98,34 +110,30 @@ pub(super) async fn reauthenticate(
             .outcome("throttled"),
         )
         .await?;
-        return Ok(Reauth::Throttled);
+        return Ok(Err(Reauth::Throttled));
     }
-    let Some(user) = console.store.user(&staff.id).await? else {
-        return Ok(Reauth::Refused);
-    };
-    let hasher = console.hasher.clone();
-    let password = password.to_owned();
-    let ok = web::block(move || hasher.verify(&user.password_hash, &password))
-        .await
-        .map_err(|_| AppError::Internal("password check did not finish".into()))?;
-    if ok {
-        console
-            .store
-            .mark_reauthenticated(&staff.session_hash, now())
-            .await?;
-        Ok(Reauth::Confirmed)
-    } else {
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &format!("user:{}", staff.id),
-                "reauth.failed",
-                &format!("user:{}", staff.id),
+    match crate::auth::reauth::confirm(&console.store, &console.hasher, &staff.id, password).await?
+    {
+        Some(proof) => {
+            console
+                .store
+                .mark_reauthenticated(&staff.session_hash, now())
+                .await?;
+            Ok(Ok(proof))
+        }
+        None => {
+            audit::record(
+                &console.store,
+                &Entry::new(
+                    &format!("user:{}", staff.id),
+                    "reauth.failed",
+                    &format!("user:{}", staff.id),
+                )
+                .outcome("denied"),
             )
-            .outcome("denied"),
-        )
-        .await?;
-        Ok(Reauth::Refused)
+            .await?;
+            Ok(Err(Reauth::Refused))
+        }
     }
 }
 

@@ -175,7 +175,11 @@ async fn submit(
         &slug,
         confirmed,
         shred,
-        &format!("user:{}", staff.id),
+        crate::programme::editing::Author::Staff {
+            id: &staff.id,
+            instance_admin: staff.is_admin,
+            confirmed: None,
+        },
     )
     .await
     {
@@ -187,5 +191,6 @@ async fn submit(
         Err(ArchiveError::NotConfirmed) => Err(AppError::BadRequest),
         Err(ArchiveError::Store(e)) => Err(e.into()),
         Err(ArchiveError::Crypto(e)) => Err(e.into()),
+        Err(ArchiveError::Save(e)) => Err(AppError::Internal(e.to_string())),
     }
 }

@@ -7,6 +7,7 @@ pub mod editing;
 pub mod live;
 mod parse;
 pub mod sharing;
+pub mod widening;
 
 pub use answers::{Answer, Answers};
 pub use definition::{

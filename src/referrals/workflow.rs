@@ -9,16 +9,16 @@
 use std::collections::HashMap;
 
 use super::{
-    Delivery, PackageMeta, Preview, ReferralError, ReferralState, Stop, check, email, is_personal,
-    package, preview, same_destination, stopped_entry,
+    Delivery, PackageMeta, Preview, ReferralError, ReferralState, Stop, check, discloses_personal,
+    email, form_sent_with, is_personal, package, preview, same_destination, stopped_entry,
 };
 use crate::audit::{self, Entry};
 use crate::casework::{Action, Member, Refusal, Subject, permit};
 use crate::crypto::random_id;
 use crate::enquiry::EnquiryContent;
 use crate::keyring::{GateError, Keyring, Read, Reader};
-use crate::programme::Partner;
 use crate::programme::live::LiveProgramme;
+use crate::programme::{Partner, Programme};
 use crate::replies::MailSettings;
 use crate::store::{
     EnquiryRecord, NewOutboxRow, NewReferral, OutboxState, ReferralRecord, Store, StoreError,
@@ -99,6 +99,8 @@ pub enum Requested {
     /// Not made: the form comes back with the preview of the (opened) enquiry.
     Refused {
         content: Box<EnquiryContent>,
+        /// The form it was sent with (what decides what is personal).
+        sent_with: Option<Box<Programme>>,
         problems: Vec<RequestProblem>,
     },
 }
@@ -136,8 +138,13 @@ pub async fn request(
     if delivery.is_none() {
         problems.push(RequestProblem::Delivery);
     }
-    let personal = is_personal(p, partner);
-    if matches!(check(p, partner, &content), Err(ReferralError::NoConsent)) {
+    // Personal by what was stored: the form it was sent with, and the answers.
+    let sent_with = form_sent_with(store, live, record).await?;
+    let personal = discloses_personal(p, sent_with.as_ref(), partner, &content);
+    if matches!(
+        check(p, sent_with.as_ref(), partner, &content),
+        Err(ReferralError::NoConsent)
+    ) {
         audit::record(
             store,
             &Entry::new(
@@ -154,6 +161,7 @@ pub async fn request(
     let (true, Some(delivery)) = (problems.is_empty(), delivery) else {
         return Ok(Requested::Refused {
             content: Box::new(content),
+            sent_with: sent_with.map(Box::new),
             problems,
         });
     };
@@ -257,6 +265,23 @@ pub fn partner_as_recorded(live: &LiveProgramme, r: &ReferralRecord) -> Option<P
         return None;
     }
     Some(partner)
+}
+
+/// Whether the package of `r` may be built now: the rules still allow it for this
+/// enquiry, and what leaves is no more personal than the register recorded (a
+/// referral recorded as not personal was never approved by a second person).
+async fn may_build(
+    store: &Store,
+    live: &LiveProgramme,
+    record: &EnquiryRecord,
+    r: &ReferralRecord,
+    partner: &Partner,
+    content: &EnquiryContent,
+) -> Result<bool, StoreError> {
+    let sent_with = form_sent_with(store, live, record).await?;
+    let sent_with = sent_with.as_ref();
+    Ok(check(&live.programme, sent_with, partner, content).is_ok()
+        && (r.personal || !discloses_personal(&live.programme, sent_with, partner, content)))
 }
 
 /// Why a referral can no longer go where it was asked to go, if it cannot.
@@ -405,7 +430,7 @@ pub async fn approve(
     };
     let detail = serde_json::json!({ "referral": r.id, "partner": r.partner_key });
     let content = open_for(keyring, who, &record, "referral.approve", detail).await?;
-    if check(&live.programme, &partner, &content).is_err() {
+    if !may_build(store, live, &record, r, &partner, &content).await? {
         return Ok(Approved::Conflict);
     }
     let outbox = match r.delivery {
@@ -464,7 +489,7 @@ pub async fn download(
     };
     let detail = serde_json::json!({ "referral": r.id, "partner": r.partner_key });
     let content = open_for(keyring, who, &record, "referral.download", detail).await?;
-    if check(&live.programme, &partner, &content).is_err() {
+    if !may_build(store, live, &record, r, &partner, &content).await? {
         return Ok(Downloaded::Conflict);
     }
     // Built before it is marked downloaded, so a failure here leaves it downloadable;

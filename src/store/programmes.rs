@@ -3,7 +3,8 @@ use sqlx::Row;
 use super::{Store, StoreError, now};
 use crate::audit;
 use crate::crypto::{ProgrammeKeyPair, random_id};
-use crate::programme::{Programme, ProgrammeStatus};
+use crate::programme::ProgrammeStatus;
+use crate::programme::editing::Reviewed;
 
 /// A programme as stored: its current definition and current public key.
 #[derive(Debug, Clone)]
@@ -60,42 +61,22 @@ pub enum SaveRefused {
 }
 
 impl Store {
-    /// Creates the programme, or records a new version of it. All in one transaction:
-    /// a failure leaves the previous version in place. `new_key` is used only when the
-    /// programme is new.
-    /// The change is audited in the same transaction, as `actor`.
-    pub async fn apply_programme(
-        &self,
-        programme: &Programme,
-        new_key: ProgrammeKeyPair,
-        actor: &str,
-    ) -> Result<ApplyOutcome, StoreError> {
-        match self
-            .save_programme(
-                programme,
-                new_key,
-                Precondition::Any,
-                actor,
-                serde_json::Map::new(),
-            )
-            .await?
-        {
-            Ok(outcome) => Ok(outcome),
-            Err(_) => Err(StoreError::Corrupt("an unconditional save was refused")),
-        }
-    }
-
-    /// [`Store::apply_programme`] under a precondition, with more audit detail (which
-    /// part of the programme an editor changed, what it was cloned from). The audit
-    /// entry's `version` is always the version written.
+    /// Creates the programme, or records a new version of it, as [`editing::save`]
+    /// reviewed it (the only way to a [`Reviewed`]), under its precondition. All in
+    /// one transaction with the audit entry (as `actor`, with `detail`; its `version`
+    /// is always the version written): a failure leaves the previous version in
+    /// place. `new_key` is used only when the programme is new.
+    ///
+    /// [`editing::save`]: crate::programme::editing::save
     pub async fn save_programme(
         &self,
-        programme: &Programme,
+        reviewed: &Reviewed,
         new_key: ProgrammeKeyPair,
-        precondition: Precondition,
         actor: &str,
         mut detail: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Result<ApplyOutcome, SaveRefused>, StoreError> {
+        let programme = reviewed.programme();
+        let precondition = reviewed.precondition();
         let definition = programme.to_toml();
         let status = status_str(programme.status());
         let at = now();
@@ -184,6 +165,24 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Ok(outcome))
+    }
+
+    /// The definitions of every form version some stored enquiry of the programme was
+    /// sent with: what people's answers were given to.
+    pub async fn answered_definitions(
+        &self,
+        programme_id: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.definition FROM programme_versions v \
+             WHERE v.programme_id = $1 AND EXISTS \
+               (SELECT 1 FROM enquiries e WHERE e.programme_id = v.programme_id AND e.form_version = v.version) \
+             ORDER BY v.version",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("definition")?)).collect()
     }
 
     /// The definition a programme had at `version` (enquiries keep the version of the

@@ -3,7 +3,6 @@ use std::path::Path;
 
 use haven::app::{Application, Roles};
 use haven::config::Config;
-use haven::crypto::ProgrammeKeyPair;
 use haven::enquiry::EnquiryContent;
 use haven::keyring::{GateError, Keyring, Read, Reader};
 use haven::programme::Programme;
@@ -118,18 +117,68 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
     }
 }
 
-/// Applies a programme file as `haven programme apply` does.
+/// Applies a programme file as `haven programme apply` does. A change that widens who
+/// can read data is confirmed as `programme apply --as` confirms it: by an instance
+/// admin of the tests' own set-up (`operator@example.org`, made the first time it is
+/// needed), with its password.
 pub async fn apply(store: &Store, config: &Config, text: &str) {
+    use haven::programme::editing::{self, Author, Expect, SaveError};
     let master = keyring_of(config, store).await;
-    let programme = Programme::parse(text).expect("programme parses");
-    store
-        .apply_programme(
-            &programme,
-            ProgrammeKeyPair::generate(&master.recipient()).expect("key"),
+    Programme::parse(text).expect("programme parses");
+    let save = async |confirmed| {
+        editing::save(
+            store,
+            &master.recipient(),
+            text,
+            Expect::Any,
+            Author::CommandLine { confirmed },
+            serde_json::Map::new(),
+        )
+        .await
+    };
+    match save(None).await {
+        Ok(_) => {}
+        Err(SaveError::NeedsReauth(_)) => {
+            let proof = operator(store, config, &master).await;
+            save(Some(&proof)).await.expect("programme applies");
+        }
+        Err(e) => panic!("programme applies: {e}"),
+    }
+}
+
+/// The set-up's instance admin, confirmed with its password.
+async fn operator(
+    store: &Store,
+    config: &Config,
+    master: &Keyring,
+) -> haven::auth::reauth::Reauthenticated {
+    const OPERATOR: &str = "operator@example.org";
+    let hasher = std::sync::Arc::new(master.password_hasher(config.password_cost));
+    if store.user_by_email(OPERATOR).await.unwrap().is_none() {
+        haven::auth::accounts::create_account(
+            store,
+            hasher.clone(),
+            haven::auth::accounts::AccountRequest {
+                email: OPERATOR,
+                role: haven::casework::ProgrammeRole::Admin,
+                programme: None,
+                password: crate::staff::PASSWORD,
+            },
             "test",
         )
         .await
-        .expect("programme applies");
+        .expect("operator account");
+    }
+    haven::auth::reauth::confirm_by_email(
+        store,
+        &hasher,
+        OPERATOR,
+        crate::staff::PASSWORD,
+        u32::MAX,
+    )
+    .await
+    .unwrap()
+    .expect("the operator's password")
 }
 
 /// The keyring `app::keyring` builds for `config` (the one way to the master key).

@@ -30,3 +30,4 @@ mod security;
 mod smtp_sink;
 mod staff;
 mod staff_i18n;
+mod widening;

@@ -129,11 +129,13 @@ async fn refer_form(
         .keyring
         .open_enquiry(&super::reader(&staff), read, &record)
         .await?;
+    let sent_with = crate::referrals::form_sent_with(&console.store, &live, &record).await?;
     let view = pages::ReferPage {
         staff: &staff,
         live: &live,
         record: &record,
         content: &content,
+        sent_with: sent_with.as_ref(),
         partner,
         typed: &ReferForm::default(),
         errors: &[],
@@ -173,11 +175,15 @@ async fn refer(
         &super::replies::mail_settings(&console),
     )
     .await?;
-    let (content, problems) = match requested {
+    let (content, sent_with, problems) = match requested {
         Requested::Made { id, state } => {
             return Ok(see_other(&format!("/console/r/{id}?done=referral-{state}")));
         }
-        Requested::Refused { content, problems } => (content, problems),
+        Requested::Refused {
+            content,
+            sent_with,
+            problems,
+        } => (content, sent_with, problems),
     };
     let lang = staff.lang;
     let errors: Vec<(&str, String)> = problems
@@ -197,6 +203,7 @@ async fn refer(
         live: &live,
         record: &record,
         content: &content,
+        sent_with: sent_with.as_deref(),
         partner: live.programme.partner(&form.partner),
         typed: &form,
         errors: &errors,

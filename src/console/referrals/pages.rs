@@ -97,6 +97,8 @@ pub(super) struct ReferPage<'a> {
     pub live: &'a LiveProgramme,
     pub record: &'a EnquiryRecord,
     pub content: &'a EnquiryContent,
+    /// The form the enquiry was sent with: what decides what is personal.
+    pub sent_with: Option<&'a Programme>,
     pub partner: Option<&'a Partner>,
     pub typed: &'a ReferForm,
     pub errors: &'a [(&'a str, String)],
@@ -123,7 +125,7 @@ pub(super) fn refer_page(r: &ReferPage<'_>) -> Markup {
             }
         }
         @if let Some(partner) = r.partner {
-            @let personal = referrals::is_personal(p, partner);
+            @let personal = referrals::discloses_personal(p, r.sent_with, partner, r.content);
             @let preview = referrals::preview(p, partner, r.content, r.record.created_hour);
             p {
                 (t_args(lang, "console-referral-only-leaving", &[("partner", partner.name.clone())]))
