@@ -97,6 +97,21 @@ impl PinnedText {
             .or_else(|| self.texts.get(&self.default))
     }
 
+    /// The languages whose template text is the default language's (the template has
+    /// none of its own there): what shows once, under the default language.
+    pub fn same_as_default(&self) -> Vec<&str> {
+        let Some(default) = self.texts.get(&self.default) else {
+            return Vec::new();
+        };
+        self.texts
+            .iter()
+            .filter(|(tag, t)| {
+                **tag != self.default && t.subject == default.subject && t.body == default.body
+            })
+            .map(|(tag, _)| tag.as_str())
+            .collect()
+    }
+
     /// One person's message, in their language, from the pinned text.
     pub fn render(
         &self,

@@ -262,13 +262,28 @@ pub(super) fn campaign_page(v: &CampaignView<'_>) -> Markup {
 /// The text a campaign sends, in each language, exactly as stored (placeholders in
 /// braces are filled for each person).
 fn pinned_texts(lang: Language, pinned: &PinnedText) -> Markup {
+    let name = |tag: &str| {
+        Language::parse(tag)
+            .map(|l| l.endonym().to_owned())
+            .unwrap_or_else(|_| tag.to_owned())
+    };
+    // Languages the template has no text of its own in get the default's: shown once.
+    let same = pinned.same_as_default();
     html! {
         h2 { (t(lang, "campaign-text-heading")) }
         p class="hint" { (t(lang, "campaign-text-intro")) }
-        @for (tag, text) in &pinned.texts {
+        @if !same.is_empty() {
+            p class="hint" {
+                (t_args(lang, "campaign-text-fallback", &[
+                    ("languages", same.iter().map(|tag| name(tag)).collect::<Vec<_>>().join(", ")),
+                    ("default", name(&pinned.default)),
+                ]))
+            }
+        }
+        @for (tag, text) in pinned.texts.iter().filter(|(tag, _)| !same.contains(&tag.as_str())) {
             @let l = Language::parse(tag).ok();
             div class="preview" lang=(tag) dir=(l.map_or("auto", |l| l.dir())) {
-                h3 { (l.map_or(tag.as_str(), |l| l.endonym())) }
+                h3 { (name(tag)) }
                 p { strong { (text.subject) } }
                 p class="preserve" { (text.body) }
             }
