@@ -4,7 +4,7 @@
 //! it ever sealed can be opened. Both are confirmed by typing the programme's slug,
 //! and audited. Shared by `haven programme archive` and the admin page.
 
-use crate::audit::Entry;
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::crypto::{CryptoError, ProgrammeKeyPair};
 use crate::programme::{Programme, ProgrammeStatus};
 use crate::store::{Store, StoreError};
@@ -51,7 +51,7 @@ pub async fn archive(
     slug: &str,
     _confirmed: Confirmed,
     shred: bool,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Archived, ArchiveError> {
     let record = store
         .programme_by_slug(slug)
@@ -74,8 +74,12 @@ pub async fn archive(
         store
             .destroy_all_keys(
                 &record.id,
-                &Entry::new(actor, "programme.shred", &format!("programme:{slug}"))
-                    .outcome("alert"),
+                &Entry::new(
+                    actor,
+                    AuditAction::ProgrammeShred,
+                    &format!("programme:{slug}"),
+                )
+                .outcome(Outcome::Alert),
             )
             .await?
     } else {

@@ -5,39 +5,43 @@
 //! Entries carry metadata only (who, what, which record, outcome, counts): never what
 //! a person wrote or how to reach them.
 
+mod action;
+mod actor;
+
+pub use action::{AuditAction, UnknownAction};
+pub use actor::{Actor, Outcome, SystemTask, UnknownActor};
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::store::{Store, StoreError, now};
 
-/// Who did it: a staff user id, or a part of Haven itself (`system:purge`, `cli`).
+/// One event to record: who did what to which record, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub actor: String,
-    /// A stable dotted name, e.g. `enquiry.view`, `programme.apply`, `signin.failed`.
-    pub action: String,
+    pub actor: Actor,
+    pub action: AuditAction,
     /// The record acted on, e.g. `enquiry:3f2a…` or `programme:afghanistan-2021`.
     pub subject: String,
-    /// `ok`, `denied`, `failed`, `alert`.
-    pub outcome: String,
+    pub outcome: Outcome,
     /// Further metadata as JSON (counts, versions, field names): no personal data.
     pub detail: serde_json::Value,
 }
 
 impl Entry {
-    pub fn new(actor: &str, action: &str, subject: &str) -> Self {
+    pub fn new(actor: &Actor, action: AuditAction, subject: &str) -> Self {
         Self {
-            actor: actor.to_owned(),
-            action: action.to_owned(),
+            actor: actor.clone(),
+            action,
             subject: subject.to_owned(),
-            outcome: "ok".to_owned(),
+            outcome: Outcome::Ok,
             detail: serde_json::Value::Object(Default::default()),
         }
     }
 
-    pub fn outcome(mut self, outcome: &str) -> Self {
-        self.outcome = outcome.to_owned();
+    pub fn outcome(mut self, outcome: Outcome) -> Self {
+        self.outcome = outcome;
         self
     }
 
@@ -104,15 +108,16 @@ pub async fn append(
     let prev: Vec<u8> = head.try_get("hash")?;
     let at = now();
     let detail = entry.detail.to_string();
+    let actor = entry.actor.to_string();
     let hash = link_hash(
         &prev,
         seq,
         at,
         [
-            &entry.actor,
-            &entry.action,
+            &actor,
+            entry.action.as_str(),
             &entry.subject,
-            &entry.outcome,
+            entry.outcome.as_str(),
             &detail,
         ],
     );
@@ -122,10 +127,10 @@ pub async fn append(
     )
     .bind(seq)
     .bind(at)
-    .bind(&entry.actor)
-    .bind(&entry.action)
+    .bind(&actor)
+    .bind(entry.action.as_str())
     .bind(&entry.subject)
-    .bind(&entry.outcome)
+    .bind(entry.outcome.as_str())
     .bind(&detail)
     .bind(&prev)
     .bind(&hash)

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use haven::app::{self, Application, Role, Roles};
+use haven::audit::{Actor, AuditAction};
 use haven::auth::accounts::{self, AccountError, AccountRequest};
 use haven::auth::password::Hasher;
 use haven::casework::ProgrammeRole;
@@ -274,7 +275,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             command: DisclosuresCommand::Export { programme },
         } => {
             let store = app::open_store(&config).await?;
-            match haven::referrals::export_register(&store, &programme, "cli").await? {
+            match haven::referrals::export_register(&store, &programme, &Actor::Cli).await? {
                 Some(csv) => print!("{csv}"),
                 None => {
                     eprintln!("no programme {programme:?}");
@@ -305,7 +306,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
             };
-            match haven::escrow::open_programme(&store, &identity, &programme, &out, "cli").await {
+            match haven::escrow::open_programme(&store, &identity, &programme, &out, &Actor::Cli)
+                .await
+            {
                 Ok(n) => println!(
                     "{programme}: opened {} enquiries, {} notes, {} replies into {}; {} could not be opened with this identity",
                     n.enquiries,
@@ -323,7 +326,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Purge => {
             let store = app::open_store(&config).await?;
-            for (slug, c) in haven::retention::purge_all(&store, "cli").await? {
+            for (slug, c) in haven::retention::purge_all(&store, &Actor::Cli).await? {
                 println!(
                     "{slug}: {} enquiries, {} notes, {} replies, {} messages purged",
                     c.enquiries, c.notes, c.replies, c.messages
@@ -365,7 +368,7 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
                     programme: programme.as_deref(),
                     password,
                 },
-                "cli",
+                &Actor::Cli,
             )
             .await
             .map(|id| println!("created user {id} ({role}); they must sign in and set up two-step verification within 72 hours"))
@@ -374,7 +377,7 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
             email,
             role,
             programme,
-        } => accounts::grant(&store, &email, role, &programme, "cli")
+        } => accounts::grant(&store, &email, role, &programme, &Actor::Cli)
             .await
             .map(|()| println!("{email} is now {role} in {programme}")),
     };
@@ -412,7 +415,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 &master,
                 &text,
                 editing::Expect::Any,
-                "cli",
+                &Actor::Cli,
                 serde_json::Map::new(),
             )
             .await;
@@ -461,8 +464,8 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                     &record.id,
                     &key,
                     &haven::audit::Entry::new(
-                        "cli",
-                        "programme.rotate-key",
+                        &Actor::Cli,
+                        AuditAction::ProgrammeRotateKey,
                         &format!("programme:{slug}"),
                     )
                     .detail(serde_json::json!({ "from": record.key_id, "to": key.key_id })),
@@ -515,8 +518,8 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 return Ok(ExitCode::from(1));
             };
             let entry = haven::audit::Entry::new(
-                "cli",
-                "programme.destroy-key",
+                &Actor::Cli,
+                AuditAction::ProgrammeDestroyKey,
                 &format!("programme:{slug}"),
             )
             .detail(serde_json::json!({ "key": key_id }));
@@ -547,7 +550,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 &slug,
                 confirmed,
                 destroy_keys,
-                "cli",
+                &Actor::Cli,
             )
             .await
             {
@@ -618,7 +621,7 @@ async fn import_command(
         key,
         paths,
         Options { delete_source },
-        "cli",
+        &Actor::Cli,
         |p| {
             bar.set_length(p.bytes_total);
             bar.set_position(p.bytes_done);

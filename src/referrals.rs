@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use crate::audit::{Actor, AuditAction, Outcome};
 use crate::crypto::CryptoError;
 use crate::domain::Language;
 use crate::enquiry::EnquiryContent;
@@ -159,7 +160,7 @@ fn current_partner<'a>(
 pub async fn may_send(
     store: &crate::store::Store,
     outbox_id: &str,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Option<String>, crate::store::StoreError> {
     let Some((r, definition)) = store.referral_by_outbox(outbox_id).await? else {
         return Ok(Some("no referral carries this message".into()));
@@ -183,16 +184,20 @@ pub async fn may_send(
 
 /// The audit entry of a stopped referral: which partner and why, never an address.
 pub fn stopped_entry(
-    actor: &str,
+    actor: &Actor,
     r: &crate::store::ReferralRecord,
     stop: Stop,
 ) -> crate::audit::Entry {
-    crate::audit::Entry::new(actor, "referral.stopped", &format!("referral:{}", r.id))
-        .outcome("denied")
-        .detail(serde_json::json!({
-            "enquiry": r.enquiry_id, "partner": r.partner_key, "reason": stop.as_str(),
-            "was": r.state,
-        }))
+    crate::audit::Entry::new(
+        actor,
+        AuditAction::ReferralStopped,
+        &format!("referral:{}", r.id),
+    )
+    .outcome(Outcome::Denied)
+    .detail(serde_json::json!({
+        "enquiry": r.enquiry_id, "partner": r.partner_key, "reason": stop.as_str(),
+        "was": r.state,
+    }))
 }
 
 /// One entry of a preview: what staff see, and what the readable part of a package says.
@@ -526,7 +531,7 @@ pub fn register_csv(
 pub async fn export_register(
     store: &crate::store::Store,
     slug: &str,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Option<String>, crate::store::StoreError> {
     let Some(programme) = store.programme_by_slug(slug).await? else {
         return Ok(None);
@@ -542,12 +547,16 @@ pub async fn export_register(
         names
             .get(id)
             .cloned()
-            .unwrap_or_else(|| format!("user:{id}"))
+            .unwrap_or_else(|| Actor::staff(id).to_string())
     });
     crate::audit::record(
         store,
-        &crate::audit::Entry::new(actor, "disclosures.export", &format!("programme:{slug}"))
-            .detail(serde_json::json!({ "referrals": rows.len() })),
+        &crate::audit::Entry::new(
+            actor,
+            AuditAction::DisclosuresExport,
+            &format!("programme:{slug}"),
+        )
+        .detail(serde_json::json!({ "referrals": rows.len() })),
     )
     .await?;
     Ok(Some(csv))

@@ -181,7 +181,7 @@ async fn bench(
         .apply_programme(
             &programme,
             ProgrammeKeyPair::generate(&master.recipient())?,
-            "bench",
+            &haven::audit::Actor::Cli,
         )
         .await?;
     let record = store

@@ -1036,7 +1036,7 @@ fn run(
             .apply_programme(
                 &programme,
                 ProgrammeKeyPair::generate(&master.recipient())?,
-                "bench",
+                &haven::audit::Actor::Cli,
             )
             .await?;
         anyhow::Ok((app, store))

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
 use super::queues::Done;
 use super::{Console, page, see_other};
-use crate::audit::{self, Entry, Filter, Verdict};
+use crate::audit::{self, Actor, AuditAction, Entry, Filter, Outcome, Verdict};
 use crate::auth::Staff;
 use crate::auth::accounts::{self, AccountError, AccountRequest, ENROL_WITHIN_SECS};
 use crate::casework::ProgrammeRole;
@@ -84,18 +84,18 @@ pub(super) async fn reauthenticate(
 ) -> Result<Reauth, AppError> {
     let key: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
         <sha2::Sha256 as sha2::Digest>::new(),
-        format!("user:{}", staff.id),
+        staff.actor().to_string(),
     ))
     .into();
     if !super::signin::allow_attempt(console, req, &key).await? {
         audit::record(
             &console.store,
             &Entry::new(
-                &format!("user:{}", staff.id),
-                "reauth.failed",
-                &format!("user:{}", staff.id),
+                &staff.actor(),
+                AuditAction::ReauthFailed,
+                &staff.actor().to_string(),
             )
-            .outcome("throttled"),
+            .outcome(Outcome::Throttled),
         )
         .await?;
         return Ok(Reauth::Throttled);
@@ -118,11 +118,11 @@ pub(super) async fn reauthenticate(
         audit::record(
             &console.store,
             &Entry::new(
-                &format!("user:{}", staff.id),
-                "reauth.failed",
-                &format!("user:{}", staff.id),
+                &staff.actor(),
+                AuditAction::ReauthFailed,
+                &staff.actor().to_string(),
             )
-            .outcome("denied"),
+            .outcome(Outcome::Denied),
         )
         .await?;
         Ok(Reauth::Refused)
@@ -403,7 +403,7 @@ async fn add_user(
         &console.store,
         console.hasher.clone(),
         request,
-        &format!("user:{}", staff.id),
+        &staff.actor(),
     )
     .await
     {
@@ -492,7 +492,7 @@ async fn grant(
         &user.email,
         role,
         &form.programme,
-        &format!("user:{}", staff.id),
+        &staff.actor(),
     )
     .await
     {
@@ -518,9 +518,9 @@ async fn reset_totp(
             &user.id,
             now() + ENROL_WITHIN_SECS,
             &Entry::new(
-                &format!("user:{}", staff.id),
-                "user.reset-2fa",
-                &format!("user:{}", user.id),
+                &staff.actor(),
+                AuditAction::UserReset2fa,
+                &Actor::staff(&user.id).to_string(),
             ),
         )
         .await?;
@@ -539,20 +539,16 @@ async fn set_disabled(
         Err(res) => return Ok(res),
     };
     let action = if disabled {
-        "user.disable"
+        AuditAction::UserDisable
     } else {
-        "user.enable"
+        AuditAction::UserEnable
     };
     console
         .store
         .set_user_disabled(
             &user.id,
             disabled,
-            &Entry::new(
-                &format!("user:{}", staff.id),
-                action,
-                &format!("user:{}", user.id),
-            ),
+            &Entry::new(&staff.actor(), action, &Actor::staff(&user.id).to_string()),
         )
         .await?;
     Ok(see_other(if disabled {
@@ -643,7 +639,7 @@ async fn audit_log(
     // Reading the log is itself recorded (who looked, with which filters).
     audit::record(
         &console.store,
-        &Entry::new(&format!("user:{}", staff.id), "audit.view", "audit_log").detail(
+        &Entry::new(&staff.actor(), AuditAction::AuditView, "audit_log").detail(
             serde_json::json!({
                 "actor": filter.actor, "action": filter.action, "subject": filter.subject,
                 "outcome": filter.outcome, "from": q.from, "until": q.until,
@@ -656,7 +652,7 @@ async fn audit_log(
         .list_users()
         .await?
         .into_iter()
-        .map(|u| (format!("user:{}", u.id), u.email))
+        .map(|u| (Actor::staff(&u.id).to_string(), u.email))
         .collect();
     let next = entries
         .last()

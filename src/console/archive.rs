@@ -172,7 +172,7 @@ async fn submit(
         &slug,
         confirmed,
         shred,
-        &format!("user:{}", staff.id),
+        &staff.actor(),
     )
     .await
     {

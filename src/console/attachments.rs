@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use super::Console;
 use super::enquiries::{case, refused};
-use crate::audit::{self, Entry};
+use crate::audit::{self, AuditAction, Entry, Outcome};
 use crate::casework::{Action, permit};
 use crate::enquiry::EnquiryContent;
 use crate::error::AppError;
@@ -54,13 +54,13 @@ async fn download(
         .ok()
         .filter(|n| *n >= 1)
         .ok_or(AppError::NotFound)?;
-    let actor = format!("user:{}", staff.id);
+    let actor = staff.actor();
     let subject = format!("enquiry:{}", record.id);
     if !console.limiters.allow_decrypt(&staff.id) {
         audit::record(
             &console.store,
-            &Entry::new(&actor, "enquiry.attachment", &subject)
-                .outcome("alert")
+            &Entry::new(&actor, AuditAction::EnquiryAttachment, &subject)
+                .outcome(Outcome::Alert)
                 .detail(serde_json::json!({ "attachment": n, "refused": "hourly decrypt limit" })),
         )
         .await?;
@@ -83,7 +83,7 @@ async fn download(
     // Written before the bytes are sent: a read that cannot be audited does not happen.
     audit::record(
         &console.store,
-        &Entry::new(&actor, "enquiry.attachment", &subject)
+        &Entry::new(&actor, AuditAction::EnquiryAttachment, &subject)
             .detail(serde_json::json!({ "attachment": n, "bytes": bytes.len() })),
     )
     .await?;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
 use super::queues::Done;
 use super::{Console, page, see_other};
-use crate::audit::{self, Entry};
+use crate::audit::{self, Actor, AuditAction, Entry, Outcome};
 use crate::auth::Staff;
 use crate::casework::{ProgrammeRole, Status};
 use crate::crypto::random_id;
@@ -41,10 +41,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Most enquiries one campaign may address.
 const MAX_CAMPAIGN: usize = 20_000;
-
-fn actor(staff: &Staff) -> String {
-    format!("user:{}", staff.id)
-}
 
 #[derive(Deserialize, Default)]
 pub struct CampaignForm {
@@ -274,7 +270,7 @@ async fn create(
         created_by: staff.id.clone(),
         enquiry_ids: ids,
     };
-    let entry = Entry::new(&actor(&staff), "campaign.create", &format!("campaign:{}", campaign.id))
+    let entry = Entry::new(&staff.actor(), AuditAction::CampaignCreate, &format!("campaign:{}", campaign.id))
         .detail(serde_json::json!({
             "programme": p.slug().as_str(),
             "template": campaign.template_key,
@@ -337,8 +333,8 @@ async fn show(
         audit::record(
             &console.store,
             &Entry::new(
-                &actor(&staff),
-                "campaign.preview",
+                &staff.actor(),
+                AuditAction::CampaignPreview,
                 &format!("enquiry:{}", record.id),
             )
             .detail(serde_json::json!({ "campaign": c.id })),
@@ -497,8 +493,8 @@ async fn approve(
     if role < ProgrammeRole::Supervisor || c.created_by == staff.id {
         audit::record(
             &console.store,
-            &Entry::new(&actor(&staff), "campaign.approve", &format!("campaign:{}", c.id))
-                .outcome("denied")
+            &Entry::new(&staff.actor(), AuditAction::CampaignApprove, &format!("campaign:{}", c.id))
+                .outcome(Outcome::Denied)
                 .detail(serde_json::json!({ "reason": if c.created_by == staff.id { "creator" } else { "role" } })),
         )
         .await?;
@@ -546,14 +542,18 @@ async fn approve(
     }
     let emails = prepared.iter().filter(|p| p.outbox.is_some()).count();
     let entry = Entry::new(
-        &actor(&staff),
-        "campaign.approve",
+        &staff.actor(),
+        AuditAction::CampaignApprove,
         &format!("campaign:{}", c.id),
     )
-    .outcome(if refused > 0 { "alert" } else { "ok" })
+    .outcome(if refused > 0 {
+        Outcome::Alert
+    } else {
+        Outcome::Ok
+    })
     .detail(serde_json::json!({
         "replies": prepared.len(), "emails": emails, "refused_by_guard": refused,
-        "created_by": format!("user:{}", c.created_by),
+        "created_by": Actor::staff(&c.created_by).to_string(),
     }));
     let done = console
         .store
@@ -583,8 +583,8 @@ async fn cancel(
             &c.id,
             &staff.id,
             &Entry::new(
-                &actor(&staff),
-                "campaign.cancel",
+                &staff.actor(),
+                AuditAction::CampaignCancel,
                 &format!("campaign:{}", c.id),
             ),
         )

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::pages::{Shell, csrf_field, datetime, flash_box, render};
 use super::{Console, page, see_other};
-use crate::audit::{self, Entry};
+use crate::audit::{self, Actor, AuditAction, Entry, Outcome};
 use crate::auth::Staff;
 use crate::casework::{Action, Case, Status, permit};
 use crate::crypto::random_id;
@@ -49,10 +49,6 @@ struct NoteContent {
     from_queue: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     to_queue: Option<String>,
-}
-
-fn actor(staff: &Staff) -> String {
-    format!("user:{}", staff.id)
 }
 
 fn subject(id: &str) -> String {
@@ -127,9 +123,13 @@ async fn view(
     if !allow_decrypt(&console, &staff).await? {
         audit::record(
             &console.store,
-            &Entry::new(&actor(&staff), "enquiry.view", &subject(&record.id))
-                .outcome("alert")
-                .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryView,
+                &subject(&record.id),
+            )
+            .outcome(Outcome::Alert)
+            .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
         )
         .await?;
         return Err(AppError::TooManyRequests);
@@ -152,8 +152,12 @@ async fn view(
     // Written before the page is sent: a read that cannot be audited does not happen.
     audit::record(
         &console.store,
-        &Entry::new(&actor(&staff), "enquiry.view", &subject(&record.id))
-            .detail(serde_json::json!({ "notes": notes.len() })),
+        &Entry::new(
+            &staff.actor(),
+            AuditAction::EnquiryView,
+            &subject(&record.id),
+        )
+        .detail(serde_json::json!({ "notes": notes.len() })),
     )
     .await?;
     let lang = staff.lang;
@@ -483,7 +487,11 @@ async fn claim(
         .claim(
             &record.id,
             &staff.id,
-            &Entry::new(&actor(&staff), "enquiry.claim", &subject(&record.id)),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryClaim,
+                &subject(&record.id),
+            ),
         )
         .await?;
     Ok(back(&record.id, won, "claimed"))
@@ -511,7 +519,11 @@ async fn unclaim(
         .unclaim(
             &record.id,
             &form.current,
-            &Entry::new(&actor(&staff), "enquiry.unclaim", &subject(&record.id)),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryUnclaim,
+                &subject(&record.id),
+            ),
         )
         .await?;
     Ok(back(&record.id, done, "unclaimed"))
@@ -546,8 +558,12 @@ async fn assign(
         .assign(
             &record.id,
             &form.to,
-            &Entry::new(&actor(&staff), "enquiry.assign", &subject(&record.id))
-                .detail(serde_json::json!({ "to": format!("user:{}", form.to) })),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryAssign,
+                &subject(&record.id),
+            )
+            .detail(serde_json::json!({ "to": Actor::staff(&form.to).to_string() })),
         )
         .await?;
     Ok(see_other(&format!(
@@ -577,8 +593,12 @@ async fn set_status(
             &record.id,
             from.as_str(),
             to.as_str(),
-            &Entry::new(&actor(&staff), "enquiry.status", &subject(&record.id))
-                .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryStatus,
+                &subject(&record.id),
+            )
+            .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
         )
         .await?;
     Ok(back(&record.id, done, "status"))
@@ -675,8 +695,12 @@ async fn add_note(
         .store
         .add_note(
             &note,
-            &Entry::new(&actor(&staff), "enquiry.note", &subject(&record.id))
-                .detail(serde_json::json!({ "note": note.id })),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryNote,
+                &subject(&record.id),
+            )
+            .detail(serde_json::json!({ "note": note.id })),
         )
         .await?;
     Ok(see_other(&format!("/console/e/{}?done=note", record.id)))
@@ -746,8 +770,12 @@ async fn transfer(
             &form.from,
             &form.to,
             &note,
-            &Entry::new(&actor(&staff), "enquiry.transfer", &subject(&record.id))
-                .detail(serde_json::json!({ "from": form.from, "to": form.to, "note": note.id })),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryTransfer,
+                &subject(&record.id),
+            )
+            .detail(serde_json::json!({ "from": form.from, "to": form.to, "note": note.id })),
         )
         .await?;
     Ok(back(&record.id, done, "transferred"))
@@ -784,11 +812,11 @@ async fn legal_hold(
             &record.id,
             hold,
             &Entry::new(
-                &actor(&staff),
+                &staff.actor(),
                 if hold {
-                    "enquiry.hold"
+                    AuditAction::EnquiryHold
                 } else {
-                    "enquiry.release-hold"
+                    AuditAction::EnquiryReleaseHold
                 },
                 &subject(&record.id),
             ),
@@ -826,8 +854,9 @@ async fn search(
         Err(_) => None,
     };
     let entry = match &found {
-        Some(e) => Entry::new(&actor(&staff), "enquiry.search", &subject(&e.id)),
-        None => Entry::new(&actor(&staff), "enquiry.search", "enquiry:none").outcome("failed"),
+        Some(e) => Entry::new(&staff.actor(), AuditAction::EnquirySearch, &subject(&e.id)),
+        None => Entry::new(&staff.actor(), AuditAction::EnquirySearch, "enquiry:none")
+            .outcome(Outcome::Failed),
     };
     audit::record(&console.store, &entry).await?;
     match found {

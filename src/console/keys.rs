@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, error_summary, flash_box, render};
 use super::queues::Done;
 use super::{Console, page, see_other};
-use crate::audit::Entry;
+use crate::audit::{AuditAction, Entry};
 use crate::auth::Staff;
 use crate::casework::ProgrammeRole;
 use crate::crypto::ProgrammeKeyPair;
@@ -181,8 +181,8 @@ async fn rotate(
             &live.id,
             &key,
             &Entry::new(
-                &format!("user:{}", staff.id),
-                "programme.rotate-key",
+                &staff.actor(),
+                AuditAction::ProgrammeRotateKey,
                 &format!("programme:{slug}"),
             )
             .detail(serde_json::json!({ "from": current, "to": key.key_id })),

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render, t_code};
 use super::queues::Done;
 use super::{Console, page, see_other};
-use crate::audit::{self, Entry};
+use crate::audit::{self, Actor, AuditAction, Entry, Outcome};
 use crate::auth::Staff;
 use crate::casework::{Action, Case, ProgrammeRole, Status, permit};
 use crate::crypto::random_id;
@@ -46,10 +46,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/p/{slug}/disclosures", web::get().to(register));
 }
 
-fn actor(staff: &Staff) -> String {
-    format!("user:{}", staff.id)
-}
-
 fn case(record: &EnquiryRecord) -> Result<Case<'_>, AppError> {
     Ok(Case {
         status: Status::parse(&record.status)
@@ -71,13 +67,13 @@ async fn open(
     console: &Console,
     staff: &Staff,
     record: &EnquiryRecord,
-    action: &str,
+    action: AuditAction,
 ) -> Result<EnquiryContent, AppError> {
     if !console.limiters.allow_decrypt(&staff.id) {
         audit::record(
             &console.store,
-            &Entry::new(&actor(staff), action, &format!("enquiry:{}", record.id))
-                .outcome("alert")
+            &Entry::new(&staff.actor(), action, &format!("enquiry:{}", record.id))
+                .outcome(Outcome::Alert)
                 .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
         )
         .await?;
@@ -263,13 +259,13 @@ async fn refer_form(
         .map(|q| q.into_inner())
         .unwrap_or_default();
     let partner = p.partner(&query.partner);
-    let content = open(&console, &staff, &record, "referral.preview").await?;
+    let content = open(&console, &staff, &record, AuditAction::ReferralPreview).await?;
     // Seeing the values that would leave (or only the reference code) is a read.
     audit::record(
         &console.store,
         &Entry::new(
-            &actor(&staff),
-            "referral.preview",
+            &staff.actor(),
+            AuditAction::ReferralPreview,
             &format!("enquiry:{}", record.id),
         )
         .detail(serde_json::json!({ "partner": partner.map(|x| x.key.as_str()) })),
@@ -365,7 +361,7 @@ async fn refer(
     let Some(partner) = p.partner(&form.partner) else {
         return Err(AppError::BadRequest);
     };
-    let content = open(&console, &staff, &record, "referral.request").await?;
+    let content = open(&console, &staff, &record, AuditAction::ReferralRequest).await?;
     let mut errors: Vec<(&str, String)> = Vec::new();
     if !p.file().referrals.bases.contains(&form.basis) {
         errors.push(("basis", t(staff.lang, "console-referral-error-basis")));
@@ -383,11 +379,11 @@ async fn refer(
         audit::record(
             &console.store,
             &Entry::new(
-                &actor(&staff),
-                "referral.request",
+                &staff.actor(),
+                AuditAction::ReferralRequest,
                 &format!("enquiry:{}", record.id),
             )
-            .outcome("denied")
+            .outcome(Outcome::Denied)
             .detail(serde_json::json!({ "partner": partner.key, "reason": "no consent" })),
         )
         .await?;
@@ -402,8 +398,8 @@ async fn refer(
             audit::record(
                 &console.store,
                 &Entry::new(
-                    &actor(&staff),
-                    "referral.preview",
+                    &staff.actor(),
+                    AuditAction::ReferralPreview,
                     &format!("enquiry:{}", record.id),
                 )
                 .detail(serde_json::json!({ "partner": partner.key })),
@@ -467,8 +463,8 @@ async fn refer(
         requested_by: staff.id.clone(),
     };
     let entry = Entry::new(
-        &actor(&staff),
-        "referral.request",
+        &staff.actor(),
+        AuditAction::ReferralRequest,
         &format!("enquiry:{}", record.id),
     )
     .detail(serde_json::json!({
@@ -545,7 +541,7 @@ async fn stop_if_moved(
     let Some(stop) = moved(live, r) else {
         return Ok(None);
     };
-    let entry = referrals::stopped_entry(&actor(staff), r, stop);
+    let entry = referrals::stopped_entry(&staff.actor(), r, stop);
     let done = console
         .store
         .stop_referral(&r.id, stop.as_str(), &entry)
@@ -591,7 +587,7 @@ async fn stop_moved(
         let Some(stop) = unsent.then(|| moved(live, r)).flatten() else {
             continue;
         };
-        let entry = referrals::stopped_entry(&actor(staff), r, stop);
+        let entry = referrals::stopped_entry(&staff.actor(), r, stop);
         if console
             .store
             .stop_referral(&r.id, stop.as_str(), &entry)
@@ -654,12 +650,12 @@ async fn show(
         && let Some(record) = console.store.enquiry(&r.enquiry_id).await?
         && let Some(partner) = partner_as_recorded(&live, &r)
     {
-        let content = open(&console, &staff, &record, "referral.preview").await?;
+        let content = open(&console, &staff, &record, AuditAction::ReferralPreview).await?;
         audit::record(
             &console.store,
             &Entry::new(
-                &actor(&staff),
-                "referral.preview",
+                &staff.actor(),
+                AuditAction::ReferralPreview,
                 &format!("enquiry:{}", record.id),
             )
             .detail(serde_json::json!({ "referral": r.id, "partner": r.partner_key })),
@@ -777,8 +773,8 @@ async fn approve(
     if role < ProgrammeRole::Supervisor || r.requested_by == staff.id {
         audit::record(
             &console.store,
-            &Entry::new(&actor(&staff), "referral.approve", &subject)
-                .outcome("denied")
+            &Entry::new(&staff.actor(), AuditAction::ReferralApprove, &subject)
+                .outcome(Outcome::Denied)
                 .detail(serde_json::json!({
                     "reason": if r.requested_by == staff.id { "requester" } else { "role" }
                 })),
@@ -799,7 +795,7 @@ async fn approve(
     ) else {
         return Ok(conflict);
     };
-    let content = open(&console, &staff, &record, "referral.approve").await?;
+    let content = open(&console, &staff, &record, AuditAction::ReferralApprove).await?;
     if referrals::check(&live.programme, &partner, &content).is_err() {
         return Ok(conflict);
     }
@@ -811,11 +807,12 @@ async fn approve(
     } else {
         None
     };
-    let entry =
-        Entry::new(&actor(&staff), "referral.approve", &subject).detail(serde_json::json!({
+    let entry = Entry::new(&staff.actor(), AuditAction::ReferralApprove, &subject).detail(
+        serde_json::json!({
             "enquiry": r.enquiry_id, "partner": r.partner_key, "fields": r.fields,
-            "requested_by": format!("user:{}", r.requested_by), "delivery": r.delivery,
-        }));
+            "requested_by": Actor::staff(&r.requested_by).to_string(), "delivery": r.delivery,
+        }),
+    );
     let done = console
         .store
         .approve_referral(&r.id, &staff.id, outbox.as_ref(), &entry)
@@ -848,8 +845,8 @@ async fn cancel(
             &r.id,
             &staff.id,
             &Entry::new(
-                &actor(&staff),
-                "referral.cancel",
+                &staff.actor(),
+                AuditAction::ReferralCancel,
                 &format!("referral:{}", r.id),
             ),
         )
@@ -889,7 +886,7 @@ async fn download(
     ) else {
         return Ok(conflict);
     };
-    let content = open(&console, &staff, &record, "referral.download").await?;
+    let content = open(&console, &staff, &record, AuditAction::ReferralDownload).await?;
     if referrals::check(&live.programme, &partner, &content).is_err() {
         return Ok(conflict);
     }
@@ -897,8 +894,8 @@ async fn download(
     // sent only after the mark committed, so it leaves at most once.
     let package = build(&live, &partner, &record, &content, &r.id, &r.basis)?;
     let entry = Entry::new(
-        &actor(&staff),
-        "referral.download",
+        &staff.actor(),
+        AuditAction::ReferralDownload,
         &format!("referral:{}", r.id),
     )
     .detail(serde_json::json!({

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::pages::{Shell, csrf_field, datetime, render};
 use super::{Console, page, see_other};
-use crate::audit::{self, Entry};
+use crate::audit::{self, AuditAction, Entry, Outcome};
 use crate::auth::Staff;
 use crate::casework::{Action, Case, Status, permit};
 use crate::domain::Language;
@@ -236,7 +236,7 @@ async fn reply(
         text: form.text,
         template_key: Some(form.template).filter(|t| live.programme.template(t).is_some()),
     };
-    let actor = format!("user:{}", staff.id);
+    let actor = staff.actor();
     let subject = format!("enquiry:{}", record.id);
     match replies::prepare(
         &live,
@@ -248,11 +248,12 @@ async fn reply(
         &mail_settings(&console),
     ) {
         Ok(prepared) => {
-            let entry = Entry::new(&actor, "enquiry.reply", &subject).detail(serde_json::json!({
-                "reply": prepared.reply.id,
-                "template": draft.template_key,
-                "emailed": prepared.outbox.is_some(),
-            }));
+            let entry =
+                Entry::new(&actor, AuditAction::EnquiryReply, &subject).detail(serde_json::json!({
+                    "reply": prepared.reply.id,
+                    "template": draft.template_key,
+                    "emailed": prepared.outbox.is_some(),
+                }));
             console.store.add_reply(&prepared, &entry).await?;
             Ok(see_other(&format!(
                 "/console/e/{}?done=replied#replies",
@@ -264,8 +265,8 @@ async fn reply(
             if matches!(e, ReplyError::Refused(_)) {
                 audit::record(
                     &console.store,
-                    &Entry::new(&actor, "enquiry.reply", &subject)
-                        .outcome("alert")
+                    &Entry::new(&actor, AuditAction::EnquiryReply, &subject)
+                        .outcome(Outcome::Alert)
                         .detail(serde_json::json!({ "refused": e.to_string() })),
                 )
                 .await?;

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::pages::{Shell, csrf_field, error_summary, render};
 use super::{Console, page, see_other};
-use crate::audit::{self, Entry};
+use crate::audit::{self, Actor, AuditAction, Entry, Outcome};
 use crate::auth::session::{self, Stage};
 use crate::auth::totp::{self, TotpError, TotpSecret};
 use crate::auth::{Staff, current_session};
@@ -49,10 +49,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 const SIGN_IN_SCOPE: &str = "staff-sign-in";
 const ISSUER: &str = "Haven";
-
-fn user_actor(id: &str) -> String {
-    format!("user:{id}")
-}
 
 /// What the throttle counts attempts against: the typed address, whether or not an
 /// account has it.
@@ -172,7 +168,12 @@ async fn sign_in(
     if !allow_attempt(&console, &req, &account_key(&email)).await? {
         audit::record(
             &console.store,
-            &Entry::new("anonymous", "signin.throttled", "account:hidden").outcome("denied"),
+            &Entry::new(
+                &Actor::Anonymous,
+                AuditAction::SigninThrottled,
+                "account:hidden",
+            )
+            .outcome(Outcome::Denied),
         )
         .await?;
         metrics.signin_failures.inc();
@@ -207,8 +208,8 @@ async fn sign_in(
         other => {
             let (actor, subject, reason) = match &other {
                 Some(u) => (
-                    user_actor(&u.id),
-                    user_actor(&u.id),
+                    Actor::staff(&u.id),
+                    Actor::staff(&u.id).to_string(),
                     if !matches {
                         "password"
                     } else if u.disabled {
@@ -217,12 +218,12 @@ async fn sign_in(
                         "enrolment-lapsed"
                     },
                 ),
-                None => ("anonymous".into(), "account:unknown".into(), "password"),
+                None => (Actor::Anonymous, "account:unknown".into(), "password"),
             };
             audit::record(
                 &console.store,
-                &Entry::new(&actor, "signin.failed", &subject)
-                    .outcome("denied")
+                &Entry::new(&actor, AuditAction::SigninFailed, &subject)
+                    .outcome(Outcome::Denied)
                     .detail(serde_json::json!({ "reason": reason })),
             )
             .await?;
@@ -244,8 +245,12 @@ async fn sign_in(
     if stage == Stage::Full {
         audit::record(
             &console.store,
-            &Entry::new(&user_actor(&user.id), "signin.ok", &user_actor(&user.id))
-                .detail(serde_json::json!({ "factors": 1 })),
+            &Entry::new(
+                &Actor::staff(&user.id),
+                AuditAction::SigninOk,
+                &Actor::staff(&user.id).to_string(),
+            )
+            .detail(serde_json::json!({ "factors": 1 })),
         )
         .await?;
     }
@@ -399,11 +404,12 @@ async fn check_code(
     if !csrf::same_origin(&req) || !session::csrf_ok(&console.mac, &s.id_hash, &form.csrf) {
         return Err(AppError::Forbidden);
     }
-    let actor = user_actor(&user.id);
-    if !allow_attempt(&console, &req, &account_key(&format!("user:{}", user.id))).await? {
+    let actor = Actor::staff(&user.id);
+    let subject = actor.to_string();
+    if !allow_attempt(&console, &req, &account_key(&subject)).await? {
         audit::record(
             &console.store,
-            &Entry::new(&actor, "signin.throttled", &actor).outcome("denied"),
+            &Entry::new(&actor, AuditAction::SigninThrottled, &subject).outcome(Outcome::Denied),
         )
         .await?;
         metrics.signin_failures.inc();
@@ -444,7 +450,7 @@ async fn check_code(
         Ok(factor) => {
             audit::record(
                 &console.store,
-                &Entry::new(&actor, "signin.ok", &actor)
+                &Entry::new(&actor, AuditAction::SigninOk, &subject)
                     .detail(serde_json::json!({ "factors": 2, "second": factor })),
             )
             .await?;
@@ -455,13 +461,13 @@ async fn check_code(
             metrics.signin_failures.inc();
             // A code used twice may mean someone watched it being typed: an alert.
             let outcome = if reason == "totp-reused" {
-                "alert"
+                Outcome::Alert
             } else {
-                "denied"
+                Outcome::Denied
             };
             audit::record(
                 &console.store,
-                &Entry::new(&actor, "signin.failed", &actor)
+                &Entry::new(&actor, AuditAction::SigninFailed, &subject)
                     .outcome(outcome)
                     .detail(serde_json::json!({ "stage": "second-factor", "reason": reason })),
             )
@@ -585,7 +591,8 @@ async fn enrol(
         .filter_map(|c| totp::normalise_recovery_code(c))
         .map(|c| recovery_hash(&console, &user.id, &c))
         .collect();
-    let actor = user_actor(&user.id);
+    let actor = Actor::staff(&user.id);
+    let subject = actor.to_string();
     console
         .store
         .enrol_totp(
@@ -593,13 +600,13 @@ async fn enrol(
             &console.master.seal_secret(secret.bytes())?,
             step,
             &hashes,
-            &Entry::new(&actor, "totp.enrol", &actor)
+            &Entry::new(&actor, AuditAction::TotpEnrol, &subject)
                 .detail(serde_json::json!({ "recovery_codes": hashes.len() })),
         )
         .await?;
     audit::record(
         &console.store,
-        &Entry::new(&actor, "signin.ok", &actor)
+        &Entry::new(&actor, AuditAction::SigninOk, &subject)
             .detail(serde_json::json!({ "factors": 2, "second": "enrolment" })),
     )
     .await?;
@@ -647,7 +654,11 @@ async fn sign_out(
     console.store.delete_session(&staff.session_hash).await?;
     audit::record(
         &console.store,
-        &Entry::new(&user_actor(&staff.id), "signout", &user_actor(&staff.id)),
+        &Entry::new(
+            &staff.actor(),
+            AuditAction::Signout,
+            &staff.actor().to_string(),
+        ),
     )
     .await?;
     // The sign-in page stays in the language they were using.
@@ -722,9 +733,9 @@ async fn sign_out_others(
     audit::record(
         &console.store,
         &Entry::new(
-            &user_actor(&staff.id),
-            "session.revoke-others",
-            &user_actor(&staff.id),
+            &staff.actor(),
+            AuditAction::SessionRevokeOthers,
+            &staff.actor().to_string(),
         )
         .detail(serde_json::json!({ "sessions": ended })),
     )

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 use zeroize::Zeroizing;
 
+use crate::audit::{Actor, AuditAction};
 use crate::crypto::IntakeKey;
 use crate::domain::{EmailAddress, Language};
 use crate::enquiry::ContactChoice;
@@ -545,7 +546,7 @@ pub async fn run(
     key: Arc<IntakeKey>,
     paths: &[PathBuf],
     options: Options,
-    actor: &str,
+    actor: &Actor,
     progress: impl FnMut(Progress<'_>),
 ) -> Result<Summary, ImportError> {
     check_programme(&live)?;
@@ -561,7 +562,7 @@ pub async fn run_uploads(
     live: Arc<LiveProgramme>,
     key: Arc<IntakeKey>,
     uploads: Vec<Upload>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Summary, ImportError> {
     check_programme(&live)?;
     if uploads.is_empty() {
@@ -597,7 +598,7 @@ async fn import_sources(
     key: Arc<IntakeKey>,
     sources: Vec<Source>,
     options: Options,
-    actor: &str,
+    actor: &Actor,
     via: &str,
     mut progress: impl FnMut(Progress<'_>),
 ) -> Result<Summary, ImportError> {
@@ -706,7 +707,7 @@ async fn import_sources(
         store,
         &crate::audit::Entry::new(
             actor,
-            "import.run",
+            AuditAction::ImportRun,
             &format!("programme:{}", live.programme.slug()),
         )
         .detail(serde_json::json!({

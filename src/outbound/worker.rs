@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::outbox::{OpenMessageError, open_message};
 use super::transport::{SendError, Transport};
-use crate::audit::{self, Entry};
+use crate::audit::{self, Actor, AuditAction, Entry, Outcome};
 use crate::config::Config;
 use crate::crypto::{CryptoError, MasterKey, Opener, Sealed, random_id};
 use crate::metrics::Metrics;
@@ -362,7 +362,7 @@ async fn deliver(ctx: &Context, row: &ClaimedRow) -> Settlement {
     // A referral leaves only for the partner address and key it was approved for: if
     // the partner changed since it was queued, it is stopped instead.
     if row.idempotency_key.starts_with("referral:") {
-        let actor = format!("worker:{}", settings.name);
+        let actor = Actor::Worker(settings.name.clone());
         match crate::referrals::may_send(&ctx.store, &row.id, &actor).await {
             Ok(None) => {}
             Ok(Some(reason)) => {
@@ -442,11 +442,11 @@ async fn refused(ctx: &Context, row: &ClaimedRow, reason: &str) {
     tracing::warn!(outbox = %row.id, %reason, "outbound message not sent");
     ctx.metrics.outbound_outcome("refused");
     let entry = Entry::new(
-        &format!("worker:{}", ctx.settings.name),
-        "outbound.refused",
+        &Actor::Worker(ctx.settings.name.clone()),
+        AuditAction::OutboundRefused,
         &format!("outbox:{}", row.id),
     )
-    .outcome("denied")
+    .outcome(Outcome::Denied)
     .detail(serde_json::json!({ "enquiry": row.enquiry_id, "reason": reason }));
     if let Err(error) = audit::record(&ctx.store, &entry).await {
         tracing::error!(%error, "cannot audit a refused outbound message");

@@ -13,6 +13,7 @@ use super::definition::{
     ContactMode, Field, FieldKind, Localised, ProgrammeFile, ProgrammeStatus, Queue, Routing,
 };
 use super::{DefinitionError, DefinitionErrors, Programme};
+use crate::audit::Actor;
 use crate::crypto::{CryptoError, MasterKey, ProgrammeKeyPair};
 use crate::domain::{Language, ProgrammeSlug};
 use crate::store::{ApplyOutcome, Precondition, SaveRefused, Store, StoreError};
@@ -64,7 +65,7 @@ pub async fn save(
     master: &MasterKey,
     text: &str,
     expect: Expect<'_>,
-    actor: &str,
+    actor: &Actor,
     detail: serde_json::Map<String, serde_json::Value>,
 ) -> Result<(Programme, ApplyOutcome), SaveError> {
     let programme = Programme::parse(text).map_err(SaveError::Invalid)?;

@@ -2,6 +2,7 @@ use sqlx::Row;
 
 use super::{Store, StoreError, now};
 use crate::audit;
+use crate::audit::{Actor, AuditAction};
 use crate::crypto::{ProgrammeKeyPair, random_id};
 use crate::programme::{Programme, ProgrammeStatus};
 
@@ -68,7 +69,7 @@ impl Store {
         &self,
         programme: &Programme,
         new_key: ProgrammeKeyPair,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<ApplyOutcome, StoreError> {
         match self
             .save_programme(
@@ -93,7 +94,7 @@ impl Store {
         programme: &Programme,
         new_key: ProgrammeKeyPair,
         precondition: Precondition,
-        actor: &str,
+        actor: &Actor,
         mut detail: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Result<ApplyOutcome, SaveRefused>, StoreError> {
         let definition = programme.to_toml();
@@ -134,7 +135,7 @@ impl Store {
                 insert_version(&mut tx, &id, version, &definition, at).await?;
                 (
                     ApplyOutcome::Updated { version },
-                    "programme.update",
+                    AuditAction::ProgrammeUpdate,
                     version,
                 )
             }
@@ -167,7 +168,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 insert_version(&mut tx, &id, 1, &definition, at).await?;
-                (ApplyOutcome::Created { version: 1 }, "programme.create", 1)
+                (
+                    ApplyOutcome::Created { version: 1 },
+                    AuditAction::ProgrammeCreate,
+                    1,
+                )
             }
         };
         let subject = format!("programme:{}", programme.slug());

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use haven::audit::{self, Entry, Verdict};
+use haven::audit::{self, Actor, AuditAction, Entry, Verdict};
 
 use crate::helpers::spawn_app;
 
@@ -35,7 +35,11 @@ async fn concurrent_appends_form_one_unbroken_chain() {
             tokio::spawn(async move {
                 audit::record(
                     &store,
-                    &Entry::new("user:test", "enquiry.view", &format!("enquiry:{i}")),
+                    &Entry::new(
+                        &Actor::staff("test"),
+                        AuditAction::EnquiryView,
+                        &format!("enquiry:{i}"),
+                    ),
                 )
                 .await
                 .expect("append")
@@ -65,7 +69,11 @@ async fn a_row_changed_in_the_database_is_named_by_verify() {
     for i in 0..5 {
         audit::record(
             &app.store,
-            &Entry::new("user:a", "note.add", &format!("enquiry:{i}")),
+            &Entry::new(
+                &Actor::staff("a"),
+                AuditAction::EnquiryNote,
+                &format!("enquiry:{i}"),
+            ),
         )
         .await
         .unwrap();
@@ -92,7 +100,11 @@ async fn removed_entries_are_detected_in_the_middle_and_at_the_end() {
     for i in 0..5 {
         audit::record(
             &app.store,
-            &Entry::new("user:a", "enquiry.view", &format!("enquiry:{i}")),
+            &Entry::new(
+                &Actor::staff("a"),
+                AuditAction::EnquiryView,
+                &format!("enquiry:{i}"),
+            ),
         )
         .await
         .unwrap();
@@ -135,7 +147,7 @@ async fn programme_changes_are_audited_without_content() {
     assert_eq!(
         first,
         (
-            "test".into(),
+            "cli".into(),
             "programme.create".into(),
             "programme:afghanistan-2021".into(),
             "{\"version\":1}".into()

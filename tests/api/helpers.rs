@@ -126,7 +126,7 @@ pub async fn apply(store: &Store, config: &Config, text: &str) {
         .apply_programme(
             &programme,
             ProgrammeKeyPair::generate(&master.recipient()).expect("key"),
-            "test",
+            &haven::audit::Actor::Cli,
         )
         .await
         .expect("programme applies");

@@ -264,7 +264,11 @@ async fn a_key_still_in_use_is_not_destroyed() {
         .rotate_programme_key(
             &pid,
             &key,
-            &haven::audit::Entry::new("test", "programme.rotate-key", "p"),
+            &haven::audit::Entry::new(
+                &haven::audit::Actor::Cli,
+                haven::audit::AuditAction::ProgrammeRotateKey,
+                "p",
+            ),
         )
         .await
         .unwrap();

@@ -658,7 +658,7 @@ async fn the_register_outlives_the_enquiry_when_retention_purges_it() {
         .execute(app.store.pool())
         .await
         .unwrap();
-    let purged = haven::retention::purge_all(&app.store, "test")
+    let purged = haven::retention::purge_all(&app.store, &haven::audit::Actor::Cli)
         .await
         .unwrap();
     let counts = &purged.iter().find(|(slug, _)| slug == SLUG).unwrap().1;

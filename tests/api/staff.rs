@@ -36,7 +36,7 @@ pub async fn add_user(
             programme,
             password: PASSWORD,
         },
-        "test",
+        &haven::audit::Actor::Cli,
     )
     .await
     .expect("account created")

@@ -55,10 +55,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-fn actor(staff: &Staff) -> String {
-    format!("user:{}", staff.id)
-}
-
 /// A programme open in the editor, as stored now.
 pub(crate) struct Editing {
     pub staff: Staff,
@@ -191,7 +187,7 @@ async fn save_text(
             version,
             status_change,
         },
-        &actor(&ed.staff),
+        &ed.staff.actor(),
         detail,
     )
     .await;
@@ -421,7 +417,7 @@ async fn create(
         &console.master,
         &text,
         Expect::New,
-        &actor(&staff),
+        &staff.actor(),
         detail,
     )
     .await
