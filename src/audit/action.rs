@@ -69,7 +69,9 @@ actions! {
     EnquiryView => "enquiry.view",
     /// `haven escrow open` wrote a programme's data out with the escrow identity.
     EscrowOpen => "escrow.open",
-    /// Mail was imported (`haven import` or an upload), with the counts.
+    /// One batch of imported mail was stored (committed with its enquiries).
+    ImportBatch => "import.batch",
+    /// An import run ended (`haven import` or an upload), with its counts.
     ImportRun => "import.run",
     /// The worker refused to send a message (the guard or the header check).
     OutboundRefused => "outbound.refused",
@@ -185,6 +187,8 @@ mod tests {
             "user.reset-2fa",
         ]
         .into_iter()
+        // Added since, each a new kind of event (issue 18: imports audit each batch).
+        .chain(["import.batch"])
         .collect();
         assert_eq!(stored, before);
         assert_eq!(

@@ -22,7 +22,7 @@ use crate::auth::{Staff, current_session};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::t;
-use crate::store::{SessionRecord, UserRecord, now};
+use crate::store::{NewSession, SessionRecord, UserRecord, now};
 use crate::web::client::client_key;
 use crate::web::csrf;
 
@@ -242,25 +242,21 @@ async fn sign_in(
     } else {
         Stage::Full
     };
-    if stage == Stage::Full {
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &Actor::staff(&user.id),
-                AuditAction::SigninOk,
-                &Actor::staff(&user.id).to_string(),
-            )
-            .detail(serde_json::json!({ "factors": 1 })),
+    let signed_in = (stage == Stage::Full).then(|| {
+        Entry::new(
+            &Actor::staff(&user.id),
+            AuditAction::SigninOk,
+            &Actor::staff(&user.id).to_string(),
         )
-        .await?;
-    }
+        .detail(serde_json::json!({ "factors": 1 }))
+    });
     let next = match stage {
         Stage::SecondFactor => "/console/sign-in/code",
         Stage::Enrol => "/console/enrol",
         Stage::Full => "/console",
     };
     let next = format!("{next}{}", step_language(&req).1);
-    start_session(&console, &req, &user.id, stage, &next).await
+    start_session(&console, &req, &user.id, stage, &next, signed_in).await
 }
 
 /// First-login secrets expire: an account that never set up its second factor in
@@ -288,29 +284,33 @@ async fn needs_second_factor(console: &Console, user: &UserRecord) -> Result<boo
 }
 
 /// Replaces whatever session the browser had with a new one at `stage`.
+/// Issues a new session token for `stage` (the pending one, if any, is ended in the
+/// same transaction). `signed_in` is the `signin.ok` entry when this completes signing
+/// in: it commits with the session, so neither exists without the other.
 async fn start_session(
     console: &Console,
     req: &HttpRequest,
     user_id: &str,
     stage: Stage,
     next: &str,
+    signed_in: Option<Entry>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(old) = session::token_from(req) {
-        console
-            .store
-            .delete_session(&session::hash_token(&old))
-            .await?;
-    }
+    let old = session::token_from(req).map(|old| session::hash_token(&old));
     let token = session::new_token();
+    let id_hash = session::hash_token(&token);
     let at = console.clock.now();
     console
         .store
         .create_session(
-            &session::hash_token(&token),
-            user_id,
-            stage.as_str(),
-            at,
-            at + stage.lifetime(),
+            &NewSession {
+                id_hash: &id_hash,
+                user_id,
+                stage: stage.as_str(),
+                at,
+                expires_at: at + stage.lifetime(),
+            },
+            old.as_deref(),
+            signed_in.as_ref(),
         )
         .await?;
     let mut res = see_other(next);
@@ -448,14 +448,18 @@ async fn check_code(
     };
     match outcome {
         Ok(factor) => {
-            audit::record(
-                &console.store,
-                &Entry::new(&actor, AuditAction::SigninOk, &subject)
-                    .detail(serde_json::json!({ "factors": 2, "second": factor })),
-            )
-            .await?;
+            let signed_in = Entry::new(&actor, AuditAction::SigninOk, &subject)
+                .detail(serde_json::json!({ "factors": 2, "second": factor }));
             let next = format!("/console{}", step_language(&req).1);
-            start_session(&console, &req, &user.id, Stage::Full, &next).await
+            start_session(
+                &console,
+                &req,
+                &user.id,
+                Stage::Full,
+                &next,
+                Some(signed_in),
+            )
+            .await
         }
         Err(reason) => {
             metrics.signin_failures.inc();
@@ -604,13 +608,17 @@ async fn enrol(
                 .detail(serde_json::json!({ "recovery_codes": hashes.len() })),
         )
         .await?;
-    audit::record(
-        &console.store,
-        &Entry::new(&actor, AuditAction::SigninOk, &subject)
-            .detail(serde_json::json!({ "factors": 2, "second": "enrolment" })),
+    let signed_in = Entry::new(&actor, AuditAction::SigninOk, &subject)
+        .detail(serde_json::json!({ "factors": 2, "second": "enrolment" }));
+    let mut res = start_session(
+        &console,
+        &req,
+        &user.id,
+        Stage::Full,
+        "/console",
+        Some(signed_in),
     )
     .await?;
-    let mut res = start_session(&console, &req, &user.id, Stage::Full, "/console").await?;
     let (lang, carry) = step_language(&req);
     // Shown once, never stored in the clear: the page replaces the redirect.
     let body = render(

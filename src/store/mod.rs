@@ -18,6 +18,8 @@ mod referrals;
 mod replies;
 mod retention;
 mod staff;
+#[doc(hidden)]
+pub mod test_support;
 mod writer;
 
 use std::str::FromStr;
@@ -42,7 +44,7 @@ pub use programmes::{
 pub use referrals::{NewReferral, ReferralRecord};
 pub use replies::{CampaignRecord, NewCampaign, ReplyRecord};
 pub use retention::PurgeCounts;
-pub use staff::{Membership, NewUser, SessionRecord, UserRecord};
+pub use staff::{Membership, NewSession, NewUser, SessionRecord, UserRecord};
 pub use writer::{SubmissionWriter, WriterError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

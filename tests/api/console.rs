@@ -197,6 +197,70 @@ async fn a_planted_session_id_is_replaced_at_sign_in() {
     assert_eq!(s.get("/console").await.status, StatusCode::OK);
 }
 
+/// Makes the database refuse every complete (`full`) session, as a failing disk or a
+/// lost connection would refuse the write.
+async fn refuse_full_sessions(app: &TestApp, refuse: bool) {
+    use haven::store::test_support::execute;
+    let sql = match (crate::helpers::on_postgres(), refuse) {
+        (false, true) => {
+            "CREATE TRIGGER refuse_full BEFORE INSERT ON sessions WHEN NEW.stage = 'full' \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        }
+        (false, false) => "DROP TRIGGER refuse_full",
+        (true, true) => {
+            "CREATE FUNCTION refuse_full() RETURNS trigger AS $$ BEGIN \
+               IF NEW.stage = 'full' THEN RAISE EXCEPTION 'refused by the test'; END IF; \
+               RETURN NEW; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER refuse_full BEFORE INSERT ON sessions \
+               FOR EACH ROW EXECUTE FUNCTION refuse_full()"
+        }
+        (true, false) => "DROP TRIGGER refuse_full ON sessions; DROP FUNCTION refuse_full()",
+    };
+    execute(&app.store, sql, &[]).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_sign_in_is_recorded_exactly_when_its_session_is_stored() {
+    let app = spawn_app().await;
+    let mut s = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    assert_eq!(audit_actions(&app, "signin.ok").await.len(), 1);
+    s.post("/console", "/console/sign-out", &[]).await;
+
+    // The code is right, but the session cannot be stored: no `signin.ok` claims that
+    // someone got in.
+    refuse_full_sessions(&app, true).await;
+    assert_eq!(
+        s.password_step(PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    s.pretend_time_passed().await;
+    let code = s.next_code();
+    let refused = s
+        .post(
+            "/console/sign-in/code",
+            "/console/sign-in/code",
+            &[("code", code)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(audit_actions(&app, "signin.ok").await.len(), 1);
+    let sessions = haven::store::test_support::scalar(
+        &app.store,
+        "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND stage = 'full'",
+        &[(&s.id).into()],
+    )
+    .await
+    .unwrap();
+    assert_eq!(sessions, 0);
+
+    // Once the database takes it, both are there.
+    refuse_full_sessions(&app, false).await;
+    s.cookie = None;
+    s.sign_in().await;
+    assert_eq!(s.get("/console").await.status, StatusCode::OK);
+    assert_eq!(audit_actions(&app, "signin.ok").await.len(), 2);
+}
+
 #[tokio::test]
 async fn sign_out_and_timeouts_end_sessions() {
     let app = spawn_app().await;
