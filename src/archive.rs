@@ -64,7 +64,7 @@ pub async fn archive(
         // The archived status is a new version like any edit (`programme.update`).
         store
             .apply_programme(
-                &programme.archived(),
+                &programme.archived().to_stored(),
                 ProgrammeKeyPair::generate(master)?,
                 actor,
             )

@@ -261,7 +261,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             command: AuditCommand::Verify,
         } => {
             let store = app::open_store(&config).await?;
-            match haven::audit::verify(&store).await? {
+            match store.verify_audit().await? {
                 haven::audit::Verdict::Intact { entries, head } => {
                     println!("audit log intact: {entries} entries, head {head}");
                 }

@@ -549,16 +549,16 @@ pub async fn export_register(
             .cloned()
             .unwrap_or_else(|| Actor::staff(id).to_string())
     });
-    crate::audit::record(
-        store,
-        &crate::audit::Entry::new(
-            actor,
-            AuditAction::DisclosuresExport,
-            &format!("programme:{slug}"),
+    store
+        .record_audit(
+            &crate::audit::Entry::new(
+                actor,
+                AuditAction::DisclosuresExport,
+                &format!("programme:{slug}"),
+            )
+            .detail(serde_json::json!({ "referrals": rows.len() })),
         )
-        .detail(serde_json::json!({ "referrals": rows.len() })),
-    )
-    .await?;
+        .await?;
     Ok(Some(csv))
 }
 

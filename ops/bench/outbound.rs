@@ -179,7 +179,7 @@ async fn bench(
     let programme = Programme::parse(PROGRAMME).map_err(|_| anyhow::anyhow!("example parses"))?;
     store
         .apply_programme(
-            &programme,
+            &programme.to_stored(),
             ProgrammeKeyPair::generate(&master.recipient())?,
             &haven::audit::Actor::Cli,
         )
@@ -224,13 +224,21 @@ async fn bench(
             })
             .collect::<anyhow::Result<_>>()?;
         let campaign = random_id();
-        outbound::enqueue_campaign(
-            store,
-            &sealer,
-            &campaign,
-            built.iter().map(|(id, m)| (id.as_str(), m)),
-        )
-        .await?;
+        // Queued as a campaign's approval queues them: one transaction, one row per
+        // enquiry.
+        let rows = built
+            .iter()
+            .map(|(id, m)| {
+                outbound::seal_row(
+                    &sealer,
+                    id,
+                    Some(&campaign),
+                    &format!("campaign:{campaign}:{id}"),
+                    m,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        haven::store::test_support::queue_outbox(store, &rows).await?;
         let enqueue_secs = started.elapsed().as_secs_f64();
 
         let sink = SmtpSink::start().await;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
 use super::queues::Done;
 use super::{Console, page, see_other};
-use crate::audit::{self, Actor, AuditAction, Entry, Filter, Outcome, Verdict};
+use crate::audit::{Actor, AuditAction, Entry, Filter, Outcome, Verdict};
 use crate::auth::Staff;
 use crate::auth::accounts::{self, AccountError, AccountRequest, ENROL_WITHIN_SECS};
 use crate::casework::ProgrammeRole;
@@ -88,16 +88,17 @@ pub(super) async fn reauthenticate(
     ))
     .into();
     if !super::signin::allow_attempt(console, req, &key).await? {
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &staff.actor(),
-                AuditAction::ReauthFailed,
-                &staff.actor().to_string(),
+        console
+            .store
+            .record_audit(
+                &Entry::new(
+                    &staff.actor(),
+                    AuditAction::ReauthFailed,
+                    &staff.actor().to_string(),
+                )
+                .outcome(Outcome::Throttled),
             )
-            .outcome(Outcome::Throttled),
-        )
-        .await?;
+            .await?;
         return Ok(Reauth::Throttled);
     }
     let Some(user) = console.store.user(&staff.id).await? else {
@@ -115,16 +116,17 @@ pub(super) async fn reauthenticate(
             .await?;
         Ok(Reauth::Confirmed)
     } else {
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &staff.actor(),
-                AuditAction::ReauthFailed,
-                &staff.actor().to_string(),
+        console
+            .store
+            .record_audit(
+                &Entry::new(
+                    &staff.actor(),
+                    AuditAction::ReauthFailed,
+                    &staff.actor().to_string(),
+                )
+                .outcome(Outcome::Denied),
             )
-            .outcome(Outcome::Denied),
-        )
-        .await?;
+            .await?;
         Ok(Reauth::Refused)
     }
 }
@@ -634,19 +636,20 @@ async fn audit_log(
         until: parse_day(q.until.trim()).map(|d| d + 86_400),
         before: q.before,
     };
-    let entries = audit::search(&console.store, &filter, AUDIT_PAGE).await?;
-    let verdict = audit::verify(&console.store).await?;
+    let entries = console.store.search_audit(&filter, AUDIT_PAGE).await?;
+    let verdict = console.store.verify_audit().await?;
     // Reading the log is itself recorded (who looked, with which filters).
-    audit::record(
-        &console.store,
-        &Entry::new(&staff.actor(), AuditAction::AuditView, "audit_log").detail(
-            serde_json::json!({
-                "actor": filter.actor, "action": filter.action, "subject": filter.subject,
-                "outcome": filter.outcome, "from": q.from, "until": q.until,
-            }),
-        ),
-    )
-    .await?;
+    console
+        .store
+        .record_audit(
+            &Entry::new(&staff.actor(), AuditAction::AuditView, "audit_log").detail(
+                serde_json::json!({
+                    "actor": filter.actor, "action": filter.action, "subject": filter.subject,
+                    "outcome": filter.outcome, "from": q.from, "until": q.until,
+                }),
+            ),
+        )
+        .await?;
     let emails: BTreeMap<String, String> = console
         .store
         .list_users()

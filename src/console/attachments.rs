@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use super::Console;
 use super::enquiries::{case, refused};
-use crate::audit::{self, AuditAction, Entry, Outcome};
+use crate::audit::{AuditAction, Entry, Outcome};
 use crate::casework::{Action, permit};
 use crate::enquiry::EnquiryContent;
 use crate::error::AppError;
@@ -57,13 +57,16 @@ async fn download(
     let actor = staff.actor();
     let subject = format!("enquiry:{}", record.id);
     if !console.limiters.allow_decrypt(&staff.id) {
-        audit::record(
-            &console.store,
-            &Entry::new(&actor, AuditAction::EnquiryAttachment, &subject)
-                .outcome(Outcome::Alert)
-                .detail(serde_json::json!({ "attachment": n, "refused": "hourly decrypt limit" })),
-        )
-        .await?;
+        console
+            .store
+            .record_audit(
+                &Entry::new(&actor, AuditAction::EnquiryAttachment, &subject)
+                    .outcome(Outcome::Alert)
+                    .detail(
+                        serde_json::json!({ "attachment": n, "refused": "hourly decrypt limit" }),
+                    ),
+            )
+            .await?;
         return Err(AppError::TooManyRequests);
     }
     let opener = console.opener(&record.sealed.key_id).await?;
@@ -81,12 +84,13 @@ async fn download(
             .map_err(|_| crate::crypto::CryptoError::Decrypt)?,
     );
     // Written before the bytes are sent: a read that cannot be audited does not happen.
-    audit::record(
-        &console.store,
-        &Entry::new(&actor, AuditAction::EnquiryAttachment, &subject)
-            .detail(serde_json::json!({ "attachment": n, "bytes": bytes.len() })),
-    )
-    .await?;
+    console
+        .store
+        .record_audit(
+            &Entry::new(&actor, AuditAction::EnquiryAttachment, &subject)
+                .detail(serde_json::json!({ "attachment": n, "bytes": bytes.len() })),
+        )
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Content-Type", "application/octet-stream"))
         .insert_header((

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
 use super::queues::Done;
 use super::{Console, page, see_other};
-use crate::audit::{self, Actor, AuditAction, Entry, Outcome};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::auth::Staff;
 use crate::casework::{ProgrammeRole, Status};
 use crate::crypto::random_id;
@@ -330,16 +330,17 @@ async fn show(
     {
         let opener = console.opener(&record.sealed.key_id).await?;
         let content = EnquiryContent::open(&opener, &record.sealed)?;
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &staff.actor(),
-                AuditAction::CampaignPreview,
-                &format!("enquiry:{}", record.id),
+        console
+            .store
+            .record_audit(
+                &Entry::new(
+                    &staff.actor(),
+                    AuditAction::CampaignPreview,
+                    &format!("enquiry:{}", record.id),
+                )
+                .detail(serde_json::json!({ "campaign": c.id })),
             )
-            .detail(serde_json::json!({ "campaign": c.id })),
-        )
-        .await?;
+            .await?;
         preview = replies::from_template(
             &live,
             &c.template_key,
@@ -491,9 +492,7 @@ async fn approve(
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (c, live, role) = campaign_for(&console, &staff, &id).await?;
     if role < ProgrammeRole::Supervisor || c.created_by == staff.id {
-        audit::record(
-            &console.store,
-            &Entry::new(&staff.actor(), AuditAction::CampaignApprove, &format!("campaign:{}", c.id))
+        console.store.record_audit(&Entry::new(&staff.actor(), AuditAction::CampaignApprove, &format!("campaign:{}", c.id))
                 .outcome(Outcome::Denied)
                 .detail(serde_json::json!({ "reason": if c.created_by == staff.id { "creator" } else { "role" } })),
         )

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::pages::{Shell, csrf_field, datetime, flash_box, render};
 use super::{Console, page, see_other};
-use crate::audit::{self, Actor, AuditAction, Entry, Outcome};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::auth::Staff;
 use crate::casework::{Action, Case, Status, permit};
 use crate::crypto::random_id;
@@ -121,17 +121,18 @@ async fn view(
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
     permit(role, &staff.id, case(&record)?, Action::View).map_err(refused)?;
     if !allow_decrypt(&console, &staff).await? {
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &staff.actor(),
-                AuditAction::EnquiryView,
-                &subject(&record.id),
+        console
+            .store
+            .record_audit(
+                &Entry::new(
+                    &staff.actor(),
+                    AuditAction::EnquiryView,
+                    &subject(&record.id),
+                )
+                .outcome(Outcome::Alert)
+                .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
             )
-            .outcome(Outcome::Alert)
-            .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
-        )
-        .await?;
+            .await?;
         return Err(AppError::TooManyRequests);
     }
     let opener = match console.opener(&record.sealed.key_id).await {
@@ -150,16 +151,17 @@ async fn view(
         notes.push((n, note));
     }
     // Written before the page is sent: a read that cannot be audited does not happen.
-    audit::record(
-        &console.store,
-        &Entry::new(
-            &staff.actor(),
-            AuditAction::EnquiryView,
-            &subject(&record.id),
+    console
+        .store
+        .record_audit(
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryView,
+                &subject(&record.id),
+            )
+            .detail(serde_json::json!({ "notes": notes.len() })),
         )
-        .detail(serde_json::json!({ "notes": notes.len() })),
-    )
-    .await?;
+        .await?;
     let lang = staff.lang;
     let team = console.store.programme_staff(&live.id).await?;
     let name_of = |id: &str| {
@@ -858,7 +860,7 @@ async fn search(
         None => Entry::new(&staff.actor(), AuditAction::EnquirySearch, "enquiry:none")
             .outcome(Outcome::Failed),
     };
-    audit::record(&console.store, &entry).await?;
+    console.store.record_audit(&entry).await?;
     match found {
         Some(e) => Ok(see_other(&format!("/console/e/{}", e.id))),
         None => Ok(page(

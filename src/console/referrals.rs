@@ -18,7 +18,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render, t_code};
 use super::queues::Done;
 use super::{Console, page, see_other};
-use crate::audit::{self, Actor, AuditAction, Entry, Outcome};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::auth::Staff;
 use crate::casework::{Action, Case, ProgrammeRole, Status, permit};
 use crate::crypto::random_id;
@@ -70,13 +70,14 @@ async fn open(
     action: AuditAction,
 ) -> Result<EnquiryContent, AppError> {
     if !console.limiters.allow_decrypt(&staff.id) {
-        audit::record(
-            &console.store,
-            &Entry::new(&staff.actor(), action, &format!("enquiry:{}", record.id))
-                .outcome(Outcome::Alert)
-                .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
-        )
-        .await?;
+        console
+            .store
+            .record_audit(
+                &Entry::new(&staff.actor(), action, &format!("enquiry:{}", record.id))
+                    .outcome(Outcome::Alert)
+                    .detail(serde_json::json!({ "refused": "hourly decrypt limit" })),
+            )
+            .await?;
         return Err(AppError::TooManyRequests);
     }
     let opener = console.opener(&record.sealed.key_id).await?;
@@ -261,16 +262,17 @@ async fn refer_form(
     let partner = p.partner(&query.partner);
     let content = open(&console, &staff, &record, AuditAction::ReferralPreview).await?;
     // Seeing the values that would leave (or only the reference code) is a read.
-    audit::record(
-        &console.store,
-        &Entry::new(
-            &staff.actor(),
-            AuditAction::ReferralPreview,
-            &format!("enquiry:{}", record.id),
+    console
+        .store
+        .record_audit(
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::ReferralPreview,
+                &format!("enquiry:{}", record.id),
+            )
+            .detail(serde_json::json!({ "partner": partner.map(|x| x.key.as_str()) })),
         )
-        .detail(serde_json::json!({ "partner": partner.map(|x| x.key.as_str()) })),
-    )
-    .await?;
+        .await?;
     let typed = ReferForm::default();
     let title = t(staff.lang, "console-referral-refer-title");
     Ok(page(
@@ -376,17 +378,18 @@ async fn refer(
         Err(ReferralError::NoConsent)
     );
     if refused {
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &staff.actor(),
-                AuditAction::ReferralRequest,
-                &format!("enquiry:{}", record.id),
+        console
+            .store
+            .record_audit(
+                &Entry::new(
+                    &staff.actor(),
+                    AuditAction::ReferralRequest,
+                    &format!("enquiry:{}", record.id),
+                )
+                .outcome(Outcome::Denied)
+                .detail(serde_json::json!({ "partner": partner.key, "reason": "no consent" })),
             )
-            .outcome(Outcome::Denied)
-            .detail(serde_json::json!({ "partner": partner.key, "reason": "no consent" })),
-        )
-        .await?;
+            .await?;
         errors.push((
             "partner-choice",
             t(staff.lang, "console-referral-error-no-consent"),
@@ -395,16 +398,17 @@ async fn refer(
     let (false, Some(delivery)) = (!errors.is_empty(), delivery) else {
         if !refused {
             // The form comes back with the preview's values: a read of the enquiry.
-            audit::record(
-                &console.store,
-                &Entry::new(
-                    &staff.actor(),
-                    AuditAction::ReferralPreview,
-                    &format!("enquiry:{}", record.id),
+            console
+                .store
+                .record_audit(
+                    &Entry::new(
+                        &staff.actor(),
+                        AuditAction::ReferralPreview,
+                        &format!("enquiry:{}", record.id),
+                    )
+                    .detail(serde_json::json!({ "partner": partner.key })),
                 )
-                .detail(serde_json::json!({ "partner": partner.key })),
-            )
-            .await?;
+                .await?;
         }
         let title = t(staff.lang, "console-referral-refer-title");
         return Ok(page(
@@ -651,16 +655,17 @@ async fn show(
         && let Some(partner) = partner_as_recorded(&live, &r)
     {
         let content = open(&console, &staff, &record, AuditAction::ReferralPreview).await?;
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &staff.actor(),
-                AuditAction::ReferralPreview,
-                &format!("enquiry:{}", record.id),
+        console
+            .store
+            .record_audit(
+                &Entry::new(
+                    &staff.actor(),
+                    AuditAction::ReferralPreview,
+                    &format!("enquiry:{}", record.id),
+                )
+                .detail(serde_json::json!({ "referral": r.id, "partner": r.partner_key })),
             )
-            .detail(serde_json::json!({ "referral": r.id, "partner": r.partner_key })),
-        )
-        .await?;
+            .await?;
         preview = Some(referrals::preview(
             p,
             &partner,
@@ -771,15 +776,16 @@ async fn approve(
     let (r, live, role) = referral_for(&console, &staff, &id).await?;
     let subject = format!("referral:{}", r.id);
     if role < ProgrammeRole::Supervisor || r.requested_by == staff.id {
-        audit::record(
-            &console.store,
-            &Entry::new(&staff.actor(), AuditAction::ReferralApprove, &subject)
-                .outcome(Outcome::Denied)
-                .detail(serde_json::json!({
-                    "reason": if r.requested_by == staff.id { "requester" } else { "role" }
-                })),
-        )
-        .await?;
+        console
+            .store
+            .record_audit(
+                &Entry::new(&staff.actor(), AuditAction::ReferralApprove, &subject)
+                    .outcome(Outcome::Denied)
+                    .detail(serde_json::json!({
+                        "reason": if r.requested_by == staff.id { "requester" } else { "role" }
+                    })),
+            )
+            .await?;
         return Err(AppError::Forbidden);
     }
     let conflict = see_other(&format!("/console/r/{}?done=conflict", r.id));

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::pages::{Shell, csrf_field, datetime, render};
 use super::{Console, page, see_other};
-use crate::audit::{self, AuditAction, Entry, Outcome};
+use crate::audit::{AuditAction, Entry, Outcome};
 use crate::auth::Staff;
 use crate::casework::{Action, Case, Status, permit};
 use crate::domain::Language;
@@ -263,13 +263,14 @@ async fn reply(
         Err(ReplyError::Crypto(e)) => Err(e.into()),
         Err(e) => {
             if matches!(e, ReplyError::Refused(_)) {
-                audit::record(
-                    &console.store,
-                    &Entry::new(&actor, AuditAction::EnquiryReply, &subject)
-                        .outcome(Outcome::Alert)
-                        .detail(serde_json::json!({ "refused": e.to_string() })),
-                )
-                .await?;
+                console
+                    .store
+                    .record_audit(
+                        &Entry::new(&actor, AuditAction::EnquiryReply, &subject)
+                            .outcome(Outcome::Alert)
+                            .detail(serde_json::json!({ "refused": e.to_string() })),
+                    )
+                    .await?;
             }
             let sent = history(&console, &record).await?;
             let deliveries = console.store.outbox_of_enquiry(&record.id).await?;

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::pages::{Shell, csrf_field, error_summary, render};
 use super::{Console, page, see_other};
-use crate::audit::{self, Actor, AuditAction, Entry, Outcome};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::auth::session::{self, Stage};
 use crate::auth::totp::{self, TotpError, TotpSecret};
 use crate::auth::{Staff, current_session};
@@ -166,16 +166,17 @@ async fn sign_in(
         ));
     }
     if !allow_attempt(&console, &req, &account_key(&email)).await? {
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &Actor::Anonymous,
-                AuditAction::SigninThrottled,
-                "account:hidden",
+        console
+            .store
+            .record_audit(
+                &Entry::new(
+                    &Actor::Anonymous,
+                    AuditAction::SigninThrottled,
+                    "account:hidden",
+                )
+                .outcome(Outcome::Denied),
             )
-            .outcome(Outcome::Denied),
-        )
-        .await?;
+            .await?;
         metrics.signin_failures.inc();
         return Ok(page(
             StatusCode::TOO_MANY_REQUESTS,
@@ -220,13 +221,14 @@ async fn sign_in(
                 ),
                 None => (Actor::Anonymous, "account:unknown".into(), "password"),
             };
-            audit::record(
-                &console.store,
-                &Entry::new(&actor, AuditAction::SigninFailed, &subject)
-                    .outcome(Outcome::Denied)
-                    .detail(serde_json::json!({ "reason": reason })),
-            )
-            .await?;
+            console
+                .store
+                .record_audit(
+                    &Entry::new(&actor, AuditAction::SigninFailed, &subject)
+                        .outcome(Outcome::Denied)
+                        .detail(serde_json::json!({ "reason": reason })),
+                )
+                .await?;
             metrics.signin_failures.inc();
             return Ok(page(
                 StatusCode::UNAUTHORIZED,
@@ -407,11 +409,13 @@ async fn check_code(
     let actor = Actor::staff(&user.id);
     let subject = actor.to_string();
     if !allow_attempt(&console, &req, &account_key(&subject)).await? {
-        audit::record(
-            &console.store,
-            &Entry::new(&actor, AuditAction::SigninThrottled, &subject).outcome(Outcome::Denied),
-        )
-        .await?;
+        console
+            .store
+            .record_audit(
+                &Entry::new(&actor, AuditAction::SigninThrottled, &subject)
+                    .outcome(Outcome::Denied),
+            )
+            .await?;
         metrics.signin_failures.inc();
         return Ok(page(
             StatusCode::TOO_MANY_REQUESTS,
@@ -469,13 +473,14 @@ async fn check_code(
             } else {
                 Outcome::Denied
             };
-            audit::record(
-                &console.store,
-                &Entry::new(&actor, AuditAction::SigninFailed, &subject)
-                    .outcome(outcome)
-                    .detail(serde_json::json!({ "stage": "second-factor", "reason": reason })),
-            )
-            .await?;
+            console
+                .store
+                .record_audit(
+                    &Entry::new(&actor, AuditAction::SigninFailed, &subject)
+                        .outcome(outcome)
+                        .detail(serde_json::json!({ "stage": "second-factor", "reason": reason })),
+                )
+                .await?;
             Ok(page(
                 StatusCode::UNAUTHORIZED,
                 code_page(&req, &token, Some("console-code-wrong")),
@@ -660,15 +665,14 @@ async fn sign_out(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
     console.store.delete_session(&staff.session_hash).await?;
-    audit::record(
-        &console.store,
-        &Entry::new(
+    console
+        .store
+        .record_audit(&Entry::new(
             &staff.actor(),
             AuditAction::Signout,
             &staff.actor().to_string(),
-        ),
-    )
-    .await?;
+        ))
+        .await?;
     // The sign-in page stays in the language they were using.
     let mut res = see_other(&format!("/console/sign-in?lang={}", staff.lang.tag()));
     res.headers_mut().insert(
@@ -738,15 +742,16 @@ async fn sign_out_others(
         .store
         .delete_other_sessions(&staff.id, &staff.session_hash)
         .await?;
-    audit::record(
-        &console.store,
-        &Entry::new(
-            &staff.actor(),
-            AuditAction::SessionRevokeOthers,
-            &staff.actor().to_string(),
+    console
+        .store
+        .record_audit(
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::SessionRevokeOthers,
+                &staff.actor().to_string(),
+            )
+            .detail(serde_json::json!({ "sessions": ended })),
         )
-        .detail(serde_json::json!({ "sessions": ended })),
-    )
-    .await?;
+        .await?;
     Ok(see_other("/console/account?done=signed-out-everywhere"))
 }

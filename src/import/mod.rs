@@ -748,21 +748,21 @@ async fn import_sources(
     let _ = reader.join();
 
     // The summary of the run; each stored enquiry was audited with its batch.
-    crate::audit::record(
-        store,
-        &Entry::new(actor, AuditAction::ImportRun, &run.subject).detail(serde_json::json!({
-            "run": run.id,
-            "via": via,
-            "sources": summary.sources,
-            "messages": summary.messages,
-            "imported": summary.imported,
-            "duplicates": summary.duplicates,
-            "failed": summary.failed.len(),
-            "deleted": summary.deleted,
-            "batches": batches,
-        })),
-    )
-    .await?;
+    store
+        .record_audit(
+            &Entry::new(actor, AuditAction::ImportRun, &run.subject).detail(serde_json::json!({
+                "run": run.id,
+                "via": via,
+                "sources": summary.sources,
+                "messages": summary.messages,
+                "imported": summary.imported,
+                "duplicates": summary.duplicates,
+                "failed": summary.failed.len(),
+                "deleted": summary.deleted,
+                "batches": batches,
+            })),
+        )
+        .await?;
     Ok(summary)
 }
 

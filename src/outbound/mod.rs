@@ -20,9 +20,6 @@ mod worker;
 
 pub use guard::{Exposure, check as guard_check, find_addresses, find_reference_codes};
 pub use message::{Attachment, OutboundError, OutboundMessage, Recipient, Rendered};
-pub use outbox::{
-    EnqueueError, OpenMessageError, campaign_key, enqueue, enqueue_campaign, enqueue_in,
-    open_message, seal_row,
-};
+pub use outbox::{OpenMessageError, open_message, seal_row};
 pub use transport::{FileOutbox, SendError, Transport, TransportError};
 pub use worker::{Worker, WorkerSettings, backoff};

@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::outbox::{OpenMessageError, open_message};
 use super::transport::{SendError, Transport};
-use crate::audit::{self, Actor, AuditAction, Entry, Outcome};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::config::Config;
 use crate::crypto::{CryptoError, MasterKey, Opener, Sealed, random_id};
 use crate::metrics::Metrics;
@@ -448,7 +448,7 @@ async fn refused(ctx: &Context, row: &ClaimedRow, reason: &str) {
     )
     .outcome(Outcome::Denied)
     .detail(serde_json::json!({ "enquiry": row.enquiry_id, "reason": reason }));
-    if let Err(error) = audit::record(&ctx.store, &entry).await {
+    if let Err(error) = ctx.store.record_audit(&entry).await {
         tracing::error!(%error, "cannot audit a refused outbound message");
     }
 }

@@ -97,7 +97,7 @@ pub async fn save(
     };
     let key = ProgrammeKeyPair::generate(&master.recipient())?;
     match store
-        .save_programme(&programme, key, precondition, actor, detail)
+        .save_programme(&programme.to_stored(), key, precondition, actor, detail)
         .await?
     {
         Ok(outcome) => Ok((programme, outcome)),

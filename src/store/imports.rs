@@ -3,7 +3,7 @@
 //! running at once cannot both store the same message).
 
 use super::{NewEnquiry, Store, StoreError};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 
 /// An enquiry made from one email, with the keyed hashes that recognise it again.
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ impl Store {
             outcomes.push(insert_import(&mut *tx, i).await?);
         }
         if let Some(entry) = audit(&outcomes) {
-            audit::append(&mut tx, &entry).await?;
+            super::audit::append(&mut tx, &entry).await?;
         }
         tx.commit().await?;
         Ok(outcomes)

@@ -8,6 +8,7 @@
 
 #[macro_use]
 mod enquiries;
+mod audit;
 mod casework;
 mod imports;
 mod keys;
@@ -35,14 +36,13 @@ pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use imports::{ImportOutcome, NewImport};
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use notices::{ClaimedNotice, NoticeKind, NoticeOutcome, queue_notice};
-pub use outbox::{
-    ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,
-};
+pub use outbox::{ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement};
 pub use programmes::{
-    ApplyOutcome, Precondition, ProgrammeKeyRecord, ProgrammeRecord, SaveRefused,
+    ApplyOutcome, Precondition, ProgrammeDefinition, ProgrammeKeyRecord, ProgrammeRecord,
+    SaveRefused,
 };
 pub use referrals::{NewReferral, ReferralRecord};
-pub use replies::{CampaignRecord, NewCampaign, ReplyRecord};
+pub use replies::{CampaignRecord, NewCampaign, NewReply, PreparedReply, ReplyRecord};
 pub use retention::PurgeCounts;
 pub use staff::{Membership, NewSession, NewUser, SessionRecord, UserRecord};
 pub use writer::{SubmissionWriter, WriterError};
@@ -174,19 +174,23 @@ impl Store {
     /// A transaction that will write. On SQLite it takes the write lock at `BEGIN`
     /// (IMMEDIATE): a deferred transaction that reads first and writes later cannot
     /// wait for another writer and fails at once with "database is locked".
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
     }
 
-    pub fn backend(&self) -> Backend {
-        self.backend
+    /// The pool, for the store's own modules only: outside `src/store` nothing sees
+    /// the driver (tests have their own module for that).
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// For `/readyz`: the database answers.

@@ -139,7 +139,7 @@ fn claimed_from_row(r: &AnyRow) -> Result<ClaimedRow, StoreError> {
 /// Inserts one row inside the caller's transaction (so that a reply, its audit entry
 /// and its message commit together). Returns `false` if a row with the same
 /// idempotency key already exists; nothing is written then.
-pub async fn insert_outbox(
+pub(crate) async fn insert_outbox(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     row: &NewOutboxRow,
 ) -> Result<bool, StoreError> {
@@ -163,18 +163,6 @@ pub async fn insert_outbox(
 }
 
 impl Store {
-    /// Inserts every row in one transaction: all or none. Returns how many were new
-    /// (the rest were already queued under the same idempotency key).
-    pub async fn enqueue_outbox(&self, rows: &[NewOutboxRow]) -> Result<usize, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let mut new = 0;
-        for row in rows {
-            new += usize::from(insert_outbox(&mut tx, row).await?);
-        }
-        tx.commit().await?;
-        Ok(new)
-    }
-
     /// Takes up to `limit` due rows (queued and due, or `sending` with an expired
     /// lease) and leases them to `lease` until `now + lease_seconds`. Concurrent
     /// claims never return the same row.

@@ -4,7 +4,6 @@ use super::{Store, StoreError, now};
 use crate::audit;
 use crate::audit::{Actor, AuditAction};
 use crate::crypto::{ProgrammeKeyPair, random_id};
-use crate::programme::{Programme, ProgrammeStatus};
 
 /// A programme as stored: its current definition and current public key.
 #[derive(Debug, Clone)]
@@ -32,13 +31,18 @@ pub enum ApplyOutcome {
     Unchanged { version: i64 },
 }
 
-fn status_str(s: ProgrammeStatus) -> &'static str {
-    match s {
-        ProgrammeStatus::Draft => "draft",
-        ProgrammeStatus::Open => "open",
-        ProgrammeStatus::Closed => "closed",
-        ProgrammeStatus::Archived => "archived",
-    }
+/// A programme as the store writes it: the definition's text and the few facts the
+/// store keeps in columns or audits, taken from a checked `Programme`
+/// (`Programme::to_stored`), so the store need not know how a definition is parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgrammeDefinition {
+    pub slug: String,
+    /// `draft`, `open`, `closed` or `archived`.
+    pub status: &'static str,
+    /// The canonical TOML text.
+    pub definition: String,
+    /// The escrow recipient, if any: a public key, named in the audit entry.
+    pub escrow: Option<String>,
 }
 
 /// What must hold for a save to go ahead, checked inside its transaction.
@@ -67,7 +71,7 @@ impl Store {
     /// The change is audited in the same transaction, as `actor`.
     pub async fn apply_programme(
         &self,
-        programme: &Programme,
+        programme: &ProgrammeDefinition,
         new_key: ProgrammeKeyPair,
         actor: &Actor,
     ) -> Result<ApplyOutcome, StoreError> {
@@ -91,19 +95,19 @@ impl Store {
     /// entry's `version` is always the version written.
     pub async fn save_programme(
         &self,
-        programme: &Programme,
+        programme: &ProgrammeDefinition,
         new_key: ProgrammeKeyPair,
         precondition: Precondition,
         actor: &Actor,
         mut detail: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Result<ApplyOutcome, SaveRefused>, StoreError> {
-        let definition = programme.to_toml();
-        let status = status_str(programme.status());
+        let definition = programme.definition.as_str();
+        let status = programme.status;
         let at = now();
         let mut tx = self.begin_write().await?;
         let existing =
             sqlx::query("SELECT id, version, definition FROM programmes WHERE slug = $1")
-                .bind(programme.slug().as_str())
+                .bind(&programme.slug)
                 .fetch_optional(&mut *tx)
                 .await?;
         let (outcome, action, version) = match existing {
@@ -127,12 +131,12 @@ impl Store {
                 )
                 .bind(status)
                 .bind(version)
-                .bind(&definition)
+                .bind(definition)
                 .bind(at)
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?;
-                insert_version(&mut tx, &id, version, &definition, at).await?;
+                insert_version(&mut tx, &id, version, definition, at).await?;
                 (
                     ApplyOutcome::Updated { version },
                     AuditAction::ProgrammeUpdate,
@@ -149,9 +153,9 @@ impl Store {
                      VALUES ($1, $2, $3, 1, $4, $5, $6, $6)",
                 )
                 .bind(&id)
-                .bind(programme.slug().as_str())
+                .bind(&programme.slug)
                 .bind(status)
-                .bind(&definition)
+                .bind(definition)
                 .bind(&new_key.key_id)
                 .bind(at)
                 .execute(&mut *tx)
@@ -167,7 +171,7 @@ impl Store {
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
-                insert_version(&mut tx, &id, 1, &definition, at).await?;
+                insert_version(&mut tx, &id, 1, definition, at).await?;
                 (
                     ApplyOutcome::Created { version: 1 },
                     AuditAction::ProgrammeCreate,
@@ -175,14 +179,14 @@ impl Store {
                 )
             }
         };
-        let subject = format!("programme:{}", programme.slug());
+        let subject = format!("programme:{}", programme.slug);
         detail.insert("version".into(), version.into());
         // The escrow recipient is a public key; which one a programme has is part of
         // what an auditor must be able to see change.
-        if let Some(escrow) = &programme.file().escrow {
+        if let Some(escrow) = &programme.escrow {
             detail.insert("escrow".into(), serde_json::json!(escrow));
         }
-        audit::append(
+        super::audit::append(
             &mut tx,
             &audit::Entry::new(actor, action, &subject).detail(serde_json::Value::Object(detail)),
         )

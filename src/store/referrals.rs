@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 
 use super::outbox::insert_outbox;
 use super::{NewOutboxRow, Store, StoreError, hour_of, now};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralRecord {
@@ -136,7 +136,7 @@ impl Store {
         .bind(&r.partner_recipient)
         .execute(&mut *tx)
         .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -179,7 +179,7 @@ impl Store {
         if let Some(row) = outbox {
             insert_outbox(&mut tx, row).await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -204,7 +204,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -243,7 +243,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -305,7 +305,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }

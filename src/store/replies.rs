@@ -6,11 +6,29 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::outbox::insert_outbox;
+use super::outbox::{NewOutboxRow, insert_outbox};
 use super::{Store, StoreError, hour_of, now};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 use crate::crypto::Sealed;
-use crate::replies::{NewReply, Prepared};
+
+/// A reply ready to be written.
+#[derive(Debug, Clone)]
+pub struct NewReply {
+    pub id: String,
+    pub enquiry_id: String,
+    pub author_id: String,
+    pub campaign_id: Option<String>,
+    pub template_key: Option<String>,
+    pub sealed: Sealed,
+    pub created_at: i64,
+}
+
+/// One enquiry's reply and, if they gave an address, its one email.
+#[derive(Debug, Clone)]
+pub struct PreparedReply {
+    pub reply: NewReply,
+    pub outbox: Option<NewOutboxRow>,
+}
 
 #[derive(Debug, Clone)]
 pub struct ReplyRecord {
@@ -129,7 +147,7 @@ async fn insert_reply(
 
 async fn write_prepared(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    prepared: &Prepared,
+    prepared: &PreparedReply,
 ) -> Result<(), StoreError> {
     insert_reply(tx, &prepared.reply, prepared.outbox.is_some()).await?;
     if let Some(row) = &prepared.outbox {
@@ -142,12 +160,12 @@ impl Store {
     /// Writes one reply (and its email, if any) with its audit entry.
     pub async fn add_reply(
         &self,
-        prepared: &Prepared,
+        prepared: &PreparedReply,
         audit_entry: &Entry,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         write_prepared(&mut tx, prepared).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -194,7 +212,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -283,7 +301,7 @@ impl Store {
         &self,
         campaign_id: &str,
         approver: &str,
-        prepared: &[Prepared],
+        prepared: &[PreparedReply],
         audit_entry: &Entry,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
@@ -302,7 +320,7 @@ impl Store {
         for p in prepared {
             write_prepared(&mut tx, p).await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -326,7 +344,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }

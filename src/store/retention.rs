@@ -8,7 +8,7 @@
 use sqlx::Row;
 
 use super::{Backend, Store, StoreError};
-use crate::audit::{self, Actor, AuditAction, Entry};
+use crate::audit::{Actor, AuditAction, Entry};
 
 /// What one purge removed from one programme.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,7 +95,7 @@ impl Store {
             messages,
         };
         if counts != PurgeCounts::default() {
-            audit::append(
+            super::audit::append(
                 &mut tx,
                 &Entry::new(
                     actor,
@@ -132,7 +132,7 @@ impl Store {
             .bind(enquiry_id)
             .execute(&mut *tx)
             .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 
 use super::notices::{NoticeKind, queue_notice};
 use super::{Store, StoreError, now};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 use crate::casework::ProgrammeRole;
 
 #[derive(Debug, Clone)]
@@ -117,7 +117,7 @@ impl Store {
         if let Some((programme_id, role)) = membership {
             upsert_membership(&mut tx, &user.id, programme_id, role).await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -132,7 +132,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         upsert_membership(&mut tx, user_id, programme_id, role).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -258,7 +258,7 @@ impl Store {
                 .await?;
         }
         queue_notice(&mut tx, user_id, NoticeKind::TotpEnrolled, now()).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -334,7 +334,7 @@ impl Store {
             sqlx::query(q).bind(user_id).execute(&mut *tx).await?;
         }
         queue_notice(&mut tx, user_id, NoticeKind::TotpReset, now()).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -359,7 +359,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -412,7 +412,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if let Some(entry) = audit {
-            audit::append(&mut tx, entry).await?;
+            super::audit::append(&mut tx, entry).await?;
         }
         tx.commit().await?;
         Ok(())

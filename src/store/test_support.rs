@@ -4,9 +4,13 @@
 //! write fail) and read back what Haven stored. Haven's own code never calls this
 //! module (`no_production_code_uses_it` below reads the sources); it reaches the
 //! database through `Store`'s methods only, and the pool itself stays private.
+//!
+//! Besides raw SQL, one shortcut: [`queue_outbox`] puts sealed outbox rows in place
+//! without a reply or a campaign around them, for the worker's tests and benchmark.
 
 use sqlx::any::AnyRow;
 
+use super::outbox::{NewOutboxRow, insert_outbox};
 use super::{Store, StoreError};
 
 /// A value bound to a `$n` placeholder.
@@ -97,6 +101,19 @@ pub async fn fetch_all(
 pub async fn scalar(store: &Store, sql: &'static str, args: &[Arg]) -> Result<i64, StoreError> {
     let row = fetch_one(store, sql, args).await?;
     Ok(sqlx::Row::try_get(&row, 0)?)
+}
+
+/// Queues `rows` in one transaction, all or none, as a reply or a campaign's approval
+/// would with its other writes. Returns how many were new: a row whose idempotency key
+/// is already queued is skipped, exactly as in production.
+pub async fn queue_outbox(store: &Store, rows: &[NewOutboxRow]) -> Result<usize, StoreError> {
+    let mut tx = store.begin_write().await?;
+    let mut new = 0;
+    for row in rows {
+        new += usize::from(insert_outbox(&mut tx, row).await?);
+    }
+    tx.commit().await?;
+    Ok(new)
 }
 
 #[cfg(test)]

@@ -40,16 +40,16 @@ async fn form_status_becomes(app: &TestApp, wanted: StatusCode) {
 }
 
 async fn actions(app: &TestApp, action: &str) -> Vec<haven::audit::Record> {
-    haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: action.into(),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap()
+    app.store
+        .search_audit(
+            &haven::audit::Filter {
+                action: action.into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap()
 }
 
 #[tokio::test]

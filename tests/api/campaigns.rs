@@ -138,11 +138,13 @@ async fn rows_of_campaign(app: &TestApp, id: &str) -> i64 {
 }
 
 async fn replies_of_campaign(app: &TestApp, id: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM replies WHERE campaign_id = $1")
-        .bind(id)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
+    haven::store::test_support::scalar(
+        &app.store,
+        "SELECT COUNT(*) FROM replies WHERE campaign_id = $1",
+        &[id.into()],
+    )
+    .await
+    .unwrap()
 }
 
 fn ids(people: &[&Person]) -> BTreeSet<String> {

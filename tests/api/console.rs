@@ -10,16 +10,16 @@ use crate::staff::{PASSWORD, Staff, add_user, signed_in, submit_enquiry};
 const OTHER: &str = "other-programme";
 
 async fn audit_actions(app: &TestApp, action: &str) -> Vec<haven::audit::Record> {
-    haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: action.into(),
-            ..Default::default()
-        },
-        10_000,
-    )
-    .await
-    .unwrap()
+    app.store
+        .search_audit(
+            &haven::audit::Filter {
+                action: action.into(),
+                ..Default::default()
+            },
+            10_000,
+        )
+        .await
+        .unwrap()
 }
 
 fn without_tokens(body: &str) -> String {
@@ -283,19 +283,24 @@ async fn sign_out_and_timeouts_end_sessions() {
     // Idle for 30 minutes.
     s.sign_in().await;
     assert_eq!(s.get("/console").await.status, StatusCode::OK);
-    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 1801")
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE sessions SET last_seen_at = last_seen_at - 1801",
+        &[],
+    )
+    .await
+    .unwrap();
     assert_eq!(s.get("/console").await.status, StatusCode::SEE_OTHER);
 
     // Past the absolute limit, however busy.
     s.sign_in().await;
-    sqlx::query("UPDATE sessions SET expires_at = $1")
-        .bind(haven::store::now() - 1)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE sessions SET expires_at = $1",
+        &[(haven::store::now() - 1).into()],
+    )
+    .await
+    .unwrap();
     assert_eq!(s.get("/console").await.status, StatusCode::SEE_OTHER);
 
     // "Sign out everywhere else" keeps only this session.
@@ -629,11 +634,13 @@ async fn two_agents_claiming_at_once_one_wins() {
     let w = world().await;
     let id = w.enquiry_a.clone();
     for _ in 0..3 {
-        sqlx::query("UPDATE enquiries SET assigned_to = NULL, status = 'new' WHERE id = $1")
-            .bind(&id)
-            .execute(w.app.store.pool())
-            .await
-            .unwrap();
+        haven::store::test_support::execute(
+            &w.app.store,
+            "UPDATE enquiries SET assigned_to = NULL, status = 'new' WHERE id = $1",
+            &[(&id).into()],
+        )
+        .await
+        .unwrap();
         let claims_before = audit_actions(&w.app, "enquiry.claim").await.len();
         let mut a1 = Staff::new(&w.app, "", "");
         a1.cookie = w.agent_a.cookie.clone();
@@ -799,7 +806,7 @@ async fn an_agent_works_an_enquiry_from_queue_to_closed_and_back() {
         }
     }
     assert!(matches!(
-        haven::audit::verify(&app.store).await.unwrap(),
+        app.store.verify_audit().await.unwrap(),
         haven::audit::Verdict::Intact { .. }
     ));
 

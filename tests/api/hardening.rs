@@ -519,10 +519,13 @@ async fn clear_columns_about_an_enquiry_hold_only_the_hour() {
     use sqlx::Row;
     let app = spawn_app().await;
     assert_eq!(app.submit(&valid_answers()).await.0, StatusCode::OK);
-    let row = sqlx::query("SELECT created_hour, updated_hour FROM enquiries")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let row = haven::store::test_support::fetch_one(
+        &app.store,
+        "SELECT created_hour, updated_hour FROM enquiries",
+        &[],
+    )
+    .await
+    .unwrap();
     for column in ["created_hour", "updated_hour"] {
         let at: i64 = row.try_get(column).unwrap();
         assert!(at > 0 && at % 3600 == 0, "{column} = {at}");
@@ -572,26 +575,28 @@ async fn one_client_trying_many_accounts_is_throttled_while_another_client_is_no
 async fn an_account_that_never_set_up_its_second_factor_in_time_cannot_sign_in() {
     let app = spawn_app().await;
     let id = add_user(&app, "late@example.org", Agent, Some(SLUG)).await;
-    sqlx::query("UPDATE users SET enrol_by = $1 WHERE id = $2")
-        .bind(haven::store::now() - 1)
-        .bind(&id)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE users SET enrol_by = $1 WHERE id = $2",
+        &[(haven::store::now() - 1).into(), (&id).into()],
+    )
+    .await
+    .unwrap();
     let mut s = Staff::new(&app, "late@example.org", &id);
     let page = s.password_step(PASSWORD).await;
     assert_eq!(page.status, StatusCode::UNAUTHORIZED, "the right password");
     assert!(s.cookie.is_none(), "no session");
-    let failed = haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: "signin.failed".into(),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
+    let failed = app
+        .store
+        .search_audit(
+            &haven::audit::Filter {
+                action: "signin.failed".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
     assert!(
         failed.iter().any(|e| e.detail.contains("enrolment-lapsed")),
         "{failed:?}"
@@ -630,11 +635,13 @@ async fn a_totp_seed_is_stored_only_sealed_to_the_master_key() {
     let app = spawn_app().await;
     let agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
     let secret = agent.totp.as_ref().unwrap();
-    let row = sqlx::query("SELECT totp_ciphertext FROM users WHERE id = $1")
-        .bind(&agent.id)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let row = haven::store::test_support::fetch_one(
+        &app.store,
+        "SELECT totp_ciphertext FROM users WHERE id = $1",
+        &[(&agent.id).into()],
+    )
+    .await
+    .unwrap();
     let stored: Vec<u8> = row.try_get("totp_ciphertext").unwrap();
     assert!(
         !stored

@@ -124,7 +124,7 @@ pub async fn apply(store: &Store, config: &Config, text: &str) {
     let programme = Programme::parse(text).expect("programme parses");
     store
         .apply_programme(
-            &programme,
+            &programme.to_stored(),
             ProgrammeKeyPair::generate(&master.recipient()).expect("key"),
             &haven::audit::Actor::Cli,
         )
@@ -258,4 +258,47 @@ pub fn html_unescape(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+/// Queues one message per enquiry for `campaign`, in one transaction, without the
+/// replies an approval would write beside them (the worker's tests need only rows).
+/// The key is per campaign and enquiry (`campaign:<id>:<enquiry>`), so queuing the
+/// same campaign again adds nothing. Returns how many rows were new.
+pub async fn queue_campaign<'a>(
+    store: &Store,
+    sealer: &haven::crypto::Sealer,
+    campaign: &str,
+    messages: impl IntoIterator<Item = (&'a str, &'a haven::outbound::OutboundMessage)>,
+) -> usize {
+    let rows: Vec<_> = messages
+        .into_iter()
+        .map(|(enquiry, message)| {
+            haven::outbound::seal_row(
+                sealer,
+                enquiry,
+                Some(campaign),
+                &format!("campaign:{campaign}:{enquiry}"),
+                message,
+            )
+            .expect("sealed")
+        })
+        .collect();
+    haven::store::test_support::queue_outbox(store, &rows)
+        .await
+        .expect("queued")
+}
+
+/// Queues one message under `key`; `false` if that key was already queued.
+pub async fn queue_message(
+    store: &Store,
+    sealer: &haven::crypto::Sealer,
+    enquiry: &str,
+    key: &str,
+    message: &haven::outbound::OutboundMessage,
+) -> bool {
+    let row = haven::outbound::seal_row(sealer, enquiry, None, key, message).expect("sealed");
+    haven::store::test_support::queue_outbox(store, &[row])
+        .await
+        .expect("queued")
+        == 1
 }

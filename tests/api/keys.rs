@@ -231,16 +231,17 @@ async fn rotation_reseals_everything_and_the_old_key_can_then_be_destroyed() {
         "still readable under the new key"
     );
     for action in ["programme.rotate-key", "programme.destroy-key"] {
-        let entries = haven::audit::search(
-            &app.store,
-            &haven::audit::Filter {
-                action: action.into(),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap();
+        let entries = app
+            .store
+            .search_audit(
+                &haven::audit::Filter {
+                    action: action.into(),
+                    ..Default::default()
+                },
+                10,
+            )
+            .await
+            .unwrap();
         assert_eq!(entries.len(), 1, "{action}");
     }
 }
@@ -447,16 +448,17 @@ async fn a_programme_admin_rotates_from_the_web_and_watches_re_sealing_finish() 
     assert!(finished.body.contains("The programme has a new key."));
     let view = agent.get(&format!("/console/e/{id}")).await;
     assert!(view.body.contains("WEBKEYNOTE") && view.body.contains("interpreter"));
-    let rotations = haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: "programme.rotate-key".into(),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
+    let rotations = app
+        .store
+        .search_audit(
+            &haven::audit::Filter {
+                action: "programme.rotate-key".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(rotations.len(), 1);
     assert_eq!(rotations[0].actor, format!("user:{}", admin.id));
 }

@@ -10,7 +10,7 @@ use haven::crypto::{Sealer, random_id};
 use haven::domain::{EmailAddress, ReferenceCode};
 use haven::enquiry::{ContactChoice, EnquiryContent, open_enquiry};
 use haven::outbound::{
-    self, OutboundMessage, Recipient, Rendered, Transport, Worker, WorkerSettings, find_addresses,
+    OutboundMessage, Recipient, Rendered, Transport, Worker, WorkerSettings, find_addresses,
     find_reference_codes,
 };
 use haven::programme::Answers;
@@ -173,14 +173,13 @@ impl Fixture {
             .map(|e| (e.enquiry_id.clone(), reply_to(e)))
             .collect();
         let campaign = random_id();
-        let new = outbound::enqueue_campaign(
+        let new = crate::helpers::queue_campaign(
             self.store(),
             &self.sealer,
             &campaign,
             messages.iter().map(|(id, m)| (id.as_str(), m)),
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(new, enquirers.len());
         campaign
     }
@@ -603,9 +602,7 @@ async fn outbound_line_breaks_in_a_subject_or_name_never_make_a_header() {
         None,
     )
     .unwrap();
-    outbound::enqueue(f.store(), &f.sealer, &ana.enquiry_id, "reply:a", &message)
-        .await
-        .unwrap();
+    crate::helpers::queue_message(f.store(), &f.sealer, &ana.enquiry_id, "reply:a", &message).await;
 
     // A row queued by something that skipped the checks (anyone with the programme's
     // public key can seal): the worker's rebuild refuses it, and it is audited.
@@ -621,7 +618,9 @@ async fn outbound_line_breaks_in_a_subject_or_name_never_make_a_header() {
         sealed: f.sealer.seal(forged.to_string().as_bytes()).unwrap(),
         created_at: now(),
     };
-    f.store().enqueue_outbox(&[row]).await.unwrap();
+    haven::store::test_support::queue_outbox(f.store(), &[row])
+        .await
+        .unwrap();
 
     let sink = SmtpSink::start().await;
     let worker = f.worker(&sink, test_settings("w1"));
@@ -661,10 +660,11 @@ async fn outbound_line_breaks_in_a_subject_or_name_never_make_a_header() {
             .unwrap()
             .contains("refused")
     );
-    let audited: i64 = sqlx::query_scalar(
+    let audited: i64 = haven::store::test_support::scalar(
+        f.store(),
         "SELECT COUNT(*) FROM audit_log WHERE action = 'outbound.refused' AND outcome = 'denied'",
+        &[],
     )
-    .fetch_one(f.store().pool())
     .await
     .unwrap();
     assert_eq!(audited, 1);
@@ -680,25 +680,23 @@ async fn outbound_enqueueing_is_idempotent_and_the_rate_limit_holds() {
         .iter()
         .map(|x| (x.enquiry_id.clone(), reply_to(x)))
         .collect();
-    let new = outbound::enqueue_campaign(
+    let new = crate::helpers::queue_campaign(
         f.store(),
         &f.sealer,
         &campaign,
         again.iter().map(|(id, m)| (id.as_str(), m)),
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(new, 0);
     assert!(
-        !outbound::enqueue(
+        !crate::helpers::queue_message(
             f.store(),
             &f.sealer,
             &e[0].enquiry_id,
-            &outbound::campaign_key(&campaign, &e[0].enquiry_id),
+            &format!("campaign:{campaign}:{}", e[0].enquiry_id),
             &again[0].1,
         )
         .await
-        .unwrap()
     );
     assert_eq!(f.store().outbox_counts().await.unwrap().queued, 30);
 

@@ -325,11 +325,11 @@ async fn personal_data_leaves_only_after_a_second_supervisor_approves() {
     assert_eq!(denials.len(), 2);
     assert!(denials.iter().all(|d| d.outcome == "denied"));
     // The database itself refuses a self-approval.
-    let forced = sqlx::query(
+    let forced = haven::store::test_support::execute(
+        &app.store,
         "UPDATE referrals SET state = 'queued', decided_by = requested_by WHERE id = $1",
+        &[(&id).into()],
     )
-    .bind(&id)
-    .execute(app.store.pool())
     .await;
     assert!(forced.is_err(), "the CHECK constraint holds");
     assert_eq!(sink.accepted_count(), 0);
@@ -652,12 +652,13 @@ async fn the_register_outlives_the_enquiry_when_retention_purges_it() {
     delivered(&app, &sink, 1).await;
 
     // Past the example's 365 days of retention.
-    sqlx::query("UPDATE enquiries SET created_hour = created_hour - $1 WHERE id = $2")
-        .bind(400_i64 * 86_400)
-        .bind(&sender.id)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE enquiries SET created_hour = created_hour - $1 WHERE id = $2",
+        &[(400_i64 * 86_400).into(), (&sender.id).into()],
+    )
+    .await
+    .unwrap();
     let purged = haven::retention::purge_all(&app.store, &haven::audit::Actor::Cli)
         .await
         .unwrap();
@@ -979,11 +980,11 @@ async fn a_referral_asked_for_before_destinations_were_recorded_never_leaves() {
     let (_, id) = refer(&mut sup1, &sender.id, "resettlement-ngo", "email").await;
     let id = id.unwrap();
     // As the migration leaves a row from before it.
-    sqlx::query(
+    haven::store::test_support::execute(
+        &app.store,
         "UPDATE referrals SET partner_address = NULL, partner_recipient = NULL WHERE id = $1",
+        &[(&id).into()],
     )
-    .bind(&id)
-    .execute(app.store.pool())
     .await
     .unwrap();
     let mut sup2 = signed_in(&app, "sup2@example.org", Supervisor, Some(SLUG)).await;

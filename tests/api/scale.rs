@@ -282,12 +282,16 @@ async fn scale_migrations_started_by_several_processes_at_once_apply_each_migrat
         );
     }
     let store = connect(&db).await;
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, i64)> = haven::store::test_support::fetch_all(
+        &store,
         "SELECT version, COUNT(*) FROM _sqlx_migrations WHERE success GROUP BY version ORDER BY version",
+        &[],
     )
-    .fetch_all(store.pool())
     .await
-    .unwrap();
+    .unwrap()
+    .iter()
+    .map(|r| (sqlx::Row::get(r, 0), sqlx::Row::get(r, 1)))
+    .collect();
     let folder = if on_postgres() { "postgres" } else { "sqlite" };
     let files = std::fs::read_dir(format!(
         "{}/migrations/{folder}",
