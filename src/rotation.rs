@@ -110,6 +110,19 @@ pub async fn reseal_all(
     }
 }
 
+/// Re-seals everything of every programme that is still under an older key; returns
+/// how many ciphertexts were re-sealed.
+pub async fn reseal_everything(store: &Store, master: &MasterKey) -> Result<usize, RotationError> {
+    let mut total = 0;
+    for (_, slug) in store.programme_ids().await? {
+        let Ok(slug) = ProgrammeSlug::parse(&slug) else {
+            continue;
+        };
+        total += reseal_all(store, master, &slug, |_| {}).await?;
+    }
+    Ok(total)
+}
+
 /// The worker role's background job: every minute, a batch for every programme.
 pub fn spawn_schedule(store: Store, master: MasterKey) {
     tokio::spawn(async move {

@@ -5,7 +5,7 @@
 //! applies the example programme, writes N sealed enquiries with email contacts, queues
 //! one reply per enquiry as a campaign (one transaction), then starts a real
 //! `outbound::Worker` (SMTP transport with its connection pool) against the test suite's
-//! SMTP sink (`tests/api/smtp_sink.rs`, a tokio server in the same process) and times
+//! SMTP sink (`tests/api/helpers/smtp_sink.rs`, a tokio server in the same process) and times
 //! how long it takes until every message was accepted by the sink and every row is
 //! recorded as sent. See `ops/bench/README.md`.
 //!
@@ -19,7 +19,7 @@
 //! goes), `HAVEN_BENCH_OUT` (results file; default
 //! `ops/bench/results/outbound-<backend>.md`).
 
-#[path = "../../tests/api/smtp_sink.rs"]
+#[path = "../../tests/api/helpers/smtp_sink.rs"]
 mod smtp_sink;
 
 use std::fmt::Write as _;

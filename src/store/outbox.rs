@@ -269,6 +269,19 @@ impl Store {
         Ok(applied as usize)
     }
 
+    /// How many rows a claim at `at` could take: queued and due, or sending with an
+    /// expired lease.
+    pub async fn outbox_due(&self, at: i64) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM outbox \
+             WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1",
+        )
+        .bind(at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
     pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
         let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
             .fetch_all(&self.pool)

@@ -576,28 +576,3 @@ async fn a_dropped_attachment_is_listed_but_cannot_be_downloaded() {
         StatusCode::NOT_FOUND
     );
 }
-
-/// 10,000 messages in one uploaded mbox, timed from the POST to the summary page. Run
-/// by hand: `cargo test --test api import_upload::ten_thousand -- --ignored --nocapture`
-/// (results in `ops/bench/results/import.md`).
-#[tokio::test]
-#[ignore]
-async fn ten_thousand_messages_uploaded() {
-    let app = app("keep", None).await;
-    let mut admin = admin(&app).await;
-    let messages: Vec<Vec<u8>> = (0..10_000).map(|n| simple(n, true)).collect();
-    let big = mbox(&messages);
-    let started = std::time::Instant::now();
-    let done = upload(&mut admin, &[("big.mbox", &big)]).await;
-    let elapsed = started.elapsed();
-    assert_eq!(
-        summary_line(&done),
-        "10000 messages in 1 files: 10000 imported, 0 duplicates, 0 failed."
-    );
-    println!(
-        "uploaded and imported 10000 messages ({} bytes) in {:.2} s: {:.0} messages/s",
-        big.len(),
-        elapsed.as_secs_f64(),
-        10_000.0 / elapsed.as_secs_f64()
-    );
-}

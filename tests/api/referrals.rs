@@ -49,19 +49,13 @@ struct Partners {
     ngo: Identity,
 }
 
-/// A Haven whose worker sends to `sink`, with the example programme (its partners'
-/// keys replaced by identities only this test holds) and another programme.
+/// A Haven whose worker sends to `sink` (when the test runs its jobs), with the
+/// example programme (its partners' keys replaced by identities only this test holds)
+/// and another programme.
 async fn haven_with_partners() -> (TestApp, SmtpSink, Partners) {
-    haven_with_partners_running(haven::app::Roles::all()).await
-}
-
-/// As [`haven_with_partners`], running only `roles` (without the worker, a test
-/// decides when messages go).
-async fn haven_with_partners_running(roles: haven::app::Roles) -> (TestApp, SmtpSink, Partners) {
     let sink = SmtpSink::start().await;
     let mut settings = Settings {
         apply_example: false,
-        roles,
         ..Settings::default()
     };
     for (k, v) in [
@@ -795,7 +789,7 @@ async fn a_referral_approved_after_the_partners_address_changed_goes_to_neither_
     assert_eq!(entry.actor, format!("user:{}", sup2.id));
     assert!(audit_actions(&app, "referral.approve").await.is_empty());
     assert_eq!(crate::replies::count(&app, "outbox").await, 0);
-    crate::replies::wait_settled(&app).await;
+    app.run_pending_jobs().await;
     assert_eq!(sink.accepted_count(), 0);
 
     // The referral page and the enquiry's list say why, in the staff member's language.
@@ -820,9 +814,8 @@ async fn a_referral_approved_after_the_partners_address_changed_goes_to_neither_
 
 #[tokio::test]
 async fn a_queued_referral_is_not_sent_once_the_partners_key_changed_and_a_new_one_is() {
-    use haven::app::{Role, Roles};
-    let (app, sink, partners) =
-        haven_with_partners_running(Roles::only(&[Role::Public, Role::Console])).await;
+    // Nothing is sent until the test runs the worker's jobs.
+    let (app, sink, partners) = haven_with_partners().await;
     let sender = enquire(&app, "rekeyed", false).await;
     let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
     let (_, old) = refer(&mut agent, &sender.id, "statistics", "email").await;
@@ -842,18 +835,7 @@ async fn a_queued_referral_is_not_sent_once_the_partners_key_changed_and_a_new_o
     let (_, new) = refer(&mut agent, &sender.id, "statistics", "email").await;
     let new = new.unwrap();
 
-    let worker = haven::outbound::Worker::spawn(
-        app.store.clone(),
-        app.master_key(),
-        haven::outbound::Transport::smtp(&sink.url(), 1).unwrap(),
-        haven::outbound::WorkerSettings {
-            poll_interval: std::time::Duration::from_millis(20),
-            rate: None,
-            ..Default::default()
-        },
-    );
     let received = delivered(&app, &sink, 1).await;
-    worker.stop().await;
     assert_eq!(received.len(), 1, "only the referral asked for the new key");
     assert_eq!(received[0].rcpt, vec![STATS_ADDRESS.to_owned()]);
     let package = attachment(&received[0]);
@@ -874,6 +856,8 @@ async fn a_queued_referral_is_not_sent_once_the_partners_key_changed_and_a_new_o
     let entry = stopped_entry(&app, "partner-key-changed").await;
     assert!(entry.actor.starts_with("worker:"), "{}", entry.actor);
     assert_eq!(referral(&app, &new).await.state, "queued");
+    // The old referral's message, failed by the worker.
+    app.expect_failed_jobs(1);
 }
 
 #[tokio::test]

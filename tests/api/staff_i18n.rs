@@ -527,6 +527,9 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
         wrong.status = StatusCode::OK;
         assert_in_language(lang, "users with an error", &wrong);
     }
+    // What the pages queued (a reply, an emailed referral) goes out, as the worker
+    // would send it.
+    app.run_pending_jobs().await;
 }
 
 #[tokio::test]

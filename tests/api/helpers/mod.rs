@@ -1,14 +1,22 @@
+//! The test app (a Haven spawned in-process on port 0 with a fresh database), its
+//! background jobs run on demand, and small helpers the test modules share.
+
+mod jobs;
+pub mod processes;
+pub mod smtp_sink;
+pub mod staff;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use haven::app::{Application, Roles};
+use haven::app::{Application, Jobs, Roles};
 use haven::config::Config;
 use haven::crypto::{MasterKey, ProgrammeKeyPair};
 use haven::programme::Programme;
 use haven::store::Store;
 
 pub const SLUG: &str = "afghanistan-2021";
-pub const EXAMPLE: &str = include_str!("../../ops/examples/afghanistan-2021.toml");
+pub const EXAMPLE: &str = include_str!("../../../ops/examples/afghanistan-2021.toml");
 
 /// Where a test's data lives: SQLite in its temp dir, or a fresh PostgreSQL database.
 pub async fn database_url(data_dir: &Path) -> String {
@@ -45,6 +53,11 @@ pub struct TestApp {
     pub config: Config,
     pub store: Store,
     pub client: reqwest::Client,
+    /// The worker role's jobs, run by [`TestApp::run_pending_jobs`] (`None` without
+    /// the worker role).
+    jobs: Option<jobs::Runner>,
+    job_check: jobs::JobCheck,
+    programmes: haven::programme::live::LiveProgrammes,
     _dir: tempfile::TempDir,
 }
 
@@ -81,6 +94,10 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         // Cheap password hashes: the suite signs in hundreds of times. The production
         // cost is tested in `auth::password`'s unit tests.
         ("HAVEN_PASSWORD_HASH", "test".to_string()),
+        // Every sign-in enrols a second factor, which queues an email to the staff
+        // member: off unless a test is about those (`hardening` turns them on), so
+        // that the jobs a test leaves are the ones it made on purpose.
+        ("HAVEN_STAFF_NOTICES", "off".to_string()),
     ]);
     env.extend(settings.env);
     let file = settings.config_file.map(|text| {
@@ -90,9 +107,12 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
     });
     let config =
         Config::from_sources(file.as_deref(), |k| env.get(k).cloned()).expect("test config");
-    let app = Application::build(config.clone(), settings.roles)
+    // The worker role's jobs run when a test asks, never behind its back.
+    let mut app = Application::build_with(config.clone(), settings.roles, Jobs::OnDemand)
         .await
         .expect("app builds");
+    let jobs = app.take_jobs().map(std::sync::Arc::new);
+    let programmes = app.programmes();
     let addr = format!("http://{}", app.addr());
     let onion = app.onion_addr().map(|a| format!("http://{a}"));
     let session_clock = app.session_clock();
@@ -112,6 +132,9 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         config,
         store,
         client,
+        jobs,
+        job_check: jobs::JobCheck::default(),
+        programmes,
         _dir: dir,
     }
 }
