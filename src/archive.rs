@@ -4,8 +4,10 @@
 //! it ever sealed can be opened. Both are confirmed by typing the programme's slug,
 //! and audited. Shared by `haven programme archive` and the admin page.
 
-use crate::audit::{Actor, AuditAction, Entry, Outcome};
-use crate::crypto::{CryptoError, ProgrammeKeyPair};
+use crate::audit::{AuditAction, Entry, Outcome};
+use crate::crypto::CryptoError;
+use crate::domain::ProgrammeSlug;
+use crate::programme::editing::{self, Author, Expect, SaveError};
 use crate::programme::{Programme, ProgrammeStatus};
 use crate::store::{Store, StoreError};
 
@@ -19,6 +21,9 @@ pub enum ArchiveError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    /// The archived version could not be saved (someone saved another meanwhile).
+    #[error(transparent)]
+    Save(SaveError),
 }
 
 /// The typed confirmation, parsed: only the exact slug confirms.
@@ -44,15 +49,17 @@ pub struct Archived {
 }
 
 /// Archives `slug`, and destroys all its keys when `shred`. `master` is the master
-/// key's recipient (a programme update takes a fresh key pair it does not use).
+/// key's recipient (a programme save takes a fresh key pair it does not use). The
+/// archived status is saved through [`editing::save`] like every other change.
 pub async fn archive(
     store: &Store,
     master: &age::x25519::Recipient,
     slug: &str,
     _confirmed: Confirmed,
     shred: bool,
-    actor: &Actor,
+    author: Author<'_>,
 ) -> Result<Archived, ArchiveError> {
+    let actor = &author.actor();
     let record = store
         .programme_by_slug(slug)
         .await?
@@ -62,13 +69,26 @@ pub async fn archive(
     let newly = programme.status() != ProgrammeStatus::Archived;
     if newly {
         // The archived status is a new version like any edit (`programme.update`).
-        store
-            .apply_programme(
-                &programme.archived().to_stored(),
-                ProgrammeKeyPair::generate(master)?,
-                actor,
-            )
-            .await?;
+        let slug_parsed = ProgrammeSlug::parse(slug)
+            .map_err(|_| StoreError::Corrupt("a stored programme slug is invalid"))?;
+        editing::save(
+            store,
+            master,
+            &programme.archived().to_toml(),
+            Expect::Edit {
+                slug: &slug_parsed,
+                version: record.version,
+                status_change: true,
+            },
+            author,
+            editing::change("status"),
+        )
+        .await
+        .map_err(|e| match e {
+            SaveError::Store(e) => ArchiveError::Store(e),
+            SaveError::Crypto(e) => ArchiveError::Crypto(e),
+            other => ArchiveError::Save(other),
+        })?;
     }
     let keys_destroyed = if shred {
         store

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use haven::app::{self, Application, Role, Roles};
-use haven::audit::{Actor, AuditAction};
+use haven::audit::{Actor, AuditAction, Outcome};
 use haven::auth::accounts::{self, AccountError, AccountRequest};
 use haven::auth::password::Hasher;
 use haven::casework::ProgrammeRole;
@@ -149,8 +149,17 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum ProgrammeCommand {
-    /// Create or update a programme from a TOML file (all or nothing).
-    Apply { file: PathBuf },
+    /// Create or update a programme from a TOML file (all or nothing). A change that
+    /// widens who can read the programme's data (escrow, a partner's address, key or
+    /// profile, consent, second factor, what emails carry, …) is refused unless an
+    /// instance admin confirms it: `--as EMAIL`, their password on standard input.
+    Apply {
+        file: PathBuf,
+        /// The instance admin who confirms a widening change; the password is read
+        /// from standard input, and the change is audited under that account.
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_account: Option<String>,
+    },
     /// Print a programme's current definition as TOML.
     Export { slug: String },
     /// List programmes.
@@ -240,9 +249,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve { role, apply } => {
             for file in &apply {
-                let code =
-                    programme_command(ProgrammeCommand::Apply { file: file.clone() }, &config)
-                        .await?;
+                let code = programme_command(
+                    ProgrammeCommand::Apply {
+                        file: file.clone(),
+                        as_account: None,
+                    },
+                    &config,
+                )
+                .await?;
                 if code != ExitCode::SUCCESS {
                     return Ok(code);
                 }
@@ -391,10 +405,65 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
     }
 }
 
+/// `programme apply --as EMAIL`: the account's password from standard input, checked
+/// as the console checks a re-authentication (the account's sign-in window first),
+/// and only an instance admin's. A refusal is audited and printed; `None` then.
+async fn confirm_as(
+    store: &haven::store::Store,
+    config: &Config,
+    master: &haven::crypto::MasterKey,
+    email: &str,
+) -> anyhow::Result<Option<haven::auth::reauth::Reauthenticated>> {
+    use haven::auth::reauth::{self, Refused};
+    let mut password = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| anyhow::anyhow!("cannot read the password from stdin: {e}"))?;
+    let password = password.strip_suffix('\n').unwrap_or(&password);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    let hasher = std::sync::Arc::new(Hasher::new(
+        master.derive("haven/password-pepper"),
+        config.password_cost,
+    ));
+    let checked = reauth::confirm_by_email(
+        store,
+        &hasher,
+        email,
+        password,
+        config.rate_limits.signin_attempts_per_account_per_minute,
+    )
+    .await?;
+    let (refused, id) = match checked {
+        Ok(proof) if proof.instance_admin() => return Ok(Some(proof)),
+        Ok(proof) => (Refused::Denied, Some(proof.user_id().to_owned())),
+        Err(refused) => refused,
+    };
+    let account = id.map_or(Actor::Cli, |id| Actor::staff(&id));
+    store
+        .record_audit(
+            &haven::audit::Entry::new(&account, AuditAction::ReauthFailed, &account.to_string())
+                .outcome(match refused {
+                    Refused::Denied => Outcome::Denied,
+                    Refused::Throttled => Outcome::Throttled,
+                })
+                .detail(serde_json::json!({ "via": "cli" })),
+        )
+        .await?;
+    eprintln!(
+        "haven: {}",
+        match refused {
+            Refused::Throttled => "too many password attempts for this account; wait a minute",
+            Refused::Denied =>
+                "not confirmed: the password is not right, or the account is not an instance admin",
+        }
+    );
+    Ok(None)
+}
+
 async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow::Result<ExitCode> {
     let store = app::open_store(config).await?;
     match command {
-        ProgrammeCommand::Apply { file } => {
+        ProgrammeCommand::Apply { file, as_account } => {
             let mut text = String::new();
             std::fs::File::open(&file)
                 .and_then(|mut f| f.read_to_string(&mut text))
@@ -409,34 +478,74 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 return Ok(ExitCode::from(1));
             }
             let master = app::master_key(config, &store).await?;
-            // The same path as the web editor's saves: same checks, same versions.
+            let proof = match &as_account {
+                None => None,
+                Some(email) => match confirm_as(&store, config, &master, email).await? {
+                    Some(proof) => Some(proof),
+                    None => return Ok(ExitCode::from(1)),
+                },
+            };
+            // The same path as the web editor's saves: same checks, same review of
+            // what the change widens, same versions.
             let saved = editing::save(
                 &store,
-                &master,
+                &master.recipient(),
                 &text,
                 editing::Expect::Any,
-                &Actor::Cli,
+                editing::Author::CommandLine {
+                    confirmed: proof.as_ref(),
+                },
                 serde_json::Map::new(),
             )
             .await;
-            let (programme, outcome) = match saved {
+            let not_applied = || eprintln!("{}: the programme was not applied:", file.display());
+            let saved = match saved {
                 Ok(saved) => saved,
                 Err(editing::SaveError::Invalid(errors)) => {
-                    eprintln!("{}: the programme was not applied:", file.display());
+                    not_applied();
                     for e in &errors.0 {
                         eprintln!("  {}:{e}", file.display());
                     }
                     return Ok(ExitCode::from(1));
                 }
+                Err(editing::SaveError::NeedsReauth(widened)) => {
+                    not_applied();
+                    eprintln!("  it widens who can read the programme's data:");
+                    for w in &widened {
+                        eprintln!("    {}", w.name());
+                    }
+                    eprintln!(
+                        "  an instance admin must confirm it: haven programme apply --as EMAIL {} \
+                         (the password is read from standard input)",
+                        file.display()
+                    );
+                    return Ok(ExitCode::from(1));
+                }
+                Err(editing::SaveError::KindChanged(changes)) => {
+                    not_applied();
+                    for c in &changes {
+                        eprintln!("  {c}");
+                    }
+                    return Ok(ExitCode::from(1));
+                }
+                Err(e @ editing::SaveError::Stale { .. }) => {
+                    not_applied();
+                    eprintln!("  {e}; run it again");
+                    return Ok(ExitCode::from(1));
+                }
                 Err(e) => return Err(e.into()),
             };
-            let slug = programme.slug().to_string();
-            match outcome {
+            let slug = saved.programme.slug().to_string();
+            match saved.outcome {
                 ApplyOutcome::Created { version } => println!("created {slug} (version {version})"),
                 ApplyOutcome::Updated { version } => println!("updated {slug} (version {version})"),
                 ApplyOutcome::Unchanged { version } => {
                     println!("{slug} unchanged (version {version})")
                 }
+            }
+            if !saved.widened.is_empty() {
+                let names: Vec<String> = saved.widened.iter().map(|w| w.name()).collect();
+                println!("{slug}: widened (audited): {}", names.join(", "));
             }
         }
         ProgrammeCommand::Export { slug } => match store.programme_by_slug(&slug).await? {
@@ -550,7 +659,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 &slug,
                 confirmed,
                 destroy_keys,
-                &Actor::Cli,
+                editing::Author::CommandLine { confirmed: None },
             )
             .await
             {

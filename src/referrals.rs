@@ -20,7 +20,7 @@ use crate::crypto::CryptoError;
 use crate::domain::Language;
 use crate::enquiry::EnquiryContent;
 use crate::outbound::{Attachment, OutboundError, OutboundMessage, Recipient, Rendered};
-use crate::programme::sharing::{Pseudo, personal_entries};
+use crate::programme::sharing::{Pseudo, is_personal_kind, personal_entries};
 use crate::programme::{Answer, FieldKind, Partner, Programme};
 use crate::replies::MailSettings;
 
@@ -64,9 +64,79 @@ pub enum ReferralError {
     Outbound(#[from] OutboundError),
 }
 
-/// Whether referring to `partner` discloses personal data (and so needs approval).
+/// Whether `partner`'s profile is personal by today's definition (what the partners
+/// page says of it). For one enquiry, [`discloses_personal`] decides.
 pub fn is_personal(programme: &Programme, partner: &Partner) -> bool {
     !personal_entries(programme.file(), &partner.fields).is_empty()
+}
+
+/// Whether referring this enquiry to `partner` discloses personal data, and so needs
+/// a second person's approval and the person's consent. Decided by what was stored,
+/// not by today's definition alone (issue 17): an entry is personal if today's
+/// definition says so, if the form the enquiry was sent with (`sent_with`; `None`
+/// when it cannot be read) asked it as a personal kind, or if the stored answer is
+/// text that is not one of that form's fixed choices. Free text stays free text
+/// whatever the field became later.
+pub fn discloses_personal(
+    programme: &Programme,
+    sent_with: Option<&Programme>,
+    partner: &Partner,
+    content: &EnquiryContent,
+) -> bool {
+    is_personal(programme, partner)
+        || partner
+            .fields
+            .iter()
+            .any(|name| stored_is_personal(sent_with, name, content))
+}
+
+/// Whether the stored answer to `name` can identify or locate a person, judged by
+/// the form it was given to. Without that form, any text or list is.
+fn stored_is_personal(sent_with: Option<&Programme>, name: &str, content: &EnquiryContent) -> bool {
+    if Pseudo::parse(name).is_some() {
+        // Facts about the enquiry, not answers: today's kinds decide ([`is_personal`]).
+        return false;
+    }
+    let Some(answer) = content.answers.get(name).filter(|a| a.is_answered()) else {
+        return false;
+    };
+    let field = sent_with.and_then(|p| p.field(name));
+    match (answer, field) {
+        (Answer::Flag(_), _) => false,
+        (_, Some(f)) if is_personal_kind(f.kind) => true,
+        (Answer::Text(value), Some(f)) => !is_fixed_choice(f, value),
+        (Answer::Choices(values), Some(f)) => values
+            .iter()
+            .any(|v| !f.options.iter().any(|o| o.value == *v)),
+        (Answer::Text(_) | Answer::Choices(_), None) => true,
+    }
+}
+
+/// A value a person picked from a list rather than typed.
+fn is_fixed_choice(field: &crate::programme::Field, value: &str) -> bool {
+    match field.kind {
+        FieldKind::Select | FieldKind::Radio => field.options.iter().any(|o| o.value == value),
+        FieldKind::Country => crate::programme::countries::COUNTRIES
+            .iter()
+            .any(|(code, _)| *code == value),
+        _ => false,
+    }
+}
+
+/// The definition of the form `record` was sent with (`None` if it can no longer be
+/// read): what its answers were given to.
+pub async fn form_sent_with(
+    store: &crate::store::Store,
+    live: &crate::programme::live::LiveProgramme,
+    record: &crate::store::EnquiryRecord,
+) -> Result<Option<Programme>, crate::store::StoreError> {
+    if record.form_version == live.version {
+        return Ok(Some(live.programme.clone()));
+    }
+    Ok(store
+        .programme_version(&live.id, record.form_version)
+        .await?
+        .and_then(|text| Programme::parse(&text).ok()))
 }
 
 /// Whether the person ticked the programme's consent box. A programme without one
@@ -78,13 +148,15 @@ pub fn consented(programme: &Programme, content: &EnquiryContent) -> bool {
     }
 }
 
-/// Refuses a referral the rules forbid for this enquiry.
+/// Refuses a referral the rules forbid for this enquiry (sent with `sent_with`).
 pub fn check(
     programme: &Programme,
+    sent_with: Option<&Programme>,
     partner: &Partner,
     content: &EnquiryContent,
 ) -> Result<(), ReferralError> {
-    if is_personal(programme, partner) && !consented(programme, content) {
+    if discloses_personal(programme, sent_with, partner, content) && !consented(programme, content)
+    {
         return Err(ReferralError::NoConsent);
     }
     Ok(())
@@ -608,6 +680,88 @@ mod tests {
             assert_eq!(same_destination(address, recipient, current), Err(stop));
             assert_eq!(Stop::parse(stop.as_str()), Some(stop));
         }
+    }
+
+    const EXAMPLE: &str = include_str!("../ops/examples/afghanistan-2021.toml");
+
+    /// The example with `family_members` a choice (none/one/more) in the statistics
+    /// profile, as the review left it.
+    fn as_a_choice() -> Programme {
+        let mut file = Programme::parse(EXAMPLE).unwrap().file().clone();
+        let field = file
+            .fields
+            .iter_mut()
+            .find(|f| f.key == "family_members")
+            .unwrap();
+        field.kind = FieldKind::Select;
+        field.max_length = None;
+        field.options = ["none", "one", "more"]
+            .into_iter()
+            .map(|v| crate::programme::FieldOption {
+                value: v.into(),
+                label: [("en".to_owned(), v.to_owned())].into(),
+            })
+            .collect();
+        file.partners[0].fields.push("family_members".into());
+        Programme::parse(&crate::programme::editing::to_text(&file).unwrap()).unwrap()
+    }
+
+    fn content(answers: &[(&str, Answer)]) -> EnquiryContent {
+        EnquiryContent {
+            reference: "R".into(),
+            language: "en".into(),
+            answers: answers
+                .iter()
+                .map(|(k, a)| ((*k).to_owned(), a.clone()))
+                .collect(),
+            email: None,
+            mail: None,
+        }
+    }
+
+    #[test]
+    fn free_text_stored_before_a_kind_change_is_personal_whatever_the_definition_says() {
+        let old = Programme::parse(EXAMPLE).unwrap();
+        let now = as_a_choice();
+        let stats = now.partner("statistics").unwrap();
+        assert!(!is_personal(&now, stats), "today's definition says no");
+        let typed = content(&[(
+            "family_members",
+            Answer::Text("Ahmad (4) and Mina (7)".into()),
+        )]);
+        // Sent with the old form, where it was free text.
+        assert!(discloses_personal(&now, Some(&old), stats, &typed));
+        // Even read against the new form: it is not one of its choices.
+        assert!(discloses_personal(&now, Some(&now), stats, &typed));
+        // And when the form it was sent with cannot be read.
+        assert!(discloses_personal(&now, None, stats, &typed));
+        // Consent then counts.
+        assert!(matches!(
+            check(&now, Some(&old), stats, &typed),
+            Err(ReferralError::NoConsent)
+        ));
+    }
+
+    #[test]
+    fn a_choice_from_the_form_it_was_sent_with_is_not_personal() {
+        let now = as_a_choice();
+        let stats = now.partner("statistics").unwrap();
+        let picked = content(&[
+            ("family_members", Answer::Text("one".into())),
+            ("current_country", Answer::Text("AF".into())),
+            ("help_category", Answer::Text("former_staff".into())),
+            ("consent_partners", Answer::Flag(false)),
+        ]);
+        assert!(!discloses_personal(&now, Some(&now), stats, &picked));
+        assert!(check(&now, Some(&now), stats, &picked).is_ok());
+        // A country field holding text that is no country code is free text.
+        let typed_country = content(&[(
+            "current_country",
+            Answer::Text("Kabul, near the bazaar".into()),
+        )]);
+        assert!(discloses_personal(&now, Some(&now), stats, &typed_country));
+        // An unanswered field discloses nothing.
+        assert!(!discloses_personal(&now, None, stats, &content(&[])));
     }
 
     #[test]

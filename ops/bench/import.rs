@@ -28,8 +28,7 @@ use haven::auth::password::Hasher;
 use haven::auth::totp::{TotpSecret, code_at};
 use haven::casework::ProgrammeRole;
 use haven::config::Config;
-use haven::crypto::{ProgrammeKeyPair, random_id};
-use haven::programme::Programme;
+use haven::crypto::random_id;
 use haven::store::Store;
 
 const EXAMPLE: &str = include_str!("../examples/afghanistan-2021.toml");
@@ -285,14 +284,15 @@ async fn bench(dir: &Path, url: &str, messages: usize) -> anyhow::Result<Results
     tokio::spawn(app.into_server());
     let master = haven::app::master_key(&config, &store).await?;
     for slug in [SLUG, UPLOADS] {
-        let p = Programme::parse(&programme(slug)).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        store
-            .apply_programme(
-                &p.to_stored(),
-                ProgrammeKeyPair::generate(&master.recipient())?,
-                &Actor::Cli,
-            )
-            .await?;
+        haven::programme::editing::save(
+            &store,
+            &master.recipient(),
+            &programme(slug),
+            haven::programme::editing::Expect::Any,
+            haven::programme::editing::Author::CommandLine { confirmed: None },
+            serde_json::Map::new(),
+        )
+        .await?;
     }
 
     let big = mbox(messages);

@@ -29,13 +29,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use haven::config::DatabaseUrl;
-use haven::crypto::{MasterKey, ProgrammeKeyPair, Sealer, random_id};
+use haven::crypto::{MasterKey, Sealer, random_id};
 use haven::domain::{EmailAddress, ReferenceCode};
 use haven::enquiry::{ContactChoice, EnquiryContent};
 use haven::outbound::{
     self, OutboundMessage, Recipient, Rendered, Transport, Worker, WorkerSettings,
 };
-use haven::programme::{Answers, Programme};
+use haven::programme::Answers;
 use haven::store::{NewEnquiry, Store, SubmissionWriter, hour_of, now};
 use smtp_sink::SmtpSink;
 
@@ -176,14 +176,15 @@ async fn bench(
     levels: &[usize],
 ) -> anyhow::Result<Vec<Level>> {
     let (master, _) = MasterKey::load_or_create(master_path)?;
-    let programme = Programme::parse(PROGRAMME).map_err(|_| anyhow::anyhow!("example parses"))?;
-    store
-        .apply_programme(
-            &programme.to_stored(),
-            ProgrammeKeyPair::generate(&master.recipient())?,
-            &haven::audit::Actor::Cli,
-        )
-        .await?;
+    haven::programme::editing::save(
+        store,
+        &master.recipient(),
+        PROGRAMME,
+        haven::programme::editing::Expect::Any,
+        haven::programme::editing::Author::CommandLine { confirmed: None },
+        serde_json::Map::new(),
+    )
+    .await?;
     let record = store
         .programme_by_slug("afghanistan-2021")
         .await?

@@ -33,8 +33,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use haven::app::{Application, Roles, master_key};
 use haven::config::{Config, DatabaseUrl};
-use haven::crypto::ProgrammeKeyPair;
-use haven::programme::Programme;
 use haven::store::Store;
 use sqlx::Row;
 
@@ -1033,14 +1031,15 @@ fn run(
         let app = Application::build(config.clone(), Roles::all()).await?;
         let store = app.store().clone();
         let master = master_key(&config, &store).await?;
-        let programme = Programme::parse(PROGRAMME)?;
-        store
-            .apply_programme(
-                &programme.to_stored(),
-                ProgrammeKeyPair::generate(&master.recipient())?,
-                &haven::audit::Actor::Cli,
-            )
-            .await?;
+        haven::programme::editing::save(
+            &store,
+            &master.recipient(),
+            PROGRAMME,
+            haven::programme::editing::Expect::Any,
+            haven::programme::editing::Author::CommandLine { confirmed: None },
+            serde_json::Map::new(),
+        )
+        .await?;
         anyhow::Ok((app, store))
     })?;
     let addr = app.addr();

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod password;
+pub mod reauth;
 pub mod session;
 pub mod totp;
 

@@ -82,11 +82,23 @@ pub(super) async fn reauthenticate(
     staff: &Staff,
     password: &str,
 ) -> Result<Reauth, AppError> {
-    let key: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
-        <sha2::Sha256 as sha2::Digest>::new(),
-        staff.actor().to_string(),
-    ))
-    .into();
+    Ok(
+        match reauthenticate_for(console, req, staff, password).await? {
+            Ok(_) => Reauth::Confirmed,
+            Err(refused) => refused,
+        },
+    )
+}
+
+/// [`reauthenticate`], with the proof that functions which must not run without it
+/// take ([`crate::auth::reauth::Reauthenticated`]).
+pub(super) async fn reauthenticate_for(
+    console: &Console,
+    req: &HttpRequest,
+    staff: &Staff,
+    password: &str,
+) -> Result<Result<crate::auth::reauth::Reauthenticated, Reauth>, AppError> {
+    let key = crate::auth::reauth::account_key(&staff.id);
     if !super::signin::allow_attempt(console, req, &key).await? {
         console
             .store
@@ -99,35 +111,31 @@ pub(super) async fn reauthenticate(
                 .outcome(Outcome::Throttled),
             )
             .await?;
-        return Ok(Reauth::Throttled);
+        return Ok(Err(Reauth::Throttled));
     }
-    let Some(user) = console.store.user(&staff.id).await? else {
-        return Ok(Reauth::Refused);
-    };
-    let hasher = console.hasher.clone();
-    let password = password.to_owned();
-    let ok = web::block(move || hasher.verify(&user.password_hash, &password))
-        .await
-        .map_err(|_| AppError::Internal("password check did not finish".into()))?;
-    if ok {
-        console
-            .store
-            .mark_reauthenticated(&staff.session_hash, now())
-            .await?;
-        Ok(Reauth::Confirmed)
-    } else {
-        console
-            .store
-            .record_audit(
-                &Entry::new(
-                    &staff.actor(),
-                    AuditAction::ReauthFailed,
-                    &staff.actor().to_string(),
+    match crate::auth::reauth::confirm(&console.store, &console.hasher, &staff.id, password).await?
+    {
+        Some(proof) => {
+            console
+                .store
+                .mark_reauthenticated(&staff.session_hash, now())
+                .await?;
+            Ok(Ok(proof))
+        }
+        None => {
+            console
+                .store
+                .record_audit(
+                    &Entry::new(
+                        &staff.actor(),
+                        AuditAction::ReauthFailed,
+                        &staff.actor().to_string(),
+                    )
+                    .outcome(Outcome::Denied),
                 )
-                .outcome(Outcome::Denied),
-            )
-            .await?;
-        Ok(Reauth::Refused)
+                .await?;
+            Ok(Err(Reauth::Refused))
+        }
     }
 }
 

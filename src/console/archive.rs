@@ -172,7 +172,11 @@ async fn submit(
         &slug,
         confirmed,
         shred,
-        &staff.actor(),
+        crate::programme::editing::Author::Staff {
+            id: &staff.id,
+            instance_admin: staff.is_admin,
+            confirmed: None,
+        },
     )
     .await
     {
@@ -184,5 +188,6 @@ async fn submit(
         Err(ArchiveError::NotConfirmed) => Err(AppError::BadRequest),
         Err(ArchiveError::Store(e)) => Err(e.into()),
         Err(ArchiveError::Crypto(e)) => Err(e.into()),
+        Err(ArchiveError::Save(e)) => Err(AppError::Internal(e.to_string())),
     }
 }

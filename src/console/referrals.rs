@@ -174,6 +174,8 @@ struct ReferPage<'a> {
     live: &'a LiveProgramme,
     record: &'a EnquiryRecord,
     content: &'a EnquiryContent,
+    /// The form the enquiry was sent with: what decides what is personal.
+    sent_with: Option<&'a Programme>,
     partner: Option<&'a Partner>,
     typed: &'a ReferForm,
     errors: &'a [(&'a str, String)],
@@ -200,7 +202,7 @@ fn refer_page(r: &ReferPage<'_>) -> Markup {
             }
         }
         @if let Some(partner) = r.partner {
-            @let personal = referrals::is_personal(p, partner);
+            @let personal = referrals::discloses_personal(p, r.sent_with, partner, r.content);
             @let preview = referrals::preview(p, partner, r.content, r.record.created_hour);
             p {
                 (t_args(lang, "console-referral-only-leaving", &[("partner", partner.name.clone())]))
@@ -261,6 +263,7 @@ async fn refer_form(
         .unwrap_or_default();
     let partner = p.partner(&query.partner);
     let content = open(&console, &staff, &record, AuditAction::ReferralPreview).await?;
+    let sent_with = referrals::form_sent_with(&console.store, &live, &record).await?;
     // Seeing the values that would leave (or only the reference code) is a read.
     console
         .store
@@ -288,6 +291,7 @@ async fn refer_form(
                 live: &live,
                 record: &record,
                 content: &content,
+                sent_with: sent_with.as_ref(),
                 partner,
                 typed: &typed,
                 errors: &[],
@@ -372,9 +376,11 @@ async fn refer(
     if delivery.is_none() {
         errors.push(("delivery", t(staff.lang, "console-referral-error-delivery")));
     }
-    let personal = referrals::is_personal(p, partner);
+    // Personal by what was stored: the form it was sent with, and the answers.
+    let sent_with = referrals::form_sent_with(&console.store, &live, &record).await?;
+    let personal = referrals::discloses_personal(p, sent_with.as_ref(), partner, &content);
     let refused = matches!(
-        referrals::check(p, partner, &content),
+        referrals::check(p, sent_with.as_ref(), partner, &content),
         Err(ReferralError::NoConsent)
     );
     if refused {
@@ -424,6 +430,7 @@ async fn refer(
                     live: &live,
                     record: &record,
                     content: &content,
+                    sent_with: sent_with.as_ref(),
                     partner: Some(partner),
                     typed: &form,
                     errors: &errors,
@@ -531,6 +538,26 @@ fn partner_as_recorded(live: &LiveProgramme, r: &ReferralRecord) -> Option<Partn
         return None;
     }
     Some(partner)
+}
+
+/// Whether the package of `r` may be built now: the rules still allow it for this
+/// enquiry, and what leaves is no more personal than the register recorded (a
+/// referral recorded as not personal was never approved by a second person).
+async fn may_build(
+    console: &Console,
+    live: &LiveProgramme,
+    record: &EnquiryRecord,
+    r: &ReferralRecord,
+    partner: &Partner,
+    content: &EnquiryContent,
+) -> Result<bool, AppError> {
+    let sent_with = referrals::form_sent_with(&console.store, live, record).await?;
+    let sent_with = sent_with.as_ref();
+    Ok(
+        referrals::check(&live.programme, sent_with, partner, content).is_ok()
+            && (r.personal
+                || !referrals::discloses_personal(&live.programme, sent_with, partner, content)),
+    )
 }
 
 /// Stops the referral (audited) if its partner's address or key is no longer the one
@@ -802,7 +829,7 @@ async fn approve(
         return Ok(conflict);
     };
     let content = open(&console, &staff, &record, AuditAction::ReferralApprove).await?;
-    if referrals::check(&live.programme, &partner, &content).is_err() {
+    if !may_build(&console, &live, &record, &r, &partner, &content).await? {
         return Ok(conflict);
     }
     let outbox = if r.delivery == "email" {
@@ -893,7 +920,7 @@ async fn download(
         return Ok(conflict);
     };
     let content = open(&console, &staff, &record, AuditAction::ReferralDownload).await?;
-    if referrals::check(&live.programme, &partner, &content).is_err() {
+    if !may_build(&console, &live, &record, &r, &partner, &content).await? {
         return Ok(conflict);
     }
     // Built before it is marked downloaded, so a failure here leaves it downloadable;

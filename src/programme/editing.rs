@@ -1,22 +1,28 @@
 //! Changing a programme: the one path from a new definition to a stored version, for
-//! `haven programme apply`, the web editor's structured sections and its TOML page.
+//! `haven programme apply`, the web editor's structured sections, its TOML page,
+//! creating, cloning and archiving.
 //!
 //! Every caller hands over TOML text; [`save`] parses it with [`Programme::parse`]
-//! (the checks `programme apply` runs, with the same line-numbered errors) and stores
-//! it as a new version under a precondition, so the web and the command line cannot
-//! accept different programmes. The structured editors change a copy of the parsed
-//! [`ProgrammeFile`] and serialise it with [`to_text`] before saving.
+//! (the checks `programme apply` runs, with the same line-numbered errors), compares
+//! it with the stored definition ([`super::widening`]: what the change widens, which
+//! instance-only settings it touches, which fields would change kind) and stores it
+//! as a new version under a precondition bound to the version it was compared with.
+//! The store accepts only a [`Reviewed`] definition, which only [`save`] makes (a
+//! clippy `disallowed-methods` entry), so a save path cannot skip the review. The structured editors change a copy of the
+//! parsed [`ProgrammeFile`] and serialise it with [`to_text`] before saving.
 
 use std::collections::BTreeMap;
 
 use super::definition::{
     ContactMode, Field, FieldKind, Localised, ProgrammeFile, ProgrammeStatus, Queue, Routing,
 };
+use super::widening::{self, KindChange, Widening};
 use super::{DefinitionError, DefinitionErrors, Programme};
 use crate::audit::Actor;
-use crate::crypto::{CryptoError, MasterKey, ProgrammeKeyPair};
+use crate::auth::reauth::Reauthenticated;
+use crate::crypto::{CryptoError, ProgrammeKeyPair};
 use crate::domain::{Language, ProgrammeSlug};
-use crate::store::{ApplyOutcome, Precondition, SaveRefused, Store, StoreError};
+use crate::store::{ApplyOutcome, Precondition, Reviewed, SaveRefused, Store, StoreError};
 
 /// What the saver expects to find, so that an edit cannot land on the wrong programme
 /// or silently undo someone else's save.
@@ -35,6 +41,82 @@ pub enum Expect<'a> {
     },
 }
 
+/// Who saves, and the proof that they typed their password for this save, if they did.
+#[derive(Debug, Clone, Copy)]
+pub enum Author<'a> {
+    /// A staff member in the web editor; `instance_admin`: of every programme.
+    Staff {
+        id: &'a str,
+        instance_admin: bool,
+        confirmed: Option<&'a Reauthenticated>,
+    },
+    /// The operator's command line, which holds the master key. `confirmed`: run with
+    /// `--as` an instance admin, whose password was read from standard input.
+    CommandLine {
+        confirmed: Option<&'a Reauthenticated>,
+    },
+}
+
+impl Author<'_> {
+    /// Whether the password was typed again, by the author themselves (on the command
+    /// line: by an instance admin).
+    pub fn confirmed(&self) -> bool {
+        match self {
+            Author::Staff { id, confirmed, .. } => confirmed.is_some_and(|p| p.user_id() == *id),
+            Author::CommandLine { confirmed } => confirmed.is_some_and(|p| p.instance_admin()),
+        }
+    }
+
+    /// Escrow and `[staff]` are for instance admins. The command line holds the
+    /// master key, which opens everything anyway: it may change them (a widening
+    /// still needs `--as`).
+    fn may_change_instance_settings(&self) -> bool {
+        match self {
+            Author::Staff { instance_admin, .. } => *instance_admin,
+            Author::CommandLine { .. } => true,
+        }
+    }
+
+    /// The audit log's actor: the account, or `cli` for the command line without `--as`.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Author::Staff { id, .. } => Actor::staff(id),
+            Author::CommandLine { confirmed: Some(p) } if p.instance_admin() => {
+                Actor::staff(p.user_id())
+            }
+            Author::CommandLine { .. } => Actor::Cli,
+        }
+    }
+}
+
+/// What the store writes for `programme`, reviewed by [`save`] under `precondition`.
+/// Made here and nowhere else: the store takes nothing but a [`Reviewed`].
+#[allow(clippy::disallowed_methods)] // The review happened in `save`, the one caller.
+fn reviewed(programme: &Programme, precondition: Precondition) -> Reviewed {
+    Reviewed::new(
+        programme.slug().as_str().to_owned(),
+        match programme.status() {
+            ProgrammeStatus::Draft => "draft",
+            ProgrammeStatus::Open => "open",
+            ProgrammeStatus::Closed => "closed",
+            ProgrammeStatus::Archived => "archived",
+        },
+        programme.to_toml(),
+        programme.file().escrow.clone(),
+        precondition,
+    )
+}
+
+/// A stored save.
+#[derive(Debug)]
+pub struct Saved {
+    pub programme: Programme,
+    pub outcome: ApplyOutcome,
+    /// What the change widened (for a new programme: what it grants), by name in the
+    /// audit entry.
+    pub widened: Vec<Widening>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
     #[error("{0}")]
@@ -51,60 +133,147 @@ pub enum SaveError {
     StatusChanged,
     #[error("the changed programme cannot be written as TOML")]
     Unserialisable,
+    /// Fields whose kind would change although people answered them or a partner
+    /// receives them: what was stored would be read as something else.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    KindChanged(Vec<KindChange>),
+    /// Escrow or `[staff]` changed by someone who is not an instance admin.
+    #[error("only an instance admin may change {}", .0.join(", "))]
+    InstanceAdminOnly(Vec<&'static str>),
+    /// The change widens who can read data; nothing was saved. Saving it needs the
+    /// author's password again (on the command line: `--as` an instance admin).
+    #[error("this change widens who can read the programme's data ({}): it needs the password again", widening::names(.0).join(", "))]
+    NeedsReauth(Vec<Widening>),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
 }
 
-/// Validates `text` as `haven programme apply` does and stores it as a new version
-/// (audited as `actor`, with `detail` saying what changed). Identical text is a
-/// no-op. A new programme gets a key of its own, wrapped to the master key.
+/// Validates `text` as `haven programme apply` does, reviews it against the stored
+/// definition and stores it as a new version (audited as `author`, with `detail`
+/// saying what changed, plus `widened` and `reauthenticated`). Identical text is a
+/// no-op. A new programme gets a key of its own, wrapped to `master` (the master
+/// key's recipient).
+///
+/// Refused, with nothing written: a kind change of a field people answered or a
+/// partner receives; escrow or `[staff]` changed by a staff member who is not an
+/// instance admin; a change that widens who can read data ([`widening::widenings`])
+/// without the author's confirmed password. Creating a programme widens nothing
+/// already stored; its entry lists what it grants.
 pub async fn save(
     store: &Store,
-    master: &MasterKey,
+    master: &age::x25519::Recipient,
     text: &str,
     expect: Expect<'_>,
-    actor: &Actor,
-    detail: serde_json::Map<String, serde_json::Value>,
-) -> Result<(Programme, ApplyOutcome), SaveError> {
+    author: Author<'_>,
+    mut detail: serde_json::Map<String, serde_json::Value>,
+) -> Result<Saved, SaveError> {
     let programme = Programme::parse(text).map_err(SaveError::Invalid)?;
-    let precondition = match expect {
-        Expect::Any => Precondition::Any,
-        Expect::New => Precondition::Absent,
-        Expect::Edit {
-            slug,
-            version,
-            status_change,
-        } => {
+    let stored = store.programme_by_slug(programme.slug().as_str()).await?;
+    let before = match &stored {
+        Some(record) => Some(
+            Programme::parse(&record.definition)
+                .map_err(|_| StoreError::Corrupt("a stored programme definition does not parse"))?,
+        ),
+        None => None,
+    };
+    let precondition = match (expect, &stored, &before) {
+        (Expect::New, Some(_), _) => return Err(SaveError::Exists),
+        (Expect::New | Expect::Any, None, _) => Precondition::Absent,
+        (Expect::Any, Some(record), _) => Precondition::AtVersion(record.version),
+        (
+            Expect::Edit {
+                slug,
+                version,
+                status_change,
+            },
+            stored,
+            before,
+        ) => {
             if programme.slug() != slug {
                 return Err(SaveError::SlugChanged);
             }
-            if !status_change {
-                let current = store
-                    .programme_by_slug(slug.as_str())
-                    .await?
-                    .ok_or(SaveError::Missing)?;
-                let before = Programme::parse(&current.definition).map_err(|_| {
-                    StoreError::Corrupt("a stored programme definition does not parse")
-                })?;
-                if before.status() != programme.status() {
-                    return Err(SaveError::StatusChanged);
-                }
+            let (Some(record), Some(before)) = (stored, before) else {
+                return Err(SaveError::Missing);
+            };
+            if record.version != version {
+                return Err(SaveError::Stale {
+                    current: record.version,
+                });
+            }
+            if !status_change && before.status() != programme.status() {
+                return Err(SaveError::StatusChanged);
             }
             Precondition::AtVersion(version)
         }
     };
-    let key = ProgrammeKeyPair::generate(&master.recipient())?;
+
+    let after = programme.file();
+    let answered = match &stored {
+        Some(record) => answered_forms(store, &record.id, before.as_ref()).await?,
+        None => Vec::new(),
+    };
+    let kinds = widening::kind_changes(before.as_ref().map(Programme::file), &answered, after);
+    if !kinds.is_empty() {
+        return Err(SaveError::KindChanged(kinds));
+    }
+    let instance_only = widening::instance_settings(before.as_ref().map(Programme::file), after);
+    if !instance_only.is_empty() && !author.may_change_instance_settings() {
+        return Err(SaveError::InstanceAdminOnly(instance_only));
+    }
+    let widened = match &before {
+        Some(before) => widening::widenings(before.file(), after),
+        None => widening::granted(after),
+    };
+    if before.is_some() && !widened.is_empty() && !author.confirmed() {
+        return Err(SaveError::NeedsReauth(widened));
+    }
+    detail.insert("widened".into(), widening::names(&widened).into());
+    detail.insert("reauthenticated".into(), author.confirmed().into());
+    if matches!(author, Author::CommandLine { confirmed: Some(_) }) {
+        detail.insert("via".into(), "cli".into());
+    }
+
+    let key = ProgrammeKeyPair::generate(master)?;
     match store
-        .save_programme(&programme.to_stored(), key, precondition, actor, detail)
+        .save_programme(
+            &reviewed(&programme, precondition),
+            key,
+            &author.actor(),
+            detail,
+        )
         .await?
     {
-        Ok(outcome) => Ok((programme, outcome)),
+        Ok(outcome) => Ok(Saved {
+            programme,
+            outcome,
+            widened,
+        }),
         Err(SaveRefused::Exists) => Err(SaveError::Exists),
         Err(SaveRefused::Missing) => Err(SaveError::Missing),
         Err(SaveRefused::Stale { current }) => Err(SaveError::Stale { current }),
     }
+}
+
+/// The definitions of the form versions that stored enquiries were sent with. One
+/// that no longer reads as a programme file stands for "every field of the stored
+/// definition was answered", so that nothing it held can change kind unnoticed.
+async fn answered_forms(
+    store: &Store,
+    programme_id: &str,
+    before: Option<&Programme>,
+) -> Result<Vec<ProgrammeFile>, StoreError> {
+    Ok(store
+        .answered_definitions(programme_id)
+        .await?
+        .iter()
+        .filter_map(|text| {
+            toml::from_str::<ProgrammeFile>(text)
+                .ok()
+                .or_else(|| before.map(|b| b.file().clone()))
+        })
+        .collect())
 }
 
 /// A changed definition as text for [`save`], in the order `programme export` prints.
@@ -263,6 +432,44 @@ mod tests {
         let p = Programme::parse(&to_text(&file).unwrap()).unwrap_or_else(|e| panic!("{e}"));
         assert!(!p.file().title.contains_key("ps"));
         assert!(p.file().fields.iter().all(|f| !f.label.contains_key("ps")));
+    }
+
+    /// The store writes a definition only in `Store::save_programme`, which takes a
+    /// `Reviewed` (made only by `save`): a new way to write one would have to add SQL
+    /// elsewhere, and this finds it.
+    #[test]
+    fn programme_definitions_are_written_in_one_place() {
+        fn walk(dir: &std::path::Path, needles: &[&str], hits: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, needles, hits);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("store/programmes.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    for (i, line) in text.lines().enumerate() {
+                        let code = line.split("//").next().unwrap_or("");
+                        if needles.iter().any(|n| code.contains(n)) {
+                            hits.push(format!("{}:{}", path.display(), i + 1));
+                        }
+                    }
+                }
+            }
+        }
+        let mut hits = Vec::new();
+        // Spelled in parts so this test does not find itself.
+        let needles = [
+            concat!("INTO programme", "_versions"),
+            concat!("INTO programme", "s ("),
+            concat!("definition", " = $"),
+        ];
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &needles,
+            &mut hits,
+        );
+        assert!(hits.is_empty(), "programme definitions written at {hits:?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod editing;
 pub mod live;
 mod parse;
 pub mod sharing;
+pub mod widening;
 
 pub use answers::{Answer, Answers};
 pub use definition::{
@@ -93,20 +94,5 @@ impl Programme {
     /// The canonical TOML form, as `haven programme export` prints it.
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(&self.file).expect("a validated programme always serialises")
-    }
-
-    /// What the store writes for this programme (`Store::save_programme`).
-    pub fn to_stored(&self) -> crate::store::ProgrammeDefinition {
-        crate::store::ProgrammeDefinition {
-            slug: self.slug.as_str().to_owned(),
-            status: match self.status() {
-                ProgrammeStatus::Draft => "draft",
-                ProgrammeStatus::Open => "open",
-                ProgrammeStatus::Closed => "closed",
-                ProgrammeStatus::Archived => "archived",
-            },
-            definition: self.to_toml(),
-            escrow: self.file.escrow.clone(),
-        }
     }
 }

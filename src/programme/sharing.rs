@@ -6,7 +6,7 @@
 //! also say `personal_data = true`, so that adding a name or free text to a profile
 //! is a deliberate, reviewable act.
 
-use super::definition::{FieldKind, Partner, ProgrammeFile};
+use super::definition::{FieldKind, ProgrammeFile};
 
 /// Facts about an enquiry a profile may name besides its fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,50 +87,6 @@ pub fn personal_entries<'a>(file: &ProgrammeFile, profile: &'a [String]) -> Vec<
         .collect()
 }
 
-/// A change to a partner that lets more, or other people, read what leaves for it:
-/// such a change is confirmed with the admin's password and named in the audit log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Widening {
-    /// A partner that was not there.
-    Added,
-    /// Referrals go to another mailbox.
-    Address,
-    /// Packages are sealed to another key (referrals not yet sent included).
-    Recipient,
-    /// The profile names something it did not.
-    Fields,
-}
-
-impl Widening {
-    pub fn key(self) -> &'static str {
-        match self {
-            Widening::Added => "added",
-            Widening::Address => "address",
-            Widening::Recipient => "recipient",
-            Widening::Fields => "fields",
-        }
-    }
-}
-
-/// How `after` widens `before` (`None`: a new partner); empty when it does not, as
-/// for a new name, a narrower profile or the same entries in another order.
-pub fn widenings(before: Option<&Partner>, after: &Partner) -> Vec<Widening> {
-    let Some(before) = before else {
-        return vec![Widening::Added];
-    };
-    let mut changes = Vec::new();
-    if before.address != after.address {
-        changes.push(Widening::Address);
-    }
-    if before.recipient != after.recipient {
-        changes.push(Widening::Recipient);
-    }
-    if after.fields.iter().any(|f| !before.fields.contains(f)) {
-        changes.push(Widening::Fields);
-    }
-    changes
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,42 +104,5 @@ mod tests {
         for p in Pseudo::ALL {
             assert_eq!(Pseudo::parse(p.key()), Some(p));
         }
-    }
-
-    fn ngo(fields: &[&str]) -> Partner {
-        Partner {
-            key: "ngo".into(),
-            name: "NGO".into(),
-            address: "ref@ngo.example".into(),
-            recipient: "age1…".into(),
-            fields: fields.iter().map(|f| (*f).to_owned()).collect(),
-            personal_data: false,
-        }
-    }
-
-    #[test]
-    fn only_a_new_partner_address_key_or_profile_entry_widens() {
-        let before = ngo(&["reference", "language"]);
-        assert_eq!(widenings(None, &before), [Widening::Added]);
-        assert!(widenings(Some(&before), &before).is_empty());
-        let renamed_and_narrowed = Partner {
-            name: "Another name".into(),
-            ..ngo(&["language"])
-        };
-        assert!(widenings(Some(&before), &renamed_and_narrowed).is_empty());
-        assert!(widenings(Some(&before), &ngo(&["language", "reference"])).is_empty());
-        assert_eq!(
-            widenings(Some(&before), &ngo(&["language", "full_name"])),
-            [Widening::Fields]
-        );
-        let moved = Partner {
-            address: "other@ngo.example".into(),
-            recipient: "age1other".into(),
-            ..before.clone()
-        };
-        assert_eq!(
-            widenings(Some(&before), &moved),
-            [Widening::Address, Widening::Recipient]
-        );
     }
 }

@@ -38,8 +38,7 @@ pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use notices::{ClaimedNotice, NoticeKind, NoticeOutcome, queue_notice};
 pub use outbox::{ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement};
 pub use programmes::{
-    ApplyOutcome, Precondition, ProgrammeDefinition, ProgrammeKeyRecord, ProgrammeRecord,
-    SaveRefused,
+    ApplyOutcome, Precondition, ProgrammeKeyRecord, ProgrammeRecord, Reviewed, SaveRefused,
 };
 pub use referrals::{NewReferral, ReferralRecord};
 pub use replies::{CampaignRecord, NewCampaign, NewReply, PreparedReply, ReplyRecord};

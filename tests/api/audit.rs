@@ -143,12 +143,19 @@ async fn programme_changes_are_audited_without_content() {
         rows[0].get("detail"),
     );
     assert_eq!(
-        first,
-        (
-            "cli".into(),
-            "programme.create".into(),
-            "programme:afghanistan-2021".into(),
-            "{\"version\":1}".into()
-        )
+        (first.0.as_str(), first.1.as_str(), first.2.as_str()),
+        ("cli", "programme.create", "programme:afghanistan-2021")
     );
+    // The version and the names of what the new programme grants (paths in the file),
+    // never a text of it.
+    let detail: serde_json::Value = serde_json::from_str(&first.3).unwrap();
+    assert_eq!(detail["version"], 1);
+    assert!(
+        detail["widened"]
+            .as_array()
+            .unwrap()
+            .contains(&"partners.resettlement-ngo".into()),
+        "{detail}"
+    );
+    assert!(!first.3.contains("Afghanistan"), "{detail}");
 }

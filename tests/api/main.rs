@@ -32,5 +32,6 @@ mod scale;
 mod security;
 mod staff_i18n;
 mod suite;
+mod widening;
 
 use helpers::{processes, smtp_sink, staff};

@@ -392,6 +392,9 @@ async fn each_section_of_the_editor_changes_what_export_prints() {
                 ("contact", "inbox-only"),
                 ("email", "full"),
                 ("name_field", "full_name"),
+                // A language added while answers leave for partners, and emails that
+                // carry the reply: both widen, so the password comes with them.
+                ("current_password", PASSWORD),
             ],
         )
         .await,
@@ -860,7 +863,12 @@ async fn an_old_enquiry_keeps_the_form_version_it_was_sent_with() {
         .post(
             &toml_page,
             &toml_page,
-            &[("version", v1.to_string()), ("definition", reworded)],
+            &[
+                ("version", v1.to_string()),
+                ("definition", reworded),
+                // The question's answers leave for a partner: rewording it widens.
+                ("current_password", PASSWORD.to_owned()),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);

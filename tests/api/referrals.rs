@@ -988,3 +988,234 @@ async fn a_referral_asked_for_before_destinations_were_recorded_never_leaves() {
     assert_eq!(crate::replies::count(&app, "outbox").await, 0);
     assert_eq!(sink.accepted_count(), 0);
 }
+
+// ── Personal data is decided by what was stored (issue 17, item 2) ──────────────
+
+/// The example with `family_members` as a choice from a list and in the statistics
+/// profile: what the review made of it.
+fn family_as_a_choice_shared_with_statistics(current: &str) -> String {
+    let programme = haven::programme::Programme::parse(current).unwrap();
+    let mut file = programme.file().clone();
+    let field = file
+        .fields
+        .iter_mut()
+        .find(|f| f.key == "family_members")
+        .unwrap();
+    field.kind = haven::programme::FieldKind::Select;
+    field.max_length = None;
+    field.hint.clear();
+    field.options = ["none", "one", "more"]
+        .into_iter()
+        .map(|v| haven::programme::FieldOption {
+            value: v.to_owned(),
+            label: [("en".to_owned(), v.to_owned())].into(),
+        })
+        .collect();
+    file.partners
+        .iter_mut()
+        .find(|p| p.key == "statistics")
+        .unwrap()
+        .fields
+        .push("family_members".into());
+    let text = haven::programme::editing::to_text(&file).unwrap();
+    haven::programme::Programme::parse(&text).expect("a valid programme");
+    text
+}
+
+#[tokio::test]
+async fn a_field_with_answers_or_in_a_profile_keeps_its_kind_in_the_editor_and_in_apply() {
+    let (app, _sink, _partners) = haven_with_partners().await;
+    enquire(&app, "kind", true).await;
+    let mut admin = signed_in(&app, "admin@example.org", Admin, None).await;
+    let before = crate::programmes::exported(&app, SLUG).await;
+
+    // The field editor, with the password (it is not the password that is missing).
+    let field_page = format!("/admin/programmes/{SLUG}/fields/family_members");
+    let shown = admin.get(&field_page).await;
+    let mut fields = crate::widening::form_fields(&shown.body, &field_page);
+    for (name, value) in [
+        ("kind", "select"),
+        ("options", "none | None\none | One\nmore | More"),
+        ("current_password", crate::staff::PASSWORD),
+    ] {
+        fields.retain(|(k, _)| k != name);
+        fields.push((name.to_owned(), value.to_owned()));
+    }
+    let fields: Vec<(&str, String)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    let page = admin.post_raw(&field_page, &fields).await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        html_unescape(&page.body).contains("family_members"),
+        "{}",
+        page.body
+    );
+    assert_eq!(crate::programmes::exported(&app, SLUG).await, before);
+
+    // The TOML page: the review's change in one save.
+    let toml_page = format!("/admin/programmes/{SLUG}/toml");
+    let version = crate::programmes::version_of(&app, SLUG).await;
+    let page = admin
+        .post(
+            &toml_page,
+            &toml_page,
+            &[
+                ("version", version.to_string()),
+                (
+                    "definition",
+                    family_as_a_choice_shared_with_statistics(&before),
+                ),
+                ("current_password", crate::staff::PASSWORD.to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        html_unescape(&page.body).contains("family_members"),
+        "{}",
+        page.body
+    );
+    assert_eq!(crate::programmes::exported(&app, SLUG).await, before);
+
+    // `programme apply`.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("programme.toml");
+    std::fs::write(&file, family_as_a_choice_shared_with_statistics(&before)).unwrap();
+    let (code, out) = crate::programmes::cli(&app, &["programme", "apply", file.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("family_members"), "{out}");
+    assert_eq!(crate::programmes::exported(&app, SLUG).await, before);
+
+    // A field nobody answered and no partner receives may still change kind.
+    let with_new = before.replacen(
+        "[[queues]]",
+        "[[fields]]\nkey = \"nickname\"\nkind = \"text\"\nlabel.en = \"Nickname\"\n\n[[queues]]",
+        1,
+    );
+    std::fs::write(&file, &with_new).unwrap();
+    let (code, out) = crate::programmes::cli(&app, &["programme", "apply", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{out}");
+    let stored = crate::programmes::exported(&app, SLUG).await;
+    let mut changed = haven::programme::Programme::parse(&stored)
+        .unwrap()
+        .file()
+        .clone();
+    let nickname = changed
+        .fields
+        .iter_mut()
+        .find(|f| f.key == "nickname")
+        .unwrap();
+    nickname.kind = haven::programme::FieldKind::Select;
+    nickname.options = vec![haven::programme::FieldOption {
+        value: "a".into(),
+        label: [("en".to_owned(), "A".to_owned())].into(),
+    }];
+    let as_choice = haven::programme::editing::to_text(&changed).unwrap();
+    std::fs::write(&file, &as_choice).unwrap();
+    let (code, out) = crate::programmes::cli(&app, &["programme", "apply", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{out}");
+}
+
+#[tokio::test]
+async fn free_text_stored_before_a_kind_change_stays_personal_data_whatever_the_definition_says() {
+    let (app, _sink, _partners) = haven_with_partners().await;
+    // Sent while `family_members` was free text: names and ages.
+    let consented = enquire(&app, "legacy-kind", true).await;
+    let unconsented = enquire(&app, "legacy-kind-2", false).await;
+
+    // The definition changed as the review changed it, by an older Haven that allowed
+    // it (the editor and `apply` now refuse this; see the test above).
+    let record = app.store.programme_by_slug(SLUG).await.unwrap().unwrap();
+    let changed = family_as_a_choice_shared_with_statistics(&record.definition);
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE programmes SET definition = $1, version = $2 WHERE id = $3",
+        &[
+            (&changed).into(),
+            (record.version + 1).into(),
+            (&record.id).into(),
+        ],
+    )
+    .await
+    .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
+        "INSERT INTO programme_versions (programme_id, version, definition, created_at) \
+         VALUES ($1, $2, $3, 0)",
+        &[
+            (&record.id).into(),
+            (record.version + 1).into(),
+            (&changed).into(),
+        ],
+    )
+    .await
+    .unwrap();
+    // The next edit (a queue renamed) makes this process read the new definition.
+    let mut admin = signed_in(&app, "admin@example.org", Admin, None).await;
+    let queue_page = format!("/admin/programmes/{SLUG}/queues/general");
+    crate::programmes::saved(
+        &crate::widening::change_form(&mut admin, &queue_page, &queue_page, |f| {
+            crate::widening::set(f, "name.en", "Everything else")
+        })
+        .await,
+    );
+
+    // The statistics profile carries no personal field by today's definition, but the
+    // stored answer is free text: a second supervisor must approve, and consent counts.
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let (page, id) = refer(&mut agent, &consented.id, "statistics", "email").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert!(
+        page.location
+            .as_deref()
+            .unwrap()
+            .ends_with("done=referral-pending"),
+        "{:?}",
+        page.location
+    );
+    let r = referral(&app, &id.unwrap()).await;
+    assert_eq!((r.state.as_str(), r.personal), ("pending", true));
+    assert_eq!(
+        crate::replies::count(&app, "outbox").await,
+        0,
+        "nothing left"
+    );
+    let requested = audit_actions(&app, "referral.request").await;
+    assert!(requested[0].detail.contains("\"personal_data\":true"));
+
+    let (page, id) = refer(&mut agent, &unconsented.id, "statistics", "email").await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("did not consent"));
+    assert_eq!(id, None);
+
+    // Sent with the new form, the answer is one of its choices: not personal.
+    let mut fields = valid_answers();
+    fields.retain(|(k, _)| *k != "family_members");
+    fields.push(("family_members", "one".into()));
+    let before = enquiry_ids(&app, SLUG).await;
+    let res = app.post_form(&format!("/p/{SLUG}"), &fields).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let after = enquiry_ids(&app, SLUG).await;
+    let chosen = after.difference(&before).next().unwrap().clone();
+    let (page, id) = refer(&mut agent, &chosen, "statistics", "download").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let r = referral(&app, &id.unwrap()).await;
+    assert_eq!((r.state.as_str(), r.personal), ("ready", false));
+}

@@ -526,6 +526,29 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
         assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
         wrong.status = StatusCode::OK;
         assert_in_language(lang, "users with an error", &wrong);
+        // A change that widens access: the page asking for the password, naming it.
+        let overview = format!("/admin/programmes/{SLUG}");
+        let mut confirm = crate::widening::change_form(
+            &mut admin,
+            &overview,
+            &format!("{overview}/referrals"),
+            |f| crate::widening::set(f, "consent_field", ""),
+        )
+        .await;
+        assert_eq!(confirm.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(confirm.body.contains("referrals.consent_field"));
+        confirm.status = StatusCode::OK;
+        assert_in_language(lang, "a widening change to confirm", &confirm);
+        // A field a partner receives keeps its kind.
+        let field = format!("{overview}/fields/help_category");
+        let mut kept = crate::widening::change_form(&mut admin, &field, &field, |f| {
+            crate::widening::set(f, "kind", "select")
+        })
+        .await;
+        assert_eq!(kept.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(kept.body.contains("help_category"));
+        kept.status = StatusCode::OK;
+        assert_in_language(lang, "a kind change refused", &kept);
     }
     // What the pages queued (a reply, an emailed referral) goes out, as the worker
     // would send it.

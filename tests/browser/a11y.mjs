@@ -423,6 +423,20 @@ test('TOML editor with a line-numbered error', async () => {
   await axe(admin, 'TOML editor with errors');
 });
 
+test('a change that widens access: the page asking for the password (en and ar)', async () => {
+  for (const lang of ['en', 'ar']) {
+    await admin.goto(`${BASE}/admin/programmes/${SLUG}/toml?lang=${lang}`);
+    const text = await admin.inputValue('#definition');
+    await admin.fill('#definition', text.replace('email = "minimal"', 'email = "full"'));
+    await clickAndWait(admin, 'main form button[type=submit]');
+    assert.match(await admin.textContent('#widened'), /outbound\.email/);
+    assert.equal(await admin.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr');
+    await shot(admin, `admin-programme-widening-${lang}`);
+    await axe(admin, `widening confirmation (${lang})`);
+  }
+  await admin.goto(`${BASE}/admin/programmes/${SLUG}?lang=en`);
+});
+
 // ── Staff pages right to left ────────────────────────────────────────────────
 
 // The main console pages again in Arabic, as a staff member who chose it with the

@@ -7,7 +7,7 @@ use maud::html;
 use super::overview::{Form, KINDS, kind_of, kind_value, options_hint, text_in};
 use super::sections::finish;
 use super::widgets::{self, Posted, errors_box, localised, normalise, version_field};
-use super::{Console, Editing, for_get, for_post, save_edit, saved, shell_page};
+use super::{Console, Editing, Saving, for_get, for_post, save_edit, saved, shell_page};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -199,8 +199,9 @@ pub(super) async fn save_field(
     let shown = field.clone();
     if errors.is_empty() {
         match save_edit(&console, &ed, &posted, &file, "fields").await? {
-            Ok(outcome) => return Ok(saved(&ed, &outcome, "fields")),
-            Err(refused) => errors = refused,
+            Saving::Saved(outcome) => return Ok(saved(&ed, &outcome, "fields")),
+            Saving::Refused(refused) => errors = refused,
+            Saving::Confirm(page) => return Ok(page),
         }
     }
     Ok(field_form(

@@ -11,6 +11,7 @@
 //! in the same transaction. Each form carries the version it was drawn from, so a
 //! save on top of someone else's newer one is refused rather than lost.
 
+mod confirm;
 mod fields;
 mod overview;
 mod partners;
@@ -26,6 +27,7 @@ use maud::{Markup, html};
 use super::pages::{Shell, csrf_field, render};
 use super::{Console, page, see_other};
 use crate::auth::Staff;
+use crate::auth::reauth::Reauthenticated;
 use crate::casework::ProgrammeRole;
 use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
@@ -61,6 +63,9 @@ pub(crate) struct Editing {
     pub lang: Language,
     pub record: ProgrammeRecord,
     pub programme: Programme,
+    /// The request being served: a save that needs the password again is confirmed
+    /// by posting the same form to the same address.
+    pub req: HttpRequest,
 }
 
 impl Editing {
@@ -80,6 +85,7 @@ impl Editing {
 /// The programme behind `slug`, if `staff` administers it; anything else is "not found".
 async fn editable(
     console: &Console,
+    req: &HttpRequest,
     staff: Staff,
     lang: Language,
     slug: &str,
@@ -101,13 +107,14 @@ async fn editable(
         lang,
         record,
         programme,
+        req: req.clone(),
     })
 }
 
 async fn for_get(console: &Console, req: &HttpRequest, slug: &str) -> Result<Editing, AppError> {
     let staff = console.staff(req).await?;
     let lang = staff.lang;
-    editable(console, staff, lang, slug).await
+    editable(console, req, staff, lang, slug).await
 }
 
 async fn for_post(
@@ -118,38 +125,64 @@ async fn for_post(
 ) -> Result<Editing, AppError> {
     let staff = console.staff_posting(req, posted.text("csrf")).await?;
     let lang = staff.lang;
-    editable(console, staff, lang, slug).await
+    editable(console, req, staff, lang, slug).await
 }
 
-/// Asks for the admin's password again; `Some` is the message for the page when it
-/// was not confirmed, telling a throttled admin to wait rather than that the password
-/// was wrong.
+/// Asks for the admin's password again: the proof, or the message for the page,
+/// telling a throttled admin to wait rather than that the password was wrong.
 async fn reauth(
     console: &Console,
     req: &HttpRequest,
     staff: &Staff,
     lang: Language,
     posted: &Posted,
-) -> Result<Option<String>, AppError> {
-    use super::admin::{Reauth, reauthenticate};
+) -> Result<Result<Reauthenticated, String>, AppError> {
+    use super::admin::{Reauth, reauthenticate_for};
     Ok(
-        match reauthenticate(console, req, staff, posted.text("current_password")).await? {
-            Reauth::Confirmed => None,
-            Reauth::Refused => Some(t(lang, "pe-error-password")),
-            Reauth::Throttled => Some(t(lang, "reauth-throttled")),
-        },
+        reauthenticate_for(console, req, staff, posted.text("current_password"))
+            .await?
+            .map_err(|refused| match refused {
+                Reauth::Throttled => t(lang, "reauth-throttled"),
+                _ => t(lang, "pe-error-password"),
+            }),
     )
 }
 
+/// What became of a save from the editor.
+pub(crate) enum Saving {
+    Saved(ApplyOutcome),
+    /// Not saved: the reasons, for the page the form came from.
+    Refused(Vec<String>),
+    /// Not saved: the change widens who can read data, and this page asks for the
+    /// password (it posts the same form again, with it).
+    Confirm(HttpResponse),
+}
+
+impl Saving {
+    /// The response: `saved` after a save, `refused` with the reasons, or the page
+    /// asking for the password.
+    pub(crate) fn respond(
+        self,
+        saved: impl FnOnce(ApplyOutcome) -> HttpResponse,
+        refused: impl FnOnce(Vec<String>) -> HttpResponse,
+    ) -> HttpResponse {
+        match self {
+            Saving::Saved(outcome) => saved(outcome),
+            Saving::Refused(errors) => refused(errors),
+            Saving::Confirm(page) => page,
+        }
+    }
+}
+
 /// Saves a changed definition of the programme being edited, as of the version the
-/// posted form was drawn from. `Err` holds the reasons it was refused, for the page.
+/// posted form was drawn from.
 async fn save_edit(
     console: &Console,
     ed: &Editing,
     posted: &Posted,
     file: &ProgrammeFile,
     part: &str,
-) -> Result<Result<ApplyOutcome, Vec<String>>, AppError> {
+) -> Result<Saving, AppError> {
     save_edit_noting(console, ed, posted, file, editing::change(part)).await
 }
 
@@ -160,43 +193,82 @@ async fn save_edit_noting(
     posted: &Posted,
     file: &ProgrammeFile,
     detail: serde_json::Map<String, serde_json::Value>,
-) -> Result<Result<ApplyOutcome, Vec<String>>, AppError> {
+) -> Result<Saving, AppError> {
     let text = editing::to_text(file).map_err(|e| AppError::Internal(e.to_string()))?;
-    save_text(console, ed, posted, &text, detail, false, false).await
+    save_text(console, ed, posted, &text, detail, None, false).await
 }
 
+/// Every save of the editor comes here, and goes through [`editing::save`], which
+/// reviews what the change widens. When it widens something, the password posted
+/// with the form (a form that has a password box, or the confirmation page) is
+/// checked and the save tried again with the proof; without one, the confirmation
+/// page is the answer. `status_change`: the status form, with its proof.
 async fn save_text(
     console: &Console,
     ed: &Editing,
     posted: &Posted,
     text: &str,
     detail: serde_json::Map<String, serde_json::Value>,
-    status_change: bool,
+    status_change: Option<&Reauthenticated>,
     keep_lines: bool,
-) -> Result<Result<ApplyOutcome, Vec<String>>, AppError> {
+) -> Result<Saving, AppError> {
     let version = posted
         .text("version")
         .parse::<i64>()
         .map_err(|_| AppError::BadRequest)?;
-    let saved = editing::save(
-        &console.store,
-        &console.master,
-        text,
-        Expect::Edit {
-            slug: ed.slug(),
-            version,
-            status_change,
-        },
-        &ed.staff.actor(),
-        detail,
-    )
-    .await;
-    match saved {
-        Ok((_, outcome)) => {
-            console.programmes.forget(ed.slug());
-            Ok(Ok(outcome))
+    let master = console.master.recipient();
+    let attempt = async |confirmed: Option<&Reauthenticated>| {
+        editing::save(
+            &console.store,
+            &master,
+            text,
+            Expect::Edit {
+                slug: ed.slug(),
+                version,
+                status_change: status_change.is_some(),
+            },
+            editing::Author::Staff {
+                id: &ed.staff.id,
+                instance_admin: ed.staff.is_admin,
+                confirmed,
+            },
+            detail.clone(),
+        )
+        .await
+    };
+    let mut saved = attempt(status_change).await;
+    let proof;
+    let needs = match &saved {
+        Err(SaveError::NeedsReauth(widened)) => Some(widened.clone()),
+        _ => None,
+    };
+    if let Some(widened) = &needs {
+        if posted.text("current_password").is_empty() {
+            return Ok(Saving::Confirm(confirm::page(ed, posted, widened, None)));
         }
-        Err(SaveError::Invalid(errors)) => Ok(Err(if keep_lines {
+        match reauth(console, &ed.req, &ed.staff, ed.lang, posted).await? {
+            Ok(p) => {
+                proof = p;
+                saved = attempt(Some(&proof)).await;
+            }
+            Err(message) if posted.has(confirm::MARK) => {
+                return Ok(Saving::Confirm(confirm::page(
+                    ed,
+                    posted,
+                    widened,
+                    Some(&message),
+                )));
+            }
+            Err(message) => return Ok(Saving::Refused(vec![message])),
+        }
+    }
+    let lang = ed.lang;
+    match saved {
+        Ok(saved) => {
+            console.programmes.forget(ed.slug());
+            Ok(Saving::Saved(saved.outcome))
+        }
+        Err(SaveError::Invalid(errors)) => Ok(Saving::Refused(if keep_lines {
             errors.0.iter().map(ToString::to_string).collect()
         } else {
             editing::without_lines(&errors)
@@ -204,13 +276,29 @@ async fn save_text(
                 .map(ToString::to_string)
                 .collect()
         })),
-        Err(SaveError::Stale { current }) => Ok(Err(vec![t_args(
-            ed.lang,
+        Err(SaveError::Stale { current }) => Ok(Saving::Refused(vec![t_args(
+            lang,
             "pe-error-stale",
             &[("version", current.to_string())],
         )])),
-        Err(SaveError::SlugChanged) => Ok(Err(vec![t(ed.lang, "pe-error-slug-changed")])),
-        Err(SaveError::StatusChanged) => Ok(Err(vec![t(ed.lang, "pe-error-status-changed")])),
+        Err(SaveError::SlugChanged) => Ok(Saving::Refused(vec![t(lang, "pe-error-slug-changed")])),
+        Err(SaveError::StatusChanged) => {
+            Ok(Saving::Refused(vec![t(lang, "pe-error-status-changed")]))
+        }
+        Err(SaveError::KindChanged(changes)) => Ok(Saving::Refused(
+            changes
+                .iter()
+                .map(|c| confirm::kind_held(lang, c))
+                .collect(),
+        )),
+        Err(SaveError::InstanceAdminOnly(settings)) => Ok(Saving::Refused(vec![t_args(
+            lang,
+            "widening-instance-only",
+            &[("settings", settings.join(", "))],
+        )])),
+        Err(SaveError::NeedsReauth(_)) => Err(AppError::Internal(
+            "a confirmed save still needed the password".into(),
+        )),
         Err(SaveError::Missing) => Err(AppError::NotFound),
         Err(SaveError::Exists | SaveError::Unserialisable) => {
             Err(AppError::Internal("an edit could not be saved".into()))
@@ -386,9 +474,10 @@ async fn create(
         let typed = posted.without_secrets();
         async move { list_page(&console, &staff, lang, &typed, &errors, None).await }
     };
-    if let Some(refused) = reauth(&console, &req, &staff, lang, &posted).await? {
-        return again(vec![refused]).await;
-    }
+    let proof = match reauth(&console, &req, &staff, lang, &posted).await? {
+        Ok(proof) => proof,
+        Err(refused) => return again(vec![refused]).await,
+    };
     let Ok(slug) = ProgrammeSlug::parse(posted.text("slug").trim()) else {
         return again(vec![t(lang, "pe-error-slug")]).await;
     };
@@ -405,7 +494,7 @@ async fn create(
             )
         }
         source => {
-            let ed = editable(&console, staff.clone(), lang, source).await?;
+            let ed = editable(&console, &req, staff.clone(), lang, source).await?;
             let mut detail = editing::change("clone");
             detail.insert("cloned_from".into(), source.into());
             (editing::clone_as(&ed.programme, &slug), detail)
@@ -414,10 +503,14 @@ async fn create(
     let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
     match editing::save(
         &console.store,
-        &console.master,
+        &console.master.recipient(),
         &text,
         Expect::New,
-        &staff.actor(),
+        editing::Author::Staff {
+            id: &staff.id,
+            instance_admin: staff.is_admin,
+            confirmed: Some(&proof),
+        },
         detail,
     )
     .await
@@ -478,24 +571,22 @@ async fn change_status(
     .find(|s| widgets::status_value(*s) == posted.text("to"))
     .filter(|s| editing::next_states(ed.programme.status()).contains(s))
     .ok_or(AppError::BadRequest)?;
-    if let Some(refused) = reauth(&console, &req, &ed.staff, ed.lang, &posted).await? {
-        return Ok(refuse(vec![refused]));
-    }
+    let proof = match reauth(&console, &req, &ed.staff, ed.lang, &posted).await? {
+        Ok(proof) => proof,
+        Err(refused) => return Ok(refuse(vec![refused])),
+    };
     let mut file = ed.file().clone();
     file.status = to;
     let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
-    match save_text(
+    Ok(save_text(
         &console,
         &ed,
         &posted,
         &text,
         editing::change("status"),
-        true,
+        Some(&proof),
         false,
     )
     .await?
-    {
-        Ok(outcome) => Ok(saved(&ed, &outcome, "status")),
-        Err(errors) => Ok(refuse(errors)),
-    }
+    .respond(|outcome| saved(&ed, &outcome, "status"), refuse))
 }

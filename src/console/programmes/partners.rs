@@ -4,9 +4,10 @@
 //!
 //! A partner's address and age key decide who can read what leaves, and its profile
 //! decides what leaves; so adding a partner, changing either, or widening a profile
-//! asks for the admin's password again, and the save's audit entry says which of
-//! these happened. Narrowing a profile, renaming or removing a partner does not: they
-//! can only make less leave. Whether a profile holds personal data is derived from
+//! asks for the admin's password again, and the save's audit entry names each of
+//! these (`crate::programme::widening`, the review every save of a programme goes
+//! through, here as on every other page). Narrowing a profile, renaming or removing
+//! a partner does not: they can only make less leave. Whether a profile holds personal data is derived from
 //! [`crate::programme::sharing`], never from the admin's word; the admin's explicit
 //! confirmation is required on top, as `programme apply` requires `personal_data`.
 
@@ -16,12 +17,12 @@ use maud::{Markup, html};
 
 use super::overview::{Form, Shown, overview_page};
 use super::widgets::{self, Posted, errors_box, input, normalise, version_field};
-use super::{Console, Editing, for_get, for_post, reauth, save_edit_noting, saved, shell_page};
+use super::{Console, Editing, for_get, for_post, save_edit_noting, saved, shell_page};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::programme::editing;
-use crate::programme::sharing::{Pseudo, is_personal_kind, personal_entries, widenings};
+use crate::programme::sharing::{Pseudo, is_personal_kind, personal_entries};
 use crate::programme::{FieldKind, Partner, ProgrammeFile};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -129,7 +130,6 @@ async fn save_settings(
     let posted = Posted::new(form.into_inner());
     let ed = for_post(&console, &req, &slug, &posted).await?;
     let mut file = ed.file().clone();
-    let before = file.referrals.clone();
     file.referrals.bases = normalise(posted.text("bases"))
         .lines()
         .map(str::trim)
@@ -139,28 +139,16 @@ async fn save_settings(
     file.referrals.consent_field =
         Some(posted.text("consent_field").to_owned()).filter(|s| !s.is_empty());
     file.referrals.show_in_inbox = posted.has("show_in_inbox");
-    // Dropping or switching the consent a personal profile depends on weakens what
-    // protects the people whose details leave.
-    let weakens =
-        before.consent_field.is_some() && before.consent_field != file.referrals.consent_field;
-    let mut detail = editing::change("referrals");
-    if weakens {
-        if let Some(refused) = reauth(&console, &req, &ed.staff, ed.lang, &posted).await? {
-            return Ok(overview_page(
-                &ed,
-                &Shown::refused("referrals", &posted, vec![refused]),
-            ));
-        }
-        detail.insert("consent_field_changed".into(), true.into());
-        detail.insert("reauthenticated".into(), true.into());
-    }
-    match save_edit_noting(&console, &ed, &posted, &file, detail).await? {
-        Ok(outcome) => Ok(saved(&ed, &outcome, "referrals")),
-        Err(errors) => Ok(overview_page(
-            &ed,
-            &Shown::refused("referrals", &posted, errors),
-        )),
-    }
+    // Dropping or switching the consent a personal profile depends on, or naming
+    // partners in the inbox, widens: the save asks for the password then.
+    Ok(
+        save_edit_noting(&console, &ed, &posted, &file, editing::change("referrals"))
+            .await?
+            .respond(
+                |outcome| saved(&ed, &outcome, "referrals"),
+                |errors| overview_page(&ed, &Shown::refused("referrals", &posted, errors)),
+            ),
+    )
 }
 
 // ── One partner ──────────────────────────────────────────────────────────────
@@ -440,12 +428,6 @@ async fn store_partner(
     if !errors.is_empty() {
         return Ok(again(errors));
     }
-    let changes = widenings(before.as_ref(), &partner);
-    if !changes.is_empty()
-        && let Some(refused) = reauth(&console, &req, &ed.staff, lang, &posted).await?
-    {
-        return Ok(again(vec![refused]));
-    }
     match &key {
         Some(k) => {
             if let Some(slot) = file.partners.iter_mut().find(|p| p.key == *k) {
@@ -456,15 +438,9 @@ async fn store_partner(
     }
     let mut detail = editing::change("partners");
     detail.insert("partner".into(), partner.key.clone().into());
-    detail.insert(
-        "widened".into(),
-        changes.iter().map(|w| w.key()).collect::<Vec<_>>().into(),
-    );
-    detail.insert("reauthenticated".into(), (!changes.is_empty()).into());
-    match save_edit_noting(&console, &ed, &posted, &file, detail).await? {
-        Ok(outcome) => Ok(saved(&ed, &outcome, "partners")),
-        Err(errors) => Ok(again(errors)),
-    }
+    Ok(save_edit_noting(&console, &ed, &posted, &file, detail)
+        .await?
+        .respond(|outcome| saved(&ed, &outcome, "partners"), again))
 }
 
 /// Removing a partner only stops sharing with it: no password, but audited.
@@ -486,14 +462,18 @@ async fn remove(
     let mut detail = editing::change("partners");
     detail.insert("partner".into(), key.into());
     detail.insert("removed".into(), true.into());
-    match save_edit_noting(&console, &ed, &posted, &file, detail).await? {
-        Ok(outcome) => Ok(saved(&ed, &outcome, "partners")),
-        Err(errors) => Ok(overview_page(
-            &ed,
-            &Shown {
-                errors,
-                ..Default::default()
+    Ok(save_edit_noting(&console, &ed, &posted, &file, detail)
+        .await?
+        .respond(
+            |outcome| saved(&ed, &outcome, "partners"),
+            |errors| {
+                overview_page(
+                    &ed,
+                    &Shown {
+                        errors,
+                        ..Default::default()
+                    },
+                )
             },
-        )),
-    }
+        ))
 }

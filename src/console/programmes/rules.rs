@@ -320,8 +320,10 @@ pub(super) async fn store_rule(
         Some(i) => file.routing.rules[i] = rule.clone(),
         None => file.routing.rules.push(rule.clone()),
     }
-    match save_edit(&console, &ed, &posted, &file, "rules").await? {
-        Ok(outcome) => Ok(saved(&ed, &outcome, "routing")),
-        Err(errors) => Ok(rule_form(&ed, index, &rule, &errors)),
-    }
+    Ok(save_edit(&console, &ed, &posted, &file, "rules")
+        .await?
+        .respond(
+            |outcome| saved(&ed, &outcome, "routing"),
+            |errors| rule_form(&ed, index, &rule, &errors),
+        ))
 }

@@ -13,7 +13,7 @@ use super::rules::{
     new_rule_page, routing_defaults, rule_page, save_new_rule, save_rule, test_rules,
 };
 use super::widgets::{Posted, errors_box, input, localised, version_field};
-use super::{Console, Editing, for_get, for_post, save_edit, saved, shell_page};
+use super::{Console, Editing, Saving, for_get, for_post, save_edit, saved, shell_page};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -100,8 +100,9 @@ pub(super) async fn finish(
 ) -> Result<HttpResponse, AppError> {
     if errors.is_empty() {
         match save_edit(console, ed, posted, &file, form).await? {
-            Ok(outcome) => return Ok(saved(ed, &outcome, anchor_of(form))),
-            Err(refused) => errors = refused,
+            Saving::Saved(outcome) => return Ok(saved(ed, &outcome, anchor_of(form))),
+            Saving::Refused(refused) => errors = refused,
+            Saving::Confirm(page) => return Ok(page),
         }
     }
     Ok(overview_page(ed, &Shown::refused(form, posted, errors)))
@@ -205,15 +206,12 @@ pub(super) async fn save_queue(
         .ok_or(AppError::NotFound)?;
     queue.name = posted.localised("name", &languages);
     let shown = queue.clone();
-    match save_edit(&console, &ed, &posted, &file, "queues").await? {
-        Ok(outcome) => Ok(saved(&ed, &outcome, "queues")),
-        Err(errors) => Ok(queue_form(
-            &ed,
-            &shown,
-            Some(&posted.without_secrets()),
-            &errors,
-        )),
-    }
+    Ok(save_edit(&console, &ed, &posted, &file, "queues")
+        .await?
+        .respond(
+            |outcome| saved(&ed, &outcome, "queues"),
+            |errors| queue_form(&ed, &shown, Some(&posted.without_secrets()), &errors),
+        ))
 }
 
 // ── Templates ────────────────────────────────────────────────────────────────
@@ -342,10 +340,12 @@ pub(super) async fn store_template(
         }
         None => file.templates.push(template.clone()),
     }
-    match save_edit(&console, &ed, &posted, &file, "templates").await? {
-        Ok(outcome) => Ok(saved(&ed, &outcome, "templates")),
-        Err(errors) => Ok(template_form(&ed, key.as_deref(), &template, &errors)),
-    }
+    Ok(save_edit(&console, &ed, &posted, &file, "templates")
+        .await?
+        .respond(
+            |outcome| saved(&ed, &outcome, "templates"),
+            |errors| template_form(&ed, key.as_deref(), &template, &errors),
+        ))
 }
 
 // ── Order and removal ────────────────────────────────────────────────────────
@@ -394,14 +394,18 @@ pub(super) async fn reorder(
         }
         _ => return Err(AppError::NotFound),
     };
-    match save_edit(&console, &ed, &posted, &file, part).await? {
-        Ok(outcome) => Ok(saved(&ed, &outcome, anchor)),
-        Err(errors) => Ok(overview_page(
-            &ed,
-            &Shown {
-                errors,
-                ..Default::default()
+    Ok(save_edit(&console, &ed, &posted, &file, part)
+        .await?
+        .respond(
+            |outcome| saved(&ed, &outcome, anchor),
+            |errors| {
+                overview_page(
+                    &ed,
+                    &Shown {
+                        errors,
+                        ..Default::default()
+                    },
+                )
             },
-        )),
-    }
+        ))
 }

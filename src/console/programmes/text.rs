@@ -31,23 +31,21 @@ pub async fn save(
     let posted = Posted::new(form.into_inner());
     let ed = for_post(&console, &req, &slug, &posted).await?;
     let text = normalise(posted.text("definition"));
-    match save_text(
+    let version = posted.text("version").parse().unwrap_or(ed.record.version);
+    Ok(save_text(
         &console,
         &ed,
         &posted,
         &text,
         editing::change("toml"),
-        false,
+        None,
         true,
     )
     .await?
-    {
-        Ok(outcome) => Ok(saved(&ed, &outcome, "top")),
-        Err(errors) => {
-            let version = posted.text("version").parse().unwrap_or(ed.record.version);
-            Ok(page(&ed, version, &text, &errors))
-        }
-    }
+    .respond(
+        |outcome| saved(&ed, &outcome, "top"),
+        |errors| page(&ed, version, &text, &errors),
+    ))
 }
 
 fn page(ed: &Editing, version: i64, text: &str, errors: &[String]) -> HttpResponse {

@@ -40,6 +40,11 @@ impl Posted {
         self.get(name).is_some()
     }
 
+    /// Every posted pair, in the order posted.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The pairs whose names start with `prefix`, with the prefix taken off.
     pub fn under(&self, prefix: &str) -> Vec<(String, String)> {
         self.0

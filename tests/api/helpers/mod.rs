@@ -11,7 +11,7 @@ use std::path::Path;
 
 use haven::app::{Application, Jobs, Roles};
 use haven::config::Config;
-use haven::crypto::{MasterKey, ProgrammeKeyPair};
+use haven::crypto::MasterKey;
 use haven::programme::Programme;
 use haven::store::Store;
 
@@ -139,20 +139,73 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
     }
 }
 
-/// Applies a programme file as `haven programme apply` does.
+/// Applies a programme file as `haven programme apply` does. A change that widens who
+/// can read data is confirmed as `programme apply --as` confirms it: by an instance
+/// admin of the tests' own set-up (`operator@example.org`, made the first time it is
+/// needed), with its password.
 pub async fn apply(store: &Store, config: &Config, text: &str) {
+    use haven::programme::editing::{self, Author, Expect, SaveError};
     let master = haven::app::master_key(config, store)
         .await
         .expect("master key");
-    let programme = Programme::parse(text).expect("programme parses");
-    store
-        .apply_programme(
-            &programme.to_stored(),
-            ProgrammeKeyPair::generate(&master.recipient()).expect("key"),
+    Programme::parse(text).expect("programme parses");
+    let save = async |confirmed| {
+        editing::save(
+            store,
+            &master.recipient(),
+            text,
+            Expect::Any,
+            Author::CommandLine { confirmed },
+            serde_json::Map::new(),
+        )
+        .await
+    };
+    match save(None).await {
+        Ok(_) => {}
+        Err(SaveError::NeedsReauth(_)) => {
+            let proof = operator(store, config, &master).await;
+            save(Some(&proof)).await.expect("programme applies");
+        }
+        Err(e) => panic!("programme applies: {e}"),
+    }
+}
+
+/// The set-up's instance admin, confirmed with its password.
+async fn operator(
+    store: &Store,
+    config: &Config,
+    master: &MasterKey,
+) -> haven::auth::reauth::Reauthenticated {
+    const OPERATOR: &str = "operator@example.org";
+    let hasher = std::sync::Arc::new(haven::auth::password::Hasher::new(
+        master.derive("haven/password-pepper"),
+        config.password_cost,
+    ));
+    if store.user_by_email(OPERATOR).await.unwrap().is_none() {
+        haven::auth::accounts::create_account(
+            store,
+            hasher.clone(),
+            haven::auth::accounts::AccountRequest {
+                email: OPERATOR,
+                role: haven::casework::ProgrammeRole::Admin,
+                programme: None,
+                password: crate::staff::PASSWORD,
+            },
             &haven::audit::Actor::Cli,
         )
         .await
-        .expect("programme applies");
+        .expect("operator account");
+    }
+    haven::auth::reauth::confirm_by_email(
+        store,
+        &hasher,
+        OPERATOR,
+        crate::staff::PASSWORD,
+        u32::MAX,
+    )
+    .await
+    .unwrap()
+    .expect("the operator's password")
 }
 
 /// A complete, valid answer set for the example programme.
