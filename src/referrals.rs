@@ -321,7 +321,7 @@ fn pseudo_value(p: Pseudo, content: &EnquiryContent, received_hour: i64) -> Opti
     match p {
         Pseudo::Reference => Some(content.reference.clone()),
         Pseudo::Language => Some(content.language.clone()),
-        Pseudo::Received => Some(crate::console::pages::date(received_hour)),
+        Pseudo::Received => Some(crate::domain::date(received_hour)),
         Pseudo::ContactEmail => content.email.clone(),
     }
 }
@@ -443,7 +443,7 @@ fn plaintext(
     meta: &PackageMeta<'_>,
 ) -> Result<Zeroizing<String>, CryptoError> {
     let lang = programme.default_language();
-    let day = crate::console::pages::date(meta.at);
+    let day = crate::domain::date(meta.at);
     let mut text = Zeroizing::new(String::new());
     // Writing to a String cannot fail.
     let _ = writeln!(text, "Referral from Haven");
@@ -564,7 +564,7 @@ pub fn register_csv(
             s
         }
     }
-    let time = |t: Option<i64>| t.map(crate::console::pages::datetime).unwrap_or_default();
+    let time = |t: Option<i64>| t.map(crate::domain::datetime).unwrap_or_default();
     let mut out = String::from(
         "referral,programme,enquiry,partner,partner_name,fields,personal_data,basis,delivery,\
          state,requested_by,requested_at,approved_by,decided_at,disclosed_at\n",

@@ -19,7 +19,7 @@ const CLAIM: i64 = 16;
 /// The email for one notice. Staff pages are in English; so are these.
 pub fn render(kind: NoticeKind, at: i64) -> Rendered {
     let lang = Language::En;
-    let when = format!("{} UTC", crate::console::pages::datetime(at));
+    let when = format!("{} UTC", crate::domain::datetime(at));
     let what = t_args(
         lang,
         &format!("staff-notice-{}", kind.as_str()),
