@@ -133,11 +133,57 @@ pub struct Application {
     onion_addr: Option<SocketAddr>,
     store: Store,
     worker: Option<Worker>,
+    jobs: Option<JobRunner>,
+    programmes: LiveProgrammes,
     session_clock: crate::auth::session::Clock,
 }
 
+/// How the worker role's jobs run: sending the outbox and staff notices, re-sealing
+/// after a key rotation, the retention purge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jobs {
+    /// Each on its own schedule, as `haven serve` runs them.
+    Scheduled,
+    /// None on its own: [`JobRunner::run_pending`] runs what is due, when asked (the
+    /// test suite, so that a test knows the jobs ran rather than sleeping for them).
+    OnDemand,
+}
+
+/// The worker role's jobs under [`Jobs::OnDemand`].
+pub struct JobRunner {
+    store: Store,
+    worker: Worker,
+    keyring: Keyring,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Rotation(#[from] crate::rotation::RotationError),
+}
+
+impl JobRunner {
+    /// Runs every job that is due until none is: the outbox and staff notices
+    /// (`Worker::run_until_idle`), then re-sealing everything under an older key.
+    /// The retention purge is not among them: it is about time passing, and tests
+    /// call it directly.
+    pub async fn run_pending(&self) -> Result<(), JobError> {
+        self.worker.run_until_idle().await?;
+        crate::rotation::reseal_everything(&self.store, &self.keyring).await?;
+        Ok(())
+    }
+}
+
 impl Application {
+    /// The server `haven serve` runs: the worker role's jobs on their schedules.
     pub async fn build(config: Config, roles: Roles) -> Result<Self, StartError> {
+        Self::build_with(config, roles, Jobs::Scheduled).await
+    }
+
+    /// As [`Application::build`], with the worker role's jobs run as `jobs` says.
+    pub async fn build_with(config: Config, roles: Roles, jobs: Jobs) -> Result<Self, StartError> {
         let config = Arc::new(config);
         let store = open_store(&config).await?;
         // Loaded now so that a missing or unreadable key stops start-up, not a request;
@@ -149,8 +195,10 @@ impl Application {
         };
         let transport = match (&keyring, roles.has(Role::Worker)) {
             (Some(keyring), true) => {
-                crate::retention::spawn_schedule(store.clone());
-                crate::rotation::spawn_schedule(store.clone(), keyring.clone());
+                if jobs == Jobs::Scheduled {
+                    crate::retention::spawn_schedule(store.clone());
+                    crate::rotation::spawn_schedule(store.clone(), keyring.clone());
+                }
                 Some((
                     keyring.clone(),
                     Transport::from_config(&config)?,
@@ -212,6 +260,7 @@ impl Application {
         let onion = config.onion_listen.map(bind).transpose()?;
         let onion_addr = onion.as_ref().and_then(|l| l.local_addr().ok());
 
+        let programmes = intake.programmes.clone();
         let hsts = config.behind_tls();
         let health_store = store.clone();
         let metrics = web::Data::from(metrics);
@@ -271,15 +320,42 @@ impl Application {
         }
         // Started last, once nothing can fail any more: a build that fails leaves no
         // worker running behind it.
-        let worker = transport.map(|(keyring, transport, settings)| {
-            Worker::spawn_observed(store.clone(), &keyring, transport, settings, worker_metrics)
-        });
+        let mut worker = None;
+        let mut on_demand = None;
+        if let Some((keyring, transport, settings)) = transport {
+            match jobs {
+                Jobs::Scheduled => {
+                    worker = Some(Worker::spawn_observed(
+                        store.clone(),
+                        &keyring,
+                        transport,
+                        settings,
+                        worker_metrics,
+                    ));
+                }
+                Jobs::OnDemand => {
+                    on_demand = Some(JobRunner {
+                        store: store.clone(),
+                        worker: Worker::on_demand(
+                            store.clone(),
+                            &keyring,
+                            transport,
+                            settings,
+                            worker_metrics,
+                        ),
+                        keyring,
+                    });
+                }
+            }
+        }
         Ok(Self {
             server: server.run(),
             addr,
             onion_addr,
             store,
             worker,
+            jobs: on_demand,
+            programmes,
             session_clock,
         })
     }
@@ -314,6 +390,16 @@ impl Application {
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+
+    /// The jobs to run by hand, when built with [`Jobs::OnDemand`] and the worker role.
+    pub fn take_jobs(&mut self) -> Option<JobRunner> {
+        self.jobs.take()
+    }
+
+    /// The programme cache the public and console roles share.
+    pub fn programmes(&self) -> LiveProgrammes {
+        self.programmes.clone()
     }
 
     /// The HTTP server alone; an outbound worker, if any, keeps running detached.

@@ -17,12 +17,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, Entry};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::casework::{Action, Member, Refusal, Status, Subject, permit};
 use crate::crypto::{CryptoError, random_id};
 use crate::domain::Language;
 use crate::enquiry::EnquiryContent;
-use crate::keyring::{GateError, Keyring, Read, Reader};
+use crate::keyring::{GateError, Keyring, Read};
 use crate::outbound::template;
 use crate::programme::Programme;
 use crate::programme::live::LiveProgramme;
@@ -236,8 +236,8 @@ pub async fn prepare(
         template_text: pinned.to_json(),
     };
     let entry = Entry::new(
-        &format!("user:{}", creator.user),
-        "campaign.create",
+        &Actor::staff(creator.user),
+        AuditAction::CampaignCreate,
         &format!("campaign:{}", campaign.id),
     )
     .detail(serde_json::json!({
@@ -293,11 +293,11 @@ pub async fn approve(
     seen: &str,
     mail: &MailSettings,
 ) -> Result<Approval, CampaignError> {
-    let actor = format!("user:{}", approver.user);
+    let actor = Actor::staff(approver.user);
     let subject_id = format!("campaign:{}", c.id);
     let denied = |reason: &str| {
-        Entry::new(&actor, "campaign.approve", &subject_id)
-            .outcome("denied")
+        Entry::new(&actor, AuditAction::CampaignApprove, &subject_id)
+            .outcome(Outcome::Denied)
             .detail(serde_json::json!({ "reason": reason }))
     };
     match permit(approver, Action::ApproveCampaign, subject(c)) {
@@ -309,16 +309,16 @@ pub async fn approve(
             } else {
                 "role"
             };
-            audit::record(store, &denied(reason)).await?;
+            store.record_audit(&denied(reason)).await?;
             return Err(CampaignError::Refused(r));
         }
     }
     let Some(pinned) = pinned(c).filter(|p| p.digest() == seen) else {
-        audit::record(store, &denied("template-changed")).await?;
+        store.record_audit(&denied("template-changed")).await?;
         return Ok(Approval::TextChanged);
     };
     if !template_unchanged(live, c, &pinned) {
-        audit::record(store, &denied("template-changed")).await?;
+        store.record_audit(&denied("template-changed")).await?;
         return Ok(Approval::TextChanged);
     }
     let mut records = Vec::new();
@@ -336,8 +336,8 @@ pub async fn approve(
     // is opened; nobody sees them: each is rendered into its own message.
     let contents = keyring
         .open_campaign(
-            &Reader::staff(approver.user),
-            Read::new("campaign.expand"),
+            &Actor::staff(approver.user),
+            Read::new(AuditAction::CampaignExpand),
             &c.id,
             &records,
         )
@@ -370,11 +370,15 @@ pub async fn approve(
         }
     }
     let emails = prepared.iter().filter(|p| p.outbox.is_some()).count();
-    let entry = Entry::new(&actor, "campaign.approve", &subject_id)
-        .outcome(if refused > 0 { "alert" } else { "ok" })
+    let entry = Entry::new(&actor, AuditAction::CampaignApprove, &subject_id)
+        .outcome(if refused > 0 {
+            Outcome::Alert
+        } else {
+            Outcome::Ok
+        })
         .detail(serde_json::json!({
             "replies": prepared.len(), "emails": emails, "refused_by_guard": refused,
-            "created_by": format!("user:{}", c.created_by), "text": pinned.digest(),
+            "created_by": Actor::staff(&c.created_by).to_string(), "text": pinned.digest(),
         }));
     let done = store
         .dispatch_campaign(&c.id, approver.user, &prepared, &entry)
@@ -402,8 +406,8 @@ pub async fn cancel(
             &c.id,
             by.user,
             &Entry::new(
-                &format!("user:{}", by.user),
-                "campaign.cancel",
+                &Actor::staff(by.user),
+                AuditAction::CampaignCancel,
                 &format!("campaign:{}", c.id),
             ),
         )

@@ -14,8 +14,8 @@
 //!   counts in; a refusal is audited as an `alert`), and then writes the read's audit
 //!   row. A read that cannot be audited does not happen. Each opens only the
 //!   ciphertexts of the enquiries it names.
-//! - [`Keyring::courier`]: the outbound worker opens queued messages, and only those
-//!   (the outbox row is the record: it was audited when it was queued).
+//! - [`Keyring::courier`]: the outbound worker opens queued messages (the outbox row is
+//!   the record: it was audited when it was queued).
 //! - [`Keyring::resealing`]: key rotation opens stale ciphertexts and seals them
 //!   again; the plaintext never leaves the keyring. Each batch is audited first.
 //! - The staff side's own secrets: the password pepper, the console's MAC key (a
@@ -30,47 +30,23 @@ use secrecy::SecretBox;
 use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
-use crate::audit::{self, Entry};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::auth::password::{HashCost, Hasher};
 use crate::casework::notes::Note;
 use crate::crypto::{CryptoError, MacKey, MasterKey, Opener, Sealed, Sealer};
 use crate::enquiry::EnquiryContent;
-use crate::outbound::OutboundMessage;
-use crate::outbound::outbox::{OpenMessageError, open_message};
 use crate::replies::ReplyContent;
 use crate::store::{EnquiryRecord, NoteRecord, ReplyRecord, Store, StoreError};
 
 /// Length of the decrypt cap's window.
 const HOUR: i64 = 3600;
 
-/// Who is reading. Staff reads count against the staff member's hourly cap; a part of
-/// Haven itself (a command, a test) is audited under its own name and not capped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reader {
-    /// A staff user id.
-    Staff(String),
-    /// `cli`, `system:rotation`, …
-    System(&'static str),
-}
-
-impl Reader {
-    pub fn staff(id: &str) -> Self {
-        Self::Staff(id.to_owned())
-    }
-
-    /// How the audit log names this reader.
-    pub fn actor(&self) -> String {
-        match self {
-            Self::Staff(id) => format!("user:{id}"),
-            Self::System(name) => (*name).to_owned(),
-        }
-    }
-
-    fn cap_bucket(&self) -> Option<Vec<u8>> {
-        match self {
-            Self::Staff(id) => Some(format!("decrypt:{id}").into_bytes()),
-            Self::System(_) => None,
-        }
+/// The hourly window a reader's decrypts count in: staff members only (a part of
+/// Haven, a command, is audited under its own name and not capped).
+fn cap_bucket(reader: &Actor) -> Option<Vec<u8>> {
+    match reader {
+        Actor::Staff(id) => Some(format!("decrypt:{id}").into_bytes()),
+        _ => None,
     }
 }
 
@@ -103,13 +79,13 @@ impl From<CryptoError> for GateError {
 
 /// One read: what it is (the audit action), and what the audit row says besides.
 #[derive(Debug, Clone)]
-pub struct Read<'a> {
-    pub action: &'a str,
+pub struct Read {
+    pub action: AuditAction,
     pub detail: serde_json::Value,
 }
 
-impl<'a> Read<'a> {
-    pub fn new(action: &'a str) -> Self {
+impl Read {
+    pub fn new(action: AuditAction) -> Self {
         Self {
             action,
             detail: serde_json::json!({}),
@@ -205,25 +181,19 @@ impl Keyring {
 
     /// The gate's checks, before anything is opened: the reader's cap, then the audit
     /// row. `subject` is what the row names.
-    async fn admit(
-        &self,
-        reader: &Reader,
-        read: &Read<'_>,
-        subject: &str,
-    ) -> Result<(), GateError> {
+    async fn admit(&self, reader: &Actor, read: &Read, subject: &str) -> Result<(), GateError> {
         self.check(reader, read, subject, Cap::Counted).await
     }
 
     async fn check(
         &self,
-        reader: &Reader,
-        read: &Read<'_>,
+        reader: &Actor,
+        read: &Read,
         subject: &str,
         cap: Cap,
     ) -> Result<(), GateError> {
         let store = &self.0.store;
-        let actor = reader.actor();
-        if let (Cap::Counted, Some(bucket)) = (cap, reader.cap_bucket()) {
+        if let (Cap::Counted, Some(bucket)) = (cap, cap_bucket(reader)) {
             let hits = store
                 .count_in_window(&bucket, crate::store::now(), HOUR)
                 .await?;
@@ -232,29 +202,27 @@ impl Keyring {
                 if let Some(map) = detail.as_object_mut() {
                     map.insert("refused".into(), "hourly decrypt limit".into());
                 }
-                audit::record(
-                    store,
-                    &Entry::new(&actor, read.action, subject)
-                        .outcome("alert")
-                        .detail(detail),
-                )
-                .await?;
+                store
+                    .record_audit(
+                        &Entry::new(reader, read.action, subject)
+                            .outcome(Outcome::Alert)
+                            .detail(detail),
+                    )
+                    .await?;
                 return Err(GateError::Capped);
             }
         }
-        audit::record(
-            store,
-            &Entry::new(&actor, read.action, subject).detail(&read.detail),
-        )
-        .await?;
+        store
+            .record_audit(&Entry::new(reader, read.action, subject).detail(&read.detail))
+            .await?;
         Ok(())
     }
 
     /// Reads one enquiry's content.
     pub async fn open_enquiry(
         &self,
-        reader: &Reader,
-        read: Read<'_>,
+        reader: &Actor,
+        read: Read,
         record: &EnquiryRecord,
     ) -> Result<EnquiryContent, GateError> {
         self.wrapped(&record.sealed.key_id).await?;
@@ -269,8 +237,8 @@ impl Keyring {
     /// detail says how many notes it showed.
     pub async fn open_case(
         &self,
-        reader: &Reader,
-        read: Read<'_>,
+        reader: &Actor,
+        read: Read,
         record: &EnquiryRecord,
     ) -> Result<OpenedCase, GateError> {
         let store = &self.0.store;
@@ -309,8 +277,8 @@ impl Keyring {
     /// `campaign:{id}` with the number of enquiries, and counted once.
     pub async fn open_campaign(
         &self,
-        reader: &Reader,
-        read: Read<'_>,
+        reader: &Actor,
+        read: Read,
         campaign_id: &str,
         records: &[EnquiryRecord],
     ) -> Result<Vec<EnquiryContent>, GateError> {
@@ -352,14 +320,14 @@ impl Keyring {
     /// plaintext never leaves the keyring.
     pub async fn resealing(
         &self,
-        reader: &Reader,
+        reader: &Actor,
         programme: &str,
         to_key: &str,
         count: usize,
     ) -> Result<Resealing, GateError> {
         self.check(
             reader,
-            &Read::new("programme.reseal")
+            &Read::new(AuditAction::ProgrammeReseal)
                 .detail(serde_json::json!({ "rows": count, "to": to_key })),
             &format!("programme:{programme}"),
             Cap::NotCounted,
@@ -394,26 +362,23 @@ impl Openers {
     }
 }
 
-/// Opens queued outbox messages for the worker, and nothing else: what it opens must
-/// be a message (the layout `outbound::outbox` seals), and comes back only as an
-/// [`OutboundMessage`] built through its one constructor (so the guard runs again).
-/// Programme identities are unwrapped once per key and kept for the worker's life.
+/// Opens queued outbox messages for the outbound worker. The worker reads each with
+/// `outbound::outbox::open_message`, which accepts only the outbox layout and returns
+/// the message rebuilt through `OutboundMessage::new` (so the guard runs again); the
+/// keyring itself does not know that layout (it would import `outbound`, which imports
+/// it). Programme identities are unwrapped once per key and kept for the worker's life.
 pub struct Courier {
     keyring: Keyring,
     openers: Mutex<HashMap<String, Arc<Opener>>>,
 }
 
-/// Why a queued message could not be opened.
-#[derive(Debug, thiserror::Error)]
-pub enum CourierError {
-    #[error(transparent)]
-    Gate(#[from] GateError),
-    #[error(transparent)]
-    Message(#[from] OpenMessageError),
-}
-
 impl Courier {
-    pub async fn open_message(&self, sealed: &Sealed) -> Result<OutboundMessage, CourierError> {
+    /// `read(opener, sealed)` with the identity of the key `sealed` names.
+    pub async fn open_with<T>(
+        &self,
+        sealed: &Sealed,
+        read: impl FnOnce(&Opener, &Sealed) -> T,
+    ) -> Result<T, GateError> {
         let opener = {
             let mut cache = self.openers.lock().await;
             match cache.get(&sealed.key_id) {
@@ -425,7 +390,7 @@ impl Courier {
                 }
             }
         };
-        Ok(open_message(&opener, sealed)?)
+        Ok(read(&opener, sealed))
     }
 }
 

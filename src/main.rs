@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use haven::app::{self, Application, Role, Roles};
+use haven::audit::{Actor, AuditAction, Outcome};
 use haven::auth::accounts::{self, AccountError, AccountRequest};
 use haven::casework::ProgrammeRole;
 use haven::config::{Config, LogFormat};
@@ -273,7 +274,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             command: AuditCommand::Verify,
         } => {
             let store = app::open_store(&config).await?;
-            match haven::audit::verify(&store).await? {
+            match store.verify_audit().await? {
                 haven::audit::Verdict::Intact { entries, head } => {
                     println!("audit log intact: {entries} entries, head {head}");
                 }
@@ -287,7 +288,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             command: DisclosuresCommand::Export { programme },
         } => {
             let store = app::open_store(&config).await?;
-            match haven::referrals::export_register(&store, &programme, "cli").await? {
+            match haven::referrals::export_register(&store, &programme, &Actor::Cli).await? {
                 Some(csv) => print!("{csv}"),
                 None => {
                     eprintln!("no programme {programme:?}");
@@ -318,7 +319,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
             };
-            match haven::escrow::open_programme(&store, &identity, &programme, &out, "cli").await {
+            match haven::escrow::open_programme(&store, &identity, &programme, &out, &Actor::Cli)
+                .await
+            {
                 Ok(n) => println!(
                     "{programme}: opened {} enquiries, {} notes, {} replies into {}; {} could not be opened with this identity",
                     n.enquiries,
@@ -336,7 +339,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Purge => {
             let store = app::open_store(&config).await?;
-            for (slug, c) in haven::retention::purge_all(&store, "cli").await? {
+            for (slug, c) in haven::retention::purge_all(&store, &Actor::Cli).await? {
                 println!(
                     "{slug}: {} enquiries, {} notes, {} replies, {} messages purged",
                     c.enquiries, c.notes, c.replies, c.messages
@@ -375,7 +378,7 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
                     programme: programme.as_deref(),
                     password,
                 },
-                "cli",
+                &Actor::Cli,
             )
             .await
             .map(|id| println!("created user {id} ({role}); they must sign in and set up two-step verification within 72 hours"))
@@ -384,7 +387,7 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
             email,
             role,
             programme,
-        } => accounts::grant(&store, &email, role, &programme, "cli")
+        } => accounts::grant(&store, &email, role, &programme, &Actor::Cli)
             .await
             .map(|()| println!("{email} is now {role} in {programme}")),
     };
@@ -428,17 +431,17 @@ async fn confirm_as(
         Ok(proof) => (Refused::Denied, Some(proof.user_id().to_owned())),
         Err(refused) => refused,
     };
-    let account = id.map_or_else(|| "cli".to_owned(), |id| format!("user:{id}"));
-    haven::audit::record(
-        store,
-        &haven::audit::Entry::new(&account, "reauth.failed", &account)
-            .outcome(match refused {
-                Refused::Denied => "denied",
-                Refused::Throttled => "throttled",
-            })
-            .detail(serde_json::json!({ "via": "cli" })),
-    )
-    .await?;
+    let account = id.map_or(Actor::Cli, |id| Actor::staff(&id));
+    store
+        .record_audit(
+            &haven::audit::Entry::new(&account, AuditAction::ReauthFailed, &account.to_string())
+                .outcome(match refused {
+                    Refused::Denied => Outcome::Denied,
+                    Refused::Throttled => Outcome::Throttled,
+                })
+                .detail(serde_json::json!({ "via": "cli" })),
+        )
+        .await?;
     eprintln!(
         "haven: {}",
         match refused {
@@ -561,8 +564,8 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                     &record.id,
                     &key,
                     &haven::audit::Entry::new(
-                        "cli",
-                        "programme.rotate-key",
+                        &Actor::Cli,
+                        AuditAction::ProgrammeRotateKey,
                         &format!("programme:{slug}"),
                     )
                     .detail(serde_json::json!({ "from": record.key_id, "to": key.key_id })),
@@ -570,7 +573,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 .await?;
             println!("{slug}: new key {} (was {})", key.key_id, record.key_id);
             let parsed = haven::domain::ProgrammeSlug::parse(&slug)?;
-            let reader = haven::keyring::Reader::System("cli");
+            let reader = haven::audit::Actor::Cli;
             let total = haven::rotation::reseal_all(&store, &keyring, &reader, &parsed, |n| {
                 eprintln!("re-sealed {n}…");
             })
@@ -616,8 +619,8 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 return Ok(ExitCode::from(1));
             };
             let entry = haven::audit::Entry::new(
-                "cli",
-                "programme.destroy-key",
+                &Actor::Cli,
+                AuditAction::ProgrammeDestroyKey,
                 &format!("programme:{slug}"),
             )
             .detail(serde_json::json!({ "key": key_id }));
@@ -719,7 +722,7 @@ async fn import_command(
         key,
         paths,
         Options { delete_source },
-        "cli",
+        &Actor::Cli,
         |p| {
             bar.set_length(p.bytes_total);
             bar.set_position(p.bytes_done);

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use crate::audit::{Actor, AuditAction, Outcome};
 use crate::crypto::CryptoError;
 use crate::domain::Language;
 use crate::enquiry::EnquiryContent;
@@ -213,7 +214,7 @@ fn current_partner<'a>(
 pub async fn may_send(
     store: &crate::store::Store,
     outbox_id: &str,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Option<String>, crate::store::StoreError> {
     let Some((r, definition)) = store.referral_by_outbox(outbox_id).await? else {
         return Ok(Some("no referral carries this message".into()));
@@ -237,16 +238,20 @@ pub async fn may_send(
 
 /// The audit entry of a stopped referral: which partner and why, never an address.
 pub fn stopped_entry(
-    actor: &str,
+    actor: &Actor,
     r: &crate::store::ReferralRecord,
     stop: Stop,
 ) -> crate::audit::Entry {
-    crate::audit::Entry::new(actor, "referral.stopped", &format!("referral:{}", r.id))
-        .outcome("denied")
-        .detail(serde_json::json!({
-            "enquiry": r.enquiry_id, "partner": r.partner_key, "reason": stop.as_str(),
-            "was": r.state,
-        }))
+    crate::audit::Entry::new(
+        actor,
+        AuditAction::ReferralStopped,
+        &format!("referral:{}", r.id),
+    )
+    .outcome(Outcome::Denied)
+    .detail(serde_json::json!({
+        "enquiry": r.enquiry_id, "partner": r.partner_key, "reason": stop.as_str(),
+        "was": r.state,
+    }))
 }
 
 /// One entry of a preview: what staff see, and what the readable part of a package says.
@@ -298,7 +303,7 @@ fn pseudo_value(p: Pseudo, content: &EnquiryContent, received_hour: i64) -> Opti
     match p {
         Pseudo::Reference => Some(content.reference.clone()),
         Pseudo::Language => Some(content.language.clone()),
-        Pseudo::Received => Some(crate::console::pages::date(received_hour)),
+        Pseudo::Received => Some(crate::domain::date(received_hour)),
         Pseudo::ContactEmail => content.email.clone(),
     }
 }
@@ -420,7 +425,7 @@ fn plaintext(
     meta: &PackageMeta<'_>,
 ) -> Result<Zeroizing<String>, CryptoError> {
     let lang = programme.default_language();
-    let day = crate::console::pages::date(meta.at);
+    let day = crate::domain::date(meta.at);
     let mut text = Zeroizing::new(String::new());
     // Writing to a String cannot fail.
     let _ = writeln!(text, "Referral from Haven");

@@ -18,7 +18,7 @@ use crate::outbound::template::{self, Context};
 use crate::outbound::{self, OutboundError, OutboundMessage, Recipient, Rendered};
 use crate::programme::live::LiveProgramme;
 use crate::programme::{EmailDisclosure, ImportReplies};
-use crate::store::{EnquiryRecord, NewOutboxRow, now};
+use crate::store::{EnquiryRecord, NewReply, PreparedReply, now};
 
 /// Longest reply body, in characters.
 pub const MAX_TEXT: usize = 20_000;
@@ -57,25 +57,6 @@ impl ReplyContent {
         );
         serde_json::from_slice(&json).map_err(|_| CryptoError::Decrypt)
     }
-}
-
-/// A reply ready to be written.
-#[derive(Debug, Clone)]
-pub struct NewReply {
-    pub id: String,
-    pub enquiry_id: String,
-    pub author_id: String,
-    pub campaign_id: Option<String>,
-    pub template_key: Option<String>,
-    pub sealed: Sealed,
-    pub created_at: i64,
-}
-
-/// One enquiry's reply and, if they gave an address, its one email.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub reply: NewReply,
-    pub outbox: Option<NewOutboxRow>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -177,7 +158,7 @@ pub fn prepare(
     author_id: &str,
     campaign_id: Option<&str>,
     mail: &MailSettings,
-) -> Result<Prepared, ReplyError> {
+) -> Result<PreparedReply, ReplyError> {
     let (subject, text) = check(draft)?;
     let own_reference = ReferenceCode::parse(&content.reference).ok();
     let own_email = content
@@ -270,7 +251,7 @@ pub fn prepare(
             )?)
         }
     };
-    Ok(Prepared {
+    Ok(PreparedReply {
         reply: NewReply {
             id: reply_id,
             enquiry_id: record.id.clone(),

@@ -5,9 +5,10 @@
 
 use std::time::Duration;
 
+use crate::audit::{Actor, SystemTask};
 use crate::crypto::CryptoError;
 use crate::domain::ProgrammeSlug;
-use crate::keyring::{GateError, Keyring, Reader};
+use crate::keyring::{GateError, Keyring};
 use crate::programme::live::LiveProgrammes;
 use crate::store::{SealedTable, Store, StoreError};
 
@@ -44,7 +45,7 @@ pub async fn check_master_opens(keyring: &Keyring, key_id: &str) -> Result<(), R
 pub async fn reseal_batch(
     store: &Store,
     keyring: &Keyring,
-    reader: &Reader,
+    reader: &Actor,
     slug: &ProgrammeSlug,
     batch: i64,
 ) -> Result<usize, RotationError> {
@@ -89,7 +90,7 @@ pub async fn reseal_batch(
 pub async fn reseal_all(
     store: &Store,
     keyring: &Keyring,
-    reader: &Reader,
+    reader: &Actor,
     slug: &ProgrammeSlug,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, RotationError> {
@@ -102,6 +103,20 @@ pub async fn reseal_all(
         total += n;
         progress(total);
     }
+}
+
+/// Re-seals everything of every programme that is still under an older key; returns
+/// how many ciphertexts were re-sealed.
+pub async fn reseal_everything(store: &Store, keyring: &Keyring) -> Result<usize, RotationError> {
+    let reader = Actor::System(SystemTask::Rotation);
+    let mut total = 0;
+    for (_, slug) in store.programme_ids().await? {
+        let Ok(slug) = ProgrammeSlug::parse(&slug) else {
+            continue;
+        };
+        total += reseal_all(store, keyring, &reader, &slug, |_| {}).await?;
+    }
+    Ok(total)
 }
 
 /// The worker role's background job: every minute, a batch for every programme.
@@ -117,7 +132,7 @@ pub fn spawn_schedule(store: Store, keyring: Keyring) {
                 let Ok(slug) = ProgrammeSlug::parse(&slug) else {
                     continue;
                 };
-                let reader = Reader::System("system:rotation");
+                let reader = Actor::System(SystemTask::Rotation);
                 match reseal_batch(&store, &keyring, &reader, &slug, 500).await {
                     Ok(0) => {}
                     Ok(n) => {

@@ -906,7 +906,9 @@ fn machine() -> Machine {
 /// Durability settings as the server's own pool reports them (not as assumed).
 async fn durability_settings(store: &Store) -> String {
     let text = |q: &'static str| async move {
-        let row = sqlx::query(q).fetch_one(store.pool()).await.ok()?;
+        let row = haven::store::test_support::fetch_one(store, q, &[])
+            .await
+            .ok()?;
         row.try_get::<String, _>(0)
             .ok()
             .or_else(|| row.try_get::<i64, _>(0).ok().map(|n| n.to_string()))

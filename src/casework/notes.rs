@@ -4,8 +4,7 @@
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::crypto::{CryptoError, Sealer, random_id};
-use crate::store::NewNote;
+use crate::crypto::{CryptoError, Sealed, Sealer};
 
 /// Longest note or transfer reason, in characters.
 pub const NOTE_MAX: usize = 20_000;
@@ -59,13 +58,8 @@ impl Note {
         Ok(Self { kind, text: l.text })
     }
 
-    /// Seals the note to the programme's key, as a row for `enquiry_id` by `author`.
-    pub fn seal(
-        &self,
-        sealer: &Sealer,
-        enquiry_id: &str,
-        author: &str,
-    ) -> Result<NewNote, CryptoError> {
+    /// Seals the note to the programme's key.
+    pub fn seal(&self, sealer: &Sealer) -> Result<Sealed, CryptoError> {
         let layout = match &self.kind {
             NoteKind::Note => Layout {
                 kind: "note".into(),
@@ -81,12 +75,7 @@ impl Note {
             },
         };
         let json = Zeroizing::new(serde_json::to_vec(&layout).map_err(|_| CryptoError::Encrypt)?);
-        Ok(NewNote {
-            id: random_id(),
-            enquiry_id: enquiry_id.to_owned(),
-            author_id: author.to_owned(),
-            sealed: sealer.seal(&json)?,
-        })
+        sealer.seal(&json)
     }
 }
 
@@ -123,8 +112,8 @@ mod tests {
             },
             text: "why".into(),
         };
-        let row = note.seal(&sealer, "e1", "u1").unwrap();
-        let plain = age::decrypt(&identity, &row.sealed.ciphertext).unwrap();
+        let sealed = note.seal(&sealer).unwrap();
+        let plain = age::decrypt(&identity, &sealed.ciphertext).unwrap();
         assert_eq!(Note::parse(&plain).unwrap(), note);
         assert_eq!(
             String::from_utf8(plain).unwrap(),

@@ -4,7 +4,7 @@
 //! never learns that the thing exists.
 
 use super::{ProgrammeRole, Status};
-use crate::store::{CampaignState, Delivery, ReferralState};
+use crate::states::{CampaignState, Delivery, ReferralState};
 
 /// Who is acting: a staff member and their role in the programme of what they act on.
 #[derive(Debug, Clone, Copy)]

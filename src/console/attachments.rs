@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use super::enquiries::{case, refused};
 use super::{Console, member};
+use crate::audit::AuditAction;
 use crate::casework::{Action, Subject, permit};
 use crate::error::AppError;
 use crate::keyring::Read;
@@ -59,10 +60,11 @@ async fn download(
         .filter(|n| *n >= 1)
         .ok_or(AppError::NotFound)?;
     // Counted against the cap and audited before the enquiry is opened.
-    let read = Read::new("enquiry.attachment").detail(serde_json::json!({ "attachment": n }));
+    let read =
+        Read::new(AuditAction::EnquiryAttachment).detail(serde_json::json!({ "attachment": n }));
     let content = console
         .keyring
-        .open_enquiry(&super::reader(&staff), read, &record)
+        .open_enquiry(&staff.actor(), read, &record)
         .await?;
     let attachment = content
         .mail

@@ -433,7 +433,7 @@ async fn upload(
         live.clone(),
         Arc::new(console.intake_key.duplicate()),
         form.files,
-        &format!("user:{}", staff.id),
+        &staff.actor(),
     )
     .await
     {

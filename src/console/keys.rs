@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, error_summary, flash_box, render};
 use super::queues::Done;
 use super::{Console, page, see_other};
-use crate::audit::Entry;
+use crate::audit::{AuditAction, Entry};
 use crate::auth::Staff;
 use crate::casework::{Action, Subject, permit};
 use crate::crypto::ProgrammeKeyPair;
@@ -184,8 +184,8 @@ async fn rotate(
             &live.id,
             &key,
             &Entry::new(
-                &format!("user:{}", staff.id),
-                "programme.rotate-key",
+                &staff.actor(),
+                AuditAction::ProgrammeRotateKey,
                 &format!("programme:{slug}"),
             )
             .detail(serde_json::json!({ "from": current, "to": key.key_id })),
@@ -194,7 +194,7 @@ async fn rotate(
     // Re-sealing starts now instead of at the worker's next minute; the worker's
     // batches and this one only ever move a ciphertext to the current key.
     let keyring = console.keyring.clone();
-    let reader = super::reader(&staff);
+    let reader = staff.actor();
     let store = console.store.clone();
     let job_slug = slug.clone();
     tokio::spawn(async move {

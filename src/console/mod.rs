@@ -35,7 +35,7 @@ use crate::config::Config;
 use crate::crypto::{IntakeKey, MacKey};
 use crate::domain::ProgrammeSlug;
 use crate::error::AppError;
-use crate::keyring::{Keyring, Reader};
+use crate::keyring::Keyring;
 use crate::programme::live::{LiveProgramme, LiveProgrammes};
 use crate::store::{EnquiryRecord, Store};
 use crate::web::errors::mark_rendered;
@@ -147,11 +147,6 @@ pub(crate) fn member(staff: &Staff, role: ProgrammeRole) -> crate::casework::Mem
         user: &staff.id,
         role,
     }
-}
-
-/// The keyring's reader for a staff member: their reads count against their cap.
-pub(crate) fn reader(staff: &Staff) -> Reader {
-    Reader::staff(&staff.id)
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

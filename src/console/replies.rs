@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::pages::{Shell, csrf_field, datetime, render};
 use super::{Console, member, page, see_other};
-use crate::audit::{self, Entry};
+use crate::audit::{AuditAction, Entry, Outcome};
 use crate::auth::Staff;
 use crate::casework::{Action, Case, Subject, permit};
 use crate::domain::Language;
@@ -234,12 +234,12 @@ async fn reply(
     if let Err(e) = replies::check(&draft) {
         return Ok(not_sent(&staff, &live, &record, &draft, &e));
     }
-    let read = Read::new("enquiry.read").detail(serde_json::json!({ "for": "reply" }));
+    let read = Read::new(AuditAction::EnquiryRead).detail(serde_json::json!({ "for": "reply" }));
     let content = console
         .keyring
-        .open_enquiry(&super::reader(&staff), read, &record)
+        .open_enquiry(&staff.actor(), read, &record)
         .await?;
-    let actor = format!("user:{}", staff.id);
+    let actor = staff.actor();
     let subject = format!("enquiry:{}", record.id);
     match replies::prepare(
         &live,
@@ -251,11 +251,12 @@ async fn reply(
         &mail_settings(&console),
     ) {
         Ok(prepared) => {
-            let entry = Entry::new(&actor, "enquiry.reply", &subject).detail(serde_json::json!({
-                "reply": prepared.reply.id,
-                "template": draft.template_key,
-                "emailed": prepared.outbox.is_some(),
-            }));
+            let entry =
+                Entry::new(&actor, AuditAction::EnquiryReply, &subject).detail(serde_json::json!({
+                    "reply": prepared.reply.id,
+                    "template": draft.template_key,
+                    "emailed": prepared.outbox.is_some(),
+                }));
             console.store.add_reply(&prepared, &entry).await?;
             Ok(see_other(&format!(
                 "/console/e/{}?done=replied#replies",
@@ -265,13 +266,14 @@ async fn reply(
         Err(ReplyError::Crypto(e)) => Err(e.into()),
         Err(e) => {
             if matches!(e, ReplyError::Refused(_)) {
-                audit::record(
-                    &console.store,
-                    &Entry::new(&actor, "enquiry.reply", &subject)
-                        .outcome("alert")
-                        .detail(serde_json::json!({ "refused": e.to_string() })),
-                )
-                .await?;
+                console
+                    .store
+                    .record_audit(
+                        &Entry::new(&actor, AuditAction::EnquiryReply, &subject)
+                            .outcome(Outcome::Alert)
+                            .detail(serde_json::json!({ "refused": e.to_string() })),
+                    )
+                    .await?;
             }
             Ok(not_sent(&staff, &live, &record, &draft, &e))
         }

@@ -1,9 +1,10 @@
 //! The public role: the form at `/p/{slug}`, its receipt, and the reply inbox at
 //! `/p/{slug}/status`. Handlers here read the request, call the domain functions in
-//! `form`, `submission` and `crate::inbox`, and render a page; the state they get holds
+//! `form`, `submission` and `inbox`, and render a page; the state they get holds
 //! no secret key.
 
 pub mod form;
+pub mod inbox;
 pub mod pages;
 pub mod submission;
 
@@ -263,7 +264,7 @@ async fn open_inbox(
         return Err(AppError::Forbidden);
     }
     let typed_reference = typed.get("reference").unwrap_or("");
-    let attempt = crate::inbox::Attempt::parse(
+    let attempt = inbox::Attempt::parse(
         &intake.intake_key,
         typed_reference,
         typed.get("passphrase").unwrap_or(""),
@@ -275,11 +276,11 @@ async fn open_inbox(
     {
         return Err(AppError::TooManyRequests);
     }
-    let opened = crate::inbox::open(&intake.store, &intake.intake_key, &live, &attempt)
+    let opened = inbox::open(&intake.store, &intake.intake_key, &live, &attempt)
         .await
         .map_err(|e| match e {
-            crate::inbox::InboxError::Store(e) => AppError::Store(e),
-            crate::inbox::InboxError::Crypto(e) => AppError::Crypto(e),
+            inbox::InboxError::Store(e) => AppError::Store(e),
+            inbox::InboxError::Crypto(e) => AppError::Crypto(e),
         })?;
     match opened {
         Some(inbox) => Ok(html(

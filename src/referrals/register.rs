@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::ReferralState;
+use crate::audit::{Actor, AuditAction};
 
 /// The register as CSV: field names and who did what, never a value. One line per
 /// referral; names of people are their account addresses.
@@ -25,7 +26,7 @@ pub fn register_csv(
             s
         }
     }
-    let time = |t: Option<i64>| t.map(crate::console::pages::datetime).unwrap_or_default();
+    let time = |t: Option<i64>| t.map(crate::domain::datetime).unwrap_or_default();
     let mut out = String::from(
         "referral,programme,enquiry,partner,partner_name,fields,personal_data,basis,delivery,\
          state,requested_by,requested_at,approved_by,decided_at,disclosed_at\n",
@@ -66,7 +67,7 @@ pub fn register_csv(
 pub async fn export_register(
     store: &crate::store::Store,
     slug: &str,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Option<String>, crate::store::StoreError> {
     let Some(programme) = store.programme_by_slug(slug).await? else {
         return Ok(None);
@@ -82,14 +83,18 @@ pub async fn export_register(
         names
             .get(id)
             .cloned()
-            .unwrap_or_else(|| format!("user:{id}"))
+            .unwrap_or_else(|| Actor::staff(id).to_string())
     });
-    crate::audit::record(
-        store,
-        &crate::audit::Entry::new(actor, "disclosures.export", &format!("programme:{slug}"))
+    store
+        .record_audit(
+            &crate::audit::Entry::new(
+                actor,
+                AuditAction::DisclosuresExport,
+                &format!("programme:{slug}"),
+            )
             .detail(serde_json::json!({ "referrals": rows.len() })),
-    )
-    .await?;
+        )
+        .await?;
     Ok(Some(csv))
 }
 

@@ -12,11 +12,11 @@ use super::{
     Delivery, PackageMeta, Preview, ReferralError, ReferralState, Stop, check, discloses_personal,
     email, form_sent_with, is_personal, package, preview, same_destination, stopped_entry,
 };
-use crate::audit::{self, Entry};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::casework::{Action, Member, Refusal, Subject, permit};
 use crate::crypto::random_id;
 use crate::enquiry::EnquiryContent;
-use crate::keyring::{GateError, Keyring, Read, Reader};
+use crate::keyring::{GateError, Keyring, Read};
 use crate::programme::live::LiveProgramme;
 use crate::programme::{Partner, Programme};
 use crate::replies::MailSettings;
@@ -57,8 +57,8 @@ pub fn subject(r: &ReferralRecord) -> Subject<'_> {
     }
 }
 
-fn actor(who: Member<'_>) -> String {
-    format!("user:{}", who.user)
+fn actor(who: Member<'_>) -> Actor {
+    Actor::staff(who.user)
 }
 
 /// An enquiry opened for referral work `what` (audited as `enquiry.read`).
@@ -74,8 +74,8 @@ async fn open_for(
     }
     keyring
         .open_enquiry(
-            &Reader::staff(who.user),
-            Read::new("enquiry.read").detail(detail),
+            &Actor::staff(who.user),
+            Read::new(AuditAction::EnquiryRead).detail(detail),
             record,
         )
         .await
@@ -145,17 +145,17 @@ pub async fn request(
         check(p, sent_with.as_ref(), partner, &content),
         Err(ReferralError::NoConsent)
     ) {
-        audit::record(
-            store,
-            &Entry::new(
-                &actor(who),
-                "referral.request",
-                &format!("enquiry:{}", record.id),
+        store
+            .record_audit(
+                &Entry::new(
+                    &actor(who),
+                    AuditAction::ReferralRequest,
+                    &format!("enquiry:{}", record.id),
+                )
+                .outcome(Outcome::Denied)
+                .detail(serde_json::json!({ "partner": partner.key, "reason": "no consent" })),
             )
-            .outcome("denied")
-            .detail(serde_json::json!({ "partner": partner.key, "reason": "no consent" })),
-        )
-        .await?;
+            .await?;
         problems.push(RequestProblem::NoConsent);
     }
     let (true, Some(delivery)) = (problems.is_empty(), delivery) else {
@@ -195,7 +195,7 @@ pub async fn request(
     };
     let entry = Entry::new(
         &actor(who),
-        "referral.request",
+        AuditAction::ReferralRequest,
         &format!("enquiry:{}", record.id),
     )
     .detail(serde_json::json!({
@@ -366,10 +366,10 @@ pub async fn approval_preview(
     ) else {
         return Ok(None);
     };
-    let read = Read::new("referral.preview")
+    let read = Read::new(AuditAction::ReferralPreview)
         .detail(serde_json::json!({ "referral": r.id, "partner": r.partner_key }));
     let content = keyring
-        .open_enquiry(&Reader::staff(who.user), read, &record)
+        .open_enquiry(&Actor::staff(who.user), read, &record)
         .await?;
     Ok(Some(preview(
         &live.programme,
@@ -409,13 +409,13 @@ pub async fn approve(
             } else {
                 "role"
             };
-            audit::record(
-                store,
-                &Entry::new(&actor(who), "referral.approve", &subject_id)
-                    .outcome("denied")
-                    .detail(serde_json::json!({ "reason": reason })),
-            )
-            .await?;
+            store
+                .record_audit(
+                    &Entry::new(&actor(who), AuditAction::ReferralApprove, &subject_id)
+                        .outcome(Outcome::Denied)
+                        .detail(serde_json::json!({ "reason": reason })),
+                )
+                .await?;
             return Err(FlowError::Refused(refusal));
         }
     }
@@ -440,11 +440,12 @@ pub async fn approve(
         }
         Delivery::Download => None,
     };
-    let entry =
-        Entry::new(&actor(who), "referral.approve", &subject_id).detail(serde_json::json!({
+    let entry = Entry::new(&actor(who), AuditAction::ReferralApprove, &subject_id).detail(
+        serde_json::json!({
             "enquiry": r.enquiry_id, "partner": r.partner_key, "fields": r.fields,
-            "requested_by": format!("user:{}", r.requested_by), "delivery": r.delivery,
-        }));
+            "requested_by": Actor::staff(&r.requested_by).to_string(), "delivery": r.delivery,
+        }),
+    );
     Ok(
         if store
             .approve_referral(&r.id, who.user, outbox.as_ref(), &entry)
@@ -497,7 +498,7 @@ pub async fn download(
     let package = build(live, &partner, &record, &content, &r.id, &r.basis)?;
     let entry = Entry::new(
         &actor(who),
-        "referral.download",
+        AuditAction::ReferralDownload,
         &format!("referral:{}", r.id),
     )
     .detail(serde_json::json!({
@@ -524,7 +525,7 @@ pub async fn cancel(store: &Store, r: &ReferralRecord, who: Member<'_>) -> Resul
             who.user,
             &Entry::new(
                 &actor(who),
-                "referral.cancel",
+                AuditAction::ReferralCancel,
                 &format!("referral:{}", r.id),
             ),
         )

@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::enquiries::enquiry_from_row;
 use super::{EnquiryRecord, Store, StoreError, hour_of, now};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 use crate::crypto::Sealed;
 
 /// Enquiries of one queue in one status: how many, and when the oldest arrived.
@@ -223,7 +223,7 @@ impl Store {
             return Ok(false);
         }
         insert_note(&mut tx, reason).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -231,7 +231,7 @@ impl Store {
     pub async fn add_note(&self, note: &NewNote, audit_entry: &Entry) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         insert_note(&mut tx, note).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -272,7 +272,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }

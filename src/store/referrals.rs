@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 
 use super::outbox::insert_outbox;
 use super::{Delivery, NewOutboxRow, OutboxState, ReferralState, Store, StoreError, hour_of, now};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralRecord {
@@ -82,8 +82,8 @@ fn from_row(r: &AnyRow) -> Result<ReferralRecord, StoreError> {
         fields: fields.split_whitespace().map(str::to_owned).collect(),
         personal: r.try_get::<i64, _>("personal")? != 0,
         basis: r.try_get("basis")?,
-        delivery: Delivery::from_row(&r.try_get::<String, _>("delivery")?)?,
-        state: ReferralState::from_row(&r.try_get::<String, _>("state")?)?,
+        delivery: super::stored::<Delivery>(r, "delivery")?,
+        state: super::stored::<ReferralState>(r, "state")?,
         requested_by: r.try_get("requested_by")?,
         requested_hour: r.try_get("requested_hour")?,
         decided_by: r.try_get("decided_by")?,
@@ -134,7 +134,7 @@ impl Store {
         .bind(&r.partner_recipient)
         .execute(&mut *tx)
         .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -177,7 +177,7 @@ impl Store {
         if let Some(row) = outbox {
             insert_outbox(&mut tx, row).await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -202,7 +202,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -241,7 +241,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -303,7 +303,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -365,7 +365,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let state = OutboxState::from_row(&r.try_get::<String, _>("state")?)?;
+                let state = super::stored::<OutboxState>(r, "state")?;
                 Ok((r.try_get("id")?, state))
             })
             .collect()

@@ -6,11 +6,29 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::outbox::insert_outbox;
+use super::outbox::{NewOutboxRow, insert_outbox};
 use super::{CampaignState, Store, StoreError, hour_of, now};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 use crate::crypto::Sealed;
-use crate::replies::{NewReply, Prepared};
+
+/// A reply ready to be written.
+#[derive(Debug, Clone)]
+pub struct NewReply {
+    pub id: String,
+    pub enquiry_id: String,
+    pub author_id: String,
+    pub campaign_id: Option<String>,
+    pub template_key: Option<String>,
+    pub sealed: Sealed,
+    pub created_at: i64,
+}
+
+/// One enquiry's reply and, if they gave an address, its one email.
+#[derive(Debug, Clone)]
+pub struct PreparedReply {
+    pub reply: NewReply,
+    pub outbox: Option<NewOutboxRow>,
+}
 
 #[derive(Debug, Clone)]
 pub struct ReplyRecord {
@@ -83,7 +101,7 @@ fn campaign_from_row(r: &AnyRow) -> Result<CampaignRecord, StoreError> {
         filter_status: r.try_get("filter_status")?,
         filter_language: r.try_get("filter_language")?,
         enquiry_count: r.try_get("enquiry_count")?,
-        state: CampaignState::from_row(&r.try_get::<String, _>("state")?)?,
+        state: super::stored::<CampaignState>(r, "state")?,
         created_by: r.try_get("created_by")?,
         created_at: r.try_get("created_at")?,
         decided_by: r.try_get("decided_by")?,
@@ -135,7 +153,7 @@ async fn insert_reply(
 
 async fn write_prepared(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    prepared: &Prepared,
+    prepared: &PreparedReply,
 ) -> Result<(), StoreError> {
     insert_reply(tx, &prepared.reply, prepared.outbox.is_some()).await?;
     if let Some(row) = &prepared.outbox {
@@ -148,12 +166,12 @@ impl Store {
     /// Writes one reply (and its email, if any) with its audit entry.
     pub async fn add_reply(
         &self,
-        prepared: &Prepared,
+        prepared: &PreparedReply,
         audit_entry: &Entry,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         write_prepared(&mut tx, prepared).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -201,7 +219,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -290,7 +308,7 @@ impl Store {
         &self,
         campaign_id: &str,
         approver: &str,
-        prepared: &[Prepared],
+        prepared: &[PreparedReply],
         audit_entry: &Entry,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
@@ -309,7 +327,7 @@ impl Store {
         for p in prepared {
             write_prepared(&mut tx, p).await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -333,7 +351,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -4,7 +4,6 @@
 //! database rows, audit entries and the bytes the sink received.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
 
 use haven::casework::ProgrammeRole::*;
 use reqwest::StatusCode;
@@ -146,11 +145,13 @@ async fn rows_of_campaign(app: &TestApp, id: &str) -> i64 {
 }
 
 async fn replies_of_campaign(app: &TestApp, id: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM replies WHERE campaign_id = $1")
-        .bind(id)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
+    haven::store::test_support::scalar(
+        &app.store,
+        "SELECT COUNT(*) FROM replies WHERE campaign_id = $1",
+        &[id.into()],
+    )
+    .await
+    .unwrap()
 }
 
 fn ids(people: &[&Person]) -> BTreeSet<String> {
@@ -238,21 +239,17 @@ async fn assert_sent_to_exactly(
     assert_eq!(seen.len(), with_email.len());
 }
 
-async fn wait_page_shows_sent(staff: &mut Staff, campaign: &str, n: usize) -> Page {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let page = staff.get(&format!("/console/c/{campaign}")).await;
-        assert_eq!(page.status, StatusCode::OK);
-        if shows_count(&page.body, "sent", n) {
-            return page;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the campaign page never showed {n} sent: {:?}",
-            page_text(&page.body).join(" ")
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+/// The campaign's page once the worker has run: it must show `n` sent.
+async fn page_shows_sent(app: &TestApp, staff: &mut Staff, campaign: &str, n: usize) -> Page {
+    app.run_pending_jobs().await;
+    let page = staff.get(&format!("/console/c/{campaign}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        shows_count(&page.body, "sent", n),
+        "the campaign page does not show {n} sent: {:?}",
+        page_text(&page.body).join(" ")
+    );
+    page
 }
 
 // ── 7 ────────────────────────────────────────────────────────────────────────────
@@ -363,8 +360,8 @@ async fn campaigns_need_a_second_supervisor_and_send_one_message_per_person() {
         decide(&mut agent, &c, "approve").await.status,
         StatusCode::FORBIDDEN
     );
-    // Nothing before approval.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Nothing before approval, with every job run.
+    app.run_pending_jobs().await;
     assert_eq!(campaign_state(&app, &c).await, "pending");
     assert_eq!(
         count(&app, "outbox").await,
@@ -413,7 +410,7 @@ async fn campaigns_need_a_second_supervisor_and_send_one_message_per_person() {
         );
     }
 
-    let page = wait_page_shows_sent(&mut sup_a, &c, 8).await;
+    let page = page_shows_sent(&app, &mut sup_a, &c, 8).await;
     assert!(html_unescape(&page.body).contains("dispatched"));
     assert!(shows_count(&page.body, "failed", 0));
 
@@ -435,7 +432,7 @@ async fn campaigns_need_a_second_supervisor_and_send_one_message_per_person() {
     let mut sup_c = signed_in(&app, "sc@example.org", Supervisor, Some(SLUG)).await;
     assert_not_dispatched_again(&decide(&mut sup_b, &c, "approve").await, &c);
     assert_not_dispatched_again(&decide(&mut sup_c, &c, "approve").await, &c);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.run_pending_jobs().await;
     assert_eq!(count(&app, "replies").await, 12);
     assert_eq!(count(&app, "outbox").await, 8);
     assert_eq!(sink.transactions().len(), 8);
@@ -566,7 +563,7 @@ async fn a_cancelled_campaign_cannot_be_approved_and_sends_nothing() {
     assert_ne!(refused.status, StatusCode::OK);
     assert_eq!(campaign_state(&app, &second).await, "cancelled");
 
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.run_pending_jobs().await;
     assert_eq!(count(&app, "replies").await, 0);
     assert_eq!(count(&app, "outbox").await, 0);
     assert!(

@@ -264,16 +264,16 @@ async fn user_add_reads_the_password_from_stdin_and_checks_role_and_policy() {
         memberships[0].role,
         haven::casework::ProgrammeRole::Supervisor
     );
-    let audit = haven::audit::search(
-        &store,
-        &haven::audit::Filter {
-            action: "user.".into(),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
+    let audit = store
+        .search_audit(
+            &haven::audit::Filter {
+                action: "user.".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(audit.len(), 2, "user.add and user.grant are audited");
     assert!(
         audit

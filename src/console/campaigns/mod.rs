@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::pages::{Shell, render};
 use super::queues::Done;
 use super::{Console, member, page, see_other};
+use crate::audit::AuditAction;
 use crate::auth::Staff;
 use crate::campaigns::{self, Approval, CampaignError, CampaignState};
 use crate::casework::{ProgrammeRole, Refusal};
@@ -184,10 +185,11 @@ async fn show(
         && let Some(first) = console.store.campaign_enquiry_ids(&c.id).await?.first()
         && let Some(record) = console.store.enquiry(first).await?
     {
-        let read = Read::new("campaign.preview").detail(serde_json::json!({ "campaign": c.id }));
+        let read =
+            Read::new(AuditAction::CampaignPreview).detail(serde_json::json!({ "campaign": c.id }));
         let content = console
             .keyring
-            .open_enquiry(&super::reader(&staff), read, &record)
+            .open_enquiry(&staff.actor(), read, &record)
             .await?;
         preview = pinned.render(&live, &content, &super::replies::mail_settings(&console));
     }

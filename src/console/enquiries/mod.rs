@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::pages::{Shell, render};
 use super::{Console, member, page, see_other};
-use crate::audit::{self, Entry};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::auth::Staff;
 use crate::casework::notes::{self, NOTE_MAX, Note, NoteKind};
 use crate::casework::{Action, Case, Status, Subject, permit};
@@ -39,10 +39,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/e/{id}/transfer", web::post().to(transfer))
         .route("/e/{id}/hold", web::post().to(legal_hold))
         .route("/search", web::post().to(search));
-}
-
-fn actor(staff: &Staff) -> String {
-    format!("user:{}", staff.id)
 }
 
 fn subject(id: &str) -> String {
@@ -85,7 +81,7 @@ async fn view(
     // The keyring counts the read against the cap and audits it before opening.
     let opened = match console
         .keyring
-        .open_case(&super::reader(&staff), Read::new("enquiry.view"), &record)
+        .open_case(&staff.actor(), Read::new(AuditAction::EnquiryView), &record)
         .await
     {
         Err(GateError::KeyDestroyed) => return Ok(page::shredded(&staff)),
@@ -210,7 +206,11 @@ async fn claim(
         .claim(
             &record.id,
             &staff.id,
-            &Entry::new(&actor(&staff), "enquiry.claim", &subject(&record.id)),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryClaim,
+                &subject(&record.id),
+            ),
         )
         .await?;
     Ok(back(&record.id, won, "claimed"))
@@ -243,7 +243,11 @@ async fn unclaim(
         .unclaim(
             &record.id,
             &form.current,
-            &Entry::new(&actor(&staff), "enquiry.unclaim", &subject(&record.id)),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryUnclaim,
+                &subject(&record.id),
+            ),
         )
         .await?;
     Ok(back(&record.id, done, "unclaimed"))
@@ -283,8 +287,12 @@ async fn assign(
         .assign(
             &record.id,
             &form.to,
-            &Entry::new(&actor(&staff), "enquiry.assign", &subject(&record.id))
-                .detail(serde_json::json!({ "to": format!("user:{}", form.to) })),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryAssign,
+                &subject(&record.id),
+            )
+            .detail(serde_json::json!({ "to": Actor::staff(&form.to).to_string() })),
         )
         .await?;
     Ok(see_other(&format!(
@@ -319,8 +327,12 @@ async fn set_status(
             &record.id,
             from.as_str(),
             to.as_str(),
-            &Entry::new(&actor(&staff), "enquiry.status", &subject(&record.id))
-                .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryStatus,
+                &subject(&record.id),
+            )
+            .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
         )
         .await?;
     Ok(back(&record.id, done, "status"))
@@ -395,8 +407,12 @@ async fn add_note(
         .store
         .add_note(
             &note,
-            &Entry::new(&actor(&staff), "enquiry.note", &subject(&record.id))
-                .detail(serde_json::json!({ "note": note.id })),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryNote,
+                &subject(&record.id),
+            )
+            .detail(serde_json::json!({ "note": note.id })),
         )
         .await?;
     Ok(see_other(&format!("/console/e/{}?done=note", record.id)))
@@ -408,7 +424,12 @@ fn seal_note(
     staff: &Staff,
     note: Note,
 ) -> Result<NewNote, AppError> {
-    Ok(note.seal(sealer, enquiry_id, &staff.id)?)
+    Ok(NewNote {
+        id: crate::crypto::random_id(),
+        enquiry_id: enquiry_id.to_owned(),
+        author_id: staff.id.clone(),
+        sealed: note.seal(sealer)?,
+    })
 }
 
 #[derive(Deserialize)]
@@ -464,8 +485,12 @@ async fn transfer(
             &form.from,
             &form.to,
             &note,
-            &Entry::new(&actor(&staff), "enquiry.transfer", &subject(&record.id))
-                .detail(serde_json::json!({ "from": form.from, "to": form.to, "note": note.id })),
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::EnquiryTransfer,
+                &subject(&record.id),
+            )
+            .detail(serde_json::json!({ "from": form.from, "to": form.to, "note": note.id })),
         )
         .await?;
     Ok(back(&record.id, done, "transferred"))
@@ -505,11 +530,11 @@ async fn legal_hold(
             &record.id,
             hold,
             &Entry::new(
-                &actor(&staff),
+                &staff.actor(),
                 if hold {
-                    "enquiry.hold"
+                    AuditAction::EnquiryHold
                 } else {
-                    "enquiry.release-hold"
+                    AuditAction::EnquiryReleaseHold
                 },
                 &subject(&record.id),
             ),
@@ -547,10 +572,11 @@ async fn search(
         Err(_) => None,
     };
     let entry = match &found {
-        Some(e) => Entry::new(&actor(&staff), "enquiry.search", &subject(&e.id)),
-        None => Entry::new(&actor(&staff), "enquiry.search", "enquiry:none").outcome("failed"),
+        Some(e) => Entry::new(&staff.actor(), AuditAction::EnquirySearch, &subject(&e.id)),
+        None => Entry::new(&staff.actor(), AuditAction::EnquirySearch, "enquiry:none")
+            .outcome(Outcome::Failed),
     };
-    audit::record(&console.store, &entry).await?;
+    console.store.record_audit(&entry).await?;
     match found {
         Some(e) => Ok(see_other(&format!("/console/e/{}", e.id))),
         None => Ok(page(

@@ -15,8 +15,10 @@ mod confirm;
 mod fields;
 mod overview;
 mod partners;
+mod partners_section;
 mod rules;
 mod sections;
+mod shown;
 mod text;
 mod widgets;
 
@@ -52,6 +54,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/{slug}/status", web::post().to(change_status))
             .route("/{slug}/toml", web::get().to(text::show))
             .route("/{slug}/toml", web::post().to(text::save))
+            .configure(fields::routes)
+            .configure(rules::routes)
             .configure(partners::routes)
             .configure(sections::routes),
     );
@@ -536,7 +540,7 @@ async fn overview(
     let ed = for_get(&console, &req, &slug).await?;
     Ok(overview::overview_page(
         &ed,
-        &overview::Shown {
+        &shown::Shown {
             done: done_of(&req),
             ..Default::default()
         },
@@ -555,7 +559,7 @@ async fn change_status(
     let refuse = |errors: Vec<String>| {
         overview::overview_page(
             &ed,
-            &overview::Shown {
+            &shown::Shown {
                 errors,
                 ..Default::default()
             },

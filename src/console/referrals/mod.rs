@@ -20,6 +20,7 @@ use serde::Deserialize;
 use super::pages::{Shell, render};
 use super::queues::Done;
 use super::{Console, member, page, see_other};
+use crate::audit::AuditAction;
 use crate::auth::Staff;
 use crate::casework::{Action, Case, ProgrammeRole, Refusal, Subject, permit};
 use crate::domain::ProgrammeSlug;
@@ -123,11 +124,11 @@ async fn refer_form(
         .unwrap_or_default();
     let partner = p.partner(&query.partner);
     // Seeing the values that would leave (or only the reference code) is a read.
-    let read = Read::new("referral.preview")
+    let read = Read::new(AuditAction::ReferralPreview)
         .detail(serde_json::json!({ "partner": partner.map(|x| x.key.as_str()) }));
     let content = console
         .keyring
-        .open_enquiry(&super::reader(&staff), read, &record)
+        .open_enquiry(&staff.actor(), read, &record)
         .await?;
     let sent_with = crate::referrals::form_sent_with(&console.store, &live, &record).await?;
     let view = pages::ReferPage {

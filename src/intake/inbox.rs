@@ -8,9 +8,9 @@
 //! identity from the two secrets for this one request, and opens their replies with
 //! it. The public role holds no key that opens anything else.
 
+use super::submission;
 use crate::crypto::{CryptoError, IntakeKey};
 use crate::domain::{Passphrase, ReferenceCode};
-use crate::intake::submission;
 use crate::programme::live::LiveProgramme;
 use crate::replies::ReplyContent;
 use crate::store::{Store, StoreError};

@@ -351,12 +351,11 @@ pub async fn queue_a_reply_to_each(
         .expect("message");
         messages.push((record.id, message));
     }
-    haven::outbound::enqueue_campaign(
+    crate::helpers::queue_campaign(
         store,
         &sealer,
         &haven::crypto::random_id(),
         messages.iter().map(|(id, m)| (id.as_str(), m)),
     )
     .await
-    .expect("queued")
 }

@@ -1,11 +1,16 @@
 //! The states Haven stores as words (`campaigns.state`, `referrals.state`,
-//! `referrals.delivery`, `outbox.state`), as enums. A row is parsed once, here at the
-//! store boundary: an unknown word is a corrupt row, not a string compared somewhere
-//! later. The stored words are unchanged (the SQL, CHECK constraints and exports use
-//! them), and a state compares equal to its word, so `state == "pending"` still reads
-//! as it did.
+//! `referrals.delivery`, `outbox.state`), as enums. The store parses a row once as it
+//! reads it (an unknown word is a corrupt row, not a string compared somewhere later);
+//! the stored words are unchanged (the SQL, CHECK constraints and exports use them),
+//! and a state compares equal to its word, so `state == "pending"` still reads as it
+//! did. A leaf module: the store, case work and the pages all use these types.
 
-use super::StoreError;
+/// A state stored as a word: what the store needs to read one back.
+pub trait Stored: Sized {
+    fn parse_stored(word: &str) -> Option<Self>;
+    /// The store's error for a row holding a word that is none of these.
+    const UNKNOWN: &'static str;
+}
 
 macro_rules! stored_state {
     ($(#[$doc:meta])* $name:ident, $what:literal, { $($(#[$vdoc:meta])* $variant:ident => $word:literal),+ $(,)? }) => {
@@ -29,10 +34,13 @@ macro_rules! stored_state {
                 Self::ALL.iter().copied().find(|s| s.as_str() == word)
             }
 
-            /// As [`Self::parse`], for a row read from the database.
-            pub(crate) fn from_row(word: &str) -> Result<Self, StoreError> {
-                Self::parse(word).ok_or(StoreError::Corrupt(concat!("unknown ", $what)))
+        }
+
+        impl Stored for $name {
+            fn parse_stored(word: &str) -> Option<Self> {
+                Self::parse(word)
             }
+            const UNKNOWN: &'static str = concat!("unknown ", $what);
         }
 
         impl std::fmt::Display for $name {
@@ -152,10 +160,7 @@ mod tests {
             assert_eq!(Delivery::parse(s.as_str()), Some(*s));
         }
         assert_eq!(ReferralState::Pending, "pending");
-        assert!(matches!(
-            ReferralState::from_row("sent"),
-            Err(StoreError::Corrupt(_))
-        ));
+        assert_eq!(ReferralState::parse("sent"), None);
         assert_eq!(CampaignState::parse("Pending"), None);
     }
 }

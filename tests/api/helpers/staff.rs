@@ -35,7 +35,7 @@ pub async fn add_user(
             programme,
             password: PASSWORD,
         },
-        "test",
+        &haven::audit::Actor::Cli,
     )
     .await
     .expect("account created")
@@ -166,11 +166,13 @@ impl Staff {
     /// A code works once, and real time moves one step per 30 s; tests that sign in
     /// again at once move the account's "last used step" back instead of waiting.
     pub async fn pretend_time_passed(&self) {
-        sqlx::query("UPDATE users SET totp_last_step = totp_last_step - 3 WHERE id = $1")
-            .bind(&self.id)
-            .execute(self.store.as_ref().expect("a test-built app").pool())
-            .await
-            .expect("rewind");
+        haven::store::test_support::execute(
+            self.store.as_ref().expect("a test-built app"),
+            "UPDATE users SET totp_last_step = totp_last_step - 3 WHERE id = $1",
+            &[(&self.id).into()],
+        )
+        .await
+        .expect("rewind");
     }
 
     /// Signs in completely: enrols TOTP the first time, else answers the code.
