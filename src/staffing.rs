@@ -18,7 +18,7 @@
 
 use std::sync::Arc;
 
-use crate::audit::Entry;
+use crate::audit::{Actor, AuditAction, Entry};
 use crate::auth::password::{Hasher, NewPassword, PasswordRejected};
 use crate::auth::reauth::Reauthenticated;
 use crate::casework::ProgrammeRole;
@@ -145,8 +145,8 @@ pub enum StaffingError {
     Store(#[from] StoreError),
 }
 
-fn actor(id: &str) -> String {
-    format!("user:{id}")
+fn actor(id: &str) -> Actor {
+    Actor::staff(id)
 }
 
 /// Changes the role of the account with `email` in `programme`, or files the request
@@ -189,8 +189,8 @@ pub async fn change(
     match (way, &user) {
         (Way::Direct, Some(user)) => {
             let action = match change {
-                RoleChange::Remove => "staff.remove",
-                RoleChange::Grant(_) => "staff.grant",
+                RoleChange::Remove => AuditAction::StaffRemove,
+                RoleChange::Grant(_) => AuditAction::StaffGrant,
             };
             let entry =
                 Entry::new(&actor(by.id), action, &format!("user:{}", user.id)).detail(detail);
@@ -207,15 +207,14 @@ pub async fn change(
         }
         (Way::Direct, None) => Err(Refusal::NoAccount.into()),
         (Way::Request, _) => {
-            let entry = Entry::new(&actor(by.id), "staff.request", "role-request").detail(
-                serde_json::json!({
+            let entry = Entry::new(&actor(by.id), AuditAction::StaffRequest, "role-request")
+                .detail(serde_json::json!({
                     "programme": programme.slug,
                     "role": change.as_str(),
                     "from": current.map(ProgrammeRole::as_str),
                     "user": user.as_ref().map(|u| format!("user:{}", u.id)),
                     "invitation": user.is_none(),
-                }),
-            );
+                }));
             store
                 .request_role(
                     &NewRoleRequest {
@@ -282,14 +281,14 @@ pub async fn approve(
         (None, _) => "user:".into(),
     };
     let action = match request.change {
-        RoleChange::Remove => "staff.remove",
-        RoleChange::Grant(_) => "staff.grant",
+        RoleChange::Remove => AuditAction::StaffRemove,
+        RoleChange::Grant(_) => AuditAction::StaffGrant,
     };
     let entry = Entry::new(&actor(by.id), action, &subject).detail(serde_json::json!({
         "programme": request.slug,
         "role": request.change.as_str(),
         "request": request.id,
-        "requested_by": actor(&request.requested_by),
+        "requested_by": actor(&request.requested_by).to_string(),
         "invitation": request.user_id.is_none(),
     }));
     match store
@@ -310,10 +309,10 @@ pub async fn close(
     request: &RoleRequest,
 ) -> Result<(), StaffingError> {
     let (state, action) = if by.id == request.requested_by {
-        (RequestState::Withdrawn, "staff.request.withdraw")
+        (RequestState::Withdrawn, AuditAction::StaffRequestWithdraw)
     } else {
         may_decide(by, request)?;
-        (RequestState::Refused, "staff.request.refuse")
+        (RequestState::Refused, AuditAction::StaffRequestRefuse)
     };
     let entry = Entry::new(
         &actor(by.id),

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::pages::{Shell, csrf_field, render};
 use super::{Console, page, see_other};
-use crate::audit::Entry;
+use crate::audit::{AuditAction, Entry};
 use crate::auth::Staff;
 use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
@@ -123,8 +123,8 @@ async fn acknowledge(
         .await?
         .map(|r| r.version);
     let entry = Entry::new(
-        &format!("user:{}", staff.id),
-        "rules.acknowledge",
+        &staff.actor(),
+        AuditAction::RulesAcknowledge,
         &format!("programme:{}", p.slug()),
     )
     .detail(serde_json::json!({ "version": version, "language": shown.tag() }));

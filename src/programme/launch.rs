@@ -319,11 +319,7 @@ pub async fn record_copied(
 }
 
 /// A stored mark.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mark {
-    pub item: String,
-    pub fingerprint: Vec<u8>,
-}
+pub use crate::store::LaunchMark as Mark;
 
 /// What the checklist needs besides the definition.
 #[derive(Debug, Clone, Default)]
@@ -501,16 +497,6 @@ pub fn gaps(file: &ProgrammeFile, languages: &[Language], staff: usize) -> Vec<G
     found
 }
 
-/// `file` without `drop` among its languages and without their texts: the admin's
-/// way to open at once, leaving an unfinished translation out. The default language
-/// (the first) is never dropped.
-pub fn drop_languages(file: &mut ProgrammeFile, drop: &[Language]) {
-    let default = file.languages.first().cloned();
-    file.languages
-        .retain(|tag| Some(tag) == default.as_ref() || !drop.iter().any(|l| l.tag() == tag));
-    super::editing::keep_languages(file);
-}
-
 /// Gaps grouped by language, for a page that lists what each language lacks.
 pub fn by_language(gaps: &[Gap]) -> BTreeMap<Language, Vec<&Text>> {
     let mut out: BTreeMap<Language, Vec<&Text>> = BTreeMap::new();
@@ -619,13 +605,13 @@ mod tests {
         let found = gaps(&file, p.languages(), 2);
         let incomplete = incomplete_languages(&found, p.languages());
         assert_eq!(incomplete, [Language::Fr, Language::Ps]);
-        drop_languages(&mut file, &incomplete);
+        super::super::editing::drop_languages(&mut file, &incomplete);
         assert_eq!(file.languages, ["en", "fa-AF"]);
         let text = super::super::editing::to_text(&file).unwrap();
         let dropped = Programme::parse(&text).unwrap_or_else(|e| panic!("{e}"));
         assert!(gaps(dropped.file(), dropped.languages(), 2).is_empty());
         // The default language stays, even when asked to go.
-        drop_languages(&mut file, &[Language::En]);
+        super::super::editing::drop_languages(&mut file, &[Language::En]);
         assert_eq!(file.languages, ["en", "fa-AF"]);
     }
 

@@ -9,10 +9,17 @@ use sqlx::any::AnyRow;
 use super::notices::queue_grant_notices;
 use super::staff::set_membership;
 use super::{NewUser, Store, StoreError, now};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 use crate::casework::ProgrammeRole;
 use crate::crypto::random_id;
-use crate::programme::launch::Mark;
+
+/// A launch checklist mark as stored: an item's name and the fingerprint of its content
+/// when it was marked (`crate::programme::launch` reads them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchMark {
+    pub item: String,
+    pub fingerprint: Vec<u8>,
+}
 
 /// What a role request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +160,7 @@ macro_rules! request_select {
 impl Store {
     // ── Review marks ────────────────────────────────────────────────────────
 
-    pub async fn launch_marks(&self, programme_id: &str) -> Result<Vec<Mark>, StoreError> {
+    pub async fn launch_marks(&self, programme_id: &str) -> Result<Vec<LaunchMark>, StoreError> {
         let rows = sqlx::query(
             "SELECT item, fingerprint FROM launch_marks WHERE programme_id = $1 ORDER BY item",
         )
@@ -162,7 +169,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(Mark {
+                Ok(LaunchMark {
                     item: r.try_get("item")?,
                     fingerprint: r.try_get("fingerprint")?,
                 })
@@ -248,7 +255,7 @@ impl Store {
         .bind(now())
         .execute(&mut *tx)
         .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -277,7 +284,7 @@ impl Store {
         .await?;
         let mut entry = audit_entry.clone();
         entry.subject = format!("role-request:{id}");
-        audit::append(&mut tx, &entry).await?;
+        super::audit::append(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -395,7 +402,7 @@ impl Store {
             )
             .await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -437,7 +444,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }

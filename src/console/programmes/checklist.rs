@@ -10,13 +10,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
 use super::super::pages::csrf_field;
-use super::parts::Form;
+use super::shown::Form;
 use super::tabs::{self, Tab};
 use super::widgets::{
     self, Posted, errors_box, flash_box, status_label, status_value, version_field,
 };
 use super::{Console, Editing, Saving, done_of, for_get, for_post, reauth, save_text, saved};
-use crate::audit::Entry;
+use crate::audit::{AuditAction, Entry};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -477,7 +477,7 @@ pub(super) async fn open_without(
         .filter(|l| *l != ed.programme.default_language())
         .collect();
     let mut file = ed.file().clone();
-    launch::drop_languages(&mut file, &drop);
+    editing::drop_languages(&mut file, &drop);
     file.status = ProgrammeStatus::Open;
     let mut detail = editing::change("status");
     detail.insert(
@@ -528,16 +528,17 @@ pub(super) async fn confirm_item(
         .store
         .remove_launch_mark(&ed.record.id, &item.key())
         .await?;
-    crate::audit::record(
-        &console.store,
-        &Entry::new(
-            &format!("user:{}", ed.staff.id),
-            "programme.review",
-            &format!("programme:{}", ed.slug()),
+    console
+        .store
+        .record_audit(
+            &Entry::new(
+                &ed.staff.actor(),
+                AuditAction::ProgrammeReview,
+                &format!("programme:{}", ed.slug()),
+            )
+            .detail(serde_json::json!({ "confirmed": item.key(), "version": ed.record.version })),
         )
-        .detail(serde_json::json!({ "confirmed": item.key(), "version": ed.record.version })),
-    )
-    .await?;
+        .await?;
     Ok(super::see_other(&format!(
         "{}?done=confirmed#part-{}",
         ed.base(),

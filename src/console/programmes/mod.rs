@@ -15,11 +15,14 @@ mod checklist;
 mod confirm;
 mod create;
 mod fields;
+mod options;
 mod partners;
+mod partners_section;
 mod parts;
 mod remove;
 mod rules;
 mod sections;
+mod shown;
 mod staff;
 mod tabs;
 mod text;
@@ -67,6 +70,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/{slug}/toml", web::post().to(text::save))
             .route("/{slug}/partners", web::get().to(partners::page))
             .configure(staff::routes)
+            .configure(fields::routes)
+            .configure(rules::routes)
             .configure(partners::routes)
             .configure(sections::routes),
     );
@@ -239,7 +244,7 @@ async fn save_text(
         .text("version")
         .parse::<i64>()
         .map_err(|_| AppError::BadRequest)?;
-    let master = console.master.recipient();
+    let master = console.keyring.recipient();
     let attempt = async |confirmed: Option<&Reauthenticated>| {
         editing::save(
             &console.store,

@@ -2,103 +2,19 @@
 //! routing with the rules test box, templates, partners), what a refused save shows
 //! back, and the pieces they share.
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 
 use super::super::pages::csrf_field;
-use super::Editing;
+use super::shown::{KINDS, Shown, Tested, kind_value, typed_text};
 use super::tabs::{self, Tab};
 use super::widgets::{self, Posted, errors_box, flash_box, input, localised, version_field};
+use super::{Console, Editing, Saving, save_edit, saved};
 use crate::domain::Language;
+use crate::error::AppError;
 use crate::i18n::{t, t_args};
-use crate::intake::form::FieldError;
 use crate::programme::{Condition, ContactMode, EmailDisclosure, FieldKind, Match};
-use crate::triage::Route;
-
-pub(super) type Form = web::Form<Vec<(String, String)>>;
-
-pub(super) const KINDS: [(FieldKind, &str); 9] = [
-    (FieldKind::Text, "text"),
-    (FieldKind::Textarea, "textarea"),
-    (FieldKind::Email, "email"),
-    (FieldKind::Phone, "phone"),
-    (FieldKind::Select, "select"),
-    (FieldKind::Radio, "radio"),
-    (FieldKind::Checkbox, "checkbox"),
-    (FieldKind::Country, "country"),
-    (FieldKind::Date, "date"),
-];
-
-pub(super) fn kind_value(kind: FieldKind) -> &'static str {
-    KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("text", |(_, v)| v)
-}
-
-pub(super) fn kind_of(value: &str) -> Option<FieldKind> {
-    KINDS.iter().find(|(_, v)| *v == value).map(|(k, _)| *k)
-}
-
-/// What the overview shows besides the programme: a message, errors of a refused
-/// save with the form's typed values, the outcome of the rules test box.
-#[derive(Default)]
-pub(super) struct Shown {
-    pub done: Option<String>,
-    pub errors: Vec<String>,
-    /// The form (its anchor) whose typed values are shown back, and those values.
-    pub typed: Option<(&'static str, Posted)>,
-    pub test: Option<Tested>,
-}
-
-pub(super) struct Tested {
-    pub(super) typed: Posted,
-    pub(super) route: Route,
-    pub(super) errors: Vec<FieldError>,
-}
-
-impl Shown {
-    pub(super) fn refused(form: &'static str, posted: &Posted, errors: Vec<String>) -> Self {
-        Self {
-            errors,
-            typed: Some((form, posted.without_secrets())),
-            ..Default::default()
-        }
-    }
-
-    /// The typed value of `name` if the refused form was `form`, else `current`.
-    pub(super) fn value(&self, form: &str, name: &str, current: impl FnOnce() -> String) -> String {
-        match &self.typed {
-            Some((f, posted)) if *f == form => posted.text(name).to_owned(),
-            _ => current(),
-        }
-    }
-
-    pub(super) fn typed_in(&self, form: &str) -> Option<&Posted> {
-        match &self.typed {
-            Some((f, posted)) if *f == form => Some(posted),
-            _ => None,
-        }
-    }
-}
-
-/// A text of the general form per language: as typed after a refused save, else stored.
-pub(super) fn typed_text<'a>(
-    shown: &'a Shown,
-    prefix: &'a str,
-    texts: &'a crate::programme::Localised,
-) -> impl Fn(Language) -> String + 'a {
-    move |l| {
-        shown.value("general", &format!("{prefix}.{}", l.tag()), || {
-            text_in(texts, l)
-        })
-    }
-}
-
-pub(super) fn text_in(texts: &crate::programme::Localised, l: Language) -> String {
-    texts.get(l.tag()).cloned().unwrap_or_default()
-}
 
 /// A small form of one button that changes the order or removes an item.
 pub(super) fn item_button(
@@ -166,7 +82,7 @@ pub(super) fn section_page(ed: &Editing, tab: Tab, shown: &Shown) -> HttpRespons
         Tab::Queues => queues(ed, shown),
         Tab::Routing => routing(ed, shown),
         Tab::Templates => templates(ed),
-        Tab::Partners => super::partners::section(ed, shown),
+        Tab::Partners => super::partners_section::section(ed, shown),
         Tab::Overview | Tab::Staff | Tab::Toml => html! {},
     };
     tabs::page(
@@ -318,7 +234,7 @@ fn questions(ed: &Editing, shown: &Shown) -> Markup {
                 }
             }
             (input("new-field-label", "label", &t_args(lang, "pe-label-in", &[("language", default.endonym().to_owned())]), None, &shown.value("add-field", "label", String::new)))
-            (super::fields::option_rows(lang, &[default], &[], shown.typed_in("add-field"), 3))
+            (super::options::option_rows(lang, &[default], &[], shown.typed_in("add-field"), 3))
             button type="submit" { (t(lang, "pe-add-field")) }
         }
     }
@@ -543,5 +459,37 @@ pub(super) fn test_box(ed: &Editing, tested: Option<&Tested>) -> Markup {
                 button type="submit" class="secondary" { (t(lang, "pe-test-submit")) }
             }
         }
+    }
+}
+
+/// Saves `file` unless `errors` were already found; back to the form's page either way.
+pub(super) async fn finish(
+    console: &Console,
+    ed: &Editing,
+    posted: &Posted,
+    file: crate::programme::ProgrammeFile,
+    mut errors: Vec<String>,
+    form: &'static str,
+) -> Result<HttpResponse, AppError> {
+    if errors.is_empty() {
+        match save_edit(console, ed, posted, &file, form).await? {
+            Saving::Saved(outcome) => return Ok(saved(ed, &outcome, anchor_of(form))),
+            Saving::Refused(refused) => errors = refused,
+            Saving::Confirm(page) => return Ok(page),
+            Saving::NotReady(gaps) => errors = gaps.iter().map(|g| g.name()).collect(),
+        }
+    }
+    Ok(section_page(
+        ed,
+        Tab::of_form(form),
+        &Shown::refused(form, posted, errors),
+    ))
+}
+
+pub(super) fn anchor_of(form: &str) -> &str {
+    match form {
+        "add-field" => "fields",
+        "add-queue" => "queues",
+        other => other,
     }
 }

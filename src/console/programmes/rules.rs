@@ -5,8 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::html;
 
-use super::parts::{Form, Shown, Tested, priority_select, section_page};
-use super::sections::finish;
+use super::parts::{finish, priority_select, section_page};
+use super::shown::{Form, Shown, Tested};
 use super::widgets::{Posted, errors_box, input, version_field};
 use super::{Console, Editing, for_get, for_post, save_edit, saved};
 use crate::domain::Language;
@@ -15,6 +15,15 @@ use crate::i18n::{t, t_args};
 use crate::intake::form::{RawForm, sample_answers};
 use crate::programme::{Condition, Match, RoutingRule};
 use crate::triage::route;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/{slug}/routing", web::post().to(routing_defaults))
+        .route("/{slug}/rules-test", web::post().to(test_rules))
+        .route("/{slug}/new-rule", web::get().to(new_rule_page))
+        .route("/{slug}/new-rule", web::post().to(save_new_rule))
+        .route("/{slug}/rules/{index}", web::get().to(rule_page))
+        .route("/{slug}/rules/{index}", web::post().to(save_rule));
+}
 
 // ── Routing ──────────────────────────────────────────────────────────────────
 

@@ -9,7 +9,7 @@ use maud::{Markup, html};
 
 use super::super::admin::role_label;
 use super::super::pages::{csrf_field, datetime};
-use super::parts::Form;
+use super::shown::Form;
 use super::tabs::{self, Tab};
 use super::widgets::{self, Posted, errors_box, flash_box};
 use super::{Console, Editing, done_of, for_get, for_post, reauth, see_other};
