@@ -498,7 +498,15 @@ async fn a_programme_admin_cannot_grant_supervisor_or_admin_and_their_request_wa
     assert!(audit(&app, "staff.grant").await.is_empty());
 
     // The requester cannot approve their own request, not even by forcing the row.
-    let request = pending[0].clone();
+    // Requests of one second are listed in no particular order: find each by what it asks.
+    let asking = |role| {
+        pending
+            .iter()
+            .find(|r| r.change == haven::store::RoleChange::Grant(role))
+            .expect("the request")
+            .clone()
+    };
+    let request = asking(Supervisor);
     let approve = format!("{}/requests/{}/approve", page_of(SLUG), request.id);
     let res = lead
         .post(
@@ -562,7 +570,7 @@ async fn a_programme_admin_cannot_grant_supervisor_or_admin_and_their_request_wa
         );
     }
     // The other request is refused; deciding it twice is refused too.
-    let other = pending[1].clone();
+    let other = asking(Admin);
     let refuse = format!("{}/requests/{}/refuse", page_of(SLUG), other.id);
     let res = operator.post(&staff_page, &refuse, &[]).await;
     assert_eq!(
@@ -636,6 +644,7 @@ async fn every_instance_admin_gets_one_message_about_a_grant_naming_no_secret() 
         env: [
             ("HAVEN_SMTP_URL", sink.url()),
             ("HAVEN_MAIL_FROM", crate::replies::FROM.to_string()),
+            ("HAVEN_STAFF_NOTICES", "on".to_string()),
         ]
         .into(),
         config_file: Some("[rate_limits]\nsignin_attempts_per_account_per_minute = 100\n".into()),
