@@ -21,7 +21,7 @@ use std::sync::Arc;
 use crate::audit::{Actor, AuditAction, Entry};
 use crate::auth::password::{Hasher, NewPassword, PasswordRejected};
 use crate::auth::reauth::Reauthenticated;
-use crate::casework::ProgrammeRole;
+use crate::casework::{Action, Member, ProgrammeRole, Subject, permit};
 use crate::crypto::random_id;
 use crate::domain::EmailAddress;
 use crate::store::{
@@ -34,7 +34,8 @@ use crate::store::{
 pub struct Granter<'a> {
     pub id: &'a str,
     pub instance_admin: bool,
-    /// Their role in the programme (an instance admin's is admin everywhere).
+    /// Their role in the programme (an instance admin's is admin everywhere): whether
+    /// they may manage its staff at all is `casework::permit`'s answer.
     pub role: Option<ProgrammeRole>,
 }
 
@@ -87,7 +88,8 @@ pub enum Refusal {
 /// Whether `by` may make `change` to `target` (`None`: no account has the address yet,
 /// an invitation), and how.
 pub fn decide(by: &Granter, target: Option<&Target>, change: RoleChange) -> Result<Way, Refusal> {
-    if !by.instance_admin && by.role != Some(ProgrammeRole::Admin) {
+    let member = by.role.map(|role| Member { user: by.id, role });
+    if member.is_none_or(|m| permit(m, Action::ManageStaff, Subject::Programme).is_err()) {
         return Err(Refusal::NotAdmin);
     }
     let Some(target) = target else {

@@ -68,6 +68,9 @@ pub enum Action {
     ImportMail,
     ManageKeys,
     Archive,
+    /// Give or take away a role in the programme from its staff page (what exactly, and
+    /// whether at once or as a request, is `staffing::decide`'s).
+    ManageStaff,
     // A campaign.
     ApproveCampaign,
     CancelCampaign,
@@ -146,8 +149,10 @@ fn programme(who: Member<'_>, action: Action) -> Result<(), Refusal> {
     match action {
         PrepareCampaign | SeeRegister | PreviewForm if who.supervisor() => Ok(()),
         PrepareCampaign | SeeRegister | PreviewForm => Err(Refusal::NeedsSupervisor),
-        ImportMail | ManageKeys | Archive if who.role == ProgrammeRole::Admin => Ok(()),
-        ImportMail | ManageKeys | Archive => Err(Refusal::NeedsAdmin),
+        ImportMail | ManageKeys | Archive | ManageStaff if who.role == ProgrammeRole::Admin => {
+            Ok(())
+        }
+        ImportMail | ManageKeys | Archive | ManageStaff => Err(Refusal::NeedsAdmin),
         _ => Err(Refusal::NotApplicable),
     }
 }
@@ -269,6 +274,8 @@ mod tests {
             (Admin, ImportMail, Ok(())),
             (Supervisor, ManageKeys, Err(Refusal::NeedsAdmin)),
             (Admin, Archive, Ok(())),
+            (Supervisor, ManageStaff, Err(Refusal::NeedsAdmin)),
+            (Admin, ManageStaff, Ok(())),
             (Admin, View, Err(Refusal::NotApplicable)),
         ] {
             assert_eq!(
