@@ -16,6 +16,7 @@ use crate::console::Console;
 use crate::crypto::{IntakeKey, KeyFileError, MasterKey};
 use crate::error::AppError;
 use crate::intake::Intake;
+use crate::keyring::Keyring;
 use crate::outbound::{Transport, TransportError, Worker, WorkerSettings};
 use crate::programme::live::LiveProgrammes;
 use crate::store::{Store, StoreError, SubmissionWriter};
@@ -86,22 +87,33 @@ pub async fn open_store(config: &Config) -> Result<Store, StartError> {
     Ok(store)
 }
 
-/// Loads the master key, creating it only for a brand-new installation: a missing
-/// key beside existing programmes is a misconfiguration, and a fresh key would make
-/// every stored enquiry unreadable.
-pub async fn master_key(config: &Config, store: &Store) -> Result<MasterKey, StartError> {
+/// Loads the master key into a [`Keyring`], creating the key only for a brand-new
+/// installation: a missing key beside existing programmes is a misconfiguration, and
+/// a fresh key would make every stored enquiry unreadable.
+///
+/// The one place the master key is loaded. The console, the worker and the commands
+/// that need it get a `Keyring`, which never hands the key out again.
+pub async fn keyring(config: &Config, store: &Store) -> Result<Keyring, StartError> {
     let path = &config.master_key_file;
     if !path.exists() && !store.list_programmes().await?.is_empty() {
         return Err(StartError::MasterKeyMissing(path.clone()));
     }
-    let (key, created) = MasterKey::load_or_create(path)?;
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the one place the master key is loaded: it goes straight into the keyring"
+    )]
+    let (key, created): (MasterKey, bool) = MasterKey::load_or_create(path)?;
     if created {
         tracing::warn!(
             path = %path.display(),
             "created a new master key; keep it secret, back it up offline, and in production keep it outside the data directory"
         );
     }
-    Ok(key)
+    Ok(Keyring::new(
+        store.clone(),
+        key,
+        config.rate_limits.decrypts_per_user_per_hour,
+    ))
 }
 
 pub fn intake_key(config: &Config) -> Result<IntakeKey, StartError> {
@@ -141,7 +153,7 @@ pub enum Jobs {
 pub struct JobRunner {
     store: Store,
     worker: Worker,
-    reseal_master: MasterKey,
+    keyring: Keyring,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -159,7 +171,7 @@ impl JobRunner {
     /// call it directly.
     pub async fn run_pending(&self) -> Result<(), JobError> {
         self.worker.run_until_idle().await?;
-        crate::rotation::reseal_everything(&self.store, &self.reseal_master).await?;
+        crate::rotation::reseal_everything(&self.store, &self.keyring).await?;
         Ok(())
     }
 }
@@ -174,20 +186,26 @@ impl Application {
     pub async fn build_with(config: Config, roles: Roles, jobs: Jobs) -> Result<Self, StartError> {
         let config = Arc::new(config);
         let store = open_store(&config).await?;
-        // Loaded now so that a missing or unreadable key stops start-up, not a request.
-        // Each role that needs it gets its own copy (read from the file again).
-        if roles.has(Role::Worker) && jobs == Jobs::Scheduled {
-            crate::retention::spawn_schedule(store.clone());
-            crate::rotation::spawn_schedule(store.clone(), master_key(&config, &store).await?);
-        }
-        let transport = if roles.has(Role::Worker) {
-            Some((
-                master_key(&config, &store).await?,
-                Transport::from_config(&config)?,
-                WorkerSettings::from_config(&config),
-            ))
+        // Loaded now so that a missing or unreadable key stops start-up, not a request;
+        // only the roles that open sealed data hold it, all through one keyring.
+        let keyring = if roles.needs_master_key() {
+            Some(keyring(&config, &store).await?)
         } else {
             None
+        };
+        let transport = match (&keyring, roles.has(Role::Worker)) {
+            (Some(keyring), true) => {
+                if jobs == Jobs::Scheduled {
+                    crate::retention::spawn_schedule(store.clone());
+                    crate::rotation::spawn_schedule(store.clone(), keyring.clone());
+                }
+                Some((
+                    keyring.clone(),
+                    Transport::from_config(&config)?,
+                    WorkerSettings::from_config(&config),
+                ))
+            }
+            _ => None,
         };
         if config.public_url.is_none() && roles.needs_master_key() {
             tracing::warn!(
@@ -197,12 +215,6 @@ impl Application {
         }
         let metrics = Arc::new(crate::metrics::Metrics::new());
         let worker_metrics = metrics.clone();
-        // Re-sealing on demand needs the master key too (the scheduled job loads its own).
-        let reseal_master = if roles.has(Role::Worker) && jobs == Jobs::OnDemand {
-            Some(master_key(&config, &store).await?)
-        } else {
-            None
-        };
         let limiters = Limiters::new(&config.rate_limits);
         limiters.spawn_pruner(Duration::from_secs(60));
         if !config.rate_limits.enabled {
@@ -220,10 +232,10 @@ impl Application {
         });
 
         let session_clock = crate::auth::session::Clock::default();
-        let console = if roles.has(Role::Console) {
+        let console = if let (Some(keyring), true) = (&keyring, roles.has(Role::Console)) {
             let mut console = Console::new(
                 store.clone(),
-                master_key(&config, &store).await?,
+                keyring.clone(),
                 intake_key(&config)?,
                 limiters.clone(),
                 config.clone(),
@@ -310,28 +322,28 @@ impl Application {
         // worker running behind it.
         let mut worker = None;
         let mut on_demand = None;
-        if let Some((master, transport, settings)) = transport {
+        if let Some((keyring, transport, settings)) = transport {
             match jobs {
                 Jobs::Scheduled => {
                     worker = Some(Worker::spawn_observed(
                         store.clone(),
-                        master,
+                        &keyring,
                         transport,
                         settings,
                         worker_metrics,
                     ));
                 }
                 Jobs::OnDemand => {
-                    on_demand = reseal_master.map(|reseal_master| JobRunner {
+                    on_demand = Some(JobRunner {
                         store: store.clone(),
-                        reseal_master,
                         worker: Worker::on_demand(
                             store.clone(),
-                            master,
+                            &keyring,
                             transport,
                             settings,
                             worker_metrics,
                         ),
+                        keyring,
                     });
                 }
             }

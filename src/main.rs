@@ -9,7 +9,6 @@ use clap::{Parser, Subcommand};
 use haven::app::{self, Application, Role, Roles};
 use haven::audit::{Actor, AuditAction, Outcome};
 use haven::auth::accounts::{self, AccountError, AccountRequest};
-use haven::auth::password::Hasher;
 use haven::casework::ProgrammeRole;
 use haven::config::{Config, LogFormat};
 use haven::crypto::ProgrammeKeyPair;
@@ -368,11 +367,8 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
             // of the password.
             let password = password.strip_suffix('\n').unwrap_or(&password);
             let password = password.strip_suffix('\r').unwrap_or(password);
-            let master = app::master_key(config, &store).await?;
-            let hasher = std::sync::Arc::new(Hasher::new(
-                master.derive("haven/password-pepper"),
-                config.password_cost,
-            ));
+            let keyring = app::keyring(config, &store).await?;
+            let hasher = std::sync::Arc::new(keyring.password_hasher(config.password_cost));
             accounts::create_account(
                 &store,
                 hasher,
@@ -411,7 +407,7 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
 async fn confirm_as(
     store: &haven::store::Store,
     config: &Config,
-    master: &haven::crypto::MasterKey,
+    keyring: &haven::keyring::Keyring,
     email: &str,
 ) -> anyhow::Result<Option<haven::auth::reauth::Reauthenticated>> {
     use haven::auth::reauth::{self, Refused};
@@ -421,10 +417,7 @@ async fn confirm_as(
         .map_err(|e| anyhow::anyhow!("cannot read the password from stdin: {e}"))?;
     let password = password.strip_suffix('\n').unwrap_or(&password);
     let password = password.strip_suffix('\r').unwrap_or(password);
-    let hasher = std::sync::Arc::new(Hasher::new(
-        master.derive("haven/password-pepper"),
-        config.password_cost,
-    ));
+    let hasher = std::sync::Arc::new(keyring.password_hasher(config.password_cost));
     let checked = reauth::confirm_by_email(
         store,
         &hasher,
@@ -477,10 +470,10 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 }
                 return Ok(ExitCode::from(1));
             }
-            let master = app::master_key(config, &store).await?;
+            let keyring = app::keyring(config, &store).await?;
             let proof = match &as_account {
                 None => None,
-                Some(email) => match confirm_as(&store, config, &master, email).await? {
+                Some(email) => match confirm_as(&store, config, &keyring, email).await? {
                     Some(proof) => Some(proof),
                     None => return Ok(ExitCode::from(1)),
                 },
@@ -489,7 +482,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
             // what the change widens, same versions.
             let saved = editing::save(
                 &store,
-                &master.recipient(),
+                &keyring.recipient(),
                 &text,
                 editing::Expect::Any,
                 editing::Author::CommandLine {
@@ -560,14 +553,12 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 eprintln!("no programme {slug:?}");
                 return Ok(ExitCode::from(1));
             };
-            let master = app::master_key(config, &store).await?;
-            if let Err(e) =
-                haven::rotation::check_master_opens(&store, &master, &record.key_id).await
-            {
+            let keyring = app::keyring(config, &store).await?;
+            if let Err(e) = haven::rotation::check_master_opens(&keyring, &record.key_id).await {
                 eprintln!("haven: {slug}: the key was not rotated: {e}");
                 return Ok(ExitCode::from(1));
             }
-            let key = ProgrammeKeyPair::generate(&master.recipient())?;
+            let key = ProgrammeKeyPair::generate(&keyring.recipient())?;
             store
                 .rotate_programme_key(
                     &record.id,
@@ -582,7 +573,8 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 .await?;
             println!("{slug}: new key {} (was {})", key.key_id, record.key_id);
             let parsed = haven::domain::ProgrammeSlug::parse(&slug)?;
-            let total = haven::rotation::reseal_all(&store, &master, &parsed, |n| {
+            let reader = haven::audit::Actor::Cli;
+            let total = haven::rotation::reseal_all(&store, &keyring, &reader, &parsed, |n| {
                 eprintln!("re-sealed {n}…");
             })
             .await?;
@@ -652,10 +644,10 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                     return Ok(ExitCode::from(2));
                 }
             };
-            let master = app::master_key(config, &store).await?;
+            let keyring = app::keyring(config, &store).await?;
             match haven::archive::archive(
                 &store,
-                &master.recipient(),
+                &keyring.recipient(),
                 &slug,
                 confirmed,
                 destroy_keys,

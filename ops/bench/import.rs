@@ -24,7 +24,6 @@ use anyhow::{Context, bail};
 use haven::app::{Application, Roles};
 use haven::audit::Actor;
 use haven::auth::accounts::{AccountRequest, create_account};
-use haven::auth::password::Hasher;
 use haven::auth::totp::{TotpSecret, code_at};
 use haven::casework::ProgrammeRole;
 use haven::config::Config;
@@ -282,7 +281,7 @@ async fn bench(dir: &Path, url: &str, messages: usize) -> anyhow::Result<Results
     let base = format!("http://{}", app.addr());
     let store: Store = app.store().clone();
     tokio::spawn(app.into_server());
-    let master = haven::app::master_key(&config, &store).await?;
+    let master = haven::app::keyring(&config, &store).await?;
     for slug in [SLUG, UPLOADS] {
         haven::programme::editing::save(
             &store,
@@ -301,10 +300,7 @@ async fn bench(dir: &Path, url: &str, messages: usize) -> anyhow::Result<Results
     let cli = cli_import(&config, url, &path)?;
     let cli_again = cli_import(&config, url, &path)?;
 
-    let hasher = Arc::new(Hasher::new(
-        master.derive("haven/password-pepper"),
-        config.password_cost,
-    ));
+    let hasher = Arc::new(master.password_hasher(config.password_cost));
     let email = "admin@bench.example";
     create_account(
         &store,

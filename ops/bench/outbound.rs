@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use haven::config::DatabaseUrl;
-use haven::crypto::{MasterKey, Sealer, random_id};
+use haven::crypto::{Sealer, random_id};
 use haven::domain::{EmailAddress, ReferenceCode};
 use haven::enquiry::{ContactChoice, EnquiryContent};
 use haven::outbound::{
@@ -175,7 +175,12 @@ async fn bench(
     sinks: &[bool],
     levels: &[usize],
 ) -> anyhow::Result<Vec<Level>> {
-    let (master, _) = MasterKey::load_or_create(master_path)?;
+    // The master key as `haven serve` loads it: through the start-up builder's keyring.
+    let path = master_path.display().to_string();
+    let config = haven::config::Config::from_sources(None, |k| {
+        (k == "HAVEN_MASTER_KEY_FILE").then(|| path.clone())
+    })?;
+    let master = haven::app::keyring(&config, store).await?;
     haven::programme::editing::save(
         store,
         &master.recipient(),
@@ -256,7 +261,7 @@ async fn bench(
         let started = Instant::now();
         let worker = Worker::spawn(
             store.clone(),
-            MasterKey::load(master_path)?,
+            &master,
             Transport::smtp(&sink.url(), concurrency as u32)?,
             settings,
         );

@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use haven::app::{Application, Roles, master_key};
+use haven::app::{Application, Roles, keyring};
 use haven::config::{Config, DatabaseUrl};
 use haven::store::Store;
 use sqlx::Row;
@@ -1030,7 +1030,7 @@ fn run(
     let (app, store) = server_rt.block_on(async {
         let app = Application::build(config.clone(), Roles::all()).await?;
         let store = app.store().clone();
-        let master = master_key(&config, &store).await?;
+        let master = keyring(&config, &store).await?;
         haven::programme::editing::save(
             &store,
             &master.recipient(),

@@ -47,6 +47,9 @@ actions! {
     CampaignApprove => "campaign.approve",
     CampaignCancel => "campaign.cancel",
     CampaignCreate => "campaign.create",
+    /// Every enquiry of a bulk reply was opened, at its approval, to render each
+    /// person's message (one read by the approver, counted once; nobody sees them).
+    CampaignExpand => "campaign.expand",
     /// An enquiry was opened to preview a bulk reply's text for it.
     CampaignPreview => "campaign.preview",
     /// The referral register was exported (CSV, metadata only).
@@ -58,6 +61,10 @@ actions! {
     /// A legal hold was put on an enquiry (retention keeps it).
     EnquiryHold => "enquiry.hold",
     EnquiryNote => "enquiry.note",
+    /// An enquiry was opened for work other than reading it on its page (the detail's
+    /// `for`: a reply, a referral's request, approval or download), or refused by the
+    /// hourly cap; written before anything is decrypted.
+    EnquiryRead => "enquiry.read",
     EnquiryReleaseHold => "enquiry.release-hold",
     EnquiryReply => "enquiry.reply",
     /// A look-up by reference code, found or not.
@@ -77,6 +84,9 @@ actions! {
     OutboundRefused => "outbound.refused",
     ProgrammeCreate => "programme.create",
     ProgrammeDestroyKey => "programme.destroy-key",
+    /// A batch of ciphertexts under an older key was re-sealed to the current one
+    /// (written, with the count, before the batch is opened).
+    ProgrammeReseal => "programme.reseal",
     ProgrammeRotateKey => "programme.rotate-key",
     /// Every key of a programme was destroyed (crypto-shredding).
     ProgrammeShred => "programme.shred",
@@ -189,6 +199,8 @@ mod tests {
         .into_iter()
         // Added since, each a new kind of event (issue 18: imports audit each batch).
         .chain(["import.batch"])
+        // Issue 18's keyring: reads and re-sealing audited before anything is opened.
+        .chain(["enquiry.read", "campaign.expand", "programme.reseal"])
         .collect();
         assert_eq!(stored, before);
         assert_eq!(
@@ -205,6 +217,6 @@ mod tests {
             .iter()
             .filter(|a| a.as_str().starts_with("enquiry."))
             .collect();
-        assert_eq!(enquiry.len(), 12);
+        assert_eq!(enquiry.len(), 13);
     }
 }

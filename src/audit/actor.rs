@@ -27,12 +27,16 @@ pub enum Actor {
 pub enum SystemTask {
     /// The retention purge run by `haven serve` (`system:purge`).
     Purge,
+    /// Re-sealing after a key rotation, in the worker's minute-by-minute batches
+    /// (`system:rotation`).
+    Rotation,
 }
 
 impl SystemTask {
     pub const fn as_str(self) -> &'static str {
         match self {
             SystemTask::Purge => "purge",
+            SystemTask::Rotation => "rotation",
         }
     }
 }
@@ -68,6 +72,7 @@ impl FromStr for Actor {
             "cli" => return Ok(Actor::Cli),
             "anonymous" => return Ok(Actor::Anonymous),
             "system:purge" => return Ok(Actor::System(SystemTask::Purge)),
+            "system:rotation" => return Ok(Actor::System(SystemTask::Rotation)),
             _ => {}
         }
         match s.split_once(':') {
@@ -129,6 +134,7 @@ mod tests {
             (Actor::staff("3f2a9c"), "user:3f2a9c"),
             (Actor::Cli, "cli"),
             (Actor::System(SystemTask::Purge), "system:purge"),
+            (Actor::System(SystemTask::Rotation), "system:rotation"),
             (Actor::Worker("host-1".into()), "worker:host-1"),
             (Actor::Anonymous, "anonymous"),
         ];

@@ -103,6 +103,7 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "replied" => "console-flash-replied",
         "campaign-created" => "console-flash-campaign-created",
         "dispatched" => "console-flash-dispatched",
+        "campaign-changed" => "campaign-flash-changed",
         "cancelled" => "console-flash-cancelled",
         "transferred" => "console-flash-transferred",
         "conflict" => "console-flash-conflict",
@@ -125,7 +126,7 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
 }
 
 /// Every `?done=` code [`flash`] knows, for the tests that check each is translated.
-pub const FLASH_CODES: [&str; 20] = [
+pub const FLASH_CODES: [&str; 21] = [
     "claimed",
     "unclaimed",
     "assigned",
@@ -135,6 +136,7 @@ pub const FLASH_CODES: [&str; 20] = [
     "replied",
     "campaign-created",
     "dispatched",
+    "campaign-changed",
     "cancelled",
     "transferred",
     "conflict",

@@ -440,7 +440,8 @@ async fn check_code(
         }
         (Some(sealed), None) => {
             let secret = TotpSecret::from_bytes(
-                secrecy::ExposeSecret::expose_secret(&console.master.open_secret(sealed)?).clone(),
+                secrecy::ExposeSecret::expose_secret(&console.keyring.open_totp_seed(sealed)?)
+                    .clone(),
             );
             match totp::verify(&secret, &form.code, at, user.totp_last_step) {
                 Ok(step) if console.store.accept_totp_step(&user.id, step).await? => Ok("totp"),
@@ -606,7 +607,7 @@ async fn enrol(
         .store
         .enrol_totp(
             &user.id,
-            &console.master.seal_secret(secret.bytes())?,
+            &console.keyring.seal_totp_seed(secret.bytes())?,
             step,
             &hashes,
             &Entry::new(&actor, AuditAction::TotpEnrol, &subject)

@@ -8,13 +8,12 @@
 //! A message can therefore be sent twice only if this process dies between the relay
 //! accepting it and that commit; its lease then runs out and another claim retries it.
 
-use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
 
@@ -23,7 +22,8 @@ use super::retry::{RetryPolicy, backoff};
 use super::transport::{SendError, Transport};
 use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::config::Config;
-use crate::crypto::{CryptoError, MasterKey, Opener, Sealed, random_id};
+use crate::crypto::{Sealed, random_id};
+use crate::keyring::{Courier, GateError, Keyring};
 use crate::metrics::Metrics;
 use crate::store::{ClaimedRow, OutboxMark, Settlement, Store, StoreError, now};
 
@@ -98,43 +98,11 @@ impl WorkerSettings {
     }
 }
 
-/// Programme identities, unwrapped once per worker rather than once per message.
-struct Openers {
-    store: Store,
-    master: MasterKey,
-    cache: Mutex<HashMap<String, Arc<Opener>>>,
-}
-
-#[derive(Debug, thiserror::Error)]
-enum OpenerError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Crypto(#[from] CryptoError),
-}
-
-impl Openers {
-    async fn get(&self, key_id: &str) -> Result<Arc<Opener>, OpenerError> {
-        let mut cache = self.cache.lock().await;
-        if let Some(opener) = cache.get(key_id) {
-            return Ok(opener.clone());
-        }
-        let key = self
-            .store
-            .programme_key(key_id)
-            .await?
-            .ok_or(StoreError::Corrupt("outbox row refers to a missing key"))?;
-        let wrapped = key.wrapped_identity.ok_or(CryptoError::KeyDestroyed)?;
-        let opener = Arc::new(Opener::new(&key.id, self.master.unwrap_identity(&wrapped)?));
-        cache.insert(key_id.to_owned(), opener.clone());
-        Ok(opener)
-    }
-}
-
 struct Context {
     store: Store,
     transport: Transport,
-    openers: Openers,
+    /// Opens queued messages (programme identities unwrapped once per key).
+    courier: Courier,
     limiter: Option<DefaultDirectRateLimiter>,
     settings: WorkerSettings,
     metrics: Arc<Metrics>,
@@ -160,17 +128,13 @@ enum Mode {
 
 fn context(
     store: Store,
-    master: MasterKey,
+    keyring: &Keyring,
     transport: Transport,
     settings: WorkerSettings,
     metrics: Arc<Metrics>,
 ) -> Arc<Context> {
     Arc::new(Context {
-        openers: Openers {
-            store: store.clone(),
-            master,
-            cache: Mutex::new(HashMap::new()),
-        },
+        courier: keyring.courier(),
         store,
         transport,
         limiter: settings
@@ -184,18 +148,24 @@ fn context(
 impl Worker {
     pub fn spawn(
         store: Store,
-        master: MasterKey,
+        keyring: &Keyring,
         transport: Transport,
         settings: WorkerSettings,
     ) -> Self {
-        Self::spawn_observed(store, master, transport, settings, Arc::new(Metrics::new()))
+        Self::spawn_observed(
+            store,
+            keyring,
+            transport,
+            settings,
+            Arc::new(Metrics::new()),
+        )
     }
 
     /// As [`Worker::spawn`], counting send attempts and their latency in `metrics`
     /// (the process's `/metrics`).
     pub fn spawn_observed(
         store: Store,
-        master: MasterKey,
+        keyring: &Keyring,
         transport: Transport,
         settings: WorkerSettings,
         metrics: Arc<Metrics>,
@@ -207,7 +177,7 @@ impl Worker {
             concurrency = settings.concurrency,
             "outbound worker started"
         );
-        let ctx = context(store, master, transport, settings, metrics);
+        let ctx = context(store, keyring, transport, settings, metrics);
         let stop = CancellationToken::new();
         let task = tokio::spawn(run(ctx.clone(), stop.clone(), Mode::Scheduled));
         Self {
@@ -220,13 +190,13 @@ impl Worker {
     /// A worker that runs only when [`Worker::run_until_idle`] is called.
     pub fn on_demand(
         store: Store,
-        master: MasterKey,
+        keyring: &Keyring,
         transport: Transport,
         settings: WorkerSettings,
         metrics: Arc<Metrics>,
     ) -> Self {
         Self {
-            ctx: context(store, master, transport, settings, metrics),
+            ctx: context(store, keyring, transport, settings, metrics),
             stop: CancellationToken::new(),
             task: None,
         }
@@ -506,18 +476,18 @@ enum Open {
 }
 
 async fn open(ctx: &Context, sealed: &Sealed) -> Result<super::OutboundMessage, Open> {
-    let opener = match ctx.openers.get(&sealed.key_id).await {
-        Ok(o) => o,
-        Err(OpenerError::Store(StoreError::Database(e))) => {
-            tracing::warn!(error = %e, "cannot load a programme key");
-            return Err(Open::Later("database error".into()));
+    match ctx.courier.open_with(sealed, open_message).await {
+        Ok(Ok(message)) => Ok(message),
+        Ok(Err(OpenMessageError::Refused(reason))) => {
+            Err(Open::Never(format!("refused: {reason}")))
         }
-        Err(e) => return Err(Open::Never(format!("cannot open: {e}"))),
-    };
-    open_message(&opener, sealed).map_err(|e| match e {
-        OpenMessageError::Refused(reason) => Open::Never(format!("refused: {reason}")),
-        other => Open::Never(format!("cannot open: {other}")),
-    })
+        Ok(Err(other)) => Err(Open::Never(format!("cannot open: {other}"))),
+        Err(GateError::Store(StoreError::Database(e))) => {
+            tracing::warn!(error = %e, "cannot load a programme key");
+            Err(Open::Later("database error".into()))
+        }
+        Err(other) => Err(Open::Never(format!("cannot open: {other}"))),
+    }
 }
 
 /// A message the guard stopped here was queued by something that bypassed the

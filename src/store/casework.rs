@@ -14,7 +14,7 @@ use crate::crypto::Sealed;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueStat {
     pub queue: String,
-    pub status: String,
+    pub status: crate::casework::Status,
     pub count: i64,
     pub oldest_hour: i64,
 }
@@ -57,7 +57,8 @@ impl Store {
             .map(|r| {
                 Ok(QueueStat {
                     queue: r.try_get("queue")?,
-                    status: r.try_get("status")?,
+                    status: crate::casework::Status::parse(&r.try_get::<String, _>("status")?)
+                        .ok_or(StoreError::Corrupt("unknown enquiry status"))?,
                     count: r.try_get("n")?,
                     oldest_hour: r.try_get("oldest")?,
                 })

@@ -31,6 +31,7 @@ use sqlx::{AnyPool, Executor};
 
 use crate::config::DatabaseUrl;
 
+pub use crate::states::{CampaignState, Delivery, OutboxState, ReferralState};
 pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use imports::{ImportOutcome, NewImport};
@@ -44,6 +45,15 @@ pub use referrals::{NewReferral, ReferralRecord};
 pub use replies::{CampaignRecord, NewCampaign, NewReply, PreparedReply, ReplyRecord};
 pub use retention::PurgeCounts;
 pub use staff::{Membership, NewSession, NewUser, SessionRecord, UserRecord};
+
+/// A state word read from `column` of a row, or the row is corrupt.
+pub(crate) fn stored<T: crate::states::Stored>(
+    r: &sqlx::any::AnyRow,
+    column: &str,
+) -> Result<T, StoreError> {
+    use sqlx::Row;
+    T::parse_stored(&r.try_get::<String, _>(column)?).ok_or(StoreError::Corrupt(T::UNKNOWN))
+}
 pub use writer::{SubmissionWriter, WriterError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Backend, Store, StoreError};
+use super::{Backend, OutboxState, Store, StoreError};
 use crate::crypto::Sealed;
 
 /// A row to enqueue. `sealed` holds the whole message (see `outbound::outbox`).
@@ -74,7 +74,7 @@ pub struct OutboxStatus {
     pub id: String,
     pub enquiry_id: String,
     pub campaign_id: Option<String>,
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: i64,
     pub next_attempt_at: i64,
     pub lease_until: Option<i64>,
@@ -101,12 +101,11 @@ impl OutboxCounts {
         let mut counts = Self::default();
         for r in rows {
             let n: i64 = r.try_get("n")?;
-            match r.try_get::<String, _>("state")?.as_str() {
-                "queued" => counts.queued = n,
-                "sending" => counts.sending = n,
-                "sent" => counts.sent = n,
-                "failed" => counts.failed = n,
-                _ => return Err(StoreError::Corrupt("unknown outbox state")),
+            match super::stored::<OutboxState>(r, "state")? {
+                OutboxState::Queued => counts.queued = n,
+                OutboxState::Sending => counts.sending = n,
+                OutboxState::Sent => counts.sent = n,
+                OutboxState::Failed => counts.failed = n,
             }
         }
         Ok(counts)
@@ -321,7 +320,7 @@ impl Store {
                     id: r.try_get("id")?,
                     enquiry_id: r.try_get("enquiry_id")?,
                     campaign_id: r.try_get("campaign_id")?,
-                    state: r.try_get("state")?,
+                    state: super::stored::<OutboxState>(r, "state")?,
                     attempts: r.try_get("attempts")?,
                     next_attempt_at: r.try_get("next_attempt_at")?,
                     lease_until: r.try_get("lease_until")?,

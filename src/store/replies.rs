@@ -7,7 +7,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::outbox::{NewOutboxRow, insert_outbox};
-use super::{Store, StoreError, hour_of, now};
+use super::{CampaignState, Store, StoreError, hour_of, now};
 use crate::audit::Entry;
 use crate::crypto::Sealed;
 
@@ -52,6 +52,8 @@ pub struct NewCampaign {
     pub filter_language: String,
     pub created_by: String,
     pub enquiry_ids: Vec<String>,
+    /// What it will send, fixed now (`campaigns::PinnedText` as JSON).
+    pub template_text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,11 +65,14 @@ pub struct CampaignRecord {
     pub filter_status: String,
     pub filter_language: String,
     pub enquiry_count: i64,
-    pub state: String,
+    pub state: CampaignState,
     pub created_by: String,
     pub created_at: i64,
     pub decided_by: Option<String>,
     pub decided_at: Option<i64>,
+    /// What it sends, fixed when it was prepared; `None` for campaigns from before
+    /// Haven stored it (they cannot be approved).
+    pub template_text: Option<String>,
 }
 
 fn reply_from_row(r: &AnyRow) -> Result<ReplyRecord, StoreError> {
@@ -96,18 +101,19 @@ fn campaign_from_row(r: &AnyRow) -> Result<CampaignRecord, StoreError> {
         filter_status: r.try_get("filter_status")?,
         filter_language: r.try_get("filter_language")?,
         enquiry_count: r.try_get("enquiry_count")?,
-        state: r.try_get("state")?,
+        state: super::stored::<CampaignState>(r, "state")?,
         created_by: r.try_get("created_by")?,
         created_at: r.try_get("created_at")?,
         decided_by: r.try_get("decided_by")?,
         decided_at: r.try_get("decided_at")?,
+        template_text: r.try_get("template_text")?,
     })
 }
 
 macro_rules! campaign_columns {
     () => {
         "id, programme_id, template_key, filter_queue, filter_status, filter_language, \
-         enquiry_count, state, created_by, created_at, decided_by, decided_at"
+         enquiry_count, state, created_by, created_at, decided_by, decided_at, template_text"
     };
 }
 
@@ -191,8 +197,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO campaigns (id, programme_id, template_key, filter_queue, filter_status, \
-             filter_language, enquiry_count, state, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
+             filter_language, enquiry_count, state, created_by, created_at, template_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10)",
         )
         .bind(&c.id)
         .bind(&c.programme_id)
@@ -203,6 +209,7 @@ impl Store {
         .bind(c.enquiry_ids.len() as i64)
         .bind(&c.created_by)
         .bind(now())
+        .bind(&c.template_text)
         .execute(&mut *tx)
         .await?;
         for id in &c.enquiry_ids {

@@ -60,10 +60,17 @@ async fn created(
     id.unwrap()
 }
 
-/// Approve or cancel, with the session's token (the page may show neither button).
+/// Approve or cancel, with the session's token (the page may show neither button),
+/// as the campaign's page would post it: an approval names the text it showed.
 async fn decide(staff: &mut Staff, campaign: &str, what: &str) -> Page {
+    let shown = staff.get(&format!("/console/c/{campaign}")).await;
+    let seen = crate::helpers::extract_input(&shown.body, "seen").unwrap_or_default();
     staff
-        .post("/console", &format!("/console/c/{campaign}/{what}"), &[])
+        .post(
+            "/console",
+            &format!("/console/c/{campaign}/{what}"),
+            &[("seen", seen)],
+        )
         .await
 }
 
@@ -126,6 +133,7 @@ async fn campaign_state(app: &TestApp, id: &str) -> String {
         .unwrap()
         .expect("campaign")
         .state
+        .to_string()
 }
 
 async fn rows_of_campaign(app: &TestApp, id: &str) -> i64 {
@@ -708,4 +716,114 @@ async fn random_campaigns_send_exactly_one_message_to_each_selected_address() {
         sent_so_far += selected.iter().filter(|p| p.email.is_some()).count();
     }
     assert_eq!(sink.transactions().len(), sent_so_far);
+}
+
+/// The approver approves the text they saw, or nothing: a template edited after the
+/// campaign was prepared (here, between the approver's preview and the approval) is not
+/// what goes out.
+#[tokio::test]
+async fn a_template_edited_after_the_preview_is_never_what_a_campaign_sends() {
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    let mut admin = crate::programmes::admin(&app).await;
+    let ana = enquire(&app, SLUG, Some("ana@example.org"), "en", "other", "Ana").await;
+    let c = created(&mut sup_a, "acknowledgement", "general", "", "").await;
+
+    // The approver reads the preview…
+    let preview = sup_b.get(&format!("/console/c/{c}")).await;
+    assert!(html_unescape(&preview.body).contains("We have received your enquiry"));
+    let seen = crate::helpers::extract_input(&preview.body, "seen").unwrap_or_default();
+
+    // …someone edits the template…
+    let definition = crate::programmes::exported(&app, SLUG).await;
+    let original = "We have received your enquiry to {programme}";
+    assert!(definition.contains(original));
+    let edited = definition.replace(
+        original,
+        "PHISHING-CANARY: confirm your identity at https://evil.example/{reference}",
+    );
+    crate::programmes::saved(
+        &crate::programmes::edit(
+            &mut admin,
+            SLUG,
+            "/toml",
+            &[("definition", edited.as_str())],
+        )
+        .await,
+    );
+
+    // …and the approval, of what the approver saw, is refused: nothing goes out.
+    let approved = sup_b
+        .post(
+            "/console",
+            &format!("/console/c/{c}/approve"),
+            &[("seen", seen)],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    assert_eq!(
+        approved.location.as_deref(),
+        Some(format!("/console/c/{c}?done=campaign-changed").as_str())
+    );
+    assert_eq!(campaign_state(&app, &c).await, "pending");
+    assert_eq!(count(&app, "replies").await, 0);
+    assert_eq!(count(&app, "outbox").await, 0);
+    let refused = audit_actions(&app, "campaign.approve").await;
+    assert!(
+        refused
+            .iter()
+            .any(|e| e.outcome == "denied" && e.detail.contains("template-changed")),
+        "{refused:?}"
+    );
+    // The page says why, still shows the text it was prepared with, and offers no
+    // approval; an approval posted anyway (with any claimed text) is refused too.
+    let page = sup_b.get(&format!("/console/c/{c}")).await;
+    let shown = html_unescape(&page.body);
+    assert!(shown.contains("id=\"campaign-changed\""), "{shown}");
+    assert!(shown.contains("We have received your enquiry"));
+    assert!(!shown.contains("PHISHING-CANARY"));
+    assert!(!shown.contains(&format!("/console/c/{c}/approve")));
+    let forced = decide(&mut sup_b, &c, "approve").await;
+    assert_eq!(
+        forced.location.as_deref(),
+        Some(format!("/console/c/{c}?done=campaign-changed").as_str())
+    );
+    assert_eq!(count(&app, "outbox").await, 0);
+
+    // A campaign prepared now carries the new text, and sends exactly that.
+    let again = created(&mut sup_a, "acknowledgement", "general", "", "").await;
+    assert_dispatched_redirect(&decide(&mut sup_b, &again, "approve").await, &again);
+    let received = delivered(&app, &sink, 1).await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].rcpt, vec![ana.email.clone().unwrap()]);
+    assert!(readable_text(&received[0].data).contains("PHISHING-CANARY"));
+}
+
+/// What is sent is the text pinned when the campaign was prepared, whatever the
+/// template says by the time the approval is expanded.
+#[tokio::test]
+async fn a_campaign_sends_the_text_it_was_prepared_with() {
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    let ana = enquire(&app, SLUG, Some("ana@example.org"), "fr", "other", "Ana").await;
+    let c = created(&mut sup_a, "acknowledgement", "general", "", "").await;
+    let pinned = app.store.campaign(&c).await.unwrap().unwrap();
+    let texts = pinned
+        .template_text
+        .expect("the text is stored with the campaign");
+    assert!(
+        texts.contains("Nous avons bien reçu votre demande"),
+        "{texts}"
+    );
+    assert_dispatched_redirect(&decide(&mut sup_b, &c, "approve").await, &c);
+    let received = delivered(&app, &sink, 1).await;
+    assert_eq!(received[0].rcpt, vec![ana.email.clone().unwrap()]);
+    let text = readable_text(&received[0].data);
+    assert!(
+        text.contains("Nous avons bien reçu votre demande"),
+        "{text}"
+    );
+    assert!(text.contains("Bonjour Ana,"), "{text}");
 }

@@ -323,7 +323,7 @@ async fn an_unknown_account_and_a_wrong_password_get_byte_identical_answers() {
 
 /// Another Haven (every role) on the same database and keys as `first`, as a second
 /// console instance behind a load balancer would be.
-async fn second_instance(first: &TestApp, config_file: Option<String>) -> TestApp {
+pub(crate) async fn second_instance(first: &TestApp, config_file: Option<String>) -> TestApp {
     let url = match &first.config.database {
         haven::config::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
         haven::config::DatabaseUrl::Postgres(url) => url.clone(),
@@ -640,7 +640,7 @@ async fn a_totp_seed_is_stored_only_sealed_to_the_master_key() {
         "the raw seed is not in the column"
     );
     assert!(!String::from_utf8_lossy(&stored).contains(&secret.base32()));
-    let opened = app.master_key().open_secret(&stored).unwrap();
+    let opened = app.keyring().await.open_totp_seed(&stored).unwrap();
     assert_eq!(
         secrecy::ExposeSecret::expose_secret(&opened).as_slice(),
         secret.bytes()

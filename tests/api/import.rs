@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use base64::Engine;
 use haven::casework::ProgrammeRole::Agent;
-use haven::enquiry::{EnquiryContent, open_enquiry};
+use haven::enquiry::EnquiryContent;
 use haven::programme::Answer;
 
 use crate::helpers::{EXAMPLE, SLUG, Settings, TestApp, apply, spawn_with};
@@ -286,7 +286,7 @@ pub fn corpus() -> Vec<Case> {
 
 /// Every enquiry of the programme, opened: (content, queue, language, source).
 pub async fn opened(app: &TestApp) -> Vec<(EnquiryContent, haven::store::EnquiryRecord)> {
-    let master = app.master_key();
+    let keyring = app.keyring().await;
     let mut out = Vec::new();
     for record in app
         .store
@@ -294,7 +294,9 @@ pub async fn opened(app: &TestApp) -> Vec<(EnquiryContent, haven::store::Enquiry
         .await
         .unwrap()
     {
-        let content = open_enquiry(&app.store, &master, &record).await.unwrap();
+        let content = crate::helpers::open_enquiry(&keyring, &record)
+            .await
+            .unwrap();
         out.push((content, record));
     }
     out

@@ -468,7 +468,7 @@ async fn only_admins_of_the_programme_reach_the_upload_page() {
 }
 
 /// Uploads the corpus's message with a 3,000-byte PDF; returns the enquiry's id.
-async fn import_attachment(app: &TestApp) -> String {
+pub(crate) async fn import_attachment(app: &TestApp) -> String {
     let mut admin = admin(app).await;
     let eml = corpus()
         .into_iter()
@@ -519,7 +519,9 @@ async fn a_kept_attachment_downloads_for_members_only_and_is_audited() {
         reads[0].detail
     );
 
-    // Nothing else in the list, and nothing that is not a place in it.
+    // Nothing else in the list, and nothing that is not a place in it. Only opening
+    // the enquiry tells whether it has a second attachment: asking for one is a read,
+    // audited and counted before anything is opened; the others are refused unread.
     for bad in ["2", "0", "x", "-1", "passport.pdf"] {
         assert_eq!(
             agent
@@ -535,7 +537,7 @@ async fn a_kept_attachment_downloads_for_members_only_and_is_audited() {
     let refused = outsider.get(&link).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert!(!refused.body.contains("%PDF"));
-    assert_eq!(audit_actions(&app, "enquiry.attachment").await.len(), 1);
+    assert_eq!(audit_actions(&app, "enquiry.attachment").await.len(), 2);
 }
 
 #[tokio::test]

@@ -8,6 +8,25 @@ use reqwest::StatusCode;
 use crate::helpers::{SLUG, TestApp, extract_by_id, extract_input, spawn_app, valid_answers};
 use crate::staff::signed_in;
 
+const SYSTEM: haven::audit::Actor = haven::audit::Actor::Cli;
+
+/// Writes an age identity as a key file (0600), as `haven` writes its master key.
+fn write_key_file(path: &std::path::Path, identity: &age::x25519::Identity) {
+    use secrecy::ExposeSecret;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .unwrap();
+    std::io::Write::write_all(
+        &mut file,
+        format!("{}\n", identity.to_string().expose_secret()).as_bytes(),
+    )
+    .unwrap();
+}
+
 fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
     cli_env(app, args, &[])
 }
@@ -259,7 +278,7 @@ async fn a_key_still_in_use_is_not_destroyed() {
         .unwrap()
         .key_id;
     // Rotate without re-sealing: what the server's background job would do later.
-    let master = app.master_key();
+    let master = app.keyring().await;
     let pid = app.programme_id().await;
     let key = haven::crypto::ProgrammeKeyPair::generate(&master.recipient()).unwrap();
     app.store
@@ -299,13 +318,13 @@ async fn a_key_still_in_use_is_not_destroyed() {
     // The background batch re-seals it; then the key can go.
     let slug = haven::domain::ProgrammeSlug::parse(SLUG).unwrap();
     assert_eq!(
-        haven::rotation::reseal_batch(&app.store, &master, &slug, 100)
+        haven::rotation::reseal_batch(&app.store, &master, &SYSTEM, &slug, 100)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        haven::rotation::reseal_batch(&app.store, &master, &slug, 100)
+        haven::rotation::reseal_batch(&app.store, &master, &SYSTEM, &slug, 100)
             .await
             .unwrap(),
         0
@@ -339,7 +358,7 @@ async fn rotating_with_the_wrong_master_key_is_refused_and_changes_nothing() {
     // An operator pointing HAVEN_MASTER_KEY_FILE at some other instance's key.
     let other = tempfile::tempdir().unwrap();
     let wrong = other.path().join("master.key");
-    haven::crypto::MasterKey::load_or_create(&wrong).unwrap();
+    write_key_file(&wrong, &age::x25519::Identity::generate());
 
     let (code, out) = cli_env(
         &app,

@@ -15,6 +15,7 @@ mod canary;
 mod cli;
 mod console;
 mod escrow;
+mod gate;
 mod hardening;
 mod helpers;
 mod import;

@@ -134,7 +134,7 @@ async fn metrics_show_each_send_and_how_long_the_relay_took() {
         "{before}"
     );
 
-    let queued = crate::processes::queue_a_reply_to_each(&app.store, &app.master_key()).await;
+    let queued = crate::processes::queue_a_reply_to_each(&app.store, &app.keyring().await).await;
     assert_eq!(queued, 1);
     app.run_pending_jobs().await;
     assert_eq!(sink.accepted_count(), 1);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use haven::app::{Role, Roles};
 use haven::crypto::{Sealer, random_id};
 use haven::domain::{EmailAddress, ReferenceCode};
-use haven::enquiry::{ContactChoice, EnquiryContent, open_enquiry};
+use haven::enquiry::{ContactChoice, EnquiryContent};
 use haven::outbound::{
     OutboundMessage, Recipient, Rendered, Transport, Worker, WorkerSettings, find_addresses,
     find_reference_codes,
@@ -80,8 +80,8 @@ impl Fixture {
         &self.app.store
     }
 
-    fn worker(&self, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
-        self.worker_on(self.store().clone(), sink, settings)
+    async fn worker(&self, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
+        self.worker_on(self.store().clone(), sink, settings).await
     }
 
     /// Runs a worker with `settings` until nothing is due (`Worker::run_until_idle`):
@@ -91,7 +91,7 @@ impl Fixture {
     async fn drain(&self, sink: &SmtpSink, settings: WorkerSettings) {
         Worker::on_demand(
             self.store().clone(),
-            self.app.master_key(),
+            &self.app.keyring().await,
             Transport::smtp(&sink.url(), settings.concurrency as u32).unwrap(),
             settings,
             std::sync::Arc::new(haven::metrics::Metrics::new()),
@@ -101,10 +101,10 @@ impl Fixture {
         .unwrap();
     }
 
-    fn worker_on(&self, store: Store, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
+    async fn worker_on(&self, store: Store, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
         Worker::spawn(
             store,
-            self.app.master_key(),
+            &self.app.keyring().await,
             Transport::smtp(&sink.url(), settings.concurrency as u32).unwrap(),
             settings,
         )
@@ -121,7 +121,7 @@ impl Fixture {
             let (status, _) = self.app.submit(&fields).await;
             assert_eq!(status, reqwest::StatusCode::OK);
         }
-        let master = self.app.master_key();
+        let keyring = self.app.keyring().await;
         let mut out = Vec::new();
         for record in self
             .store()
@@ -129,7 +129,9 @@ impl Fixture {
             .await
             .unwrap()
         {
-            let content = open_enquiry(self.store(), &master, &record).await.unwrap();
+            let content = crate::helpers::open_enquiry(&keyring, &record)
+                .await
+                .unwrap();
             out.push(Enquirer {
                 enquiry_id: record.id,
                 email: content.email.expect("email contact"),
@@ -460,7 +462,7 @@ async fn outbound_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_
         lease: Duration::from_secs(3),
         ..test_settings("first")
     };
-    let first = f.worker(&sink, short_lease);
+    let first = f.worker(&sink, short_lease).await;
     assert!(sink.wait_for_accepted(30, Duration::from_secs(60)).await);
     // Sends finish together (same delay), so between two rounds nothing may be in
     // flight: kill it while the sink holds a message unanswered.
@@ -472,7 +474,7 @@ async fn outbound_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_
     assert!(in_flight > 0, "killed with messages in flight");
 
     sink.set_delay(Duration::ZERO);
-    let second = f.worker(&sink, test_settings("second"));
+    let second = f.worker(&sink, test_settings("second")).await;
     assert!(sink.wait_for_accepted(120, Duration::from_secs(60)).await);
     f.wait_settled(Duration::from_secs(30)).await;
     second.stop().await;
@@ -502,8 +504,10 @@ async fn outbound_two_workers_on_one_database_never_send_a_row_twice() {
         concurrency: 4,
         ..test_settings(name)
     };
-    let a = f.worker(&sink, small_batches("a"));
-    let b = f.worker_on(other_store.clone(), &sink, small_batches("b"));
+    let a = f.worker(&sink, small_batches("a")).await;
+    let b = f
+        .worker_on(other_store.clone(), &sink, small_batches("b"))
+        .await;
     assert!(sink.wait_for_accepted(300, Duration::from_secs(120)).await);
     f.wait_settled(Duration::from_secs(30)).await;
     a.stop().await;
@@ -711,13 +715,15 @@ async fn outbound_enqueueing_is_idempotent_and_the_rate_limit_holds() {
     // 20 per second, burst 20: the last 10 need at least half a second more.
     let sink = SmtpSink::start().await;
     let started = Instant::now();
-    let worker = f.worker(
-        &sink,
-        WorkerSettings {
-            rate: std::num::NonZeroU32::new(20),
-            ..test_settings("w1")
-        },
-    );
+    let worker = f
+        .worker(
+            &sink,
+            WorkerSettings {
+                rate: std::num::NonZeroU32::new(20),
+                ..test_settings("w1")
+            },
+        )
+        .await;
     assert!(sink.wait_for_accepted(30, Duration::from_secs(30)).await);
     let took = started.elapsed();
     worker.stop().await;

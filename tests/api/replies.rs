@@ -427,7 +427,13 @@ fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 pub async fn enquiry_status(app: &TestApp, id: &str) -> String {
-    app.store.enquiry(id).await.unwrap().unwrap().status
+    app.store
+        .enquiry(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+        .to_string()
 }
 
 async fn staff(app: &TestApp, email: &str, role: ProgrammeRole, slug: &str) -> Staff {

@@ -192,8 +192,15 @@ async fn scale_two_servers_and_two_workers_on_one_postgres_store_each_submission
         .and_then(|rest| rest.split(['?', '#']).next())
         .expect("redirected to the campaign")
         .to_owned();
+    // Approved as its page shows it: the approval names the text it was shown.
+    let shown = sup_b.get(&format!("/console/c/{campaign}")).await;
+    let seen = crate::helpers::extract_input(&shown.body, "seen").expect("the text's digest");
     let approved = sup_b
-        .post("/console", &format!("/console/c/{campaign}/approve"), &[])
+        .post(
+            "/console",
+            &format!("/console/c/{campaign}/approve"),
+            &[("seen", seen)],
+        )
         .await;
     assert_eq!(approved.status, reqwest::StatusCode::SEE_OTHER);
     let record = store.campaign(&campaign).await.unwrap().unwrap();

@@ -220,7 +220,7 @@ async fn save_text(
         .text("version")
         .parse::<i64>()
         .map_err(|_| AppError::BadRequest)?;
-    let master = console.master.recipient();
+    let master = console.keyring.recipient();
     let attempt = async |confirmed: Option<&Reauthenticated>| {
         editing::save(
             &console.store,
@@ -507,7 +507,7 @@ async fn create(
     let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
     match editing::save(
         &console.store,
-        &console.master.recipient(),
+        &console.keyring.recipient(),
         &text,
         Expect::New,
         editing::Author::Staff {

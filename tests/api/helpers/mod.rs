@@ -11,7 +11,8 @@ use std::path::Path;
 
 use haven::app::{Application, Jobs, Roles};
 use haven::config::Config;
-use haven::crypto::MasterKey;
+use haven::enquiry::EnquiryContent;
+use haven::keyring::{GateError, Keyring, Read};
 use haven::programme::Programme;
 use haven::store::Store;
 
@@ -145,9 +146,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
 /// needed), with its password.
 pub async fn apply(store: &Store, config: &Config, text: &str) {
     use haven::programme::editing::{self, Author, Expect, SaveError};
-    let master = haven::app::master_key(config, store)
-        .await
-        .expect("master key");
+    let master = keyring_of(config, store).await;
     Programme::parse(text).expect("programme parses");
     let save = async |confirmed| {
         editing::save(
@@ -174,13 +173,10 @@ pub async fn apply(store: &Store, config: &Config, text: &str) {
 async fn operator(
     store: &Store,
     config: &Config,
-    master: &MasterKey,
+    master: &Keyring,
 ) -> haven::auth::reauth::Reauthenticated {
     const OPERATOR: &str = "operator@example.org";
-    let hasher = std::sync::Arc::new(haven::auth::password::Hasher::new(
-        master.derive("haven/password-pepper"),
-        config.password_cost,
-    ));
+    let hasher = std::sync::Arc::new(master.password_hasher(config.password_cost));
     if store.user_by_email(OPERATOR).await.unwrap().is_none() {
         haven::auth::accounts::create_account(
             store,
@@ -206,6 +202,36 @@ async fn operator(
     .await
     .unwrap()
     .expect("the operator's password")
+}
+
+/// The keyring `app::keyring` builds for `config` (the one way to the master key).
+pub async fn keyring_of(config: &Config, store: &Store) -> Keyring {
+    haven::app::keyring(config, store)
+        .await
+        .expect("the master key loads")
+}
+
+/// The keyring of a Haven this test did not build, from where its master key is.
+pub async fn keyring_at(store: &Store, master_key_file: &Path) -> Keyring {
+    let path = master_key_file.display().to_string();
+    let config = Config::from_sources(None, |k| {
+        (k == "HAVEN_MASTER_KEY_FILE").then(|| path.clone())
+    })
+    .expect("config");
+    keyring_of(&config, store).await
+}
+
+/// Opens an enquiry as a test reads it back: through the keyring's gate, audited as
+/// an operator's command (`cli`, not capped).
+pub async fn open_enquiry(
+    keyring: &Keyring,
+    record: &haven::store::EnquiryRecord,
+) -> Result<EnquiryContent, GateError> {
+    let read = Read::new(haven::audit::AuditAction::EnquiryRead)
+        .detail(serde_json::json!({ "for": "test" }));
+    keyring
+        .open_enquiry(&haven::audit::Actor::Cli, read, record)
+        .await
 }
 
 /// A complete, valid answer set for the example programme.
@@ -284,8 +310,9 @@ impl TestApp {
         self.store.count_enquiries().await.expect("count")
     }
 
-    pub fn master_key(&self) -> MasterKey {
-        MasterKey::load(&self.config.master_key_file).expect("master key")
+    /// The keyring the start-up builder makes for this Haven.
+    pub async fn keyring(&self) -> Keyring {
+        keyring_of(&self.config, &self.store).await
     }
 
     /// The one enquiry a test submitted.

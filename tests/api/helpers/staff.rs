@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use haven::auth::accounts::{AccountRequest, create_account};
-use haven::auth::password::Hasher;
 use haven::auth::totp::{self, TotpSecret};
 use haven::casework::ProgrammeRole;
 use reqwest::StatusCode;
@@ -22,11 +21,11 @@ pub async fn add_user(
     role: ProgrammeRole,
     programme: Option<&str>,
 ) -> String {
-    let master = app.master_key();
-    let hasher = Arc::new(Hasher::new(
-        master.derive("haven/password-pepper"),
-        app.config.password_cost,
-    ));
+    let hasher = Arc::new(
+        app.keyring()
+            .await
+            .password_hasher(app.config.password_cost),
+    );
     create_account(
         &app.store,
         hasher,
