@@ -159,7 +159,7 @@ pub struct JobRunner {
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Outbound(#[from] crate::outbound::DrainError),
     #[error(transparent)]
     Rotation(#[from] crate::rotation::RotationError),
 }

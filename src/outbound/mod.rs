@@ -24,4 +24,4 @@ pub use message::{Attachment, OutboundError, OutboundMessage, Recipient, Rendere
 pub use outbox::{OpenMessageError, open_message, seal_row};
 pub use retry::{RetryPolicy, backoff};
 pub use transport::{FileOutbox, SendError, Transport, TransportError};
-pub use worker::{Worker, WorkerSettings};
+pub use worker::{DrainError, Worker, WorkerSettings};

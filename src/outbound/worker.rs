@@ -119,6 +119,16 @@ pub struct Worker {
     task: Option<JoinHandle<()>>,
 }
 
+/// Why [`Worker::run_until_idle`] could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum DrainError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Work stays due round after round and no claim takes it.
+    #[error("{0} messages stay due but no claim takes them")]
+    Stuck(i64),
+}
+
 /// Whether the claim loop waits for more work or ends once nothing is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -206,19 +216,32 @@ impl Worker {
     /// queued and due (or whose lease ran out) has been sent, retried for later or
     /// failed, and every due staff notice likewise, all recorded. A retry whose
     /// back-off has not passed stays queued.
-    pub async fn run_until_idle(&self) -> Result<(), StoreError> {
-        loop {
-            run(self.ctx.clone(), self.stop.clone(), Mode::UntilIdle).await;
-            // Outcomes commit after the sends that produced them; one due again by
-            // then (a retry without back-off, an abandoned lease) takes another round.
+    pub async fn run_until_idle(&self) -> Result<(), DrainError> {
+        let due = async || -> Result<i64, StoreError> {
             let at = now();
             let notices = match self.ctx.settings.mail_from {
                 Some(_) => self.ctx.store.notices_due(at).await?,
                 None => 0,
             };
-            if self.ctx.store.outbox_due(at).await? == 0 && notices == 0 {
+            Ok(self.ctx.store.outbox_due(at).await? + notices)
+        };
+        let mut before = due().await?;
+        let mut stalled = 0;
+        loop {
+            run(self.ctx.clone(), self.stop.clone(), Mode::UntilIdle).await;
+            // Outcomes commit after the sends that produced them; one due again by
+            // then (a retry without back-off, an abandoned lease) takes another round.
+            let left = due().await?;
+            if left == 0 {
                 return Ok(());
             }
+            // Each claim counts an attempt, so a row cannot stay due for more rounds
+            // than it has attempts; longer means claims are failing (the database).
+            stalled = if left < before { 0 } else { stalled + 1 };
+            if stalled > self.ctx.settings.max_attempts {
+                return Err(DrainError::Stuck(left));
+            }
+            before = left;
         }
     }
 

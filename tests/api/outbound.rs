@@ -89,6 +89,14 @@ impl Fixture {
     /// settings have no back-off, so a row retried by mistake is sent again before
     /// this returns.
     async fn drain(&self, sink: &SmtpSink, settings: WorkerSettings) {
+        self.try_drain(sink, settings).await.unwrap();
+    }
+
+    async fn try_drain(
+        &self,
+        sink: &SmtpSink,
+        settings: WorkerSettings,
+    ) -> Result<(), haven::outbound::DrainError> {
         Worker::on_demand(
             self.store().clone(),
             &self.app.keyring().await,
@@ -98,7 +106,6 @@ impl Fixture {
         )
         .run_until_idle()
         .await
-        .unwrap();
     }
 
     async fn worker_on(&self, store: Store, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
@@ -764,4 +771,41 @@ async fn a_test_whose_message_failed_unexpectedly_fails_when_it_ends() {
         .unwrap();
     f.app.run_pending_jobs().await;
     assert_eq!(f.store().outbox_counts().await.unwrap().failed, 1);
+}
+
+#[tokio::test]
+async fn a_drain_whose_claims_keep_failing_says_so_instead_of_spinning() {
+    let f = fixture().await;
+    let e = f.enquire_directly(1).await;
+    f.queue_replies(&e).await;
+    let (refuse, allow) = if crate::helpers::on_postgres() {
+        (
+            "CREATE FUNCTION refuse_claims() RETURNS trigger AS $$ BEGIN \
+               RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER refuse_claims BEFORE UPDATE ON outbox \
+               FOR EACH ROW EXECUTE FUNCTION refuse_claims()",
+            "DROP TRIGGER refuse_claims ON outbox; DROP FUNCTION refuse_claims()",
+        )
+    } else {
+        (
+            "CREATE TRIGGER refuse_claims BEFORE UPDATE ON outbox \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+            "DROP TRIGGER refuse_claims",
+        )
+    };
+    haven::store::test_support::execute(f.store(), refuse, &[])
+        .await
+        .unwrap();
+    let sink = SmtpSink::start().await;
+    let stuck = f.try_drain(&sink, test_settings("w1")).await;
+    assert!(
+        matches!(stuck, Err(haven::outbound::DrainError::Stuck(1))),
+        "{stuck:?}"
+    );
+    // With claims working again, the same drain sends it.
+    haven::store::test_support::execute(f.store(), allow, &[])
+        .await
+        .unwrap();
+    f.drain(&sink, test_settings("w1")).await;
+    assert_eq!(sink.accepted_count(), 1);
 }

@@ -326,6 +326,7 @@ async fn personal_data_leaves_only_after_a_second_supervisor_approves() {
     )
     .await;
     assert!(forced.is_err(), "the CHECK constraint holds");
+    app.run_pending_jobs().await;
     assert_eq!(sink.accepted_count(), 0);
     assert_eq!(crate::replies::count(&app, "outbox").await, 0);
 
@@ -451,6 +452,7 @@ async fn a_profile_with_personal_data_cannot_be_used_for_an_enquiry_sent_without
     );
     assert_eq!(referral(&app, &id).await.state, "downloaded");
     assert_eq!(audit_actions(&app, "referral.download").await.len(), 1);
+    app.run_pending_jobs().await;
     assert_eq!(sink.accepted_count(), 0, "nothing was emailed");
 }
 
@@ -912,6 +914,7 @@ async fn a_package_is_not_downloaded_once_the_partners_key_changed() {
         "{shown}"
     );
     assert!(!shown.contains("/download"), "no download offered: {shown}");
+    app.run_pending_jobs().await;
     assert_eq!(sink.accepted_count(), 0);
 }
 
@@ -953,6 +956,7 @@ async fn removing_a_partner_stops_its_pending_referral_and_the_enquiry_page_says
             .ends_with("done=conflict")
     );
     assert_eq!(crate::replies::count(&app, "outbox").await, 0);
+    app.run_pending_jobs().await;
     assert_eq!(sink.accepted_count(), 0);
 }
 
@@ -986,6 +990,7 @@ async fn a_referral_asked_for_before_destinations_were_recorded_never_leaves() {
     assert_eq!(r.stopped_reason.as_deref(), Some("destination-unrecorded"));
     stopped_entry(&app, "destination-unrecorded").await;
     assert_eq!(crate::replies::count(&app, "outbox").await, 0);
+    app.run_pending_jobs().await;
     assert_eq!(sink.accepted_count(), 0);
 }
 
