@@ -6,6 +6,7 @@ pub mod definition;
 pub mod editing;
 pub mod live;
 mod parse;
+pub mod schema;
 pub mod sharing;
 pub mod widening;
 
