@@ -25,6 +25,7 @@ mod referrals;
 mod replies;
 mod retention;
 mod scale;
+mod schema;
 mod security;
 mod smtp_sink;
 mod staff;
