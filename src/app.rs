@@ -16,6 +16,7 @@ use crate::console::Console;
 use crate::crypto::{IntakeKey, KeyFileError, MasterKey};
 use crate::error::AppError;
 use crate::intake::Intake;
+use crate::keyring::Keyring;
 use crate::outbound::{Transport, TransportError, Worker, WorkerSettings};
 use crate::programme::live::LiveProgrammes;
 use crate::store::{Store, StoreError, SubmissionWriter};
@@ -86,22 +87,33 @@ pub async fn open_store(config: &Config) -> Result<Store, StartError> {
     Ok(store)
 }
 
-/// Loads the master key, creating it only for a brand-new installation: a missing
-/// key beside existing programmes is a misconfiguration, and a fresh key would make
-/// every stored enquiry unreadable.
-pub async fn master_key(config: &Config, store: &Store) -> Result<MasterKey, StartError> {
+/// Loads the master key into a [`Keyring`], creating the key only for a brand-new
+/// installation: a missing key beside existing programmes is a misconfiguration, and
+/// a fresh key would make every stored enquiry unreadable.
+///
+/// The one place the master key is loaded. The console, the worker and the commands
+/// that need it get a `Keyring`, which never hands the key out again.
+pub async fn keyring(config: &Config, store: &Store) -> Result<Keyring, StartError> {
     let path = &config.master_key_file;
     if !path.exists() && !store.list_programmes().await?.is_empty() {
         return Err(StartError::MasterKeyMissing(path.clone()));
     }
-    let (key, created) = MasterKey::load_or_create(path)?;
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the one place the master key is loaded: it goes straight into the keyring"
+    )]
+    let (key, created): (MasterKey, bool) = MasterKey::load_or_create(path)?;
     if created {
         tracing::warn!(
             path = %path.display(),
             "created a new master key; keep it secret, back it up offline, and in production keep it outside the data directory"
         );
     }
-    Ok(key)
+    Ok(Keyring::new(
+        store.clone(),
+        key,
+        config.rate_limits.decrypts_per_user_per_hour,
+    ))
 }
 
 pub fn intake_key(config: &Config) -> Result<IntakeKey, StartError> {
@@ -121,27 +133,79 @@ pub struct Application {
     onion_addr: Option<SocketAddr>,
     store: Store,
     worker: Option<Worker>,
+    jobs: Option<JobRunner>,
+    programmes: LiveProgrammes,
     session_clock: crate::auth::session::Clock,
 }
 
+/// How the worker role's jobs run: sending the outbox and staff notices, re-sealing
+/// after a key rotation, the retention purge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jobs {
+    /// Each on its own schedule, as `haven serve` runs them.
+    Scheduled,
+    /// None on its own: [`JobRunner::run_pending`] runs what is due, when asked (the
+    /// test suite, so that a test knows the jobs ran rather than sleeping for them).
+    OnDemand,
+}
+
+/// The worker role's jobs under [`Jobs::OnDemand`].
+pub struct JobRunner {
+    store: Store,
+    worker: Worker,
+    keyring: Keyring,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Rotation(#[from] crate::rotation::RotationError),
+}
+
+impl JobRunner {
+    /// Runs every job that is due until none is: the outbox and staff notices
+    /// (`Worker::run_until_idle`), then re-sealing everything under an older key.
+    /// The retention purge is not among them: it is about time passing, and tests
+    /// call it directly.
+    pub async fn run_pending(&self) -> Result<(), JobError> {
+        self.worker.run_until_idle().await?;
+        crate::rotation::reseal_everything(&self.store, &self.keyring).await?;
+        Ok(())
+    }
+}
+
 impl Application {
+    /// The server `haven serve` runs: the worker role's jobs on their schedules.
     pub async fn build(config: Config, roles: Roles) -> Result<Self, StartError> {
+        Self::build_with(config, roles, Jobs::Scheduled).await
+    }
+
+    /// As [`Application::build`], with the worker role's jobs run as `jobs` says.
+    pub async fn build_with(config: Config, roles: Roles, jobs: Jobs) -> Result<Self, StartError> {
         let config = Arc::new(config);
         let store = open_store(&config).await?;
-        // Loaded now so that a missing or unreadable key stops start-up, not a request.
-        // Each role that needs it gets its own copy (read from the file again).
-        if roles.has(Role::Worker) {
-            crate::retention::spawn_schedule(store.clone());
-            crate::rotation::spawn_schedule(store.clone(), master_key(&config, &store).await?);
-        }
-        let transport = if roles.has(Role::Worker) {
-            Some((
-                master_key(&config, &store).await?,
-                Transport::from_config(&config)?,
-                WorkerSettings::from_config(&config),
-            ))
+        // Loaded now so that a missing or unreadable key stops start-up, not a request;
+        // only the roles that open sealed data hold it, all through one keyring.
+        let keyring = if roles.needs_master_key() {
+            Some(keyring(&config, &store).await?)
         } else {
             None
+        };
+        let transport = match (&keyring, roles.has(Role::Worker)) {
+            (Some(keyring), true) => {
+                if jobs == Jobs::Scheduled {
+                    crate::retention::spawn_schedule(store.clone());
+                    crate::rotation::spawn_schedule(store.clone(), keyring.clone());
+                }
+                Some((
+                    keyring.clone(),
+                    Transport::from_config(&config)?,
+                    WorkerSettings::from_config(&config),
+                ))
+            }
+            _ => None,
         };
         if config.public_url.is_none() && roles.needs_master_key() {
             tracing::warn!(
@@ -168,10 +232,10 @@ impl Application {
         });
 
         let session_clock = crate::auth::session::Clock::default();
-        let console = if roles.has(Role::Console) {
+        let console = if let (Some(keyring), true) = (&keyring, roles.has(Role::Console)) {
             let mut console = Console::new(
                 store.clone(),
-                master_key(&config, &store).await?,
+                keyring.clone(),
                 intake_key(&config)?,
                 limiters.clone(),
                 config.clone(),
@@ -196,6 +260,7 @@ impl Application {
         let onion = config.onion_listen.map(bind).transpose()?;
         let onion_addr = onion.as_ref().and_then(|l| l.local_addr().ok());
 
+        let programmes = intake.programmes.clone();
         let hsts = config.behind_tls();
         let health_store = store.clone();
         let metrics = web::Data::from(metrics);
@@ -255,15 +320,42 @@ impl Application {
         }
         // Started last, once nothing can fail any more: a build that fails leaves no
         // worker running behind it.
-        let worker = transport.map(|(master, transport, settings)| {
-            Worker::spawn_observed(store.clone(), master, transport, settings, worker_metrics)
-        });
+        let mut worker = None;
+        let mut on_demand = None;
+        if let Some((keyring, transport, settings)) = transport {
+            match jobs {
+                Jobs::Scheduled => {
+                    worker = Some(Worker::spawn_observed(
+                        store.clone(),
+                        &keyring,
+                        transport,
+                        settings,
+                        worker_metrics,
+                    ));
+                }
+                Jobs::OnDemand => {
+                    on_demand = Some(JobRunner {
+                        store: store.clone(),
+                        worker: Worker::on_demand(
+                            store.clone(),
+                            &keyring,
+                            transport,
+                            settings,
+                            worker_metrics,
+                        ),
+                        keyring,
+                    });
+                }
+            }
+        }
         Ok(Self {
             server: server.run(),
             addr,
             onion_addr,
             store,
             worker,
+            jobs: on_demand,
+            programmes,
             session_clock,
         })
     }
@@ -298,6 +390,16 @@ impl Application {
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+
+    /// The jobs to run by hand, when built with [`Jobs::OnDemand`] and the worker role.
+    pub fn take_jobs(&mut self) -> Option<JobRunner> {
+        self.jobs.take()
+    }
+
+    /// The programme cache the public and console roles share.
+    pub fn programmes(&self) -> LiveProgrammes {
+        self.programmes.clone()
     }
 
     /// The HTTP server alone; an outbound worker, if any, keeps running detached.

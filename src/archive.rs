@@ -4,7 +4,7 @@
 //! it ever sealed can be opened. Both are confirmed by typing the programme's slug,
 //! and audited. Shared by `haven programme archive` and the admin page.
 
-use crate::audit::Entry;
+use crate::audit::{AuditAction, Entry, Outcome};
 use crate::crypto::CryptoError;
 use crate::domain::ProgrammeSlug;
 use crate::programme::editing::{self, Author, Expect, SaveError};
@@ -94,8 +94,12 @@ pub async fn archive(
         store
             .destroy_all_keys(
                 &record.id,
-                &Entry::new(actor, "programme.shred", &format!("programme:{slug}"))
-                    .outcome("alert"),
+                &Entry::new(
+                    actor,
+                    AuditAction::ProgrammeShred,
+                    &format!("programme:{slug}"),
+                )
+                .outcome(Outcome::Alert),
             )
             .await?
     } else {

@@ -1,43 +1,48 @@
-//! The tamper-evident audit log. Every entry's hash covers its own fields and the
-//! previous entry's hash, so changing, removing or reordering any entry breaks every
-//! link after it; `haven audit verify` walks the chain and names the first break.
+//! The tamper-evident audit log: what an entry says (typed actions, actors, outcomes),
+//! how entries link into a chain, and what makes the chain intact. Every entry's hash
+//! covers its own fields and the previous entry's hash, so changing, removing or
+//! reordering any entry breaks every link after it; `haven audit verify` walks the
+//! chain and names the first break. The SQL lives in `store::audit`
+//! (`Store::record_audit`, `search_audit`, `verify_audit`, and the append that store
+//! methods make inside the transaction of the change they record).
 //!
 //! Entries carry metadata only (who, what, which record, outcome, counts): never what
 //! a person wrote or how to reach them.
 
+mod action;
+mod actor;
+
+pub use action::{AuditAction, UnknownAction};
+pub use actor::{Actor, Outcome, SystemTask, UnknownActor};
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
-use crate::store::{Store, StoreError, now};
-
-/// Who did it: a staff user id, or a part of Haven itself (`system:purge`, `cli`).
+/// One event to record: who did what to which record, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub actor: String,
-    /// A stable dotted name, e.g. `enquiry.view`, `programme.apply`, `signin.failed`.
-    pub action: String,
+    pub actor: Actor,
+    pub action: AuditAction,
     /// The record acted on, e.g. `enquiry:3f2a…` or `programme:afghanistan-2021`.
     pub subject: String,
-    /// `ok`, `denied`, `failed`, `alert`.
-    pub outcome: String,
+    pub outcome: Outcome,
     /// Further metadata as JSON (counts, versions, field names): no personal data.
     pub detail: serde_json::Value,
 }
 
 impl Entry {
-    pub fn new(actor: &str, action: &str, subject: &str) -> Self {
+    pub fn new(actor: &Actor, action: AuditAction, subject: &str) -> Self {
         Self {
-            actor: actor.to_owned(),
-            action: action.to_owned(),
+            actor: actor.clone(),
+            action,
             subject: subject.to_owned(),
-            outcome: "ok".to_owned(),
+            outcome: Outcome::Ok,
             detail: serde_json::Value::Object(Default::default()),
         }
     }
 
-    pub fn outcome(mut self, outcome: &str) -> Self {
-        self.outcome = outcome.to_owned();
+    pub fn outcome(mut self, outcome: Outcome) -> Self {
+        self.outcome = outcome;
         self
     }
 
@@ -47,7 +52,8 @@ impl Entry {
     }
 }
 
-/// An entry as stored.
+/// An entry as stored. Its fields stay strings: the log also holds entries written
+/// by older versions, and verifying hashes exactly what was stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     pub seq: i64,
@@ -59,20 +65,6 @@ pub struct Record {
     pub detail: String,
     pub prev_hash: Vec<u8>,
     pub hash: Vec<u8>,
-}
-
-fn record_from_row(row: &sqlx::any::AnyRow) -> Result<Record, StoreError> {
-    Ok(Record {
-        seq: row.try_get("seq")?,
-        at: row.try_get("at")?,
-        actor: row.try_get("actor")?,
-        action: row.try_get("action")?,
-        subject: row.try_get("subject")?,
-        outcome: row.try_get("outcome")?,
-        detail: row.try_get("detail")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-    })
 }
 
 /// The hash that links an entry into the chain. Each field is length-prefixed so no
@@ -90,62 +82,6 @@ pub fn link_hash(prev: &[u8], seq: i64, at: i64, fields: [&str; 5]) -> Vec<u8> {
     h.finalize().to_vec()
 }
 
-/// Appends `entry` inside the caller's transaction, so the entry exists exactly when
-/// the action it records was committed.
-pub async fn append(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    entry: &Entry,
-) -> Result<i64, StoreError> {
-    // Taking the head row first serialises concurrent appenders on both backends.
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut **tx)
-        .await?;
-    let seq: i64 = head.try_get("seq")?;
-    let prev: Vec<u8> = head.try_get("hash")?;
-    let at = now();
-    let detail = entry.detail.to_string();
-    let hash = link_hash(
-        &prev,
-        seq,
-        at,
-        [
-            &entry.actor,
-            &entry.action,
-            &entry.subject,
-            &entry.outcome,
-            &detail,
-        ],
-    );
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, subject, outcome, detail, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(seq)
-    .bind(at)
-    .bind(&entry.actor)
-    .bind(&entry.action)
-    .bind(&entry.subject)
-    .bind(&entry.outcome)
-    .bind(&detail)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(&mut **tx)
-        .await?;
-    Ok(seq)
-}
-
-/// Appends `entry` in a transaction of its own.
-pub async fn record(store: &Store, entry: &Entry) -> Result<i64, StoreError> {
-    let mut tx = store.begin_write().await?;
-    let seq = append(&mut tx, entry).await?;
-    tx.commit().await?;
-    Ok(seq)
-}
-
 /// What the audit viewer asks for. Empty strings and `None` mean "any".
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -160,32 +96,6 @@ pub struct Filter {
     pub before: Option<i64>,
 }
 
-/// Newest first, at most `limit` entries.
-pub async fn search(store: &Store, f: &Filter, limit: i64) -> Result<Vec<Record>, StoreError> {
-    let family = f.action.ends_with('.');
-    // One statement: each empty filter turns its own condition off.
-    let rows = sqlx::query(
-        "SELECT seq, at, actor, action, subject, outcome, detail, prev_hash, hash FROM audit_log \
-         WHERE ($1 = '' OR actor = $1) \
-         AND ($2 = '' OR ($3 = 0 AND action = $2) OR ($3 = 1 AND substr(action, 1, length($2)) = $2)) \
-         AND ($4 = '' OR subject = $4) AND ($5 = '' OR outcome = $5) \
-         AND at >= $6 AND at < $7 AND seq < $8 \
-         ORDER BY seq DESC LIMIT $9",
-    )
-    .bind(&f.actor)
-    .bind(&f.action)
-    .bind(i64::from(family))
-    .bind(&f.subject)
-    .bind(&f.outcome)
-    .bind(f.from.unwrap_or(0))
-    .bind(f.until.unwrap_or(i64::MAX))
-    .bind(f.before.unwrap_or(i64::MAX))
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter().map(record_from_row).collect()
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     /// Every link holds; `entries` were checked, ending at `head`.
@@ -194,72 +104,149 @@ pub enum Verdict {
     Broken { seq: i64, reason: &'static str },
 }
 
-/// Walks the whole chain in order, in pages, and reports the first broken link.
-pub async fn verify(store: &Store) -> Result<Verdict, StoreError> {
-    let mut prev = vec![0u8; 32];
-    let mut expected_seq = 1i64;
-    loop {
-        let rows = sqlx::query(
-            "SELECT seq, at, actor, action, subject, outcome, detail, prev_hash, hash \
-             FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000",
-        )
-        .bind(expected_seq)
-        .fetch_all(store.pool())
-        .await?;
-        if rows.is_empty() {
-            break;
-        }
-        for row in &rows {
-            let r = record_from_row(row)?;
-            if r.seq != expected_seq {
-                return Ok(Verdict::Broken {
-                    seq: expected_seq,
-                    reason: "entry missing",
-                });
-            }
-            if r.prev_hash != prev {
-                return Ok(Verdict::Broken {
-                    seq: r.seq,
-                    reason: "does not follow the previous entry",
-                });
-            }
-            let computed = link_hash(
-                &r.prev_hash,
-                r.seq,
-                r.at,
-                [&r.actor, &r.action, &r.subject, &r.outcome, &r.detail],
-            );
-            if computed != r.hash {
-                return Ok(Verdict::Broken {
-                    seq: r.seq,
-                    reason: "contents changed after it was written",
-                });
-            }
-            prev = r.hash;
-            expected_seq += 1;
+/// Checks a chain read in order of `seq`, in pages: feed it every record from
+/// [`ChainCheck::next_seq`] on, then the head row.
+#[derive(Debug, Clone)]
+pub struct ChainCheck {
+    prev: Vec<u8>,
+    expected_seq: i64,
+}
+
+impl Default for ChainCheck {
+    fn default() -> Self {
+        Self {
+            prev: vec![0u8; 32],
+            expected_seq: 1,
         }
     }
-    // The head must point at the last entry: removing entries from the end shows here.
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(store.pool())
-        .await?;
-    let head_seq: i64 = head.try_get("seq")?;
-    let head_hash: Vec<u8> = head.try_get("hash")?;
-    if head_seq != expected_seq - 1 || head_hash != prev {
-        return Ok(Verdict::Broken {
-            seq: expected_seq,
-            reason: "entries after this point were removed",
-        });
+}
+
+impl ChainCheck {
+    /// The sequence number the next record must have.
+    pub fn next_seq(&self) -> i64 {
+        self.expected_seq
     }
-    Ok(Verdict::Intact {
-        entries: expected_seq - 1,
-        head: hex::encode(prev),
-    })
+
+    /// The next record: `Err` holds the verdict naming the first broken link.
+    pub fn check(&mut self, r: &Record) -> Result<(), Verdict> {
+        if r.seq != self.expected_seq {
+            return Err(Verdict::Broken {
+                seq: self.expected_seq,
+                reason: "entry missing",
+            });
+        }
+        if r.prev_hash != self.prev {
+            return Err(Verdict::Broken {
+                seq: r.seq,
+                reason: "does not follow the previous entry",
+            });
+        }
+        let computed = link_hash(
+            &r.prev_hash,
+            r.seq,
+            r.at,
+            [&r.actor, &r.action, &r.subject, &r.outcome, &r.detail],
+        );
+        if computed != r.hash {
+            return Err(Verdict::Broken {
+                seq: r.seq,
+                reason: "contents changed after it was written",
+            });
+        }
+        self.prev = r.hash.clone();
+        self.expected_seq += 1;
+        Ok(())
+    }
+
+    /// After the last record: the head must point at it, so removing entries from
+    /// the end shows here.
+    pub fn finish(self, head_seq: i64, head_hash: &[u8]) -> Verdict {
+        if head_seq != self.expected_seq - 1 || head_hash != self.prev {
+            return Verdict::Broken {
+                seq: self.expected_seq,
+                reason: "entries after this point were removed",
+            };
+        }
+        Verdict::Intact {
+            entries: self.expected_seq - 1,
+            head: hex::encode(self.prev),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn chain(n: i64) -> Vec<Record> {
+        let mut prev = vec![0u8; 32];
+        (1..=n)
+            .map(|seq| {
+                let hash = link_hash(&prev, seq, 100 + seq, ["cli", "x.y", "s", "ok", "{}"]);
+                Record {
+                    seq,
+                    at: 100 + seq,
+                    actor: "cli".into(),
+                    action: "x.y".into(),
+                    subject: "s".into(),
+                    outcome: "ok".into(),
+                    detail: "{}".into(),
+                    prev_hash: std::mem::replace(&mut prev, hash.clone()),
+                    hash,
+                }
+            })
+            .collect()
+    }
+
+    fn walk(records: &[Record], head_seq: i64, head_hash: &[u8]) -> Verdict {
+        let mut check = ChainCheck::default();
+        for r in records {
+            if let Err(broken) = check.check(r) {
+                return broken;
+            }
+        }
+        check.finish(head_seq, head_hash)
+    }
+
+    #[test]
+    fn an_intact_chain_and_each_kind_of_break_are_told_apart() {
+        let c = chain(4);
+        let head = c[3].hash.clone();
+        assert!(matches!(
+            walk(&c, 4, &head),
+            Verdict::Intact { entries: 4, .. }
+        ));
+        assert!(matches!(
+            walk(&[], 0, &[0u8; 32]),
+            Verdict::Intact { entries: 0, .. }
+        ));
+
+        let mut missing = c.clone();
+        missing.remove(1);
+        assert_eq!(
+            walk(&missing, 4, &head),
+            Verdict::Broken {
+                seq: 2,
+                reason: "entry missing"
+            }
+        );
+        let mut changed = c.clone();
+        changed[2].actor = "user:someone-else".into();
+        assert_eq!(
+            walk(&changed, 4, &head),
+            Verdict::Broken {
+                seq: 3,
+                reason: "contents changed after it was written"
+            }
+        );
+        assert_eq!(
+            walk(&c[..3], 4, &head),
+            Verdict::Broken {
+                seq: 4,
+                reason: "entries after this point were removed"
+            }
+        );
+    }
 
     #[test]
     fn the_link_hash_depends_on_every_field_and_the_previous_hash() {

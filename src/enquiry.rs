@@ -3,10 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{CryptoError, MasterKey, Opener, Sealed, Sealer};
+use crate::crypto::{CryptoError, Opener, Sealed, Sealer};
 use crate::domain::{EmailAddress, ReferenceCode};
 use crate::programme::Answers;
-use crate::store::{EnquiryRecord, Store, StoreError};
 
 /// How the person wants to be answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,32 +83,9 @@ impl EnquiryContent {
         sealer.seal(&json)
     }
 
-    pub fn open(opener: &Opener, sealed: &Sealed) -> Result<Self, CryptoError> {
+    /// Opening is the keyring's business ([`crate::keyring::Keyring::open_enquiry`]).
+    pub(crate) fn open(opener: &Opener, sealed: &Sealed) -> Result<Self, CryptoError> {
         let json = zeroize::Zeroizing::new(opener.open(sealed)?);
         serde_json::from_slice(&json).map_err(|_| CryptoError::Decrypt)
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum OpenError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Crypto(#[from] CryptoError),
-}
-
-/// Decrypts a stored enquiry with the master key. Console and worker roles only:
-/// callers must write the read to the audit log.
-pub async fn open_enquiry(
-    store: &Store,
-    master: &MasterKey,
-    record: &EnquiryRecord,
-) -> Result<EnquiryContent, OpenError> {
-    let key = store
-        .programme_key(&record.sealed.key_id)
-        .await?
-        .ok_or(StoreError::Corrupt("enquiry refers to a missing key"))?;
-    let wrapped = key.wrapped_identity.ok_or(CryptoError::KeyDestroyed)?;
-    let opener = Opener::new(&key.id, master.unwrap_identity(&wrapped)?);
-    Ok(EnquiryContent::open(&opener, &record.sealed)?)
 }

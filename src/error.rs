@@ -43,6 +43,19 @@ pub enum AppError {
     Internal(String),
 }
 
+impl From<crate::keyring::GateError> for AppError {
+    fn from(e: crate::keyring::GateError) -> Self {
+        use crate::keyring::GateError;
+        match e {
+            GateError::Capped => Self::TooManyRequests,
+            GateError::KeyDestroyed => Self::Crypto(CryptoError::KeyDestroyed),
+            GateError::MissingKey => Self::Internal(e.to_string()),
+            GateError::Store(e) => Self::Store(e),
+            GateError::Crypto(e) => Self::Crypto(e),
+        }
+    }
+}
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {

@@ -13,7 +13,7 @@ use age::x25519;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
-use crate::audit::{self, Entry};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::crypto::{Sealed, open_with_escrow};
 use crate::store::{Store, StoreError};
 
@@ -77,7 +77,7 @@ pub async fn open_programme(
     identity: &x25519::Identity,
     slug: &str,
     out: &Path,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Opened, EscrowError> {
     let programme = store
         .programme_by_slug(slug)
@@ -132,18 +132,18 @@ pub async fn open_programme(
             .to_string(),
         ));
     }
-    let audited = audit::record(
-        store,
-        &Entry::new(actor, "escrow.open", &format!("programme:{slug}"))
-            .outcome("alert")
-            .detail(json!({
-                "enquiries": counts.enquiries,
-                "notes": counts.notes,
-                "replies": counts.replies,
-                "unreadable": counts.unreadable,
-            })),
-    )
-    .await;
+    let audited = store
+        .record_audit(
+            &Entry::new(actor, AuditAction::EscrowOpen, &format!("programme:{slug}"))
+                .outcome(Outcome::Alert)
+                .detail(json!({
+                    "enquiries": counts.enquiries,
+                    "notes": counts.notes,
+                    "replies": counts.replies,
+                    "unreadable": counts.unreadable,
+                })),
+        )
+        .await;
     if let Err(e) = audited {
         drop(file);
         let _ = std::fs::remove_file(out);

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use haven::app::{self, Application, Role, Roles};
+use haven::audit::{Actor, AuditAction, Outcome};
 use haven::auth::accounts::{self, AccountError, AccountRequest};
-use haven::auth::password::Hasher;
 use haven::casework::ProgrammeRole;
 use haven::config::{Config, LogFormat};
 use haven::crypto::ProgrammeKeyPair;
@@ -278,7 +278,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             command: AuditCommand::Verify,
         } => {
             let store = app::open_store(&config).await?;
-            match haven::audit::verify(&store).await? {
+            match store.verify_audit().await? {
                 haven::audit::Verdict::Intact { entries, head } => {
                     println!("audit log intact: {entries} entries, head {head}");
                 }
@@ -292,7 +292,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             command: DisclosuresCommand::Export { programme },
         } => {
             let store = app::open_store(&config).await?;
-            match haven::referrals::export_register(&store, &programme, "cli").await? {
+            match haven::referrals::export_register(&store, &programme, &Actor::Cli).await? {
                 Some(csv) => print!("{csv}"),
                 None => {
                     eprintln!("no programme {programme:?}");
@@ -323,7 +323,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
             };
-            match haven::escrow::open_programme(&store, &identity, &programme, &out, "cli").await {
+            match haven::escrow::open_programme(&store, &identity, &programme, &out, &Actor::Cli)
+                .await
+            {
                 Ok(n) => println!(
                     "{programme}: opened {} enquiries, {} notes, {} replies into {}; {} could not be opened with this identity",
                     n.enquiries,
@@ -341,7 +343,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Purge => {
             let store = app::open_store(&config).await?;
-            for (slug, c) in haven::retention::purge_all(&store, "cli").await? {
+            for (slug, c) in haven::retention::purge_all(&store, &Actor::Cli).await? {
                 println!(
                     "{slug}: {} enquiries, {} notes, {} replies, {} messages purged",
                     c.enquiries, c.notes, c.replies, c.messages
@@ -369,11 +371,8 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
             // of the password.
             let password = password.strip_suffix('\n').unwrap_or(&password);
             let password = password.strip_suffix('\r').unwrap_or(password);
-            let master = app::master_key(config, &store).await?;
-            let hasher = std::sync::Arc::new(Hasher::new(
-                master.derive("haven/password-pepper"),
-                config.password_cost,
-            ));
+            let keyring = app::keyring(config, &store).await?;
+            let hasher = std::sync::Arc::new(keyring.password_hasher(config.password_cost));
             accounts::create_account(
                 &store,
                 hasher,
@@ -383,7 +382,7 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
                     programme: programme.as_deref(),
                     password,
                 },
-                "cli",
+                &Actor::Cli,
             )
             .await
             .map(|id| println!("created user {id} ({role}); they must sign in and set up two-step verification within 72 hours"))
@@ -392,7 +391,7 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
             email,
             role,
             programme,
-        } => accounts::grant(&store, &email, role, &programme, "cli")
+        } => accounts::grant(&store, &email, role, &programme, &Actor::Cli)
             .await
             .map(|()| println!("{email} is now {role} in {programme}")),
     };
@@ -412,7 +411,7 @@ async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<E
 async fn confirm_as(
     store: &haven::store::Store,
     config: &Config,
-    master: &haven::crypto::MasterKey,
+    keyring: &haven::keyring::Keyring,
     email: &str,
 ) -> anyhow::Result<Option<haven::auth::reauth::Reauthenticated>> {
     use haven::auth::reauth::{self, Refused};
@@ -422,10 +421,7 @@ async fn confirm_as(
         .map_err(|e| anyhow::anyhow!("cannot read the password from stdin: {e}"))?;
     let password = password.strip_suffix('\n').unwrap_or(&password);
     let password = password.strip_suffix('\r').unwrap_or(password);
-    let hasher = std::sync::Arc::new(Hasher::new(
-        master.derive("haven/password-pepper"),
-        config.password_cost,
-    ));
+    let hasher = std::sync::Arc::new(keyring.password_hasher(config.password_cost));
     let checked = reauth::confirm_by_email(
         store,
         &hasher,
@@ -439,17 +435,17 @@ async fn confirm_as(
         Ok(proof) => (Refused::Denied, Some(proof.user_id().to_owned())),
         Err(refused) => refused,
     };
-    let account = id.map_or_else(|| "cli".to_owned(), |id| format!("user:{id}"));
-    haven::audit::record(
-        store,
-        &haven::audit::Entry::new(&account, "reauth.failed", &account)
-            .outcome(match refused {
-                Refused::Denied => "denied",
-                Refused::Throttled => "throttled",
-            })
-            .detail(serde_json::json!({ "via": "cli" })),
-    )
-    .await?;
+    let account = id.map_or(Actor::Cli, |id| Actor::staff(&id));
+    store
+        .record_audit(
+            &haven::audit::Entry::new(&account, AuditAction::ReauthFailed, &account.to_string())
+                .outcome(match refused {
+                    Refused::Denied => Outcome::Denied,
+                    Refused::Throttled => Outcome::Throttled,
+                })
+                .detail(serde_json::json!({ "via": "cli" })),
+        )
+        .await?;
     eprintln!(
         "haven: {}",
         match refused {
@@ -484,10 +480,10 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 }
                 return Ok(ExitCode::from(1));
             }
-            let master = app::master_key(config, &store).await?;
+            let keyring = app::keyring(config, &store).await?;
             let proof = match &as_account {
                 None => None,
-                Some(email) => match confirm_as(&store, config, &master, email).await? {
+                Some(email) => match confirm_as(&store, config, &keyring, email).await? {
                     Some(proof) => Some(proof),
                     None => return Ok(ExitCode::from(1)),
                 },
@@ -496,7 +492,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
             // what the change widens, same versions.
             let saved = editing::save(
                 &store,
-                &master.recipient(),
+                &keyring.recipient(),
                 &text,
                 editing::Expect::Any,
                 editing::Author::CommandLine {
@@ -567,21 +563,19 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 eprintln!("no programme {slug:?}");
                 return Ok(ExitCode::from(1));
             };
-            let master = app::master_key(config, &store).await?;
-            if let Err(e) =
-                haven::rotation::check_master_opens(&store, &master, &record.key_id).await
-            {
+            let keyring = app::keyring(config, &store).await?;
+            if let Err(e) = haven::rotation::check_master_opens(&keyring, &record.key_id).await {
                 eprintln!("haven: {slug}: the key was not rotated: {e}");
                 return Ok(ExitCode::from(1));
             }
-            let key = ProgrammeKeyPair::generate(&master.recipient())?;
+            let key = ProgrammeKeyPair::generate(&keyring.recipient())?;
             store
                 .rotate_programme_key(
                     &record.id,
                     &key,
                     &haven::audit::Entry::new(
-                        "cli",
-                        "programme.rotate-key",
+                        &Actor::Cli,
+                        AuditAction::ProgrammeRotateKey,
                         &format!("programme:{slug}"),
                     )
                     .detail(serde_json::json!({ "from": record.key_id, "to": key.key_id })),
@@ -589,7 +583,8 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 .await?;
             println!("{slug}: new key {} (was {})", key.key_id, record.key_id);
             let parsed = haven::domain::ProgrammeSlug::parse(&slug)?;
-            let total = haven::rotation::reseal_all(&store, &master, &parsed, |n| {
+            let reader = haven::audit::Actor::Cli;
+            let total = haven::rotation::reseal_all(&store, &keyring, &reader, &parsed, |n| {
                 eprintln!("re-sealed {n}…");
             })
             .await?;
@@ -634,8 +629,8 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 return Ok(ExitCode::from(1));
             };
             let entry = haven::audit::Entry::new(
-                "cli",
-                "programme.destroy-key",
+                &Actor::Cli,
+                AuditAction::ProgrammeDestroyKey,
                 &format!("programme:{slug}"),
             )
             .detail(serde_json::json!({ "key": key_id }));
@@ -659,10 +654,10 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                     return Ok(ExitCode::from(2));
                 }
             };
-            let master = app::master_key(config, &store).await?;
+            let keyring = app::keyring(config, &store).await?;
             match haven::archive::archive(
                 &store,
-                &master.recipient(),
+                &keyring.recipient(),
                 &slug,
                 confirmed,
                 destroy_keys,
@@ -737,7 +732,7 @@ async fn import_command(
         key,
         paths,
         Options { delete_source },
-        "cli",
+        &Actor::Cli,
         |p| {
             bar.set_length(p.bytes_total);
             bar.set_position(p.bytes_done);

@@ -205,7 +205,7 @@ impl Metrics {
         for (id, slug) in store.programme_ids().await? {
             let mut open_oldest: std::collections::BTreeMap<String, i64> = Default::default();
             for s in store.queue_stats(&id).await? {
-                if s.status != "closed" {
+                if s.status.is_open() {
                     let o = open_oldest.entry(s.queue.clone()).or_insert(s.oldest_hour);
                     *o = (*o).min(s.oldest_hour);
                 }
@@ -213,7 +213,7 @@ impl Metrics {
                     vec![
                         ("programme", slug.clone()),
                         ("queue", s.queue),
-                        ("status", s.status),
+                        ("status", s.status.as_str().to_owned()),
                     ],
                     s.count,
                 ));

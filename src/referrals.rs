@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use crate::audit::{Actor, AuditAction, Outcome};
 use crate::crypto::CryptoError;
 use crate::domain::Language;
 use crate::enquiry::EnquiryContent;
@@ -23,31 +24,13 @@ use crate::programme::sharing::{Pseudo, is_personal_kind, personal_entries};
 use crate::programme::{Answer, FieldKind, Partner, Programme};
 use crate::replies::MailSettings;
 
-/// How a package reaches the partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// One message to the partner's address, sent by the outbound worker.
-    Email,
-    /// Downloaded by the agent who asked for it, once.
-    Download,
-}
+mod register;
+pub mod workflow;
 
-impl Delivery {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "email" => Some(Self::Email),
-            "download" => Some(Self::Download),
-            _ => None,
-        }
-    }
+pub use register::{export_register, register_csv};
+pub use workflow::{Approved, Downloaded, FlowError, RequestProblem, Requested};
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Email => "email",
-            Self::Download => "download",
-        }
-    }
-}
+pub use crate::store::{Delivery, ReferralState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReferralError {
@@ -231,12 +214,12 @@ fn current_partner<'a>(
 pub async fn may_send(
     store: &crate::store::Store,
     outbox_id: &str,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Option<String>, crate::store::StoreError> {
     let Some((r, definition)) = store.referral_by_outbox(outbox_id).await? else {
         return Ok(Some("no referral carries this message".into()));
     };
-    if r.state != "queued" {
+    if r.state != ReferralState::Queued {
         return Ok(Some(format!("the referral is {}", r.state)));
     }
     let programme = Programme::parse(&definition).ok();
@@ -255,16 +238,20 @@ pub async fn may_send(
 
 /// The audit entry of a stopped referral: which partner and why, never an address.
 pub fn stopped_entry(
-    actor: &str,
+    actor: &Actor,
     r: &crate::store::ReferralRecord,
     stop: Stop,
 ) -> crate::audit::Entry {
-    crate::audit::Entry::new(actor, "referral.stopped", &format!("referral:{}", r.id))
-        .outcome("denied")
-        .detail(serde_json::json!({
-            "enquiry": r.enquiry_id, "partner": r.partner_key, "reason": stop.as_str(),
-            "was": r.state,
-        }))
+    crate::audit::Entry::new(
+        actor,
+        AuditAction::ReferralStopped,
+        &format!("referral:{}", r.id),
+    )
+    .outcome(Outcome::Denied)
+    .detail(serde_json::json!({
+        "enquiry": r.enquiry_id, "partner": r.partner_key, "reason": stop.as_str(),
+        "was": r.state,
+    }))
 }
 
 /// One entry of a preview: what staff see, and what the readable part of a package says.
@@ -316,7 +303,7 @@ fn pseudo_value(p: Pseudo, content: &EnquiryContent, received_hour: i64) -> Opti
     match p {
         Pseudo::Reference => Some(content.reference.clone()),
         Pseudo::Language => Some(content.language.clone()),
-        Pseudo::Received => Some(crate::console::pages::date(received_hour)),
+        Pseudo::Received => Some(crate::domain::date(received_hour)),
         Pseudo::ContactEmail => content.email.clone(),
     }
 }
@@ -438,7 +425,7 @@ fn plaintext(
     meta: &PackageMeta<'_>,
 ) -> Result<Zeroizing<String>, CryptoError> {
     let lang = programme.default_language();
-    let day = crate::console::pages::date(meta.at);
+    let day = crate::domain::date(meta.at);
     let mut text = Zeroizing::new(String::new());
     // Writing to a String cannot fail.
     let _ = writeln!(text, "Referral from Haven");
@@ -539,96 +526,9 @@ pub fn email(
     )?)
 }
 
-/// The register as CSV: field names and who did what, never a value. One line per
-/// referral; names of people are their account addresses.
-pub fn register_csv(
-    slug: &str,
-    rows: &[crate::store::ReferralRecord],
-    name_of: impl Fn(&str) -> String,
-) -> String {
-    fn cell(s: &str) -> String {
-        // Formula injection: spreadsheets run cells that start with these.
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_owned()
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    }
-    let time = |t: Option<i64>| t.map(crate::console::pages::datetime).unwrap_or_default();
-    let mut out = String::from(
-        "referral,programme,enquiry,partner,partner_name,fields,personal_data,basis,delivery,\
-         state,requested_by,requested_at,approved_by,decided_at,disclosed_at\n",
-    );
-    for r in rows {
-        let approved = match (&r.decided_by, r.state.as_str()) {
-            (Some(by), s) if s != "cancelled" && s != "pending" => name_of(by),
-            _ => String::new(),
-        };
-        let line = [
-            cell(&r.id),
-            cell(slug),
-            cell(&r.enquiry_id),
-            cell(&r.partner_key),
-            cell(&r.partner_name),
-            cell(&r.fields.join(" ")),
-            (if r.personal { "yes" } else { "no" }).to_owned(),
-            cell(&r.basis),
-            cell(&r.delivery),
-            cell(&r.state),
-            cell(&name_of(&r.requested_by)),
-            time(Some(r.requested_hour)),
-            cell(&approved),
-            time(r.decided_hour),
-            time(r.disclosed_hour),
-        ]
-        .join(",");
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
-}
-
-/// The register of one programme as CSV, for `haven disclosures export`; `None` if
-/// there is no such programme. The export is audited before it is returned.
-pub async fn export_register(
-    store: &crate::store::Store,
-    slug: &str,
-    actor: &str,
-) -> Result<Option<String>, crate::store::StoreError> {
-    let Some(programme) = store.programme_by_slug(slug).await? else {
-        return Ok(None);
-    };
-    let rows = store.referrals_of_programme(&programme.id).await?;
-    let names: BTreeMap<String, String> = store
-        .list_users()
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.email))
-        .collect();
-    let csv = register_csv(slug, &rows, |id| {
-        names
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| format!("user:{id}"))
-    });
-    crate::audit::record(
-        store,
-        &crate::audit::Entry::new(actor, "disclosures.export", &format!("programme:{slug}"))
-            .detail(serde_json::json!({ "referrals": rows.len() })),
-    )
-    .await?;
-    Ok(Some(csv))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::ReferralRecord;
 
     fn partner(address: &str, recipient: &str) -> Partner {
         Partner {
@@ -753,35 +653,5 @@ mod tests {
         assert!(discloses_personal(&now, Some(&now), stats, &typed_country));
         // An unanswered field discloses nothing.
         assert!(!discloses_personal(&now, None, stats, &content(&[])));
-    }
-
-    #[test]
-    fn the_csv_quotes_cells_and_defuses_formulas() {
-        let row = ReferralRecord {
-            id: "r1".into(),
-            programme_id: "p".into(),
-            enquiry_id: "e1".into(),
-            partner_key: "ngo".into(),
-            partner_name: "=HYPERLINK(\"x\")".into(),
-            fields: vec!["reference".into(), "language".into()],
-            personal: false,
-            basis: "Consent, art. 6".into(),
-            delivery: "email".into(),
-            state: "queued".into(),
-            requested_by: "u1".into(),
-            requested_hour: 0,
-            decided_by: None,
-            decided_hour: None,
-            disclosed_hour: Some(3600),
-            outbox_id: None,
-            partner_address: None,
-            partner_recipient: None,
-            stopped_reason: None,
-        };
-        let csv = register_csv("slug", &[row], |id| format!("{id}@example.org"));
-        let line = csv.lines().nth(1).unwrap();
-        assert!(line.contains(",\"'=HYPERLINK(\"\"x\"\")\","), "{line}");
-        assert!(line.contains(",reference language,no,\"Consent, art. 6\",email,queued,"));
-        assert!(line.contains("u1@example.org,1970-01-01 00:00,,,1970-01-01 01:00"));
     }
 }

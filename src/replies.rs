@@ -18,7 +18,7 @@ use crate::outbound::template::{self, Context};
 use crate::outbound::{self, OutboundError, OutboundMessage, Recipient, Rendered};
 use crate::programme::live::LiveProgramme;
 use crate::programme::{EmailDisclosure, ImportReplies};
-use crate::store::{EnquiryRecord, NewOutboxRow, now};
+use crate::store::{EnquiryRecord, NewReply, PreparedReply, now};
 
 /// Longest reply body, in characters.
 pub const MAX_TEXT: usize = 20_000;
@@ -41,7 +41,8 @@ pub struct ReplyContent {
 }
 
 impl ReplyContent {
-    pub fn open(opener: &Opener, sealed: &Sealed) -> Result<Self, CryptoError> {
+    /// Staff side: opened by the keyring, in a case read.
+    pub(crate) fn open(opener: &Opener, sealed: &Sealed) -> Result<Self, CryptoError> {
         let json = Zeroizing::new(opener.open(sealed)?);
         serde_json::from_slice(&json).map_err(|_| CryptoError::Decrypt)
     }
@@ -56,25 +57,6 @@ impl ReplyContent {
         );
         serde_json::from_slice(&json).map_err(|_| CryptoError::Decrypt)
     }
-}
-
-/// A reply ready to be written.
-#[derive(Debug, Clone)]
-pub struct NewReply {
-    pub id: String,
-    pub enquiry_id: String,
-    pub author_id: String,
-    pub campaign_id: Option<String>,
-    pub template_key: Option<String>,
-    pub sealed: Sealed,
-    pub created_at: i64,
-}
-
-/// One enquiry's reply and, if they gave an address, its one email.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub reply: NewReply,
-    pub outbox: Option<NewOutboxRow>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -149,16 +131,10 @@ pub fn from_template(
     })
 }
 
-/// Checks a draft and seals it (and its email) for one enquiry.
-pub fn prepare(
-    live: &LiveProgramme,
-    record: &EnquiryRecord,
-    content: &EnquiryContent,
-    draft: &Draft,
-    author_id: &str,
-    campaign_id: Option<&str>,
-    mail: &MailSettings,
-) -> Result<Prepared, ReplyError> {
+/// The checks on a draft that need nothing of the enquiry (so nothing is opened to
+/// refuse it): a text, not too long, and a one-line subject. Returns the subject as
+/// one line and the trimmed text.
+pub fn check(draft: &Draft) -> Result<(String, &str), ReplyError> {
     let text = draft.text.trim();
     let subject = template::one_line(&draft.subject);
     if text.is_empty() {
@@ -170,6 +146,20 @@ pub fn prepare(
     if subject.is_empty() || subject.chars().count() > MAX_SUBJECT {
         return Err(ReplyError::BadSubject);
     }
+    Ok((subject, text))
+}
+
+/// Checks a draft and seals it (and its email) for one enquiry.
+pub fn prepare(
+    live: &LiveProgramme,
+    record: &EnquiryRecord,
+    content: &EnquiryContent,
+    draft: &Draft,
+    author_id: &str,
+    campaign_id: Option<&str>,
+    mail: &MailSettings,
+) -> Result<PreparedReply, ReplyError> {
+    let (subject, text) = check(draft)?;
     let own_reference = ReferenceCode::parse(&content.reference).ok();
     let own_email = content
         .email
@@ -261,7 +251,7 @@ pub fn prepare(
             )?)
         }
     };
-    Ok(Prepared {
+    Ok(PreparedReply {
         reply: NewReply {
             id: reply_id,
             enquiry_id: record.id.clone(),

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::audit::{Actor, SystemTask};
 use crate::programme::Programme;
 use crate::store::{PurgeCounts, Store, StoreError, hour_of, now};
 
@@ -12,7 +13,7 @@ pub const EVERY: Duration = Duration::from_secs(3600);
 /// Purges every programme by its own retention period; returns what went, by slug.
 pub async fn purge_all(
     store: &Store,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Vec<(String, PurgeCounts)>, StoreError> {
     let mut out = Vec::new();
     for (id, slug) in store.programme_ids().await? {
@@ -40,7 +41,7 @@ pub fn spawn_schedule(store: Store) {
         let mut tick = tokio::time::interval(EVERY);
         loop {
             tick.tick().await;
-            match purge_all(&store, "system:purge").await {
+            match purge_all(&store, &Actor::System(SystemTask::Purge)).await {
                 Ok(done) => {
                     let enquiries: u64 = done.iter().map(|(_, c)| c.enquiries).sum();
                     if enquiries > 0 {

@@ -3,11 +3,12 @@
 //! `haven programme rotate-key` itself, which waits and shows progress). Replies are
 //! re-sealed to the enquirer's inbox key as well, so the reply inbox keeps working.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::crypto::{CryptoError, MasterKey, Opener};
+use crate::audit::{Actor, SystemTask};
+use crate::crypto::CryptoError;
 use crate::domain::ProgrammeSlug;
+use crate::keyring::{GateError, Keyring};
 use crate::programme::live::LiveProgrammes;
 use crate::store::{SealedTable, Store, StoreError};
 
@@ -17,6 +18,8 @@ pub enum RotationError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Gate(#[from] GateError),
     #[error(
         "this master key cannot open the programme's current key (key {0}): is HAVEN_MASTER_KEY_FILE the instance's master key?"
     )]
@@ -26,27 +29,23 @@ pub enum RotationError {
 /// Refuses a master key that cannot open the programme's current key. A rotation
 /// wraps the new key to the master key it is given: with a wrong one it would store a
 /// key the real master key cannot open, and re-sealing would then fail for ever.
-pub async fn check_master_opens(
-    store: &Store,
-    master: &MasterKey,
-    key_id: &str,
-) -> Result<(), RotationError> {
-    let key = store
-        .programme_key(key_id)
-        .await?
-        .ok_or(StoreError::Corrupt("a programme refers to a missing key"))?;
-    let wrapped = key.wrapped_identity.ok_or(CryptoError::KeyDestroyed)?;
-    master
-        .unwrap_identity(&wrapped)
-        .map(drop)
-        .map_err(|_| RotationError::WrongMasterKey(key_id.to_owned()))
+pub async fn check_master_opens(keyring: &Keyring, key_id: &str) -> Result<(), RotationError> {
+    match keyring.opens_key(key_id).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(RotationError::WrongMasterKey(key_id.to_owned())),
+        Err(GateError::MissingKey) => {
+            Err(StoreError::Corrupt("a programme refers to a missing key").into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Re-seals up to `batch` stale ciphertexts per table of one programme; returns how
 /// many were re-sealed (0: nothing left to do).
 pub async fn reseal_batch(
     store: &Store,
-    master: &MasterKey,
+    keyring: &Keyring,
+    reader: &Actor,
     slug: &ProgrammeSlug,
     batch: i64,
 ) -> Result<usize, RotationError> {
@@ -56,37 +55,32 @@ pub async fn reseal_batch(
         return Ok(0);
     };
     let current = live.sealer.key_id().to_owned();
-    let mut openers: HashMap<String, Opener> = HashMap::new();
-    let mut done = 0;
+    let mut stale = Vec::new();
     for table in SealedTable::ALL {
         for row in store.stale_rows(table, &live.id, &current, batch).await? {
-            if !openers.contains_key(&row.sealed.key_id) {
-                let key = store
-                    .programme_key(&row.sealed.key_id)
-                    .await?
-                    .ok_or(StoreError::Corrupt("a ciphertext refers to a missing key"))?;
-                let wrapped = key.wrapped_identity.ok_or(CryptoError::KeyDestroyed)?;
-                openers.insert(
-                    key.id.clone(),
-                    Opener::new(&key.id, master.unwrap_identity(&wrapped)?),
-                );
-            }
-            let Some(opener) = openers.get(&row.sealed.key_id) else {
-                continue;
-            };
-            let plain = zeroize::Zeroizing::new(opener.open(&row.sealed)?);
-            let sealed = match table {
-                SealedTable::Replies => live
-                    .sealer
-                    .seal_with(row.inbox_recipient.as_deref(), &plain)?,
-                _ => live.sealer.seal(&plain)?,
-            };
-            if store
-                .reseal(table, &row.id, &row.sealed.key_id, &sealed)
-                .await?
-            {
-                done += 1;
-            }
+            stale.push((table, row));
+        }
+    }
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    // Audited (with the count) before anything is opened; the plaintext stays in the
+    // keyring.
+    let mut resealing = keyring
+        .resealing(reader, slug.as_str(), &current, stale.len())
+        .await?;
+    let mut done = 0;
+    for (table, row) in stale {
+        let inbox = match table {
+            SealedTable::Replies => row.inbox_recipient.as_deref(),
+            _ => None,
+        };
+        let sealed = resealing.reseal(&row.sealed, &live.sealer, inbox).await?;
+        if store
+            .reseal(table, &row.id, &row.sealed.key_id, &sealed)
+            .await?
+        {
+            done += 1;
         }
     }
     Ok(done)
@@ -95,13 +89,14 @@ pub async fn reseal_batch(
 /// Re-seals everything of one programme; `progress` is told the running total.
 pub async fn reseal_all(
     store: &Store,
-    master: &MasterKey,
+    keyring: &Keyring,
+    reader: &Actor,
     slug: &ProgrammeSlug,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, RotationError> {
     let mut total = 0;
     loop {
-        let n = reseal_batch(store, master, slug, 500).await?;
+        let n = reseal_batch(store, keyring, reader, slug, 500).await?;
         if n == 0 {
             return Ok(total);
         }
@@ -110,8 +105,22 @@ pub async fn reseal_all(
     }
 }
 
+/// Re-seals everything of every programme that is still under an older key; returns
+/// how many ciphertexts were re-sealed.
+pub async fn reseal_everything(store: &Store, keyring: &Keyring) -> Result<usize, RotationError> {
+    let reader = Actor::System(SystemTask::Rotation);
+    let mut total = 0;
+    for (_, slug) in store.programme_ids().await? {
+        let Ok(slug) = ProgrammeSlug::parse(&slug) else {
+            continue;
+        };
+        total += reseal_all(store, keyring, &reader, &slug, |_| {}).await?;
+    }
+    Ok(total)
+}
+
 /// The worker role's background job: every minute, a batch for every programme.
-pub fn spawn_schedule(store: Store, master: MasterKey) {
+pub fn spawn_schedule(store: Store, keyring: Keyring) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
@@ -123,7 +132,8 @@ pub fn spawn_schedule(store: Store, master: MasterKey) {
                 let Ok(slug) = ProgrammeSlug::parse(&slug) else {
                     continue;
                 };
-                match reseal_batch(&store, &master, &slug, 500).await {
+                let reader = Actor::System(SystemTask::Rotation);
+                match reseal_batch(&store, &keyring, &reader, &slug, 500).await {
                     Ok(0) => {}
                     Ok(n) => {
                         tracing::info!(programme = %slug, resealed = n, "re-sealed to the current key")

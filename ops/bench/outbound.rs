@@ -5,7 +5,7 @@
 //! applies the example programme, writes N sealed enquiries with email contacts, queues
 //! one reply per enquiry as a campaign (one transaction), then starts a real
 //! `outbound::Worker` (SMTP transport with its connection pool) against the test suite's
-//! SMTP sink (`tests/api/smtp_sink.rs`, a tokio server in the same process) and times
+//! SMTP sink (`tests/api/helpers/smtp_sink.rs`, a tokio server in the same process) and times
 //! how long it takes until every message was accepted by the sink and every row is
 //! recorded as sent. See `ops/bench/README.md`.
 //!
@@ -19,7 +19,7 @@
 //! goes), `HAVEN_BENCH_OUT` (results file; default
 //! `ops/bench/results/outbound-<backend>.md`).
 
-#[path = "../../tests/api/smtp_sink.rs"]
+#[path = "../../tests/api/helpers/smtp_sink.rs"]
 mod smtp_sink;
 
 use std::fmt::Write as _;
@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use haven::config::DatabaseUrl;
-use haven::crypto::{MasterKey, Sealer, random_id};
+use haven::crypto::{Sealer, random_id};
 use haven::domain::{EmailAddress, ReferenceCode};
 use haven::enquiry::{ContactChoice, EnquiryContent};
 use haven::outbound::{
@@ -175,7 +175,12 @@ async fn bench(
     sinks: &[bool],
     levels: &[usize],
 ) -> anyhow::Result<Vec<Level>> {
-    let (master, _) = MasterKey::load_or_create(master_path)?;
+    // The master key as `haven serve` loads it: through the start-up builder's keyring.
+    let path = master_path.display().to_string();
+    let config = haven::config::Config::from_sources(None, |k| {
+        (k == "HAVEN_MASTER_KEY_FILE").then(|| path.clone())
+    })?;
+    let master = haven::app::keyring(&config, store).await?;
     haven::programme::editing::save(
         store,
         &master.recipient(),
@@ -225,13 +230,21 @@ async fn bench(
             })
             .collect::<anyhow::Result<_>>()?;
         let campaign = random_id();
-        outbound::enqueue_campaign(
-            store,
-            &sealer,
-            &campaign,
-            built.iter().map(|(id, m)| (id.as_str(), m)),
-        )
-        .await?;
+        // Queued as a campaign's approval queues them: one transaction, one row per
+        // enquiry.
+        let rows = built
+            .iter()
+            .map(|(id, m)| {
+                outbound::seal_row(
+                    &sealer,
+                    id,
+                    Some(&campaign),
+                    &format!("campaign:{campaign}:{id}"),
+                    m,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        haven::store::test_support::queue_outbox(store, &rows).await?;
         let enqueue_secs = started.elapsed().as_secs_f64();
 
         let sink = SmtpSink::start().await;
@@ -248,7 +261,7 @@ async fn bench(
         let started = Instant::now();
         let worker = Worker::spawn(
             store.clone(),
-            MasterKey::load(master_path)?,
+            &master,
             Transport::smtp(&sink.url(), concurrency as u32)?,
             settings,
         );

@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use haven::app::{Application, Roles, master_key};
+use haven::app::{Application, Roles, keyring};
 use haven::config::{Config, DatabaseUrl};
 use haven::store::Store;
 use sqlx::Row;
@@ -906,7 +906,9 @@ fn machine() -> Machine {
 /// Durability settings as the server's own pool reports them (not as assumed).
 async fn durability_settings(store: &Store) -> String {
     let text = |q: &'static str| async move {
-        let row = sqlx::query(q).fetch_one(store.pool()).await.ok()?;
+        let row = haven::store::test_support::fetch_one(store, q, &[])
+            .await
+            .ok()?;
         row.try_get::<String, _>(0)
             .ok()
             .or_else(|| row.try_get::<i64, _>(0).ok().map(|n| n.to_string()))
@@ -1028,7 +1030,7 @@ fn run(
     let (app, store) = server_rt.block_on(async {
         let app = Application::build(config.clone(), Roles::all()).await?;
         let store = app.store().clone();
-        let master = master_key(&config, &store).await?;
+        let master = keyring(&config, &store).await?;
         haven::programme::editing::save(
             &store,
             &master.recipient(),

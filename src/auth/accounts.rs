@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::password::{Hasher, NewPassword, PasswordRejected};
-use crate::audit::Entry;
+use crate::audit::{Actor, AuditAction, Entry};
 use crate::casework::ProgrammeRole;
 use crate::crypto::random_id;
 use crate::domain::EmailAddress;
@@ -45,7 +45,7 @@ pub async fn create_account(
     store: &Store,
     hasher: Arc<Hasher>,
     request: AccountRequest<'_>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<String, AccountError> {
     let email = EmailAddress::parse(request.email)
         .map_err(|_| AccountError::InvalidEmail)?
@@ -70,10 +70,12 @@ pub async fn create_account(
         is_admin: programme.is_none(),
         enrol_by: now() + ENROL_WITHIN_SECS,
     };
-    let entry = Entry::new(actor, "user.add", &format!("user:{id}")).detail(serde_json::json!({
-        "role": request.role.as_str(),
-        "programme": request.programme,
-    }));
+    let entry = Entry::new(actor, AuditAction::UserAdd, &Actor::staff(&id).to_string()).detail(
+        serde_json::json!({
+            "role": request.role.as_str(),
+            "programme": request.programme,
+        }),
+    );
     store
         .create_user(
             &user,
@@ -90,15 +92,19 @@ pub async fn grant(
     email: &str,
     role: ProgrammeRole,
     programme: &str,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<(), AccountError> {
     let user = store
         .user_by_email(&email.trim().to_lowercase())
         .await?
         .ok_or(AccountError::UnknownUser)?;
     let programme_id = programme_id(store, programme).await?;
-    let entry = Entry::new(actor, "user.grant", &format!("user:{}", user.id))
-        .detail(serde_json::json!({ "role": role.as_str(), "programme": programme }));
+    let entry = Entry::new(
+        actor,
+        AuditAction::UserGrant,
+        &Actor::staff(&user.id).to_string(),
+    )
+    .detail(serde_json::json!({ "role": role.as_str(), "programme": programme }));
     store.grant(&user.id, &programme_id, role, &entry).await?;
     Ok(())
 }

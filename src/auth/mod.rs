@@ -33,6 +33,11 @@ pub struct Staff {
 }
 
 impl Staff {
+    /// This staff member as the actor of an audit entry (`user:<id>`).
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor::staff(&self.id)
+    }
+
     /// The role in a programme; `None` means the programme must look as if it did
     /// not exist.
     pub fn role_in(&self, programme_id: &str) -> Option<ProgrammeRole> {

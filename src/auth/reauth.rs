@@ -78,7 +78,7 @@ async fn verify(
 /// The per-account throttle key shared by sign-in and re-authentication.
 pub fn account_key(user_id: &str) -> [u8; 32] {
     sha2::Sha256::new()
-        .chain_update(format!("user:{user_id}"))
+        .chain_update(crate::audit::Actor::staff(user_id).to_string())
         .finalize()
         .into()
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
 use super::queues::Done;
 use super::{Console, page, see_other};
-use crate::audit::{self, Entry, Filter, Verdict};
+use crate::audit::{Actor, AuditAction, Entry, Filter, Outcome, Verdict};
 use crate::auth::Staff;
 use crate::auth::accounts::{self, AccountError, AccountRequest, ENROL_WITHIN_SECS};
 use crate::casework::ProgrammeRole;
@@ -100,16 +100,17 @@ pub(super) async fn reauthenticate_for(
 ) -> Result<Result<crate::auth::reauth::Reauthenticated, Reauth>, AppError> {
     let key = crate::auth::reauth::account_key(&staff.id);
     if !super::signin::allow_attempt(console, req, &key).await? {
-        audit::record(
-            &console.store,
-            &Entry::new(
-                &format!("user:{}", staff.id),
-                "reauth.failed",
-                &format!("user:{}", staff.id),
+        console
+            .store
+            .record_audit(
+                &Entry::new(
+                    &staff.actor(),
+                    AuditAction::ReauthFailed,
+                    &staff.actor().to_string(),
+                )
+                .outcome(Outcome::Throttled),
             )
-            .outcome("throttled"),
-        )
-        .await?;
+            .await?;
         return Ok(Err(Reauth::Throttled));
     }
     match crate::auth::reauth::confirm(&console.store, &console.hasher, &staff.id, password).await?
@@ -122,16 +123,17 @@ pub(super) async fn reauthenticate_for(
             Ok(Ok(proof))
         }
         None => {
-            audit::record(
-                &console.store,
-                &Entry::new(
-                    &format!("user:{}", staff.id),
-                    "reauth.failed",
-                    &format!("user:{}", staff.id),
+            console
+                .store
+                .record_audit(
+                    &Entry::new(
+                        &staff.actor(),
+                        AuditAction::ReauthFailed,
+                        &staff.actor().to_string(),
+                    )
+                    .outcome(Outcome::Denied),
                 )
-                .outcome("denied"),
-            )
-            .await?;
+                .await?;
             Ok(Err(Reauth::Refused))
         }
     }
@@ -411,7 +413,7 @@ async fn add_user(
         &console.store,
         console.hasher.clone(),
         request,
-        &format!("user:{}", staff.id),
+        &staff.actor(),
     )
     .await
     {
@@ -500,7 +502,7 @@ async fn grant(
         &user.email,
         role,
         &form.programme,
-        &format!("user:{}", staff.id),
+        &staff.actor(),
     )
     .await
     {
@@ -526,9 +528,9 @@ async fn reset_totp(
             &user.id,
             now() + ENROL_WITHIN_SECS,
             &Entry::new(
-                &format!("user:{}", staff.id),
-                "user.reset-2fa",
-                &format!("user:{}", user.id),
+                &staff.actor(),
+                AuditAction::UserReset2fa,
+                &Actor::staff(&user.id).to_string(),
             ),
         )
         .await?;
@@ -547,20 +549,16 @@ async fn set_disabled(
         Err(res) => return Ok(res),
     };
     let action = if disabled {
-        "user.disable"
+        AuditAction::UserDisable
     } else {
-        "user.enable"
+        AuditAction::UserEnable
     };
     console
         .store
         .set_user_disabled(
             &user.id,
             disabled,
-            &Entry::new(
-                &format!("user:{}", staff.id),
-                action,
-                &format!("user:{}", user.id),
-            ),
+            &Entry::new(&staff.actor(), action, &Actor::staff(&user.id).to_string()),
         )
         .await?;
     Ok(see_other(if disabled {
@@ -646,25 +644,26 @@ async fn audit_log(
         until: parse_day(q.until.trim()).map(|d| d + 86_400),
         before: q.before,
     };
-    let entries = audit::search(&console.store, &filter, AUDIT_PAGE).await?;
-    let verdict = audit::verify(&console.store).await?;
+    let entries = console.store.search_audit(&filter, AUDIT_PAGE).await?;
+    let verdict = console.store.verify_audit().await?;
     // Reading the log is itself recorded (who looked, with which filters).
-    audit::record(
-        &console.store,
-        &Entry::new(&format!("user:{}", staff.id), "audit.view", "audit_log").detail(
-            serde_json::json!({
-                "actor": filter.actor, "action": filter.action, "subject": filter.subject,
-                "outcome": filter.outcome, "from": q.from, "until": q.until,
-            }),
-        ),
-    )
-    .await?;
+    console
+        .store
+        .record_audit(
+            &Entry::new(&staff.actor(), AuditAction::AuditView, "audit_log").detail(
+                serde_json::json!({
+                    "actor": filter.actor, "action": filter.action, "subject": filter.subject,
+                    "outcome": filter.outcome, "from": q.from, "until": q.until,
+                }),
+            ),
+        )
+        .await?;
     let emails: BTreeMap<String, String> = console
         .store
         .list_users()
         .await?
         .into_iter()
-        .map(|u| (format!("user:{}", u.id), u.email))
+        .map(|u| (Actor::staff(&u.id).to_string(), u.email))
         .collect();
     let next = entries
         .last()

@@ -12,7 +12,7 @@ use super::queues::Done;
 use super::{Console, page, see_other};
 use crate::archive::{self, ArchiveError, Confirmed};
 use crate::auth::Staff;
-use crate::casework::ProgrammeRole;
+use crate::casework::{Action, Subject, permit};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::programme::ProgrammeStatus;
@@ -45,9 +45,12 @@ async fn programme_admin(
     slug: &str,
 ) -> Result<std::sync::Arc<LiveProgramme>, AppError> {
     let (live, role) = console.programme_for(staff, slug).await?;
-    if role < ProgrammeRole::Admin {
-        return Err(AppError::NotFound);
-    }
+    permit(
+        super::member(staff, role),
+        Action::Archive,
+        Subject::Programme,
+    )
+    .map_err(|_| AppError::NotFound)?;
     Ok(live)
 }
 
@@ -168,7 +171,7 @@ async fn submit(
     let shred = form.shred == "1";
     match archive::archive(
         &console.store,
-        &console.master.recipient(),
+        &console.keyring.recipient(),
         &slug,
         confirmed,
         shred,

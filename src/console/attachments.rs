@@ -11,12 +11,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use zeroize::Zeroizing;
 
-use super::Console;
 use super::enquiries::{case, refused};
-use crate::audit::{self, Entry};
-use crate::casework::{Action, permit};
-use crate::enquiry::EnquiryContent;
+use super::{Console, member};
+use crate::audit::AuditAction;
+use crate::casework::{Action, Subject, permit};
 use crate::error::AppError;
+use crate::keyring::Read;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/e/{id}/attachments/{n}", web::get().to(download));
@@ -48,26 +48,24 @@ async fn download(
     let staff = console.staff(&req).await?;
     let (id, n) = path.into_inner();
     let (record, _, role) = console.enquiry_for(&staff, &id).await?;
-    permit(role, &staff.id, case(&record)?, Action::View).map_err(refused)?;
+    permit(
+        member(&staff, role),
+        Action::View,
+        Subject::Enquiry(case(&record)),
+    )
+    .map_err(refused)?;
     let n: usize = n
         .parse()
         .ok()
         .filter(|n| *n >= 1)
         .ok_or(AppError::NotFound)?;
-    let actor = format!("user:{}", staff.id);
-    let subject = format!("enquiry:{}", record.id);
-    if !console.limiters.allow_decrypt(&staff.id) {
-        audit::record(
-            &console.store,
-            &Entry::new(&actor, "enquiry.attachment", &subject)
-                .outcome("alert")
-                .detail(serde_json::json!({ "attachment": n, "refused": "hourly decrypt limit" })),
-        )
+    // Counted against the cap and audited before the enquiry is opened.
+    let read =
+        Read::new(AuditAction::EnquiryAttachment).detail(serde_json::json!({ "attachment": n }));
+    let content = console
+        .keyring
+        .open_enquiry(&staff.actor(), read, &record)
         .await?;
-        return Err(AppError::TooManyRequests);
-    }
-    let opener = console.opener(&record.sealed.key_id).await?;
-    let content = EnquiryContent::open(&opener, &record.sealed)?;
     let attachment = content
         .mail
         .as_ref()
@@ -80,13 +78,6 @@ async fn download(
             .decode(data)
             .map_err(|_| crate::crypto::CryptoError::Decrypt)?,
     );
-    // Written before the bytes are sent: a read that cannot be audited does not happen.
-    audit::record(
-        &console.store,
-        &Entry::new(&actor, "enquiry.attachment", &subject)
-            .detail(serde_json::json!({ "attachment": n, "bytes": bytes.len() })),
-    )
-    .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Content-Type", "application/octet-stream"))
         .insert_header((

@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 use super::pages::{Shell, csrf_field, error_summary, render};
 use super::{Console, page};
 use crate::auth::{Staff, check_csrf};
-use crate::casework::ProgrammeRole;
+use crate::casework::{Action, Subject, permit};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -172,11 +172,13 @@ async fn programme_admin(
     slug: &str,
 ) -> Result<Arc<LiveProgramme>, AppError> {
     let (live, role) = console.programme_for(staff, slug).await?;
-    if role == ProgrammeRole::Admin {
-        Ok(live)
-    } else {
-        Err(AppError::NotFound)
-    }
+    permit(
+        super::member(staff, role),
+        Action::ImportMail,
+        Subject::Programme,
+    )
+    .map_err(|_| AppError::NotFound)?;
+    Ok(live)
 }
 
 /// Why this programme cannot take mail at all, in the reader's language.
@@ -431,7 +433,7 @@ async fn upload(
         live.clone(),
         Arc::new(console.intake_key.duplicate()),
         form.files,
-        &format!("user:{}", staff.id),
+        &staff.actor(),
     )
     .await
     {

@@ -11,9 +11,9 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, error_summary, flash_box, render};
 use super::queues::Done;
 use super::{Console, page, see_other};
-use crate::audit::Entry;
+use crate::audit::{AuditAction, Entry};
 use crate::auth::Staff;
-use crate::casework::ProgrammeRole;
+use crate::casework::{Action, Subject, permit};
 use crate::crypto::ProgrammeKeyPair;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -41,9 +41,12 @@ async fn programme_admin(
     slug: &str,
 ) -> Result<std::sync::Arc<LiveProgramme>, AppError> {
     let (live, role) = console.programme_for(staff, slug).await?;
-    if role < ProgrammeRole::Admin {
-        return Err(AppError::NotFound);
-    }
+    permit(
+        super::member(staff, role),
+        Action::ManageKeys,
+        Subject::Programme,
+    )
+    .map_err(|_| AppError::NotFound)?;
     Ok(live)
 }
 
@@ -171,18 +174,18 @@ async fn rotate(
     }
     let slug = live.programme.slug().clone();
     let current = live.sealer.key_id().to_owned();
-    crate::rotation::check_master_opens(&console.store, &console.master, &current)
+    crate::rotation::check_master_opens(&console.keyring, &current)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let key = ProgrammeKeyPair::generate(&console.master.recipient())?;
+    let key = ProgrammeKeyPair::generate(&console.keyring.recipient())?;
     console
         .store
         .rotate_programme_key(
             &live.id,
             &key,
             &Entry::new(
-                &format!("user:{}", staff.id),
-                "programme.rotate-key",
+                &staff.actor(),
+                AuditAction::ProgrammeRotateKey,
                 &format!("programme:{slug}"),
             )
             .detail(serde_json::json!({ "from": current, "to": key.key_id })),
@@ -190,13 +193,13 @@ async fn rotate(
         .await?;
     // Re-sealing starts now instead of at the worker's next minute; the worker's
     // batches and this one only ever move a ciphertext to the current key.
-    // Its own copy of the master key, read from the file again (as each role does).
-    let master = crate::crypto::MasterKey::load(&console.config.master_key_file)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let keyring = console.keyring.clone();
+    let reader = staff.actor();
     let store = console.store.clone();
     let job_slug = slug.clone();
     tokio::spawn(async move {
-        if let Err(e) = crate::rotation::reseal_all(&store, &master, &job_slug, |_| {}).await {
+        let resealed = crate::rotation::reseal_all(&store, &keyring, &reader, &job_slug, |_| {});
+        if let Err(e) = resealed.await {
             tracing::error!(programme = %job_slug, error = %e, "re-sealing failed");
         }
     });

@@ -32,19 +32,21 @@ use crate::auth::password::Hasher;
 use crate::auth::{Staff, check_csrf, signed_in};
 use crate::casework::ProgrammeRole;
 use crate::config::Config;
-use crate::crypto::{IntakeKey, MacKey, MasterKey, Opener};
+use crate::crypto::{IntakeKey, MacKey};
 use crate::domain::ProgrammeSlug;
 use crate::error::AppError;
+use crate::keyring::Keyring;
 use crate::programme::live::{LiveProgramme, LiveProgrammes};
 use crate::store::{EnquiryRecord, Store};
 use crate::web::errors::mark_rendered;
 use crate::web::ratelimit::Limiters;
 
 /// Everything the console handlers may use. Unlike the public role's state, this
-/// holds the master key: the console can decrypt, and audits every time it does.
+/// holds the keyring (and through it, the master key): the console can decrypt, only
+/// through the keyring's gate, which counts and audits every read first.
 pub struct Console {
     pub store: Store,
-    pub master: MasterKey,
+    pub keyring: Keyring,
     /// Keys session-bound CSRF tokens and recovery-code hashes (derived from the master key).
     pub mac: MacKey,
     /// For looking enquiries up by reference code (the hash the public role stored).
@@ -60,21 +62,18 @@ pub struct Console {
 impl Console {
     pub fn new(
         store: Store,
-        master: MasterKey,
+        keyring: Keyring,
         intake_key: IntakeKey,
         limiters: Arc<Limiters>,
         config: Arc<Config>,
         clock: crate::auth::session::Clock,
     ) -> Self {
-        let hasher = Arc::new(Hasher::new(
-            master.derive("haven/password-pepper"),
-            config.password_cost,
-        ));
+        let hasher = Arc::new(keyring.password_hasher(config.password_cost));
         Self {
-            mac: master.mac_key("haven/console"),
+            mac: keyring.console_mac(),
             programmes: LiveProgrammes::new(store.clone(), std::time::Duration::from_secs(5)),
             store,
-            master,
+            keyring,
             intake_key,
             hasher,
             limiters,
@@ -140,21 +139,13 @@ impl Console {
             .ok_or(AppError::NotFound)?;
         Ok((record, live, role))
     }
+}
 
-    /// An opener for one stored key (enquiries and notes may be sealed to an older key
-    /// than the programme's current one).
-    pub async fn opener(&self, key_id: &str) -> Result<Opener, AppError> {
-        let key = self
-            .store
-            .programme_key(key_id)
-            .await?
-            .ok_or(AppError::Internal(
-                "a sealed record refers to a missing key".into(),
-            ))?;
-        let wrapped = key
-            .wrapped_identity
-            .ok_or(crate::crypto::CryptoError::KeyDestroyed)?;
-        Ok(Opener::new(&key.id, self.master.unwrap_identity(&wrapped)?))
+/// The staff member as `casework::permit` sees them, with their role in a programme.
+pub(crate) fn member(staff: &Staff, role: ProgrammeRole) -> crate::casework::Member<'_> {
+    crate::casework::Member {
+        user: &staff.id,
+        role,
     }
 }
 

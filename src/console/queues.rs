@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, flash_box, render};
 use super::{Console, charts, page};
 use crate::auth::Staff;
-use crate::casework::{Status, age_label};
+use crate::casework::{Action, Status, Subject, age_label, permit};
 use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
 use crate::i18n::t;
@@ -80,14 +80,12 @@ fn queue_rows(live: &LiveProgramme, stats: &[QueueStat]) -> Vec<QueueRow> {
                 oldest_open_hour: None,
             };
             for s in stats.iter().filter(|s| s.queue == q.key) {
-                if let Some(status) = Status::parse(&s.status) {
-                    *row.by_status.entry(status).or_default() += s.count;
-                    if status.is_open() {
-                        row.oldest_open_hour = Some(
-                            row.oldest_open_hour
-                                .map_or(s.oldest_hour, |o| o.min(s.oldest_hour)),
-                        );
-                    }
+                *row.by_status.entry(s.status).or_default() += s.count;
+                if s.status.is_open() {
+                    row.oldest_open_hour = Some(
+                        row.oldest_open_hour
+                            .map_or(s.oldest_hour, |o| o.min(s.oldest_hour)),
+                    );
                 }
             }
             row
@@ -250,6 +248,7 @@ async fn dashboard(
         .programme
         .text(&live.programme.file().title, Language::En);
     let lang = staff.lang;
+    let may = |a: Action| permit(super::member(&staff, role), a, Subject::Programme).is_ok();
     Ok(page(
         StatusCode::OK,
         render(
@@ -266,17 +265,17 @@ async fn dashboard(
                     @if !live.programme.file().partners.is_empty() {
                         " · " a href={ "/console/p/" (slug) "/partners" } { (t(lang, "console-partners-link")) }
                     }
-                    @if role == crate::casework::ProgrammeRole::Admin {
+                    @if may(Action::ImportMail) {
                         " · " a href={ "/console/p/" (slug) "/import" } { (t(lang, "import-title")) }
                     }
-                    @if role >= crate::casework::ProgrammeRole::Supervisor {
+                    @if may(Action::PreviewForm) {
                         " · " (t(lang, "console-preview-form")) " "
                         @for (i, l) in live.programme.languages().iter().enumerate() {
                             @if i > 0 { ", " }
                             a href={ "/console/p/" (slug) "/preview?lang=" (l.tag()) } lang=(l.tag()) { (l.endonym()) }
                         }
                     }
-                    @if role >= crate::casework::ProgrammeRole::Admin {
+                    @if may(Action::ManageKeys) {
                         " · " a href={ "/admin/programmes/" (slug) "/keys" } { (t(lang, "keys-title")) }
                         " · " a href={ "/admin/programmes/" (slug) "/archive" } { (t(lang, "archive-link")) }
                     }
@@ -391,9 +390,33 @@ async fn queue_view(
         .into_iter()
         .map(|(id, email, _)| (id, email))
         .collect();
+    let title = p.text(&queue.name, Language::En);
+    let markup = queue_page(&staff, &live, title, selected, &enquiries, &staff_names);
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title,
+                staff: Some(&staff),
+                lang: staff.lang,
+            },
+            markup,
+        ),
+    ))
+}
+
+/// The enquiries of one queue, oldest and most urgent first, with the status filter.
+fn queue_page(
+    staff: &crate::auth::Staff,
+    live: &crate::programme::live::LiveProgramme,
+    name: &str,
+    selected: &str,
+    enquiries: &[crate::store::EnquiryRecord],
+    staff_names: &BTreeMap<String, String>,
+) -> maud::Markup {
+    let p = &live.programme;
     let at = now();
     let lang = staff.lang;
-    let name = p.text(&queue.name, Language::En);
     let mut filters: Vec<(&str, String)> = vec![
         ("open", t(lang, "console-open")),
         ("all", t(lang, "console-all")),
@@ -403,71 +426,61 @@ async fn queue_view(
             .iter()
             .map(|s| (s.as_str(), t(lang, s.label_id()))),
     );
-    Ok(page(
-        StatusCode::OK,
-        render(
-            &Shell {
-                title: name,
-                staff: Some(&staff),
-                lang,
-            },
-            html! {
-                p { a href={ "/console/p/" (p.slug()) } { (p.text(&p.file().title, Language::En)) } }
-                h1 { (name) }
-                nav class="filters" aria-label=(t(lang, "console-status-filter")) {
-                    ul {
-                        @for (value, label) in &filters {
-                            li {
-                                @if *value == selected {
-                                    span aria-current="true" { (label) }
-                                } @else {
-                                    a href={ "?status=" (value) } { (label) }
-                                }
-                            }
+    html! {
+        p { a href={ "/console/p/" (p.slug()) } { (p.text(&p.file().title, Language::En)) } }
+        h1 { (name) }
+        nav class="filters" aria-label=(t(lang, "console-status-filter")) {
+            ul {
+                @for (value, label) in &filters {
+                    li {
+                        @if *value == selected {
+                            span aria-current="true" { (label) }
+                        } @else {
+                            a href={ "?status=" (value) } { (label) }
                         }
                     }
                 }
-                @if enquiries.is_empty() {
-                    p { (t(lang, "console-queue-empty")) }
-                } @else {
-                    table class="enquiries" {
-                        caption class="visually-hidden" { (t(lang, "console-queue-order")) }
-                        thead {
-                            tr {
-                                th scope="col" class="num" { (t(lang, "console-priority")) }
-                                th scope="col" { (t(lang, "console-waiting")) }
-                                th scope="col" { (t(lang, "console-status")) }
-                                th scope="col" { (t(lang, "language-switch")) }
-                                th scope="col" { (t(lang, "console-claimed-by")) }
-                                th scope="col" { "" }
-                            }
-                        }
-                        tbody {
-                            @for (i, e) in enquiries.iter().enumerate() {
-                                tr {
-                                    td class="num" { (e.priority) }
-                                    td { (age_label(at - e.created_hour).render(lang)) }
-                                    td { (Status::parse(&e.status).map_or("?".to_owned(), |s| t(lang, s.label_id()))) }
-                                    td { (e.language) }
-                                    td {
-                                        @match &e.assigned_to {
-                                            Some(id) if *id == staff.id => (t(lang, "console-you")),
-                                            Some(id) => (staff_names.get(id).cloned().unwrap_or_else(|| t(lang, "console-someone"))),
-                                            None => "–",
-                                        }
-                                    }
-                                    td { a href={ "/console/e/" (e.id) } { (crate::i18n::t_args(lang, "console-open-enquiry", &[("n", (i + 1).to_string())])) } }
-                                }
-                            }
-                        }
-                    }
-                    @if enquiries.len() as i64 == QUEUE_PAGE {
-                        p { (crate::i18n::t_args(lang, "console-showing-first", &[("n", QUEUE_PAGE.to_string())])) }
+            }
+        }
+        @if enquiries.is_empty() {
+            p { (t(lang, "console-queue-empty")) }
+        } @else {
+            table class="enquiries" {
+                caption class="visually-hidden" { (t(lang, "console-queue-order")) }
+                thead {
+                    tr {
+                        th scope="col" class="num" { (t(lang, "console-priority")) }
+                        th scope="col" { (t(lang, "console-waiting")) }
+                        th scope="col" { (t(lang, "console-status")) }
+                        th scope="col" { (t(lang, "language-switch")) }
+                        th scope="col" { (t(lang, "console-claimed-by")) }
+                        th scope="col" { "" }
                     }
                 }
-            },
-        ),
-    ))
+                tbody {
+                    @for (i, e) in enquiries.iter().enumerate() {
+                        tr {
+                            td class="num" { (e.priority) }
+                            td { (age_label(at - e.created_hour).render(lang)) }
+                            td { (t(lang, e.status.label_id())) }
+                            td { (e.language) }
+                            td {
+                                @match &e.assigned_to {
+                                    Some(id) if *id == staff.id => (t(lang, "console-you")),
+                                    Some(id) => (staff_names.get(id).cloned().unwrap_or_else(|| t(lang, "console-someone"))),
+                                    None => "–",
+                                }
+                            }
+                            td { a href={ "/console/e/" (e.id) } { (crate::i18n::t_args(lang, "console-open-enquiry", &[("n", (i + 1).to_string())])) } }
+                        }
+                    }
+                }
+            }
+            @if enquiries.len() as i64 == QUEUE_PAGE {
+                p { (crate::i18n::t_args(lang, "console-showing-first", &[("n", QUEUE_PAGE.to_string())])) }
+            }
+        }
+    }
 }
 
 /// The public form exactly as the public sees it, in any of the programme's languages,
@@ -480,9 +493,12 @@ async fn preview(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff(&req).await?;
     let (live, role) = console.programme_for(&staff, &slug).await?;
-    if role < crate::casework::ProgrammeRole::Supervisor {
-        return Err(AppError::NotFound);
-    }
+    permit(
+        super::member(&staff, role),
+        Action::PreviewForm,
+        Subject::Programme,
+    )
+    .map_err(|_| AppError::NotFound)?;
     let p = &live.programme;
     let lang = crate::web::request_language(&req, p.languages());
     Ok(page(

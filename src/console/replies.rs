@@ -6,19 +6,19 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::pages::{Shell, csrf_field, datetime, render};
-use super::{Console, page, see_other};
-use crate::audit::{self, Entry};
+use super::{Console, member, page, see_other};
+use crate::audit::{AuditAction, Entry, Outcome};
 use crate::auth::Staff;
-use crate::casework::{Action, Case, Status, permit};
+use crate::casework::{Action, Case, Subject, permit};
 use crate::domain::Language;
-use crate::enquiry::EnquiryContent;
 use crate::error::AppError;
 use crate::i18n::{Msg, t};
+use crate::keyring::Read;
 use crate::outbound::template::{self, Context};
 use crate::outbound::{Exposure, OutboundError};
 use crate::programme::live::LiveProgramme;
 use crate::replies::{self, Draft, MailSettings, ReplyContent, ReplyError};
-use crate::store::EnquiryRecord;
+use crate::store::{EnquiryRecord, OutboxState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/e/{id}/reply", web::post().to(reply))
@@ -32,27 +32,20 @@ pub fn mail_settings(console: &Console) -> MailSettings {
     }
 }
 
-/// The replies already sent, opened with the programme key (staff side).
-pub async fn history(
-    console: &Console,
-    record: &EnquiryRecord,
-) -> Result<Vec<(crate::store::ReplyRecord, ReplyContent)>, AppError> {
-    let mut out = Vec::new();
-    for r in console.store.replies_of(&record.id).await? {
-        let opener = console.opener(&r.sealed.key_id).await?;
-        let content = ReplyContent::open(&opener, &r.sealed)?;
-        out.push((r, content));
-    }
-    Ok(out)
-}
+/// The replies sent to an enquiry, and the deliveries of their emails.
+pub type Sent<'a> = (
+    &'a [(crate::store::ReplyRecord, ReplyContent)],
+    &'a [crate::store::OutboxStatus],
+);
 
 /// What the reply section of an enquiry page shows.
 pub struct Section<'a> {
     pub staff: &'a Staff,
     pub live: &'a LiveProgramme,
     pub record: &'a EnquiryRecord,
-    pub sent: &'a [(crate::store::ReplyRecord, ReplyContent)],
-    pub deliveries: &'a [crate::store::OutboxStatus],
+    /// The replies sent and their deliveries; `None`: not shown (a refused reply's
+    /// page, which opens nothing to show them).
+    pub sent: Option<Sent<'a>>,
     pub draft: Option<&'a Draft>,
     pub problem: Option<&'a str>,
     pub may_reply: bool,
@@ -65,7 +58,6 @@ pub fn section(v: &Section<'_>) -> Markup {
         live,
         record,
         sent,
-        deliveries,
         draft,
         problem,
         may_reply,
@@ -75,26 +67,28 @@ pub fn section(v: &Section<'_>) -> Markup {
     let base = format!("/console/e/{}", record.id);
     html! {
         h2 id="replies" { (t(lang, "console-replies")) }
-        @if sent.is_empty() {
-            p { (t(lang, "console-no-reply")) }
-        }
-        ol class="notes" {
-            @for (r, c) in sent {
-                li {
-                    p class="meta" {
-                        (datetime(r.created_at)) " UTC"
-                        " — "
-                        @if r.emailed { (t(lang, "console-reply-emailed")) } @else { (t(lang, "console-reply-inbox-only")) }
-                        @if r.campaign_id.is_some() { " — " (t(lang, "console-reply-bulk")) }
+        @if let Some((sent, deliveries)) = sent {
+            @if sent.is_empty() {
+                p { (t(lang, "console-no-reply")) }
+            }
+            ol class="notes" {
+                @for (r, c) in sent {
+                    li {
+                        p class="meta" {
+                            (datetime(r.created_at)) " UTC"
+                            " — "
+                            @if r.emailed { (t(lang, "console-reply-emailed")) } @else { (t(lang, "console-reply-inbox-only")) }
+                            @if r.campaign_id.is_some() { " — " (t(lang, "console-reply-bulk")) }
+                        }
+                        p { strong { (c.subject) } }
+                        p class="preserve" dir="auto" { (c.text) }
                     }
-                    p { strong { (c.subject) } }
-                    p class="preserve" dir="auto" { (c.text) }
                 }
             }
-        }
-        @if !deliveries.is_empty() {
-            h3 { (t(lang, "console-email-delivery")) }
-            (delivery_table(lang, deliveries))
+            @if !deliveries.is_empty() {
+                h3 { (t(lang, "console-email-delivery")) }
+                (delivery_table(lang, deliveries))
+            }
         }
         @if may_reply {
             @if !p.file().templates.is_empty() {
@@ -167,16 +161,17 @@ pub fn problem_message(e: &ReplyError) -> Msg {
     }
 }
 
-/// An outbox row's state in the page's language (stored as the English word; an
-/// unknown one is shown as stored).
-pub fn outbox_state(lang: Language, state: &str) -> String {
-    match state {
-        "queued" => t(lang, "console-outbox-queued"),
-        "sending" => t(lang, "console-outbox-sending"),
-        "sent" => t(lang, "console-outbox-sent"),
-        "failed" => t(lang, "console-outbox-failed"),
-        other => other.to_owned(),
-    }
+/// An outbox row's state in the page's language (stored as the English word).
+pub fn outbox_state(lang: Language, state: &OutboxState) -> String {
+    t(
+        lang,
+        match state {
+            OutboxState::Queued => "console-outbox-queued",
+            OutboxState::Sending => "console-outbox-sending",
+            OutboxState::Sent => "console-outbox-sent",
+            OutboxState::Failed => "console-outbox-failed",
+        },
+    )
 }
 
 /// The delivery log of some outbox rows: states, attempts and relay errors. Addresses
@@ -225,18 +220,26 @@ async fn reply(
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
     let case = Case {
-        status: Status::parse(&record.status).unwrap_or(Status::New),
+        status: record.status,
         assigned_to: record.assigned_to.as_deref(),
     };
-    permit(role, &staff.id, case, Action::Reply).map_err(|_| AppError::Forbidden)?;
-    let opener = console.opener(&record.sealed.key_id).await?;
-    let content = EnquiryContent::open(&opener, &record.sealed)?;
+    permit(member(&staff, role), Action::Reply, Subject::Enquiry(case))
+        .map_err(|_| AppError::Forbidden)?;
     let draft = Draft {
         subject: form.subject,
         text: form.text,
         template_key: Some(form.template).filter(|t| live.programme.template(t).is_some()),
     };
-    let actor = format!("user:{}", staff.id);
+    // What can be refused without the enquiry is refused before anything is opened.
+    if let Err(e) = replies::check(&draft) {
+        return Ok(not_sent(&staff, &live, &record, &draft, &e));
+    }
+    let read = Read::new(AuditAction::EnquiryRead).detail(serde_json::json!({ "for": "reply" }));
+    let content = console
+        .keyring
+        .open_enquiry(&staff.actor(), read, &record)
+        .await?;
+    let actor = staff.actor();
     let subject = format!("enquiry:{}", record.id);
     match replies::prepare(
         &live,
@@ -248,11 +251,12 @@ async fn reply(
         &mail_settings(&console),
     ) {
         Ok(prepared) => {
-            let entry = Entry::new(&actor, "enquiry.reply", &subject).detail(serde_json::json!({
-                "reply": prepared.reply.id,
-                "template": draft.template_key,
-                "emailed": prepared.outbox.is_some(),
-            }));
+            let entry =
+                Entry::new(&actor, AuditAction::EnquiryReply, &subject).detail(serde_json::json!({
+                    "reply": prepared.reply.id,
+                    "template": draft.template_key,
+                    "emailed": prepared.outbox.is_some(),
+                }));
             console.store.add_reply(&prepared, &entry).await?;
             Ok(see_other(&format!(
                 "/console/e/{}?done=replied#replies",
@@ -262,42 +266,53 @@ async fn reply(
         Err(ReplyError::Crypto(e)) => Err(e.into()),
         Err(e) => {
             if matches!(e, ReplyError::Refused(_)) {
-                audit::record(
-                    &console.store,
-                    &Entry::new(&actor, "enquiry.reply", &subject)
-                        .outcome("alert")
-                        .detail(serde_json::json!({ "refused": e.to_string() })),
-                )
-                .await?;
+                console
+                    .store
+                    .record_audit(
+                        &Entry::new(&actor, AuditAction::EnquiryReply, &subject)
+                            .outcome(Outcome::Alert)
+                            .detail(serde_json::json!({ "refused": e.to_string() })),
+                    )
+                    .await?;
             }
-            let sent = history(&console, &record).await?;
-            let deliveries = console.store.outbox_of_enquiry(&record.id).await?;
-            let lang = staff.lang;
-            let problem = problem_message(&e).render(lang);
-            let body = render(
-                &Shell {
-                    title: &t(lang, "console-reply-not-sent"),
-                    staff: Some(&staff),
-                    lang,
-                },
-                html! {
-                    p { a href={ "/console/e/" (record.id) } { (t(lang, "console-back-to-enquiry")) } }
-                    h1 { (t(lang, "console-reply-to")) " " span class="code" { (content.reference) } }
-                    (section(&Section {
-                        staff: &staff,
-                        live: &live,
-                        record: &record,
-                        sent: &sent,
-                        deliveries: &deliveries,
-                        draft: Some(&draft),
-                        problem: Some(&problem),
-                        may_reply: true,
-                    }))
-                },
-            );
-            Ok(page(StatusCode::UNPROCESSABLE_ENTITY, body))
+            Ok(not_sent(&staff, &live, &record, &draft, &e))
         }
     }
+}
+
+/// The reply form again, with what was typed and why it was not sent. It shows
+/// nothing of the enquiry (no reference code, no earlier replies): a refused draft
+/// is no reason to read the enquiry.
+fn not_sent(
+    staff: &Staff,
+    live: &LiveProgramme,
+    record: &EnquiryRecord,
+    draft: &Draft,
+    e: &ReplyError,
+) -> HttpResponse {
+    let lang = staff.lang;
+    let problem = problem_message(e).render(lang);
+    let body = render(
+        &Shell {
+            title: &t(lang, "console-reply-not-sent"),
+            staff: Some(staff),
+            lang,
+        },
+        html! {
+            p { a href={ "/console/e/" (record.id) } { (t(lang, "console-back-to-enquiry")) } }
+            h1 { (t(lang, "console-reply-to")) }
+            (section(&Section {
+                staff,
+                live,
+                record,
+                sent: None,
+                draft: Some(draft),
+                problem: Some(&problem),
+                may_reply: true,
+            }))
+        },
+    );
+    page(StatusCode::UNPROCESSABLE_ENTITY, body)
 }
 
 /// Every template of a programme, rendered for a made-up enquiry.

@@ -15,14 +15,14 @@ use sha2::{Digest, Sha256};
 
 use super::pages::{Shell, csrf_field, error_summary, render};
 use super::{Console, page, see_other};
-use crate::audit::{self, Entry};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::auth::session::{self, Stage};
 use crate::auth::totp::{self, TotpError, TotpSecret};
 use crate::auth::{Staff, current_session};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::t;
-use crate::store::{SessionRecord, UserRecord, now};
+use crate::store::{NewSession, SessionRecord, UserRecord, now};
 use crate::web::client::client_key;
 use crate::web::csrf;
 
@@ -49,10 +49,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 const SIGN_IN_SCOPE: &str = "staff-sign-in";
 const ISSUER: &str = "Haven";
-
-fn user_actor(id: &str) -> String {
-    format!("user:{id}")
-}
 
 /// What the throttle counts attempts against: the typed address, whether or not an
 /// account has it.
@@ -170,11 +166,17 @@ async fn sign_in(
         ));
     }
     if !allow_attempt(&console, &req, &account_key(&email)).await? {
-        audit::record(
-            &console.store,
-            &Entry::new("anonymous", "signin.throttled", "account:hidden").outcome("denied"),
-        )
-        .await?;
+        console
+            .store
+            .record_audit(
+                &Entry::new(
+                    &Actor::Anonymous,
+                    AuditAction::SigninThrottled,
+                    "account:hidden",
+                )
+                .outcome(Outcome::Denied),
+            )
+            .await?;
         metrics.signin_failures.inc();
         return Ok(page(
             StatusCode::TOO_MANY_REQUESTS,
@@ -207,8 +209,8 @@ async fn sign_in(
         other => {
             let (actor, subject, reason) = match &other {
                 Some(u) => (
-                    user_actor(&u.id),
-                    user_actor(&u.id),
+                    Actor::staff(&u.id),
+                    Actor::staff(&u.id).to_string(),
                     if !matches {
                         "password"
                     } else if u.disabled {
@@ -217,15 +219,16 @@ async fn sign_in(
                         "enrolment-lapsed"
                     },
                 ),
-                None => ("anonymous".into(), "account:unknown".into(), "password"),
+                None => (Actor::Anonymous, "account:unknown".into(), "password"),
             };
-            audit::record(
-                &console.store,
-                &Entry::new(&actor, "signin.failed", &subject)
-                    .outcome("denied")
-                    .detail(serde_json::json!({ "reason": reason })),
-            )
-            .await?;
+            console
+                .store
+                .record_audit(
+                    &Entry::new(&actor, AuditAction::SigninFailed, &subject)
+                        .outcome(Outcome::Denied)
+                        .detail(serde_json::json!({ "reason": reason })),
+                )
+                .await?;
             metrics.signin_failures.inc();
             return Ok(page(
                 StatusCode::UNAUTHORIZED,
@@ -241,21 +244,21 @@ async fn sign_in(
     } else {
         Stage::Full
     };
-    if stage == Stage::Full {
-        audit::record(
-            &console.store,
-            &Entry::new(&user_actor(&user.id), "signin.ok", &user_actor(&user.id))
-                .detail(serde_json::json!({ "factors": 1 })),
+    let signed_in = (stage == Stage::Full).then(|| {
+        Entry::new(
+            &Actor::staff(&user.id),
+            AuditAction::SigninOk,
+            &Actor::staff(&user.id).to_string(),
         )
-        .await?;
-    }
+        .detail(serde_json::json!({ "factors": 1 }))
+    });
     let next = match stage {
         Stage::SecondFactor => "/console/sign-in/code",
         Stage::Enrol => "/console/enrol",
         Stage::Full => "/console",
     };
     let next = format!("{next}{}", step_language(&req).1);
-    start_session(&console, &req, &user.id, stage, &next).await
+    start_session(&console, &req, &user.id, stage, &next, signed_in).await
 }
 
 /// First-login secrets expire: an account that never set up its second factor in
@@ -283,29 +286,33 @@ async fn needs_second_factor(console: &Console, user: &UserRecord) -> Result<boo
 }
 
 /// Replaces whatever session the browser had with a new one at `stage`.
+/// Issues a new session token for `stage` (the pending one, if any, is ended in the
+/// same transaction). `signed_in` is the `signin.ok` entry when this completes signing
+/// in: it commits with the session, so neither exists without the other.
 async fn start_session(
     console: &Console,
     req: &HttpRequest,
     user_id: &str,
     stage: Stage,
     next: &str,
+    signed_in: Option<Entry>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(old) = session::token_from(req) {
-        console
-            .store
-            .delete_session(&session::hash_token(&old))
-            .await?;
-    }
+    let old = session::token_from(req).map(|old| session::hash_token(&old));
     let token = session::new_token();
+    let id_hash = session::hash_token(&token);
     let at = console.clock.now();
     console
         .store
         .create_session(
-            &session::hash_token(&token),
-            user_id,
-            stage.as_str(),
-            at,
-            at + stage.lifetime(),
+            &NewSession {
+                id_hash: &id_hash,
+                user_id,
+                stage: stage.as_str(),
+                at,
+                expires_at: at + stage.lifetime(),
+            },
+            old.as_deref(),
+            signed_in.as_ref(),
         )
         .await?;
     let mut res = see_other(next);
@@ -399,13 +406,16 @@ async fn check_code(
     if !csrf::same_origin(&req) || !session::csrf_ok(&console.mac, &s.id_hash, &form.csrf) {
         return Err(AppError::Forbidden);
     }
-    let actor = user_actor(&user.id);
-    if !allow_attempt(&console, &req, &account_key(&format!("user:{}", user.id))).await? {
-        audit::record(
-            &console.store,
-            &Entry::new(&actor, "signin.throttled", &actor).outcome("denied"),
-        )
-        .await?;
+    let actor = Actor::staff(&user.id);
+    let subject = actor.to_string();
+    if !allow_attempt(&console, &req, &account_key(&subject)).await? {
+        console
+            .store
+            .record_audit(
+                &Entry::new(&actor, AuditAction::SigninThrottled, &subject)
+                    .outcome(Outcome::Denied),
+            )
+            .await?;
         metrics.signin_failures.inc();
         return Ok(page(
             StatusCode::TOO_MANY_REQUESTS,
@@ -430,7 +440,8 @@ async fn check_code(
         }
         (Some(sealed), None) => {
             let secret = TotpSecret::from_bytes(
-                secrecy::ExposeSecret::expose_secret(&console.master.open_secret(sealed)?).clone(),
+                secrecy::ExposeSecret::expose_secret(&console.keyring.open_totp_seed(sealed)?)
+                    .clone(),
             );
             match totp::verify(&secret, &form.code, at, user.totp_last_step) {
                 Ok(step) if console.store.accept_totp_step(&user.id, step).await? => Ok("totp"),
@@ -442,30 +453,35 @@ async fn check_code(
     };
     match outcome {
         Ok(factor) => {
-            audit::record(
-                &console.store,
-                &Entry::new(&actor, "signin.ok", &actor)
-                    .detail(serde_json::json!({ "factors": 2, "second": factor })),
-            )
-            .await?;
+            let signed_in = Entry::new(&actor, AuditAction::SigninOk, &subject)
+                .detail(serde_json::json!({ "factors": 2, "second": factor }));
             let next = format!("/console{}", step_language(&req).1);
-            start_session(&console, &req, &user.id, Stage::Full, &next).await
+            start_session(
+                &console,
+                &req,
+                &user.id,
+                Stage::Full,
+                &next,
+                Some(signed_in),
+            )
+            .await
         }
         Err(reason) => {
             metrics.signin_failures.inc();
             // A code used twice may mean someone watched it being typed: an alert.
             let outcome = if reason == "totp-reused" {
-                "alert"
+                Outcome::Alert
             } else {
-                "denied"
+                Outcome::Denied
             };
-            audit::record(
-                &console.store,
-                &Entry::new(&actor, "signin.failed", &actor)
-                    .outcome(outcome)
-                    .detail(serde_json::json!({ "stage": "second-factor", "reason": reason })),
-            )
-            .await?;
+            console
+                .store
+                .record_audit(
+                    &Entry::new(&actor, AuditAction::SigninFailed, &subject)
+                        .outcome(outcome)
+                        .detail(serde_json::json!({ "stage": "second-factor", "reason": reason })),
+                )
+                .await?;
             Ok(page(
                 StatusCode::UNAUTHORIZED,
                 code_page(&req, &token, Some("console-code-wrong")),
@@ -585,25 +601,30 @@ async fn enrol(
         .filter_map(|c| totp::normalise_recovery_code(c))
         .map(|c| recovery_hash(&console, &user.id, &c))
         .collect();
-    let actor = user_actor(&user.id);
+    let actor = Actor::staff(&user.id);
+    let subject = actor.to_string();
     console
         .store
         .enrol_totp(
             &user.id,
-            &console.master.seal_secret(secret.bytes())?,
+            &console.keyring.seal_totp_seed(secret.bytes())?,
             step,
             &hashes,
-            &Entry::new(&actor, "totp.enrol", &actor)
+            &Entry::new(&actor, AuditAction::TotpEnrol, &subject)
                 .detail(serde_json::json!({ "recovery_codes": hashes.len() })),
         )
         .await?;
-    audit::record(
-        &console.store,
-        &Entry::new(&actor, "signin.ok", &actor)
-            .detail(serde_json::json!({ "factors": 2, "second": "enrolment" })),
+    let signed_in = Entry::new(&actor, AuditAction::SigninOk, &subject)
+        .detail(serde_json::json!({ "factors": 2, "second": "enrolment" }));
+    let mut res = start_session(
+        &console,
+        &req,
+        &user.id,
+        Stage::Full,
+        "/console",
+        Some(signed_in),
     )
     .await?;
-    let mut res = start_session(&console, &req, &user.id, Stage::Full, "/console").await?;
     let (lang, carry) = step_language(&req);
     // Shown once, never stored in the clear: the page replaces the redirect.
     let body = render(
@@ -645,11 +666,14 @@ async fn sign_out(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
     console.store.delete_session(&staff.session_hash).await?;
-    audit::record(
-        &console.store,
-        &Entry::new(&user_actor(&staff.id), "signout", &user_actor(&staff.id)),
-    )
-    .await?;
+    console
+        .store
+        .record_audit(&Entry::new(
+            &staff.actor(),
+            AuditAction::Signout,
+            &staff.actor().to_string(),
+        ))
+        .await?;
     // The sign-in page stays in the language they were using.
     let mut res = see_other(&format!("/console/sign-in?lang={}", staff.lang.tag()));
     res.headers_mut().insert(
@@ -719,15 +743,16 @@ async fn sign_out_others(
         .store
         .delete_other_sessions(&staff.id, &staff.session_hash)
         .await?;
-    audit::record(
-        &console.store,
-        &Entry::new(
-            &user_actor(&staff.id),
-            "session.revoke-others",
-            &user_actor(&staff.id),
+    console
+        .store
+        .record_audit(
+            &Entry::new(
+                &staff.actor(),
+                AuditAction::SessionRevokeOthers,
+                &staff.actor().to_string(),
+            )
+            .detail(serde_json::json!({ "sessions": ended })),
         )
-        .detail(serde_json::json!({ "sessions": ended })),
-    )
-    .await?;
+        .await?;
     Ok(see_other("/console/account?done=signed-out-everywhere"))
 }

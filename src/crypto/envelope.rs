@@ -99,15 +99,15 @@ pub fn open_with_escrow(
     age::decrypt(identity, &sealed.ciphertext).map_err(|_| CryptoError::Decrypt)
 }
 
-/// Decrypts with one programme key's identity. Only the console and worker roles
-/// can construct one (they need the master key to unwrap the identity).
+/// Decrypts with one programme key's identity. Only the keyring makes one (it alone
+/// can unwrap the identity), and keeps it: nothing outside it holds an `Opener`.
 pub struct Opener {
     key_id: String,
     identity: x25519::Identity,
 }
 
 impl Opener {
-    pub fn new(key_id: &str, identity: x25519::Identity) -> Self {
+    pub(crate) fn new(key_id: &str, identity: x25519::Identity) -> Self {
         Self {
             key_id: key_id.to_owned(),
             identity,

@@ -96,7 +96,7 @@ impl MasterKey {
         }
     }
 
-    pub fn load(path: &Path) -> Result<Self, KeyFileError> {
+    fn read(path: &Path) -> Result<Self, KeyFileError> {
         let text = read_secret_file(path)?;
         let line = text
             .expose_secret()
@@ -113,10 +113,18 @@ impl MasterKey {
 
     /// Loads the key, or creates it (mode 0600) when the file does not exist yet.
     /// Returns whether it was created, so the caller can warn the operator.
+    ///
+    /// The one way to load the master key, and only `app::keyring` may call it (a
+    /// clippy `disallowed-methods` entry with one `#[allow]`): the key goes straight
+    /// into the [`crate::keyring::Keyring`], which never hands it out.
     pub fn load_or_create(path: &Path) -> Result<(Self, bool), KeyFileError> {
         if path.exists() {
-            return Ok((Self::load(path)?, false));
+            return Ok((Self::read(path)?, false));
         }
+        Ok((Self::create(path)?, true))
+    }
+
+    fn create(path: &Path) -> Result<Self, KeyFileError> {
         let key = Self::generate();
         let contents = format!(
             "# Haven master key. Whoever holds this file can read every enquiry.\n# Keep it off the database server and out of backups of the database.\n# public: {}\n{}\n",
@@ -124,7 +132,7 @@ impl MasterKey {
             key.identity.to_string().expose_secret()
         );
         write_new_secret_file(path, contents.as_bytes())?;
-        Ok((key, true))
+        Ok(key)
     }
 
     pub fn recipient(&self) -> x25519::Recipient {
@@ -134,7 +142,7 @@ impl MasterKey {
     /// A 256-bit key for one purpose (`label`), derived from the master key, so that
     /// staff-side secrets (the password pepper, session-bound CSRF tokens, recovery
     /// code hashes) need no key file of their own and rotate with the master key.
-    pub fn derive(&self, label: &str) -> [u8; 32] {
+    pub(crate) fn derive(&self, label: &str) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(
             self.identity.to_string().expose_secret().as_bytes(),
         )
@@ -145,23 +153,23 @@ impl MasterKey {
     }
 
     /// A derived key as a MAC key (see [`MasterKey::derive`]).
-    pub fn mac_key(&self, label: &str) -> IntakeKey {
-        IntakeKey::from_bytes(self.derive(label))
+    pub(crate) fn mac_key(&self, label: &str) -> MacKey {
+        MacKey(SecretBox::new(Box::new(self.derive(label))))
     }
 
     /// Encrypts a small secret (a TOTP seed) to the master key itself.
-    pub fn seal_secret(&self, secret: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    pub(crate) fn seal_secret(&self, secret: &[u8]) -> Result<Vec<u8>, CryptoError> {
         age::encrypt(&self.recipient(), secret).map_err(|_| CryptoError::Encrypt)
     }
 
-    pub fn open_secret(&self, sealed: &[u8]) -> Result<SecretBox<Vec<u8>>, CryptoError> {
+    pub(crate) fn open_secret(&self, sealed: &[u8]) -> Result<SecretBox<Vec<u8>>, CryptoError> {
         age::decrypt(&self.identity, sealed)
             .map(|v| SecretBox::new(Box::new(v)))
             .map_err(|_| CryptoError::Decrypt)
     }
 
     /// Unwraps a programme identity stored in the database.
-    pub fn unwrap_identity(&self, wrapped: &[u8]) -> Result<x25519::Identity, CryptoError> {
+    pub(crate) fn unwrap_identity(&self, wrapped: &[u8]) -> Result<x25519::Identity, CryptoError> {
         let plain = SecretBox::new(Box::new(
             age::decrypt(&self.identity, wrapped).map_err(|_| CryptoError::Decrypt)?,
         ));
@@ -249,29 +257,85 @@ impl IntakeKey {
         Ok((key, true))
     }
 
-    /// The MAC state for `domain` and `parts`. Each part is length-prefixed so
-    /// ("ab","c") and ("a","bc") differ; the domain label keeps one use's output from
-    /// standing in for another's.
-    fn keyed(&self, domain: &str, parts: &[&[u8]]) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose_secret())
-            .expect("HMAC takes keys of any length");
-        mac.update(domain.as_bytes());
-        for part in parts {
-            mac.update(&(part.len() as u64).to_be_bytes());
-            mac.update(part);
-        }
-        mac
-    }
-
     /// HMAC-SHA-256 of `parts` under this key, for `domain`.
     pub fn mac(&self, domain: &str, parts: &[&[u8]]) -> [u8; 32] {
-        self.keyed(domain, parts).finalize().into_bytes().into()
+        keyed(&self.0, domain, parts).finalize().into_bytes().into()
     }
 
     /// Constant-time check of a tag made by [`IntakeKey::mac`] (at least 16 bytes of it).
     pub fn verify(&self, domain: &str, parts: &[&[u8]], tag: &[u8]) -> bool {
-        tag.len() >= 16 && self.keyed(domain, parts).verify_truncated_left(tag).is_ok()
+        tag.len() >= 16
+            && keyed(&self.0, domain, parts)
+                .verify_truncated_left(tag)
+                .is_ok()
     }
+}
+
+/// An HMAC key the console derives from the master key for one staff-side purpose
+/// (session-bound CSRF tokens, recovery-code hashes). A type of its own, not an
+/// [`IntakeKey`]: the intake key sits on every public instance, and nothing keyed for
+/// the console may be computed with it, or stand in for it.
+pub struct MacKey(SecretBox<[u8; 32]>);
+
+impl MacKey {
+    /// A random key, for tests of what is keyed with one.
+    pub fn generate() -> Self {
+        let mut b = [0u8; 32];
+        getrandom::fill(&mut b).expect("the operating system's random number generator failed");
+        Self(SecretBox::new(Box::new(b)))
+    }
+
+    /// HMAC-SHA-256 of `parts` under this key, for `domain`.
+    pub fn mac(&self, domain: &str, parts: &[&[u8]]) -> [u8; 32] {
+        keyed(&self.0, domain, parts).finalize().into_bytes().into()
+    }
+
+    /// Constant-time check of a tag made by [`MacKey::mac`] (at least 16 bytes of it).
+    pub fn verify(&self, domain: &str, parts: &[&[u8]], tag: &[u8]) -> bool {
+        tag.len() >= 16
+            && keyed(&self.0, domain, parts)
+                .verify_truncated_left(tag)
+                .is_ok()
+    }
+}
+
+/// What stateless tokens (`web::csrf`) need of a key: either key type can sign them,
+/// each for its own forms. Everything keyed for one purpose takes its own type.
+pub trait Keyed {
+    fn mac(&self, domain: &str, parts: &[&[u8]]) -> [u8; 32];
+    fn verify(&self, domain: &str, parts: &[&[u8]], tag: &[u8]) -> bool;
+}
+
+impl Keyed for IntakeKey {
+    fn mac(&self, domain: &str, parts: &[&[u8]]) -> [u8; 32] {
+        IntakeKey::mac(self, domain, parts)
+    }
+    fn verify(&self, domain: &str, parts: &[&[u8]], tag: &[u8]) -> bool {
+        IntakeKey::verify(self, domain, parts, tag)
+    }
+}
+
+impl Keyed for MacKey {
+    fn mac(&self, domain: &str, parts: &[&[u8]]) -> [u8; 32] {
+        MacKey::mac(self, domain, parts)
+    }
+    fn verify(&self, domain: &str, parts: &[&[u8]], tag: &[u8]) -> bool {
+        MacKey::verify(self, domain, parts, tag)
+    }
+}
+
+/// The MAC state for `domain` and `parts`. Each part is length-prefixed so
+/// ("ab","c") and ("a","bc") differ; the domain label keeps one use's output from
+/// standing in for another's.
+fn keyed(key: &SecretBox<[u8; 32]>, domain: &str, parts: &[&[u8]]) -> Hmac<Sha256> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret())
+        .expect("HMAC takes keys of any length");
+    mac.update(domain.as_bytes());
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    mac
 }
 
 #[cfg(test)]
@@ -282,16 +346,18 @@ mod tests {
     fn master_key_file_is_created_private_and_reloads() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keys/master.key");
-        let (created, was_new) = MasterKey::load_or_create(&path).unwrap();
-        assert!(was_new);
+        let created = MasterKey::create(&path).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
-        let (loaded, was_new) = MasterKey::load_or_create(&path).unwrap();
-        assert!(!was_new);
+        let loaded = MasterKey::read(&path).unwrap();
+        assert!(matches!(
+            MasterKey::create(&path),
+            Err(KeyFileError::Create { .. })
+        ));
         assert_eq!(
             loaded.recipient().to_string(),
             created.recipient().to_string()
@@ -304,10 +370,10 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("master.key");
-        MasterKey::load_or_create(&path).unwrap();
+        MasterKey::create(&path).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert!(matches!(
-            MasterKey::load(&path),
+            MasterKey::read(&path),
             Err(KeyFileError::TooOpen { .. })
         ));
     }

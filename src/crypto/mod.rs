@@ -3,7 +3,10 @@
 //!
 //! The split that matters: [`Sealer`] (a programme's public recipient) is all the
 //! public role ever holds; [`MasterKey`] and [`Opener`] (secret identities) exist only
-//! in the console and worker roles.
+//! inside [`crate::keyring::Keyring`], in the console and worker roles. The intake key
+//! ([`IntakeKey`], on every instance) and the console's keys derived from the master
+//! key ([`MacKey`]) are different types, so one cannot be passed where the other is
+//! meant.
 
 mod envelope;
 pub mod inbox;
@@ -11,12 +14,9 @@ mod keys;
 
 pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer, open_with_escrow};
 pub use keys::{
-    IntakeKey, KeyFileError, MasterKey, ProgrammeKeyPair, create_private_dir, random_id,
+    IntakeKey, KeyFileError, Keyed, MacKey, MasterKey, ProgrammeKeyPair, create_private_dir,
+    random_id,
 };
-
-/// An HMAC key for one purpose. The intake key is one; the console derives others
-/// from the master key ([`MasterKey::mac_key`]).
-pub type MacKey = IntakeKey;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 use zeroize::Zeroizing;
 
+use crate::audit::{Actor, AuditAction, Entry};
 use crate::crypto::IntakeKey;
 use crate::domain::{EmailAddress, Language};
 use crate::enquiry::ContactChoice;
@@ -497,15 +498,50 @@ fn read_mbox(
 
 /// Writes a batch in one transaction; if that fails, each row on its own, so that one
 /// bad row does not fail its neighbours.
-async fn write(store: &Store, batch: &[NewImport]) -> Vec<Result<ImportOutcome, Failure>> {
-    match store.insert_imports(batch).await {
+/// One import run as its audit entries name it: every batch's entry and the closing
+/// `import.run` carry the same random `run` id.
+struct Run<'a> {
+    id: String,
+    actor: &'a Actor,
+    subject: String,
+    via: &'a str,
+}
+
+impl Run<'_> {
+    /// The entry committed with batch number `batch`: what it stored, in counts.
+    fn batch_entry(&self, batch: u64, outcomes: &[ImportOutcome]) -> Option<Entry> {
+        let imported = outcomes
+            .iter()
+            .filter(|o| **o == ImportOutcome::Inserted)
+            .count();
+        (imported > 0).then(|| {
+            Entry::new(self.actor, AuditAction::ImportBatch, &self.subject).detail(
+                serde_json::json!({
+                    "run": self.id, "via": self.via, "batch": batch, "imported": imported,
+                    "duplicates": outcomes.len() - imported,
+                }),
+            )
+        })
+    }
+}
+
+/// Writes one batch with its audit entry; if the batch fails, each enquiry is tried
+/// alone (each with its own entry), so one bad row costs only itself.
+async fn write(
+    store: &Store,
+    run: &Run<'_>,
+    number: u64,
+    batch: &[NewImport],
+) -> Vec<Result<ImportOutcome, Failure>> {
+    let entry = |outcomes: &[ImportOutcome]| run.batch_entry(number, outcomes);
+    match store.insert_imports(batch, entry).await {
         Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
         Err(error) => {
             tracing::warn!(%error, size = batch.len(), "import batch failed; retrying one by one");
             let mut out = Vec::with_capacity(batch.len());
             for one in batch {
                 out.push(
-                    match store.insert_imports(std::slice::from_ref(one)).await {
+                    match store.insert_imports(std::slice::from_ref(one), entry).await {
                         Ok(o) => Ok(o[0]),
                         Err(error) => {
                             tracing::error!(%error, "imported enquiry could not be stored");
@@ -545,7 +581,7 @@ pub async fn run(
     key: Arc<IntakeKey>,
     paths: &[PathBuf],
     options: Options,
-    actor: &str,
+    actor: &Actor,
     progress: impl FnMut(Progress<'_>),
 ) -> Result<Summary, ImportError> {
     check_programme(&live)?;
@@ -561,7 +597,7 @@ pub async fn run_uploads(
     live: Arc<LiveProgramme>,
     key: Arc<IntakeKey>,
     uploads: Vec<Upload>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Summary, ImportError> {
     check_programme(&live)?;
     if uploads.is_empty() {
@@ -597,7 +633,7 @@ async fn import_sources(
     key: Arc<IntakeKey>,
     sources: Vec<Source>,
     options: Options,
-    actor: &str,
+    actor: &Actor,
     via: &str,
     mut progress: impl FnMut(Progress<'_>),
 ) -> Result<Summary, ImportError> {
@@ -614,6 +650,13 @@ async fn import_sources(
         sources: sources.len() as u64,
         ..Summary::default()
     };
+    let run = Run {
+        id: crate::crypto::random_id(),
+        actor,
+        subject: format!("programme:{}", live.programme.slug()),
+        via,
+    };
+    let mut batches = 0u64;
     let (tx, mut rx) = mpsc::channel::<Event>(BATCH * 2);
     let memory = Arc::new(Semaphore::new(IN_FLIGHT_KIB as usize));
     let runtime = tokio::runtime::Handle::current();
@@ -659,7 +702,9 @@ async fn import_sources(
             }
         }
         if !batch.is_empty() {
-            for (outcome, (source, origin)) in write(store, &batch).await.into_iter().zip(owners) {
+            batches += 1;
+            let written = write(store, &run, batches, &batch).await;
+            for (outcome, (source, origin)) in written.into_iter().zip(owners) {
                 match outcome {
                     Ok(ImportOutcome::Inserted) => summary.imported += 1,
                     Ok(ImportOutcome::Duplicate) => summary.duplicates += 1,
@@ -702,24 +747,22 @@ async fn import_sources(
     }
     let _ = reader.join();
 
-    crate::audit::record(
-        store,
-        &crate::audit::Entry::new(
-            actor,
-            "import.run",
-            &format!("programme:{}", live.programme.slug()),
+    // The summary of the run; each stored enquiry was audited with its batch.
+    store
+        .record_audit(
+            &Entry::new(actor, AuditAction::ImportRun, &run.subject).detail(serde_json::json!({
+                "run": run.id,
+                "via": via,
+                "sources": summary.sources,
+                "messages": summary.messages,
+                "imported": summary.imported,
+                "duplicates": summary.duplicates,
+                "failed": summary.failed.len(),
+                "deleted": summary.deleted,
+                "batches": batches,
+            })),
         )
-        .detail(serde_json::json!({
-            "via": via,
-            "sources": summary.sources,
-            "messages": summary.messages,
-            "imported": summary.imported,
-            "duplicates": summary.duplicates,
-            "failed": summary.failed.len(),
-            "deleted": summary.deleted,
-        })),
-    )
-    .await?;
+        .await?;
     Ok(summary)
 }
 

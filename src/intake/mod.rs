@@ -1,8 +1,10 @@
 //! The public role: the form at `/p/{slug}`, its receipt, and the reply inbox at
 //! `/p/{slug}/status`. Handlers here read the request, call the domain functions in
-//! `form` and `submission`, and render a page; the state they get holds no secret key.
+//! `form`, `submission` and `inbox`, and render a page; the state they get holds
+//! no secret key.
 
 pub mod form;
+pub mod inbox;
 pub mod pages;
 pub mod submission;
 
@@ -16,7 +18,7 @@ use maud::Markup;
 
 use crate::config::Config;
 use crate::crypto::IntakeKey;
-use crate::domain::{Language, Passphrase, ProgrammeSlug, ReferenceCode};
+use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::programme::ProgrammeStatus;
@@ -34,8 +36,9 @@ pub const FORM_BODY_LIMIT: usize = 256 * 1024;
 /// How long a body may take to arrive after the request head (slow links included).
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Everything the public handlers may use. Deliberately no `MasterKey`: the public role
-/// can seal enquiries to a programme's recipient but cannot open anything.
+/// Everything the public handlers may use. Deliberately no `Keyring` (nor anything that
+/// could hold the master key or an identity): the public role can seal enquiries to a
+/// programme's recipient but cannot open anything (`keyring::tests` checks the fields).
 pub struct Intake {
     pub store: Store,
     pub writer: SubmissionWriter,
@@ -261,60 +264,36 @@ async fn open_inbox(
         return Err(AppError::Forbidden);
     }
     let typed_reference = typed.get("reference").unwrap_or("");
-    let reference = ReferenceCode::parse(typed_reference).ok();
-    let passphrase = Passphrase::parse(typed.get("passphrase").unwrap_or("")).ok();
-    // Hash even a malformed code so every failure costs the same and is throttled alike.
-    let code_hash = match &reference {
-        Some(r) => submission::reference_hash(&intake.intake_key, r),
-        None => intake
-            .intake_key
-            .mac("haven/reference", &[typed_reference.as_bytes()]),
-    };
+    let attempt = inbox::Attempt::parse(
+        &intake.intake_key,
+        typed_reference,
+        typed.get("passphrase").unwrap_or(""),
+    );
     let client = client_key(&req, &intake.config.trusted_proxies);
-    if !intake.limiters.allow_inbox_attempt(&client, &code_hash) {
+    if !intake
+        .limiters
+        .allow_inbox_attempt(&client, &attempt.code_hash)
+    {
         return Err(AppError::TooManyRequests);
     }
-    let record = match (&reference, &passphrase) {
-        (Some(_), Some(_)) => {
-            intake
-                .store
-                .enquiry_by_reference_hash(&live.id, &code_hash)
-                .await?
-        }
-        _ => None,
-    };
-    let opened = match (&record, &passphrase) {
-        (Some(r), Some(pass)) => {
-            submission::passphrase_matches(&intake.intake_key, &r.passphrase_hash, pass)
-        }
-        _ => false,
-    };
-    match (opened, record, &reference, &passphrase) {
-        (true, Some(record), Some(reference), Some(passphrase)) => {
-            // The person's own key, derived from what they typed, for this request only.
-            let identity = crate::crypto::inbox::inbox_identity(reference, passphrase)?;
-            let mut replies = Vec::new();
-            for r in intake.store.replies_of(&record.id).await? {
-                // A reply sealed before the enquiry had an inbox key cannot be shown here.
-                if let Ok(c) = crate::replies::ReplyContent::open_with(&identity, &r.sealed) {
-                    replies.push(c);
-                }
-            }
-            // Only names of partners, and only if the programme chose to say so.
-            let mut referred_to: Vec<String> = Vec::new();
-            if p.file().referrals.show_in_inbox {
-                for r in intake.store.referrals_of_enquiry(&record.id).await? {
-                    if r.disclosed() && !referred_to.contains(&r.partner_name) {
-                        referred_to.push(r.partner_name);
-                    }
-                }
-            }
-            Ok(html(
-                StatusCode::OK,
-                pages::inbox_page(p, lang, &record.status, &replies, &referred_to),
-            ))
-        }
-        _ => {
+    let opened = inbox::open(&intake.store, &intake.intake_key, &live, &attempt)
+        .await
+        .map_err(|e| match e {
+            inbox::InboxError::Store(e) => AppError::Store(e),
+            inbox::InboxError::Crypto(e) => AppError::Crypto(e),
+        })?;
+    match opened {
+        Some(inbox) => Ok(html(
+            StatusCode::OK,
+            pages::inbox_page(
+                p,
+                lang,
+                inbox.status.as_str(),
+                &inbox.replies,
+                &inbox.referred_to,
+            ),
+        )),
+        None => {
             let token = csrf::issue(&intake.intake_key, &scope, at);
             Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,

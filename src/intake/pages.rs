@@ -361,7 +361,7 @@ pub fn inbox_page(
             @for (i, r) in replies.iter().enumerate().rev() {
                 article class="reply" aria-labelledby={ "reply-" (i) } {
                     h3 id={ "reply-" (i) } dir="auto" { (r.subject) }
-                    p class="hint" { (t_args(lang, "inbox-reply-date", &[("date", crate::console::pages::date(r.sent_at))])) }
+                    p class="hint" { (t_args(lang, "inbox-reply-date", &[("date", crate::domain::date(r.sent_at))])) }
                     p class="preserve" dir="auto" { (r.text) }
                 }
             }

@@ -14,15 +14,14 @@ mod guard;
 mod message;
 pub mod notices;
 pub mod outbox;
+mod retry;
 pub mod template;
 mod transport;
 mod worker;
 
 pub use guard::{Exposure, check as guard_check, find_addresses, find_reference_codes};
 pub use message::{Attachment, OutboundError, OutboundMessage, Recipient, Rendered};
-pub use outbox::{
-    EnqueueError, OpenMessageError, campaign_key, enqueue, enqueue_campaign, enqueue_in,
-    open_message, seal_row,
-};
+pub use outbox::{OpenMessageError, open_message, seal_row};
+pub use retry::{RetryPolicy, backoff};
 pub use transport::{FileOutbox, SendError, Transport, TransportError};
-pub use worker::{Worker, WorkerSettings, backoff};
+pub use worker::{Worker, WorkerSettings};

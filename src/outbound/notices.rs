@@ -7,8 +7,8 @@
 //! names no secret, no code and no enquiry.
 
 use super::message::{OutboundMessage, Recipient, Rendered};
+use super::retry::{RetryPolicy, backoff};
 use super::transport::{SendError, Transport};
-use super::worker::{WorkerSettings, backoff};
 use crate::domain::{EmailAddress, Language};
 use crate::i18n::{t, t_args};
 use crate::store::{ClaimedNotice, NoticeKind, NoticeOutcome, Store, now};
@@ -19,7 +19,7 @@ const CLAIM: i64 = 16;
 /// The email for one notice. Staff pages are in English; so are these.
 pub fn render(kind: NoticeKind, at: i64) -> Rendered {
     let lang = Language::En;
-    let when = format!("{} UTC", crate::console::pages::datetime(at));
+    let when = format!("{} UTC", crate::domain::datetime(at));
     let what = t_args(
         lang,
         &format!("staff-notice-{}", kind.as_str()),
@@ -32,13 +32,18 @@ pub fn render(kind: NoticeKind, at: i64) -> Rendered {
     }
 }
 
-/// Sends every due notice once; outcomes are recorded one by one (there are few).
-pub(super) async fn deliver_due(store: &Store, transport: &Transport, settings: &WorkerSettings) {
-    let Some(from) = &settings.mail_from else {
-        return;
-    };
-    let lease = settings.lease.as_secs().max(1) as i64;
-    let claimed = match store.claim_notices(CLAIM, lease, now()).await {
+/// Sends every due notice once, from `from`; outcomes are recorded one by one (there
+/// are few).
+pub(super) async fn deliver_due(
+    store: &Store,
+    transport: &Transport,
+    from: &EmailAddress,
+    retry: &RetryPolicy,
+) {
+    let claimed = match store
+        .claim_notices(CLAIM, retry.lease_seconds(), now())
+        .await
+    {
         Ok(c) => c,
         Err(error) => {
             tracing::warn!(%error, "staff notice claim failed");
@@ -46,7 +51,7 @@ pub(super) async fn deliver_due(store: &Store, transport: &Transport, settings: 
         }
     };
     for notice in claimed {
-        let outcome = deliver(transport, settings, from, &notice).await;
+        let outcome = deliver(transport, retry, from, &notice).await;
         if let Err(error) = store.settle_notice(&notice.id, &outcome, now()).await {
             // The lease runs out and the notice is claimed again: sent twice at worst.
             tracing::warn!(%error, notice = %notice.id, "recording a staff notice failed");
@@ -56,7 +61,7 @@ pub(super) async fn deliver_due(store: &Store, transport: &Transport, settings: 
 
 async fn deliver(
     transport: &Transport,
-    settings: &WorkerSettings,
+    retry: &RetryPolicy,
     from: &EmailAddress,
     notice: &ClaimedNotice,
 ) -> NoticeOutcome {
@@ -84,8 +89,8 @@ async fn deliver(
         .await
     {
         Ok(()) => NoticeOutcome::Sent,
-        Err(SendError::Transient(error)) if notice.attempts < settings.max_attempts => {
-            let delay = backoff(notice.attempts, settings.retry_base, settings.retry_max);
+        Err(SendError::Transient(error)) if notice.attempts < retry.max_attempts => {
+            let delay = backoff(notice.attempts, retry.base, retry.max);
             NoticeOutcome::Retry {
                 next_attempt_at: now() + delay.as_secs() as i64,
                 error,

@@ -3,8 +3,9 @@
 //! the worker, which builds it anew through [`OutboundMessage::new`] so the exposure
 //! guard looks at it once more just before it leaves.
 //!
-//! A campaign is many calls to [`enqueue_in`] inside one transaction (or one call to
-//! [`enqueue_campaign`]): one row, one recipient, per enquiry, all queued or none.
+//! [`seal_row`] makes the row; the store writes it in the transaction of what causes it
+//! (a reply, a campaign's approval with one row per enquiry, a referral), so a message
+//! is queued exactly when that commits.
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -12,7 +13,7 @@ use zeroize::Zeroizing;
 use super::message::{Attachment, OutboundError, OutboundMessage, Recipient, Rendered};
 use crate::crypto::{CryptoError, Opener, Sealed, Sealer, random_id};
 use crate::domain::{EmailAddress, ReferenceCode};
-use crate::store::{NewOutboxRow, Store, StoreError, insert_outbox, now};
+use crate::store::{NewOutboxRow, now};
 
 /// The plaintext inside an outbox ciphertext. Only this module knows it.
 #[derive(Serialize, Deserialize)]
@@ -28,14 +29,6 @@ struct SealedMessage {
     /// An age-encrypted file for the recipient (a referral package): name and base64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     attachment: Option<(String, String)>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum EnqueueError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Crypto(#[from] CryptoError),
 }
 
 /// Why a queued message could not be turned back into something sendable.
@@ -84,61 +77,6 @@ pub fn seal_row(
         sealed: sealer.seal(&json)?,
         created_at: now(),
     })
-}
-
-/// Queues one message inside the caller's transaction (a reply and its audit entry
-/// commit with it). Returns `false` if `idempotency_key` was already queued.
-pub async fn enqueue_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    sealer: &Sealer,
-    enquiry_id: &str,
-    campaign_id: Option<&str>,
-    idempotency_key: &str,
-    message: &OutboundMessage,
-) -> Result<bool, EnqueueError> {
-    let row = seal_row(sealer, enquiry_id, campaign_id, idempotency_key, message)?;
-    Ok(insert_outbox(tx, &row).await?)
-}
-
-/// Queues one message in a transaction of its own.
-pub async fn enqueue(
-    store: &Store,
-    sealer: &Sealer,
-    enquiry_id: &str,
-    idempotency_key: &str,
-    message: &OutboundMessage,
-) -> Result<bool, EnqueueError> {
-    let row = seal_row(sealer, enquiry_id, None, idempotency_key, message)?;
-    Ok(store.enqueue_outbox(std::slice::from_ref(&row)).await? == 1)
-}
-
-/// Queues one message per enquiry for a campaign, in one transaction: every row or
-/// none. The idempotency key is the campaign and the enquiry, so dispatching the same
-/// campaign again queues nothing new. Returns how many rows were new.
-pub async fn enqueue_campaign<'a>(
-    store: &Store,
-    sealer: &Sealer,
-    campaign_id: &str,
-    messages: impl IntoIterator<Item = (&'a str, &'a OutboundMessage)>,
-) -> Result<usize, EnqueueError> {
-    let rows = messages
-        .into_iter()
-        .map(|(enquiry_id, message)| {
-            seal_row(
-                sealer,
-                enquiry_id,
-                Some(campaign_id),
-                &campaign_key(campaign_id, enquiry_id),
-                message,
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(store.enqueue_outbox(&rows).await?)
-}
-
-/// The idempotency key of a campaign's message to one enquiry.
-pub fn campaign_key(campaign_id: &str, enquiry_id: &str) -> String {
-    format!("campaign:{campaign_id}:{enquiry_id}")
 }
 
 /// Opens a queued message and builds it again through [`OutboundMessage::new`], so the

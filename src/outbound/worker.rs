@@ -8,21 +8,22 @@
 //! A message can therefore be sent twice only if this process dies between the relay
 //! accepting it and that commit; its lease then runs out and another claim retries it.
 
-use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
 
 use super::outbox::{OpenMessageError, open_message};
+use super::retry::{RetryPolicy, backoff};
 use super::transport::{SendError, Transport};
-use crate::audit::{self, Entry};
+use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::config::Config;
-use crate::crypto::{CryptoError, MasterKey, Opener, Sealed, random_id};
+use crate::crypto::{Sealed, random_id};
+use crate::keyring::{Courier, GateError, Keyring};
 use crate::metrics::Metrics;
 use crate::store::{ClaimedRow, OutboxMark, Settlement, Store, StoreError, now};
 
@@ -77,6 +78,16 @@ impl Default for WorkerSettings {
 }
 
 impl WorkerSettings {
+    /// The retry rules both queues (outbox, staff notices) follow.
+    pub fn retry(&self) -> RetryPolicy {
+        RetryPolicy {
+            base: self.retry_base,
+            max: self.retry_max,
+            max_attempts: self.max_attempts,
+            lease: self.lease,
+        }
+    }
+
     pub fn from_config(config: &Config) -> Self {
         Self {
             concurrency: config.smtp_connections as usize,
@@ -87,82 +98,74 @@ impl WorkerSettings {
     }
 }
 
-/// The delay before attempt `attempts + 1`: `base · 2^(attempts−1)`, capped at `max`,
-/// then a random point in its upper half, so that messages that failed together (a
-/// relay outage) do not all come back together.
-pub fn backoff(attempts: i64, base: Duration, max: Duration) -> Duration {
-    let exponent = attempts.clamp(1, 32) as u32 - 1;
-    let full = base.saturating_mul(2u32.saturating_pow(exponent)).min(max);
-    let mut r = [0u8; 8];
-    // Without randomness the back-off is merely not jittered.
-    let _ = getrandom::fill(&mut r);
-    let fraction = (u64::from_le_bytes(r) >> 11) as f64 / (1u64 << 53) as f64;
-    full.mul_f64(0.5 + 0.5 * fraction)
-}
-
-/// Programme identities, unwrapped once per worker rather than once per message.
-struct Openers {
-    store: Store,
-    master: MasterKey,
-    cache: Mutex<HashMap<String, Arc<Opener>>>,
-}
-
-#[derive(Debug, thiserror::Error)]
-enum OpenerError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Crypto(#[from] CryptoError),
-}
-
-impl Openers {
-    async fn get(&self, key_id: &str) -> Result<Arc<Opener>, OpenerError> {
-        let mut cache = self.cache.lock().await;
-        if let Some(opener) = cache.get(key_id) {
-            return Ok(opener.clone());
-        }
-        let key = self
-            .store
-            .programme_key(key_id)
-            .await?
-            .ok_or(StoreError::Corrupt("outbox row refers to a missing key"))?;
-        let wrapped = key.wrapped_identity.ok_or(CryptoError::KeyDestroyed)?;
-        let opener = Arc::new(Opener::new(&key.id, self.master.unwrap_identity(&wrapped)?));
-        cache.insert(key_id.to_owned(), opener.clone());
-        Ok(opener)
-    }
-}
-
 struct Context {
     store: Store,
     transport: Transport,
-    openers: Openers,
+    /// Opens queued messages (programme identities unwrapped once per key).
+    courier: Courier,
     limiter: Option<DefaultDirectRateLimiter>,
     settings: WorkerSettings,
     metrics: Arc<Metrics>,
 }
 
-/// A running worker. Dropping the handle leaves the worker running (detached).
+/// A worker. Spawned ([`Worker::spawn`]) it claims on its own schedule until stopped,
+/// and dropping the handle leaves it running (detached). Made [`Worker::on_demand`],
+/// it does nothing until [`Worker::run_until_idle`] is called: the same claims, sends
+/// and settlements, run to the point where nothing is due (how tests wait for mail
+/// without sleeping).
 pub struct Worker {
+    ctx: Arc<Context>,
     stop: CancellationToken,
-    task: JoinHandle<()>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// Whether the claim loop waits for more work or ends once nothing is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Scheduled,
+    UntilIdle,
+}
+
+fn context(
+    store: Store,
+    keyring: &Keyring,
+    transport: Transport,
+    settings: WorkerSettings,
+    metrics: Arc<Metrics>,
+) -> Arc<Context> {
+    Arc::new(Context {
+        courier: keyring.courier(),
+        store,
+        transport,
+        limiter: settings
+            .rate
+            .map(|r| RateLimiter::direct(Quota::per_second(r))),
+        settings,
+        metrics,
+    })
 }
 
 impl Worker {
     pub fn spawn(
         store: Store,
-        master: MasterKey,
+        keyring: &Keyring,
         transport: Transport,
         settings: WorkerSettings,
     ) -> Self {
-        Self::spawn_observed(store, master, transport, settings, Arc::new(Metrics::new()))
+        Self::spawn_observed(
+            store,
+            keyring,
+            transport,
+            settings,
+            Arc::new(Metrics::new()),
+        )
     }
 
     /// As [`Worker::spawn`], counting send attempts and their latency in `metrics`
     /// (the process's `/metrics`).
     pub fn spawn_observed(
         store: Store,
-        master: MasterKey,
+        keyring: &Keyring,
         transport: Transport,
         settings: WorkerSettings,
         metrics: Arc<Metrics>,
@@ -174,23 +177,49 @@ impl Worker {
             concurrency = settings.concurrency,
             "outbound worker started"
         );
-        let ctx = Arc::new(Context {
-            openers: Openers {
-                store: store.clone(),
-                master,
-                cache: Mutex::new(HashMap::new()),
-            },
-            store,
-            transport,
-            limiter: settings
-                .rate
-                .map(|r| RateLimiter::direct(Quota::per_second(r))),
-            settings,
-            metrics,
-        });
+        let ctx = context(store, keyring, transport, settings, metrics);
         let stop = CancellationToken::new();
-        let task = tokio::spawn(run(ctx, stop.clone()));
-        Self { stop, task }
+        let task = tokio::spawn(run(ctx.clone(), stop.clone(), Mode::Scheduled));
+        Self {
+            ctx,
+            stop,
+            task: Some(task),
+        }
+    }
+
+    /// A worker that runs only when [`Worker::run_until_idle`] is called.
+    pub fn on_demand(
+        store: Store,
+        keyring: &Keyring,
+        transport: Transport,
+        settings: WorkerSettings,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        Self {
+            ctx: context(store, keyring, transport, settings, metrics),
+            stop: CancellationToken::new(),
+            task: None,
+        }
+    }
+
+    /// Claims, sends and settles until nothing is due: every outbox row that is
+    /// queued and due (or whose lease ran out) has been sent, retried for later or
+    /// failed, and every due staff notice likewise, all recorded. A retry whose
+    /// back-off has not passed stays queued.
+    pub async fn run_until_idle(&self) -> Result<(), StoreError> {
+        loop {
+            run(self.ctx.clone(), self.stop.clone(), Mode::UntilIdle).await;
+            // Outcomes commit after the sends that produced them; one due again by
+            // then (a retry without back-off, an abandoned lease) takes another round.
+            let at = now();
+            let notices = match self.ctx.settings.mail_from {
+                Some(_) => self.ctx.store.notices_due(at).await?,
+                None => 0,
+            };
+            if self.ctx.store.outbox_due(at).await? == 0 && notices == 0 {
+                return Ok(());
+            }
+        }
     }
 
     /// Stops claiming, waits (up to `stop_timeout`) for sends in flight, records
@@ -198,18 +227,28 @@ impl Worker {
     /// claimed again once it runs out.
     pub async fn stop(self) {
         self.stop.cancel();
-        let _ = self.task.await;
+        if let Some(task) = self.task {
+            let _ = task.await;
+        }
     }
 
     /// Kills the worker at once, as a crash would (for tests of exactly that), and
     /// returns once it is gone.
     pub async fn abort(self) {
-        self.task.abort();
-        let _ = self.task.await;
+        if let Some(task) = self.task {
+            task.abort();
+            let _ = task.await;
+        }
     }
 }
 
-async fn run(ctx: Arc<Context>, stop: CancellationToken) {
+async fn deliver_notices(ctx: &Context) {
+    if let Some(from) = &ctx.settings.mail_from {
+        super::notices::deliver_due(&ctx.store, &ctx.transport, from, &ctx.settings.retry()).await;
+    }
+}
+
+async fn run(ctx: Arc<Context>, stop: CancellationToken, mode: Mode) {
     let concurrency = ctx.settings.concurrency.max(1);
     let (marks, settle_rx) = mpsc::channel::<OutboxMark>(SETTLE_BATCH);
     // Owned by this task: aborting the worker aborts the settler too.
@@ -260,8 +299,21 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
             drop(held);
             // Staff notices are rare: they go out whenever the outbox is idle, and at
             // least every `NOTICES_EVERY` while a campaign keeps it busy.
-            super::notices::deliver_due(&ctx.store, &ctx.transport, &ctx.settings).await;
+            deliver_notices(&ctx).await;
             notices_due = tokio::time::Instant::now() + NOTICES_EVERY;
+            if mode == Mode::UntilIdle {
+                // Nothing due now: once what is in flight is done, so is this run.
+                if sends.is_empty() {
+                    break;
+                }
+                while let Some(done) = sends.join_next().await {
+                    if let Err(error) = done {
+                        tracing::error!(%error, "outbound send task failed");
+                        ctx.metrics.error("outbound");
+                    }
+                }
+                continue;
+            }
             tokio::select! {
                 () = tokio::time::sleep(ctx.settings.poll_interval) => {}
                 () = stop.cancelled() => break,
@@ -287,7 +339,7 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
             }
         }
         if tokio::time::Instant::now() >= notices_due {
-            super::notices::deliver_due(&ctx.store, &ctx.transport, &ctx.settings).await;
+            deliver_notices(&ctx).await;
             notices_due = tokio::time::Instant::now() + NOTICES_EVERY;
         }
     }
@@ -307,7 +359,9 @@ async fn run(ctx: Arc<Context>, stop: CancellationToken) {
     if let Some(task) = settler.0.take() {
         let _ = task.await;
     }
-    tracing::info!(worker = %ctx.settings.name, "outbound worker stopped");
+    if mode == Mode::Scheduled {
+        tracing::info!(worker = %ctx.settings.name, "outbound worker stopped");
+    }
 }
 
 struct AbortOnDrop(Option<JoinHandle<()>>);
@@ -362,7 +416,7 @@ async fn deliver(ctx: &Context, row: &ClaimedRow) -> Settlement {
     // A referral leaves only for the partner address and key it was approved for: if
     // the partner changed since it was queued, it is stopped instead.
     if row.idempotency_key.starts_with("referral:") {
-        let actor = format!("worker:{}", settings.name);
+        let actor = Actor::Worker(settings.name.clone());
         match crate::referrals::may_send(&ctx.store, &row.id, &actor).await {
             Ok(None) => {}
             Ok(Some(reason)) => {
@@ -422,18 +476,18 @@ enum Open {
 }
 
 async fn open(ctx: &Context, sealed: &Sealed) -> Result<super::OutboundMessage, Open> {
-    let opener = match ctx.openers.get(&sealed.key_id).await {
-        Ok(o) => o,
-        Err(OpenerError::Store(StoreError::Database(e))) => {
-            tracing::warn!(error = %e, "cannot load a programme key");
-            return Err(Open::Later("database error".into()));
+    match ctx.courier.open_with(sealed, open_message).await {
+        Ok(Ok(message)) => Ok(message),
+        Ok(Err(OpenMessageError::Refused(reason))) => {
+            Err(Open::Never(format!("refused: {reason}")))
         }
-        Err(e) => return Err(Open::Never(format!("cannot open: {e}"))),
-    };
-    open_message(&opener, sealed).map_err(|e| match e {
-        OpenMessageError::Refused(reason) => Open::Never(format!("refused: {reason}")),
-        other => Open::Never(format!("cannot open: {other}")),
-    })
+        Ok(Err(other)) => Err(Open::Never(format!("cannot open: {other}"))),
+        Err(GateError::Store(StoreError::Database(e))) => {
+            tracing::warn!(error = %e, "cannot load a programme key");
+            Err(Open::Later("database error".into()))
+        }
+        Err(other) => Err(Open::Never(format!("cannot open: {other}"))),
+    }
 }
 
 /// A message the guard stopped here was queued by something that bypassed the
@@ -442,13 +496,13 @@ async fn refused(ctx: &Context, row: &ClaimedRow, reason: &str) {
     tracing::warn!(outbox = %row.id, %reason, "outbound message not sent");
     ctx.metrics.outbound_outcome("refused");
     let entry = Entry::new(
-        &format!("worker:{}", ctx.settings.name),
-        "outbound.refused",
+        &Actor::Worker(ctx.settings.name.clone()),
+        AuditAction::OutboundRefused,
         &format!("outbox:{}", row.id),
     )
-    .outcome("denied")
+    .outcome(Outcome::Denied)
     .detail(serde_json::json!({ "enquiry": row.enquiry_id, "reason": reason }));
-    if let Err(error) = audit::record(&ctx.store, &entry).await {
+    if let Err(error) = ctx.store.record_audit(&entry).await {
         tracing::error!(%error, "cannot audit a refused outbound message");
     }
 }
@@ -475,29 +529,5 @@ async fn settle(store: Store, mut rx: mpsc::Receiver<OutboxMark>, metrics: Arc<M
             }
         }
         batch.clear();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn back_off_doubles_is_capped_and_jittered_in_its_upper_half() {
-        let base = Duration::from_secs(30);
-        let max = Duration::from_secs(3600);
-        for (attempts, full) in [(1, 30), (2, 60), (3, 120), (8, 3600), (40, 3600)] {
-            for _ in 0..50 {
-                let d = backoff(attempts, base, max).as_secs_f64();
-                assert!(
-                    d >= full as f64 / 2.0 && d <= full as f64,
-                    "{attempts}: {d}"
-                );
-            }
-        }
-        let spread: std::collections::BTreeSet<u128> =
-            (0..20).map(|_| backoff(3, base, max).as_millis()).collect();
-        assert!(spread.len() > 1, "jittered");
-        assert_eq!(backoff(3, Duration::ZERO, max), Duration::ZERO);
     }
 }

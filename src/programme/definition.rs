@@ -16,11 +16,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::parse::{
-    MAX_BASES, MAX_FIELD_LENGTH, MAX_FIELDS, MAX_LABEL, MAX_OPTIONS, MAX_PARTNERS,
+use super::limits::{
+    self, MAX_BASES, MAX_FIELD_LENGTH, MAX_FIELDS, MAX_LABEL, MAX_OPTIONS, MAX_PARTNERS,
     MAX_RETENTION_DAYS, MAX_TEMPLATES,
 };
-use super::schema;
 
 /// Texts per language, keyed by language tag (`en`, `fr`, `fa-AF`, `ps`, …).
 pub type Localised = BTreeMap<String, String>;
@@ -81,23 +80,22 @@ pub enum FieldKind {
 pub struct FieldOption {
     /// What is stored and what routing conditions test: 1 to 60 of A-Z, a-z, 0-9, `_`
     /// and `-`, unique within the field. Changing it later breaks the rules that use it.
-    #[schemars(regex(pattern = schema::OPTION_VALUE))]
+    #[schemars(regex(pattern = limits::OPTION_VALUE))]
     pub value: String,
     /// What the person sees, per language (at most 300 characters each).
-    #[schemars(schema_with = "schema::label", extend("minProperties" = 1))]
+    #[schemars(schema_with = "limits::label", extend("minProperties" = 1))]
     pub label: Localised,
 }
 
 /// One question of the form, shown in the order of `[[fields]]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(transform = schema::field_kind_rules)]
 pub struct Field {
     /// Stable machine name: `[a-z][a-z0-9_]{0,39}`, unique in the programme. Rules,
     /// partners' profiles and stored answers refer to it, so keep it once people have
     /// answered. Not one of the form's own names: `contact_email`, `contact_mode`,
     /// `csrf`, `lang`, `website`.
-    #[schemars(regex(pattern = schema::FIELD_KEY), extend("not" = { "enum": schema::RESERVED_FIELD_KEYS }))]
+    #[schemars(regex(pattern = limits::FIELD_KEY), extend("not" = { "enum": limits::RESERVED_FIELD_KEYS }))]
     pub key: String,
     /// What kind of answer the question takes.
     pub kind: FieldKind,
@@ -111,11 +109,11 @@ pub struct Field {
     #[schemars(range(min = 1, max = MAX_FIELD_LENGTH))]
     pub max_length: Option<usize>,
     /// The question, per language (at most 300 characters each).
-    #[schemars(schema_with = "schema::label", extend("minProperties" = 1))]
+    #[schemars(schema_with = "limits::label", extend("minProperties" = 1))]
     pub label: Localised,
     /// Help shown under the question, per language (at most 1,000 characters each).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(schema_with = "schema::hint")]
+    #[schemars(schema_with = "limits::hint")]
     pub hint: Localised,
     /// The choices: required for `select` and `radio`; for `checkbox`, a group of
     /// boxes (without options: one yes/no box). Other kinds have none. At most 200.
@@ -130,10 +128,10 @@ pub struct Field {
 pub struct Queue {
     /// Stable machine name: `[a-z][a-z0-9_-]{0,39}`, unique in the programme; rules
     /// and `routing.default_queue` name it.
-    #[schemars(regex(pattern = schema::KEY))]
+    #[schemars(regex(pattern = limits::KEY))]
     pub key: String,
     /// What staff see, per language (at most 300 characters each).
-    #[schemars(schema_with = "schema::label", extend("minProperties" = 1))]
+    #[schemars(schema_with = "limits::label", extend("minProperties" = 1))]
     pub name: Localised,
 }
 
@@ -141,7 +139,6 @@ pub struct Queue {
 /// is set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(transform = schema::one_operator)]
 pub struct Condition {
     /// The key of the field whose answer is tested.
     pub field: String,
@@ -157,7 +154,7 @@ pub struct Condition {
     pub one_of: Option<Vec<String>>,
     /// The answer contains this text, ignoring case (text and textarea fields only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = schema::NOT_BLANK))]
+    #[schemars(regex(pattern = limits::NOT_BLANK))]
     pub contains: Option<String>,
     /// `true`: the field was answered; `false`: it was left empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,7 +179,7 @@ pub enum Match {
 pub struct RoutingRule {
     /// Shown to staff on every enquiry it routes, and in errors: unique, at most 200
     /// characters.
-    #[schemars(regex(pattern = schema::NOT_BLANK))]
+    #[schemars(regex(pattern = limits::NOT_BLANK))]
     pub name: String,
     /// The key of the queue the enquiry goes to.
     pub queue: String,
@@ -222,14 +219,14 @@ pub struct ProgrammeFile {
     /// The programme's name in web addresses (`/p/SLUG`): 3 to 40 of a-z, 0-9 and
     /// inner `-`, starting with a letter. It identifies the programme: applying a
     /// file with another slug creates another programme.
-    #[schemars(regex(pattern = schema::SLUG), length(min = 3, max = 40))]
+    #[schemars(regex(pattern = limits::SLUG), length(min = 3, max = 40))]
     pub slug: String,
     /// `draft`, `open`, `closed` or `archived`.
     pub status: ProgrammeStatus,
     /// The languages the form is offered in: `en`, `fr`, `fa-AF` (Dari), `ps`
     /// (Pashto), `uk`, `ar`. The first is the default: every text must be given in
     /// it, and it is shown where a text lacks the reader's language.
-    #[schemars(schema_with = "schema::languages")]
+    #[schemars(schema_with = "limits::languages")]
     pub languages: Vec<String>,
     /// Days an enquiry is kept after it arrives (1 to 3,650); then `haven purge` (and
     /// the worker, hourly) deletes it, unless it is under legal hold.
@@ -240,26 +237,26 @@ pub struct ProgrammeFile {
     /// master key is lost (the key ceremony in `ops/OPERATOR-GUIDE.md`). Changing it
     /// needs an instance admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = schema::AGE_RECIPIENT))]
+    #[schemars(regex(pattern = limits::AGE_RECIPIENT))]
     pub escrow: Option<String>,
     /// `email-optional`: the person may give an email address for replies;
     /// `inbox-only`: replies are read in the reply inbox only.
     pub contact: ContactMode,
     /// The form's title, per language (at most 200 characters each).
-    #[schemars(schema_with = "schema::title", extend("minProperties" = 1))]
+    #[schemars(schema_with = "limits::title", extend("minProperties" = 1))]
     pub title: Localised,
     /// The text above the form, per language (at most 5,000 characters each): who
     /// the programme is for, what it can and cannot do.
-    #[schemars(schema_with = "schema::long_text", extend("minProperties" = 1))]
+    #[schemars(schema_with = "limits::long_text", extend("minProperties" = 1))]
     pub intro: Localised,
     /// What happens to what the person writes, per language (at most 5,000 characters
     /// each): who reads it, how long it is kept, who it may be shared with.
-    #[schemars(schema_with = "schema::long_text", extend("minProperties" = 1))]
+    #[schemars(schema_with = "limits::long_text", extend("minProperties" = 1))]
     pub privacy_notice: Localised,
     /// Shown instead of the form when the programme is closed: where to go instead.
     /// Per language, at most 5,000 characters each.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(schema_with = "schema::long_text")]
+    #[schemars(schema_with = "limits::long_text")]
     pub closed_message: Localised,
     /// The form's questions, in order (1 to 100).
     #[schemars(length(min = 1, max = MAX_FIELDS))]
@@ -300,7 +297,7 @@ pub struct ReferralSettings {
     /// at most 300 characters each, at most 20, each once). Required once there are
     /// partners.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(max = MAX_BASES), inner(regex(pattern = schema::ONE_LINE), length(max = MAX_LABEL)))]
+    #[schemars(length(max = MAX_BASES), inner(regex(pattern = limits::ONE_LINE), length(max = MAX_LABEL)))]
     #[schemars(extend("uniqueItems" = true))]
     pub bases: Vec<String>,
     /// The key of a single checkbox of the form (a checkbox field without options): a
@@ -325,16 +322,16 @@ impl ReferralSettings {
 #[serde(deny_unknown_fields)]
 pub struct Partner {
     /// Stable machine name: `[a-z][a-z0-9_-]{0,39}`, unique in the programme.
-    #[schemars(regex(pattern = schema::KEY))]
+    #[schemars(regex(pattern = limits::KEY))]
     pub key: String,
     /// The organisation's name as staff see it (one line, at most 300 characters).
-    #[schemars(regex(pattern = schema::ONE_LINE), length(max = MAX_LABEL))]
+    #[schemars(regex(pattern = limits::ONE_LINE), length(max = MAX_LABEL))]
     pub name: String,
     /// The one address referrals are emailed to.
-    #[schemars(regex(pattern = schema::EMAIL))]
+    #[schemars(regex(pattern = limits::EMAIL))]
     pub address: String,
     /// The partner's age X25519 recipient (`age1…`): packages are sealed to it alone.
-    #[schemars(regex(pattern = schema::AGE_RECIPIENT))]
+    #[schemars(regex(pattern = limits::AGE_RECIPIENT))]
     pub recipient: String,
     /// What may leave: field keys, and the pseudo-fields `reference`, `language`,
     /// `received` and `contact_email`. Nothing else ever does. At least one, each once.
@@ -435,19 +432,19 @@ impl ImportSettings {
 #[serde(deny_unknown_fields)]
 pub struct Template {
     /// Stable machine name: `[a-z][a-z0-9_-]{0,39}`, unique in the programme.
-    #[schemars(regex(pattern = schema::KEY))]
+    #[schemars(regex(pattern = limits::KEY))]
     pub key: String,
     /// What staff see in the template list (at most 300 characters).
-    #[schemars(regex(pattern = schema::NOT_BLANK), length(max = MAX_LABEL))]
+    #[schemars(regex(pattern = limits::NOT_BLANK), length(max = MAX_LABEL))]
     pub name: String,
     /// The email's subject per language: one line of at most 200 characters. The
     /// placeholders `{reference}`, `{name}`, `{inbox_url}` and `{programme}` are
     /// filled in; write `{{` and `}}` for braces.
-    #[schemars(schema_with = "schema::subject", extend("minProperties" = 1))]
+    #[schemars(schema_with = "limits::subject", extend("minProperties" = 1))]
     pub subject: Localised,
     /// The email's text per language (at most 10,000 characters each), with the same
     /// placeholders as the subject.
-    #[schemars(schema_with = "schema::body", extend("minProperties" = 1))]
+    #[schemars(schema_with = "limits::body", extend("minProperties" = 1))]
     pub body: Localised,
 }
 

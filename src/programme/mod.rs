@@ -4,6 +4,7 @@ mod answers;
 pub mod countries;
 pub mod definition;
 pub mod editing;
+mod limits;
 pub mod live;
 mod parse;
 pub mod schema;

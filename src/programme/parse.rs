@@ -17,6 +17,11 @@ use toml::de::{DeTable, DeValue};
 
 use super::Programme;
 use super::definition::{Condition, Field, FieldKind, Localised, ProgrammeFile};
+use super::limits::{
+    MAX_BASES, MAX_FIELD_LENGTH, MAX_FIELDS, MAX_HINT, MAX_LABEL, MAX_LONG_TEXT, MAX_OPTIONS,
+    MAX_PARTNERS, MAX_RETENTION_DAYS, MAX_RULE_NAME, MAX_SUBJECT, MAX_TEMPLATE_BODY, MAX_TEMPLATES,
+    MAX_TITLE, PRIORITIES, RESERVED_FIELD_KEYS,
+};
 use crate::domain::{Language, ProgrammeSlug};
 
 /// One problem in a programme file.
@@ -61,25 +66,6 @@ impl fmt::Display for DefinitionErrors {
 
 impl std::error::Error for DefinitionErrors {}
 
-// Limits keep one programme's page and database rows bounded, whatever an
-// administrator (or a compromised admin account) writes. The JSON Schema
-// (`super::schema`) states the same limits, so editors flag them while typing.
-pub(super) const MAX_TITLE: usize = 200;
-pub(super) const MAX_LONG_TEXT: usize = 5000;
-pub(super) const MAX_LABEL: usize = 300;
-pub(super) const MAX_HINT: usize = 1000;
-const MAX_RULE_NAME: usize = 200;
-pub(super) const MAX_FIELDS: usize = 100;
-pub(super) const MAX_OPTIONS: usize = 200;
-pub(super) const MAX_FIELD_LENGTH: usize = 20_000;
-pub(super) const MAX_RETENTION_DAYS: u32 = 3650;
-const PRIORITIES: std::ops::RangeInclusive<u8> = 1..=9;
-pub(super) const MAX_TEMPLATES: usize = 100;
-pub(super) const MAX_SUBJECT: usize = 200;
-pub(super) const MAX_TEMPLATE_BODY: usize = 10_000;
-pub(super) const MAX_PARTNERS: usize = 50;
-pub(super) const MAX_BASES: usize = 20;
-
 /// Every place of the file that holds a struct of [`super::definition`] (`[]`: each
 /// element of a list). A test checks the list against the schema's objects.
 pub(super) const TABLES: [&str; 12] = [
@@ -96,11 +82,6 @@ pub(super) const TABLES: [&str; 12] = [
     "templates[]",
     "partners[]",
 ];
-
-/// Field keys the form itself posts; a programme field with one of these names
-/// would collide with them in the submitted form body.
-pub(super) const RESERVED_FIELD_KEYS: [&str; 5] =
-    ["contact_email", "contact_mode", "csrf", "lang", "website"];
 
 impl Programme {
     /// Reads and checks a programme file.

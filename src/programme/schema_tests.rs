@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 
 use super::*;
+use crate::domain::Language;
 use crate::programme::Programme;
+use crate::programme::limits::LANGUAGE_TAG;
 
 const EXAMPLE: &str = include_str!("../../ops/examples/afghanistan-2021.toml");
 

@@ -7,14 +7,14 @@ use sqlx::Row;
 
 use super::enquiries::enquiry_from_row;
 use super::{EnquiryRecord, Store, StoreError, hour_of, now};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 use crate::crypto::Sealed;
 
 /// Enquiries of one queue in one status: how many, and when the oldest arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueStat {
     pub queue: String,
-    pub status: String,
+    pub status: crate::casework::Status,
     pub count: i64,
     pub oldest_hour: i64,
 }
@@ -57,7 +57,8 @@ impl Store {
             .map(|r| {
                 Ok(QueueStat {
                     queue: r.try_get("queue")?,
-                    status: r.try_get("status")?,
+                    status: crate::casework::Status::parse(&r.try_get::<String, _>("status")?)
+                        .ok_or(StoreError::Corrupt("unknown enquiry status"))?,
                     count: r.try_get("n")?,
                     oldest_hour: r.try_get("oldest")?,
                 })
@@ -222,7 +223,7 @@ impl Store {
             return Ok(false);
         }
         insert_note(&mut tx, reason).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -230,7 +231,7 @@ impl Store {
     pub async fn add_note(&self, note: &NewNote, audit_entry: &Entry) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         insert_note(&mut tx, note).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -271,7 +272,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -1,3 +1,4 @@
+use crate::casework::Status;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -33,7 +34,7 @@ pub struct EnquiryRecord {
     pub passphrase_hash: Vec<u8>,
     pub queue: String,
     pub priority: i64,
-    pub status: String,
+    pub status: Status,
     pub language: String,
     pub source: String,
     pub has_email: bool,
@@ -61,7 +62,8 @@ pub(super) fn enquiry_from_row(r: &AnyRow) -> Result<EnquiryRecord, StoreError> 
         passphrase_hash: r.try_get("passphrase_hash")?,
         queue: r.try_get("queue")?,
         priority: r.try_get("priority")?,
-        status: r.try_get("status")?,
+        status: Status::parse(&r.try_get::<String, _>("status")?)
+            .ok_or(StoreError::Corrupt("unknown enquiry status"))?,
         language: r.try_get("language")?,
         source: r.try_get("source")?,
         has_email: r.try_get::<i64, _>("has_email")? != 0,

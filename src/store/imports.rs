@@ -3,6 +3,7 @@
 //! running at once cannot both store the same message).
 
 use super::{NewEnquiry, Store, StoreError};
+use crate::audit::Entry;
 
 /// An enquiry made from one email, with the keyed hashes that recognise it again.
 #[derive(Debug, Clone)]
@@ -62,15 +63,21 @@ where
 
 impl Store {
     /// Writes `batch` in one transaction: every row is stored, or (on an error) none.
-    /// A duplicate is not an error; it is reported and skipped.
+    /// A duplicate is not an error; it is reported and skipped. `audit` makes the
+    /// batch's entry from what the inserts found (`None` when nothing changed), and the
+    /// entry commits with the rows it records.
     pub async fn insert_imports(
         &self,
         batch: &[NewImport],
+        audit: impl FnOnce(&[ImportOutcome]) -> Option<Entry>,
     ) -> Result<Vec<ImportOutcome>, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for i in batch {
             outcomes.push(insert_import(&mut *tx, i).await?);
+        }
+        if let Some(entry) = audit(&outcomes) {
+            super::audit::append(&mut tx, &entry).await?;
         }
         tx.commit().await?;
         Ok(outcomes)

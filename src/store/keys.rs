@@ -5,7 +5,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Store, StoreError, now};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 use crate::crypto::{ProgrammeKeyPair, Sealed};
 
 /// The tables that hold programme-sealed data.
@@ -119,7 +119,7 @@ impl Store {
             .bind(programme_id)
             .execute(&mut *tx)
             .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -239,7 +239,7 @@ impl Store {
         .bind(programme_id)
         .execute(&mut *tx)
         .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -265,7 +265,7 @@ impl Store {
         let entry = audit_entry
             .clone()
             .detail(serde_json::json!({ "keys_destroyed": done }));
-        audit::append(&mut tx, &entry).await?;
+        super::audit::append(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(done)
     }

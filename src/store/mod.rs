@@ -8,6 +8,7 @@
 
 #[macro_use]
 mod enquiries;
+mod audit;
 mod casework;
 mod imports;
 mod keys;
@@ -18,6 +19,8 @@ mod referrals;
 mod replies;
 mod retention;
 mod staff;
+#[doc(hidden)]
+pub mod test_support;
 mod writer;
 
 use std::str::FromStr;
@@ -28,21 +31,29 @@ use sqlx::{AnyPool, Executor};
 
 use crate::config::DatabaseUrl;
 
+pub use crate::states::{CampaignState, Delivery, OutboxState, ReferralState};
 pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use imports::{ImportOutcome, NewImport};
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use notices::{ClaimedNotice, NoticeKind, NoticeOutcome, queue_notice};
-pub use outbox::{
-    ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement, insert_outbox,
-};
+pub use outbox::{ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement};
 pub use programmes::{
-    ApplyOutcome, Precondition, ProgrammeKeyRecord, ProgrammeRecord, SaveRefused,
+    ApplyOutcome, Precondition, ProgrammeKeyRecord, ProgrammeRecord, Reviewed, SaveRefused,
 };
 pub use referrals::{NewReferral, ReferralRecord};
-pub use replies::{CampaignRecord, NewCampaign, ReplyRecord};
+pub use replies::{CampaignRecord, NewCampaign, NewReply, PreparedReply, ReplyRecord};
 pub use retention::PurgeCounts;
-pub use staff::{Membership, NewUser, SessionRecord, UserRecord};
+pub use staff::{Membership, NewSession, NewUser, SessionRecord, UserRecord};
+
+/// A state word read from `column` of a row, or the row is corrupt.
+pub(crate) fn stored<T: crate::states::Stored>(
+    r: &sqlx::any::AnyRow,
+    column: &str,
+) -> Result<T, StoreError> {
+    use sqlx::Row;
+    T::parse_stored(&r.try_get::<String, _>(column)?).ok_or(StoreError::Corrupt(T::UNKNOWN))
+}
 pub use writer::{SubmissionWriter, WriterError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,19 +183,23 @@ impl Store {
     /// A transaction that will write. On SQLite it takes the write lock at `BEGIN`
     /// (IMMEDIATE): a deferred transaction that reads first and writes later cannot
     /// wait for another writer and fails at once with "database is locked".
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
     }
 
-    pub fn backend(&self) -> Backend {
-        self.backend
+    /// The pool, for the store's own modules only: outside `src/store` nothing sees
+    /// the driver (tests have their own module for that).
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// For `/readyz`: the database answers.

@@ -76,6 +76,18 @@ pub async fn queue_notice(
 }
 
 impl Store {
+    /// How many notices a claim at `at` could take.
+    pub async fn notices_due(&self, at: i64) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM staff_notices \
+             WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1",
+        )
+        .bind(at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// Takes up to `limit` due notices for `lease_secs`.
     pub async fn claim_notices(
         &self,

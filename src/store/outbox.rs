@@ -13,7 +13,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Backend, Store, StoreError};
+use super::{Backend, OutboxState, Store, StoreError};
 use crate::crypto::Sealed;
 
 /// A row to enqueue. `sealed` holds the whole message (see `outbound::outbox`).
@@ -74,7 +74,7 @@ pub struct OutboxStatus {
     pub id: String,
     pub enquiry_id: String,
     pub campaign_id: Option<String>,
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: i64,
     pub next_attempt_at: i64,
     pub lease_until: Option<i64>,
@@ -101,12 +101,11 @@ impl OutboxCounts {
         let mut counts = Self::default();
         for r in rows {
             let n: i64 = r.try_get("n")?;
-            match r.try_get::<String, _>("state")?.as_str() {
-                "queued" => counts.queued = n,
-                "sending" => counts.sending = n,
-                "sent" => counts.sent = n,
-                "failed" => counts.failed = n,
-                _ => return Err(StoreError::Corrupt("unknown outbox state")),
+            match super::stored::<OutboxState>(r, "state")? {
+                OutboxState::Queued => counts.queued = n,
+                OutboxState::Sending => counts.sending = n,
+                OutboxState::Sent => counts.sent = n,
+                OutboxState::Failed => counts.failed = n,
             }
         }
         Ok(counts)
@@ -139,7 +138,7 @@ fn claimed_from_row(r: &AnyRow) -> Result<ClaimedRow, StoreError> {
 /// Inserts one row inside the caller's transaction (so that a reply, its audit entry
 /// and its message commit together). Returns `false` if a row with the same
 /// idempotency key already exists; nothing is written then.
-pub async fn insert_outbox(
+pub(crate) async fn insert_outbox(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     row: &NewOutboxRow,
 ) -> Result<bool, StoreError> {
@@ -163,18 +162,6 @@ pub async fn insert_outbox(
 }
 
 impl Store {
-    /// Inserts every row in one transaction: all or none. Returns how many were new
-    /// (the rest were already queued under the same idempotency key).
-    pub async fn enqueue_outbox(&self, rows: &[NewOutboxRow]) -> Result<usize, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let mut new = 0;
-        for row in rows {
-            new += usize::from(insert_outbox(&mut tx, row).await?);
-        }
-        tx.commit().await?;
-        Ok(new)
-    }
-
     /// Takes up to `limit` due rows (queued and due, or `sending` with an expired
     /// lease) and leases them to `lease` until `now + lease_seconds`. Concurrent
     /// claims never return the same row.
@@ -281,6 +268,19 @@ impl Store {
         Ok(applied as usize)
     }
 
+    /// How many rows a claim at `at` could take: queued and due, or sending with an
+    /// expired lease.
+    pub async fn outbox_due(&self, at: i64) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM outbox \
+             WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1",
+        )
+        .bind(at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
     pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
         let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
             .fetch_all(&self.pool)
@@ -320,7 +320,7 @@ impl Store {
                     id: r.try_get("id")?,
                     enquiry_id: r.try_get("enquiry_id")?,
                     campaign_id: r.try_get("campaign_id")?,
-                    state: r.try_get("state")?,
+                    state: super::stored::<OutboxState>(r, "state")?,
                     attempts: r.try_get("attempts")?,
                     next_attempt_at: r.try_get("next_attempt_at")?,
                     lease_until: r.try_get("lease_until")?,

@@ -7,8 +7,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::outbox::insert_outbox;
-use super::{NewOutboxRow, Store, StoreError, hour_of, now};
-use crate::audit::{self, Entry};
+use super::{Delivery, NewOutboxRow, OutboxState, ReferralState, Store, StoreError, hour_of, now};
+use crate::audit::Entry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralRecord {
@@ -21,10 +21,8 @@ pub struct ReferralRecord {
     pub fields: Vec<String>,
     pub personal: bool,
     pub basis: String,
-    /// `email` or `download`.
-    pub delivery: String,
-    /// `pending`, `ready`, `queued`, `downloaded` or `cancelled`.
-    pub state: String,
+    pub delivery: Delivery,
+    pub state: ReferralState,
     pub requested_by: String,
     pub requested_hour: i64,
     pub decided_by: Option<String>,
@@ -41,7 +39,7 @@ pub struct ReferralRecord {
 impl ReferralRecord {
     /// Whether something has left Haven (or is on its way to the partner).
     pub fn disclosed(&self) -> bool {
-        matches!(self.state.as_str(), "queued" | "downloaded")
+        self.state.disclosed()
     }
 }
 
@@ -60,8 +58,8 @@ pub struct NewReferral {
     pub fields: Vec<String>,
     pub personal: bool,
     pub basis: String,
-    pub delivery: String,
-    pub state: &'static str,
+    pub delivery: Delivery,
+    pub state: ReferralState,
     pub requested_by: String,
 }
 
@@ -84,8 +82,8 @@ fn from_row(r: &AnyRow) -> Result<ReferralRecord, StoreError> {
         fields: fields.split_whitespace().map(str::to_owned).collect(),
         personal: r.try_get::<i64, _>("personal")? != 0,
         basis: r.try_get("basis")?,
-        delivery: r.try_get("delivery")?,
-        state: r.try_get("state")?,
+        delivery: super::stored::<Delivery>(r, "delivery")?,
+        state: super::stored::<ReferralState>(r, "state")?,
         requested_by: r.try_get("requested_by")?,
         requested_hour: r.try_get("requested_hour")?,
         decided_by: r.try_get("decided_by")?,
@@ -111,7 +109,7 @@ impl Store {
         if let Some(row) = outbox {
             insert_outbox(&mut tx, row).await?;
         }
-        let disclosed = (r.state == "queued").then_some(hour);
+        let disclosed = (r.state == ReferralState::Queued).then_some(hour);
         sqlx::query(
             "INSERT INTO referrals (id, programme_id, enquiry_id, partner_key, partner_name, \
              fields, personal, basis, delivery, state, requested_by, requested_hour, \
@@ -126,8 +124,8 @@ impl Store {
         .bind(r.fields.join(" "))
         .bind(i64::from(r.personal))
         .bind(&r.basis)
-        .bind(&r.delivery)
-        .bind(r.state)
+        .bind(r.delivery.as_str())
+        .bind(r.state.as_str())
         .bind(&r.requested_by)
         .bind(hour)
         .bind(disclosed)
@@ -136,7 +134,7 @@ impl Store {
         .bind(&r.partner_recipient)
         .execute(&mut *tx)
         .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -179,7 +177,7 @@ impl Store {
         if let Some(row) = outbox {
             insert_outbox(&mut tx, row).await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -204,7 +202,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -243,7 +241,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -305,7 +303,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -357,7 +355,7 @@ impl Store {
     pub async fn referral_deliveries(
         &self,
         programme_id: &str,
-    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    ) -> Result<std::collections::HashMap<String, OutboxState>, StoreError> {
         let rows = sqlx::query(
             "SELECT o.id, o.state FROM outbox o JOIN referrals r ON r.outbox_id = o.id \
              WHERE r.programme_id = $1",
@@ -366,7 +364,10 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("state")?)))
+            .map(|r| {
+                let state = super::stored::<OutboxState>(r, "state")?;
+                Ok((r.try_get("id")?, state))
+            })
             .collect()
     }
 }

@@ -6,11 +6,29 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::outbox::insert_outbox;
-use super::{Store, StoreError, hour_of, now};
-use crate::audit::{self, Entry};
+use super::outbox::{NewOutboxRow, insert_outbox};
+use super::{CampaignState, Store, StoreError, hour_of, now};
+use crate::audit::Entry;
 use crate::crypto::Sealed;
-use crate::replies::{NewReply, Prepared};
+
+/// A reply ready to be written.
+#[derive(Debug, Clone)]
+pub struct NewReply {
+    pub id: String,
+    pub enquiry_id: String,
+    pub author_id: String,
+    pub campaign_id: Option<String>,
+    pub template_key: Option<String>,
+    pub sealed: Sealed,
+    pub created_at: i64,
+}
+
+/// One enquiry's reply and, if they gave an address, its one email.
+#[derive(Debug, Clone)]
+pub struct PreparedReply {
+    pub reply: NewReply,
+    pub outbox: Option<NewOutboxRow>,
+}
 
 #[derive(Debug, Clone)]
 pub struct ReplyRecord {
@@ -34,6 +52,8 @@ pub struct NewCampaign {
     pub filter_language: String,
     pub created_by: String,
     pub enquiry_ids: Vec<String>,
+    /// What it will send, fixed now (`campaigns::PinnedText` as JSON).
+    pub template_text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,11 +65,14 @@ pub struct CampaignRecord {
     pub filter_status: String,
     pub filter_language: String,
     pub enquiry_count: i64,
-    pub state: String,
+    pub state: CampaignState,
     pub created_by: String,
     pub created_at: i64,
     pub decided_by: Option<String>,
     pub decided_at: Option<i64>,
+    /// What it sends, fixed when it was prepared; `None` for campaigns from before
+    /// Haven stored it (they cannot be approved).
+    pub template_text: Option<String>,
 }
 
 fn reply_from_row(r: &AnyRow) -> Result<ReplyRecord, StoreError> {
@@ -78,18 +101,19 @@ fn campaign_from_row(r: &AnyRow) -> Result<CampaignRecord, StoreError> {
         filter_status: r.try_get("filter_status")?,
         filter_language: r.try_get("filter_language")?,
         enquiry_count: r.try_get("enquiry_count")?,
-        state: r.try_get("state")?,
+        state: super::stored::<CampaignState>(r, "state")?,
         created_by: r.try_get("created_by")?,
         created_at: r.try_get("created_at")?,
         decided_by: r.try_get("decided_by")?,
         decided_at: r.try_get("decided_at")?,
+        template_text: r.try_get("template_text")?,
     })
 }
 
 macro_rules! campaign_columns {
     () => {
         "id, programme_id, template_key, filter_queue, filter_status, filter_language, \
-         enquiry_count, state, created_by, created_at, decided_by, decided_at"
+         enquiry_count, state, created_by, created_at, decided_by, decided_at, template_text"
     };
 }
 
@@ -129,7 +153,7 @@ async fn insert_reply(
 
 async fn write_prepared(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    prepared: &Prepared,
+    prepared: &PreparedReply,
 ) -> Result<(), StoreError> {
     insert_reply(tx, &prepared.reply, prepared.outbox.is_some()).await?;
     if let Some(row) = &prepared.outbox {
@@ -142,12 +166,12 @@ impl Store {
     /// Writes one reply (and its email, if any) with its audit entry.
     pub async fn add_reply(
         &self,
-        prepared: &Prepared,
+        prepared: &PreparedReply,
         audit_entry: &Entry,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         write_prepared(&mut tx, prepared).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -173,8 +197,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO campaigns (id, programme_id, template_key, filter_queue, filter_status, \
-             filter_language, enquiry_count, state, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
+             filter_language, enquiry_count, state, created_by, created_at, template_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10)",
         )
         .bind(&c.id)
         .bind(&c.programme_id)
@@ -185,6 +209,7 @@ impl Store {
         .bind(c.enquiry_ids.len() as i64)
         .bind(&c.created_by)
         .bind(now())
+        .bind(&c.template_text)
         .execute(&mut *tx)
         .await?;
         for id in &c.enquiry_ids {
@@ -194,7 +219,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -283,7 +308,7 @@ impl Store {
         &self,
         campaign_id: &str,
         approver: &str,
-        prepared: &[Prepared],
+        prepared: &[PreparedReply],
         audit_entry: &Entry,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
@@ -302,7 +327,7 @@ impl Store {
         for p in prepared {
             write_prepared(&mut tx, p).await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -326,7 +351,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(true)
     }

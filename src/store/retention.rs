@@ -8,7 +8,7 @@
 use sqlx::Row;
 
 use super::{Backend, Store, StoreError};
-use crate::audit::{self, Entry};
+use crate::audit::{Actor, AuditAction, Entry};
 
 /// What one purge removed from one programme.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl Store {
         programme_id: &str,
         slug: &str,
         cutoff: i64,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<PurgeCounts, StoreError> {
         let mut tx = self.begin_write().await?;
         let messages = sqlx::query(concat!(
@@ -95,14 +95,17 @@ impl Store {
             messages,
         };
         if counts != PurgeCounts::default() {
-            audit::append(
+            super::audit::append(
                 &mut tx,
-                &Entry::new(actor, "retention.purge", &format!("programme:{slug}")).detail(
-                    serde_json::json!({
-                        "enquiries": counts.enquiries, "notes": counts.notes,
-                        "replies": counts.replies, "messages": counts.messages, "before": cutoff,
-                    }),
-                ),
+                &Entry::new(
+                    actor,
+                    AuditAction::RetentionPurge,
+                    &format!("programme:{slug}"),
+                )
+                .detail(serde_json::json!({
+                    "enquiries": counts.enquiries, "notes": counts.notes,
+                    "replies": counts.replies, "messages": counts.messages, "before": cutoff,
+                })),
             )
             .await?;
         }
@@ -129,7 +132,7 @@ impl Store {
             .bind(enquiry_id)
             .execute(&mut *tx)
             .await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 
 use super::notices::{NoticeKind, queue_notice};
 use super::{Store, StoreError, now};
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
 use crate::casework::ProgrammeRole;
 
 #[derive(Debug, Clone)]
@@ -29,6 +29,17 @@ pub struct NewUser {
     pub password_hash: String,
     pub is_admin: bool,
     pub enrol_by: i64,
+}
+
+/// A session about to be stored: the hash of its token, never the token.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSession<'a> {
+    pub id_hash: &'a [u8],
+    pub user_id: &'a str,
+    /// `auth::session::Stage::as_str`.
+    pub stage: &'a str,
+    pub at: i64,
+    pub expires_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +117,7 @@ impl Store {
         if let Some((programme_id, role)) = membership {
             upsert_membership(&mut tx, &user.id, programme_id, role).await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -121,7 +132,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         upsert_membership(&mut tx, user_id, programme_id, role).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -247,7 +258,7 @@ impl Store {
                 .await?;
         }
         queue_notice(&mut tx, user_id, NoticeKind::TotpEnrolled, now()).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -323,7 +334,7 @@ impl Store {
             sqlx::query(q).bind(user_id).execute(&mut *tx).await?;
         }
         queue_notice(&mut tx, user_id, NoticeKind::TotpReset, now()).await?;
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -348,7 +359,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        audit::append(&mut tx, audit_entry).await?;
+        super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -373,25 +384,37 @@ impl Store {
         Ok(())
     }
 
+    /// Starts a session, ending the one the browser held (`replaces`, a pending step of
+    /// signing in) and recording `audit` (a completed sign-in) in the same transaction:
+    /// a session exists exactly when its `signin.ok` entry does.
     pub async fn create_session(
         &self,
-        id_hash: &[u8],
-        user_id: &str,
-        stage: &str,
-        at: i64,
-        expires_at: i64,
+        session: &NewSession<'_>,
+        replaces: Option<&[u8]>,
+        audit: Option<&Entry>,
     ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        if let Some(old) = replaces {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, stage, created_at, last_seen_at, expires_at, reauth_at) \
              VALUES ($1, $2, $3, $4, $4, $5, $4)",
         )
-        .bind(id_hash)
-        .bind(user_id)
-        .bind(stage)
-        .bind(at)
-        .bind(expires_at)
-        .execute(&self.pool)
+        .bind(session.id_hash)
+        .bind(session.user_id)
+        .bind(session.stage)
+        .bind(session.at)
+        .bind(session.expires_at)
+        .execute(&mut *tx)
         .await?;
+        if let Some(entry) = audit {
+            super::audit::append(&mut tx, entry).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -3,18 +3,19 @@
 //! Two checks: a token signed with the intake key that proves the form was fetched
 //! from Haven recently (24 hours, as slow connections and hesitant people need), and
 //! the browser's own `Sec-Fetch-Site`/`Origin` headers, which refuse a form posted
-//! from another site. Staff pages use session-bound tokens instead.
+//! from another site. Staff pages use session-bound tokens instead (the staff sign-in
+//! form, before there is a session, uses these tokens under the console's own key).
 
 use actix_web::HttpRequest;
 
-use crate::crypto::IntakeKey;
+use crate::crypto::Keyed;
 
 const LIFETIME_SECS: i64 = 24 * 3600;
 /// Tolerated clock skew between instances that share the intake key.
 const SKEW_SECS: i64 = 300;
 
 /// `scope` binds the token to one form (e.g. `form:afghanistan-2021`).
-pub fn issue(key: &IntakeKey, scope: &str, now: i64) -> String {
+pub fn issue(key: &impl Keyed, scope: &str, now: i64) -> String {
     let mut nonce = [0u8; 8];
     getrandom::fill(&mut nonce).expect("the operating system's random number generator failed");
     let ts = now.to_be_bytes();
@@ -27,7 +28,7 @@ pub fn issue(key: &IntakeKey, scope: &str, now: i64) -> String {
     )
 }
 
-pub fn verify(key: &IntakeKey, scope: &str, token: &str, now: i64) -> bool {
+pub fn verify(key: &impl Keyed, scope: &str, token: &str, now: i64) -> bool {
     if token.len() != 64 {
         return false;
     }
@@ -62,6 +63,7 @@ pub fn same_origin(req: &HttpRequest) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::IntakeKey;
     use actix_web::test::TestRequest;
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use haven::audit::{self, Entry, Verdict};
+use haven::audit::{Actor, AuditAction, Entry, Verdict};
 
 use crate::helpers::spawn_app;
 
@@ -33,12 +33,14 @@ async fn concurrent_appends_form_one_unbroken_chain() {
         .map(|i| {
             let store = app.store.clone();
             tokio::spawn(async move {
-                audit::record(
-                    &store,
-                    &Entry::new("user:test", "enquiry.view", &format!("enquiry:{i}")),
-                )
-                .await
-                .expect("append")
+                store
+                    .record_audit(&Entry::new(
+                        &Actor::staff("test"),
+                        AuditAction::EnquiryView,
+                        &format!("enquiry:{i}"),
+                    ))
+                    .await
+                    .expect("append")
             })
         })
         .collect();
@@ -50,7 +52,7 @@ async fn concurrent_appends_form_one_unbroken_chain() {
     seqs.dedup();
     assert_eq!(seqs.len(), 40, "every append got its own sequence number");
     // Applying the example wrote the first entry.
-    match audit::verify(&app.store).await.unwrap() {
+    match app.store.verify_audit().await.unwrap() {
         Verdict::Intact { entries, .. } => assert_eq!(entries, 41),
         broken => panic!("{broken:?}"),
     }
@@ -63,19 +65,24 @@ async fn concurrent_appends_form_one_unbroken_chain() {
 async fn a_row_changed_in_the_database_is_named_by_verify() {
     let app = spawn_app().await;
     for i in 0..5 {
-        audit::record(
-            &app.store,
-            &Entry::new("user:a", "note.add", &format!("enquiry:{i}")),
-        )
-        .await
-        .unwrap();
+        app.store
+            .record_audit(&Entry::new(
+                &Actor::staff("a"),
+                AuditAction::EnquiryNote,
+                &format!("enquiry:{i}"),
+            ))
+            .await
+            .unwrap();
     }
-    sqlx::query("UPDATE audit_log SET actor = 'user:someone-else' WHERE seq = 3")
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE audit_log SET actor = 'user:someone-else' WHERE seq = 3",
+        &[],
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        audit::verify(&app.store).await.unwrap(),
+        app.store.verify_audit().await.unwrap(),
         Verdict::Broken {
             seq: 3,
             reason: "contents changed after it was written"
@@ -90,27 +97,27 @@ async fn a_row_changed_in_the_database_is_named_by_verify() {
 async fn removed_entries_are_detected_in_the_middle_and_at_the_end() {
     let app = spawn_app().await;
     for i in 0..5 {
-        audit::record(
-            &app.store,
-            &Entry::new("user:a", "enquiry.view", &format!("enquiry:{i}")),
-        )
-        .await
-        .unwrap();
+        app.store
+            .record_audit(&Entry::new(
+                &Actor::staff("a"),
+                AuditAction::EnquiryView,
+                &format!("enquiry:{i}"),
+            ))
+            .await
+            .unwrap();
     }
-    sqlx::query("DELETE FROM audit_log WHERE seq = 6")
-        .execute(app.store.pool())
+    haven::store::test_support::execute(&app.store, "DELETE FROM audit_log WHERE seq = 6", &[])
         .await
         .unwrap();
     assert!(matches!(
-        audit::verify(&app.store).await.unwrap(),
+        app.store.verify_audit().await.unwrap(),
         Verdict::Broken { seq: 6, .. }
     ));
-    sqlx::query("DELETE FROM audit_log WHERE seq = 4")
-        .execute(app.store.pool())
+    haven::store::test_support::execute(&app.store, "DELETE FROM audit_log WHERE seq = 4", &[])
         .await
         .unwrap();
     assert!(matches!(
-        audit::verify(&app.store).await.unwrap(),
+        app.store.verify_audit().await.unwrap(),
         Verdict::Broken {
             seq: 4,
             reason: "entry missing"
@@ -121,10 +128,13 @@ async fn removed_entries_are_detected_in_the_middle_and_at_the_end() {
 #[tokio::test]
 async fn programme_changes_are_audited_without_content() {
     let app = spawn_app().await;
-    let rows = sqlx::query("SELECT actor, action, subject, detail FROM audit_log ORDER BY seq")
-        .fetch_all(app.store.pool())
-        .await
-        .unwrap();
+    let rows = haven::store::test_support::fetch_all(
+        &app.store,
+        "SELECT actor, action, subject, detail FROM audit_log ORDER BY seq",
+        &[],
+    )
+    .await
+    .unwrap();
     use sqlx::Row;
     let first: (String, String, String, String) = (
         rows[0].get("actor"),

@@ -4,7 +4,6 @@
 //! database rows, audit entries and the bytes the sink received.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
 
 use haven::casework::ProgrammeRole::*;
 use reqwest::StatusCode;
@@ -61,10 +60,17 @@ async fn created(
     id.unwrap()
 }
 
-/// Approve or cancel, with the session's token (the page may show neither button).
+/// Approve or cancel, with the session's token (the page may show neither button),
+/// as the campaign's page would post it: an approval names the text it showed.
 async fn decide(staff: &mut Staff, campaign: &str, what: &str) -> Page {
+    let shown = staff.get(&format!("/console/c/{campaign}")).await;
+    let seen = crate::helpers::extract_input(&shown.body, "seen").unwrap_or_default();
     staff
-        .post("/console", &format!("/console/c/{campaign}/{what}"), &[])
+        .post(
+            "/console",
+            &format!("/console/c/{campaign}/{what}"),
+            &[("seen", seen)],
+        )
         .await
 }
 
@@ -127,6 +133,7 @@ async fn campaign_state(app: &TestApp, id: &str) -> String {
         .unwrap()
         .expect("campaign")
         .state
+        .to_string()
 }
 
 async fn rows_of_campaign(app: &TestApp, id: &str) -> i64 {
@@ -138,11 +145,13 @@ async fn rows_of_campaign(app: &TestApp, id: &str) -> i64 {
 }
 
 async fn replies_of_campaign(app: &TestApp, id: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM replies WHERE campaign_id = $1")
-        .bind(id)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
+    haven::store::test_support::scalar(
+        &app.store,
+        "SELECT COUNT(*) FROM replies WHERE campaign_id = $1",
+        &[id.into()],
+    )
+    .await
+    .unwrap()
 }
 
 fn ids(people: &[&Person]) -> BTreeSet<String> {
@@ -230,21 +239,17 @@ async fn assert_sent_to_exactly(
     assert_eq!(seen.len(), with_email.len());
 }
 
-async fn wait_page_shows_sent(staff: &mut Staff, campaign: &str, n: usize) -> Page {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let page = staff.get(&format!("/console/c/{campaign}")).await;
-        assert_eq!(page.status, StatusCode::OK);
-        if shows_count(&page.body, "sent", n) {
-            return page;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the campaign page never showed {n} sent: {:?}",
-            page_text(&page.body).join(" ")
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+/// The campaign's page once the worker has run: it must show `n` sent.
+async fn page_shows_sent(app: &TestApp, staff: &mut Staff, campaign: &str, n: usize) -> Page {
+    app.run_pending_jobs().await;
+    let page = staff.get(&format!("/console/c/{campaign}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        shows_count(&page.body, "sent", n),
+        "the campaign page does not show {n} sent: {:?}",
+        page_text(&page.body).join(" ")
+    );
+    page
 }
 
 // ── 7 ────────────────────────────────────────────────────────────────────────────
@@ -355,8 +360,8 @@ async fn campaigns_need_a_second_supervisor_and_send_one_message_per_person() {
         decide(&mut agent, &c, "approve").await.status,
         StatusCode::FORBIDDEN
     );
-    // Nothing before approval.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Nothing before approval, with every job run.
+    app.run_pending_jobs().await;
     assert_eq!(campaign_state(&app, &c).await, "pending");
     assert_eq!(
         count(&app, "outbox").await,
@@ -405,7 +410,7 @@ async fn campaigns_need_a_second_supervisor_and_send_one_message_per_person() {
         );
     }
 
-    let page = wait_page_shows_sent(&mut sup_a, &c, 8).await;
+    let page = page_shows_sent(&app, &mut sup_a, &c, 8).await;
     assert!(html_unescape(&page.body).contains("dispatched"));
     assert!(shows_count(&page.body, "failed", 0));
 
@@ -427,7 +432,7 @@ async fn campaigns_need_a_second_supervisor_and_send_one_message_per_person() {
     let mut sup_c = signed_in(&app, "sc@example.org", Supervisor, Some(SLUG)).await;
     assert_not_dispatched_again(&decide(&mut sup_b, &c, "approve").await, &c);
     assert_not_dispatched_again(&decide(&mut sup_c, &c, "approve").await, &c);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.run_pending_jobs().await;
     assert_eq!(count(&app, "replies").await, 12);
     assert_eq!(count(&app, "outbox").await, 8);
     assert_eq!(sink.transactions().len(), 8);
@@ -558,7 +563,7 @@ async fn a_cancelled_campaign_cannot_be_approved_and_sends_nothing() {
     assert_ne!(refused.status, StatusCode::OK);
     assert_eq!(campaign_state(&app, &second).await, "cancelled");
 
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.run_pending_jobs().await;
     assert_eq!(count(&app, "replies").await, 0);
     assert_eq!(count(&app, "outbox").await, 0);
     assert!(
@@ -711,4 +716,114 @@ async fn random_campaigns_send_exactly_one_message_to_each_selected_address() {
         sent_so_far += selected.iter().filter(|p| p.email.is_some()).count();
     }
     assert_eq!(sink.transactions().len(), sent_so_far);
+}
+
+/// The approver approves the text they saw, or nothing: a template edited after the
+/// campaign was prepared (here, between the approver's preview and the approval) is not
+/// what goes out.
+#[tokio::test]
+async fn a_template_edited_after_the_preview_is_never_what_a_campaign_sends() {
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    let mut admin = crate::programmes::admin(&app).await;
+    let ana = enquire(&app, SLUG, Some("ana@example.org"), "en", "other", "Ana").await;
+    let c = created(&mut sup_a, "acknowledgement", "general", "", "").await;
+
+    // The approver reads the preview…
+    let preview = sup_b.get(&format!("/console/c/{c}")).await;
+    assert!(html_unescape(&preview.body).contains("We have received your enquiry"));
+    let seen = crate::helpers::extract_input(&preview.body, "seen").unwrap_or_default();
+
+    // …someone edits the template…
+    let definition = crate::programmes::exported(&app, SLUG).await;
+    let original = "We have received your enquiry to {programme}";
+    assert!(definition.contains(original));
+    let edited = definition.replace(
+        original,
+        "PHISHING-CANARY: confirm your identity at https://evil.example/{reference}",
+    );
+    crate::programmes::saved(
+        &crate::programmes::edit(
+            &mut admin,
+            SLUG,
+            "/toml",
+            &[("definition", edited.as_str())],
+        )
+        .await,
+    );
+
+    // …and the approval, of what the approver saw, is refused: nothing goes out.
+    let approved = sup_b
+        .post(
+            "/console",
+            &format!("/console/c/{c}/approve"),
+            &[("seen", seen)],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    assert_eq!(
+        approved.location.as_deref(),
+        Some(format!("/console/c/{c}?done=campaign-changed").as_str())
+    );
+    assert_eq!(campaign_state(&app, &c).await, "pending");
+    assert_eq!(count(&app, "replies").await, 0);
+    assert_eq!(count(&app, "outbox").await, 0);
+    let refused = audit_actions(&app, "campaign.approve").await;
+    assert!(
+        refused
+            .iter()
+            .any(|e| e.outcome == "denied" && e.detail.contains("template-changed")),
+        "{refused:?}"
+    );
+    // The page says why, still shows the text it was prepared with, and offers no
+    // approval; an approval posted anyway (with any claimed text) is refused too.
+    let page = sup_b.get(&format!("/console/c/{c}")).await;
+    let shown = html_unescape(&page.body);
+    assert!(shown.contains("id=\"campaign-changed\""), "{shown}");
+    assert!(shown.contains("We have received your enquiry"));
+    assert!(!shown.contains("PHISHING-CANARY"));
+    assert!(!shown.contains(&format!("/console/c/{c}/approve")));
+    let forced = decide(&mut sup_b, &c, "approve").await;
+    assert_eq!(
+        forced.location.as_deref(),
+        Some(format!("/console/c/{c}?done=campaign-changed").as_str())
+    );
+    assert_eq!(count(&app, "outbox").await, 0);
+
+    // A campaign prepared now carries the new text, and sends exactly that.
+    let again = created(&mut sup_a, "acknowledgement", "general", "", "").await;
+    assert_dispatched_redirect(&decide(&mut sup_b, &again, "approve").await, &again);
+    let received = delivered(&app, &sink, 1).await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].rcpt, vec![ana.email.clone().unwrap()]);
+    assert!(readable_text(&received[0].data).contains("PHISHING-CANARY"));
+}
+
+/// What is sent is the text pinned when the campaign was prepared, whatever the
+/// template says by the time the approval is expanded.
+#[tokio::test]
+async fn a_campaign_sends_the_text_it_was_prepared_with() {
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    let ana = enquire(&app, SLUG, Some("ana@example.org"), "fr", "other", "Ana").await;
+    let c = created(&mut sup_a, "acknowledgement", "general", "", "").await;
+    let pinned = app.store.campaign(&c).await.unwrap().unwrap();
+    let texts = pinned
+        .template_text
+        .expect("the text is stored with the campaign");
+    assert!(
+        texts.contains("Nous avons bien reçu votre demande"),
+        "{texts}"
+    );
+    assert_dispatched_redirect(&decide(&mut sup_b, &c, "approve").await, &c);
+    let received = delivered(&app, &sink, 1).await;
+    assert_eq!(received[0].rcpt, vec![ana.email.clone().unwrap()]);
+    let text = readable_text(&received[0].data);
+    assert!(
+        text.contains("Nous avons bien reçu votre demande"),
+        "{text}"
+    );
+    assert!(text.contains("Bonjour Ana,"), "{text}");
 }

@@ -6,8 +6,6 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use haven::config::DatabaseUrl;
-use haven::crypto::MasterKey;
-use haven::enquiry::open_enquiry;
 use haven::programme::Answer;
 use haven::store::Store;
 
@@ -302,8 +300,10 @@ async fn submitted_text_appears_nowhere_at_rest_or_in_logs_but_opens_with_the_ke
         .await
         .unwrap()
         .remove(0);
-    let master = MasterKey::load(&dir.path().join("master.key")).unwrap();
-    let content = open_enquiry(&store, &master, &record).await.unwrap();
+    let keyring = crate::helpers::keyring_at(&store, &dir.path().join("master.key")).await;
+    let content = crate::helpers::open_enquiry(&keyring, &record)
+        .await
+        .unwrap();
     assert_eq!(
         content.answers.get("full_name"),
         Some(&Answer::Text(canary("name")))

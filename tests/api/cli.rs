@@ -259,11 +259,8 @@ async fn user_add_reads_the_password_from_stdin_and_checks_role_and_policy() {
         "{}",
         user.password_hash
     );
-    let master = haven::crypto::MasterKey::load(&dir.path().join("master.key")).unwrap();
-    let hasher = haven::auth::password::Hasher::new(
-        master.derive("haven/password-pepper"),
-        haven::auth::password::HashCost::Test,
-    );
+    let keyring = crate::helpers::keyring_at(&store, &dir.path().join("master.key")).await;
+    let hasher = keyring.password_hasher(haven::auth::password::HashCost::Test);
     assert!(hasher.verify(&user.password_hash, "a long enough password"));
     assert!(!hasher.verify(&user.password_hash, "a long enough password\n"));
     let memberships = store.memberships(&user.id).await.unwrap();
@@ -272,16 +269,16 @@ async fn user_add_reads_the_password_from_stdin_and_checks_role_and_policy() {
         memberships[0].role,
         haven::casework::ProgrammeRole::Supervisor
     );
-    let audit = haven::audit::search(
-        &store,
-        &haven::audit::Filter {
-            action: "user.".into(),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
+    let audit = store
+        .search_audit(
+            &haven::audit::Filter {
+                action: "user.".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(audit.len(), 2, "user.add and user.grant are audited");
     assert!(
         audit

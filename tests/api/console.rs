@@ -10,16 +10,16 @@ use crate::staff::{PASSWORD, Staff, add_user, signed_in, submit_enquiry};
 const OTHER: &str = "other-programme";
 
 async fn audit_actions(app: &TestApp, action: &str) -> Vec<haven::audit::Record> {
-    haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: action.into(),
-            ..Default::default()
-        },
-        10_000,
-    )
-    .await
-    .unwrap()
+    app.store
+        .search_audit(
+            &haven::audit::Filter {
+                action: action.into(),
+                ..Default::default()
+            },
+            10_000,
+        )
+        .await
+        .unwrap()
 }
 
 fn without_tokens(body: &str) -> String {
@@ -197,6 +197,70 @@ async fn a_planted_session_id_is_replaced_at_sign_in() {
     assert_eq!(s.get("/console").await.status, StatusCode::OK);
 }
 
+/// Makes the database refuse every complete (`full`) session, as a failing disk or a
+/// lost connection would refuse the write.
+async fn refuse_full_sessions(app: &TestApp, refuse: bool) {
+    use haven::store::test_support::execute;
+    let sql = match (crate::helpers::on_postgres(), refuse) {
+        (false, true) => {
+            "CREATE TRIGGER refuse_full BEFORE INSERT ON sessions WHEN NEW.stage = 'full' \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        }
+        (false, false) => "DROP TRIGGER refuse_full",
+        (true, true) => {
+            "CREATE FUNCTION refuse_full() RETURNS trigger AS $$ BEGIN \
+               IF NEW.stage = 'full' THEN RAISE EXCEPTION 'refused by the test'; END IF; \
+               RETURN NEW; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER refuse_full BEFORE INSERT ON sessions \
+               FOR EACH ROW EXECUTE FUNCTION refuse_full()"
+        }
+        (true, false) => "DROP TRIGGER refuse_full ON sessions; DROP FUNCTION refuse_full()",
+    };
+    execute(&app.store, sql, &[]).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_sign_in_is_recorded_exactly_when_its_session_is_stored() {
+    let app = spawn_app().await;
+    let mut s = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    assert_eq!(audit_actions(&app, "signin.ok").await.len(), 1);
+    s.post("/console", "/console/sign-out", &[]).await;
+
+    // The code is right, but the session cannot be stored: no `signin.ok` claims that
+    // someone got in.
+    refuse_full_sessions(&app, true).await;
+    assert_eq!(
+        s.password_step(PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    s.pretend_time_passed().await;
+    let code = s.next_code();
+    let refused = s
+        .post(
+            "/console/sign-in/code",
+            "/console/sign-in/code",
+            &[("code", code)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(audit_actions(&app, "signin.ok").await.len(), 1);
+    let sessions = haven::store::test_support::scalar(
+        &app.store,
+        "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND stage = 'full'",
+        &[(&s.id).into()],
+    )
+    .await
+    .unwrap();
+    assert_eq!(sessions, 0);
+
+    // Once the database takes it, both are there.
+    refuse_full_sessions(&app, false).await;
+    s.cookie = None;
+    s.sign_in().await;
+    assert_eq!(s.get("/console").await.status, StatusCode::OK);
+    assert_eq!(audit_actions(&app, "signin.ok").await.len(), 2);
+}
+
 #[tokio::test]
 async fn sign_out_and_timeouts_end_sessions() {
     let app = spawn_app().await;
@@ -219,19 +283,24 @@ async fn sign_out_and_timeouts_end_sessions() {
     // Idle for 30 minutes.
     s.sign_in().await;
     assert_eq!(s.get("/console").await.status, StatusCode::OK);
-    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 1801")
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE sessions SET last_seen_at = last_seen_at - 1801",
+        &[],
+    )
+    .await
+    .unwrap();
     assert_eq!(s.get("/console").await.status, StatusCode::SEE_OTHER);
 
     // Past the absolute limit, however busy.
     s.sign_in().await;
-    sqlx::query("UPDATE sessions SET expires_at = $1")
-        .bind(haven::store::now() - 1)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE sessions SET expires_at = $1",
+        &[(haven::store::now() - 1).into()],
+    )
+    .await
+    .unwrap();
     assert_eq!(s.get("/console").await.status, StatusCode::SEE_OTHER);
 
     // "Sign out everywhere else" keeps only this session.
@@ -565,11 +634,13 @@ async fn two_agents_claiming_at_once_one_wins() {
     let w = world().await;
     let id = w.enquiry_a.clone();
     for _ in 0..3 {
-        sqlx::query("UPDATE enquiries SET assigned_to = NULL, status = 'new' WHERE id = $1")
-            .bind(&id)
-            .execute(w.app.store.pool())
-            .await
-            .unwrap();
+        haven::store::test_support::execute(
+            &w.app.store,
+            "UPDATE enquiries SET assigned_to = NULL, status = 'new' WHERE id = $1",
+            &[(&id).into()],
+        )
+        .await
+        .unwrap();
         let claims_before = audit_actions(&w.app, "enquiry.claim").await.len();
         let mut a1 = Staff::new(&w.app, "", "");
         a1.cookie = w.agent_a.cookie.clone();
@@ -735,7 +806,7 @@ async fn an_agent_works_an_enquiry_from_queue_to_closed_and_back() {
         }
     }
     assert!(matches!(
-        haven::audit::verify(&app.store).await.unwrap(),
+        app.store.verify_audit().await.unwrap(),
         haven::audit::Verdict::Intact { .. }
     ));
 

@@ -128,16 +128,17 @@ async fn with_escrow_the_offline_identity_opens_enquiries_notes_and_replies_even
         exported.contains(&format!("escrow = \"{recipient}\"")),
         "{exported}"
     );
-    let opened = haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: "escrow.open".into(),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
+    let opened = app
+        .store
+        .search_audit(
+            &haven::audit::Filter {
+                action: "escrow.open".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(opened.len(), 1, "the refused one opened nothing");
     assert!(
         opened[0].detail.contains("\"enquiries\":1"),

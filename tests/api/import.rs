@@ -5,11 +5,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Instant;
 
 use base64::Engine;
 use haven::casework::ProgrammeRole::Agent;
-use haven::enquiry::{EnquiryContent, open_enquiry};
+use haven::enquiry::EnquiryContent;
 use haven::programme::Answer;
 
 use crate::helpers::{EXAMPLE, SLUG, Settings, TestApp, apply, spawn_with};
@@ -287,7 +286,7 @@ pub fn corpus() -> Vec<Case> {
 
 /// Every enquiry of the programme, opened: (content, queue, language, source).
 pub async fn opened(app: &TestApp) -> Vec<(EnquiryContent, haven::store::EnquiryRecord)> {
-    let master = app.master_key();
+    let keyring = app.keyring().await;
     let mut out = Vec::new();
     for record in app
         .store
@@ -295,7 +294,9 @@ pub async fn opened(app: &TestApp) -> Vec<(EnquiryContent, haven::store::Enquiry
         .await
         .unwrap()
     {
-        let content = open_enquiry(&app.store, &master, &record).await.unwrap();
+        let content = crate::helpers::open_enquiry(&keyring, &record)
+            .await
+            .unwrap();
         out.push((content, record));
     }
     out
@@ -675,43 +676,5 @@ async fn with_import_replies_minimal_the_email_only_points_to_the_form() {
     assert!(
         text.contains(&format!("{}/p/{SLUG}?lang=en", crate::replies::PUBLIC)),
         "{text}"
-    );
-}
-
-/// 10,000 messages in one mbox, timed. Run by hand:
-/// `cargo test --test api import::ten_thousand -- --ignored --nocapture`
-/// (results in `ops/bench/results/import.md`).
-#[tokio::test]
-#[ignore]
-async fn ten_thousand_messages() {
-    let app = app_with("keep").await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("big.mbox");
-    let messages: Vec<Vec<u8>> = (0..10_000).map(|n| simple(n, true)).collect();
-    std::fs::write(&path, mbox(&messages)).unwrap();
-    let size = std::fs::metadata(&path).unwrap().len();
-    let started = Instant::now();
-    let out = import(&app, &["--programme", SLUG, path.to_str().unwrap()]);
-    let elapsed = started.elapsed();
-    assert!(
-        stdout(&out).contains("10000 imported, 0 duplicates, 0 failed"),
-        "{}",
-        stdout(&out)
-    );
-    println!(
-        "imported 10000 messages ({size} bytes) in {:.2} s: {:.0} messages/s",
-        elapsed.as_secs_f64(),
-        10_000.0 / elapsed.as_secs_f64()
-    );
-    let started = Instant::now();
-    let out = import(&app, &["--programme", SLUG, path.to_str().unwrap()]);
-    assert!(
-        stdout(&out).contains("0 imported, 10000 duplicates"),
-        "{}",
-        stdout(&out)
-    );
-    println!(
-        "re-import (all duplicates) in {:.2} s",
-        started.elapsed().as_secs_f64()
     );
 }

@@ -1,6 +1,6 @@
 //! A person fills in the public form: what they see, what is stored, what they get back.
 
-use haven::enquiry::open_enquiry;
+use crate::helpers::open_enquiry;
 use haven::programme::Answer;
 use reqwest::StatusCode;
 
@@ -80,9 +80,7 @@ async fn an_accepted_enquiry_is_routed_sealed_and_can_be_opened_by_the_console_s
     assert!(!e.has_email);
     assert_eq!(e.created_hour % 3600, 0, "clear timestamps are coarse");
 
-    let content = open_enquiry(&app.store, &app.master_key(), e)
-        .await
-        .unwrap();
+    let content = open_enquiry(&app.keyring().await, e).await.unwrap();
     assert_eq!(content.reference, reference);
     assert_eq!(content.email, None);
     assert_eq!(
@@ -148,9 +146,7 @@ async fn an_email_contact_is_sealed_and_indexed_not_stored_in_clear() {
     assert_eq!(app.submit(&fields).await.0, StatusCode::OK);
     let e = app.only_enquiry().await;
     assert!(e.has_email);
-    let content = open_enquiry(&app.store, &app.master_key(), &e)
-        .await
-        .unwrap();
+    let content = open_enquiry(&app.keyring().await, &e).await.unwrap();
     assert_eq!(content.email.as_deref(), Some("Ana@example.org"));
 }
 
@@ -161,9 +157,7 @@ async fn choosing_the_inbox_drops_a_typed_email_address() {
     assert_eq!(app.submit(&fields).await.0, StatusCode::OK);
     let e = app.only_enquiry().await;
     assert!(!e.has_email);
-    let content = open_enquiry(&app.store, &app.master_key(), &e)
-        .await
-        .unwrap();
+    let content = open_enquiry(&app.keyring().await, &e).await.unwrap();
     assert_eq!(content.email, None);
 }
 

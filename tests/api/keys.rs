@@ -8,6 +8,25 @@ use reqwest::StatusCode;
 use crate::helpers::{SLUG, TestApp, extract_by_id, extract_input, spawn_app, valid_answers};
 use crate::staff::signed_in;
 
+const SYSTEM: haven::audit::Actor = haven::audit::Actor::Cli;
+
+/// Writes an age identity as a key file (0600), as `haven` writes its master key.
+fn write_key_file(path: &std::path::Path, identity: &age::x25519::Identity) {
+    use secrecy::ExposeSecret;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .unwrap();
+    std::io::Write::write_all(
+        &mut file,
+        format!("{}\n", identity.to_string().expose_secret()).as_bytes(),
+    )
+    .unwrap();
+}
+
 fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
     cli_env(app, args, &[])
 }
@@ -162,8 +181,9 @@ async fn rotation_reseals_everything_and_the_old_key_can_then_be_destroyed() {
             .contains("KEYREPLY-1")
     );
 
-    // New submissions use the new key once the programme cache has refreshed (5 s).
-    tokio::time::sleep(std::time::Duration::from_millis(5200)).await;
+    // New submissions use the new key once the programme cache has refreshed (within
+    // 5 s; the test does not wait for it).
+    app.refresh_programme(SLUG);
     let (new_id, _, _) = submit(&app).await;
     assert_eq!(
         app.store
@@ -231,16 +251,17 @@ async fn rotation_reseals_everything_and_the_old_key_can_then_be_destroyed() {
         "still readable under the new key"
     );
     for action in ["programme.rotate-key", "programme.destroy-key"] {
-        let entries = haven::audit::search(
-            &app.store,
-            &haven::audit::Filter {
-                action: action.into(),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap();
+        let entries = app
+            .store
+            .search_audit(
+                &haven::audit::Filter {
+                    action: action.into(),
+                    ..Default::default()
+                },
+                10,
+            )
+            .await
+            .unwrap();
         assert_eq!(entries.len(), 1, "{action}");
     }
 }
@@ -257,14 +278,18 @@ async fn a_key_still_in_use_is_not_destroyed() {
         .unwrap()
         .key_id;
     // Rotate without re-sealing: what the server's background job would do later.
-    let master = app.master_key();
+    let master = app.keyring().await;
     let pid = app.programme_id().await;
     let key = haven::crypto::ProgrammeKeyPair::generate(&master.recipient()).unwrap();
     app.store
         .rotate_programme_key(
             &pid,
             &key,
-            &haven::audit::Entry::new("test", "programme.rotate-key", "p"),
+            &haven::audit::Entry::new(
+                &haven::audit::Actor::Cli,
+                haven::audit::AuditAction::ProgrammeRotateKey,
+                "p",
+            ),
         )
         .await
         .unwrap();
@@ -293,13 +318,13 @@ async fn a_key_still_in_use_is_not_destroyed() {
     // The background batch re-seals it; then the key can go.
     let slug = haven::domain::ProgrammeSlug::parse(SLUG).unwrap();
     assert_eq!(
-        haven::rotation::reseal_batch(&app.store, &master, &slug, 100)
+        haven::rotation::reseal_batch(&app.store, &master, &SYSTEM, &slug, 100)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        haven::rotation::reseal_batch(&app.store, &master, &slug, 100)
+        haven::rotation::reseal_batch(&app.store, &master, &SYSTEM, &slug, 100)
             .await
             .unwrap(),
         0
@@ -333,7 +358,7 @@ async fn rotating_with_the_wrong_master_key_is_refused_and_changes_nothing() {
     // An operator pointing HAVEN_MASTER_KEY_FILE at some other instance's key.
     let other = tempfile::tempdir().unwrap();
     let wrong = other.path().join("master.key");
-    haven::crypto::MasterKey::load_or_create(&wrong).unwrap();
+    write_key_file(&wrong, &age::x25519::Identity::generate());
 
     let (code, out) = cli_env(
         &app,
@@ -423,17 +448,17 @@ async fn a_programme_admin_rotates_from_the_web_and_watches_re_sealing_finish() 
         .key_id;
     assert_ne!(new_key, old_key);
     // The page shows progress and refreshes itself until re-sealing is done.
-    let mut finished = None;
-    for _ in 0..100 {
-        let p = admin.get(&format!("{page}?done=rotated")).await;
-        if p.body.contains(r#"<dd id="keys-remaining">0</dd>"#) {
-            finished = Some(p);
-            break;
-        }
-        assert_eq!(p.headers.get("refresh").unwrap(), "5");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let progress = admin.get(&format!("{page}?done=rotated")).await;
+    if !progress.body.contains(r#"<dd id="keys-remaining">0</dd>"#) {
+        assert_eq!(progress.headers.get("refresh").unwrap(), "5");
     }
-    let finished = finished.expect("re-sealing finished");
+    // Re-sealing as the worker's job runs it (the page started it already too).
+    app.run_pending_jobs().await;
+    let finished = admin.get(&format!("{page}?done=rotated")).await;
+    assert!(
+        finished.body.contains(r#"<dd id="keys-remaining">0</dd>"#),
+        "re-sealing finished"
+    );
     assert!(finished.headers.get("refresh").is_none());
     assert!(
         finished.body.contains(r#"<dd id="keys-resealed">2</dd>"#),
@@ -443,16 +468,17 @@ async fn a_programme_admin_rotates_from_the_web_and_watches_re_sealing_finish() 
     assert!(finished.body.contains("The programme has a new key."));
     let view = agent.get(&format!("/console/e/{id}")).await;
     assert!(view.body.contains("WEBKEYNOTE") && view.body.contains("interpreter"));
-    let rotations = haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: "programme.rotate-key".into(),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
+    let rotations = app
+        .store
+        .search_audit(
+            &haven::audit::Filter {
+                action: "programme.rotate-key".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(rotations.len(), 1);
     assert_eq!(rotations[0].actor, format!("user:{}", admin.id));
 }

@@ -1,6 +1,11 @@
 //! Integration tests through real HTTP against a spawned Haven (port 0, fresh database
 //! per test). On SQLite by default; on PostgreSQL when `HAVEN_TEST_POSTGRES_URL` is set
 //! (each test then gets a database of its own).
+//!
+//! What the tests share lives in `helpers/`: the test app and its job drain
+//! (`helpers/mod.rs`, `helpers/jobs.rs`), a staff member's browser (`staff`), the SMTP
+//! sink (`smtp_sink`) and real `haven` processes (`processes`). Those three keep their
+//! old paths (`crate::staff`, …) through the re-exports below.
 
 mod abuse;
 mod archive;
@@ -10,6 +15,7 @@ mod canary;
 mod cli;
 mod console;
 mod escrow;
+mod gate;
 mod hardening;
 mod helpers;
 mod import;
@@ -19,7 +25,6 @@ mod keys;
 mod metrics;
 mod outbound;
 mod partners;
-mod processes;
 mod programmes;
 mod referrals;
 mod replies;
@@ -27,7 +32,8 @@ mod retention;
 mod scale;
 mod schema;
 mod security;
-mod smtp_sink;
-mod staff;
 mod staff_i18n;
+mod suite;
 mod widening;
+
+use helpers::{processes, smtp_sink, staff};

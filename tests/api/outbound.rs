@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use haven::app::{Role, Roles};
 use haven::crypto::{Sealer, random_id};
 use haven::domain::{EmailAddress, ReferenceCode};
-use haven::enquiry::{ContactChoice, EnquiryContent, open_enquiry};
+use haven::enquiry::{ContactChoice, EnquiryContent};
 use haven::outbound::{
-    self, OutboundMessage, Recipient, Rendered, Transport, Worker, WorkerSettings, find_addresses,
+    OutboundMessage, Recipient, Rendered, Transport, Worker, WorkerSettings, find_addresses,
     find_reference_codes,
 };
 use haven::programme::Answers;
@@ -80,14 +80,31 @@ impl Fixture {
         &self.app.store
     }
 
-    fn worker(&self, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
-        self.worker_on(self.store().clone(), sink, settings)
+    async fn worker(&self, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
+        self.worker_on(self.store().clone(), sink, settings).await
     }
 
-    fn worker_on(&self, store: Store, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
+    /// Runs a worker with `settings` until nothing is due (`Worker::run_until_idle`):
+    /// every row sent, failed, or retried for later, and recorded. Retries in these
+    /// settings have no back-off, so a row retried by mistake is sent again before
+    /// this returns.
+    async fn drain(&self, sink: &SmtpSink, settings: WorkerSettings) {
+        Worker::on_demand(
+            self.store().clone(),
+            &self.app.keyring().await,
+            Transport::smtp(&sink.url(), settings.concurrency as u32).unwrap(),
+            settings,
+            std::sync::Arc::new(haven::metrics::Metrics::new()),
+        )
+        .run_until_idle()
+        .await
+        .unwrap();
+    }
+
+    async fn worker_on(&self, store: Store, sink: &SmtpSink, settings: WorkerSettings) -> Worker {
         Worker::spawn(
             store,
-            self.app.master_key(),
+            &self.app.keyring().await,
             Transport::smtp(&sink.url(), settings.concurrency as u32).unwrap(),
             settings,
         )
@@ -104,7 +121,7 @@ impl Fixture {
             let (status, _) = self.app.submit(&fields).await;
             assert_eq!(status, reqwest::StatusCode::OK);
         }
-        let master = self.app.master_key();
+        let keyring = self.app.keyring().await;
         let mut out = Vec::new();
         for record in self
             .store()
@@ -112,7 +129,9 @@ impl Fixture {
             .await
             .unwrap()
         {
-            let content = open_enquiry(self.store(), &master, &record).await.unwrap();
+            let content = crate::helpers::open_enquiry(&keyring, &record)
+                .await
+                .unwrap();
             out.push(Enquirer {
                 enquiry_id: record.id,
                 email: content.email.expect("email contact"),
@@ -173,14 +192,13 @@ impl Fixture {
             .map(|e| (e.enquiry_id.clone(), reply_to(e)))
             .collect();
         let campaign = random_id();
-        let new = outbound::enqueue_campaign(
+        let new = crate::helpers::queue_campaign(
             self.store(),
             &self.sealer,
             &campaign,
             messages.iter().map(|(id, m)| (id.as_str(), m)),
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(new, enquirers.len());
         campaign
     }
@@ -189,7 +207,9 @@ impl Fixture {
         self.store().outbox_of_enquiry(&e.enquiry_id).await.unwrap()
     }
 
-    /// Waits until no row is queued or being sent.
+    /// Waits until no row is queued or being sent, for the tests of workers running
+    /// on their own schedule (two at once, one killed and its leases running out),
+    /// where there is nothing to drain: the workers under test do the work.
     async fn wait_settled(&self, timeout: Duration) {
         let deadline = Instant::now() + timeout;
         loop {
@@ -331,21 +351,15 @@ async fn outbound_thousand_enquiries_get_one_message_each_and_nothing_else() {
     assert_eq!(counts.queued, 1000);
 
     let sink = SmtpSink::start().await;
-    let worker = f.worker(
+    f.drain(
         &sink,
         WorkerSettings {
             concurrency: 16,
             batch_size: 64,
             ..test_settings("w1")
         },
-    );
-    assert!(
-        sink.wait_for_accepted(1000, Duration::from_secs(120)).await,
-        "only {} of 1000 delivered",
-        sink.accepted_count()
-    );
-    f.wait_settled(Duration::from_secs(30)).await;
-    worker.stop().await;
+    )
+    .await;
 
     let transactions = sink.transactions();
     assert_eq!(transactions.len(), 1000, "exactly 1000 SMTP transactions");
@@ -380,9 +394,7 @@ async fn outbound_temporary_refusals_are_retried_and_delivered_once() {
     sink.fail_nth(1, Fault::Reply(421));
     sink.fail_nth(2, Fault::Reply(451));
     f.queue_replies(&e).await;
-    let worker = f.worker(&sink, test_settings("w1"));
-    f.wait_settled(Duration::from_secs(30)).await;
-    worker.stop().await;
+    f.drain(&sink, test_settings("w1")).await;
 
     assert_eq!(sink.accepted_count(), 1, "delivered exactly once");
     let tries: Vec<bool> = sink.transactions().iter().map(|t| t.accepted).collect();
@@ -402,11 +414,10 @@ async fn outbound_permanent_refusal_fails_with_a_reason_and_is_not_retried() {
     let sink = SmtpSink::start().await;
     sink.fail_recipient("gone@example.org", usize::MAX, Fault::Reply(550));
     f.queue_replies(&e).await;
-    let worker = f.worker(&sink, test_settings("w1"));
-    f.wait_settled(Duration::from_secs(30)).await;
-    // Time in which a wrongly retried message would have gone out again.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    worker.stop().await;
+    // A wrongly retried message would be due at once (no back-off here), and sent
+    // again before the drain returns.
+    f.drain(&sink, test_settings("w1")).await;
+    f.app.expect_failed_jobs(1);
 
     let gone = e.iter().find(|x| x.email == "gone@example.org").unwrap();
     let rows = f.rows_of(gone).await;
@@ -429,9 +440,7 @@ async fn outbound_a_connection_dropped_mid_data_is_retried_and_delivered() {
     let sink = SmtpSink::start().await;
     sink.fail_nth(1, Fault::DropMidData);
     f.queue_replies(&e).await;
-    let worker = f.worker(&sink, test_settings("w1"));
-    f.wait_settled(Duration::from_secs(30)).await;
-    worker.stop().await;
+    f.drain(&sink, test_settings("w1")).await;
 
     assert_eq!(sink.accepted_count(), 1);
     assert!(!sink.transactions()[0].accepted);
@@ -453,7 +462,7 @@ async fn outbound_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_
         lease: Duration::from_secs(3),
         ..test_settings("first")
     };
-    let first = f.worker(&sink, short_lease);
+    let first = f.worker(&sink, short_lease).await;
     assert!(sink.wait_for_accepted(30, Duration::from_secs(60)).await);
     // Sends finish together (same delay), so between two rounds nothing may be in
     // flight: kill it while the sink holds a message unanswered.
@@ -465,7 +474,7 @@ async fn outbound_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_
     assert!(in_flight > 0, "killed with messages in flight");
 
     sink.set_delay(Duration::ZERO);
-    let second = f.worker(&sink, test_settings("second"));
+    let second = f.worker(&sink, test_settings("second")).await;
     assert!(sink.wait_for_accepted(120, Duration::from_secs(60)).await);
     f.wait_settled(Duration::from_secs(30)).await;
     second.stop().await;
@@ -495,8 +504,10 @@ async fn outbound_two_workers_on_one_database_never_send_a_row_twice() {
         concurrency: 4,
         ..test_settings(name)
     };
-    let a = f.worker(&sink, small_batches("a"));
-    let b = f.worker_on(other_store.clone(), &sink, small_batches("b"));
+    let a = f.worker(&sink, small_batches("a")).await;
+    let b = f
+        .worker_on(other_store.clone(), &sink, small_batches("b"))
+        .await;
     assert!(sink.wait_for_accepted(300, Duration::from_secs(120)).await);
     f.wait_settled(Duration::from_secs(30)).await;
     a.stop().await;
@@ -512,13 +523,14 @@ async fn outbound_two_workers_on_one_database_never_send_a_row_twice() {
 
 #[tokio::test]
 async fn outbound_without_a_relay_messages_land_as_files_one_per_row() {
-    // All roles, as `haven serve` runs: the built-in worker sends to the file outbox.
+    // All roles, as `haven serve` runs: the built-in worker (run here when the test
+    // says) sends to the file outbox.
     let f = fixture_with(Roles::all(), &[("HAVEN_SMTP_RATE", "off")]).await;
     let e = f
         .enquire_over_http(&["ana@example.org", "omar@example.af", "lena@example.ua"])
         .await;
     f.queue_replies(&e).await;
-    f.wait_settled(Duration::from_secs(30)).await;
+    f.app.run_pending_jobs().await;
 
     let dir = f.app.config.data_dir.join("outbox");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -603,9 +615,7 @@ async fn outbound_line_breaks_in_a_subject_or_name_never_make_a_header() {
         None,
     )
     .unwrap();
-    outbound::enqueue(f.store(), &f.sealer, &ana.enquiry_id, "reply:a", &message)
-        .await
-        .unwrap();
+    crate::helpers::queue_message(f.store(), &f.sealer, &ana.enquiry_id, "reply:a", &message).await;
 
     // A row queued by something that skipped the checks (anyone with the programme's
     // public key can seal): the worker's rebuild refuses it, and it is audited.
@@ -621,12 +631,13 @@ async fn outbound_line_breaks_in_a_subject_or_name_never_make_a_header() {
         sealed: f.sealer.seal(forged.to_string().as_bytes()).unwrap(),
         created_at: now(),
     };
-    f.store().enqueue_outbox(&[row]).await.unwrap();
+    haven::store::test_support::queue_outbox(f.store(), &[row])
+        .await
+        .unwrap();
 
     let sink = SmtpSink::start().await;
-    let worker = f.worker(&sink, test_settings("w1"));
-    f.wait_settled(Duration::from_secs(30)).await;
-    worker.stop().await;
+    f.drain(&sink, test_settings("w1")).await;
+    f.app.expect_failed_jobs(1);
 
     let transactions = sink.transactions();
     assert_eq!(
@@ -661,10 +672,11 @@ async fn outbound_line_breaks_in_a_subject_or_name_never_make_a_header() {
             .unwrap()
             .contains("refused")
     );
-    let audited: i64 = sqlx::query_scalar(
+    let audited: i64 = haven::store::test_support::scalar(
+        f.store(),
         "SELECT COUNT(*) FROM audit_log WHERE action = 'outbound.refused' AND outcome = 'denied'",
+        &[],
     )
-    .fetch_one(f.store().pool())
     .await
     .unwrap();
     assert_eq!(audited, 1);
@@ -680,41 +692,76 @@ async fn outbound_enqueueing_is_idempotent_and_the_rate_limit_holds() {
         .iter()
         .map(|x| (x.enquiry_id.clone(), reply_to(x)))
         .collect();
-    let new = outbound::enqueue_campaign(
+    let new = crate::helpers::queue_campaign(
         f.store(),
         &f.sealer,
         &campaign,
         again.iter().map(|(id, m)| (id.as_str(), m)),
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(new, 0);
     assert!(
-        !outbound::enqueue(
+        !crate::helpers::queue_message(
             f.store(),
             &f.sealer,
             &e[0].enquiry_id,
-            &outbound::campaign_key(&campaign, &e[0].enquiry_id),
+            &format!("campaign:{campaign}:{}", e[0].enquiry_id),
             &again[0].1,
         )
         .await
-        .unwrap()
     );
     assert_eq!(f.store().outbox_counts().await.unwrap().queued, 30);
 
     // 20 per second, burst 20: the last 10 need at least half a second more.
     let sink = SmtpSink::start().await;
     let started = Instant::now();
-    let worker = f.worker(
-        &sink,
-        WorkerSettings {
-            rate: std::num::NonZeroU32::new(20),
-            ..test_settings("w1")
-        },
-    );
+    let worker = f
+        .worker(
+            &sink,
+            WorkerSettings {
+                rate: std::num::NonZeroU32::new(20),
+                ..test_settings("w1")
+            },
+        )
+        .await;
     assert!(sink.wait_for_accepted(30, Duration::from_secs(30)).await);
     let took = started.elapsed();
     worker.stop().await;
     assert!(took >= Duration::from_millis(450), "took only {took:?}");
     assert_eq!(sink.transactions().len(), 30);
+}
+
+// ── The check every test ends with ─────────────────────────────────────────────
+
+#[tokio::test]
+#[should_panic(expected = "background jobs were left unprocessed")]
+async fn a_test_that_leaves_a_queued_message_unsent_fails_when_it_ends() {
+    let f = fixture_with(Roles::all(), &[]).await;
+    let e = f.enquire_directly(1).await;
+    f.queue_replies(&e).await;
+}
+
+#[tokio::test]
+#[should_panic(expected = "background jobs that failed")]
+async fn a_test_whose_message_failed_unexpectedly_fails_when_it_ends() {
+    let f = fixture_with(Roles::all(), &[]).await;
+    let e = f.enquire_directly(1).await;
+    // Sealed without the checks: the worker refuses it and fails the row.
+    let forged = serde_json::json!({
+        "to": e[0].email, "from": FROM, "from_name": "Haven",
+        "subject": "Hi\r\nBcc: x@example.org", "text": "x", "html": null, "reference": null,
+    });
+    let row = haven::store::NewOutboxRow {
+        id: random_id(),
+        enquiry_id: e[0].enquiry_id.clone(),
+        campaign_id: None,
+        idempotency_key: "forged".into(),
+        sealed: f.sealer.seal(forged.to_string().as_bytes()).unwrap(),
+        created_at: now(),
+    };
+    haven::store::test_support::queue_outbox(f.store(), &[row])
+        .await
+        .unwrap();
+    f.app.run_pending_jobs().await;
+    assert_eq!(f.store().outbox_counts().await.unwrap().failed, 1);
 }

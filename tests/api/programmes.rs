@@ -61,16 +61,16 @@ pub(crate) async fn version_of(app: &TestApp, slug: &str) -> i64 {
 }
 
 pub(crate) async fn audit(app: &TestApp, action: &str) -> Vec<haven::audit::Record> {
-    haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: action.into(),
-            ..Default::default()
-        },
-        10_000,
-    )
-    .await
-    .unwrap()
+    app.store
+        .search_audit(
+            &haven::audit::Filter {
+                action: action.into(),
+                ..Default::default()
+            },
+            10_000,
+        )
+        .await
+        .unwrap()
 }
 
 pub(crate) async fn admin(app: &TestApp) -> Staff {

@@ -49,19 +49,13 @@ struct Partners {
     ngo: Identity,
 }
 
-/// A Haven whose worker sends to `sink`, with the example programme (its partners'
-/// keys replaced by identities only this test holds) and another programme.
+/// A Haven whose worker sends to `sink` (when the test runs its jobs), with the
+/// example programme (its partners' keys replaced by identities only this test holds)
+/// and another programme.
 async fn haven_with_partners() -> (TestApp, SmtpSink, Partners) {
-    haven_with_partners_running(haven::app::Roles::all()).await
-}
-
-/// As [`haven_with_partners`], running only `roles` (without the worker, a test
-/// decides when messages go).
-async fn haven_with_partners_running(roles: haven::app::Roles) -> (TestApp, SmtpSink, Partners) {
     let sink = SmtpSink::start().await;
     let mut settings = Settings {
         apply_example: false,
-        roles,
         ..Settings::default()
     };
     for (k, v) in [
@@ -325,11 +319,11 @@ async fn personal_data_leaves_only_after_a_second_supervisor_approves() {
     assert_eq!(denials.len(), 2);
     assert!(denials.iter().all(|d| d.outcome == "denied"));
     // The database itself refuses a self-approval.
-    let forced = sqlx::query(
+    let forced = haven::store::test_support::execute(
+        &app.store,
         "UPDATE referrals SET state = 'queued', decided_by = requested_by WHERE id = $1",
+        &[(&id).into()],
     )
-    .bind(&id)
-    .execute(app.store.pool())
     .await;
     assert!(forced.is_err(), "the CHECK constraint holds");
     assert_eq!(sink.accepted_count(), 0);
@@ -652,13 +646,14 @@ async fn the_register_outlives_the_enquiry_when_retention_purges_it() {
     delivered(&app, &sink, 1).await;
 
     // Past the example's 365 days of retention.
-    sqlx::query("UPDATE enquiries SET created_hour = created_hour - $1 WHERE id = $2")
-        .bind(400_i64 * 86_400)
-        .bind(&sender.id)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
-    let purged = haven::retention::purge_all(&app.store, "test")
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE enquiries SET created_hour = created_hour - $1 WHERE id = $2",
+        &[(400_i64 * 86_400).into(), (&sender.id).into()],
+    )
+    .await
+    .unwrap();
+    let purged = haven::retention::purge_all(&app.store, &haven::audit::Actor::Cli)
         .await
         .unwrap();
     let counts = &purged.iter().find(|(slug, _)| slug == SLUG).unwrap().1;
@@ -794,7 +789,7 @@ async fn a_referral_approved_after_the_partners_address_changed_goes_to_neither_
     assert_eq!(entry.actor, format!("user:{}", sup2.id));
     assert!(audit_actions(&app, "referral.approve").await.is_empty());
     assert_eq!(crate::replies::count(&app, "outbox").await, 0);
-    crate::replies::wait_settled(&app).await;
+    app.run_pending_jobs().await;
     assert_eq!(sink.accepted_count(), 0);
 
     // The referral page and the enquiry's list say why, in the staff member's language.
@@ -819,9 +814,8 @@ async fn a_referral_approved_after_the_partners_address_changed_goes_to_neither_
 
 #[tokio::test]
 async fn a_queued_referral_is_not_sent_once_the_partners_key_changed_and_a_new_one_is() {
-    use haven::app::{Role, Roles};
-    let (app, sink, partners) =
-        haven_with_partners_running(Roles::only(&[Role::Public, Role::Console])).await;
+    // Nothing is sent until the test runs the worker's jobs.
+    let (app, sink, partners) = haven_with_partners().await;
     let sender = enquire(&app, "rekeyed", false).await;
     let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
     let (_, old) = refer(&mut agent, &sender.id, "statistics", "email").await;
@@ -841,18 +835,7 @@ async fn a_queued_referral_is_not_sent_once_the_partners_key_changed_and_a_new_o
     let (_, new) = refer(&mut agent, &sender.id, "statistics", "email").await;
     let new = new.unwrap();
 
-    let worker = haven::outbound::Worker::spawn(
-        app.store.clone(),
-        app.master_key(),
-        haven::outbound::Transport::smtp(&sink.url(), 1).unwrap(),
-        haven::outbound::WorkerSettings {
-            poll_interval: std::time::Duration::from_millis(20),
-            rate: None,
-            ..Default::default()
-        },
-    );
     let received = delivered(&app, &sink, 1).await;
-    worker.stop().await;
     assert_eq!(received.len(), 1, "only the referral asked for the new key");
     assert_eq!(received[0].rcpt, vec![STATS_ADDRESS.to_owned()]);
     let package = attachment(&received[0]);
@@ -873,6 +856,8 @@ async fn a_queued_referral_is_not_sent_once_the_partners_key_changed_and_a_new_o
     let entry = stopped_entry(&app, "partner-key-changed").await;
     assert!(entry.actor.starts_with("worker:"), "{}", entry.actor);
     assert_eq!(referral(&app, &new).await.state, "queued");
+    // The old referral's message, failed by the worker.
+    app.expect_failed_jobs(1);
 }
 
 #[tokio::test]
@@ -979,11 +964,11 @@ async fn a_referral_asked_for_before_destinations_were_recorded_never_leaves() {
     let (_, id) = refer(&mut sup1, &sender.id, "resettlement-ngo", "email").await;
     let id = id.unwrap();
     // As the migration leaves a row from before it.
-    sqlx::query(
+    haven::store::test_support::execute(
+        &app.store,
         "UPDATE referrals SET partner_address = NULL, partner_recipient = NULL WHERE id = $1",
+        &[(&id).into()],
     )
-    .bind(&id)
-    .execute(app.store.pool())
     .await
     .unwrap();
     let mut sup2 = signed_in(&app, "sup2@example.org", Supervisor, Some(SLUG)).await;
@@ -1154,21 +1139,27 @@ async fn free_text_stored_before_a_kind_change_stays_personal_data_whatever_the_
     // it (the editor and `apply` now refuse this; see the test above).
     let record = app.store.programme_by_slug(SLUG).await.unwrap().unwrap();
     let changed = family_as_a_choice_shared_with_statistics(&record.definition);
-    sqlx::query("UPDATE programmes SET definition = $1, version = $2 WHERE id = $3")
-        .bind(&changed)
-        .bind(record.version + 1)
-        .bind(&record.id)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
-    sqlx::query(
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE programmes SET definition = $1, version = $2 WHERE id = $3",
+        &[
+            (&changed).into(),
+            (record.version + 1).into(),
+            (&record.id).into(),
+        ],
+    )
+    .await
+    .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
         "INSERT INTO programme_versions (programme_id, version, definition, created_at) \
          VALUES ($1, $2, $3, 0)",
+        &[
+            (&record.id).into(),
+            (record.version + 1).into(),
+            (&changed).into(),
+        ],
     )
-    .bind(&record.id)
-    .bind(record.version + 1)
-    .bind(&changed)
-    .execute(app.store.pool())
     .await
     .unwrap();
     // The next edit (a queue renamed) makes this process read the new definition.

@@ -13,12 +13,13 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 async fn age_by_days(app: &TestApp, id: &str, days: i64) {
-    sqlx::query("UPDATE enquiries SET created_hour = created_hour - $1 WHERE id = $2")
-        .bind(days * 86_400)
-        .bind(id)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE enquiries SET created_hour = created_hour - $1 WHERE id = $2",
+        &[(days * 86_400).into(), id.into()],
+    )
+    .await
+    .unwrap();
 }
 
 fn purge_cli(app: &TestApp) -> (bool, String) {
@@ -103,29 +104,31 @@ async fn purge_removes_expired_enquiries_and_everything_about_them_but_keeps_hol
         "within the period"
     );
 
-    let purges = haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: "retention.purge".into(),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
+    let purges = app
+        .store
+        .search_audit(
+            &haven::audit::Filter {
+                action: "retention.purge".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(purges.len(), 1);
     assert!(purges[0].detail.contains("\"enquiries\":1") && !purges[0].detail.contains(&old));
     assert_eq!(purges[0].actor, "cli");
-    let holds = haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: "enquiry.hold".into(),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
+    let holds = app
+        .store
+        .search_audit(
+            &haven::audit::Filter {
+                action: "enquiry.hold".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(holds.len(), 1);
 
     // Gone from the files too, not only from queries.
@@ -176,16 +179,17 @@ async fn purge_removes_expired_enquiries_and_everything_about_them_but_keeps_hol
     // A second run finds nothing more and writes no audit entry.
     let (ok, out) = purge_cli(&app);
     assert!(ok && out.contains("0 enquiries"), "{out}");
-    let purges = haven::audit::search(
-        &app.store,
-        &haven::audit::Filter {
-            action: "retention.purge".into(),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
+    let purges = app
+        .store
+        .search_audit(
+            &haven::audit::Filter {
+                action: "retention.purge".into(),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(purges.len(), 1);
 }
 
@@ -219,8 +223,7 @@ async fn an_enquiry_with_a_message_still_to_send_waits_for_it() {
     assert!(ok && out.contains("0 enquiries"), "{out}");
     assert!(app.store.enquiry(&id).await.unwrap().is_some());
     // Once sent, it goes.
-    sqlx::query("UPDATE outbox SET state = 'sent'")
-        .execute(app.store.pool())
+    haven::store::test_support::execute(&app.store, "UPDATE outbox SET state = 'sent'", &[])
         .await
         .unwrap();
     let (ok, out) = purge_cli(&app);

@@ -192,8 +192,8 @@ async fn the_public_role_serves_and_seals_without_ever_touching_the_master_key()
     assert!(!absent.parent().unwrap().exists());
 
     let record = app.only_enquiry().await;
-    let master = haven::crypto::MasterKey::load(&console.master_key_file).unwrap();
-    let content = haven::enquiry::open_enquiry(&app.store, &master, &record)
+    let keyring = crate::helpers::keyring_at(&app.store, &console.master_key_file).await;
+    let content = crate::helpers::open_enquiry(&keyring, &record)
         .await
         .unwrap();
     assert_eq!(

@@ -375,11 +375,13 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
     // And one Haven stops on sight: the partner's key is no longer the one it was
     // asked for.
     let stopped = refer(&mut supervisor, &enquiry, STATS, "download").await;
-    sqlx::query("UPDATE referrals SET partner_recipient = 'age1before' WHERE id = $1")
-        .bind(&stopped)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE referrals SET partner_recipient = 'age1before' WHERE id = $1",
+        &[(&stopped).into()],
+    )
+    .await
+    .unwrap();
 
     let mut admin = Staff::new(&app, "admin@example.org", &admin_id);
     admin.sign_in().await;
@@ -548,6 +550,9 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
         kept.status = StatusCode::OK;
         assert_in_language(lang, "a kind change refused", &kept);
     }
+    // What the pages queued (a reply, an emailed referral) goes out, as the worker
+    // would send it.
+    app.run_pending_jobs().await;
 }
 
 #[tokio::test]

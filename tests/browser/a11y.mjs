@@ -31,6 +31,7 @@ let pub; // the person's page
 let staff; // sup3's page
 let admin; // admin1's page
 let enquiryBase = null; // the enquiry page, for the referral pages
+let campaignPage = null; // a campaign's page, checked again in Arabic
 const state = loadState();
 const summary = [];
 
@@ -271,6 +272,7 @@ test('campaign page', async () => {
     await clickAndWait(staff, 'main form[method=post] button[type=submit]');
   }
   assert.ok(await staff.locator('#campaign-state').count());
+  campaignPage = new URL(staff.url()).pathname;
   await axe(staff, 'campaign');
 });
 
@@ -451,11 +453,13 @@ test('console pages in Arabic (right to left)', async () => {
     ['/console/account', 'account'],
   ];
   if (state.enquiryUrl) pages.push([state.enquiryUrl, 'enquiry']);
+  if (campaignPage) pages.push([campaignPage, 'campaign']);
   for (const [path, name] of pages) {
     await staff.goto(`${BASE}${path}`);
     assert.equal(await staff.getAttribute('html', 'dir'), 'rtl', `${name} is right to left`);
     assert.equal(await staff.getAttribute('html', 'lang'), 'ar', `${name} is in Arabic`);
     await axe(staff, `${name} (ar)`);
+    if (name === 'campaign') await shot(staff, 'console-campaign-ar');
   }
   await shot(staff, 'console-last-page-ar');
   await staff.goto(`${BASE}/console?lang=en`);

@@ -90,7 +90,7 @@ fn explain(lang: Language, w: &Widening) -> String {
 
 /// Why a field keeps its kind, in `lang`.
 pub fn kind_held(lang: Language, change: &KindChange) -> String {
-    let kind = |k| t(lang, &format!("pe-kind-{}", super::overview::kind_value(k)));
+    let kind = |k| t(lang, &format!("pe-kind-{}", super::shown::kind_value(k)));
     t_args(
         lang,
         match change.held {

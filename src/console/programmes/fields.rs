@@ -4,14 +4,21 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::html;
 
-use super::overview::{Form, KINDS, kind_of, kind_value, options_hint, text_in};
-use super::sections::finish;
+use super::overview::finish;
+use super::overview::options_hint;
+use super::shown::{Form, KINDS, kind_of, kind_value, text_in};
 use super::widgets::{self, Posted, errors_box, localised, normalise, version_field};
 use super::{Console, Editing, Saving, for_get, for_post, save_edit, saved, shell_page};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::programme::{Field, FieldKind, FieldOption};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/{slug}/fields", web::post().to(add_field))
+        .route("/{slug}/fields/{key}", web::get().to(field_page))
+        .route("/{slug}/fields/{key}", web::post().to(save_field));
+}
 
 /// Options as lines `value | label | label …`, the labels in the programme's
 /// language order (an empty cell: no text in that language).

@@ -15,8 +15,10 @@ mod confirm;
 mod fields;
 mod overview;
 mod partners;
+mod partners_section;
 mod rules;
 mod sections;
+mod shown;
 mod text;
 mod widgets;
 
@@ -52,6 +54,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/{slug}/status", web::post().to(change_status))
             .route("/{slug}/toml", web::get().to(text::show))
             .route("/{slug}/toml", web::post().to(text::save))
+            .configure(fields::routes)
+            .configure(rules::routes)
             .configure(partners::routes)
             .configure(sections::routes),
     );
@@ -216,7 +220,7 @@ async fn save_text(
         .text("version")
         .parse::<i64>()
         .map_err(|_| AppError::BadRequest)?;
-    let master = console.master.recipient();
+    let master = console.keyring.recipient();
     let attempt = async |confirmed: Option<&Reauthenticated>| {
         editing::save(
             &console.store,
@@ -503,7 +507,7 @@ async fn create(
     let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
     match editing::save(
         &console.store,
-        &console.master.recipient(),
+        &console.keyring.recipient(),
         &text,
         Expect::New,
         editing::Author::Staff {
@@ -536,7 +540,7 @@ async fn overview(
     let ed = for_get(&console, &req, &slug).await?;
     Ok(overview::overview_page(
         &ed,
-        &overview::Shown {
+        &shown::Shown {
             done: done_of(&req),
             ..Default::default()
         },
@@ -555,7 +559,7 @@ async fn change_status(
     let refuse = |errors: Vec<String>| {
         overview::overview_page(
             &ed,
-            &overview::Shown {
+            &shown::Shown {
                 errors,
                 ..Default::default()
             },

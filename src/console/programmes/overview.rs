@@ -1,104 +1,20 @@
 //! The page of one programme: every section with its forms, the rules test box.
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 
+use super::shown::{KINDS, Shown, Tested, kind_value, typed_text};
 use super::widgets::{
     self, Posted, errors_box, flash_box, input, localised, status_label, status_value,
     version_field,
 };
-use super::{Editing, shell_page};
+use super::{Console, Editing, Saving, save_edit, saved, shell_page};
 use crate::domain::Language;
+use crate::error::AppError;
 use crate::i18n::{t, t_args};
-use crate::intake::form::FieldError;
 use crate::programme::editing::next_states;
 use crate::programme::{Condition, ContactMode, EmailDisclosure, FieldKind, Match};
-use crate::triage::Route;
-
-pub(super) type Form = web::Form<Vec<(String, String)>>;
-
-pub(super) const KINDS: [(FieldKind, &str); 9] = [
-    (FieldKind::Text, "text"),
-    (FieldKind::Textarea, "textarea"),
-    (FieldKind::Email, "email"),
-    (FieldKind::Phone, "phone"),
-    (FieldKind::Select, "select"),
-    (FieldKind::Radio, "radio"),
-    (FieldKind::Checkbox, "checkbox"),
-    (FieldKind::Country, "country"),
-    (FieldKind::Date, "date"),
-];
-
-pub(super) fn kind_value(kind: FieldKind) -> &'static str {
-    KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("text", |(_, v)| v)
-}
-
-pub(super) fn kind_of(value: &str) -> Option<FieldKind> {
-    KINDS.iter().find(|(_, v)| *v == value).map(|(k, _)| *k)
-}
-
-/// What the overview shows besides the programme: a message, errors of a refused
-/// save with the form's typed values, the outcome of the rules test box.
-#[derive(Default)]
-pub(super) struct Shown {
-    pub done: Option<String>,
-    pub errors: Vec<String>,
-    /// The form (its anchor) whose typed values are shown back, and those values.
-    pub typed: Option<(&'static str, Posted)>,
-    pub test: Option<Tested>,
-}
-
-pub(super) struct Tested {
-    pub(super) typed: Posted,
-    pub(super) route: Route,
-    pub(super) errors: Vec<FieldError>,
-}
-
-impl Shown {
-    pub(super) fn refused(form: &'static str, posted: &Posted, errors: Vec<String>) -> Self {
-        Self {
-            errors,
-            typed: Some((form, posted.without_secrets())),
-            ..Default::default()
-        }
-    }
-
-    /// The typed value of `name` if the refused form was `form`, else `current`.
-    pub(super) fn value(&self, form: &str, name: &str, current: impl FnOnce() -> String) -> String {
-        match &self.typed {
-            Some((f, posted)) if *f == form => posted.text(name).to_owned(),
-            _ => current(),
-        }
-    }
-
-    pub(super) fn typed_in(&self, form: &str) -> Option<&Posted> {
-        match &self.typed {
-            Some((f, posted)) if *f == form => Some(posted),
-            _ => None,
-        }
-    }
-}
-
-/// A text of the general form per language: as typed after a refused save, else stored.
-pub(super) fn typed_text<'a>(
-    shown: &'a Shown,
-    prefix: &'a str,
-    texts: &'a crate::programme::Localised,
-) -> impl Fn(Language) -> String + 'a {
-    move |l| {
-        shown.value("general", &format!("{prefix}.{}", l.tag()), || {
-            text_in(texts, l)
-        })
-    }
-}
-
-pub(super) fn text_in(texts: &crate::programme::Localised, l: Language) -> String {
-    texts.get(l.tag()).cloned().unwrap_or_default()
-}
 
 /// A small form of one button that changes the order or removes an item.
 pub(super) fn item_button(
@@ -431,7 +347,7 @@ pub(super) fn overview_page(ed: &Editing, shown: &Shown) -> HttpResponse {
             }
             p { a href={ (base) "/new-template" } { (t(lang, "pe-add-template")) } }
 
-            (super::partners::section(ed, shown))
+            (super::partners_section::section(ed, shown))
 
             h2 id="status" { (t(lang, "pe-status")) }
             p { (t_args(lang, "pe-status-now", &[("status", status_label(lang, p.status()))])) }
@@ -563,5 +479,32 @@ pub(super) fn test_box(ed: &Editing, tested: Option<&Tested>) -> Markup {
                 button type="submit" class="secondary" { (t(lang, "pe-test-submit")) }
             }
         }
+    }
+}
+
+/// Saves `file` unless `errors` were already found; back to the overview either way.
+pub(super) async fn finish(
+    console: &Console,
+    ed: &Editing,
+    posted: &Posted,
+    file: crate::programme::ProgrammeFile,
+    mut errors: Vec<String>,
+    form: &'static str,
+) -> Result<HttpResponse, AppError> {
+    if errors.is_empty() {
+        match save_edit(console, ed, posted, &file, form).await? {
+            Saving::Saved(outcome) => return Ok(saved(ed, &outcome, anchor_of(form))),
+            Saving::Refused(refused) => errors = refused,
+            Saving::Confirm(page) => return Ok(page),
+        }
+    }
+    Ok(overview_page(ed, &Shown::refused(form, posted, errors)))
+}
+
+pub(super) fn anchor_of(form: &str) -> &str {
+    match form {
+        "add-field" => "fields",
+        "add-queue" => "queues",
+        other => other,
     }
 }

@@ -5,8 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::html;
 
-use super::overview::{Form, Shown, Tested, overview_page, priority_select};
-use super::sections::finish;
+use super::overview::finish;
+use super::overview::{overview_page, priority_select};
+use super::shown::{Form, Shown, Tested};
 use super::widgets::{Posted, errors_box, input, version_field};
 use super::{Console, Editing, for_get, for_post, save_edit, saved, shell_page};
 use crate::domain::Language;
@@ -17,6 +18,15 @@ use crate::programme::{Condition, Match, RoutingRule};
 use crate::triage::route;
 
 // ── Routing ──────────────────────────────────────────────────────────────────
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/{slug}/routing", web::post().to(routing_defaults))
+        .route("/{slug}/rules-test", web::post().to(test_rules))
+        .route("/{slug}/new-rule", web::get().to(new_rule_page))
+        .route("/{slug}/new-rule", web::post().to(save_new_rule))
+        .route("/{slug}/rules/{index}", web::get().to(rule_page))
+        .route("/{slug}/rules/{index}", web::post().to(save_rule));
+}
 
 pub(super) async fn routing_defaults(
     console: web::Data<Console>,

@@ -1,5 +1,5 @@
-//! The structured editors' routes, and the editors for general settings, queues,
-//! reply templates, order and removal (fields and rules have their own files). Each
+//! The editors for general settings, queues, reply templates, order and removal, and
+//! their routes (fields, rules and partners have their own files and routes). Each
 //! editor changes a copy of the stored definition and hands it to
 //! [`super::save_edit`]; none writes anything itself.
 
@@ -7,13 +7,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::html;
 
-use super::fields::{add_field, field_page, save_field};
-use super::overview::{Form, Shown, overview_page, text_in};
-use super::rules::{
-    new_rule_page, routing_defaults, rule_page, save_new_rule, save_rule, test_rules,
-};
+use super::overview::{finish, overview_page};
+use super::shown::{Form, Shown, text_in};
 use super::widgets::{Posted, errors_box, input, localised, version_field};
-use super::{Console, Editing, Saving, for_get, for_post, save_edit, saved, shell_page};
+use super::{Console, Editing, for_get, for_post, save_edit, saved, shell_page};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -22,18 +19,9 @@ use crate::programme::{ContactMode, EmailDisclosure, Queue, Template};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/{slug}/general", web::post().to(general))
-        .route("/{slug}/fields", web::post().to(add_field))
-        .route("/{slug}/fields/{key}", web::get().to(field_page))
-        .route("/{slug}/fields/{key}", web::post().to(save_field))
         .route("/{slug}/queues", web::post().to(add_queue))
         .route("/{slug}/queues/{key}", web::get().to(queue_page))
         .route("/{slug}/queues/{key}", web::post().to(save_queue))
-        .route("/{slug}/routing", web::post().to(routing_defaults))
-        .route("/{slug}/rules-test", web::post().to(test_rules))
-        .route("/{slug}/new-rule", web::get().to(new_rule_page))
-        .route("/{slug}/new-rule", web::post().to(save_new_rule))
-        .route("/{slug}/rules/{index}", web::get().to(rule_page))
-        .route("/{slug}/rules/{index}", web::post().to(save_rule))
         .route("/{slug}/new-template", web::get().to(new_template_page))
         .route("/{slug}/new-template", web::post().to(save_new_template))
         .route("/{slug}/templates/{key}", web::get().to(template_page))
@@ -87,33 +75,6 @@ pub(super) async fn general(
     file.outbound.name_field = Some(posted.text("name_field").to_owned()).filter(|s| !s.is_empty());
     keep_languages(&mut file);
     finish(&console, &ed, &posted, file, errors, "general").await
-}
-
-/// Saves `file` unless `errors` were already found; back to the overview either way.
-pub(super) async fn finish(
-    console: &Console,
-    ed: &Editing,
-    posted: &Posted,
-    file: crate::programme::ProgrammeFile,
-    mut errors: Vec<String>,
-    form: &'static str,
-) -> Result<HttpResponse, AppError> {
-    if errors.is_empty() {
-        match save_edit(console, ed, posted, &file, form).await? {
-            Saving::Saved(outcome) => return Ok(saved(ed, &outcome, anchor_of(form))),
-            Saving::Refused(refused) => errors = refused,
-            Saving::Confirm(page) => return Ok(page),
-        }
-    }
-    Ok(overview_page(ed, &Shown::refused(form, posted, errors)))
-}
-
-pub(super) fn anchor_of(form: &str) -> &str {
-    match form {
-        "add-field" => "fields",
-        "add-queue" => "queues",
-        other => other,
-    }
 }
 
 // ── Queues ───────────────────────────────────────────────────────────────────

@@ -1,14 +1,23 @@
+//! The test app (a Haven spawned in-process on port 0 with a fresh database), its
+//! background jobs run on demand, and small helpers the test modules share.
+
+mod jobs;
+pub mod processes;
+pub mod smtp_sink;
+pub mod staff;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use haven::app::{Application, Roles};
+use haven::app::{Application, Jobs, Roles};
 use haven::config::Config;
-use haven::crypto::MasterKey;
+use haven::enquiry::EnquiryContent;
+use haven::keyring::{GateError, Keyring, Read};
 use haven::programme::Programme;
 use haven::store::Store;
 
 pub const SLUG: &str = "afghanistan-2021";
-pub const EXAMPLE: &str = include_str!("../../ops/examples/afghanistan-2021.toml");
+pub const EXAMPLE: &str = include_str!("../../../ops/examples/afghanistan-2021.toml");
 
 /// Where a test's data lives: SQLite in its temp dir, or a fresh PostgreSQL database.
 pub async fn database_url(data_dir: &Path) -> String {
@@ -45,6 +54,11 @@ pub struct TestApp {
     pub config: Config,
     pub store: Store,
     pub client: reqwest::Client,
+    /// The worker role's jobs, run by [`TestApp::run_pending_jobs`] (`None` without
+    /// the worker role).
+    jobs: Option<jobs::Runner>,
+    job_check: jobs::JobCheck,
+    programmes: haven::programme::live::LiveProgrammes,
     _dir: tempfile::TempDir,
 }
 
@@ -81,6 +95,10 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         // Cheap password hashes: the suite signs in hundreds of times. The production
         // cost is tested in `auth::password`'s unit tests.
         ("HAVEN_PASSWORD_HASH", "test".to_string()),
+        // Every sign-in enrols a second factor, which queues an email to the staff
+        // member: off unless a test is about those (`hardening` turns them on), so
+        // that the jobs a test leaves are the ones it made on purpose.
+        ("HAVEN_STAFF_NOTICES", "off".to_string()),
     ]);
     env.extend(settings.env);
     let file = settings.config_file.map(|text| {
@@ -90,9 +108,12 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
     });
     let config =
         Config::from_sources(file.as_deref(), |k| env.get(k).cloned()).expect("test config");
-    let app = Application::build(config.clone(), settings.roles)
+    // The worker role's jobs run when a test asks, never behind its back.
+    let mut app = Application::build_with(config.clone(), settings.roles, Jobs::OnDemand)
         .await
         .expect("app builds");
+    let jobs = app.take_jobs().map(std::sync::Arc::new);
+    let programmes = app.programmes();
     let addr = format!("http://{}", app.addr());
     let onion = app.onion_addr().map(|a| format!("http://{a}"));
     let session_clock = app.session_clock();
@@ -112,6 +133,9 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         config,
         store,
         client,
+        jobs,
+        job_check: jobs::JobCheck::default(),
+        programmes,
         _dir: dir,
     }
 }
@@ -122,9 +146,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
 /// needed), with its password.
 pub async fn apply(store: &Store, config: &Config, text: &str) {
     use haven::programme::editing::{self, Author, Expect, SaveError};
-    let master = haven::app::master_key(config, store)
-        .await
-        .expect("master key");
+    let master = keyring_of(config, store).await;
     Programme::parse(text).expect("programme parses");
     let save = async |confirmed| {
         editing::save(
@@ -151,13 +173,10 @@ pub async fn apply(store: &Store, config: &Config, text: &str) {
 async fn operator(
     store: &Store,
     config: &Config,
-    master: &MasterKey,
+    master: &Keyring,
 ) -> haven::auth::reauth::Reauthenticated {
     const OPERATOR: &str = "operator@example.org";
-    let hasher = std::sync::Arc::new(haven::auth::password::Hasher::new(
-        master.derive("haven/password-pepper"),
-        config.password_cost,
-    ));
+    let hasher = std::sync::Arc::new(master.password_hasher(config.password_cost));
     if store.user_by_email(OPERATOR).await.unwrap().is_none() {
         haven::auth::accounts::create_account(
             store,
@@ -168,7 +187,7 @@ async fn operator(
                 programme: None,
                 password: crate::staff::PASSWORD,
             },
-            "test",
+            &haven::audit::Actor::Cli,
         )
         .await
         .expect("operator account");
@@ -183,6 +202,36 @@ async fn operator(
     .await
     .unwrap()
     .expect("the operator's password")
+}
+
+/// The keyring `app::keyring` builds for `config` (the one way to the master key).
+pub async fn keyring_of(config: &Config, store: &Store) -> Keyring {
+    haven::app::keyring(config, store)
+        .await
+        .expect("the master key loads")
+}
+
+/// The keyring of a Haven this test did not build, from where its master key is.
+pub async fn keyring_at(store: &Store, master_key_file: &Path) -> Keyring {
+    let path = master_key_file.display().to_string();
+    let config = Config::from_sources(None, |k| {
+        (k == "HAVEN_MASTER_KEY_FILE").then(|| path.clone())
+    })
+    .expect("config");
+    keyring_of(&config, store).await
+}
+
+/// Opens an enquiry as a test reads it back: through the keyring's gate, audited as
+/// an operator's command (`cli`, not capped).
+pub async fn open_enquiry(
+    keyring: &Keyring,
+    record: &haven::store::EnquiryRecord,
+) -> Result<EnquiryContent, GateError> {
+    let read = Read::new(haven::audit::AuditAction::EnquiryRead)
+        .detail(serde_json::json!({ "for": "test" }));
+    keyring
+        .open_enquiry(&haven::audit::Actor::Cli, read, record)
+        .await
 }
 
 /// A complete, valid answer set for the example programme.
@@ -261,8 +310,9 @@ impl TestApp {
         self.store.count_enquiries().await.expect("count")
     }
 
-    pub fn master_key(&self) -> MasterKey {
-        MasterKey::load(&self.config.master_key_file).expect("master key")
+    /// The keyring the start-up builder makes for this Haven.
+    pub async fn keyring(&self) -> Keyring {
+        keyring_of(&self.config, &self.store).await
     }
 
     /// The one enquiry a test submitted.
@@ -311,4 +361,47 @@ pub fn html_unescape(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+/// Queues one message per enquiry for `campaign`, in one transaction, without the
+/// replies an approval would write beside them (the worker's tests need only rows).
+/// The key is per campaign and enquiry (`campaign:<id>:<enquiry>`), so queuing the
+/// same campaign again adds nothing. Returns how many rows were new.
+pub async fn queue_campaign<'a>(
+    store: &Store,
+    sealer: &haven::crypto::Sealer,
+    campaign: &str,
+    messages: impl IntoIterator<Item = (&'a str, &'a haven::outbound::OutboundMessage)>,
+) -> usize {
+    let rows: Vec<_> = messages
+        .into_iter()
+        .map(|(enquiry, message)| {
+            haven::outbound::seal_row(
+                sealer,
+                enquiry,
+                Some(campaign),
+                &format!("campaign:{campaign}:{enquiry}"),
+                message,
+            )
+            .expect("sealed")
+        })
+        .collect();
+    haven::store::test_support::queue_outbox(store, &rows)
+        .await
+        .expect("queued")
+}
+
+/// Queues one message under `key`; `false` if that key was already queued.
+pub async fn queue_message(
+    store: &Store,
+    sealer: &haven::crypto::Sealer,
+    enquiry: &str,
+    key: &str,
+    message: &haven::outbound::OutboundMessage,
+) -> bool {
+    let row = haven::outbound::seal_row(sealer, enquiry, None, key, message).expect("sealed");
+    haven::store::test_support::queue_outbox(store, &[row])
+        .await
+        .expect("queued")
+        == 1
 }

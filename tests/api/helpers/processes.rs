@@ -312,7 +312,7 @@ pub async fn inbox_status(client: &reqwest::Client, base: &str, receipt: &Receip
 /// address, in one transaction, as an approved bulk reply does; returns how many.
 pub async fn queue_a_reply_to_each(
     store: &haven::store::Store,
-    master: &haven::crypto::MasterKey,
+    keyring: &haven::keyring::Keyring,
 ) -> usize {
     use haven::domain::{EmailAddress, ReferenceCode};
     use haven::outbound::{OutboundMessage, Recipient, Rendered};
@@ -329,7 +329,7 @@ pub async fn queue_a_reply_to_each(
         .await
         .expect("query")
     {
-        let content = haven::enquiry::open_enquiry(store, master, &record)
+        let content = crate::helpers::open_enquiry(keyring, &record)
             .await
             .expect("opens");
         let Some(email) = content.email.as_deref() else {
@@ -351,12 +351,11 @@ pub async fn queue_a_reply_to_each(
         .expect("message");
         messages.push((record.id, message));
     }
-    haven::outbound::enqueue_campaign(
+    crate::helpers::queue_campaign(
         store,
         &sealer,
         &haven::crypto::random_id(),
         messages.iter().map(|(id, m)| (id.as_str(), m)),
     )
     .await
-    .expect("queued")
 }

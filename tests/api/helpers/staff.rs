@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use haven::auth::accounts::{AccountRequest, create_account};
-use haven::auth::password::Hasher;
 use haven::auth::totp::{self, TotpSecret};
 use haven::casework::ProgrammeRole;
 use reqwest::StatusCode;
@@ -22,11 +21,11 @@ pub async fn add_user(
     role: ProgrammeRole,
     programme: Option<&str>,
 ) -> String {
-    let master = app.master_key();
-    let hasher = Arc::new(Hasher::new(
-        master.derive("haven/password-pepper"),
-        app.config.password_cost,
-    ));
+    let hasher = Arc::new(
+        app.keyring()
+            .await
+            .password_hasher(app.config.password_cost),
+    );
     create_account(
         &app.store,
         hasher,
@@ -36,7 +35,7 @@ pub async fn add_user(
             programme,
             password: PASSWORD,
         },
-        "test",
+        &haven::audit::Actor::Cli,
     )
     .await
     .expect("account created")
@@ -167,11 +166,13 @@ impl Staff {
     /// A code works once, and real time moves one step per 30 s; tests that sign in
     /// again at once move the account's "last used step" back instead of waiting.
     pub async fn pretend_time_passed(&self) {
-        sqlx::query("UPDATE users SET totp_last_step = totp_last_step - 3 WHERE id = $1")
-            .bind(&self.id)
-            .execute(self.store.as_ref().expect("a test-built app").pool())
-            .await
-            .expect("rewind");
+        haven::store::test_support::execute(
+            self.store.as_ref().expect("a test-built app"),
+            "UPDATE users SET totp_last_step = totp_last_step - 3 WHERE id = $1",
+            &[(&self.id).into()],
+        )
+        .await
+        .expect("rewind");
     }
 
     /// Signs in completely: enrols TOTP the first time, else answers the code.

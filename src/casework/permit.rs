@@ -1,0 +1,394 @@
+//! Who may do what: one function, [`permit`], that handlers ask before acting and
+//! pages ask before offering an action (a page shows a button exactly when the handler
+//! behind it would allow it). Membership itself is checked before this: a non-member
+//! never learns that the thing exists.
+
+use super::{ProgrammeRole, Status};
+use crate::states::{CampaignState, Delivery, ReferralState};
+
+/// Who is acting: a staff member and their role in the programme of what they act on.
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'a> {
+    pub user: &'a str,
+    pub role: ProgrammeRole,
+}
+
+impl Member<'_> {
+    fn supervisor(&self) -> bool {
+        self.role >= ProgrammeRole::Supervisor
+    }
+}
+
+/// The facts a decision needs about an enquiry.
+#[derive(Debug, Clone, Copy)]
+pub struct Case<'a> {
+    pub status: Status,
+    pub assigned_to: Option<&'a str>,
+}
+
+/// What is acted on.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    Enquiry(Case<'a>),
+    /// A programme as a whole (its campaigns list, register, form preview, keys…).
+    Programme,
+    Campaign {
+        created_by: &'a str,
+        state: CampaignState,
+    },
+    Referral {
+        requested_by: &'a str,
+        state: ReferralState,
+        delivery: Delivery,
+    },
+}
+
+/// Something a staff member does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    // An enquiry.
+    View,
+    Claim,
+    /// Give up one's own claim, or (supervisor) clear anyone's.
+    Unclaim,
+    /// Give the enquiry to a named member of the programme.
+    Assign,
+    ChangeStatus,
+    Note,
+    Transfer,
+    /// Write to the enquirer (reply inbox, and email if they gave one); also what
+    /// referring an enquiry to a partner needs.
+    Reply,
+    /// Keep it past retention, or lift that (supervisors).
+    Hold,
+    // A programme.
+    PrepareCampaign,
+    SeeRegister,
+    PreviewForm,
+    ImportMail,
+    ManageKeys,
+    Archive,
+    // A campaign.
+    ApproveCampaign,
+    CancelCampaign,
+    // A referral.
+    ApproveReferral,
+    CancelReferral,
+    DownloadReferral,
+}
+
+/// Why an action is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("only a supervisor can do that")]
+    NeedsSupervisor,
+    #[error("only a programme admin can do that")]
+    NeedsAdmin,
+    #[error("someone else is working on this enquiry")]
+    ClaimedByOther,
+    #[error("this enquiry is already claimed")]
+    AlreadyClaimed,
+    #[error("nobody has claimed this enquiry")]
+    NotClaimed,
+    #[error("the enquiry cannot move from that status to that one")]
+    BadTransition,
+    /// A second person approves: never the one who asked.
+    #[error("someone other than the one who asked must approve it")]
+    OwnRequest,
+    #[error("only the one who asked for it can do that")]
+    NotRequester,
+    /// It is no longer (or not yet) in a state that allows it.
+    #[error("not in a state that allows this")]
+    WrongState,
+    #[error("that cannot be done to this")]
+    NotApplicable,
+}
+
+/// Whether `who` may do `action` to `on`.
+pub fn permit(who: Member<'_>, action: Action, on: Subject<'_>) -> Result<(), Refusal> {
+    match on {
+        Subject::Enquiry(case) => enquiry(who, action, case),
+        Subject::Programme => programme(who, action),
+        Subject::Campaign { created_by, state } => campaign(who, action, created_by, state),
+        Subject::Referral {
+            requested_by,
+            state,
+            delivery,
+        } => referral(who, action, requested_by, state, delivery),
+    }
+}
+
+fn enquiry(who: Member<'_>, action: Action, case: Case<'_>) -> Result<(), Refusal> {
+    use Action::*;
+    let supervisor = who.supervisor();
+    let mine = case.assigned_to == Some(who.user);
+    let someone_elses = case.assigned_to.is_some() && !mine;
+    match action {
+        View | Note => Ok(()),
+        Claim if case.assigned_to.is_some() => Err(Refusal::AlreadyClaimed),
+        Claim => Ok(()),
+        Unclaim if case.assigned_to.is_none() => Err(Refusal::NotClaimed),
+        Unclaim if someone_elses && !supervisor => Err(Refusal::ClaimedByOther),
+        Unclaim => Ok(()),
+        Assign | Hold if !supervisor => Err(Refusal::NeedsSupervisor),
+        Assign | Hold => Ok(()),
+        // An agent works on what is theirs or nobody's; a supervisor on anything.
+        ChangeStatus | Transfer | Reply if someone_elses && !supervisor => {
+            Err(Refusal::ClaimedByOther)
+        }
+        ChangeStatus | Transfer | Reply => Ok(()),
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+fn programme(who: Member<'_>, action: Action) -> Result<(), Refusal> {
+    use Action::*;
+    match action {
+        PrepareCampaign | SeeRegister | PreviewForm if who.supervisor() => Ok(()),
+        PrepareCampaign | SeeRegister | PreviewForm => Err(Refusal::NeedsSupervisor),
+        ImportMail | ManageKeys | Archive if who.role == ProgrammeRole::Admin => Ok(()),
+        ImportMail | ManageKeys | Archive => Err(Refusal::NeedsAdmin),
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+fn campaign(
+    who: Member<'_>,
+    action: Action,
+    created_by: &str,
+    state: CampaignState,
+) -> Result<(), Refusal> {
+    use Action::*;
+    match action {
+        ApproveCampaign | CancelCampaign if !who.supervisor() => Err(Refusal::NeedsSupervisor),
+        ApproveCampaign if created_by == who.user => Err(Refusal::OwnRequest),
+        ApproveCampaign | CancelCampaign if !state.is_pending() => Err(Refusal::WrongState),
+        ApproveCampaign | CancelCampaign => Ok(()),
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+fn referral(
+    who: Member<'_>,
+    action: Action,
+    requested_by: &str,
+    state: ReferralState,
+    delivery: Delivery,
+) -> Result<(), Refusal> {
+    use Action::*;
+    let mine = requested_by == who.user;
+    match action {
+        ApproveReferral if !who.supervisor() => Err(Refusal::NeedsSupervisor),
+        ApproveReferral if mine => Err(Refusal::OwnRequest),
+        ApproveReferral if state != ReferralState::Pending => Err(Refusal::WrongState),
+        ApproveReferral => Ok(()),
+        CancelReferral if !mine && !who.supervisor() => Err(Refusal::NotRequester),
+        CancelReferral if !state.cancellable() => Err(Refusal::WrongState),
+        CancelReferral => Ok(()),
+        DownloadReferral if !mine => Err(Refusal::NotRequester),
+        DownloadReferral if state != ReferralState::Ready || delivery != Delivery::Download => {
+            Err(Refusal::WrongState)
+        }
+        DownloadReferral => Ok(()),
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+    use ProgrammeRole::*;
+    use Status::*;
+
+    fn as_(user: &str, role: ProgrammeRole) -> Member<'_> {
+        Member { user, role }
+    }
+
+    #[test]
+    fn permissions_by_role_and_claim() {
+        let free = Case {
+            status: New,
+            assigned_to: None,
+        };
+        let mine = Case {
+            status: InProgress,
+            assigned_to: Some("me"),
+        };
+        let theirs = Case {
+            status: InProgress,
+            assigned_to: Some("other"),
+        };
+        // (role, case, action, expected)
+        let table: &[(ProgrammeRole, Case<'_>, Action, Result<(), Refusal>)] = &[
+            (Agent, free, View, Ok(())),
+            (Agent, theirs, View, Ok(())),
+            (Agent, theirs, Note, Ok(())),
+            (Agent, free, Claim, Ok(())),
+            (Agent, mine, Claim, Err(Refusal::AlreadyClaimed)),
+            (Supervisor, theirs, Claim, Err(Refusal::AlreadyClaimed)),
+            (Agent, mine, Unclaim, Ok(())),
+            (Agent, free, Unclaim, Err(Refusal::NotClaimed)),
+            (Agent, theirs, Unclaim, Err(Refusal::ClaimedByOther)),
+            (Supervisor, theirs, Unclaim, Ok(())),
+            (Agent, free, Assign, Err(Refusal::NeedsSupervisor)),
+            (Supervisor, theirs, Assign, Ok(())),
+            (Admin, free, Assign, Ok(())),
+            (Agent, free, ChangeStatus, Ok(())),
+            (Agent, mine, ChangeStatus, Ok(())),
+            (Agent, theirs, ChangeStatus, Err(Refusal::ClaimedByOther)),
+            (Supervisor, theirs, ChangeStatus, Ok(())),
+            (Agent, theirs, Transfer, Err(Refusal::ClaimedByOther)),
+            (Agent, mine, Transfer, Ok(())),
+            (Admin, theirs, Transfer, Ok(())),
+            (Agent, free, Reply, Ok(())),
+            (Agent, mine, Reply, Ok(())),
+            (Agent, theirs, Reply, Err(Refusal::ClaimedByOther)),
+            (Supervisor, theirs, Reply, Ok(())),
+            (Agent, mine, Hold, Err(Refusal::NeedsSupervisor)),
+            (Supervisor, theirs, Hold, Ok(())),
+            (Admin, free, ApproveCampaign, Err(Refusal::NotApplicable)),
+        ];
+        for (role, case, action, expected) in table {
+            assert_eq!(
+                permit(as_("me", *role), *action, Subject::Enquiry(*case)),
+                *expected,
+                "{role:?} {case:?} {action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn programme_pages_by_role() {
+        for (role, action, expected) in [
+            (Agent, PrepareCampaign, Err(Refusal::NeedsSupervisor)),
+            (Supervisor, PrepareCampaign, Ok(())),
+            (Agent, SeeRegister, Err(Refusal::NeedsSupervisor)),
+            (Supervisor, PreviewForm, Ok(())),
+            (Supervisor, ImportMail, Err(Refusal::NeedsAdmin)),
+            (Admin, ImportMail, Ok(())),
+            (Supervisor, ManageKeys, Err(Refusal::NeedsAdmin)),
+            (Admin, Archive, Ok(())),
+            (Admin, View, Err(Refusal::NotApplicable)),
+        ] {
+            assert_eq!(
+                permit(as_("me", role), action, Subject::Programme),
+                expected,
+                "{role:?} {action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_campaign_is_approved_by_a_second_supervisor_while_pending() {
+        let pending = |by| Subject::Campaign {
+            created_by: by,
+            state: CampaignState::Pending,
+        };
+        let sup = as_("me", Supervisor);
+        assert_eq!(permit(sup, ApproveCampaign, pending("other")), Ok(()));
+        assert_eq!(
+            permit(sup, ApproveCampaign, pending("me")),
+            Err(Refusal::OwnRequest)
+        );
+        assert_eq!(permit(sup, CancelCampaign, pending("me")), Ok(()));
+        assert_eq!(
+            permit(as_("me", Agent), ApproveCampaign, pending("other")),
+            Err(Refusal::NeedsSupervisor)
+        );
+        let sent = Subject::Campaign {
+            created_by: "other",
+            state: CampaignState::Dispatched,
+        };
+        assert_eq!(permit(sup, ApproveCampaign, sent), Err(Refusal::WrongState));
+        assert_eq!(permit(sup, CancelCampaign, sent), Err(Refusal::WrongState));
+    }
+
+    #[test]
+    fn a_referral_is_approved_by_another_and_downloaded_by_its_requester() {
+        let r = |by, state, delivery| Subject::Referral {
+            requested_by: by,
+            state,
+            delivery,
+        };
+        use ReferralState as S;
+        let sup = as_("me", Supervisor);
+        let agent = as_("me", Agent);
+        for (who, action, on, expected) in [
+            (
+                sup,
+                ApproveReferral,
+                r("other", S::Pending, Delivery::Email),
+                Ok(()),
+            ),
+            (
+                sup,
+                ApproveReferral,
+                r("me", S::Pending, Delivery::Email),
+                Err(Refusal::OwnRequest),
+            ),
+            (
+                agent,
+                ApproveReferral,
+                r("other", S::Pending, Delivery::Email),
+                Err(Refusal::NeedsSupervisor),
+            ),
+            (
+                sup,
+                ApproveReferral,
+                r("other", S::Ready, Delivery::Download),
+                Err(Refusal::WrongState),
+            ),
+            (
+                agent,
+                CancelReferral,
+                r("me", S::Ready, Delivery::Download),
+                Ok(()),
+            ),
+            (
+                agent,
+                CancelReferral,
+                r("other", S::Pending, Delivery::Email),
+                Err(Refusal::NotRequester),
+            ),
+            (
+                sup,
+                CancelReferral,
+                r("other", S::Pending, Delivery::Email),
+                Ok(()),
+            ),
+            (
+                sup,
+                CancelReferral,
+                r("other", S::Queued, Delivery::Email),
+                Err(Refusal::WrongState),
+            ),
+            (
+                agent,
+                DownloadReferral,
+                r("me", S::Ready, Delivery::Download),
+                Ok(()),
+            ),
+            (
+                sup,
+                DownloadReferral,
+                r("other", S::Ready, Delivery::Download),
+                Err(Refusal::NotRequester),
+            ),
+            (
+                agent,
+                DownloadReferral,
+                r("me", S::Downloaded, Delivery::Download),
+                Err(Refusal::WrongState),
+            ),
+            (
+                agent,
+                DownloadReferral,
+                r("me", S::Ready, Delivery::Email),
+                Err(Refusal::WrongState),
+            ),
+        ] {
+            assert_eq!(permit(who, action, on), expected, "{action:?} {on:?}");
+        }
+    }
+}

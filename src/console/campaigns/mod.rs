@@ -1,0 +1,303 @@
+//! Bulk replies ("campaigns") in the console: the list and the form that prepares one,
+//! a campaign's page, and the approve and cancel buttons. What a campaign is, who may
+//! decide it, and what approving it sends are `crate::campaigns`; this module parses
+//! the requests and draws the pages.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::pages::{Shell, render};
+use super::queues::Done;
+use super::{Console, member, page, see_other};
+use crate::audit::AuditAction;
+use crate::auth::Staff;
+use crate::campaigns::{self, Approval, CampaignError, CampaignState};
+use crate::casework::{ProgrammeRole, Refusal};
+use crate::domain::ProgrammeSlug;
+use crate::error::AppError;
+use crate::i18n::t;
+use crate::keyring::Read;
+use crate::programme::live::LiveProgramme;
+use crate::store::CampaignRecord;
+
+mod pages;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/p/{slug}/campaigns")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .route("/c/{id}", web::get().to(show))
+    .route("/c/{id}/approve", web::post().to(approve))
+    .route("/c/{id}/cancel", web::post().to(cancel));
+}
+
+impl From<CampaignError> for AppError {
+    fn from(e: CampaignError) -> Self {
+        match e {
+            CampaignError::Refused(_) => AppError::Forbidden,
+            CampaignError::Gate(e) => e.into(),
+            CampaignError::Store(e) => e.into(),
+            CampaignError::Crypto(e) => e.into(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct CampaignForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    template: String,
+    #[serde(default)]
+    queue: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    language: String,
+}
+
+async fn campaigns_with_counts(
+    console: &Console,
+    live: &LiveProgramme,
+) -> Result<Vec<(CampaignRecord, crate::store::OutboxCounts)>, AppError> {
+    let mut out = Vec::new();
+    for c in console.store.campaigns_of(&live.id).await? {
+        let counts = console.store.outbox_counts_for_campaign(&c.id).await?;
+        out.push((c, counts));
+    }
+    Ok(out)
+}
+
+async fn list(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (live, role) = console.programme_for(&staff, &slug).await?;
+    let campaigns = campaigns_with_counts(&console, &live).await?;
+    Ok(page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: &t(staff.lang, "console-campaigns-title"),
+                staff: Some(&staff),
+                lang: staff.lang,
+            },
+            pages::list_page(
+                &staff,
+                &live,
+                role,
+                &campaigns,
+                &CampaignForm::default(),
+                &[],
+            ),
+        ),
+    ))
+}
+
+async fn create(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    form: web::Form<CampaignForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (live, role) = console.programme_for(&staff, &slug).await?;
+    let selection = campaigns::Selection {
+        template: form.template.clone(),
+        queue: form.queue.clone(),
+        status: form.status.clone(),
+        language: form.language.clone(),
+    };
+    match campaigns::prepare(&console.store, &live, member(&staff, role), &selection).await? {
+        Ok(id) => Ok(see_other(&format!("/console/c/{id}?done=campaign-created"))),
+        Err(problems) => {
+            let lang = staff.lang;
+            let errors: Vec<(&str, String)> = problems
+                .iter()
+                .map(|p| (p.field(), pages::problem_text(lang, p)))
+                .collect();
+            let campaigns = campaigns_with_counts(&console, &live).await?;
+            Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(
+                    &Shell {
+                        title: &t(lang, "console-campaigns-title"),
+                        staff: Some(&staff),
+                        lang,
+                    },
+                    pages::list_page(&staff, &live, role, &campaigns, &form, &errors),
+                ),
+            ))
+        }
+    }
+}
+
+/// The campaign, if it belongs to a programme the staff member has a role in.
+async fn campaign_for(
+    console: &Console,
+    staff: &Staff,
+    id: &str,
+) -> Result<(CampaignRecord, std::sync::Arc<LiveProgramme>, ProgrammeRole), AppError> {
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let c = console
+        .store
+        .campaign(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = staff.role_in(&c.programme_id).ok_or(AppError::NotFound)?;
+    let slug = console
+        .store
+        .programme_slug(&c.programme_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let slug = ProgrammeSlug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let live = console
+        .programmes
+        .get(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((c, live, role))
+}
+
+async fn show(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (c, live, role) = campaign_for(&console, &staff, &id).await?;
+    let pinned = campaigns::pinned(&c);
+    let changed = !pinned
+        .as_ref()
+        .is_some_and(|p| campaigns::template_unchanged(&live, &c, p));
+    // A preview for one real enquiry of the selection, from the text the campaign
+    // sends (a read, counted and audited by the keyring).
+    let mut preview = None;
+    if let Some(pinned) = &pinned
+        && let Some(first) = console.store.campaign_enquiry_ids(&c.id).await?.first()
+        && let Some(record) = console.store.enquiry(first).await?
+    {
+        let read =
+            Read::new(AuditAction::CampaignPreview).detail(serde_json::json!({ "campaign": c.id }));
+        let content = console
+            .keyring
+            .open_enquiry(&staff.actor(), read, &record)
+            .await?;
+        preview = pinned.render(&live, &content, &super::replies::mail_settings(&console));
+    }
+    let counts = console.store.outbox_counts_for_campaign(&c.id).await?;
+    let failed = if counts.failed > 0 {
+        console.store.failed_of_campaign(&c.id).await?
+    } else {
+        Vec::new()
+    };
+    let names: std::collections::BTreeMap<String, String> = console
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let done = web::Query::<Done>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().done);
+    let view = pages::CampaignView {
+        staff: &staff,
+        live: &live,
+        role,
+        c: &c,
+        pinned: pinned.as_ref(),
+        changed,
+        preview: preview.as_ref(),
+        counts: &counts,
+        failed: &failed,
+        names: &names,
+        done: done.as_deref(),
+    };
+    let in_flight = c.state == CampaignState::Dispatched && counts.queued + counts.sending > 0;
+    let mut res = page(
+        StatusCode::OK,
+        render(
+            &Shell {
+                title: &t(staff.lang, "console-campaign-title"),
+                staff: Some(&staff),
+                lang: staff.lang,
+            },
+            pages::campaign_page(&view),
+        ),
+    );
+    if in_flight {
+        // Live progress without JavaScript.
+        res.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("refresh"),
+            actix_web::http::header::HeaderValue::from_static("5"),
+        );
+    }
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    csrf: String,
+    /// The digest of the text the page showed.
+    #[serde(default)]
+    seen: String,
+}
+
+async fn approve(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ApproveForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (c, live, role) = campaign_for(&console, &staff, &id).await?;
+    let approval = campaigns::approve(
+        &console.store,
+        &console.keyring,
+        &live,
+        &c,
+        member(&staff, role),
+        &form.seen,
+        &super::replies::mail_settings(&console),
+    )
+    .await?;
+    let done = match approval {
+        Approval::Dispatched => "dispatched",
+        Approval::Conflict => "conflict",
+        Approval::TextChanged => "campaign-changed",
+    };
+    Ok(see_other(&format!("/console/c/{}?done={done}", c.id)))
+}
+
+async fn cancel(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (c, _, role) = campaign_for(&console, &staff, &id).await?;
+    let done = match campaigns::cancel(&console.store, &c, member(&staff, role)).await {
+        Ok(true) => "cancelled",
+        Ok(false) => "conflict",
+        Err(CampaignError::Refused(Refusal::NeedsSupervisor)) => return Err(AppError::Forbidden),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(see_other(&format!("/console/c/{}?done={done}", c.id)))
+}

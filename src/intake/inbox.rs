@@ -1,0 +1,102 @@
+//! The reply inbox, as the public role opens it: a person types their reference code
+//! and passphrase, and reads the replies sealed to their own inbox key.
+//!
+//! [`Attempt::parse`] reads what was typed and hashes the code (even a malformed one,
+//! so every failure costs the same and is throttled alike: the handler limits attempts
+//! per client and per code hash before anything is looked up). [`open`] finds the
+//! enquiry, checks the passphrase against its keyed hash, derives the person's inbox
+//! identity from the two secrets for this one request, and opens their replies with
+//! it. The public role holds no key that opens anything else.
+
+use super::submission;
+use crate::crypto::{CryptoError, IntakeKey};
+use crate::domain::{Passphrase, ReferenceCode};
+use crate::programme::live::LiveProgramme;
+use crate::replies::ReplyContent;
+use crate::store::{Store, StoreError};
+
+/// One sign-in attempt, parsed.
+pub struct Attempt {
+    reference: Option<ReferenceCode>,
+    passphrase: Option<Passphrase>,
+    /// What the attempt is throttled by (the code's keyed hash).
+    pub code_hash: [u8; 32],
+}
+
+impl Attempt {
+    pub fn parse(key: &IntakeKey, typed_reference: &str, typed_passphrase: &str) -> Self {
+        let reference = ReferenceCode::parse(typed_reference).ok();
+        let passphrase = Passphrase::parse(typed_passphrase).ok();
+        // Hash even a malformed code so every failure costs the same and is throttled alike.
+        let code_hash = match &reference {
+            Some(r) => submission::reference_hash(key, r),
+            None => key.mac("haven/reference", &[typed_reference.as_bytes()]),
+        };
+        Self {
+            reference,
+            passphrase,
+            code_hash,
+        }
+    }
+}
+
+/// What a person sees in their inbox.
+pub struct Inbox {
+    pub status: crate::casework::Status,
+    pub replies: Vec<ReplyContent>,
+    /// The partners it was referred to, if the programme says so (names only).
+    pub referred_to: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+/// The inbox `attempt` opens in `live`'s programme; `None` for a wrong or unknown code
+/// or passphrase (the same answer for each).
+pub async fn open(
+    store: &Store,
+    key: &IntakeKey,
+    live: &LiveProgramme,
+    attempt: &Attempt,
+) -> Result<Option<Inbox>, InboxError> {
+    let (Some(reference), Some(passphrase)) = (&attempt.reference, &attempt.passphrase) else {
+        return Ok(None);
+    };
+    let Some(record) = store
+        .enquiry_by_reference_hash(&live.id, &attempt.code_hash)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if !submission::passphrase_matches(key, &record.passphrase_hash, passphrase) {
+        return Ok(None);
+    }
+    // The person's own key, derived from what they typed, for this request only.
+    let identity = crate::crypto::inbox::inbox_identity(reference, passphrase)?;
+    let mut replies = Vec::new();
+    for r in store.replies_of(&record.id).await? {
+        // A reply sealed before the enquiry had an inbox key cannot be shown here.
+        if let Ok(c) = ReplyContent::open_with(&identity, &r.sealed) {
+            replies.push(c);
+        }
+    }
+    // Only names of partners, and only if the programme chose to say so.
+    let mut referred_to: Vec<String> = Vec::new();
+    if live.programme.file().referrals.show_in_inbox {
+        for r in store.referrals_of_enquiry(&record.id).await? {
+            if r.disclosed() && !referred_to.contains(&r.partner_name) {
+                referred_to.push(r.partner_name);
+            }
+        }
+    }
+    Ok(Some(Inbox {
+        status: record.status,
+        replies,
+        referred_to,
+    }))
+}
