@@ -15,6 +15,10 @@ pub enum AppError {
     /// Staff pages without a valid session: a redirect to the sign-in page.
     #[error("sign-in required")]
     SignInRequired,
+    /// A programme's handling rules are to be read and acknowledged first: a redirect
+    /// to that page (the path, already checked to be a local one).
+    #[error("handling rules to acknowledge")]
+    RulesUnread(String),
     #[error("request refused")]
     Forbidden,
     #[error("not found")]
@@ -60,7 +64,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest => StatusCode::BAD_REQUEST,
-            Self::SignInRequired => StatusCode::SEE_OTHER,
+            Self::SignInRequired | Self::RulesUnread(_) => StatusCode::SEE_OTHER,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -90,6 +94,9 @@ impl ResponseError for AppError {
             }
             Self::SignInRequired => {
                 res.insert_header(("Location", "/console/sign-in"));
+            }
+            Self::RulesUnread(to) => {
+                res.insert_header(("Location", to.as_str()));
             }
             _ => {}
         }

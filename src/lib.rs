@@ -29,6 +29,7 @@ pub mod referrals;
 pub mod replies;
 pub mod retention;
 pub mod rotation;
+pub mod staffing;
 pub mod states;
 pub mod store;
 pub mod triage;

@@ -550,6 +550,27 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 let names: Vec<String> = saved.widened.iter().map(|w| w.name()).collect();
                 println!("{slug}: widened (audited): {}", names.join(", "));
             }
+            // The operator may open a programme from a file before anyone has a role (the
+            // quick start does); the web editor would refuse. Say what it lacks.
+            if saved.programme.status() == haven::programme::ProgrammeStatus::Open
+                && let Some(record) = store.programme_by_slug(&slug).await?
+            {
+                let staff = store.programme_staff(&record.id).await?.len();
+                let gaps = haven::programme::launch::gaps(
+                    saved.programme.file(),
+                    saved.programme.languages(),
+                    staff,
+                );
+                if !gaps.is_empty() {
+                    eprintln!(
+                        "{slug}: open, but its launch checklist is not complete (the web editor \
+                         would refuse to open it):"
+                    );
+                    for gap in &gaps {
+                        eprintln!("  missing: {}", gap.name());
+                    }
+                }
+            }
         }
         ProgrammeCommand::Export { slug } => match store.programme_by_slug(&slug).await? {
             Some(record) => print!("{}", haven::programme::schema::exported(&record.definition)),

@@ -91,6 +91,8 @@ actions! {
     /// Every key of a programme was destroyed (crypto-shredding).
     ProgrammeShred => "programme.shred",
     ProgrammeUpdate => "programme.update",
+    /// An admin confirmed, on the launch checklist, an item a copy brought along.
+    ProgrammeReview => "programme.review",
     /// An admin's password check before a sensitive change failed or was throttled.
     ReauthFailed => "reauth.failed",
     ReferralApprove => "referral.approve",
@@ -103,8 +105,18 @@ actions! {
     ReferralStopped => "referral.stopped",
     /// Enquiries past their retention period were deleted (counts only).
     RetentionPurge => "retention.purge",
+    /// A staff member read and acknowledged a programme's handling rules.
+    RulesAcknowledge => "rules.acknowledge",
     SessionRevokeOthers => "session.revoke-others",
     SigninFailed => "signin.failed",
+    /// A role was given in a programme from its staff page (directly, or approving a
+    /// request), or taken away; a programme admin's request for one; its refusal or
+    /// withdrawal.
+    StaffGrant => "staff.grant",
+    StaffRemove => "staff.remove",
+    StaffRequest => "staff.request",
+    StaffRequestRefuse => "staff.request.refuse",
+    StaffRequestWithdraw => "staff.request.withdraw",
     SigninOk => "signin.ok",
     SigninThrottled => "signin.throttled",
     Signout => "signout",
@@ -201,6 +213,16 @@ mod tests {
         .chain(["import.batch"])
         // Issue 18's keyring: reads and re-sealing audited before anything is opened.
         .chain(["enquiry.read", "campaign.expand", "programme.reseal"])
+        // Issue 23: launching a programme (the checklist, staff from the web).
+        .chain([
+            "programme.review",
+            "rules.acknowledge",
+            "staff.grant",
+            "staff.remove",
+            "staff.request",
+            "staff.request.refuse",
+            "staff.request.withdraw",
+        ])
         .collect();
         assert_eq!(stored, before);
         assert_eq!(

@@ -96,12 +96,33 @@ pub async fn current_session(
     }
 }
 
+/// What `?lang=` on a staff page means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LanguageSwitch {
+    /// The staff member's choice for their pages, remembered for the account.
+    Remember,
+    /// Something else's language (a form previewed in Arabic): the staff member's own
+    /// language stays as it was.
+    Ignore,
+}
+
 /// The signed-in staff member, or a redirect to the sign-in page.
 pub async fn signed_in(
     req: &HttpRequest,
     store: &Store,
     mac: &MacKey,
     at: i64,
+) -> Result<Staff, AppError> {
+    signed_in_with(req, store, mac, at, LanguageSwitch::Remember).await
+}
+
+/// [`signed_in`], saying what a `?lang=` on the request means.
+pub async fn signed_in_with(
+    req: &HttpRequest,
+    store: &Store,
+    mac: &MacKey,
+    at: i64,
+    switch: LanguageSwitch,
 ) -> Result<Staff, AppError> {
     let session = current_session(req, store, Stage::Full, at)
         .await?
@@ -112,7 +133,7 @@ pub async fn signed_in(
         .filter(|u| !u.disabled)
         .ok_or(AppError::SignInRequired)?;
     let memberships = store.memberships(&user.id).await?;
-    let lang = staff_language(req, store, &user.id).await?;
+    let lang = staff_language(req, store, &user.id, switch).await?;
     req.extensions_mut()
         .insert(crate::web::ChosenLanguage(lang));
     Ok(Staff {
@@ -135,12 +156,17 @@ async fn staff_language(
     req: &HttpRequest,
     store: &Store,
     user_id: &str,
+    switch: LanguageSwitch,
 ) -> Result<Language, AppError> {
     let stored = store
         .user_language(user_id)
         .await?
         .and_then(|tag| Language::parse(&tag).ok());
-    if let Some(chosen) = crate::web::explicit_language(req, &Language::ALL) {
+    let explicit = match switch {
+        LanguageSwitch::Remember => crate::web::explicit_language(req, &Language::ALL),
+        LanguageSwitch::Ignore => None,
+    };
+    if let Some(chosen) = explicit {
         if stored != Some(chosen) {
             store.set_user_language(user_id, chosen.tag()).await?;
         }

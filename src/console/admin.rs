@@ -174,6 +174,8 @@ async fn users_page(
 ) -> Result<Markup, AppError> {
     let users = console.store.list_users().await?;
     let programmes = console.store.programme_ids().await?;
+    // Programme admins' requests that only an instance admin decides.
+    let requests = console.store.pending_role_requests(None).await?;
     let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for u in &users {
         let list = console
@@ -212,6 +214,29 @@ async fn users_page(
             (flash_box(lang, done))
             (error_summary(lang, errors))
             h1 { (title) }
+            @if !requests.is_empty() {
+                div class="notice" id="requests" {
+                    h2 { (t(lang, "launch-requests")) }
+                    ul {
+                        @for r in &requests {
+                            li {
+                                a href={ "/admin/programmes/" (r.slug) "/staff#request-" (r.id) } {
+                                    (r.slug) ": "
+                                    (t_args(lang, "launch-request-line", &[
+                                        ("by", r.requested_by_email.clone()),
+                                        ("email", r.email.clone()),
+                                        ("change", match r.change {
+                                            crate::store::RoleChange::Grant(role) => t_args(lang, "launch-request-grant", &[("role", role_label(lang, role))]),
+                                            crate::store::RoleChange::Remove => t(lang, "launch-request-remove"),
+                                        }),
+                                        ("when", datetime(r.created_at)),
+                                    ]))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             table class="users" {
                 thead { tr {
                     th scope="col" { (t(lang, "console-account-email")) } th scope="col" { (t(lang, "admin-roles")) }
@@ -276,7 +301,7 @@ pub(super) fn role_label(lang: Language, role: ProgrammeRole) -> String {
 }
 
 /// The message naming an account's state.
-fn state(u: &UserRecord) -> &'static str {
+pub(super) fn state(u: &UserRecord) -> &'static str {
     if u.disabled {
         "admin-state-disabled"
     } else if u.totp_ciphertext.is_none() && u.enrol_by.is_some_and(|by| now() > by) {

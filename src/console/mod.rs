@@ -12,6 +12,7 @@ pub mod attachments;
 pub mod campaigns;
 pub mod charts;
 pub mod enquiries;
+pub mod handling;
 pub mod imports;
 pub mod keys;
 pub mod pages;
@@ -86,6 +87,19 @@ impl Console {
         signed_in(req, &self.store, &self.mac, self.clock.now()).await
     }
 
+    /// The signed-in staff member on a page whose `?lang=` is not theirs (the form
+    /// preview): their console language stays as it was.
+    pub async fn staff_previewing(&self, req: &HttpRequest) -> Result<Staff, AppError> {
+        crate::auth::signed_in_with(
+            req,
+            &self.store,
+            &self.mac,
+            self.clock.now(),
+            crate::auth::LanguageSwitch::Ignore,
+        )
+        .await
+    }
+
     /// The signed-in staff member, for a POST: also checks the form's CSRF token.
     pub async fn staff_posting(&self, req: &HttpRequest, token: &str) -> Result<Staff, AppError> {
         let staff = self.staff(req).await?;
@@ -109,7 +123,26 @@ impl Console {
             .await?
             .ok_or(AppError::NotFound)?;
         let role = staff.role_in(&live.id).ok_or(AppError::NotFound)?;
+        self.rules_read(staff, &live).await?;
         Ok((live, role))
+    }
+
+    /// Before their first look at a programme (and after its handling rules change),
+    /// a staff member reads and acknowledges its rules: until then every page of the
+    /// programme sends them to the rules.
+    async fn rules_read(&self, staff: &Staff, live: &LiveProgramme) -> Result<(), AppError> {
+        let rules = &live.programme.file().handling_rules;
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let wanted = crate::programme::launch::rules_fingerprint(rules);
+        match self.store.acknowledged_rules(&staff.id, &live.id).await? {
+            Some(read) if read.as_slice() == wanted.as_slice() => Ok(()),
+            _ => Err(AppError::RulesUnread(format!(
+                "/console/p/{}/rules",
+                live.programme.slug()
+            ))),
+        }
     }
 
     /// An enquiry in a programme the staff member has a role in; anything else is
@@ -137,6 +170,7 @@ impl Console {
             .get(&slug)
             .await?
             .ok_or(AppError::NotFound)?;
+        self.rules_read(staff, &live).await?;
         Ok((record, live, role))
     }
 }
@@ -161,6 +195,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("", web::get().to(queues::home))
             .route("/", web::get().to(queues::home))
             .configure(signin::routes)
+            .configure(handling::routes)
             .configure(queues::routes)
             .configure(enquiries::routes)
             .configure(replies::routes)

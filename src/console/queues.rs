@@ -485,13 +485,14 @@ fn queue_page(
 
 /// The public form exactly as the public sees it, in any of the programme's languages,
 /// whatever the programme's state (a draft can be checked before it opens). Its token
-/// is not a valid form token, so the preview cannot submit anything.
+/// is not a valid form token, so the preview cannot submit anything. Its `?lang=` is
+/// the form's language, not the staff member's: their console language stays.
 async fn preview(
     console: web::Data<Console>,
     req: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let staff = console.staff(&req).await?;
+    let staff = console.staff_previewing(&req).await?;
     let (live, role) = console.programme_for(&staff, &slug).await?;
     permit(
         super::member(&staff, role),

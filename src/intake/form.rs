@@ -204,6 +204,14 @@ fn valid_date(s: &str) -> bool {
     (1900..=2100).contains(&y) && (1..=days).contains(&d)
 }
 
+/// The messages for a required question left unanswered: a programme may say these in
+/// its own words (`error` of the field).
+const REQUIRED_MISSING: [&str; 3] = [
+    "error-required-choice",
+    "error-required-box",
+    "error-required-text",
+];
+
 /// One field's answer, `Ok(None)` when optional and left empty.
 fn validate_field(field: &Field, form: &RawForm) -> Result<Option<Answer>, &'static str> {
     let label_required = match field.kind {
@@ -327,9 +335,16 @@ pub fn validate(
                     .max_length
                     .unwrap_or_else(|| default_max(field.kind))
                     .to_string();
+                let message = match REQUIRED_MISSING.contains(&id) && !field.error.is_empty() {
+                    // The programme's own words for a question left unanswered.
+                    true => {
+                        Msg::new("error-programme").arg("text", programme.text(&field.error, lang))
+                    }
+                    false => Msg::new(id).arg("label", label).arg("max", max),
+                };
                 errors.push(FieldError {
                     name: field.key.clone(),
-                    message: Msg::new(id).arg("label", label).arg("max", max),
+                    message,
                 });
             }
         }

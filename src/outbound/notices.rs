@@ -11,15 +11,49 @@ use super::retry::{RetryPolicy, backoff};
 use super::transport::{SendError, Transport};
 use crate::domain::{EmailAddress, Language};
 use crate::i18n::{t, t_args};
-use crate::store::{ClaimedNotice, NoticeKind, NoticeOutcome, Store, now};
+use crate::store::{ClaimedNotice, GrantNotice, GrantedBy, NoticeKind, NoticeOutcome, Store, now};
 
 /// Most notices taken in one claim (they are rare; this bounds a backlog's burst).
 const CLAIM: i64 = 16;
 
-/// The email for one notice. Staff pages are in English; so are these.
-pub fn render(kind: NoticeKind, at: i64) -> Rendered {
+/// The email for one notice, in English (a notice goes out without a page, and the
+/// account's language choice is for pages).
+pub fn render(kind: NoticeKind, at: i64, grant: Option<&GrantNotice>) -> Rendered {
     let lang = Language::En;
     let when = format!("{} UTC", crate::domain::datetime(at));
+    if let (NoticeKind::RoleGranted, Some(g)) = (kind, grant) {
+        // To an instance admin: which role where, and what kind of account gave it, so
+        // a grant made with a stolen session, or one nobody expected, is seen by someone
+        // who can undo it. No address: who it was is on the staff page and in the log.
+        let by = t(
+            lang,
+            match g.by {
+                GrantedBy::InstanceAdmin => "staff-notice-by-instance-admin",
+                GrantedBy::ProgrammeAdmin => "staff-notice-by-programme-admin",
+                GrantedBy::CommandLine => "staff-notice-by-command-line",
+            },
+        );
+        let what = t_args(
+            lang,
+            "staff-notice-role-granted",
+            &[
+                ("time", when),
+                ("role", g.role.clone()),
+                ("programme", g.programme.clone()),
+                ("by", by),
+            ],
+        );
+        let check = t_args(
+            lang,
+            "staff-notice-grant-check",
+            &[("page", format!("/admin/programmes/{}/staff", g.programme))],
+        );
+        return Rendered {
+            subject: t(lang, "staff-notice-grant-subject"),
+            text: format!("{what}\n\n{check}\n"),
+            html: None,
+        };
+    }
     let what = t_args(
         lang,
         &format!("staff-notice-{}", kind.as_str()),
@@ -74,7 +108,7 @@ async fn deliver(
         from,
         "Haven",
         Recipient::new(address),
-        &render(notice.kind, notice.created_at),
+        &render(notice.kind, notice.created_at, notice.grant.as_ref()),
         None,
     ) {
         Ok(m) => m,
@@ -113,11 +147,41 @@ mod tests {
             NoticeKind::TotpReset,
             NoticeKind::RecoveryCodeUsed,
         ] {
-            let r = render(kind, 1_764_600_000);
+            let r = render(kind, 1_764_600_000, None);
             assert!(!r.subject.contains('\n'));
             assert!(r.text.contains("2025-12-01 14:40 UTC"), "{}", r.text);
             assert!(r.text.contains("admin"), "{}", r.text);
             assert!(!r.text.contains("{"), "unfilled placeholder: {}", r.text);
         }
+    }
+
+    #[test]
+    fn a_grant_notice_names_the_role_and_programme_and_no_address() {
+        let grant = GrantNotice {
+            programme: "sudan-2026".into(),
+            role: "agent".into(),
+            by: GrantedBy::ProgrammeAdmin,
+        };
+        let r = render(NoticeKind::RoleGranted, 1_764_600_000, Some(&grant));
+        for part in [
+            "“agent”",
+            "sudan-2026",
+            "programme admins",
+            "2025-12-01 14:40 UTC",
+            "/admin/programmes/sudan-2026/staff",
+        ] {
+            assert!(r.text.contains(part), "{part}: {}", r.text);
+        }
+        assert!(!r.text.contains('@') && !r.text.contains('{'), "{}", r.text);
+        assert!(!r.subject.contains('\n'));
+        let cli = render(
+            NoticeKind::RoleGranted,
+            1_764_600_000,
+            Some(&GrantNotice {
+                by: GrantedBy::CommandLine,
+                ..grant
+            }),
+        );
+        assert!(cli.text.contains("command line"), "{}", cli.text);
     }
 }

@@ -120,6 +120,12 @@ pub struct Field {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = MAX_OPTIONS))]
     pub options: Vec<FieldOption>,
+    /// What the form says when this required question is left unanswered, instead of
+    /// Haven's own message ("Enter an answer for …"). Optional; when given, give it in
+    /// every language of the programme. At most 300 characters each.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(schema_with = "limits::label")]
+    pub error: Localised,
 }
 
 /// A queue staff work from; routing puts each enquiry in one.
@@ -258,6 +264,13 @@ pub struct ProgrammeFile {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(schema_with = "limits::long_text")]
     pub closed_message: Localised,
+    /// The rules for handling this programme's enquiries, which every staff member
+    /// reads and acknowledges before their first look at its queues (and again after
+    /// they change): a short text, in each language of the programme (at most 5,000
+    /// characters each).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(schema_with = "limits::long_text")]
+    pub handling_rules: Localised,
     /// The form's questions, in order (1 to 100).
     #[schemars(length(min = 1, max = MAX_FIELDS))]
     pub fields: Vec<Field>,

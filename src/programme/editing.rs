@@ -14,8 +14,10 @@
 use std::collections::BTreeMap;
 
 use super::definition::{
-    ContactMode, Field, FieldKind, Localised, ProgrammeFile, ProgrammeStatus, Queue, Routing,
+    ContactMode, EmailDisclosure, Field, FieldKind, Localised, ProgrammeFile, ProgrammeStatus,
+    Queue, Routing,
 };
+use super::launch;
 use super::widening::{self, KindChange, Widening};
 use super::{DefinitionError, DefinitionErrors, Programme};
 use crate::audit::Actor;
@@ -140,6 +142,10 @@ pub enum SaveError {
     /// Escrow or `[staff]` changed by someone who is not an instance admin.
     #[error("only an instance admin may change {}", .0.join(", "))]
     InstanceAdminOnly(Vec<&'static str>),
+    /// A staff member's save would open a programme that is not ready: a language
+    /// lacks a text, or nobody holds a role in it ([`launch::gaps`]).
+    #[error("the programme cannot open yet: {}", .0.iter().map(launch::Gap::name).collect::<Vec<_>>().join(", "))]
+    NotReady(Vec<launch::Gap>),
     /// The change widens who can read data; nothing was saved. Saving it needs the
     /// author's password again (on the command line: `--as` an instance admin).
     #[error("this change widens who can read the programme's data ({}): it needs the password again", widening::names(.0).join(", "))]
@@ -222,6 +228,22 @@ pub async fn save(
     if !instance_only.is_empty() && !author.may_change_instance_settings() {
         return Err(SaveError::InstanceAdminOnly(instance_only));
     }
+    let opening = after.status == ProgrammeStatus::Open
+        && before
+            .as_ref()
+            .is_none_or(|b| b.status() != ProgrammeStatus::Open);
+    // The command line is the operator's, who holds the master key and starts
+    // programmes from files before any account exists; it prints the gaps instead.
+    if opening && matches!(author, Author::Staff { .. }) {
+        let staff = match &stored {
+            Some(record) => store.programme_staff(&record.id).await?.len(),
+            None => 0,
+        };
+        let gaps = launch::gaps(after, programme.languages(), staff);
+        if !gaps.is_empty() {
+            return Err(SaveError::NotReady(gaps));
+        }
+    }
     let widened = match &before {
         Some(before) => widening::widenings(before.file(), after),
         None => widening::granted(after),
@@ -302,7 +324,8 @@ pub fn blank(slug: &ProgrammeSlug, title: &str, lang: Language) -> ProgrammeFile
         title: one(title),
         intro: one(&say("programme-blank-intro")),
         privacy_notice: one(&say("programme-blank-privacy")),
-        closed_message: BTreeMap::new(),
+        closed_message: one(&say("programme-blank-closed")),
+        handling_rules: one(&say("programme-blank-handling")),
         fields: vec![Field {
             key: "message".into(),
             kind: FieldKind::Textarea,
@@ -311,6 +334,7 @@ pub fn blank(slug: &ProgrammeSlug, title: &str, lang: Language) -> ProgrammeFile
             label: one(&say("programme-blank-question")),
             hint: BTreeMap::new(),
             options: Vec::new(),
+            error: BTreeMap::new(),
         }],
         queues: vec![Queue {
             key: "general".into(),
@@ -331,12 +355,46 @@ pub fn blank(slug: &ProgrammeSlug, title: &str, lang: Language) -> ProgrammeFile
     }
 }
 
+/// What a copy of `file` would bring along that widens who can read the copy's data
+/// and that a copy may leave out: the escrow key, each partner, agents without a
+/// second factor, emails carrying replies, partners named in the reply inbox. The
+/// editor lists them, and keeps only those the admin ticks.
+pub fn copy_choices(file: &ProgrammeFile) -> Vec<Widening> {
+    widening::granted(file)
+        .into_iter()
+        .filter(|w| {
+            matches!(
+                w,
+                Widening::Escrow
+                    | Widening::PartnerAdded(_)
+                    | Widening::AgentsWithoutSecondFactor
+                    | Widening::EmailCarriesReplies
+                    | Widening::InboxShowsReferrals
+            )
+        })
+        .collect()
+}
+
 /// A copy of `source` under a new slug, as a draft: its form, queues, rules and
-/// templates, none of its enquiries, and (when saved) a key of its own.
-pub fn clone_as(source: &Programme, slug: &ProgrammeSlug) -> ProgrammeFile {
+/// templates, none of its enquiries, and (when saved) a key of its own. Of what
+/// [`copy_choices`] lists, only the items named in `keep` come along.
+pub fn clone_as(source: &Programme, slug: &ProgrammeSlug, keep: &[String]) -> ProgrammeFile {
     let mut file = source.file().clone();
     file.slug = slug.as_str().to_owned();
     file.status = ProgrammeStatus::Draft;
+    for choice in copy_choices(&file) {
+        if keep.contains(&choice.name()) {
+            continue;
+        }
+        match choice {
+            Widening::Escrow => file.escrow = None,
+            Widening::PartnerAdded(key) => file.partners.retain(|p| p.key != key),
+            Widening::AgentsWithoutSecondFactor => file.staff = Default::default(),
+            Widening::EmailCarriesReplies => file.outbound.email = EmailDisclosure::Minimal,
+            Widening::InboxShowsReferrals => file.referrals.show_in_inbox = false,
+            _ => {}
+        }
+    }
     file
 }
 
@@ -361,9 +419,11 @@ pub fn keep_languages(file: &mut ProgrammeFile) {
     prune(&mut file.intro);
     prune(&mut file.privacy_notice);
     prune(&mut file.closed_message);
+    prune(&mut file.handling_rules);
     for field in &mut file.fields {
         prune(&mut field.label);
         prune(&mut field.hint);
+        prune(&mut field.error);
         for option in &mut field.options {
             prune(&mut option.label);
         }
@@ -375,6 +435,16 @@ pub fn keep_languages(file: &mut ProgrammeFile) {
         prune(&mut template.subject);
         prune(&mut template.body);
     }
+}
+
+/// `file` without `drop` among its languages and without their texts: the admin's
+/// way to open at once, leaving an unfinished translation out. The default language
+/// (the first) is never dropped.
+pub fn drop_languages(file: &mut ProgrammeFile, drop: &[Language]) {
+    let default = file.languages.first().cloned();
+    file.languages
+        .retain(|tag| Some(tag) == default.as_ref() || !drop.iter().any(|l| l.tag() == tag));
+    keep_languages(file);
 }
 
 /// Errors of a structured edit, which has no text to point into: the path says where.
@@ -411,15 +481,55 @@ mod tests {
     }
 
     #[test]
-    fn a_clone_is_a_draft_under_its_new_slug_with_everything_else_kept() {
+    fn a_clone_is_a_draft_under_its_new_slug_with_its_form_kept() {
         let source = Programme::parse(EXAMPLE).unwrap();
-        let file = clone_as(&source, &slug("sudan-2026"));
+        let file = clone_as(&source, &slug("sudan-2026"), &[]);
         let copy = Programme::parse(&to_text(&file).unwrap()).unwrap();
         assert_eq!(copy.slug().as_str(), "sudan-2026");
         assert_eq!(copy.status(), ProgrammeStatus::Draft);
         assert_eq!(copy.file().fields, source.file().fields);
         assert_eq!(copy.file().routing, source.file().routing);
         assert_eq!(copy.file().templates, source.file().templates);
+        assert_eq!(copy.file().handling_rules, source.file().handling_rules);
+    }
+
+    #[test]
+    fn a_clone_leaves_out_what_widens_access_unless_it_is_kept() {
+        let mut source = Programme::parse(EXAMPLE).unwrap().file().clone();
+        source.escrow =
+            Some("age18zkd4tcyta29xj6uv7qcltl75k4znt3grdnsjupxmp5l7t4t83jqpxwpp9".into());
+        source.staff.agents_require_two_factor = false;
+        source.outbound.email = EmailDisclosure::Full;
+        let source = Programme::parse(&to_text(&source).unwrap()).unwrap();
+        let offered: Vec<String> = copy_choices(source.file())
+            .iter()
+            .map(Widening::name)
+            .collect();
+        assert_eq!(
+            offered,
+            [
+                "escrow",
+                "outbound.email",
+                "partners.resettlement-ngo",
+                "partners.statistics",
+                "referrals.show_in_inbox",
+                "staff.agents_require_two_factor",
+            ]
+        );
+        let bare = clone_as(&source, &slug("sudan-2026"), &[]);
+        assert!(bare.escrow.is_none() && bare.partners.is_empty());
+        assert!(bare.staff.agents_require_two_factor && !bare.referrals.show_in_inbox);
+        assert_eq!(bare.outbound.email, EmailDisclosure::Minimal);
+        assert!(copy_choices(&bare).is_empty());
+        Programme::parse(&to_text(&bare).unwrap()).unwrap_or_else(|e| panic!("{e}"));
+        let kept = clone_as(
+            &source,
+            &slug("sudan-2026"),
+            &["partners.statistics".into(), "escrow".into()],
+        );
+        assert_eq!(kept.partners.len(), 1);
+        assert_eq!(kept.escrow, source.file().escrow);
+        assert!(kept.staff.agents_require_two_factor);
     }
 
     #[test]

@@ -4,11 +4,13 @@ mod answers;
 pub mod countries;
 pub mod definition;
 pub mod editing;
+pub mod launch;
 mod limits;
 pub mod live;
 mod parse;
 pub mod schema;
 pub mod sharing;
+pub mod uses;
 pub mod widening;
 
 pub use answers::{Answer, Answers};

@@ -313,6 +313,12 @@ impl Checker<'_> {
             Need::Optional,
             MAX_LONG_TEXT,
         );
+        self.text(
+            "handling_rules",
+            &mut file.handling_rules,
+            Need::Optional,
+            MAX_LONG_TEXT,
+        );
         self.check_fields(&mut file.fields);
         let queue_keys = self.check_queues(file);
         self.check_routing(file, &queue_keys);
@@ -728,6 +734,12 @@ impl Checker<'_> {
                 &mut field.hint,
                 Need::Optional,
                 MAX_HINT,
+            );
+            self.text(
+                &format!("{at}.error"),
+                &mut field.error,
+                Need::Optional,
+                MAX_LABEL,
             );
             self.check_options(&at, field);
             if let Some(max) = field.max_length {

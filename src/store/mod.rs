@@ -12,6 +12,7 @@ mod audit;
 mod casework;
 mod imports;
 mod keys;
+mod launch;
 mod notices;
 mod outbox;
 mod programmes;
@@ -36,7 +37,13 @@ pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use imports::{ImportOutcome, NewImport};
 pub use keys::{KeyUsage, SealedTable, StaleRow};
-pub use notices::{ClaimedNotice, NoticeKind, NoticeOutcome, queue_notice};
+pub use launch::{
+    Approval, ApprovalRefused, LaunchMark, NewRoleRequest, RequestState, RoleChange, RoleRequest,
+};
+pub use notices::{
+    ClaimedNotice, GrantNotice, GrantedBy, NoticeKind, NoticeOutcome, queue_grant_notices,
+    queue_notice,
+};
 pub use outbox::{ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement};
 pub use programmes::{
     ApplyOutcome, Precondition, ProgrammeKeyRecord, ProgrammeRecord, Reviewed, SaveRefused,

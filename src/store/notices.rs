@@ -19,6 +19,8 @@ pub enum NoticeKind {
     TotpEnrolled,
     TotpReset,
     RecoveryCodeUsed,
+    /// To an instance admin: someone was given a role in a programme.
+    RoleGranted,
 }
 
 impl NoticeKind {
@@ -27,14 +29,42 @@ impl NoticeKind {
             Self::TotpEnrolled => "totp-enrolled",
             Self::TotpReset => "totp-reset",
             Self::RecoveryCodeUsed => "recovery-code-used",
+            Self::RoleGranted => "role-granted",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::TotpEnrolled, Self::TotpReset, Self::RecoveryCodeUsed]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Self::TotpEnrolled,
+            Self::TotpReset,
+            Self::RecoveryCodeUsed,
+            Self::RoleGranted,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
+}
+
+/// What a role-granted notice says: which role in which programme, and what kind of
+/// account gave it. No address at all: the exposure guard lets a message name only its
+/// own recipient, and the instance admin finds who on the programme's staff page and
+/// in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantNotice {
+    pub programme: String,
+    pub role: String,
+    pub by: GrantedBy,
+}
+
+/// Who gave a role, as a notice says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantedBy {
+    /// An instance admin (directly, or approving a programme admin's request).
+    InstanceAdmin,
+    /// One of the programme's admins (the agent role).
+    ProgrammeAdmin,
+    /// `haven user add` / `haven user grant`.
+    CommandLine,
 }
 
 /// A notice a worker holds, with the address it goes to.
@@ -46,6 +76,8 @@ pub struct ClaimedNotice {
     pub created_at: i64,
     /// Including this claim.
     pub attempts: i64,
+    /// For [`NoticeKind::RoleGranted`].
+    pub grant: Option<GrantNotice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +85,40 @@ pub enum NoticeOutcome {
     Sent,
     Retry { next_attempt_at: i64, error: String },
     Failed { error: String },
+}
+
+/// Queues a role-granted notice to every active instance admin, inside the caller's
+/// transaction (the grant's): a grant without its notices cannot commit.
+pub async fn queue_grant_notices(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    about_user: &str,
+    programme_id: &str,
+    role: crate::casework::ProgrammeRole,
+    granted_by: Option<&str>,
+    at: i64,
+) -> Result<(), StoreError> {
+    let admins = sqlx::query("SELECT id FROM users WHERE is_admin = 1 AND disabled = 0")
+        .fetch_all(&mut **tx)
+        .await?;
+    for admin in admins {
+        let admin: String = admin.try_get("id")?;
+        sqlx::query(
+            "INSERT INTO staff_notices (id, user_id, kind, state, attempts, next_attempt_at, \
+             created_at, about_user_id, programme_id, role, granted_by) \
+             VALUES ($1, $2, $3, 'queued', 0, $4, $4, $5, $6, $7, $8)",
+        )
+        .bind(random_id())
+        .bind(&admin)
+        .bind(NoticeKind::RoleGranted.as_str())
+        .bind(at)
+        .bind(about_user)
+        .bind(programme_id)
+        .bind(role.as_str())
+        .bind(granted_by)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Queues a notice inside the caller's transaction.
@@ -123,20 +189,45 @@ impl Store {
                 continue;
             }
             let row = sqlx::query(
-                "SELECT n.kind, n.attempts, n.created_at, u.email FROM staff_notices n \
-                 JOIN users u ON u.id = n.user_id WHERE n.id = $1",
+                "SELECT n.kind, n.attempts, n.created_at, u.email, n.role, \
+                 p.slug AS programme, g.is_admin AS by_instance_admin, n.granted_by \
+                 FROM staff_notices n JOIN users u ON u.id = n.user_id \
+                 LEFT JOIN programmes p ON p.id = n.programme_id \
+                 LEFT JOIN users g ON g.id = n.granted_by WHERE n.id = $1",
             )
             .bind(&id)
             .fetch_one(&self.pool)
             .await?;
             let kind: String = row.try_get("kind")?;
+            let kind =
+                NoticeKind::parse(&kind).ok_or(StoreError::Corrupt("unknown staff notice kind"))?;
+            let grant = match kind {
+                NoticeKind::RoleGranted => {
+                    let by: Option<String> = row.try_get("granted_by")?;
+                    let instance: Option<i64> = row.try_get("by_instance_admin")?;
+                    Some(GrantNotice {
+                        programme: row
+                            .try_get::<Option<String>, _>("programme")?
+                            .unwrap_or_default(),
+                        role: row
+                            .try_get::<Option<String>, _>("role")?
+                            .unwrap_or_default(),
+                        by: match (by, instance) {
+                            (None, _) => GrantedBy::CommandLine,
+                            (Some(_), Some(1)) => GrantedBy::InstanceAdmin,
+                            (Some(_), _) => GrantedBy::ProgrammeAdmin,
+                        },
+                    })
+                }
+                _ => None,
+            };
             claimed.push(ClaimedNotice {
                 id,
-                kind: NoticeKind::parse(&kind)
-                    .ok_or(StoreError::Corrupt("unknown staff notice kind"))?,
+                kind,
                 email: row.try_get("email")?,
                 created_at: row.try_get("created_at")?,
                 attempts: row.try_get("attempts")?,
+                grant,
             });
         }
         Ok(claimed)

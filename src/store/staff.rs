@@ -4,7 +4,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::notices::{NoticeKind, queue_notice};
+use super::notices::{NoticeKind, queue_grant_notices, queue_notice};
 use super::{Store, StoreError, now};
 use crate::audit::Entry;
 use crate::casework::ProgrammeRole;
@@ -116,13 +116,23 @@ impl Store {
         .await?;
         if let Some((programme_id, role)) = membership {
             upsert_membership(&mut tx, &user.id, programme_id, role).await?;
+            queue_grant_notices(
+                &mut tx,
+                &user.id,
+                programme_id,
+                role,
+                granted_by(audit_entry),
+                at,
+            )
+            .await?;
         }
         super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Gives `user_id` `role` in a programme (replacing any role they had there).
+    /// Gives `user_id` `role` in a programme (replacing any role they had there). Every
+    /// instance admin is told, in the same transaction.
     pub async fn grant(
         &self,
         user_id: &str,
@@ -132,9 +142,59 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         upsert_membership(&mut tx, user_id, programme_id, role).await?;
+        queue_grant_notices(
+            &mut tx,
+            user_id,
+            programme_id,
+            role,
+            granted_by(audit_entry),
+            now(),
+        )
+        .await?;
         super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Changes `user_id`'s role in a programme from `from` to `to` (`None`: no role),
+    /// only if it is still `from` when the transaction runs: two admins acting at once
+    /// cannot both succeed on what each saw. A grant tells every instance admin; all of
+    /// it commits with the audit entry. `false`: the role had changed meanwhile.
+    pub async fn change_role(
+        &self,
+        user_id: &str,
+        programme_id: &str,
+        from: Option<ProgrammeRole>,
+        to: Option<ProgrammeRole>,
+        audit_entry: &Entry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current =
+            sqlx::query("SELECT role FROM memberships WHERE user_id = $1 AND programme_id = $2")
+                .bind(user_id)
+                .bind(programme_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get::<String, _>("role"))
+                .transpose()?;
+        if current.as_deref() != from.map(ProgrammeRole::as_str) {
+            return Ok(false);
+        }
+        set_membership(&mut tx, user_id, programme_id, to).await?;
+        if let Some(role) = to {
+            queue_grant_notices(
+                &mut tx,
+                user_id,
+                programme_id,
+                role,
+                granted_by(audit_entry),
+                now(),
+            )
+            .await?;
+        }
+        super::audit::append(&mut tx, audit_entry).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
@@ -498,6 +558,35 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())
+    }
+}
+
+/// The granting account named by an audit entry's actor (`user:<id>`); `None` for the
+/// command line.
+fn granted_by(entry: &Entry) -> Option<&str> {
+    match &entry.actor {
+        crate::audit::Actor::Staff(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// Sets a membership to `role`, or removes it (`None`), inside the caller's transaction.
+pub(super) async fn set_membership(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: &str,
+    programme_id: &str,
+    role: Option<ProgrammeRole>,
+) -> Result<(), StoreError> {
+    match role {
+        Some(role) => upsert_membership(tx, user_id, programme_id, role).await,
+        None => {
+            sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND programme_id = $2")
+                .bind(user_id)
+                .bind(programme_id)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
     }
 }
 

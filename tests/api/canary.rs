@@ -153,6 +153,7 @@ async fn submitted_text_appears_nowhere_at_rest_or_in_logs_but_opens_with_the_ke
         )
         .await;
     assert_eq!(done.status, 200);
+    agent.acknowledge_rules(SLUG).await;
     let found = agent
         .post(
             "/console",

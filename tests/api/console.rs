@@ -968,6 +968,7 @@ async fn admins_add_users_reset_factors_and_read_the_audit_log_with_filters() {
         .expect("created");
     let mut newcomer = Staff::new(&w.app, "new.agent@example.org", &user.id);
     newcomer.sign_in().await;
+    newcomer.acknowledge_rules(SLUG).await;
     assert_eq!(
         newcomer.get(&format!("/console/p/{SLUG}")).await.status,
         StatusCode::OK
@@ -1034,6 +1035,7 @@ async fn agents_may_skip_the_second_factor_only_where_the_programme_allows() {
         v.password_step(PASSWORD).await.location.as_deref(),
         Some("/console")
     );
+    v.acknowledge_rules(OTHER).await;
     assert_eq!(
         v.get(&format!("/console/p/{OTHER}")).await.status,
         StatusCode::OK

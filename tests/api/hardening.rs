@@ -424,9 +424,10 @@ async fn staff_are_emailed_at_their_own_address_when_a_factor_changes() {
         3,
         "queued with each change"
     );
-    // The admin's own enrolment, and the agent's three changes.
+    // The admin's own enrolment, the notice to the admin (an instance admin) that the
+    // agent was given a role, and the agent's three changes.
     app.run_pending_jobs().await;
-    assert_eq!(sink.accepted_count(), 4, "one notice per change");
+    assert_eq!(sink.accepted_count(), 5, "one notice per change");
     let to_agent: Vec<_> = sink
         .accepted()
         .into_iter()

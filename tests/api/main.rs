@@ -22,6 +22,7 @@ mod import;
 mod import_upload;
 mod intake;
 mod keys;
+mod launch;
 mod metrics;
 mod outbound;
 mod partners;

@@ -114,7 +114,7 @@ async fn an_admin_adds_a_partner_which_export_the_console_and_the_audit_log_show
     let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
     let listed = html_unescape(&agent.get(&format!("/console/p/{SLUG}/partners")).await.body);
     assert!(listed.contains("Census office") && listed.contains(&recipient));
-    let overview = html_unescape(&admin.get(&page_of(SLUG)).await.body);
+    let overview = html_unescape(&admin.get(&format!("{}/partners", page_of(SLUG))).await.body);
     assert!(overview.contains(&format!("{}/partners/census\"", page_of(SLUG))));
 
     // One audit entry, naming the partner and that it was added after the password.
@@ -483,10 +483,10 @@ async fn removing_a_partner_stops_sharing_with_it_and_is_audited() {
 }
 
 #[tokio::test]
-async fn the_referral_settings_are_edited_on_the_overview() {
+async fn the_referral_settings_are_edited_on_the_partners_page() {
     let app = spawn_app().await;
     let mut admin = admin(&app).await;
-    let overview = html_unescape(&admin.get(&page_of(SLUG)).await.body);
+    let overview = html_unescape(&admin.get(&format!("{}/partners", page_of(SLUG))).await.body);
     // Only single checkboxes can record consent.
     let at = overview.find("name=\"consent_field\"").unwrap();
     let select = &overview[at..at + overview[at..].find("</select>").unwrap()];

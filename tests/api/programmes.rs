@@ -204,6 +204,24 @@ async fn an_admin_opens_a_blank_programme_and_takes_it_through_every_state() {
     let public = format!("/p/{NEW}");
     assert_eq!(app.get(&public).await.status(), StatusCode::NOT_FOUND);
 
+    // Nobody holds a role in it yet: opening is refused, naming that.
+    let refused = edit(
+        &mut admin,
+        NEW,
+        "/status",
+        &[("to", "open"), ("current_password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains(&format!("href=\"/admin/programmes/{NEW}/staff\"")),
+        "{}",
+        refused.body
+    );
+    crate::launch::give_role(&app, &mut admin, NEW, "first.agent@example.org", "agent").await;
+
     // Open: the form is live at once.
     let opened = edit(
         &mut admin,
@@ -309,13 +327,30 @@ async fn cloning_copies_form_queues_rules_and_templates_into_a_draft_with_its_ow
     let app = spawn_app().await;
     submit_enquiry(&app, SLUG).await;
     let mut admin = admin(&app).await;
-    let made = create(
+    let asked = create(
         &mut admin,
         &[
             ("from", SLUG),
             ("slug", NEW),
             ("title", ""),
             ("language", "en"),
+        ],
+    )
+    .await;
+    // What the copy would share with people outside its staff is listed first; ticked,
+    // it all comes along.
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    let made = create(
+        &mut admin,
+        &[
+            ("copy_reviewed", "1"),
+            ("from", SLUG),
+            ("slug", NEW),
+            ("title", ""),
+            ("language", "en"),
+            ("keep", "partners.statistics"),
+            ("keep", "partners.resettlement-ngo"),
+            ("keep", "referrals.show_in_inbox"),
         ],
     )
     .await;
@@ -370,7 +405,9 @@ async fn cloning_copies_form_queues_rules_and_templates_into_a_draft_with_its_ow
         log.body.contains("programme.create") && !log.body.contains(&format!("programme:{SLUG}<"))
     );
 
-    // The preview shows the copy as the public would see it, in each language.
+    // The preview shows the copy as the public would see it, in each language (after
+    // the admin read the copy's handling rules, as everyone does at first sight).
+    admin.acknowledge_rules(NEW).await;
     let preview = admin
         .get(&format!("/console/p/{NEW}/preview?lang=ps"))
         .await;
@@ -437,7 +474,12 @@ async fn each_section_of_the_editor_changes_what_export_prints() {
                 ("key", "languages_spoken"),
                 ("kind", "checkbox"),
                 ("label", "Languages you speak"),
-                ("options", "dari | Dari\npashto | Pashto"),
+                ("opt.0.value", "dari"),
+                ("opt.0.label.en", "Dari"),
+                ("opt.1.value", "pashto"),
+                ("opt.1.label.en", "Pashto"),
+                ("opt.2.value", ""),
+                ("opt.2.label.en", ""),
             ],
         )
         .await,
@@ -462,10 +504,16 @@ async fn each_section_of_the_editor_changes_what_export_prints() {
                 ("label.en", "Languages you speak".into()),
                 ("label.fr", "Langues parlées".into()),
                 ("hint.en", "Tick all that apply".into()),
-                (
-                    "options",
-                    "dari | Dari | Dari\npashto | Pashto | Pachto\nurdu | Urdu".into(),
-                ),
+                // One row per option, one input per language.
+                ("opt.0.value", "dari".into()),
+                ("opt.0.label.en", "Dari".into()),
+                ("opt.0.label.fr", "Dari".into()),
+                ("opt.1.value", "pashto".into()),
+                ("opt.1.label.en", "Pashto".into()),
+                ("opt.1.label.fr", "Pachto".into()),
+                ("opt.2.value", "urdu".into()),
+                ("opt.2.label.en", "Urdu".into()),
+                ("opt.2.label.fr", "".into()),
             ],
         )
         .await;

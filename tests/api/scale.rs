@@ -484,6 +484,7 @@ async fn scale_the_public_role_serves_without_read_access_to_the_master_key_and_
     installation.add_user("agent@example.org", "agent", crate::staff::PASSWORD);
     let mut agent = crate::staff::Staff::at(&console.base, "agent@example.org");
     agent.sign_in().await;
+    agent.acknowledge_rules(SLUG).await;
     let found = agent
         .post(
             "/console",

@@ -385,6 +385,32 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
 
     let mut admin = Staff::new(&app, "admin@example.org", &admin_id);
     admin.sign_in().await;
+    admin.acknowledge_rules(SLUG).await;
+    // A programme admin's request waiting for an instance admin, and a draft that is
+    // not ready to open (no Pashto title, nobody with a role).
+    let mut lead = signed_in(&app, "lead@example.org", Admin, Some(SLUG)).await;
+    let staff_page = format!("/admin/programmes/{SLUG}/staff");
+    let asked = lead
+        .post(
+            &staff_page,
+            &format!("{staff_page}/grant"),
+            &[
+                ("email", "sup@example.org".into()),
+                ("role", "admin".into()),
+                ("current_password", PASSWORD.into()),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let draft = EXAMPLE
+        .replacen(&format!("slug = \"{SLUG}\""), "slug = \"sudan-2026\"", 1)
+        .replacen("status = \"open\"", "status = \"draft\"", 1)
+        .replacen(
+            "ps = \"افغانستان: له هېواده د وتلو او بیا مېشتېدو لپاره د مرستې غوښتنه\"\n",
+            "",
+            1,
+        );
+    crate::helpers::apply(&app.store, &app.config, &draft).await;
 
     for lang in Language::ALL {
         // Sign-in steps: the switch is carried from one step to the next.
@@ -400,6 +426,7 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
             .await,
         );
         let enrol = password_step(&mut newcomer, lang).await;
+        let newcomer_rules = format!("/console/p/{SLUG}/rules");
         assert_eq!(enrol, format!("/console/enrol?lang={}", lang.tag()));
         let form = newcomer.get(&enrol).await;
         assert_in_language(lang, "enrolment", &form);
@@ -424,6 +451,12 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
             )
             .await;
         assert_in_language(lang, "recovery codes", &codes);
+        // Before their first look at the programme: its handling rules.
+        let first = newcomer
+            .get(&format!("/console/p/{SLUG}?lang={}", lang.tag()))
+            .await;
+        assert_eq!(first.location.as_deref(), Some(newcomer_rules.as_str()));
+        assert_in_language(lang, "handling rules", &newcomer.get(&newcomer_rules).await);
 
         let mut second_browser = Staff::new(&app, "admin@example.org", &admin_id);
         let step = password_step(&mut second_browser, lang).await;
@@ -467,6 +500,19 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
             format!("/admin/programmes/{SLUG}/templates/acknowledgement"),
             format!("/admin/programmes/{SLUG}/new-template"),
             format!("/admin/programmes/{SLUG}/toml"),
+            format!("/admin/programmes/{SLUG}/general"),
+            format!("/admin/programmes/{SLUG}/fields"),
+            format!("/admin/programmes/{SLUG}/queues"),
+            format!("/admin/programmes/{SLUG}/routing"),
+            format!("/admin/programmes/{SLUG}/templates"),
+            format!("/admin/programmes/{SLUG}/partners"),
+            // With a request waiting for an instance admin.
+            format!("/admin/programmes/{SLUG}/staff"),
+            format!("/admin/programmes/{SLUG}/fields/5/remove"),
+            format!("/admin/programmes/{SLUG}/queues/0/remove"),
+            format!("/admin/programmes/{SLUG}/partners/{NGO}/remove"),
+            // The checklist of a draft with something missing.
+            "/admin/programmes/sudan-2026".to_owned(),
         ] {
             assert_in_language(lang, &path, &admin.get(&path).await);
         }
@@ -526,11 +572,37 @@ async fn every_staff_page_is_in_the_chosen_language_in_every_shipped_language() 
         assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
         wrong.status = StatusCode::OK;
         assert_in_language(lang, "users with an error", &wrong);
+        // Opening refused, naming what is missing.
+        let mut not_ready = crate::programmes::edit(
+            &mut admin,
+            "sudan-2026",
+            "/status",
+            &[("to", "open"), ("current_password", PASSWORD)],
+        )
+        .await;
+        assert_eq!(not_ready.status, StatusCode::UNPROCESSABLE_ENTITY);
+        not_ready.status = StatusCode::OK;
+        assert_in_language(lang, "opening refused", &not_ready);
+        // A copy: what it would bring along, to keep or leave.
+        let copy = admin
+            .post(
+                "/admin/programmes",
+                "/admin/programmes",
+                &[
+                    ("from", SLUG.into()),
+                    ("slug", "kabul-2027".into()),
+                    ("title", String::new()),
+                    ("language", "en".into()),
+                    ("current_password", PASSWORD.into()),
+                ],
+            )
+            .await;
+        assert_in_language(lang, "what a copy brings along", &copy);
         // A change that widens access: the page asking for the password, naming it.
         let overview = format!("/admin/programmes/{SLUG}");
         let mut confirm = crate::widening::change_form(
             &mut admin,
-            &overview,
+            &format!("{overview}/partners"),
             &format!("{overview}/referrals"),
             |f| crate::widening::set(f, "consent_field", ""),
         )

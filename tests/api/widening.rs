@@ -409,13 +409,13 @@ async fn every_editor_section_asks_the_password_for_what_widens_and_names_it() {
     let cases: Vec<(&str, String, String, Change)> = vec![
         (
             "outbound.email",
-            base.clone(),
+            format!("{base}/general"),
             format!("{base}/general"),
             Box::new(|f| set(f, "email", "full")),
         ),
         (
             "languages.uk",
-            base.clone(),
+            format!("{base}/general"),
             format!("{base}/general"),
             Box::new(|f| f.push(("languages".into(), "uk".into()))),
         ),
@@ -428,7 +428,7 @@ async fn every_editor_section_asks_the_password_for_what_widens_and_names_it() {
         ),
         (
             "referrals.consent_field",
-            base.clone(),
+            format!("{base}/partners"),
             format!("{base}/referrals"),
             Box::new(|f| set(f, "consent_field", "")),
         ),
@@ -512,6 +512,18 @@ async fn a_clone_is_checked_too_and_its_audit_entry_names_what_it_shares() {
             ],
         )
         .await;
+    // What the copy would share is listed first, and comes along only when ticked.
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let mut fields = form_fields(&res.body, "/admin/programmes");
+    for partner in ["partners.statistics", "partners.resettlement-ngo"] {
+        fields.push(("keep".into(), partner.into()));
+    }
+    set(&mut fields, "current_password", PASSWORD);
+    let fields: Vec<(&str, String)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    let res = admin.post_raw("/admin/programmes", &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let entry = audit(&app, "programme.create")
         .await

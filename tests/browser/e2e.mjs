@@ -13,7 +13,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, SLUG, launch, newContext, shot, fillForm, submitForm, readReceipt, firstSignIn,
-  clickAndWait, outboxFiles, readOutbox, waitFor, saveState, PASSWORD,
+  clickAndWait, outboxFiles, readOutbox, waitFor, saveState, PASSWORD, acknowledgeRules,
 } from './lib.mjs';
 
 const FORM = `${BASE}/p/${SLUG}`;
@@ -159,6 +159,16 @@ test('agent: first sign-in, find by reference, claim, reply from template; perso
   assert.equal(new URL(page.url()).pathname, '/console');
   await shot(page, 'console-queues');
 
+  // Before their first look at the programme's enquiries: its handling rules.
+  await page.fill('#reference', person.reference);
+  await clickAndWait(page, 'main form.search button[type=submit]');
+  assert.equal(new URL(page.url()).pathname, `/console/p/${SLUG}/rules`);
+  assert.ok((await page.textContent('#rules')).includes('Read an enquiry only to help'));
+  await shot(page, 'console-handling-rules');
+  await clickAndWait(page, 'main form[action$="/rules"] button[type=submit]');
+  assert.equal(new URL(page.url()).pathname, `/console/p/${SLUG}`);
+
+  await page.goto(`${BASE}/console`);
   await page.fill('#reference', person.reference);
   await clickAndWait(page, 'main form.search button[type=submit]');
   assert.match(new URL(page.url()).pathname, /^\/console\/e\/[^/]+$/);
@@ -221,6 +231,7 @@ test('bulk reply: supervisor 1 prepares it, supervisor 2 approves, one email per
   const c1 = await newContext(browser, { js: true });
   const p1 = await c1.newPage();
   await firstSignIn(p1, 'sup1@example.org');
+  await acknowledgeRules(p1, SLUG);
   await p1.goto(`${BASE}/console/p/${SLUG}/q/general`);
   await shot(p1, 'console-queue-general');
   await p1.goto(`${BASE}/console/p/${SLUG}/campaigns`);
@@ -240,6 +251,7 @@ test('bulk reply: supervisor 1 prepares it, supervisor 2 approves, one email per
   const c2 = await newContext(browser, { js: true });
   const p2 = await c2.newPage();
   await firstSignIn(p2, 'sup2@example.org');
+  await acknowledgeRules(p2, SLUG);
   await p2.goto(`${BASE}${campaignPath}`);
   const approve = p2.locator('form[action$="/approve"] button');
   assert.equal((await approve.textContent()).trim(), `Approve and send ${general.length} separate messages`);
@@ -276,27 +288,78 @@ test('bulk reply: supervisor 1 prepares it, supervisor 2 approves, one email per
   assert.deepEqual(recipients.sort(), addresses, 'each address got exactly one message');
 });
 
-// ── 5. An admin opens a new programme by copying this one, with JavaScript off ──
+// ── 5. An admin launches a new programme from a copy, with JavaScript off ────
 
-test('admin: copy a programme, retitle it, open it; the public form is live and takes an enquiry', async () => {
+test('admin, JavaScript off: copy the example, complete the launch checklist, open it; the form is live', async () => {
+  const NEW = 'sudan-2026';
+  const EDIT = `${BASE}/admin/programmes/${NEW}`;
   const ctx = await newContext(browser, { js: false });
   const page = await ctx.newPage();
   await firstSignIn(page, 'admin2@example.org');
   await page.goto(`${BASE}/admin/programmes`);
   await page.selectOption('#from', SLUG);
-  await page.fill('#slug', 'sudan-2026');
+  await page.fill('#slug', NEW);
   await page.fill('#pw-create', PASSWORD);
   await clickAndWait(page, 'main form[action="/admin/programmes"] button[type=submit]');
-  assert.equal(new URL(page.url()).pathname, '/admin/programmes/sudan-2026');
+
+  // What the copy would share with people outside its staff is listed; nothing is ticked.
+  assert.equal((await page.textContent('h1')).trim(), 'What the copy brings along');
+  assert.ok(await page.locator('input[name=keep][value="partners.resettlement-ngo"]').count());
+  assert.equal(await page.locator('input[name=keep]:checked').count(), 0);
+  await shot(page, 'admin-copy-choices');
+  await page.fill('#pw-copy', PASSWORD);
+  await clickAndWait(page, 'main form[action="/admin/programmes"] button[type=submit]');
+  assert.equal(new URL(page.url()).pathname, `/admin/programmes/${NEW}`);
   assert.match(await page.textContent('div.notice'), /draft programme was created/);
-
   const pub = await (await newContext(browser, { js: false })).newPage();
-  const res = await pub.goto(`${BASE}/p/sudan-2026`);
-  assert.equal(res.status(), 404, 'a draft is not public');
+  assert.equal((await pub.goto(`${BASE}/p/${NEW}`)).status(), 404, 'a draft is not public');
 
+  // The checklist: nobody has a role yet; what was copied is to review.
+  const stateOf = async (part) => (await page.textContent(`#part-${part} .tag`)).trim();
+  assert.equal(await stateOf('staff'), 'Missing');
+  assert.equal(await stateOf('texts'), 'To review');
+  assert.equal(await stateOf('partners'), 'Done', 'no partner came along');
+  await shot(page, 'admin-checklist-copy');
+
+  // Opening now is refused, naming what is missing, with a link to it.
+  await page.selectOption('#status-to', 'open');
+  await page.fill('#pw-status', PASSWORD);
+  await clickAndWait(page, 'form[action$="/status"] button[type=submit]');
+  assert.match(await page.textContent('.error-summary'), /Nobody holds a role in this programme yet/);
+  await shot(page, 'admin-open-refused');
+  await clickAndWait(page, '.error-summary a[href$="/staff"]');
+  assert.equal(new URL(page.url()).pathname, `/admin/programmes/${NEW}/staff`);
+
+  // Staff: an existing account gets the agent role, with the password.
+  await page.fill('#grant-email', 'agent1@example.org');
+  await page.selectOption('#grant-role', 'agent');
+  await page.fill('#pw-grant', PASSWORD);
+  await clickAndWait(page, 'form[action$="/staff/grant"] button[type=submit]');
+  assert.match(await page.textContent('div.notice'), /The role was given/);
+  assert.ok((await page.textContent('main table')).includes('agent1@example.org'));
+
+  // Texts: the title in English changes; rules: tried in the test box.
+  await page.goto(`${EDIT}/general`);
   await page.fill('#title-en', 'Sudan 2026: request for help');
   await clickAndWait(page, 'form[action$="/general"] button[type=submit]');
   assert.match(await page.textContent('div.notice'), /Saved as a new version/);
+  await page.goto(`${EDIT}/routing`);
+  await page.selectOption('#t-in_danger', 'yes');
+  await clickAndWait(page, 'section.test-box button[type=submit]');
+  assert.match(await page.textContent('#test-result'), /In immediate danger/);
+
+  // Everything else copied is read and confirmed as it is, from the checklist.
+  await page.goto(EDIT);
+  for (let i = 0; i < 20 && await page.locator('form[action$="/launch/confirm"] button').count(); i++) {
+    await clickAndWait(page, 'form[action$="/launch/confirm"] button');
+  }
+  for (const part of ['texts', 'questions', 'routing', 'templates', 'staff', 'retention', 'partners', 'contact']) {
+    assert.equal(await stateOf(part), 'Done', `${part} is done`);
+  }
+  assert.match(await page.textContent('main'), /8 of 8 parts done/);
+  await shot(page, 'admin-checklist-done');
+
+  // Open: live at once.
   await page.selectOption('#status-to', 'open');
   await page.fill('#pw-status', PASSWORD);
   await clickAndWait(page, 'form[action$="/status"] button[type=submit]');
@@ -304,7 +367,7 @@ test('admin: copy a programme, retitle it, open it; the public form is live and 
   assert.match(await page.textContent('dl.summary'), /Open/);
   await shot(page, 'admin-programme-opened');
 
-  const live = await pub.goto(`${BASE}/p/sudan-2026`);
+  const live = await pub.goto(`${BASE}/p/${NEW}`);
   assert.equal(live.status(), 200);
   assert.equal((await pub.textContent('h1')).trim(), 'Sudan 2026: request for help');
   await fillForm(pub, {

@@ -111,6 +111,17 @@ export async function firstSignIn(page, email, { onSignInPage, onEnrolPage } = {
   return { recoveryCodes, secret };
 }
 
+/**
+ * Before their first look at a programme, a staff member reads its handling rules and
+ * acknowledges them (/console/p/{slug}/rules). Does that, if the page asks.
+ */
+export async function acknowledgeRules(page, slug) {
+  await page.goto(`${BASE}/console/p/${slug}/rules`);
+  if (new URL(page.url()).pathname.endsWith('/rules')) {
+    await clickAndWait(page, 'main form[action$="/rules"] button[type=submit]');
+  }
+}
+
 // ── The public form ──────────────────────────────────────────────────────────
 
 /**

@@ -84,6 +84,7 @@ add_user sup2@example.org supervisor afghanistan-2021 # e2e: approves it
 add_user sup3@example.org supervisor afghanistan-2021 # a11y: console pages
 add_user admin1@example.org admin                     # a11y: /admin pages
 add_user admin2@example.org admin                     # e2e: opens a programme by copying one
+add_user admin3@example.org admin                     # a11y: copies a programme, opening refused
 
 "$bin" serve >"$tmp/haven.log" 2>&1 &
 haven_pid=$!

@@ -68,7 +68,7 @@ pub fn page(
 }
 
 /// What a widened item means, in `lang`.
-fn explain(lang: Language, w: &Widening) -> String {
+pub(super) fn explain(lang: Language, w: &Widening) -> String {
     let key = format!("widening-kind-{}", w.kind());
     match w {
         Widening::PartnerAdded(p) | Widening::PartnerAddress(p) | Widening::PartnerRecipient(p) => {

@@ -11,14 +11,20 @@
 //! in the same transaction. Each form carries the version it was drawn from, so a
 //! save on top of someone else's newer one is refused rather than lost.
 
+mod checklist;
 mod confirm;
+mod create;
 mod fields;
-mod overview;
+mod options;
 mod partners;
 mod partners_section;
+mod parts;
+mod remove;
 mod rules;
 mod sections;
 mod shown;
+mod staff;
+mod tabs;
 mod text;
 mod widgets;
 
@@ -35,7 +41,7 @@ use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::programme::editing::{self, Expect, SaveError};
-use crate::programme::{Programme, ProgrammeFile, ProgrammeStatus};
+use crate::programme::{Programme, ProgrammeFile};
 use crate::store::{ApplyOutcome, ProgrammeRecord};
 use widgets::{Posted, errors_box, flash_box, status_label};
 
@@ -49,11 +55,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .error_handler(crate::web::errors::extractor_error),
             )
             .route("", web::get().to(list))
-            .route("", web::post().to(create))
-            .route("/{slug}", web::get().to(overview))
-            .route("/{slug}/status", web::post().to(change_status))
+            .route("", web::post().to(create::create))
+            .route("/{slug}", web::get().to(checklist::overview))
+            .route("/{slug}/status", web::post().to(checklist::change_status))
+            .route(
+                "/{slug}/open-without",
+                web::post().to(checklist::open_without),
+            )
+            .route(
+                "/{slug}/launch/confirm",
+                web::post().to(checklist::confirm_item),
+            )
             .route("/{slug}/toml", web::get().to(text::show))
             .route("/{slug}/toml", web::post().to(text::save))
+            .route("/{slug}/partners", web::get().to(partners::page))
+            .configure(staff::routes)
             .configure(fields::routes)
             .configure(rules::routes)
             .configure(partners::routes)
@@ -160,6 +176,9 @@ pub(crate) enum Saving {
     /// Not saved: the change widens who can read data, and this page asks for the
     /// password (it posts the same form again, with it).
     Confirm(HttpResponse),
+    /// Not saved: it would open a programme that is not ready (only the status forms
+    /// open one).
+    NotReady(Vec<crate::programme::launch::Gap>),
 }
 
 impl Saving {
@@ -174,6 +193,11 @@ impl Saving {
             Saving::Saved(outcome) => saved(outcome),
             Saving::Refused(errors) => refused(errors),
             Saving::Confirm(page) => page,
+            Saving::NotReady(gaps) => refused(
+                gaps.iter()
+                    .map(crate::programme::launch::Gap::name)
+                    .collect(),
+            ),
         }
     }
 }
@@ -300,6 +324,7 @@ async fn save_text(
             "widening-instance-only",
             &[("settings", settings.join(", "))],
         )])),
+        Err(SaveError::NotReady(gaps)) => Ok(Saving::NotReady(gaps)),
         Err(SaveError::NeedsReauth(_)) => Err(AppError::Internal(
             "a confirmed save still needed the password".into(),
         )),
@@ -312,13 +337,19 @@ async fn save_text(
     }
 }
 
-/// Back to the overview after a save, at the section that was changed.
-fn saved(ed: &Editing, outcome: &ApplyOutcome, anchor: &str) -> HttpResponse {
+/// Back to the page of the part that was changed, after a save.
+fn saved(ed: &Editing, outcome: &ApplyOutcome, part: &str) -> HttpResponse {
     let done = match outcome {
         ApplyOutcome::Unchanged { .. } => "unchanged",
         _ => "saved",
     };
-    see_other(&format!("{}?done={done}#{anchor}", ed.base()))
+    let tab = tabs::Tab::of_form(part);
+    let path = match tab {
+        // The TOML page's save goes back to the overview, as the status does.
+        tabs::Tab::Toml => "",
+        other => other.path(),
+    };
+    see_other(&format!("{}{path}?done={done}", ed.base()))
 }
 
 fn shell_page(
@@ -363,7 +394,7 @@ async fn list(console: web::Data<Console>, req: HttpRequest) -> Result<HttpRespo
     .await
 }
 
-async fn list_page(
+pub(super) async fn list_page(
     console: &Console,
     staff: &Staff,
     lang: Language,
@@ -459,138 +490,4 @@ async fn list_page(
             }
         },
     ))
-}
-
-async fn create(
-    console: web::Data<Console>,
-    req: HttpRequest,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    let posted = Posted::new(form.into_inner());
-    let staff = console.staff_posting(&req, posted.text("csrf")).await?;
-    let lang = staff.lang;
-    if !staff.is_admin {
-        return Err(AppError::NotFound);
-    }
-    let again = |errors: Vec<String>| {
-        let console = console.clone();
-        let staff = staff.clone();
-        let typed = posted.without_secrets();
-        async move { list_page(&console, &staff, lang, &typed, &errors, None).await }
-    };
-    let proof = match reauth(&console, &req, &staff, lang, &posted).await? {
-        Ok(proof) => proof,
-        Err(refused) => return again(vec![refused]).await,
-    };
-    let Ok(slug) = ProgrammeSlug::parse(posted.text("slug").trim()) else {
-        return again(vec![t(lang, "pe-error-slug")]).await;
-    };
-    let (file, detail) = match posted.text("from") {
-        "" => {
-            let title = posted.text("title").trim();
-            if title.is_empty() {
-                return again(vec![t(lang, "pe-error-name")]).await;
-            }
-            let language = Language::parse(posted.text("language")).unwrap_or(lang);
-            (
-                editing::blank(&slug, title, language),
-                editing::change("create"),
-            )
-        }
-        source => {
-            let ed = editable(&console, &req, staff.clone(), lang, source).await?;
-            let mut detail = editing::change("clone");
-            detail.insert("cloned_from".into(), source.into());
-            (editing::clone_as(&ed.programme, &slug), detail)
-        }
-    };
-    let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
-    match editing::save(
-        &console.store,
-        &console.keyring.recipient(),
-        &text,
-        Expect::New,
-        editing::Author::Staff {
-            id: &staff.id,
-            instance_admin: staff.is_admin,
-            confirmed: Some(&proof),
-        },
-        detail,
-    )
-    .await
-    {
-        Ok(_) => Ok(see_other(&format!("/admin/programmes/{slug}?done=created"))),
-        Err(SaveError::Exists) => again(vec![t(lang, "pe-error-exists")]).await,
-        Err(SaveError::Invalid(errors)) => {
-            again(errors.0.iter().map(ToString::to_string).collect()).await
-        }
-        Err(SaveError::Store(e)) => Err(e.into()),
-        Err(SaveError::Crypto(e)) => Err(e.into()),
-        Err(e) => Err(AppError::Internal(e.to_string())),
-    }
-}
-
-// ── The overview ─────────────────────────────────────────────────────────────
-
-async fn overview(
-    console: web::Data<Console>,
-    req: HttpRequest,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let ed = for_get(&console, &req, &slug).await?;
-    Ok(overview::overview_page(
-        &ed,
-        &shown::Shown {
-            done: done_of(&req),
-            ..Default::default()
-        },
-    ))
-}
-
-/// The status form: one of [`editing::next_states`], after the password.
-async fn change_status(
-    console: web::Data<Console>,
-    req: HttpRequest,
-    slug: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    let posted = Posted::new(form.into_inner());
-    let ed = for_post(&console, &req, &slug, &posted).await?;
-    let refuse = |errors: Vec<String>| {
-        overview::overview_page(
-            &ed,
-            &shown::Shown {
-                errors,
-                ..Default::default()
-            },
-        )
-    };
-    let to = [
-        ProgrammeStatus::Draft,
-        ProgrammeStatus::Open,
-        ProgrammeStatus::Closed,
-        ProgrammeStatus::Archived,
-    ]
-    .into_iter()
-    .find(|s| widgets::status_value(*s) == posted.text("to"))
-    .filter(|s| editing::next_states(ed.programme.status()).contains(s))
-    .ok_or(AppError::BadRequest)?;
-    let proof = match reauth(&console, &req, &ed.staff, ed.lang, &posted).await? {
-        Ok(proof) => proof,
-        Err(refused) => return Ok(refuse(vec![refused])),
-    };
-    let mut file = ed.file().clone();
-    file.status = to;
-    let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(save_text(
-        &console,
-        &ed,
-        &posted,
-        &text,
-        editing::change("status"),
-        Some(&proof),
-        false,
-    )
-    .await?
-    .respond(|outcome| saved(&ed, &outcome, "status"), refuse))
 }

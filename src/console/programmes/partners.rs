@@ -15,10 +15,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
-use super::overview::overview_page;
+use super::parts::section_page;
 use super::shown::{Form, Shown};
+use super::tabs::Tab;
 use super::widgets::{self, Posted, errors_box, input, normalise, version_field};
-use super::{Console, Editing, for_get, for_post, save_edit_noting, saved, shell_page};
+use super::{Console, Editing, for_get, for_post, save_edit_noting, saved};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -33,6 +34,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/{slug}/partners/{key}", web::get().to(partner_page))
         .route("/{slug}/partners/{key}", web::post().to(save_partner))
         .route("/{slug}/partners/{key}/remove", web::post().to(remove));
+}
+
+/// The partners' page.
+pub(super) async fn page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let ed = for_get(&console, &req, &slug).await?;
+    Ok(section_page(
+        &ed,
+        Tab::Partners,
+        &Shown {
+            done: super::done_of(&req),
+            ..Default::default()
+        },
+    ))
 }
 
 // ── Referral settings ────────────────────────────────────────────────────────
@@ -62,7 +80,13 @@ async fn save_settings(
             .await?
             .respond(
                 |outcome| saved(&ed, &outcome, "referrals"),
-                |errors| overview_page(&ed, &Shown::refused("referrals", &posted, errors)),
+                |errors| {
+                    section_page(
+                        &ed,
+                        Tab::Partners,
+                        &Shown::refused("referrals", &posted, errors),
+                    )
+                },
             ),
     )
 }
@@ -165,9 +189,9 @@ fn partner_form(
         Some(k) => format!("{}/partners/{k}", ed.base()),
         None => format!("{}/new-partner", ed.base()),
     };
-    shell_page(
-        &ed.staff,
-        lang,
+    super::tabs::page(
+        ed,
+        Tab::Partners,
         &title,
         if errors.is_empty() {
             StatusCode::OK
@@ -176,8 +200,6 @@ fn partner_form(
         },
         html! {
             (errors_box(lang, errors))
-            p { a href={ (ed.base()) "#partners" } { (t(lang, "pe-back")) } }
-            h1 { (title) }
             @if in_flight > 0 {
                 div class="notice" role="status" id="partner-in-flight" {
                     p { (t_args(lang, "pe-partner-in-flight", &[("count", in_flight.to_string())])) }
@@ -383,8 +405,9 @@ async fn remove(
         .respond(
             |outcome| saved(&ed, &outcome, "partners"),
             |errors| {
-                overview_page(
+                section_page(
                     &ed,
+                    Tab::Partners,
                     &Shown {
                         errors,
                         ..Default::default()

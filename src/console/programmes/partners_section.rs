@@ -1,7 +1,7 @@
-//! The partners section of a programme's overview: the partners with links to their
-//! pages, and the referral settings form. Part of the overview page (`overview`), apart
-//! from the partner pages (`partners`), which show the overview again after a refused
-//! save: neither imports the other.
+//! The partners' page of a programme: the partners with links to their pages and to
+//! remove them, and the referral settings form. Apart from the partner pages
+//! (`partners`), which show this page again after a refused save: neither imports the
+//! other.
 
 use maud::{Markup, html};
 
@@ -32,7 +32,6 @@ pub(super) fn section(ed: &Editing, shown: &Shown) -> Markup {
         .typed_in("referrals")
         .map_or(settings.show_in_inbox, |t| t.has("show_in_inbox"));
     html! {
-        h2 id="partners" { (t(lang, "pe-partners")) }
         p { (t(lang, "pe-partners-intro")) }
         @if file.partners.is_empty() {
             p { (t(lang, "pe-partners-none")) }
@@ -52,11 +51,9 @@ pub(super) fn section(ed: &Editing, shown: &Shown) -> Markup {
                             td { span class="code" { (partner.key) } }
                             td dir="ltr" { (partner.address) }
                             td { @if partner.personal_data { (t(lang, "pe-yes")) } @else { (t(lang, "pe-no")) } }
-                            td {
-                                form method="post" action={ (base) "/partners/" (partner.key) "/remove" } class="inline" {
-                                    (super::super::pages::csrf_field(&ed.staff.csrf))
-                                    (version_field(ed.record.version))
-                                    button type="submit" class="secondary" { (t(lang, "pe-remove")) span class="visually-hidden" { " " (partner.name) } }
+                            td class="row-actions" {
+                                a class="button secondary" href={ (base) "/partners/" (partner.key) "/remove" } {
+                                    (t(lang, "pe-remove")) span class="visually-hidden" { " " (partner.name) }
                                 }
                             }
                         }
@@ -66,7 +63,7 @@ pub(super) fn section(ed: &Editing, shown: &Shown) -> Markup {
         }
         p { a href={ (base) "/new-partner" } { (t(lang, "pe-add-partner")) } }
 
-        h3 id="referrals" { (t(lang, "pe-referrals")) }
+        h2 id="referrals" { (t(lang, "pe-referrals")) }
         form method="post" action={ (base) "/referrals" } novalidate {
             (super::super::pages::csrf_field(&ed.staff.csrf))
             (version_field(ed.record.version))

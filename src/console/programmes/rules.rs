@@ -5,19 +5,16 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::html;
 
-use super::overview::finish;
-use super::overview::{overview_page, priority_select};
+use super::parts::{finish, priority_select, section_page};
 use super::shown::{Form, Shown, Tested};
 use super::widgets::{Posted, errors_box, input, version_field};
-use super::{Console, Editing, for_get, for_post, save_edit, saved, shell_page};
+use super::{Console, Editing, for_get, for_post, save_edit, saved};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::intake::form::{RawForm, sample_answers};
 use crate::programme::{Condition, Match, RoutingRule};
 use crate::triage::route;
-
-// ── Routing ──────────────────────────────────────────────────────────────────
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/{slug}/routing", web::post().to(routing_defaults))
@@ -27,6 +24,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/{slug}/rules/{index}", web::get().to(rule_page))
         .route("/{slug}/rules/{index}", web::post().to(save_rule));
 }
+
+// ── Routing ──────────────────────────────────────────────────────────────────
 
 pub(super) async fn routing_defaults(
     console: web::Data<Console>,
@@ -58,8 +57,11 @@ pub(super) async fn test_rules(
     let sample = RawForm::from_pairs(posted.under("t."));
     let (answers, errors) = sample_answers(&ed.programme, &sample, ed.lang);
     let routed = route(&ed.file().routing, &answers);
-    Ok(overview_page(
+    // The launch checklist counts the rules as tried, as they are now.
+    crate::programme::launch::record_tried(&console.store, &ed.record.id, ed.file()).await?;
+    Ok(section_page(
         &ed,
+        super::tabs::Tab::Routing,
         &Shown {
             test: Some(Tested {
                 typed: posted.without_secrets(),
@@ -202,9 +204,9 @@ pub(super) fn rule_form(
         (String::new(), "equals", String::new()),
         (String::new(), "equals", String::new()),
     ]);
-    shell_page(
-        &ed.staff,
-        lang,
+    super::tabs::page(
+        ed,
+        super::tabs::Tab::Routing,
         &title,
         if errors.is_empty() {
             StatusCode::OK
@@ -213,8 +215,6 @@ pub(super) fn rule_form(
         },
         html! {
             (errors_box(lang, errors))
-            p { a href={ (ed.base()) "#routing" } { (t(lang, "pe-back")) } }
-            h1 dir="auto" { (title) }
             form method="post" action=(action) novalidate {
                 (super::super::pages::csrf_field(&ed.staff.csrf))
                 (version_field(ed.record.version))

@@ -1,5 +1,6 @@
-//! The editors for general settings, queues, reply templates, order and removal, and
-//! their routes (fields, rules and partners have their own files and routes). Each
+//! The editors for general settings, queues, reply templates, order and removal, the
+//! parts' pages, and their routes (fields, rules, partners and staff have their own
+//! files and routes). Each
 //! editor changes a copy of the stored definition and hands it to
 //! [`super::save_edit`]; none writes anything itself.
 
@@ -7,10 +8,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::html;
 
-use super::overview::{finish, overview_page};
+use super::parts::{finish, section_page};
 use super::shown::{Form, Shown, text_in};
+use super::tabs::{self, Tab};
 use super::widgets::{Posted, errors_box, input, localised, version_field};
-use super::{Console, Editing, for_get, for_post, save_edit, saved, shell_page};
+use super::{Console, Editing, done_of, for_get, for_post, save_edit, saved};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -18,7 +20,12 @@ use crate::programme::editing::keep_languages;
 use crate::programme::{ContactMode, EmailDisclosure, Queue, Template};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/{slug}/general", web::post().to(general))
+    cfg.route("/{slug}/general", web::get().to(general_page))
+        .route("/{slug}/general", web::post().to(general))
+        .route("/{slug}/fields", web::get().to(questions_page))
+        .route("/{slug}/queues", web::get().to(queues_page))
+        .route("/{slug}/routing", web::get().to(routing_page))
+        .route("/{slug}/templates", web::get().to(templates_page))
         .route("/{slug}/queues", web::post().to(add_queue))
         .route("/{slug}/queues/{key}", web::get().to(queue_page))
         .route("/{slug}/queues/{key}", web::post().to(save_queue))
@@ -26,7 +33,70 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/{slug}/new-template", web::post().to(save_new_template))
         .route("/{slug}/templates/{key}", web::get().to(template_page))
         .route("/{slug}/templates/{key}", web::post().to(save_template))
+        .route(
+            "/{slug}/{list}/{index}/remove",
+            web::get().to(super::remove::confirm),
+        )
         .route("/{slug}/{list}/{index}/{op}", web::post().to(reorder));
+}
+
+// ── The parts' pages ─────────────────────────────────────────────────────────
+
+async fn show(
+    console: &Console,
+    req: &HttpRequest,
+    slug: &str,
+    tab: Tab,
+) -> Result<HttpResponse, AppError> {
+    let ed = for_get(console, req, slug).await?;
+    Ok(section_page(
+        &ed,
+        tab,
+        &Shown {
+            done: done_of(req),
+            ..Default::default()
+        },
+    ))
+}
+
+async fn general_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&console, &req, &slug, Tab::General).await
+}
+
+async fn questions_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&console, &req, &slug, Tab::Questions).await
+}
+
+async fn queues_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&console, &req, &slug, Tab::Queues).await
+}
+
+async fn routing_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&console, &req, &slug, Tab::Routing).await
+}
+
+async fn templates_page(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&console, &req, &slug, Tab::Templates).await
 }
 
 // ── General ──────────────────────────────────────────────────────────────────
@@ -60,6 +130,7 @@ pub(super) async fn general(
     file.intro = posted.localised("intro", &languages);
     file.privacy_notice = posted.localised("privacy_notice", &languages);
     file.closed_message = posted.localised("closed_message", &languages);
+    file.handling_rules = posted.localised("handling_rules", &languages);
     match posted.text("retention_days").trim().parse::<u32>() {
         Ok(days) => file.retention_days = days,
         Err(_) => errors.push(t(lang, "pe-error-retention")),
@@ -126,9 +197,9 @@ pub(super) fn queue_form(
     let lang = ed.lang;
     let title = t_args(lang, "pe-queue-title", &[("key", queue.key.clone())]);
     let value = |name: &str, current: String| typed.map_or(current, |t| t.text(name).to_owned());
-    shell_page(
-        &ed.staff,
-        lang,
+    tabs::page(
+        ed,
+        Tab::Queues,
         &title,
         if errors.is_empty() {
             StatusCode::OK
@@ -137,8 +208,6 @@ pub(super) fn queue_form(
         },
         html! {
             (errors_box(lang, errors))
-            p { a href={ (ed.base()) "#queues" } { (t(lang, "pe-back")) } }
-            h1 { (title) }
             form method="post" action={ (ed.base()) "/queues/" (queue.key) } novalidate {
                 (super::super::pages::csrf_field(&ed.staff.csrf))
                 (version_field(ed.record.version))
@@ -223,9 +292,9 @@ pub(super) fn template_form(
         None => format!("{}/new-template", ed.base()),
     };
     let languages = ed.programme.languages();
-    shell_page(
-        &ed.staff,
-        lang,
+    tabs::page(
+        ed,
+        Tab::Templates,
         &title,
         if errors.is_empty() {
             StatusCode::OK
@@ -234,8 +303,6 @@ pub(super) fn template_form(
         },
         html! {
             (errors_box(lang, errors))
-            p { a href={ (ed.base()) "#templates" } { (t(lang, "pe-back")) } }
-            h1 { (title) }
             p { (t(lang, "pe-template-placeholders")) }
             form method="post" action=(action) novalidate {
                 (super::super::pages::csrf_field(&ed.staff.csrf))
@@ -337,6 +404,20 @@ pub(super) async fn reorder(
     let ed = for_post(&console, &req, &slug, &posted).await?;
     let mut file = ed.file().clone();
     let (part, anchor): (&'static str, &'static str) = match list.as_str() {
+        // A question's removal may take the rule conditions on it along (the
+        // confirmation page offers it); rules left without a condition go too.
+        "fields" if op == "remove" && posted.has("drop_conditions") => {
+            let key = file
+                .fields
+                .get(index)
+                .ok_or(AppError::NotFound)?
+                .key
+                .clone();
+            let places = crate::programme::uses::conditions_on(&file, &key);
+            crate::programme::uses::drop_conditions(&mut file, &places);
+            shift(&mut file.fields, index, &op)?;
+            ("fields", "fields")
+        }
         "fields" => {
             shift(&mut file.fields, index, &op)?;
             ("fields", "fields")
@@ -360,8 +441,9 @@ pub(super) async fn reorder(
         .respond(
             |outcome| saved(&ed, &outcome, anchor),
             |errors| {
-                overview_page(
+                section_page(
                     &ed,
+                    Tab::of_form(anchor),
                     &Shown {
                         errors,
                         ..Default::default()

@@ -37,8 +37,8 @@ pub(super) fn kind_of(value: &str) -> Option<FieldKind> {
     KINDS.iter().find(|(_, v)| *v == value).map(|(k, _)| *k)
 }
 
-/// What the overview shows besides the programme: a message, errors of a refused
-/// save with the form's typed values, the outcome of the rules test box.
+/// What a page of the programme shows besides the programme: a message, errors of a
+/// refused save with the form's typed values, the outcome of the rules test box.
 #[derive(Default)]
 pub(super) struct Shown {
     pub done: Option<String>,

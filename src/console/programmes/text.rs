@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::html;
 
 use super::widgets::{Posted, errors_box, normalise, version_field};
-use super::{Console, Editing, for_get, for_post, save_text, saved, shell_page};
+use super::{Console, Editing, for_get, for_post, save_text, saved};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::programme::editing;
@@ -57,14 +57,12 @@ fn page(ed: &Editing, version: i64, text: &str, errors: &[String]) -> HttpRespon
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    shell_page(
-        &ed.staff,
-        lang,
+    super::tabs::page(
+        ed,
+        super::tabs::Tab::Toml,
         &title,
         status,
         html! {
-            p { a href=(ed.base()) { (t(lang, "pe-back")) } }
-            h1 { (title) }
             p { (t(lang, "pe-toml-intro")) }
             form method="post" action={ (ed.base()) "/toml" } novalidate {
                 (super::super::pages::csrf_field(&ed.staff.csrf))

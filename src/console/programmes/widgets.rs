@@ -101,6 +101,13 @@ pub fn flash_box(lang: Language, done: Option<&str>) -> Markup {
         Some("created") => "pe-done-created",
         Some("saved") => "pe-done-saved",
         Some("unchanged") => "pe-done-unchanged",
+        Some("granted") => "launch-done-granted",
+        Some("removed") => "launch-done-removed",
+        Some("requested") => "launch-done-requested",
+        Some("approved") => "launch-done-approved",
+        Some("refused") => "launch-done-refused",
+        Some("withdrawn") => "launch-done-withdrawn",
+        Some("confirmed") => "launch-done-confirmed",
         _ => return html! {},
     };
     html! { div class="notice" role="status" { p { (t(lang, id)) } } }

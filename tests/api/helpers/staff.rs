@@ -241,7 +241,38 @@ pub async fn signed_in(
     let id = add_user(app, email, role, programme).await;
     let mut s = Staff::new(app, email, &id);
     s.sign_in().await;
+    // Each programme's handling rules are read and acknowledged before its first page
+    // (console::handling); the stories below start after that.
+    let slugs: Vec<String> = match programme {
+        Some(slug) => vec![slug.to_owned()],
+        None => app
+            .store
+            .programme_ids()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(_, slug)| slug)
+            .collect(),
+    };
+    for slug in slugs {
+        s.acknowledge_rules(&slug).await;
+    }
     s
+}
+
+impl Staff {
+    /// Reads a programme's handling rules and acknowledges them, as a staff member does
+    /// before their first look at its queues.
+    pub async fn acknowledge_rules(&mut self, slug: &str) {
+        let path = format!("/console/p/{slug}/rules");
+        let page = self.get(&path).await;
+        if page.status != StatusCode::OK {
+            // No rules to read (a redirect to the programme).
+            return;
+        }
+        let done = self.post(&path, &path, &[]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    }
 }
 
 /// Submits one enquiry through the public form; returns its id and reference code.
