@@ -159,8 +159,12 @@ enum ProgrammeCommand {
         #[arg(long = "as", value_name = "EMAIL")]
         as_account: Option<String>,
     },
-    /// Print a programme's current definition as TOML.
+    /// Print a programme's current definition as TOML, starting with the `#:schema`
+    /// line editors read.
     Export { slug: String },
+    /// Print the programme file's JSON Schema (for editors: save it as
+    /// `programme.schema.json` beside your programme files).
+    Schema,
     /// List programmes.
     List,
     /// Move a programme to a new key, then re-seal everything sealed to older keys
@@ -454,8 +458,14 @@ async fn confirm_as(
 }
 
 async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow::Result<ExitCode> {
+    // The schema is the binary's own: printed without a database or any key.
+    if let ProgrammeCommand::Schema = command {
+        print!("{}", haven::programme::schema::text());
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = app::open_store(config).await?;
     match command {
+        ProgrammeCommand::Schema => {}
         ProgrammeCommand::Apply { file, as_account } => {
             let mut text = String::new();
             std::fs::File::open(&file)
@@ -563,7 +573,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
             }
         }
         ProgrammeCommand::Export { slug } => match store.programme_by_slug(&slug).await? {
-            Some(record) => print!("{}", record.definition),
+            Some(record) => print!("{}", haven::programme::schema::exported(&record.definition)),
             None => {
                 eprintln!("no programme {slug:?}");
                 return Ok(ExitCode::from(1));

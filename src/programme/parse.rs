@@ -17,6 +17,11 @@ use toml::de::{DeTable, DeValue};
 
 use super::Programme;
 use super::definition::{Condition, Field, FieldKind, Localised, ProgrammeFile};
+use super::limits::{
+    MAX_BASES, MAX_FIELD_LENGTH, MAX_FIELDS, MAX_HINT, MAX_LABEL, MAX_LONG_TEXT, MAX_OPTIONS,
+    MAX_PARTNERS, MAX_RETENTION_DAYS, MAX_RULE_NAME, MAX_SUBJECT, MAX_TEMPLATE_BODY, MAX_TEMPLATES,
+    MAX_TITLE, PRIORITIES, RESERVED_FIELD_KEYS,
+};
 use crate::domain::{Language, ProgrammeSlug};
 
 /// One problem in a programme file.
@@ -61,27 +66,22 @@ impl fmt::Display for DefinitionErrors {
 
 impl std::error::Error for DefinitionErrors {}
 
-// Limits keep one programme's page and database rows bounded, whatever an
-// administrator (or a compromised admin account) writes.
-const MAX_TITLE: usize = 200;
-const MAX_LONG_TEXT: usize = 5000;
-const MAX_LABEL: usize = 300;
-const MAX_HINT: usize = 1000;
-const MAX_RULE_NAME: usize = 200;
-const MAX_FIELDS: usize = 100;
-const MAX_OPTIONS: usize = 200;
-const MAX_FIELD_LENGTH: usize = 20_000;
-const MAX_RETENTION_DAYS: u32 = 3650;
-const PRIORITIES: std::ops::RangeInclusive<u8> = 1..=9;
-const MAX_TEMPLATES: usize = 100;
-const MAX_SUBJECT: usize = 200;
-const MAX_TEMPLATE_BODY: usize = 10_000;
-const MAX_PARTNERS: usize = 50;
-const MAX_BASES: usize = 20;
-
-/// Field keys the form itself posts; a programme field with one of these names
-/// would collide with them in the submitted form body.
-const RESERVED_FIELD_KEYS: [&str; 5] = ["contact_email", "contact_mode", "csrf", "lang", "website"];
+/// Every place of the file that holds a struct of [`super::definition`] (`[]`: each
+/// element of a list). A test checks the list against the schema's objects.
+pub(super) const TABLES: [&str; 12] = [
+    "routing",
+    "routing.rules[]",
+    "routing.rules[].when[]",
+    "staff",
+    "outbound",
+    "import",
+    "referrals",
+    "fields[]",
+    "fields[].options[]",
+    "queues[]",
+    "templates[]",
+    "partners[]",
+];
 
 impl Programme {
     /// Reads and checks a programme file.
@@ -276,6 +276,7 @@ impl Checker<'_> {
     }
 
     fn check(&mut self, file: &mut ProgrammeFile) -> Option<ProgrammeSlug> {
+        self.check_tables();
         let slug = match ProgrammeSlug::parse(&file.slug) {
             Ok(slug) => Some(slug),
             Err(e) => {
@@ -325,6 +326,62 @@ impl Checker<'_> {
         self.check_import(file);
         self.check_referrals(file);
         slug
+    }
+
+    /// Serde also reads a struct from a list of its values in order, so without this
+    /// `import = []` or `when = [["danger", "yes"]]` would be accepted, and mean
+    /// something no reader of the file could tell.
+    fn check_tables(&mut self) {
+        fn walk(value: &DeValue<'_>, segments: &[&str], at: &str, out: &mut Vec<String>) {
+            match value {
+                DeValue::Table(table) if !segments.is_empty() => step(table, segments, at, out),
+                DeValue::Table(_) => {}
+                _ if segments.is_empty() => out.push(at.to_owned()),
+                // Not a table on the way there: serde reports it.
+                _ => {}
+            }
+        }
+        fn step(table: &DeTable<'_>, segments: &[&str], at: &str, out: &mut Vec<String>) {
+            let Some((segment, rest)) = segments.split_first() else {
+                return;
+            };
+            let (name, each) = match segment.strip_suffix("[]") {
+                Some(name) => (name, true),
+                None => (*segment, false),
+            };
+            let Some(child) = table.get(name) else {
+                return;
+            };
+            let here = if at.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{at}.{name}")
+            };
+            match child.get_ref() {
+                DeValue::Array(items) if each => {
+                    for (i, item) in items.iter().enumerate() {
+                        walk(item.get_ref(), rest, &format!("{here}[{i}]"), out);
+                    }
+                }
+                // A table where a list belongs: serde reports it.
+                _ if each => {}
+                other => walk(other, rest, &here, out),
+            }
+        }
+        let Some(doc) = &self.doc else {
+            return;
+        };
+        let mut found = Vec::new();
+        for path in TABLES {
+            let segments: Vec<&str> = path.split('.').collect();
+            step(doc.get_ref(), &segments, "", &mut found);
+        }
+        for at in found {
+            self.error(
+                at,
+                "must be a table of keys and values (`[name]` with keys below it, or `{ key = … }`), not a list",
+            );
+        }
     }
 
     fn check_referrals(&mut self, file: &ProgrammeFile) {
@@ -701,22 +758,19 @@ impl Checker<'_> {
 
     fn check_options(&mut self, at: &str, field: &mut Field) {
         let count = field.options.len();
-        match field.kind {
-            FieldKind::Select | FieldKind::Radio if count == 0 => {
-                self.error(
-                    format!("{at}.options"),
-                    "select and radio fields need at least one option",
-                );
-            }
-            FieldKind::Select | FieldKind::Radio | FieldKind::Checkbox => {}
-            _ if count > 0 => {
+        if needs_options(field.kind) && count == 0 {
+            self.error(
+                format!("{at}.options"),
+                "select and radio fields need at least one option",
+            );
+        } else if !has_options(field.kind) {
+            if count > 0 {
                 self.error(
                     format!("{at}.options"),
                     "only select, radio and checkbox fields have options",
                 );
-                return;
             }
-            _ => return,
+            return;
         }
         if count > MAX_OPTIONS {
             self.error(
@@ -912,11 +966,22 @@ enum Need {
     Optional,
 }
 
-fn has_length(kind: FieldKind) -> bool {
+/// Kinds that take a `max_length`.
+pub(super) fn has_length(kind: FieldKind) -> bool {
     matches!(
         kind,
         FieldKind::Text | FieldKind::Textarea | FieldKind::Email | FieldKind::Phone
     )
+}
+
+/// Kinds that cannot be answered without `options`.
+pub(super) fn needs_options(kind: FieldKind) -> bool {
+    matches!(kind, FieldKind::Select | FieldKind::Radio)
+}
+
+/// Kinds that may have `options`.
+pub(super) fn has_options(kind: FieldKind) -> bool {
+    needs_options(kind) || kind == FieldKind::Checkbox
 }
 
 /// `[a-z][a-z0-9_]{0,39}`
@@ -1114,6 +1179,30 @@ when = [{ field = "name", answered = true }]
         assert_eq!(error.line, Some(line_of(&text, "requird", 0)));
         assert_eq!(error.path, "fields[1].requird");
         assert!(error.message.contains("unknown field `requird`"), "{error}");
+    }
+
+    #[test]
+    fn a_list_where_a_table_belongs_is_refused() {
+        // Serde would read these as the struct's values in order.
+        let text = MINIMAL
+            .replace(
+                "contact = \"inbox-only\"\n",
+                "contact = \"inbox-only\"\nimport = []\nstaff = [false]\n",
+            )
+            .replace(
+                r#"when = [{ field = "danger", equals = "yes" }]"#,
+                r#"when = [["danger", "yes"]]"#,
+            );
+        let errors = errors(&text);
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["routing.rules[0].when[0]", "staff", "import"],
+            "{}",
+            DefinitionErrors(errors.clone())
+        );
+        assert_eq!(errors[2].line, Some(line_of(&text, "import = []", 0)));
+        assert!(errors[0].message.contains("not a list"), "{}", errors[0]);
     }
 
     #[test]

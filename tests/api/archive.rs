@@ -6,27 +6,10 @@ use haven::casework::ProgrammeRole::*;
 use reqwest::StatusCode;
 
 use crate::helpers::{SLUG, TestApp, html_unescape, spawn_app};
+use crate::programmes::cli;
 use crate::staff::{PASSWORD, signed_in, submit_enquiry};
 
 const PAGE: &str = "/admin/programmes/afghanistan-2021/archive";
-
-fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
-    let url = match &app.config.database {
-        haven::config::DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
-        haven::config::DatabaseUrl::Postgres(u) => u.clone(),
-    };
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_haven"))
-        .args(args)
-        .env_clear()
-        .env("HAVEN_DATA_DIR", &app.config.data_dir)
-        .env("HAVEN_DATABASE_URL", url)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
-}
 
 /// The public form once the public role reads the programme as stored (its cache
 /// would within 5 s; the test has it read again instead of waiting).

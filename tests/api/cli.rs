@@ -4,14 +4,19 @@ use std::process::Command;
 
 use crate::helpers::{EXAMPLE, database_url};
 
+/// Runs the real binary; every export it prints is checked against the JSON Schema.
 fn haven(data_dir: &std::path::Path, db: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_haven"))
+    let out = Command::new(env!("CARGO_BIN_EXE_haven"))
         .args(args)
         .env_clear()
         .env("HAVEN_DATA_DIR", data_dir)
         .env("HAVEN_DATABASE_URL", db)
         .output()
-        .expect("run haven")
+        .expect("run haven");
+    if args.starts_with(&["programme", "export"]) && out.status.success() {
+        crate::schema::assert_valid_export(&String::from_utf8_lossy(&out.stdout));
+    }
+    out
 }
 
 #[tokio::test]

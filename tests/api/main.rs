@@ -31,6 +31,7 @@ mod referrals;
 mod replies;
 mod retention;
 mod scale;
+mod schema;
 mod security;
 mod staff_i18n;
 mod suite;

@@ -13,6 +13,8 @@ use crate::staff::{PASSWORD, Staff, signed_in, submit_enquiry};
 
 const NEW: &str = "sudan-2026";
 
+/// Runs the real binary against the app's database. Every export it prints is checked
+/// against the committed JSON Schema.
 pub(crate) fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
     let url = match &app.config.database {
         haven::config::DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
@@ -25,20 +27,28 @@ pub(crate) fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
         .env("HAVEN_DATABASE_URL", url)
         .output()
         .unwrap();
+    if args.starts_with(&["programme", "export"]) && out.status.success() {
+        crate::schema::assert_valid_export(&String::from_utf8_lossy(&out.stdout));
+    }
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
     )
 }
 
-/// What `haven programme export SLUG` prints now.
+/// What `haven programme export SLUG` prints now, checked against the committed JSON
+/// Schema (so every export the suite makes, after every kind of edit, is).
 pub(crate) async fn exported(app: &TestApp, slug: &str) -> String {
-    app.store
+    let definition = app
+        .store
         .programme_by_slug(slug)
         .await
         .unwrap()
         .expect("programme exists")
-        .definition
+        .definition;
+    let text = haven::programme::schema::exported(&definition);
+    crate::schema::assert_valid_export(&text);
+    text
 }
 
 pub(crate) async fn version_of(app: &TestApp, slug: &str) -> i64 {

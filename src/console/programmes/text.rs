@@ -18,7 +18,8 @@ pub async fn show(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let ed = for_get(&console, &req, &slug).await?;
-    let text = ed.record.definition.clone();
+    // With the `#:schema` line, so that a copy pasted into a file is one editors check.
+    let text = crate::programme::schema::exported(&ed.record.definition);
     Ok(page(&ed, ed.record.version, &text, &[]))
 }
 
