@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderValue, RETRY_AFTER};
 use actix_web::middleware::{Next, from_fn};
-use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
+use actix_web::{App, HttpResponse, ResponseError, web};
 
 use crate::config::Config;
 use crate::console::Console;
@@ -20,8 +21,9 @@ use crate::keyring::Keyring;
 use crate::outbound::{Transport, TransportError, Worker, WorkerSettings};
 use crate::programme::live::LiveProgrammes;
 use crate::store::{Store, StoreError, SubmissionWriter};
-use crate::web::client::{OnionListener, client_key};
+use crate::web::client::client_key;
 use crate::web::ratelimit::Limiters;
+use crate::web::server::{Listeners, Timeouts};
 use crate::web::{assets, errors, headers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
@@ -127,6 +129,13 @@ pub fn intake_key(config: &Config) -> Result<IntakeKey, StartError> {
     Ok(key)
 }
 
+/// Which listener an app serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listener {
+    Main,
+    Onion,
+}
+
 pub struct Application {
     server: Server,
     addr: SocketAddr,
@@ -197,6 +206,7 @@ impl Application {
             (Some(keyring), true) => {
                 if jobs == Jobs::Scheduled {
                     crate::retention::spawn_schedule(store.clone());
+                    crate::placement::spawn_schedule(store.clone());
                     crate::rotation::spawn_schedule(store.clone(), keyring.clone());
                 }
                 Some((
@@ -240,6 +250,7 @@ impl Application {
                 limiters.clone(),
                 config.clone(),
                 session_clock.clone(),
+                &metrics,
             );
             // One cache for both roles: a programme opened in the editor is live at once.
             console.programmes = intake.programmes.clone();
@@ -265,8 +276,16 @@ impl Application {
         let health_store = store.clone();
         let metrics = web::Data::from(metrics);
         let public = roles.has(Role::Public);
-        let mut server = HttpServer::new(move || {
-            let mut app = App::new()
+        let onion_proxy_protocol = config.onion_proxy_protocol;
+        // One app per listener: the onion listener's has no staff or monitoring routes
+        // at all (see `web::server`), whatever roles this process runs.
+        let make_app = move |listener: Listener| {
+            let intake = public.then(|| intake.clone());
+            let console = match listener {
+                Listener::Main => console.clone(),
+                Listener::Onion => None,
+            };
+            App::new()
                 .app_data(web::Data::new(health_store.clone()))
                 .app_data(metrics.clone())
                 .app_data(web::Data::from(limiters.clone()))
@@ -279,45 +298,48 @@ impl Application {
                         .error_handler(errors::form_error),
                 )
                 .app_data(web::PayloadConfig::new(64 * 1024))
-                .configure(assets::routes)
-                .route("/healthz", web::get().to(healthz))
-                .route("/readyz", web::get().to(readyz))
-                .route("/metrics", web::get().to(crate::metrics::endpoint));
-            if let Some(onion) = onion_addr {
-                app = app.app_data(OnionListener(onion));
-            }
-            if public {
-                app = app
-                    .app_data(intake.clone())
-                    .configure(crate::intake::routes);
-            }
-            if let Some(console) = &console {
-                app = app
-                    .app_data(console.clone())
-                    .configure(crate::console::routes);
-            }
-            app.default_service(web::to(errors::not_found))
+                .configure(|cfg| {
+                    assets::routes(cfg);
+                    cfg.route("/healthz", web::get().to(healthz));
+                    if listener == Listener::Main {
+                        cfg.route("/readyz", web::get().to(readyz))
+                            .route("/metrics", web::get().to(crate::metrics::endpoint));
+                    }
+                    if let Some(intake) = intake {
+                        cfg.app_data(intake).configure(crate::intake::routes);
+                    }
+                    if let Some(console) = console {
+                        cfg.app_data(console).configure(crate::console::routes);
+                    }
+                })
+                .default_service(web::to(errors::not_found))
                 .wrap(from_fn(crate::web::body::body_deadline))
                 .wrap(from_fn(headers::allowed_methods))
                 .wrap(from_fn(client_limit))
                 .wrap(from_fn(errors::error_pages))
                 .wrap(from_fn(access_log))
                 .wrap(headers::security_headers(hsts))
-        })
-        // Compressed pages go out in two writes; without TCP_NODELAY the second waits
-        // for the client's delayed ACK (~40 ms per request, measured in ops/bench).
-        .tcp_nodelay(true)
-        .keep_alive(Duration::from_secs(30))
-        .client_request_timeout(Duration::from_secs(10))
-        .client_disconnect_timeout(Duration::from_secs(5))
-        .shutdown_timeout(10)
-        .listen(listener)
+        };
+        let main_app = {
+            let make_app = make_app.clone();
+            move || make_app(Listener::Main)
+        };
+        let onion_app = move || make_app(Listener::Onion);
+        let server = crate::web::server::build(
+            Listeners {
+                main: listener,
+                onion,
+                onion_proxy_protocol,
+            },
+            Timeouts {
+                keep_alive: Duration::from_secs(30),
+                client_request: Duration::from_secs(10),
+                client_disconnect: Duration::from_secs(5),
+            },
+            main_app,
+            onion_app,
+        )
         .map_err(|source| StartError::Listen { addr, source })?;
-        if let Some(onion) = onion {
-            server = server
-                .listen(onion)
-                .map_err(|source| StartError::Listen { addr, source })?;
-        }
         // Started last, once nothing can fail any more: a build that fails leaves no
         // worker running behind it.
         let mut worker = None;
@@ -349,7 +371,7 @@ impl Application {
             }
         }
         Ok(Self {
-            server: server.run(),
+            server,
             addr,
             onion_addr,
             store,
@@ -451,22 +473,31 @@ async fn client_limit(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let allowed = match (
+    let refused = match (
         req.app_data::<web::Data<Limiters>>(),
         req.app_data::<web::Data<Config>>(),
     ) {
-        (Some(limiters), Some(config)) => {
-            limiters.allow_request(&client_key(req.request(), &config.trusted_proxies))
-        }
-        _ => true,
+        (Some(limiters), Some(config)) => limiters
+            .allow_request(&client_key(req.request(), &config.trusted_proxies))
+            .err(),
+        _ => None,
     };
-    if allowed {
-        Ok(next.call(req).await?.map_into_left_body())
-    } else {
-        Ok(req
-            .into_response(AppError::TooManyRequests.error_response())
-            .map_into_right_body())
+    match refused {
+        None => Ok(next.call(req).await?.map_into_left_body()),
+        Some(refused) => {
+            let mut res = AppError::TooManyRequests.error_response();
+            if let Ok(value) = HeaderValue::from_str(&refused.seconds().to_string()) {
+                res.headers_mut().insert(RETRY_AFTER, value);
+            }
+            Ok(req.into_response(res).map_into_right_body())
+        }
     }
+}
+
+/// The public role's POST routes: the form and the reply inbox (under its programme,
+/// or the slug-free one).
+fn is_public_post(route: &str) -> bool {
+    route.starts_with("/p/") || route == "/inbox" || route.starts_with("/inbox/")
 }
 
 /// One line per request: method, route pattern (never the raw path or query, which
@@ -490,6 +521,11 @@ async fn access_log(
         .unwrap_or_else(|| "(unmatched)".into());
     if let Some(m) = metrics {
         m.answered(res.status().as_u16(), &route);
+    }
+    // A line per submission, or per attempt at the reply inbox, would say when each
+    // arrived and whether it was accepted: those are counted in the metrics only.
+    if method == actix_web::http::Method::POST && is_public_post(&route) {
+        return Ok(res);
     }
     tracing::info!(
         %method,

@@ -16,6 +16,9 @@ pub struct Config {
     /// A second listener for the onion service: every Tor visitor arrives from
     /// 127.0.0.1, so it gets its own rate-limit bucket instead of per-address ones.
     pub onion_listen: Option<SocketAddr>,
+    /// Whether every connection to the onion listener starts with the PROXY header Tor
+    /// writes with `HiddenServiceExportCircuitID haproxy` (the circuit keys the limits).
+    pub onion_proxy_protocol: bool,
     pub data_dir: PathBuf,
     pub database: DatabaseUrl,
     pub master_key_file: PathBuf,
@@ -36,6 +39,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// How hard staff password hashes are to compute. `Test` only for the test suite.
     pub password_cost: crate::auth::password::HashCost,
+    /// Password hashes computed at once by this process (each takes 64 MiB).
+    pub password_hashes: NonZeroU32,
     /// How long a client may take to send a request body (actix bounds only the head).
     pub body_timeout: std::time::Duration,
     /// Whether the worker emails staff when a factor of their account changes.
@@ -101,8 +106,13 @@ pub struct RateLimits {
     pub submissions_per_client_per_hour: u32,
     pub submissions_per_hour: u32,
     pub requests_per_client_per_minute: u32,
-    /// Reply-inbox sign-in attempts per client and per reference code.
+    /// Reply-inbox sign-in attempts per reference code and client (a client gets four
+    /// times this across codes).
     pub inbox_attempts_per_minute: u32,
+    /// The slow ceiling on one reference code, whoever tries it.
+    pub inbox_attempts_per_code_per_hour: u32,
+    /// One network's share of the global quota (an IPv4 /24, an IPv6 /48).
+    pub submissions_per_network_per_hour: u32,
     /// The onion listener's shared bucket.
     pub onion_submissions_per_hour: u32,
     /// Staff sign-in attempts (password or code) per account, and per client.
@@ -121,6 +131,15 @@ impl Default for RateLimits {
             submissions_per_hour: 10_000,
             requests_per_client_per_minute: 300,
             inbox_attempts_per_minute: 5,
+            // Passphrases have 80 bits, so this ceiling is not what stops guessing
+            // (3,000 tries an hour would need 10^16 years); it bounds the work one code
+            // can cause. Keeping a code refused takes 50 tries a minute without pause:
+            // ten addresses, each at its own limit.
+            inbox_attempts_per_code_per_hour: 3_000,
+            // A twentieth of the global quota (unless set: see `Config::from_sources`):
+            // a flood must come from twenty networks before anyone else is refused, and
+            // a mobile carrier's NAT (one /24 for many people) still fits 500 an hour.
+            submissions_per_network_per_hour: 500,
             onion_submissions_per_hour: 1_000,
             // SecureDrop allows 5 tries per minute per account. Per client it is higher,
             // because a call centre's agents share one address at 9 a.m.
@@ -164,12 +183,27 @@ impl ConfigError {
     }
 }
 
+/// An `on`/`off` setting.
+fn on_off(
+    setting: &'static str,
+    value: Option<String>,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match value.as_deref() {
+        None => Ok(default),
+        Some("on") => Ok(true),
+        Some("off") => Ok(false),
+        Some(_) => Err(ConfigError::invalid(setting, "must be 'on' or 'off'")),
+    }
+}
+
 /// The optional file: the same settings as the environment, in lower case without the prefix.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSettings {
     listen: Option<String>,
     onion_listen: Option<String>,
+    onion_proxy_protocol: Option<String>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     master_key_file: Option<PathBuf>,
@@ -183,6 +217,7 @@ struct FileSettings {
     trusted_proxies: Option<Vec<String>>,
     log_format: Option<String>,
     password_hash: Option<String>,
+    password_hashes: Option<u32>,
     body_timeout: Option<u64>,
     staff_notices: Option<String>,
     #[serde(default)]
@@ -224,6 +259,17 @@ impl Config {
         let onion_listen = get("HAVEN_ONION_LISTEN", fs.onion_listen)
             .map(|a| parse_addr("HAVEN_ONION_LISTEN", &a))
             .transpose()?;
+        let onion_proxy_protocol = on_off(
+            "HAVEN_ONION_PROXY_PROTOCOL",
+            get("HAVEN_ONION_PROXY_PROTOCOL", fs.onion_proxy_protocol),
+            false,
+        )?;
+        if onion_proxy_protocol && onion_listen.is_none() {
+            return Err(ConfigError::invalid(
+                "HAVEN_ONION_PROXY_PROTOCOL",
+                "is for the onion listener: set HAVEN_ONION_LISTEN too",
+            ));
+        }
         let data_dir = get(
             "HAVEN_DATA_DIR",
             fs.data_dir.map(|p| p.display().to_string()),
@@ -303,6 +349,9 @@ impl Config {
                 ));
             }
         }
+        let network_share_set = fs
+            .rate_limits
+            .contains_key("submissions_per_network_per_hour");
         for (name, value) in fs.rate_limits {
             let slot = match name.as_str() {
                 "submissions_per_client_per_hour" => {
@@ -311,6 +360,12 @@ impl Config {
                 "submissions_per_hour" => &mut rate_limits.submissions_per_hour,
                 "requests_per_client_per_minute" => &mut rate_limits.requests_per_client_per_minute,
                 "inbox_attempts_per_minute" => &mut rate_limits.inbox_attempts_per_minute,
+                "inbox_attempts_per_code_per_hour" => {
+                    &mut rate_limits.inbox_attempts_per_code_per_hour
+                }
+                "submissions_per_network_per_hour" => {
+                    &mut rate_limits.submissions_per_network_per_hour
+                }
                 "onion_submissions_per_hour" => &mut rate_limits.onion_submissions_per_hour,
                 "signin_attempts_per_account_per_minute" => {
                     &mut rate_limits.signin_attempts_per_account_per_minute
@@ -335,6 +390,11 @@ impl Config {
                 ));
             }
             *slot = value;
+        }
+
+        if !network_share_set {
+            rate_limits.submissions_per_network_per_hour = (rate_limits.submissions_per_hour / 20)
+                .max(rate_limits.submissions_per_client_per_hour);
         }
 
         let trusted_proxies = match env("HAVEN_TRUSTED_PROXIES").filter(|v| !v.is_empty()) {
@@ -374,6 +434,22 @@ impl Config {
             }
         };
 
+        // Each hash holds 64 MiB while it runs: one per core bounds both memory and CPU.
+        let password_hashes = match env("HAVEN_PASSWORD_HASHES").filter(|v| !v.is_empty()) {
+            Some(n) => n.trim().parse::<u32>().ok(),
+            None => Some(fs.password_hashes.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, |n| n.get().min(64) as u32)
+            })),
+        }
+        .and_then(NonZeroU32::new)
+        .filter(|n| n.get() <= 64)
+        .ok_or_else(|| {
+            ConfigError::invalid(
+                "HAVEN_PASSWORD_HASHES",
+                "must be a number from 1 to 64 (password hashes at once)",
+            )
+        })?;
+
         // A minute carries a full form over a slow mobile or Tor link (16 KiB at
         // 300 bytes/s) and still frees a trickling client's connection soon.
         let body_timeout = match env("HAVEN_BODY_TIMEOUT").filter(|v| !v.is_empty()) {
@@ -402,6 +478,7 @@ impl Config {
         Ok(Self {
             listen,
             onion_listen,
+            onion_proxy_protocol,
             data_dir,
             database,
             master_key_file,
@@ -415,6 +492,7 @@ impl Config {
             trusted_proxies,
             log_format,
             password_cost,
+            password_hashes,
             body_timeout,
             staff_notices,
         })

@@ -10,7 +10,7 @@ use haven::app::{self, Application, Role, Roles};
 use haven::audit::{Actor, AuditAction, Outcome};
 use haven::auth::accounts::{self, AccountError, AccountRequest};
 use haven::casework::ProgrammeRole;
-use haven::config::{Config, LogFormat};
+use haven::config::Config;
 use haven::crypto::ProgrammeKeyPair;
 use haven::programme::editing;
 use haven::store::ApplyOutcome;
@@ -193,18 +193,6 @@ enum ProgrammeCommand {
     },
 }
 
-fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("HAVEN_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,actix_server=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
-    }
-}
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -228,7 +216,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging(config.log_format);
+    haven::logging::init(config.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

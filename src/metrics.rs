@@ -35,6 +35,21 @@ pub struct Metrics {
     pub responses: Family<Labels, Counter>,
     /// Staff sign-in attempts refused (wrong secret or throttled).
     pub signin_failures: Counter,
+    /// Sign-in and re-authentication refusals that write no audit entry of their own, by
+    /// reason (`throttled-account`, `throttled-client`, `busy`, `unknown-account`):
+    /// unauthenticated clients must not be able to grow the audit log, so these are
+    /// counted here and recorded once per account and window there.
+    signin_refusals: Family<Labels, Counter>,
+    /// Submissions refused by a quota, by which (`client`, `network`, `global`).
+    quota_refusals: Family<Labels, Counter>,
+    /// How many more submissions the global quota takes right now (set at scrape).
+    submissions_global_remaining: Gauge,
+    /// Password hashes running or waiting for a core, and refused because the gate
+    /// was full (`auth::gate`).
+    pub password_hashes_admitted: Gauge,
+    pub password_hashes_refused: Counter,
+    /// Second factors locked after repeated wrong codes (`auth::lockout`).
+    pub second_factor_locks: Counter,
     /// Requests answered 429, by route pattern (every limit: the per-client request
     /// budget, submission quotas, the reply-inbox and sign-in throttles).
     rate_limited: Family<Labels, Counter>,
@@ -65,6 +80,12 @@ impl Metrics {
         let rejected = Family::<Labels, Counter>::default();
         let responses = Family::<Labels, Counter>::default();
         let signin_failures = Counter::default();
+        let signin_refusals = Family::<Labels, Counter>::default();
+        let quota_refusals = Family::<Labels, Counter>::default();
+        let submissions_global_remaining = Gauge::default();
+        let password_hashes_admitted = Gauge::default();
+        let password_hashes_refused = Counter::default();
+        let second_factor_locks = Counter::default();
         let queue_depth = Family::<Labels, Gauge>::default();
         let queue_oldest = Family::<Labels, Gauge>::default();
         let outbox = Family::<Labels, Gauge>::default();
@@ -92,6 +113,36 @@ impl Metrics {
             "signin_failures",
             "Staff sign-in attempts refused by this instance",
             signin_failures.clone(),
+        );
+        registry.register(
+            "signin_refusals",
+            "Staff sign-in attempts refused without an audit entry each, by reason",
+            signin_refusals.clone(),
+        );
+        registry.register(
+            "submission_quota_refusals",
+            "Submissions refused by a quota, by which quota refused",
+            quota_refusals.clone(),
+        );
+        registry.register(
+            "submissions_global_remaining",
+            "Submissions the global quota of this instance would still take right now",
+            submissions_global_remaining.clone(),
+        );
+        registry.register(
+            "password_hashes_admitted",
+            "Password hashes running or waiting for a core in this instance",
+            password_hashes_admitted.clone(),
+        );
+        registry.register(
+            "password_hashes_refused",
+            "Password checks refused at once because the hashing gate was full",
+            password_hashes_refused.clone(),
+        );
+        registry.register(
+            "second_factor_locks",
+            "Second factors locked after repeated wrong codes",
+            second_factor_locks.clone(),
         );
         registry.register(
             "queue_enquiries",
@@ -134,6 +185,12 @@ impl Metrics {
             rejected,
             responses,
             signin_failures,
+            signin_refusals,
+            quota_refusals,
+            submissions_global_remaining,
+            password_hashes_admitted,
+            password_hashes_refused,
+            second_factor_locks,
             rate_limited,
             errors,
             outbound,
@@ -147,6 +204,20 @@ impl Metrics {
 
     pub fn reject(&self, reason: &'static str) {
         self.rejected
+            .get_or_create(&vec![("reason", reason.to_owned())])
+            .inc();
+    }
+
+    /// A submission refused by `limit`.
+    pub fn quota_refusal(&self, limit: crate::web::ratelimit::Limit) {
+        self.quota_refusals
+            .get_or_create(&vec![("quota", limit.as_str().to_owned())])
+            .inc();
+    }
+
+    /// A sign-in refusal that the audit log does not record one by one.
+    pub fn signin_refusal(&self, reason: &'static str) {
+        self.signin_refusals
             .get_or_create(&vec![("reason", reason.to_owned())])
             .inc();
     }
@@ -276,10 +347,14 @@ pub async fn endpoint(
     req: HttpRequest,
     metrics: web::Data<Metrics>,
     store: web::Data<Store>,
+    limiters: web::Data<crate::web::ratelimit::Limiters>,
 ) -> Result<HttpResponse, AppError> {
     if !local_and_direct(&req) {
         return Err(AppError::NotFound);
     }
+    metrics
+        .submissions_global_remaining
+        .set(i64::from(limiters.global_submissions_remaining()));
     let body = metrics.render(&store).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")

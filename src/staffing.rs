@@ -16,10 +16,9 @@
 //! [`decide`] is the rule, pure and tested here; the functions below it look up what
 //! it needs, take the proof of re-authentication, and write through the store.
 
-use std::sync::Arc;
-
 use crate::audit::{Actor, AuditAction, Entry};
-use crate::auth::password::{Hasher, NewPassword, PasswordRejected};
+use crate::auth::accounts::HashPassword;
+use crate::auth::password::{NewPassword, PasswordRejected};
 use crate::auth::reauth::Reauthenticated;
 use crate::casework::{Action, Member, ProgrammeRole, Subject, permit};
 use crate::crypto::random_id;
@@ -239,7 +238,7 @@ pub async fn change(
 /// first sign-in like any new account's.
 pub async fn approve(
     store: &Store,
-    hasher: &Arc<Hasher>,
+    hasher: impl HashPassword,
     by: &Granter<'_>,
     proof: &Reauthenticated,
     request: &RoleRequest,
@@ -264,10 +263,10 @@ pub async fn approve(
         }
         None => {
             let password = NewPassword::parse(first_password).map_err(Refusal::from)?;
-            let hasher = hasher.clone();
-            let password_hash = tokio::task::spawn_blocking(move || hasher.hash(&password))
+            let password_hash = hasher
+                .hash_password(password)
                 .await
-                .map_err(|_| StoreError::Corrupt("password hashing stopped"))?;
+                .ok_or(StoreError::Corrupt("password hashing stopped"))?;
             Approval::NewAccount(NewUser {
                 id: random_id(),
                 email: request.email.clone(),

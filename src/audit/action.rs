@@ -118,6 +118,9 @@ actions! {
     StaffRequestRefuse => "staff.request.refuse",
     StaffRequestWithdraw => "staff.request.withdraw",
     SigninOk => "signin.ok",
+    /// Ten wrong second-factor codes after a right password locked the second factor
+    /// (outcome `alert`; the account's own address is emailed too).
+    SigninSecondFactorLocked => "signin.second-factor-locked",
     SigninThrottled => "signin.throttled",
     Signout => "signout",
     TotpEnrol => "totp.enrol",
@@ -223,6 +226,8 @@ mod tests {
             "staff.request.refuse",
             "staff.request.withdraw",
         ])
+        // Issue 17: ten wrong second-factor codes after a right password.
+        .chain(["signin.second-factor-locked"])
         .collect();
         assert_eq!(stored, before);
         assert_eq!(

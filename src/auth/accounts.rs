@@ -40,10 +40,30 @@ pub struct AccountRequest<'a> {
     pub password: &'a str,
 }
 
+/// Where a new password is hashed: a `Hasher` of its own (the command line), or a
+/// place admitted by the server's `PasswordGate` (the admin page).
+pub trait HashPassword {
+    fn hash_password(self, password: NewPassword) -> impl Future<Output = Option<String>> + Send;
+}
+
+impl HashPassword for Arc<Hasher> {
+    async fn hash_password(self, password: NewPassword) -> Option<String> {
+        tokio::task::spawn_blocking(move || self.hash(&password))
+            .await
+            .ok()
+    }
+}
+
+impl HashPassword for super::gate::Admission {
+    async fn hash_password(self, password: NewPassword) -> Option<String> {
+        self.hash(password).await.ok()
+    }
+}
+
 /// Creates the account; returns its id. The password is hashed off the async threads.
 pub async fn create_account(
     store: &Store,
-    hasher: Arc<Hasher>,
+    hasher: impl HashPassword,
     request: AccountRequest<'_>,
     actor: &Actor,
 ) -> Result<String, AccountError> {
@@ -59,9 +79,10 @@ pub async fn create_account(
     if store.user_by_email(&email).await?.is_some() {
         return Err(AccountError::Exists);
     }
-    let password_hash = tokio::task::spawn_blocking(move || hasher.hash(&password))
+    let password_hash = hasher
+        .hash_password(password)
         .await
-        .map_err(|_| StoreError::Corrupt("password hashing stopped"))?;
+        .ok_or(StoreError::Corrupt("password hashing stopped"))?;
     let id = random_id();
     let user = NewUser {
         id: id.clone(),

@@ -2,6 +2,8 @@
 //! session-bound CSRF tokens, and the roles a signed-in staff member holds.
 
 pub mod accounts;
+pub mod gate;
+pub mod lockout;
 pub mod password;
 pub mod reauth;
 pub mod session;

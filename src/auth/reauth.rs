@@ -34,45 +34,78 @@ impl Reauthenticated {
     }
 }
 
+/// Where a re-authentication's hash runs: a place the server's [`PasswordGate`]
+/// admitted (the console: every hash of a server goes through the gate), or a blocking
+/// thread of its own (the command line).
+///
+/// [`PasswordGate`]: super::gate::PasswordGate
+pub trait CheckPassword {
+    /// Whether `candidate` matches `phc`; with no stored hash, the same work and `false`.
+    /// `None` if the hashing task stopped.
+    fn check(
+        self,
+        phc: Option<String>,
+        candidate: zeroize::Zeroizing<String>,
+    ) -> impl Future<Output = Option<bool>> + Send;
+}
+
+impl CheckPassword for super::gate::Admission {
+    async fn check(
+        self,
+        phc: Option<String>,
+        candidate: zeroize::Zeroizing<String>,
+    ) -> Option<bool> {
+        self.verify(phc, candidate.to_string()).await.ok()
+    }
+}
+
+impl CheckPassword for &Arc<Hasher> {
+    async fn check(
+        self,
+        phc: Option<String>,
+        candidate: zeroize::Zeroizing<String>,
+    ) -> Option<bool> {
+        let hasher = self.clone();
+        tokio::task::spawn_blocking(move || match phc {
+            Some(phc) => hasher.verify(&phc, &candidate),
+            None => {
+                hasher.verify_dummy(&candidate);
+                false
+            }
+        })
+        .await
+        .ok()
+    }
+}
+
 /// Checks `password` against `user_id`'s; `None` if it does not match, or the account
-/// is gone or disabled. The hash runs on a blocking thread.
+/// is gone or disabled. The hash runs off the async threads (`CheckPassword`).
 pub async fn confirm(
     store: &Store,
-    hasher: &Arc<Hasher>,
+    checker: impl CheckPassword,
     user_id: &str,
     password: &str,
 ) -> Result<Option<Reauthenticated>, StoreError> {
     let user = store.user(user_id).await?;
-    Ok(verify(hasher, user, password).await)
+    Ok(verify(checker, user, password).await)
 }
 
 async fn verify(
-    hasher: &Arc<Hasher>,
+    checker: impl CheckPassword,
     user: Option<UserRecord>,
     password: &str,
 ) -> Option<Reauthenticated> {
-    let hasher = hasher.clone();
     let password = zeroize::Zeroizing::new(password.to_owned());
-    tokio::task::spawn_blocking(move || match user {
-        Some(user) if !user.disabled && hasher.verify(&user.password_hash, &password) => {
-            Some(Reauthenticated {
-                user_id: user.id,
-                instance_admin: user.is_admin,
-            })
-        }
-        Some(user) => {
-            // Disabled accounts are checked too, so timing says nothing.
-            let _ = hasher.verify(&user.password_hash, &password);
-            None
-        }
-        None => {
-            hasher.verify_dummy(&password);
-            None
-        }
-    })
-    .await
-    .ok()
-    .flatten()
+    // Disabled accounts are checked too, so timing says nothing.
+    let phc = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = checker.check(phc, password).await?;
+    match user {
+        Some(user) if matches && !user.disabled => Some(Reauthenticated {
+            user_id: user.id,
+            instance_admin: user.is_admin,
+        }),
+        _ => None,
+    }
 }
 
 /// The per-account throttle key shared by sign-in and re-authentication.

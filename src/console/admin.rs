@@ -66,6 +66,8 @@ pub(super) enum Reauth {
     /// password was not even checked, so saying "not right" would be untrue and would
     /// send the admin retyping a correct password into the same wall.
     Throttled,
+    /// Password hashing was full (`auth::gate`): not checked either; try again soon.
+    Busy,
 }
 
 impl Reauth {
@@ -99,22 +101,30 @@ pub(super) async fn reauthenticate_for(
     password: &str,
 ) -> Result<Result<crate::auth::reauth::Reauthenticated, Reauth>, AppError> {
     let key = crate::auth::reauth::account_key(&staff.id);
-    if !super::signin::allow_attempt(console, req, &key).await? {
-        console
-            .store
-            .record_audit(
-                &Entry::new(
-                    &staff.actor(),
-                    AuditAction::ReauthFailed,
-                    &staff.actor().to_string(),
-                )
-                .outcome(Outcome::Throttled),
+    // A place for the hash first, as at sign-in: refused before anything is counted.
+    let client = crate::web::client::client_key(req, &console.config.trusted_proxies);
+    let Ok(admission) = console.gate.admit(client) else {
+        return Ok(Err(Reauth::Busy));
+    };
+    let check = super::signin::check_attempt(console, req, &key).await?;
+    if !check.allowed() {
+        drop(admission);
+        super::signin::record_throttled(
+            console,
+            req,
+            check,
+            &key,
+            Entry::new(
+                &staff.actor(),
+                AuditAction::ReauthFailed,
+                &staff.actor().to_string(),
             )
-            .await?;
+            .outcome(Outcome::Throttled),
+        )
+        .await?;
         return Ok(Err(Reauth::Throttled));
     }
-    match crate::auth::reauth::confirm(&console.store, &console.hasher, &staff.id, password).await?
-    {
+    match crate::auth::reauth::confirm(&console.store, admission, &staff.id, password).await? {
         Some(proof) => {
             console
                 .store
@@ -145,6 +155,7 @@ pub(super) async fn reauthenticate_for(
 pub(super) fn reauth_message(lang: Language, outcome: Reauth, wrong: &str) -> String {
     match outcome {
         Reauth::Throttled => t(lang, "reauth-throttled"),
+        Reauth::Busy => t(lang, "reauth-busy"),
         _ => t(lang, wrong),
     }
 }
@@ -434,14 +445,15 @@ async fn add_user(
         programme: Some(form.programme.as_str()).filter(|p| !p.is_empty()),
         password: &form.password,
     };
-    match accounts::create_account(
-        &console.store,
-        console.hasher.clone(),
-        request,
-        &staff.actor(),
-    )
-    .await
-    {
+    let client = crate::web::client::client_key(&req, &console.config.trusted_proxies);
+    let Ok(admission) = console.gate.admit(client) else {
+        return again(vec![(
+            "password",
+            reauth_message(staff.lang, Reauth::Busy, "admin-error-wrong-password"),
+        )])
+        .await;
+    };
+    match accounts::create_account(&console.store, admission, request, &staff.actor()).await {
         Ok(_) => Ok(see_other("/admin/users?done=user-added")),
         Err(AccountError::Store(e)) => Err(e.into()),
         Err(e) => {

@@ -424,6 +424,9 @@ async fn upload(
         super::admin::Reauth::Throttled => {
             return Ok(again(&[("current_password", t(lang, "reauth-throttled"))]));
         }
+        super::admin::Reauth::Busy => {
+            return Ok(again(&[("current_password", t(lang, "reauth-busy"))]));
+        }
     }
     if form.files.is_empty() {
         return Ok(again(&[("files", t(lang, "import-error-no-files"))]));

@@ -29,7 +29,7 @@ use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
-use crate::auth::password::Hasher;
+use crate::auth::gate::PasswordGate;
 use crate::auth::{Staff, check_csrf, signed_in};
 use crate::casework::ProgrammeRole;
 use crate::config::Config;
@@ -52,7 +52,8 @@ pub struct Console {
     pub mac: MacKey,
     /// For looking enquiries up by reference code (the hash the public role stored).
     pub intake_key: IntakeKey,
-    pub hasher: Arc<Hasher>,
+    /// Every password check and hash of this process goes through it (`auth::gate`).
+    pub gate: PasswordGate,
     pub programmes: LiveProgrammes,
     pub limiters: Arc<Limiters>,
     pub config: Arc<Config>,
@@ -68,15 +69,22 @@ impl Console {
         limiters: Arc<Limiters>,
         config: Arc<Config>,
         clock: crate::auth::session::Clock,
+        metrics: &crate::metrics::Metrics,
     ) -> Self {
         let hasher = Arc::new(keyring.password_hasher(config.password_cost));
+        let gate = PasswordGate::observed(
+            hasher,
+            config.password_hashes,
+            metrics.password_hashes_admitted.clone(),
+            metrics.password_hashes_refused.clone(),
+        );
         Self {
             mac: keyring.console_mac(),
             programmes: LiveProgrammes::new(store.clone(), std::time::Duration::from_secs(5)),
             store,
             keyring,
             intake_key,
-            hasher,
+            gate,
             limiters,
             config,
             clock,

@@ -16,15 +16,17 @@ use sha2::{Digest, Sha256};
 use super::pages::{Shell, csrf_field, error_summary, render};
 use super::{Console, page, see_other};
 use crate::audit::{Actor, AuditAction, Entry, Outcome};
+use crate::auth::lockout::{self, AfterFailure};
 use crate::auth::session::{self, Stage};
 use crate::auth::totp::{self, TotpError, TotpSecret};
 use crate::auth::{Staff, current_session};
 use crate::domain::Language;
 use crate::error::AppError;
-use crate::i18n::t;
-use crate::store::{NewSession, SessionRecord, UserRecord, now};
+use crate::i18n::{Msg, t};
+use crate::store::{NewSession, SecondFactorLock, SessionRecord, UserRecord, now};
 use crate::web::client::client_key;
 use crate::web::csrf;
+use crate::web::ratelimit::SigninCheck;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -58,14 +60,15 @@ fn account_key(email: &str) -> [u8; 32] {
 
 /// One attempt at a secret (password or code) for `account`: per client and per
 /// account in this process (governor), and per account in the database, so that N
-/// console instances together allow the same tries as one.
-pub(super) async fn allow_attempt(
+/// console instances together allow the same tries as one. Both are counted whatever
+/// the outcome; the answer says which refused.
+pub(super) async fn check_attempt(
     console: &Console,
     req: &HttpRequest,
     account: &[u8; 32],
-) -> Result<bool, AppError> {
+) -> Result<SigninCheck, AppError> {
     let client = client_key(req, &console.config.trusted_proxies);
-    let here = console.limiters.allow_signin(&client, account);
+    let mut check = console.limiters.allow_signin(&client, account);
     let key = [b"signin:".as_slice(), account].concat();
     let everywhere = console
         .store
@@ -77,7 +80,76 @@ pub(super) async fn allow_attempt(
                 .rate_limits
                 .signin_attempts_per_account_per_minute,
         );
-    Ok(here && everywhere)
+    check.account &= everywhere;
+    Ok(check)
+}
+
+/// Entries of one kind (throttled attempts, failures for unknown accounts) the audit
+/// log takes per window in all, whatever the accounts and clients.
+const AUDIT_ONCE_PER_WINDOW_CEILING: i64 = 10;
+
+/// Whether this is the first time in the current window that `what` happened (and the
+/// ceiling for all such entries is not reached): unauthenticated clients must not be
+/// able to grow the chained audit log with every request. Shared by every instance.
+pub(super) async fn first_in_window(console: &Console, what: &[u8]) -> Result<bool, AppError> {
+    let at = now();
+    let once = [b"audit-once:".as_slice(), what].concat();
+    if console
+        .store
+        .count_in_window(&once, at, SIGNIN_WINDOW_SECS)
+        .await?
+        != 1
+    {
+        return Ok(false);
+    }
+    let all = console
+        .store
+        .count_in_window(b"audit-once:*", at, SIGNIN_WINDOW_SECS)
+        .await?;
+    Ok(all <= AUDIT_ONCE_PER_WINDOW_CEILING)
+}
+
+/// Records an attempt the limits refused: always in the metrics, and in the audit log
+/// once per account (or, when the client's limit refused, once per client) and window.
+pub(super) async fn record_throttled(
+    console: &Console,
+    req: &HttpRequest,
+    check: SigninCheck,
+    account: &[u8; 32],
+    entry: Entry,
+) -> Result<(), AppError> {
+    let (reason, limit, what) = if !check.account {
+        (
+            "throttled-account",
+            "account",
+            [b"account:".as_slice(), account].concat(),
+        )
+    } else {
+        // The client, as a keyed hash: the throttle table never holds an address.
+        let client = client_key(req, &console.config.trusted_proxies);
+        let hidden = console
+            .mac
+            .mac("haven/throttled-client", &[&client.to_bytes()]);
+        (
+            "throttled-client",
+            "client",
+            [b"client:".as_slice(), &hidden].concat(),
+        )
+    };
+    if let Some(metrics) = req.app_data::<web::Data<crate::metrics::Metrics>>() {
+        metrics.signin_refusal(reason);
+    }
+    if first_in_window(console, &what).await? {
+        console
+            .store
+            .record_audit(
+                &entry.detail(
+                    serde_json::json!({ "limit": limit, "window_secs": SIGNIN_WINDOW_SECS }),
+                ),
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// The shared per-account window.
@@ -149,6 +221,7 @@ pub struct SignInForm {
 
 const WRONG: &str = "console-signin-wrong";
 const THROTTLED: &str = "console-signin-throttled";
+const BUSY: &str = "console-signin-busy";
 
 async fn sign_in(
     console: web::Data<Console>,
@@ -165,18 +238,38 @@ async fn sign_in(
             sign_in_page(&req, &fresh, &email, Some("console-signin-expired")),
         ));
     }
-    if !allow_attempt(&console, &req, &account_key(&email)).await? {
-        console
-            .store
-            .record_audit(
-                &Entry::new(
-                    &Actor::Anonymous,
-                    AuditAction::SigninThrottled,
-                    "account:hidden",
-                )
-                .outcome(Outcome::Denied),
+    // The gate first: a place is refused before anything is counted or hashed, so a
+    // staff member retrying while it is full does not use up their own attempts.
+    let client = client_key(&req, &console.config.trusted_proxies);
+    let Ok(admission) = console.gate.admit(client) else {
+        metrics.signin_refusal("busy");
+        let mut res = page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            sign_in_page(&req, &fresh, &email, Some(BUSY)),
+        );
+        res.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from_static("5"),
+        );
+        return Ok(res);
+    };
+    let account = account_key(&email);
+    let check = check_attempt(&console, &req, &account).await?;
+    if !check.allowed() {
+        drop(admission);
+        record_throttled(
+            &console,
+            &req,
+            check,
+            &account,
+            Entry::new(
+                &Actor::Anonymous,
+                AuditAction::SigninThrottled,
+                "account:hidden",
             )
-            .await?;
+            .outcome(Outcome::Denied),
+        )
+        .await?;
         metrics.signin_failures.inc();
         return Ok(page(
             StatusCode::TOO_MANY_REQUESTS,
@@ -190,18 +283,11 @@ async fn sign_in(
         ));
     }
     let user = console.store.user_by_email(&email).await?;
-    let hasher = console.hasher.clone();
     let phc = user.as_ref().map(|u| u.password_hash.clone());
-    let password = form.password;
-    let matches = web::block(move || match phc {
-        Some(phc) => hasher.verify(&phc, &password),
-        None => {
-            hasher.verify_dummy(&password);
-            false
-        }
-    })
-    .await
-    .map_err(|_| AppError::Internal("password check did not finish".into()))?;
+    let matches = admission
+        .verify(phc, form.password)
+        .await
+        .map_err(|_| AppError::Internal("password check did not finish".into()))?;
 
     let at = now();
     let user = match user {
@@ -221,14 +307,23 @@ async fn sign_in(
                 ),
                 None => (Actor::Anonymous, "account:unknown".into(), "password"),
             };
-            console
-                .store
-                .record_audit(
-                    &Entry::new(&actor, AuditAction::SigninFailed, &subject)
-                        .outcome(Outcome::Denied)
-                        .detail(serde_json::json!({ "reason": reason })),
-                )
-                .await?;
+            // A failure for an account that does not exist says nothing about anyone:
+            // counted, and written once per window (like throttling), so made-up
+            // addresses cannot grow the audit log.
+            let unknown = other.is_none();
+            if unknown {
+                metrics.signin_refusal("unknown-account");
+            }
+            if !unknown || first_in_window(&console, b"unknown-account").await? {
+                console
+                    .store
+                    .record_audit(
+                        &Entry::new(&actor, AuditAction::SigninFailed, &subject)
+                            .outcome(Outcome::Denied)
+                            .detail(serde_json::json!({ "reason": reason })),
+                    )
+                    .await?;
+            }
             metrics.signin_failures.inc();
             return Ok(page(
                 StatusCode::UNAUTHORIZED,
@@ -338,10 +433,10 @@ async fn pending(
     Ok((s, user))
 }
 
-fn code_page(req: &HttpRequest, token: &str, problem: Option<&str>) -> Markup {
+fn code_page(req: &HttpRequest, token: &str, problem: Option<Msg>) -> Markup {
     let (lang, carry) = step_language(req);
     let errors: Vec<(&str, String)> = problem
-        .map(|p| vec![("code", t(lang, p))])
+        .map(|p| vec![("code", p.render(lang))])
         .unwrap_or_default();
     let title = t(lang, "console-code-title");
     render(
@@ -408,21 +503,33 @@ async fn check_code(
     }
     let actor = Actor::staff(&user.id);
     let subject = actor.to_string();
-    if !allow_attempt(&console, &req, &account_key(&subject)).await? {
-        console
-            .store
-            .record_audit(
-                &Entry::new(&actor, AuditAction::SigninThrottled, &subject)
-                    .outcome(Outcome::Denied),
-            )
-            .await?;
+    let account = account_key(&subject);
+    let check = check_attempt(&console, &req, &account).await?;
+    if !check.allowed() {
+        record_throttled(
+            &console,
+            &req,
+            check,
+            &account,
+            Entry::new(&actor, AuditAction::SigninThrottled, &subject).outcome(Outcome::Denied),
+        )
+        .await?;
         metrics.signin_failures.inc();
         return Ok(page(
             StatusCode::TOO_MANY_REQUESTS,
-            code_page(&req, &token, Some(THROTTLED)),
+            code_page(&req, &token, Some(Msg::new(THROTTLED))),
         ));
     }
     let at = now();
+    // Locked after repeated wrong codes (`auth::lockout`): the code is not even looked at.
+    if let Some(until) = console
+        .store
+        .second_factor_locked_until(&user.id, at)
+        .await?
+    {
+        metrics.signin_failures.inc();
+        return Ok(locked_page(&req, &token, until, at));
+    }
     let outcome = match (
         &user.totp_ciphertext,
         totp::normalise_recovery_code(&form.code),
@@ -453,6 +560,7 @@ async fn check_code(
     };
     match outcome {
         Ok(factor) => {
+            console.store.clear_second_factor_failures(&user.id).await?;
             let signed_in = Entry::new(&actor, AuditAction::SigninOk, &subject)
                 .detail(serde_json::json!({ "factors": 2, "second": factor }));
             let next = format!("/console{}", step_language(&req).1);
@@ -482,12 +590,58 @@ async fn check_code(
                         .detail(serde_json::json!({ "stage": "second-factor", "reason": reason })),
                 )
                 .await?;
+            // Wrong codes add up across minutes; enough of them lock the second factor,
+            // email the account's own address and raise an alert, in one transaction.
+            let lock = console
+                .store
+                .record_second_factor_failure(
+                    &user.id,
+                    at,
+                    |failures, locks| match lockout::after_failure(failures, locks, at) {
+                        AfterFailure::Locked { until, nth } => {
+                            Some(SecondFactorLock { until, nth })
+                        }
+                        AfterFailure::Counted { .. } => None,
+                    },
+                    |lock| {
+                        Entry::new(&actor, AuditAction::SigninSecondFactorLocked, &subject)
+                            .outcome(Outcome::Alert)
+                            .detail(serde_json::json!({
+                                "failures": lockout::FAILURES_PER_LOCK,
+                                "lock": lock.nth,
+                                "locked_for_secs": lock.until - at,
+                            }))
+                    },
+                )
+                .await?;
+            if let Some(lock) = lock {
+                metrics.second_factor_locks.inc();
+                return Ok(locked_page(&req, &token, lock.until, at));
+            }
             Ok(page(
                 StatusCode::UNAUTHORIZED,
-                code_page(&req, &token, Some("console-code-wrong")),
+                code_page(&req, &token, Some(Msg::new("console-code-wrong"))),
             ))
         }
     }
+}
+
+/// The code page while the second factor is locked: until when, and that the account's
+/// address was told.
+fn locked_page(req: &HttpRequest, token: &str, until: i64, at: i64) -> HttpResponse {
+    let message = Msg::new("console-code-locked")
+        .arg("time", format!("{} UTC", super::pages::datetime(until)));
+    let mut res = page(
+        StatusCode::TOO_MANY_REQUESTS,
+        code_page(req, token, Some(message)),
+    );
+    if let Ok(value) =
+        actix_web::http::header::HeaderValue::from_str(&(until - at).max(1).to_string())
+    {
+        res.headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, value);
+    }
+    res
 }
 
 /// The secret being enrolled travels in the form (it is on the page anyway), tied to

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_TYPE, ContentType};
+use actix_web::http::header::{CONTENT_TYPE, ContentType, HeaderValue, RETRY_AFTER};
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
@@ -26,7 +26,7 @@ use crate::programme::live::{LiveProgramme, LiveProgrammes};
 use crate::store::{Store, SubmissionWriter, now};
 use crate::web::client::client_key;
 use crate::web::errors::mark_rendered;
-use crate::web::ratelimit::Limiters;
+use crate::web::ratelimit::{Limit, Limiters, Refused};
 use crate::web::{body::read_limited, csrf, request_language};
 use form::{CSRF, DecodeError, LANG, RawForm};
 
@@ -214,14 +214,47 @@ async fn submit(
     };
 
     let client = client_key(&req, &intake.config.trusted_proxies);
-    if !intake.limiters.allow_submission(&client) {
+    if let Err(refused) = intake.limiters.allow_submission(&client) {
         metrics.reject("rate_limited");
-        return Err(AppError::TooManyRequests);
+        metrics.quota_refusal(refused.limit);
+        // Nothing was stored. Say so plainly, keep every word they typed, and give the
+        // wait of the limit that refused (not a blanket "an hour").
+        let token = fresh_token();
+        let page = html(
+            StatusCode::TOO_MANY_REQUESTS,
+            pages::form_page(&pages::FormView {
+                programme: p,
+                lang,
+                csrf_token: &token,
+                typed: &typed,
+                errors: &[],
+                notice: Some(not_sent(refused)),
+            }),
+        );
+        return Ok(with_retry_after(page, refused));
     }
     let (enquiry, receipt) = submission::prepare(&live, valid, lang, &intake.intake_key, at)?;
     intake.writer.submit(enquiry).await?;
     metrics.submissions.inc();
     Ok(html(StatusCode::OK, pages::receipt_page(p, lang, &receipt)))
+}
+
+/// What the form says when a quota refused it: that it was not sent, why in a word,
+/// and when to send it again.
+fn not_sent(refused: Refused) -> Msg {
+    let id = match refused.limit {
+        Limit::Client => "form-not-sent-client",
+        Limit::Network | Limit::Code => "form-not-sent-network",
+        Limit::Global => "form-not-sent-global",
+    };
+    Msg::new(id).arg("minutes", refused.minutes().to_string())
+}
+
+fn with_retry_after(mut res: HttpResponse, refused: Refused) -> HttpResponse {
+    if let Ok(value) = HeaderValue::from_str(&refused.seconds().to_string()) {
+        res.headers_mut().insert(RETRY_AFTER, value);
+    }
+    res
 }
 
 async fn show_inbox_sign_in(
@@ -241,6 +274,7 @@ async fn show_inbox_sign_in(
             csrf_token: &token,
             typed_reference: "",
             failed: false,
+            throttled: None,
         }),
     ))
 }
@@ -270,11 +304,25 @@ async fn open_inbox(
         typed.get("passphrase").unwrap_or(""),
     );
     let client = client_key(&req, &intake.config.trusted_proxies);
-    if !intake
+    if let Err(refused) = intake
         .limiters
         .allow_inbox_attempt(&client, &attempt.code_hash)
     {
-        return Err(AppError::TooManyRequests);
+        let token = csrf::issue(&intake.intake_key, &scope, at);
+        let page = html(
+            StatusCode::TOO_MANY_REQUESTS,
+            pages::inbox_sign_in_page(&pages::InboxView {
+                programme: p,
+                lang,
+                csrf_token: &token,
+                typed_reference,
+                failed: false,
+                throttled: Some(
+                    Msg::new("inbox-throttled").arg("minutes", refused.minutes().to_string()),
+                ),
+            }),
+        );
+        return Ok(with_retry_after(page, refused));
     }
     let opened = inbox::open(&intake.store, &intake.intake_key, &live, &attempt)
         .await
@@ -303,6 +351,7 @@ async fn open_inbox(
                     csrf_token: &token,
                     typed_reference,
                     failed: true,
+                    throttled: None,
                 }),
             ))
         }

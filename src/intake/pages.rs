@@ -77,8 +77,10 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
                     }
                 }
             }
+            // Every notice says the enquiry was not sent (an expired form, a quota): an
+            // alert, so a screen reader says it before anything else.
             @if let Some(notice) = &v.notice {
-                div class="notice" role="status" { p { (notice.render(lang)) } }
+                div class="notice" role="alert" { p { (notice.render(lang)) } }
             }
             h1 { (title) }
             p class="intro" { (p.text(&p.file().intro, lang)) }
@@ -282,6 +284,8 @@ pub struct InboxView<'a> {
     pub csrf_token: &'a str,
     pub typed_reference: &'a str,
     pub failed: bool,
+    /// Why the codes were not even checked (too many attempts), with the true wait.
+    pub throttled: Option<Msg>,
 }
 
 pub fn inbox_sign_in_page(v: &InboxView<'_>) -> Markup {
@@ -300,6 +304,9 @@ pub fn inbox_sign_in_page(v: &InboxView<'_>) -> Markup {
                     h2 id="error-summary-title" { (t(lang, "error-summary-title")) }
                     ul { li { a href="#f-reference" { (t(lang, "inbox-failed")) } } }
                 }
+            }
+            @if let Some(throttled) = &v.throttled {
+                div class="notice" role="alert" { p { (throttled.render(lang)) } }
             }
             h1 { (title) }
             p { (t(lang, "inbox-intro")) }

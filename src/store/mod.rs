@@ -13,8 +13,10 @@ mod casework;
 mod imports;
 mod keys;
 mod launch;
+mod lockout;
 mod notices;
 mod outbox;
+mod placement;
 mod programmes;
 mod referrals;
 mod replies;
@@ -40,6 +42,7 @@ pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use launch::{
     Approval, ApprovalRefused, LaunchMark, NewRoleRequest, RequestState, RoleChange, RoleRequest,
 };
+pub use lockout::SecondFactorLock;
 pub use notices::{
     ClaimedNotice, GrantNotice, GrantedBy, NoticeKind, NoticeOutcome, queue_grant_notices,
     queue_notice,
@@ -137,7 +140,7 @@ impl Store {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                                  PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON; \
-                                 PRAGMA busy_timeout = 10000;",
+                                 PRAGMA busy_timeout = 10000; PRAGMA temp_store = MEMORY;",
                             )
                             .await?;
                             Ok(())

@@ -21,6 +21,8 @@ pub enum NoticeKind {
     RecoveryCodeUsed,
     /// To an instance admin: someone was given a role in a programme.
     RoleGranted,
+    /// Wrong second-factor codes after a right password locked the second factor.
+    SecondFactorLocked,
 }
 
 impl NoticeKind {
@@ -30,6 +32,7 @@ impl NoticeKind {
             Self::TotpReset => "totp-reset",
             Self::RecoveryCodeUsed => "recovery-code-used",
             Self::RoleGranted => "role-granted",
+            Self::SecondFactorLocked => "second-factor-locked",
         }
     }
 
@@ -39,6 +42,7 @@ impl NoticeKind {
             Self::TotpReset,
             Self::RecoveryCodeUsed,
             Self::RoleGranted,
+            Self::SecondFactorLocked,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

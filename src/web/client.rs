@@ -5,45 +5,110 @@
 //! configured proxy, and then only from the right: the right-most address that is not
 //! itself a trusted proxy is the one the proxy saw.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use actix_web::HttpRequest;
 
+use super::proxy_protocol::tor_circuit;
+
+/// The unit one person controls, for the per-client limits: an IPv4 address, an IPv6
+/// /64 (a subscriber is handed a whole /64 and can use any address in it), one Tor
+/// circuit. Every limit keyed "per client" uses this, so none of them can be dodged by
+/// walking through a /64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClientKey {
-    Ip(IpAddr),
-    /// Everyone on the onion listener arrives from 127.0.0.1: they share one bucket.
+    V4([u8; 4]),
+    /// The first 64 bits of an IPv6 address.
+    V6([u8; 8]),
+    /// One circuit to the onion service, as Tor exports it (PROXY protocol).
+    Circuit(u32),
+    /// The onion listener when Tor exports no circuit: everyone there shares this.
     Onion,
     /// No peer address (e.g. a unit test request): one shared bucket.
     Unknown,
 }
 
-/// The local address of the onion listener, stored as app data when one is configured.
+/// The network a client belongs to, for the shares of the shared quotas: an IPv4 /24,
+/// an IPv6 /48 (a site), or the onion service as a whole. A flood from one network
+/// can use up that network's share and no more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NetworkKey {
+    V4([u8; 3]),
+    V6([u8; 6]),
+    Onion,
+    Unknown,
+}
+
+impl ClientKey {
+    pub fn from_ip(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(v4) => Self::V4(v4.octets()),
+            // An IPv4 client seen through a dual-stack socket is that IPv4 client.
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => Self::V4(v4.octets()),
+                None => {
+                    let mut prefix = [0u8; 8];
+                    prefix.copy_from_slice(&v6.octets()[..8]);
+                    Self::V6(prefix)
+                }
+            },
+        }
+    }
+
+    pub fn network(&self) -> NetworkKey {
+        match self {
+            Self::V4([a, b, c, _]) => NetworkKey::V4([*a, *b, *c]),
+            Self::V6(p) => {
+                let mut site = [0u8; 6];
+                site.copy_from_slice(&p[..6]);
+                NetworkKey::V6(site)
+            }
+            Self::Circuit(_) | Self::Onion => NetworkKey::Onion,
+            Self::Unknown => NetworkKey::Unknown,
+        }
+    }
+
+    /// A stable encoding, for keyed hashes (never stored as it is: it is an address).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Self::V4(a) => [&[4u8][..], a].concat(),
+            Self::V6(p) => [&[6u8][..], p].concat(),
+            Self::Circuit(id) => [&[7u8][..], &id.to_be_bytes()].concat(),
+            Self::Onion => vec![8],
+            Self::Unknown => vec![0],
+        }
+    }
+
+    /// Whether this client arrived through the onion service.
+    pub fn is_onion(&self) -> bool {
+        matches!(self, Self::Circuit(_) | Self::Onion)
+    }
+}
+
+/// Set on every connection the onion listener accepts (`web::server`): the fact that
+/// a request came through Tor belongs to its connection, not to anything it says.
 #[derive(Debug, Clone, Copy)]
-pub struct OnionListener(pub SocketAddr);
+pub struct OnionConnection;
 
 /// Whether the request arrived on the onion listener.
 pub fn on_onion(req: &HttpRequest) -> bool {
-    req.app_data::<OnionListener>()
-        .is_some_and(|onion| req.app_config().local_addr() == onion.0)
-}
-
-/// Paths the onion listener never serves, whatever roles the process runs: Tor
-/// visitors are the public, and they arrive from loopback, which `/metrics` trusts.
-pub fn closed_to_onion(path: &str) -> bool {
-    ["/console", "/admin", "/metrics"]
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+    req.conn_data::<OnionConnection>().is_some()
 }
 
 pub fn client_key(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> ClientKey {
+    let peer = req.peer_addr().map(|a| a.ip());
     if on_onion(req) {
-        return ClientKey::Onion;
+        // Tor is the peer. With `HAVEN_ONION_PROXY_PROTOCOL=on` the peer actix reports
+        // is the source in Tor's PROXY header, which carries the circuit; forwarding
+        // headers are never believed here (a visitor could write one to pick a bucket).
+        return peer
+            .and_then(tor_circuit)
+            .map_or(ClientKey::Onion, ClientKey::Circuit);
     }
-    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+    let Some(peer) = peer else {
         return ClientKey::Unknown;
     };
-    ClientKey::Ip(resolve(
+    ClientKey::from_ip(resolve(
         peer,
         forwarded_for(req).as_deref(),
         trusted_proxies,
@@ -82,6 +147,28 @@ pub fn resolve(peer: IpAddr, forwarded_for: Option<&str>, trusted_proxies: &[IpA
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_its_slash_64_and_its_network_the_slash_48() {
+        let a = ClientKey::from_ip("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = ClientKey::from_ip("2001:db8:1:2:bbbb:cccc:dddd:eeee".parse().unwrap());
+        let c = ClientKey::from_ip("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b, "one /64 is one client");
+        assert_ne!(a, c);
+        assert_eq!(a.network(), c.network(), "one /48 is one network");
+        let d = ClientKey::from_ip("2001:db8:2:2::1".parse().unwrap());
+        assert_ne!(a.network(), d.network());
+        // IPv4 through a dual-stack socket is the IPv4 client.
+        assert_eq!(
+            ClientKey::from_ip("::ffff:192.0.2.7".parse().unwrap()),
+            ClientKey::from_ip("192.0.2.7".parse().unwrap())
+        );
+        let x = ClientKey::from_ip("192.0.2.7".parse().unwrap());
+        let y = ClientKey::from_ip("192.0.2.200".parse().unwrap());
+        assert_ne!(x, y);
+        assert_eq!(x.network(), y.network(), "one /24 is one network");
+        assert_eq!(ClientKey::Circuit(7).network(), ClientKey::Onion.network());
+    }
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()

@@ -57,7 +57,16 @@ pub async fn error_pages(
             .unwrap_or_else(|| "no error attached".into());
         tracing::error!(incident = %id, status = status.as_u16(), %cause, "request failed");
     }
-    let page = error_page(lang, status, incident.as_deref());
+    // A refusal by a limit says when the limit lets the next one through.
+    let retry_after = (status == StatusCode::TOO_MANY_REQUESTS)
+        .then(|| {
+            res.headers()
+                .get(actix_web::http::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        })
+        .flatten();
+    let page = error_page(lang, status, incident.as_deref(), retry_after);
     Ok(res.map_body(|head, _| {
         head.headers_mut().insert(
             CONTENT_TYPE,
@@ -67,7 +76,12 @@ pub async fn error_pages(
     }))
 }
 
-fn error_page(lang: Language, status: StatusCode, incident: Option<&str>) -> String {
+fn error_page(
+    lang: Language,
+    status: StatusCode,
+    incident: Option<&str>,
+    retry_after_secs: Option<u64>,
+) -> String {
     let code = match status.as_u16() {
         c @ (400 | 403 | 404 | 405 | 408 | 410 | 413 | 415 | 429 | 503) => c,
         c if c >= 500 => 500,
@@ -84,6 +98,14 @@ fn error_page(lang: Language, status: StatusCode, incident: Option<&str>) -> Str
         html! {
             h1 { (title) }
             p { (body) }
+            @if code == 429 {
+                p {
+                    @match retry_after_secs {
+                        Some(secs) => (t_args(lang, "error-429-wait", &[("minutes", secs.div_ceil(60).max(1).to_string())])),
+                        None => (t(lang, "error-429-later")),
+                    }
+                }
+            }
             @if let Some(id) = incident {
                 p { (t_args(lang, "error-incident", &[("id", id.to_owned())])) }
             }

@@ -41,19 +41,12 @@ pub fn security_headers(hsts: bool) -> DefaultHeaders {
     }
 }
 
-/// Only GET, POST and HEAD reach a handler; anything else is answered 405 here. On
-/// the onion listener, staff and monitoring paths do not exist (404).
+/// Only GET, POST and HEAD reach a handler; anything else is answered 405 here. (Staff
+/// and monitoring routes do not exist on the onion listener's app: `web::server`.)
 pub async fn allowed_methods(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if crate::web::client::on_onion(req.request())
-        && crate::web::client::closed_to_onion(req.path())
-    {
-        return Ok(req
-            .into_response(AppError::NotFound.error_response())
-            .map_into_right_body());
-    }
     if matches!(*req.method(), Method::GET | Method::POST | Method::HEAD) {
         Ok(next.call(req).await?.map_into_left_body())
     } else {

@@ -8,7 +8,9 @@ pub mod csrf;
 pub mod errors;
 pub mod headers;
 pub mod layout;
+pub mod proxy_protocol;
 pub mod ratelimit;
+pub mod server;
 
 use actix_web::HttpRequest;
 

@@ -9,6 +9,7 @@
 
 mod abuse;
 mod archive;
+mod arrival_order;
 mod audit;
 mod campaigns;
 mod canary;
@@ -23,16 +24,19 @@ mod import_upload;
 mod intake;
 mod keys;
 mod launch;
+mod listeners;
 mod metrics;
 mod outbound;
 mod partners;
 mod programmes;
+mod quotas;
 mod referrals;
 mod replies;
 mod retention;
 mod scale;
 mod schema;
 mod security;
+mod signin_load;
 mod staff_i18n;
 mod suite;
 mod widening;

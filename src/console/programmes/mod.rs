@@ -163,6 +163,7 @@ async fn reauth(
             .await?
             .map_err(|refused| match refused {
                 Reauth::Throttled => t(lang, "reauth-throttled"),
+                Reauth::Busy => t(lang, "reauth-busy"),
                 _ => t(lang, "pe-error-password"),
             }),
     )

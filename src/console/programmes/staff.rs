@@ -367,9 +367,20 @@ async fn decide(
                 Ok(proof) => proof,
                 Err(message) => return page(&console, &ed, None, None, &[message]).await,
             };
+            // The invitation's first password is hashed in a place of the server's
+            // one password gate, like every other hash.
+            let client = crate::web::client::client_key(&req, &console.config.trusted_proxies);
+            let Ok(admission) = console.gate.admit(client) else {
+                let busy = crate::console::admin::reauth_message(
+                    ed.lang,
+                    crate::console::admin::Reauth::Busy,
+                    "admin-error-wrong-password",
+                );
+                return page(&console, &ed, None, None, &[busy]).await;
+            };
             staffing::approve(
                 &console.store,
-                &console.hasher,
+                admission,
                 &me,
                 &proof,
                 &request,

@@ -160,6 +160,11 @@ pub struct Server {
 }
 
 impl Server {
+    /// The process id (to read its memory use from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
