@@ -258,6 +258,7 @@ mod module_map {
             ("outbound", "outbound"),
             ("audit", "audit"),
             ("console/programmes", "console::programmes"),
+            ("console/signin", "console::signin"),
         ] {
             expected.extend(files_of(dir, prefix));
         }

@@ -7,6 +7,7 @@ pub mod lockout;
 pub mod password;
 pub mod reauth;
 pub mod session;
+pub mod signin;
 pub mod totp;
 
 use actix_web::{HttpMessage, HttpRequest};
