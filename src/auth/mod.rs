@@ -12,7 +12,7 @@ pub mod totp;
 
 use actix_web::{HttpMessage, HttpRequest};
 
-use crate::casework::ProgrammeRole;
+use crate::casework::{Action, Member, ProgrammeRole, Subject, permit};
 use crate::crypto::MacKey;
 use crate::domain::Language;
 use crate::error::AppError;
@@ -51,6 +51,36 @@ impl Staff {
             .iter()
             .find(|m| m.programme_id == programme_id)
             .map(|m| m.role)
+    }
+
+    /// Whether this staff member may do `action` to the instance as a whole
+    /// (`casework::permit` on `Subject::Instance`, with their highest role anywhere).
+    pub fn may(&self, action: Action) -> bool {
+        let highest = if self.is_admin {
+            Some(ProgrammeRole::Admin)
+        } else {
+            self.memberships.iter().map(|m| m.role).max()
+        };
+        let who = Member {
+            user: &self.id,
+            role: highest.unwrap_or(ProgrammeRole::Agent),
+        };
+        let on = Subject::Instance {
+            instance_admin: self.is_admin,
+        };
+        permit(who, action, on).is_ok()
+    }
+
+    /// Whether this staff member may do `action` to the programme `programme_id` as a
+    /// whole; never if they have no role in it.
+    pub fn may_in(&self, programme_id: &str, action: Action) -> bool {
+        self.role_in(programme_id).is_some_and(|role| {
+            let who = Member {
+                user: &self.id,
+                role,
+            };
+            permit(who, action, Subject::Programme).is_ok()
+        })
     }
 
     /// Whether this account must use a second factor. Supervisors and admins always;

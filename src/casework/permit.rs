@@ -41,6 +41,13 @@ pub enum Subject<'a> {
         state: ReferralState,
         delivery: Delivery,
     },
+    /// The instance as a whole: its accounts, its audit log, its list of programmes.
+    /// The member's `role` is then their highest role in any programme, and
+    /// `instance_admin` says whether they are an instance admin (admin of every
+    /// programme, which no programme role says).
+    Instance {
+        instance_admin: bool,
+    },
 }
 
 /// Something a staff member does.
@@ -78,6 +85,17 @@ pub enum Action {
     ApproveReferral,
     CancelReferral,
     DownloadReferral,
+    // A programme (its editor pages and what they change).
+    EditProgramme,
+    // The instance.
+    /// The users page: accounts, their roles, second factors, disabling.
+    ManageAccounts,
+    ReadAuditLog,
+    CreateProgramme,
+    /// Reach the programme editor at all (an instance admin, or some programme's admin).
+    EditProgrammes,
+    /// See every programme's queues without a membership in each.
+    WorkInEveryProgramme,
 }
 
 /// Why an action is refused.
@@ -105,6 +123,8 @@ pub enum Refusal {
     WrongState,
     #[error("that cannot be done to this")]
     NotApplicable,
+    #[error("only an instance admin can do that")]
+    NeedsInstanceAdmin,
 }
 
 /// Whether `who` may do `action` to `on`.
@@ -118,6 +138,7 @@ pub fn permit(who: Member<'_>, action: Action, on: Subject<'_>) -> Result<(), Re
             state,
             delivery,
         } => referral(who, action, requested_by, state, delivery),
+        Subject::Instance { instance_admin } => instance(who, action, instance_admin),
     }
 }
 
@@ -149,10 +170,29 @@ fn programme(who: Member<'_>, action: Action) -> Result<(), Refusal> {
     match action {
         PrepareCampaign | SeeRegister | PreviewForm if who.supervisor() => Ok(()),
         PrepareCampaign | SeeRegister | PreviewForm => Err(Refusal::NeedsSupervisor),
-        ImportMail | ManageKeys | Archive | ManageStaff if who.role == ProgrammeRole::Admin => {
+        ImportMail | ManageKeys | Archive | ManageStaff | EditProgramme
+            if who.role == ProgrammeRole::Admin =>
+        {
             Ok(())
         }
-        ImportMail | ManageKeys | Archive | ManageStaff => Err(Refusal::NeedsAdmin),
+        ImportMail | ManageKeys | Archive | ManageStaff | EditProgramme => Err(Refusal::NeedsAdmin),
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+fn instance(who: Member<'_>, action: Action, instance_admin: bool) -> Result<(), Refusal> {
+    use Action::*;
+    match action {
+        ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme
+            if instance_admin =>
+        {
+            Ok(())
+        }
+        ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme => {
+            Err(Refusal::NeedsInstanceAdmin)
+        }
+        EditProgrammes if instance_admin || who.role == ProgrammeRole::Admin => Ok(()),
+        EditProgrammes => Err(Refusal::NeedsAdmin),
         _ => Err(Refusal::NotApplicable),
     }
 }
@@ -397,5 +437,66 @@ mod tests {
         ] {
             assert_eq!(permit(who, action, on), expected, "{action:?} {on:?}");
         }
+    }
+
+    #[test]
+    fn the_instance_is_its_admins_and_the_editor_also_programme_admins() {
+        let everyone = [Agent, Supervisor, Admin];
+        for action in [
+            ManageAccounts,
+            ReadAuditLog,
+            CreateProgramme,
+            WorkInEveryProgramme,
+        ] {
+            for role in everyone {
+                let plain = Subject::Instance {
+                    instance_admin: false,
+                };
+                let admin = Subject::Instance {
+                    instance_admin: true,
+                };
+                assert_eq!(
+                    permit(as_("u", role), action, plain),
+                    Err(Refusal::NeedsInstanceAdmin),
+                    "{action:?} as {role:?}"
+                );
+                assert_eq!(permit(as_("u", role), action, admin), Ok(()));
+            }
+        }
+        let plain = Subject::Instance {
+            instance_admin: false,
+        };
+        assert_eq!(permit(as_("u", Admin), EditProgrammes, plain), Ok(()));
+        assert_eq!(
+            permit(as_("u", Supervisor), EditProgrammes, plain),
+            Err(Refusal::NeedsAdmin)
+        );
+        assert_eq!(
+            permit(
+                as_("u", Agent),
+                EditProgrammes,
+                Subject::Instance {
+                    instance_admin: true
+                }
+            ),
+            Ok(())
+        );
+        // Programme actions mean nothing to the instance, and the reverse.
+        assert_eq!(
+            permit(as_("u", Admin), ImportMail, plain),
+            Err(Refusal::NotApplicable)
+        );
+        assert_eq!(
+            permit(as_("u", Admin), ManageAccounts, Subject::Programme),
+            Err(Refusal::NotApplicable)
+        );
+        assert_eq!(
+            permit(as_("u", Admin), EditProgramme, Subject::Programme),
+            Ok(())
+        );
+        assert_eq!(
+            permit(as_("u", Supervisor), EditProgramme, Subject::Programme),
+            Err(Refusal::NeedsAdmin)
+        );
     }
 }

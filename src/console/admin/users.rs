@@ -1,6 +1,5 @@
-//! Instance administration: staff accounts and the audit log. Only instance admins
-//! reach these pages; to anyone else they do not exist (404). Every change asks for
-//! the admin's own password again (ASVS 3.7.1) and is audited with the change.
+//! The users page: every account with its roles and state, adding an account, and
+//! the per-account changes (a role, resetting the second factor, disabling).
 
 use std::collections::BTreeMap;
 
@@ -9,156 +8,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
-use super::queues::Done;
-use super::{Console, page, see_other};
-use crate::audit::{Actor, AuditAction, Entry, Filter, Outcome, Verdict};
+use super::{Reauth, admin, admin_posting, reauth_message, reauthenticate, role_label, state};
+use crate::audit::{Actor, AuditAction, Entry};
 use crate::auth::Staff;
 use crate::auth::accounts::{self, AccountError, AccountRequest, ENROL_WITHIN_SECS};
 use crate::casework::ProgrammeRole;
-use crate::domain::Language;
+use crate::console::pages::{Shell, csrf_field, datetime, error_summary, flash_box, render};
+use crate::console::queues::Done;
+use crate::console::{Console, page, see_other};
 use crate::error::AppError;
 use crate::i18n::{Msg, t, t_args};
-use crate::store::{UserRecord, now};
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/users")
-            .route(web::get().to(users))
-            .route(web::post().to(add_user)),
-    )
-    .route("/users/{id}/grant", web::post().to(grant))
-    .route("/users/{id}/reset-2fa", web::post().to(reset_totp))
-    .route("/users/{id}/disable", web::post().to(disable))
-    .route("/users/{id}/enable", web::post().to(enable))
-    .route("/audit", web::get().to(audit_log));
-}
-
-async fn admin(console: &Console, req: &HttpRequest) -> Result<Staff, AppError> {
-    let staff = console.staff(req).await?;
-    if staff.is_admin {
-        Ok(staff)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-async fn admin_posting(
-    console: &Console,
-    req: &HttpRequest,
-    csrf: &str,
-) -> Result<Staff, AppError> {
-    let staff = console.staff_posting(req, csrf).await?;
-    if staff.is_admin {
-        Ok(staff)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// The outcome of asking for the admin's password again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Reauth {
-    Confirmed,
-    /// The password was wrong (or the account is gone).
-    Refused,
-    /// Too many attempts for this account or address within the sign-in window: the
-    /// password was not even checked, so saying "not right" would be untrue and would
-    /// send the admin retyping a correct password into the same wall.
-    Throttled,
-    /// Password hashing was full (`auth::gate`): not checked either; try again soon.
-    Busy,
-}
-
-impl Reauth {
-    pub(super) fn confirmed(self) -> bool {
-        self == Reauth::Confirmed
-    }
-}
-
-/// Re-authentication: the admin's own password, throttled like sign-in (the same
-/// limiter and quota, so re-authentication is no side door for guessing).
-pub(super) async fn reauthenticate(
-    console: &Console,
-    req: &HttpRequest,
-    staff: &Staff,
-    password: &str,
-) -> Result<Reauth, AppError> {
-    Ok(
-        match reauthenticate_for(console, req, staff, password).await? {
-            Ok(_) => Reauth::Confirmed,
-            Err(refused) => refused,
-        },
-    )
-}
-
-/// [`reauthenticate`], with the proof that functions which must not run without it
-/// take ([`crate::auth::reauth::Reauthenticated`]).
-pub(super) async fn reauthenticate_for(
-    console: &Console,
-    req: &HttpRequest,
-    staff: &Staff,
-    password: &str,
-) -> Result<Result<crate::auth::reauth::Reauthenticated, Reauth>, AppError> {
-    let key = crate::auth::reauth::account_key(&staff.id);
-    // A place for the hash first, as at sign-in: refused before anything is counted.
-    let client = crate::web::client::client_key(req, &console.config.trusted_proxies);
-    let Ok(admission) = console.gate.admit(client) else {
-        return Ok(Err(Reauth::Busy));
-    };
-    let check = super::signin::check_attempt(console, req, &key).await?;
-    if !check.allowed() {
-        drop(admission);
-        super::signin::record_throttled(
-            console,
-            req,
-            check,
-            &key,
-            Entry::new(
-                &staff.actor(),
-                AuditAction::ReauthFailed,
-                &staff.actor().to_string(),
-            )
-            .outcome(Outcome::Throttled),
-        )
-        .await?;
-        return Ok(Err(Reauth::Throttled));
-    }
-    match crate::auth::reauth::confirm(&console.store, admission, &staff.id, password).await? {
-        Some(proof) => {
-            console
-                .store
-                .mark_reauthenticated(&staff.session_hash, now())
-                .await?;
-            Ok(Ok(proof))
-        }
-        None => {
-            console
-                .store
-                .record_audit(
-                    &Entry::new(
-                        &staff.actor(),
-                        AuditAction::ReauthFailed,
-                        &staff.actor().to_string(),
-                    )
-                    .outcome(Outcome::Denied),
-                )
-                .await?;
-            Ok(Err(Reauth::Refused))
-        }
-    }
-}
-
-/// The English message for a refused re-authentication on the admin pages.
-/// Why a re-authentication did not go through, in `lang`: throttled (the password was
-/// not checked), or the message `wrong` for a password that is not right.
-pub(super) fn reauth_message(lang: Language, outcome: Reauth, wrong: &str) -> String {
-    match outcome {
-        Reauth::Throttled => t(lang, "reauth-throttled"),
-        Reauth::Busy => t(lang, "reauth-busy"),
-        _ => t(lang, wrong),
-    }
-}
+use crate::store::{Membership, RoleRequest, UserRecord, now};
 
 #[derive(Deserialize, Default)]
 pub struct AddUserForm {
@@ -176,6 +36,31 @@ pub struct AddUserForm {
     current_password: String,
 }
 
+/// What the users page shows, loaded before any of it is rendered.
+struct Accounts {
+    users: Vec<UserRecord>,
+    /// Each account's memberships, by account id.
+    memberships: BTreeMap<String, Vec<Membership>>,
+    /// Every programme (id, slug), for the new account's programme.
+    programmes: Vec<(String, String)>,
+    /// Programme admins' requests that only an instance admin decides.
+    requests: Vec<RoleRequest>,
+}
+
+async fn accounts(console: &Console) -> Result<Accounts, AppError> {
+    let users = console.store.list_users().await?;
+    let mut memberships = BTreeMap::new();
+    for u in &users {
+        memberships.insert(u.id.clone(), console.store.memberships(&u.id).await?);
+    }
+    Ok(Accounts {
+        users,
+        memberships,
+        programmes: console.store.programme_ids().await?,
+        requests: console.store.pending_role_requests(None).await?,
+    })
+}
+
 async fn users_page(
     console: &Console,
     staff: &Staff,
@@ -183,30 +68,48 @@ async fn users_page(
     errors: &[(&str, String)],
     done: Option<&str>,
 ) -> Result<Markup, AppError> {
-    let users = console.store.list_users().await?;
-    let programmes = console.store.programme_ids().await?;
-    // Programme admins' requests that only an instance admin decides.
-    let requests = console.store.pending_role_requests(None).await?;
-    let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for u in &users {
-        let list = console
-            .store
-            .memberships(&u.id)
-            .await?
-            .into_iter()
-            .map(|m| {
-                t_args(
-                    staff.lang,
-                    "admin-role-in",
-                    &[
-                        ("role", role_label(staff.lang, m.role)),
-                        ("programme", m.slug),
-                    ],
-                )
-            })
-            .collect();
-        roles.insert(u.id.clone(), list);
-    }
+    Ok(users_markup(
+        staff,
+        &accounts(console).await?,
+        typed,
+        errors,
+        done,
+    ))
+}
+
+/// The users page, from what [`accounts`] loaded (rendering only).
+fn users_markup(
+    staff: &Staff,
+    accounts: &Accounts,
+    typed: &AddUserForm,
+    errors: &[(&str, String)],
+    done: Option<&str>,
+) -> Markup {
+    let Accounts {
+        users,
+        memberships,
+        programmes,
+        requests,
+    } = accounts;
+    let roles: BTreeMap<&String, Vec<String>> = memberships
+        .iter()
+        .map(|(id, list)| {
+            let list = list
+                .iter()
+                .map(|m| {
+                    t_args(
+                        staff.lang,
+                        "admin-role-in",
+                        &[
+                            ("role", role_label(staff.lang, m.role)),
+                            ("programme", m.slug.clone()),
+                        ],
+                    )
+                })
+                .collect();
+            (id, list)
+        })
+        .collect();
     let error_for = |field: &str| {
         errors
             .iter()
@@ -215,7 +118,7 @@ async fn users_page(
     };
     let lang = staff.lang;
     let title = t(lang, "console-nav-users");
-    Ok(render(
+    render(
         &Shell {
             title: &title,
             staff: Some(staff),
@@ -229,7 +132,7 @@ async fn users_page(
                 div class="notice" id="requests" {
                     h2 { (t(lang, "launch-requests")) }
                     ul {
-                        @for r in &requests {
+                        @for r in requests {
                             li {
                                 a href={ "/admin/programmes/" (r.slug) "/staff#request-" (r.id) } {
                                     (r.slug) ": "
@@ -254,7 +157,7 @@ async fn users_page(
                     th scope="col" { (t(lang, "admin-two-step")) } th scope="col" { (t(lang, "console-delivery-state")) } th scope="col" { "" }
                 } }
                 tbody {
-                    @for u in &users {
+                    @for u in users {
                         tr {
                             td { (u.email) }
                             td {
@@ -287,7 +190,7 @@ async fn users_page(
                     @if let Some(e) = error_for("programme") { p class="error-message" { (e) } }
                     select id="programme" name="programme" {
                         option value="" { (t(lang, "console-none-paren")) }
-                        @for (_, slug) in &programmes {
+                        @for (_, slug) in programmes {
                             option value=(slug) selected[typed.programme == *slug] { (slug) }
                         }
                     }
@@ -297,31 +200,7 @@ async fn users_page(
                 button type="submit" { (t(lang, "admin-add-user-submit")) }
             }
         },
-    ))
-}
-
-pub(super) fn role_label(lang: Language, role: ProgrammeRole) -> String {
-    t(
-        lang,
-        match role {
-            ProgrammeRole::Agent => "admin-role-agent",
-            ProgrammeRole::Supervisor => "admin-role-supervisor",
-            ProgrammeRole::Admin => "admin-role-admin",
-        },
     )
-}
-
-/// The message naming an account's state.
-pub(super) fn state(u: &UserRecord) -> &'static str {
-    if u.disabled {
-        "admin-state-disabled"
-    } else if u.totp_ciphertext.is_none() && u.enrol_by.is_some_and(|by| now() > by) {
-        "admin-state-lapsed"
-    } else if u.totp_ciphertext.is_none() {
-        "admin-state-waiting"
-    } else {
-        "admin-state-active"
-    }
 }
 
 /// Why an account could not be created, in the admin's language.
@@ -388,8 +267,11 @@ fn user_actions(staff: &Staff, u: &UserRecord) -> Markup {
     }
 }
 
-async fn users(console: web::Data<Console>, req: HttpRequest) -> Result<HttpResponse, AppError> {
-    let staff = admin(&console, &req).await?;
+pub(super) async fn users(
+    console: web::Data<Console>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let staff = admin(&console, &req, crate::casework::Action::ManageAccounts).await?;
     let done = web::Query::<Done>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.into_inner().done);
@@ -406,7 +288,7 @@ async fn users(console: web::Data<Console>, req: HttpRequest) -> Result<HttpResp
     ))
 }
 
-async fn add_user(
+pub(super) async fn add_user(
     console: web::Data<Console>,
     req: HttpRequest,
     form: web::Form<AddUserForm>,
@@ -523,7 +405,7 @@ async fn target(
     Ok(Ok((staff, user)))
 }
 
-async fn grant(
+pub(super) async fn grant(
     console: web::Data<Console>,
     req: HttpRequest,
     id: web::Path<String>,
@@ -549,7 +431,7 @@ async fn grant(
     }
 }
 
-async fn reset_totp(
+pub(super) async fn reset_totp(
     console: web::Data<Console>,
     req: HttpRequest,
     id: web::Path<String>,
@@ -605,7 +487,7 @@ async fn set_disabled(
     }))
 }
 
-async fn disable(
+pub(super) async fn disable(
     console: web::Data<Console>,
     req: HttpRequest,
     id: web::Path<String>,
@@ -614,194 +496,11 @@ async fn disable(
     set_disabled(console, req, id, form, true).await
 }
 
-async fn enable(
+pub(super) async fn enable(
     console: web::Data<Console>,
     req: HttpRequest,
     id: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
     set_disabled(console, req, id, form, false).await
-}
-
-#[derive(Deserialize, Default)]
-pub struct AuditQuery {
-    #[serde(default)]
-    actor: String,
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    subject: String,
-    #[serde(default)]
-    outcome: String,
-    /// `YYYY-MM-DD`, UTC.
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    until: String,
-    before: Option<i64>,
-}
-
-/// `YYYY-MM-DD` to the Unix time of its midnight (UTC).
-fn parse_day(s: &str) -> Option<i64> {
-    let mut parts = s.split('-');
-    let (y, m, d): (i64, i64, i64) = (
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-    );
-    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from civil (Howard Hinnant), the inverse of pages::date.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400)
-}
-
-const AUDIT_PAGE: i64 = 100;
-
-async fn audit_log(
-    console: web::Data<Console>,
-    req: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    let staff = admin(&console, &req).await?;
-    let q = web::Query::<AuditQuery>::from_query(req.query_string())
-        .map_err(|_| AppError::BadRequest)?
-        .into_inner();
-    let filter = Filter {
-        actor: q.actor.trim().to_owned(),
-        action: q.action.trim().to_owned(),
-        subject: q.subject.trim().to_owned(),
-        outcome: q.outcome.trim().to_owned(),
-        from: parse_day(q.from.trim()),
-        until: parse_day(q.until.trim()).map(|d| d + 86_400),
-        before: q.before,
-    };
-    let entries = console.store.search_audit(&filter, AUDIT_PAGE).await?;
-    let verdict = console.store.verify_audit().await?;
-    // Reading the log is itself recorded (who looked, with which filters).
-    console
-        .store
-        .record_audit(
-            &Entry::new(&staff.actor(), AuditAction::AuditView, "audit_log").detail(
-                serde_json::json!({
-                    "actor": filter.actor, "action": filter.action, "subject": filter.subject,
-                    "outcome": filter.outcome, "from": q.from, "until": q.until,
-                }),
-            ),
-        )
-        .await?;
-    let emails: BTreeMap<String, String> = console
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .map(|u| (Actor::staff(&u.id).to_string(), u.email))
-        .collect();
-    let next = entries
-        .last()
-        .map(|e| e.seq)
-        .filter(|_| entries.len() as i64 == AUDIT_PAGE);
-    let next_link = next.map(|seq| {
-        let mut params = serde_urlencoded::to_string([
-            ("actor", filter.actor.as_str()),
-            ("action", filter.action.as_str()),
-            ("subject", filter.subject.as_str()),
-            ("outcome", filter.outcome.as_str()),
-            ("from", q.from.as_str()),
-            ("until", q.until.as_str()),
-        ])
-        .unwrap_or_default();
-        params.push_str(&format!("&before={seq}"));
-        format!("/admin/audit?{params}")
-    });
-    let lang = staff.lang;
-    let title = t(lang, "console-nav-audit");
-    Ok(page(
-        StatusCode::OK,
-        render(
-            &Shell {
-                title: &title,
-                staff: Some(&staff),
-                lang,
-            },
-            html! {
-                h1 { (title) }
-                @match &verdict {
-                    Verdict::Intact { entries, head } => {
-                        div class="notice" role="status" {
-                            p { (t_args(lang, "admin-audit-intact", &[("entries", entries.to_string())])) " " span class="code" { (&head[..16]) "…" } }
-                        }
-                    }
-                    Verdict::Broken { seq, reason } => {
-                        div class="error-summary" role="alert" {
-                            h2 { (t(lang, "admin-audit-broken")) }
-                            p { (t_args(lang, "admin-audit-broken-at", &[("seq", seq.to_string())])) " (" (reason) ")." }
-                        }
-                    }
-                }
-                form method="get" action="/admin/audit" class="filters" {
-                    div class="field-row" {
-                        div class="field" { label for="actor" { (t(lang, "admin-audit-actor")) } input type="text" id="actor" name="actor" value=(filter.actor) placeholder="user:…"; }
-                        div class="field" { label for="action" { (t(lang, "admin-audit-action")) } input type="text" id="action" name="action" value=(filter.action) placeholder=(t(lang, "admin-audit-action-example")); }
-                        div class="field" { label for="subject" { (t(lang, "admin-audit-subject")) } input type="text" id="subject" name="subject" value=(filter.subject) placeholder="enquiry:…"; }
-                        div class="field" {
-                            label for="outcome" { (t(lang, "admin-audit-outcome")) }
-                            select id="outcome" name="outcome" {
-                                @for o in ["", "ok", "denied", "failed", "alert"] {
-                                    option value=(o) selected[filter.outcome == o] { @if o.is_empty() { (t(lang, "console-any-lower")) } @else { (o) } }
-                                }
-                            }
-                        }
-                        div class="field" { label for="from" { (t(lang, "admin-audit-from")) } input type="date" id="from" name="from" value=(q.from); }
-                        div class="field" { label for="until" { (t(lang, "admin-audit-until")) } input type="date" id="until" name="until" value=(q.until); }
-                    }
-                    button type="submit" { (t(lang, "admin-audit-filter")) }
-                }
-                table class="audit" {
-                    thead { tr {
-                        th scope="col" class="num" { "#" } th scope="col" { (t(lang, "admin-audit-when")) } th scope="col" { (t(lang, "admin-audit-who")) }
-                        th scope="col" { (t(lang, "admin-audit-action")) } th scope="col" { (t(lang, "admin-audit-subject")) } th scope="col" { (t(lang, "admin-audit-outcome")) } th scope="col" { (t(lang, "admin-audit-detail")) }
-                    } }
-                    tbody {
-                        @for e in &entries {
-                            tr class={ "outcome-" (e.outcome) } {
-                                td class="num" { (e.seq) }
-                                td { (datetime(e.at)) }
-                                td { (emails.get(&e.actor).cloned().unwrap_or_else(|| e.actor.clone())) }
-                                td { (e.action) }
-                                td { span class="code" { (e.subject) } }
-                                td { (e.outcome) }
-                                td { span class="code" { (e.detail) } }
-                            }
-                        }
-                    }
-                }
-                @if let Some(link) = next_link {
-                    p { a href=(link) { (t(lang, "admin-audit-older")) } }
-                }
-            },
-        ),
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_parse_to_utc_midnight_and_back() {
-        for d in ["1970-01-01", "2000-02-29", "2026-11-24", "2100-12-31"] {
-            let t = parse_day(d).unwrap();
-            assert_eq!(super::super::pages::date(t), d);
-            assert_eq!(t % 86_400, 0);
-        }
-        for bad in ["", "2026-13-01", "2026-11", "x-y-z", "2026-11-24-1"] {
-            assert_eq!(parse_day(bad), None, "{bad}");
-        }
-    }
 }
