@@ -259,6 +259,7 @@ mod module_map {
             ("audit", "audit"),
             ("console/programmes", "console::programmes"),
             ("console/signin", "console::signin"),
+            ("console/admin", "console::admin"),
         ] {
             expected.extend(files_of(dir, prefix));
         }
@@ -278,5 +279,128 @@ mod module_map {
             "in the module map but not in the code: {gone:?}"
         );
         assert!(top_level().len() > 20);
+    }
+}
+
+/// Permissions have one source: `casework::permit` (through `Staff::may`,
+/// `Staff::may_in`, `console::member`, or a domain function that asks it). The
+/// console's handlers and pages never re-derive one by comparing roles or reading
+/// the instance-admin flag, so a page cannot offer what its handler refuses.
+#[cfg(test)]
+mod permission_checks {
+    use std::path::Path;
+
+    fn files(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("src readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("readable");
+                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_owned();
+                out.push((path.display().to_string(), code));
+            }
+        }
+    }
+
+    const ORDERING: [&str; 4] = [">=", "<=", ">", "<"];
+    const EQUALITY: [&str; 2] = ["==", "!="];
+
+    /// Whether `text` starts with a comparison operator (not `=>` or `->`).
+    fn starts_comparing(text: &str, ops: &[&str]) -> bool {
+        let text = text.trim_start();
+        ops.iter()
+            .any(|op| text.starts_with(op) && !text.starts_with("=>") && !text.starts_with("->"))
+    }
+
+    /// Whether `text` ends with a comparison operator (not `=>` or `->`).
+    fn ends_comparing(text: &str, ops: &[&str]) -> bool {
+        let text = text.trim_end();
+        let text = text.strip_suffix("Some(").unwrap_or(text).trim_end();
+        ops.iter()
+            .any(|op| text.ends_with(op) && !text.ends_with("=>") && !text.ends_with("->"))
+    }
+
+    /// The role comparisons and instance-admin reads on one line of code.
+    fn offences(line: &str) -> Vec<&'static str> {
+        let line = line.split("//").next().unwrap_or("");
+        let ident = |c: char| c.is_alphanumeric() || c == '_';
+        let all: Vec<&str> = ORDERING.iter().chain(&EQUALITY).copied().collect();
+        let mut found = Vec::new();
+        for (at, _) in line.match_indices("ProgrammeRole::") {
+            let after = &line[at + "ProgrammeRole::".len()..];
+            let after = after.trim_start_matches(ident).trim_start_matches(')');
+            if ends_comparing(&line[..at], &all) || starts_comparing(after, &all) {
+                found.push("compares with a ProgrammeRole");
+            }
+        }
+        for (at, _) in line.match_indices(".role") {
+            let after = &line[at + ".role".len()..];
+            if !after.starts_with(ident) && starts_comparing(after, &ORDERING) {
+                found.push("orders roles");
+            }
+        }
+        for (at, _) in line.match_indices("staff.is_admin") {
+            let after = &line[at + "staff.is_admin".len()..];
+            // Handing the flag on as data (`instance_admin: staff.is_admin,`) is not
+            // a decision.
+            if !after.starts_with(ident) && !after.trim_start().starts_with(',') {
+                found.push("reads the instance-admin flag");
+            }
+        }
+        for (at, _) in line.match_indices(".instance_admin") {
+            if !line[at + ".instance_admin".len()..].starts_with(ident) {
+                found.push("reads the instance-admin flag");
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_console_asks_permit_and_never_compares_roles_itself() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console");
+        let mut sources = Vec::new();
+        files(&root, &mut sources);
+        let mut bad = Vec::new();
+        for (path, code) in &sources {
+            for (n, line) in code.lines().enumerate() {
+                for what in offences(line) {
+                    bad.push(format!("{path}:{}: {what}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "ask casework::permit (Staff::may, Staff::may_in, console::member) instead:\n{}",
+            bad.join("\n")
+        );
+        assert!(sources.len() > 30, "the scan read the console's sources");
+    }
+
+    #[test]
+    fn what_the_scan_catches_and_what_it_leaves() {
+        for caught in [
+            "@if staff.is_admin || staff.memberships.iter().any(|m| m.role == ProgrammeRole::Admin) {",
+            "if staff.role_in(&id) != Some(ProgrammeRole::Admin) {",
+            "@if role >= ProgrammeRole::Supervisor {",
+            "if ProgrammeRole::Agent < role {",
+            "if m.role > other {",
+            "@if !me.instance_admin && r != ProgrammeRole::Agent {",
+            "let all = if staff.is_admin {",
+        ] {
+            assert!(!offences(caught).is_empty(), "{caught}");
+        }
+        for left in [
+            "ProgrammeRole::Agent => \"admin-role-agent\",",
+            "@for r in [ProgrammeRole::Agent, ProgrammeRole::Supervisor, ProgrammeRole::Admin] {",
+            "let role = ProgrammeRole::parse(&form.role).ok_or(AppError::BadRequest)?;",
+            "option value=(r.as_str()) selected[typed.role == r.as_str()] {",
+            "instance_admin: staff.is_admin,",
+            "@if u.is_admin { (t(lang, \"admin-instance-admin\")) }",
+            "fn role_label(lang: Language, role: ProgrammeRole) -> String {",
+            "// was: staff.is_admin",
+        ] {
+            assert!(offences(left).is_empty(), "{left}: {:?}", offences(left));
+        }
     }
 }

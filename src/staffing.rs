@@ -114,6 +114,18 @@ pub fn decide(by: &Granter, target: Option<&Target>, change: RoleChange) -> Resu
     }
 }
 
+/// Whether giving `role` to an account that holds no role in the programme yet would
+/// wait for an instance admin (what the staff page says beside each role): `decide`'s
+/// answer for such an account.
+pub fn grant_waits(by: &Granter, role: ProgrammeRole) -> bool {
+    let newcomer = Target {
+        id: "",
+        current: None,
+        disabled: false,
+    };
+    decide(by, Some(&newcomer), RoleChange::Grant(role)) == Ok(Way::Request)
+}
+
 /// Whether `by` may decide `request`: an instance admin who did not ask for it.
 pub fn may_decide(by: &Granter, request: &RoleRequest) -> Result<(), Refusal> {
     if !by.instance_admin || by.id == request.requested_by {

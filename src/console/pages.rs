@@ -5,7 +5,7 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::Staff;
-use crate::casework::ProgrammeRole;
+use crate::casework::Action;
 use crate::domain::Language;
 use crate::i18n::t;
 
@@ -38,11 +38,13 @@ pub fn render(shell: &Shell<'_>, main: Markup) -> Markup {
                             nav class="console-nav" aria-label=(t(lang, "console-nav-label")) {
                                 ul {
                                     li { a href="/console" accesskey="q" { (t(lang, "console-nav-queues")) } }
-                                    @if staff.is_admin || staff.memberships.iter().any(|m| m.role == ProgrammeRole::Admin) {
+                                    @if staff.may(Action::EditProgrammes) {
                                         li { a href="/admin/programmes" { (t(lang, "pe-nav")) } }
                                     }
-                                    @if staff.is_admin {
+                                    @if staff.may(Action::ManageAccounts) {
                                         li { a href="/admin/users" { (t(lang, "console-nav-users")) } }
+                                    }
+                                    @if staff.may(Action::ReadAuditLog) {
                                         li { a href="/admin/audit" { (t(lang, "console-nav-audit")) } }
                                     }
                                     li { a href="/console/account" { (staff.email) } }

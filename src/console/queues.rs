@@ -37,7 +37,7 @@ pub async fn my_programmes(
     console: &Console,
     staff: &Staff,
 ) -> Result<Vec<Arc<LiveProgramme>>, AppError> {
-    let slugs: Vec<String> = if staff.is_admin {
+    let slugs: Vec<String> = if staff.may(crate::casework::Action::WorkInEveryProgramme) {
         console
             .store
             .programme_ids()

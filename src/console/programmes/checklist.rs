@@ -407,7 +407,7 @@ pub(super) fn page(
                 dt { (t(lang, "pe-col-status")) } dd { (status_label(lang, p.status())) }
                 dt { (t(lang, "pe-col-version")) } dd {
                     (ed.record.version)
-                    @if ed.staff.is_admin {
+                    @if ed.staff.may(crate::casework::Action::ReadAuditLog) {
                         " – " a href={ "/admin/audit?subject=programme%3A" (p.slug()) } { (t(lang, "pe-history")) }
                     }
                 }

@@ -34,7 +34,7 @@ pub(super) async fn create(
     let posted = Posted::new(form.into_inner());
     let staff = console.staff_posting(&req, posted.text("csrf")).await?;
     let lang = staff.lang;
-    if !staff.is_admin {
+    if !staff.may(crate::casework::Action::CreateProgramme) {
         return Err(AppError::NotFound);
     }
     let again = |errors: Vec<String>| {

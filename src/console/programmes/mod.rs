@@ -36,7 +36,7 @@ use super::pages::{Shell, csrf_field, render};
 use super::{Console, page, see_other};
 use crate::auth::Staff;
 use crate::auth::reauth::Reauthenticated;
-use crate::casework::ProgrammeRole;
+use crate::casework::Action;
 use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -116,7 +116,7 @@ async fn editable(
         .programme_by_slug(slug.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
-    if staff.role_in(&record.id) != Some(ProgrammeRole::Admin) {
+    if !staff.may_in(&record.id, Action::EditProgramme) {
         return Err(AppError::NotFound);
     }
     let programme = Programme::parse(&record.definition).map_err(|_| {
@@ -405,7 +405,7 @@ pub(super) async fn list_page(
 ) -> Result<HttpResponse, AppError> {
     let mut rows = Vec::new();
     for (id, slug) in console.store.programme_ids().await? {
-        if staff.role_in(&id) != Some(ProgrammeRole::Admin) {
+        if !staff.may_in(&id, Action::EditProgramme) {
             continue;
         }
         if let Some(record) = console.store.programme_by_slug(&slug).await?
@@ -414,7 +414,7 @@ pub(super) async fn list_page(
             rows.push((p, record.version));
         }
     }
-    if rows.is_empty() && !staff.is_admin {
+    if rows.is_empty() && !staff.may(Action::CreateProgramme) {
         return Err(AppError::NotFound);
     }
     let status = if errors.is_empty() {
@@ -459,7 +459,7 @@ pub(super) async fn list_page(
                     }
                 }
             }
-            @if staff.is_admin {
+            @if staff.may(Action::CreateProgramme) {
                 h2 id="new" { (t(lang, "pe-new-title")) }
                 p { (t(lang, "pe-new-intro")) }
                 form method="post" action="/admin/programmes" novalidate {

@@ -144,7 +144,7 @@ async fn page(
                         @for r in [ProgrammeRole::Agent, ProgrammeRole::Supervisor, ProgrammeRole::Admin] {
                             option value=(r.as_str()) selected[typed_role == r.as_str()] {
                                 (role_label(lang, r))
-                                @if !me.instance_admin && r != ProgrammeRole::Agent {
+                                @if staffing::grant_waits(&me, r) {
                                     " – " (t(lang, "launch-staff-asks"))
                                 }
                             }
