@@ -178,17 +178,4 @@ impl Store {
             .await?;
         Ok(row.try_get("n")?)
     }
-
-    /// Enquiries per queue for one programme (for console and metrics).
-    pub async fn queue_counts(&self, programme_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT queue, COUNT(*) AS n FROM enquiries WHERE programme_id = $1 GROUP BY queue ORDER BY queue",
-        )
-        .bind(programme_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("queue")?, r.try_get("n")?)))
-            .collect()
-    }
 }

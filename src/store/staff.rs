@@ -526,15 +526,6 @@ impl Store {
         Ok(())
     }
 
-    /// Ends every session of a user ("sign out everywhere"); returns how many.
-    pub async fn delete_sessions_of(&self, user_id: &str) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
-    }
-
     /// Ends every session of a user but `keep`; returns how many ended.
     pub async fn delete_other_sessions(
         &self,

@@ -176,7 +176,6 @@ pub struct Limiters {
     inbox_codes: DefaultKeyedRateLimiter<[u8; 32]>,
     signin_accounts: DefaultKeyedRateLimiter<[u8; 32]>,
     signin_clients: DefaultKeyedRateLimiter<ClientKey>,
-    decrypts: DefaultKeyedRateLimiter<String>,
 }
 
 /// How much more a client may try in the reply inbox across codes than on one code: a
@@ -220,7 +219,6 @@ impl Limiters {
             signin_clients: RateLimiter::keyed(Quota::per_minute(nz(
                 limits.signin_attempts_per_client_per_minute
             ))),
-            decrypts: RateLimiter::keyed(Quota::per_hour(nz(limits.decrypts_per_user_per_hour))),
         })
     }
 
@@ -309,13 +307,6 @@ impl Limiters {
         }
     }
 
-    /// One decrypting read by a staff member (ASVS 11.1.3): an insider, or a stolen
-    /// session, working through every enquiry is stopped and shows up in the audit log.
-    /// Always on, like the sign-in limits.
-    pub fn allow_decrypt(&self, user_id: &str) -> bool {
-        self.decrypts.check_key(&user_id.to_owned()).is_ok()
-    }
-
     /// Forgets keys whose buckets are full again, so the maps stay bounded.
     pub fn prune(&self) {
         prune(&self.requests);
@@ -326,7 +317,6 @@ impl Limiters {
         prune(&self.inbox_codes);
         prune(&self.signin_accounts);
         prune(&self.signin_clients);
-        prune(&self.decrypts);
     }
 
     /// Keys held across every keyed limiter (for tests and metrics).
@@ -339,7 +329,6 @@ impl Limiters {
             + self.inbox_codes.len()
             + self.signin_accounts.len()
             + self.signin_clients.len()
-            + self.decrypts.len()
     }
 
     /// Prunes every `every` until the limiters are dropped.
