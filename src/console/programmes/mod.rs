@@ -291,13 +291,20 @@ async fn save_text(
             Err(message) => return Ok(Saving::Refused(vec![message])),
         }
     }
-    let lang = ed.lang;
     match saved {
         Ok(saved) => {
             console.programmes.forget(ed.slug());
             Ok(Saving::Saved(saved.outcome))
         }
-        Err(SaveError::Invalid(errors)) => Ok(Saving::Refused(if keep_lines {
+        Err(e) => refused(ed.lang, keep_lines, e),
+    }
+}
+
+/// What the editor says about a save `editing::save` refused: the problems to show
+/// (with their line numbers on the TOML page, `keep_lines`), or the checklist's gaps.
+fn refused(lang: Language, keep_lines: bool, e: SaveError) -> Result<Saving, AppError> {
+    match e {
+        SaveError::Invalid(errors) => Ok(Saving::Refused(if keep_lines {
             errors.0.iter().map(ToString::to_string).collect()
         } else {
             editing::without_lines(&errors)
@@ -305,36 +312,34 @@ async fn save_text(
                 .map(ToString::to_string)
                 .collect()
         })),
-        Err(SaveError::Stale { current }) => Ok(Saving::Refused(vec![t_args(
+        SaveError::Stale { current } => Ok(Saving::Refused(vec![t_args(
             lang,
             "pe-error-stale",
             &[("version", current.to_string())],
         )])),
-        Err(SaveError::SlugChanged) => Ok(Saving::Refused(vec![t(lang, "pe-error-slug-changed")])),
-        Err(SaveError::StatusChanged) => {
-            Ok(Saving::Refused(vec![t(lang, "pe-error-status-changed")]))
-        }
-        Err(SaveError::KindChanged(changes)) => Ok(Saving::Refused(
+        SaveError::SlugChanged => Ok(Saving::Refused(vec![t(lang, "pe-error-slug-changed")])),
+        SaveError::StatusChanged => Ok(Saving::Refused(vec![t(lang, "pe-error-status-changed")])),
+        SaveError::KindChanged(changes) => Ok(Saving::Refused(
             changes
                 .iter()
                 .map(|c| confirm::kind_held(lang, c))
                 .collect(),
         )),
-        Err(SaveError::InstanceAdminOnly(settings)) => Ok(Saving::Refused(vec![t_args(
+        SaveError::InstanceAdminOnly(settings) => Ok(Saving::Refused(vec![t_args(
             lang,
             "widening-instance-only",
             &[("settings", settings.join(", "))],
         )])),
-        Err(SaveError::NotReady(gaps)) => Ok(Saving::NotReady(gaps)),
-        Err(SaveError::NeedsReauth(_)) => Err(AppError::Internal(
+        SaveError::NotReady(gaps) => Ok(Saving::NotReady(gaps)),
+        SaveError::NeedsReauth(_) => Err(AppError::Internal(
             "a confirmed save still needed the password".into(),
         )),
-        Err(SaveError::Missing) => Err(AppError::NotFound),
-        Err(SaveError::Exists | SaveError::Unserialisable) => {
+        SaveError::Missing => Err(AppError::NotFound),
+        SaveError::Exists | SaveError::Unserialisable => {
             Err(AppError::Internal("an edit could not be saved".into()))
         }
-        Err(SaveError::Store(e)) => Err(e.into()),
-        Err(SaveError::Crypto(e)) => Err(e.into()),
+        SaveError::Store(e) => Err(e.into()),
+        SaveError::Crypto(e) => Err(e.into()),
     }
 }
 
