@@ -20,12 +20,12 @@ use super::shown::{Form, Shown};
 use super::tabs::Tab;
 use super::widgets::{self, Posted, errors_box, input, normalise, version_field};
 use super::{Console, Editing, for_get, for_post, save_edit_noting, saved};
-use crate::domain::EmailAddress;
+use crate::domain::{EmailAddress, Language};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
-use crate::programme::Partner;
 use crate::programme::editing;
 use crate::programme::sharing::{Pseudo, is_personal_kind, personal_entries};
+use crate::programme::{Partner, ProgrammeFile};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/{slug}/referrals", web::post().to(save_settings))
@@ -295,7 +295,6 @@ async fn store_partner(
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::new(form.into_inner());
     let ed = for_post(&console, &req, &slug, &posted).await?;
-    let lang = ed.lang;
     let mut file = ed.file().clone();
     let before = match &key {
         Some(k) => Some(
@@ -313,15 +312,55 @@ async fn store_partner(
         .map(str::to_owned)
         .collect::<Vec<_>>();
     let confirmed = posted.has("personal_data");
-    // A pasted secret key must not be shown back, nor kept anywhere: the form forgets it.
+    let (partner, secret_pasted) = typed(key.as_deref(), &posted, fields, confirmed, &personal);
+    let in_flight = match &key {
+        Some(k) => console.store.referrals_in_flight(&ed.record.id, k).await?,
+        None => 0,
+    };
+    let again =
+        |errors: Vec<String>| partner_form(&ed, key.as_deref(), &partner, in_flight, &errors);
+    let errors = problems(
+        ed.lang,
+        &file,
+        &partner,
+        secret_pasted,
+        &personal,
+        confirmed,
+    );
+    if !errors.is_empty() {
+        return Ok(again(errors));
+    }
+    match &key {
+        Some(k) => {
+            if let Some(slot) = file.partners.iter_mut().find(|p| p.key == *k) {
+                *slot = partner.clone();
+            }
+        }
+        None => file.partners.push(partner.clone()),
+    }
+    let mut detail = editing::change("partners");
+    detail.insert("partner".into(), partner.key.clone().into());
+    Ok(save_edit_noting(&console, &ed, &posted, &file, detail)
+        .await?
+        .respond(|outcome| saved(&ed, &outcome, "partners"), again))
+}
+
+/// The partner as the form describes it, and whether a secret key was pasted where
+/// the public one goes (then the form forgets it: it must not be shown back, nor kept
+/// anywhere).
+fn typed(
+    key: Option<&str>,
+    posted: &Posted,
+    fields: Vec<String>,
+    confirmed: bool,
+    personal: &[String],
+) -> (Partner, bool) {
     let typed_recipient = posted.text("recipient").trim();
     let secret_pasted = typed_recipient
         .get(..15)
         .is_some_and(|start| start.eq_ignore_ascii_case("AGE-SECRET-KEY-"));
     let partner = Partner {
-        key: key
-            .clone()
-            .unwrap_or_else(|| posted.text("key").trim().to_owned()),
+        key: key.map_or_else(|| posted.text("key").trim().to_owned(), str::to_owned),
         name: posted.text("name").trim().to_owned(),
         address: posted.text("address").trim().to_owned(),
         recipient: if secret_pasted {
@@ -334,13 +373,18 @@ async fn store_partner(
         // refuse it, so it is not written.
         personal_data: confirmed && !personal.is_empty(),
     };
-    let in_flight = match &key {
-        Some(k) => console.store.referrals_in_flight(&ed.record.id, k).await?,
-        None => 0,
-    };
-    let again =
-        |errors: Vec<String>| partner_form(&ed, key.as_deref(), &partner, in_flight, &errors);
+    (partner, secret_pasted)
+}
 
+/// What is wrong with `partner` for the programme `file`, in `lang`.
+fn problems(
+    lang: Language,
+    file: &ProgrammeFile,
+    partner: &Partner,
+    secret_pasted: bool,
+    personal: &[String],
+    confirmed: bool,
+) -> Vec<String> {
     let mut errors = Vec::new();
     if file.referrals.bases.is_empty() {
         errors.push(t(lang, "pe-partner-error-no-bases"));
@@ -363,22 +407,7 @@ async fn store_partner(
             &[("fields", personal.join(", "))],
         ));
     }
-    if !errors.is_empty() {
-        return Ok(again(errors));
-    }
-    match &key {
-        Some(k) => {
-            if let Some(slot) = file.partners.iter_mut().find(|p| p.key == *k) {
-                *slot = partner.clone();
-            }
-        }
-        None => file.partners.push(partner.clone()),
-    }
-    let mut detail = editing::change("partners");
-    detail.insert("partner".into(), partner.key.clone().into());
-    Ok(save_edit_noting(&console, &ed, &posted, &file, detail)
-        .await?
-        .respond(|outcome| saved(&ed, &outcome, "partners"), again))
+    errors
 }
 
 /// Removing a partner only stops sharing with it: no password, but audited.
