@@ -369,6 +369,14 @@ async fn form(
     ))
 }
 
+/// The body's length as the request declares it (`Content-Length`), if it does.
+fn declared_length(req: &HttpRequest) -> Option<u64> {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+}
+
 async fn upload(
     console: web::Data<Console>,
     req: HttpRequest,
@@ -379,12 +387,7 @@ async fn upload(
     let staff = console.staff(&req).await?;
     let live = programme_admin(&console, &staff, &slug).await?;
     let lang = staff.lang;
-    let declared = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_UPLOAD_BYTES as u64) {
+    if declared_length(&req).is_some_and(|n| n > MAX_UPLOAD_BYTES as u64) {
         return Ok(too_large_page(lang, &staff, &live));
     }
     let _turn = UPLOADS
@@ -413,20 +416,11 @@ async fn upload(
             }),
         )
     };
-    match super::admin::reauthenticate(&console, &req, &staff, &form.current_password).await? {
-        super::admin::Reauth::Confirmed => {}
-        super::admin::Reauth::Refused => {
-            return Ok(again(&[(
-                "current_password",
-                t(lang, "import-error-password"),
-            )]));
-        }
-        super::admin::Reauth::Throttled => {
-            return Ok(again(&[("current_password", t(lang, "reauth-throttled"))]));
-        }
-        super::admin::Reauth::Busy => {
-            return Ok(again(&[("current_password", t(lang, "reauth-busy"))]));
-        }
+    let reauth =
+        super::admin::reauthenticate(&console, &req, &staff, &form.current_password).await?;
+    if !reauth.confirmed() {
+        let why = super::admin::reauth_message(lang, reauth, "import-error-password");
+        return Ok(again(&[("current_password", why)]));
     }
     if form.files.is_empty() {
         return Ok(again(&[("files", t(lang, "import-error-no-files"))]));
