@@ -404,3 +404,48 @@ mod permission_checks {
         }
     }
 }
+
+/// Console files stay page-sized: one over 500 lines says why in its module doc
+/// comment ("longer than …" or "over ~500 lines …"), or is split by concern.
+#[cfg(test)]
+mod file_sizes {
+    use std::path::Path;
+
+    fn check(dir: &Path, long: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("src readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                check(&path, long);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("readable");
+                let doc: String = text
+                    .lines()
+                    .take_while(|l| l.starts_with("//!"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase();
+                let says_why = doc.contains("longer than") || doc.contains("over ~500");
+                if text.lines().count() > 500 && !says_why {
+                    long.push(format!(
+                        "{} ({} lines)",
+                        path.display(),
+                        text.lines().count()
+                    ));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_console_file_says_why_in_its_doc_comment() {
+        let mut long = Vec::new();
+        check(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console"),
+            &mut long,
+        );
+        assert!(
+            long.is_empty(),
+            "split these by concern, or say in the module doc why they are long: {long:?}"
+        );
+    }
+}

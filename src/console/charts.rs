@@ -9,6 +9,8 @@
 //! to anything outside the file.
 //!
 //! Every bar is drawn in data order, so the same input always gives the same bytes.
+//!
+//! Over ~500 lines only with its unit tests (about 220 lines): the charts are under 300.
 
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::SegmentValue;

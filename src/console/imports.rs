@@ -7,6 +7,10 @@
 //! is its first part and is checked before a byte of any file is read, so a cross-site
 //! post costs the server nothing. The admin's own password is asked again (a bulk
 //! data operation, ASVS 3.7.1) and checked before anything is imported.
+//!
+//! Longer than a page module because the streaming multipart reader (its bounds, the
+//! CSRF part first) and its unit tests, about 240 lines, live beside the one handler
+//! that uses it.
 
 use std::sync::Arc;
 use std::time::Duration;

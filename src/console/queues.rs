@@ -1,5 +1,8 @@
 //! The console's overview pages: my programmes and their queues, one programme's
 //! dashboard (with its charts), and one queue's enquiries.
+//!
+//! Longer than ~500 lines because the three overview pages share their queue rows,
+//! the programmes a member works in and the charts' data; every handler is short.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

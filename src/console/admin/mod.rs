@@ -1,9 +1,11 @@
-//! Instance administration: staff accounts (`users`) and the audit log (`audit`).
+//! Instance administration: staff accounts (`users`, `changes`) and the audit log
+//! (`audit`).
 //! Only instance admins reach these pages; to anyone else they do not exist (404).
 //! Every change asks for the admin's own password again (`reauth`, ASVS 3.7.1) and is
 //! audited with the change.
 
 mod audit;
+mod changes;
 mod reauth;
 mod users;
 
@@ -25,10 +27,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(users::users))
             .route(web::post().to(users::add_user)),
     )
-    .route("/users/{id}/grant", web::post().to(users::grant))
-    .route("/users/{id}/reset-2fa", web::post().to(users::reset_totp))
-    .route("/users/{id}/disable", web::post().to(users::disable))
-    .route("/users/{id}/enable", web::post().to(users::enable))
+    .route("/users/{id}/grant", web::post().to(changes::grant))
+    .route("/users/{id}/reset-2fa", web::post().to(changes::reset_totp))
+    .route("/users/{id}/disable", web::post().to(changes::disable))
+    .route("/users/{id}/enable", web::post().to(changes::enable))
     .route("/audit", web::get().to(audit::audit_log));
 }
 

@@ -4,6 +4,9 @@
 //! a role ([`crate::programme::launch`], asked by `editing::save`); the refusal names
 //! and links each item, and an admin in a hurry can drop the unfinished languages and
 //! open in one step.
+//!
+//! Longer than ~500 lines because the checklist is one page: each part's summary, the
+//! gaps and reviews it links, and the status forms render together from one `Facts`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
