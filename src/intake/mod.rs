@@ -172,7 +172,21 @@ async fn submit(
     let lang = posted_language(&typed, p.languages(), &req);
     let at = now();
     let scope = form_scope(p.slug());
-    let fresh_token = || csrf::issue(&intake.intake_key, &scope, at);
+    // Every refusal draws the form again with everything typed, and a fresh token.
+    let redraw = |status, errors: &[form::FieldError], notice| {
+        let token = csrf::issue(&intake.intake_key, &scope, at);
+        html(
+            status,
+            pages::form_page(&pages::FormView {
+                programme: p,
+                lang,
+                csrf_token: &token,
+                typed: &typed,
+                errors,
+                notice,
+            }),
+        )
+    };
 
     let token_ok = typed
         .get(CSRF)
@@ -180,36 +194,15 @@ async fn submit(
     if !token_ok || !csrf::same_origin(&req) {
         metrics.reject("csrf");
         // Keep what they typed: a stale form must never cost a frightened person their words.
-        let token = fresh_token();
-        return Ok(html(
-            StatusCode::FORBIDDEN,
-            pages::form_page(&pages::FormView {
-                programme: p,
-                lang,
-                csrf_token: &token,
-                typed: &typed,
-                errors: &[],
-                notice: Some(Msg::new("error-form-expired")),
-            }),
-        ));
+        let notice = Some(Msg::new("error-form-expired"));
+        return Ok(redraw(StatusCode::FORBIDDEN, &[], notice));
     }
 
     let valid = match form::validate(p, &typed, lang) {
         Ok(valid) => valid,
         Err(errors) => {
             metrics.reject("validation");
-            let token = fresh_token();
-            return Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                pages::form_page(&pages::FormView {
-                    programme: p,
-                    lang,
-                    csrf_token: &token,
-                    typed: &typed,
-                    errors: &errors,
-                    notice: None,
-                }),
-            ));
+            return Ok(redraw(StatusCode::UNPROCESSABLE_ENTITY, &errors, None));
         }
     };
 
@@ -219,18 +212,7 @@ async fn submit(
         metrics.quota_refusal(refused.limit);
         // Nothing was stored. Say so plainly, keep every word they typed, and give the
         // wait of the limit that refused (not a blanket "an hour").
-        let token = fresh_token();
-        let page = html(
-            StatusCode::TOO_MANY_REQUESTS,
-            pages::form_page(&pages::FormView {
-                programme: p,
-                lang,
-                csrf_token: &token,
-                typed: &typed,
-                errors: &[],
-                notice: Some(not_sent(refused)),
-            }),
-        );
+        let page = redraw(StatusCode::TOO_MANY_REQUESTS, &[], Some(not_sent(refused)));
         return Ok(with_retry_after(page, refused));
     }
     let (enquiry, receipt) = submission::prepare(&live, valid, lang, &intake.intake_key, at)?;
