@@ -14,11 +14,12 @@ use maud::html;
 
 use super::super::pages::csrf_field;
 use super::widgets::{self, Posted, errors_box};
-use super::{Console, editable, list_page, reauth, see_other, shell_page};
+use super::{Console, Editing, editable, list_page, reauth, see_other, shell_page};
 use crate::auth::Staff;
 use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
+use crate::programme::ProgrammeFile;
 use crate::programme::editing::{self, Expect, SaveError};
 use crate::programme::launch;
 use crate::programme::widening::Widening;
@@ -76,21 +77,7 @@ pub(super) async fn create(
                 editing::change("create"),
             )
         }
-        Some(source) => {
-            let keep: Vec<String> = posted.all("keep").map(str::to_owned).collect();
-            let mut detail = editing::change("clone");
-            detail.insert("cloned_from".into(), source.slug().as_str().into());
-            detail.insert(
-                "withheld".into(),
-                offered
-                    .iter()
-                    .map(Widening::name)
-                    .filter(|n| !keep.contains(n))
-                    .collect::<Vec<_>>()
-                    .into(),
-            );
-            (editing::clone_as(&source.programme, &slug, &keep), detail)
-        }
+        Some(source) => copied(source, &offered, &posted, &slug),
     };
     let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
     match editing::save(
@@ -121,6 +108,29 @@ pub(super) async fn create(
         Err(SaveError::Crypto(e)) => Err(e.into()),
         Err(e) => Err(AppError::Internal(e.to_string())),
     }
+}
+
+/// The copy of `source` as `slug`, keeping what was ticked of what it `offered`, and
+/// the audit detail naming what was withheld.
+fn copied(
+    source: &Editing,
+    offered: &[Widening],
+    posted: &Posted,
+    slug: &ProgrammeSlug,
+) -> (ProgrammeFile, serde_json::Map<String, serde_json::Value>) {
+    let keep: Vec<String> = posted.all("keep").map(str::to_owned).collect();
+    let mut detail = editing::change("clone");
+    detail.insert("cloned_from".into(), source.slug().as_str().into());
+    detail.insert(
+        "withheld".into(),
+        offered
+            .iter()
+            .map(Widening::name)
+            .filter(|n| !keep.contains(n))
+            .collect::<Vec<_>>()
+            .into(),
+    );
+    (editing::clone_as(&source.programme, slug, &keep), detail)
 }
 
 /// What the copy would bring along that widens who can read its data, each with a box
