@@ -81,17 +81,30 @@ async fn page(
     typed: Option<&Posted>,
     errors: &[String],
 ) -> Result<HttpResponse, AppError> {
-    let lang = ed.lang;
     let members = console.store.programme_staff(&ed.record.id).await?;
     let requests = console
         .store
         .pending_role_requests(Some(&ed.record.id))
         .await?;
+    Ok(markup(ed, &members, &requests, done, typed, errors))
+}
+
+/// The staff page from what [`page`] loaded (rendering only): who holds which role,
+/// the form to give one, and the requests waiting for an instance admin.
+fn markup(
+    ed: &Editing,
+    members: &[(String, String, ProgrammeRole)],
+    requests: &[RoleRequest],
+    done: Option<&str>,
+    typed: Option<&Posted>,
+    errors: &[String],
+) -> HttpResponse {
+    let lang = ed.lang;
     let me = granter(ed);
     let title = t(lang, "launch-tab-staff");
     let base = ed.base();
     let typed_role = typed.map_or("agent", |t| t.text("role"));
-    Ok(tabs::page(
+    tabs::page(
         ed,
         Tab::Staff,
         &title,
@@ -115,7 +128,7 @@ async fn page(
                         th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
                     } }
                     tbody {
-                        @for (id, email, role) in &members {
+                        @for (id, email, role) in members {
                             tr {
                                 td dir="ltr" { (email) }
                                 td { (role_label(lang, *role)) }
@@ -157,13 +170,13 @@ async fn page(
             @if !requests.is_empty() {
                 h2 id="requests" { (t(lang, "launch-requests")) }
                 ul class="requests" {
-                    @for r in &requests {
+                    @for r in requests {
                         li id={ "request-" (r.id) } { (request_item(ed, &me, r)) }
                     }
                 }
             }
         },
-    ))
+    )
 }
 
 fn change_label(lang: crate::domain::Language, change: RoleChange) -> String {
