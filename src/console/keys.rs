@@ -18,6 +18,7 @@ use crate::crypto::ProgrammeKeyPair;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::programme::live::LiveProgramme;
+use crate::store::KeyUsage;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -57,9 +58,21 @@ async fn keys_page(
     errors: &[(&str, String)],
     done: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
+    let keys = console.store.key_usage(&live.id).await?;
+    Ok(keys_markup(staff, live, &keys, errors, done))
+}
+
+/// The keys page from the programme's key usage (rendering only); while ciphertexts
+/// wait under older keys it refreshes itself.
+fn keys_markup(
+    staff: &Staff,
+    live: &LiveProgramme,
+    keys: &[KeyUsage],
+    errors: &[(&str, String)],
+    done: Option<&str>,
+) -> HttpResponse {
     let lang = staff.lang;
     let slug = live.programme.slug().as_str();
-    let keys = console.store.key_usage(&live.id).await?;
     let resealed: i64 = keys
         .iter()
         .filter(|k| k.current)
@@ -97,7 +110,7 @@ async fn keys_page(
                     th scope="col" class="num" { (t(lang, "keys-ciphertexts")) }
                 } }
                 tbody {
-                    @for k in &keys {
+                    @for k in keys {
                         tr {
                             td { span class="code" { (k.key_id) } }
                             td {
@@ -135,7 +148,7 @@ async fn keys_page(
             actix_web::http::header::HeaderValue::from_static("5"),
         );
     }
-    Ok(res)
+    res
 }
 
 async fn show(
