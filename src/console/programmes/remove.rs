@@ -25,12 +25,57 @@ pub(super) async fn confirm(
 ) -> Result<HttpResponse, AppError> {
     let (slug, list, item) = path.into_inner();
     let ed = for_get(&console, &req, &slug).await?;
+    let Removal {
+        tab,
+        name,
+        action,
+        effects,
+        conditions,
+    } = removal(&ed, &list, &item)?;
+    let lang = ed.lang;
+    let base = ed.base();
+    Ok(tabs::page(
+        &ed,
+        tab,
+        &name,
+        StatusCode::OK,
+        html! {
+            (effects)
+            form method="post" action=(action) novalidate {
+                (csrf_field(&ed.staff.csrf))
+                (version_field(ed.record.version))
+                @if conditions {
+                    div class="choice field" {
+                        input type="checkbox" id="drop_conditions" name="drop_conditions" value="yes" checked;
+                        label for="drop_conditions" { (t(lang, "launch-remove-question-conditions")) }
+                    }
+                }
+                button type="submit" class="warning" { (t(lang, "launch-remove-confirm")) }
+                " "
+                a href={ (base) (tab.path()) } { (t(lang, "launch-remove-cancel")) }
+            }
+        },
+    ))
+}
+
+/// What the page asks about: the item of `list` at `item`, what it is called, where
+/// the removal posts, and what else it touches.
+struct Removal {
+    tab: Tab,
+    name: String,
+    action: String,
+    effects: Markup,
+    /// A question that other questions' conditions test: the page offers to drop them.
+    conditions: bool,
+}
+
+fn removal(ed: &Editing, list: &str, item: &str) -> Result<Removal, AppError> {
     let file = ed.file();
     let lang = ed.lang;
     let p = &ed.programme;
     let index = || item.parse::<usize>().map_err(|_| AppError::NotFound);
     let base = ed.base();
-    let (tab, name, action, effects) = match list.as_str() {
+    let (tab, name, action, effects) = match list {
         "fields" => {
             let i = index()?;
             let f = file.fields.get(i).ok_or(AppError::NotFound)?;
@@ -39,7 +84,7 @@ pub(super) async fn confirm(
                 Tab::Questions,
                 t_args(lang, "launch-remove-question", &[("name", label)]),
                 format!("{base}/fields/{i}/remove"),
-                question_effects(&ed, &f.key),
+                question_effects(ed, &f.key),
             )
         }
         "queues" => {
@@ -99,7 +144,7 @@ pub(super) async fn confirm(
             )
         }
         "partners" => {
-            let partner = p.partner(&item).ok_or(AppError::NotFound)?;
+            let partner = p.partner(item).ok_or(AppError::NotFound)?;
             (
                 Tab::Partners,
                 t_args(
@@ -113,28 +158,15 @@ pub(super) async fn confirm(
         }
         _ => return Err(AppError::NotFound),
     };
-    Ok(tabs::page(
-        &ed,
+    let conditions =
+        list == "fields" && !uses::conditions_on(file, &file.fields[index()?].key).is_empty();
+    Ok(Removal {
         tab,
-        &name,
-        StatusCode::OK,
-        html! {
-            (effects)
-            form method="post" action=(action) novalidate {
-                (csrf_field(&ed.staff.csrf))
-                (version_field(ed.record.version))
-                @if list == "fields" && !uses::conditions_on(file, &file.fields[index()?].key).is_empty() {
-                    div class="choice field" {
-                        input type="checkbox" id="drop_conditions" name="drop_conditions" value="yes" checked;
-                        label for="drop_conditions" { (t(lang, "launch-remove-question-conditions")) }
-                    }
-                }
-                button type="submit" class="warning" { (t(lang, "launch-remove-confirm")) }
-                " "
-                a href={ (base) (tab.path()) } { (t(lang, "launch-remove-cancel")) }
-            }
-        },
-    ))
+        name,
+        action,
+        effects,
+        conditions,
+    })
 }
 
 /// What removing a question touches: rule conditions on its answers, and other uses.
