@@ -145,3 +145,4 @@ rules-intro = قبل أن ترى طلبات هذا البرنامج، اقرأ �
 rules-changed = تغيّرت هذه القواعد منذ آخر مرة أقررت بها.
 rules-in-language = تُعرض هذه القواعد باللغة { $language }: ليس للبرنامج نسخة منها بلغتك.
 rules-acknowledge = قرأت هذه القواعد وسألتزم بها
+launch-staff-disabled = (الحساب معطَّل)

@@ -149,3 +149,4 @@ rules-intro = Before you see this programme's enquiries, read how they must be h
 rules-changed = These rules changed since you last acknowledged them.
 rules-in-language = These rules are shown in { $language }: the programme has no version in your language.
 rules-acknowledge = I have read these rules and will follow them
+launch-staff-disabled = (account disabled)

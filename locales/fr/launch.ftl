@@ -146,3 +146,4 @@ rules-intro = Avant de voir les demandes de ce programme, lisez comment elles do
 rules-changed = Ces règles ont changé depuis votre dernière acceptation.
 rules-in-language = Ces règles sont affichées en { $language } : le programme n'en a pas de version dans votre langue.
 rules-acknowledge = J'ai lu ces règles et je les suivrai
+launch-staff-disabled = (compte désactivé)

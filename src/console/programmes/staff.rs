@@ -82,7 +82,7 @@ async fn page(
     errors: &[String],
 ) -> Result<HttpResponse, AppError> {
     let lang = ed.lang;
-    let members = console.store.programme_staff(&ed.record.id).await?;
+    let members = console.store.programme_members(&ed.record.id).await?;
     let requests = console
         .store
         .pending_role_requests(Some(&ed.record.id))
@@ -115,13 +115,16 @@ async fn page(
                         th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
                     } }
                     tbody {
-                        @for (id, email, role) in &members {
+                        @for (id, email, role, disabled) in &members {
                             tr {
-                                td dir="ltr" { (email) }
+                                td {
+                                    span dir="ltr" { (email) }
+                                    @if *disabled { " " span class="tag" { (t(lang, "launch-staff-disabled")) } }
+                                }
                                 td { (role_label(lang, *role)) }
                                 td class="row-actions" {
                                     @if *id != ed.staff.id {
-                                        (remove_form(ed, &me, id, email, *role))
+                                        (remove_form(ed, &me, id, email, *role, *disabled))
                                     }
                                 }
                             }
@@ -179,7 +182,14 @@ fn change_label(lang: crate::domain::Language, change: RoleChange) -> String {
 
 /// "Remove…": the password and the button behind a disclosure, so one click removes
 /// nothing.
-fn remove_form(ed: &Editing, me: &Granter, id: &str, email: &str, role: ProgrammeRole) -> Markup {
+fn remove_form(
+    ed: &Editing,
+    me: &Granter,
+    id: &str,
+    email: &str,
+    role: ProgrammeRole,
+    disabled: bool,
+) -> Markup {
     let lang = ed.lang;
     let direct = matches!(
         staffing::decide(
@@ -187,7 +197,7 @@ fn remove_form(ed: &Editing, me: &Granter, id: &str, email: &str, role: Programm
             Some(&staffing::Target {
                 id,
                 current: Some(role),
-                disabled: false,
+                disabled,
             }),
             RoleChange::Remove,
         ),
