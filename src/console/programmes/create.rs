@@ -110,7 +110,7 @@ pub(super) async fn create(
         Ok(_) => Ok(see_other(&format!("/admin/programmes/{slug}?done=created"))),
         Err(SaveError::Exists) => again(vec![t(lang, "pe-error-exists")]).await,
         Err(SaveError::Invalid(errors)) => {
-            again(errors.0.iter().map(ToString::to_string).collect()).await
+            again(super::said::new_in_words(lang, &text, &errors)).await
         }
         Err(SaveError::Store(e)) => Err(e.into()),
         Err(SaveError::Crypto(e)) => Err(e.into()),

@@ -21,6 +21,7 @@ mod partners_section;
 mod parts;
 mod remove;
 mod rules;
+mod said;
 mod sections;
 mod shown;
 mod staff;
@@ -297,14 +298,9 @@ async fn save_text(
             console.programmes.forget(ed.slug());
             Ok(Saving::Saved(saved.outcome))
         }
-        Err(SaveError::Invalid(errors)) => Ok(Saving::Refused(if keep_lines {
-            errors.0.iter().map(ToString::to_string).collect()
-        } else {
-            editing::without_lines(&errors)
-                .iter()
-                .map(ToString::to_string)
-                .collect()
-        })),
+        Err(SaveError::Invalid(errors)) => Ok(Saving::Refused(said::in_words(
+            ed, text, &errors, keep_lines,
+        ))),
         Err(SaveError::Stale { current }) => Ok(Saving::Refused(vec![t_args(
             lang,
             "pe-error-stale",
