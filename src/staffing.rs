@@ -101,7 +101,9 @@ pub fn decide(by: &Granter, target: Option<&Target>, change: RoleChange) -> Resu
     if target.id == by.id {
         return Err(Refusal::OwnAccount);
     }
-    if target.disabled {
+    // A disabled account gets nothing new, but what it holds can still be taken away:
+    // re-enabled, it would otherwise come back with every role it had.
+    if target.disabled && change != RoleChange::Remove {
         return Err(Refusal::Disabled);
     }
     match change {

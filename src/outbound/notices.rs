@@ -3,8 +3,9 @@
 //! it from a channel the intruder does not hold.
 //!
 //! Each goes to exactly one address, the account's own, through
-//! [`OutboundMessage::new`] like every other message. The text is fixed per kind and
-//! names no secret, no code and no enquiry.
+//! [`OutboundMessage::new`] like every other message. The text is fixed per kind,
+//! written in the language the recipient reads the console in, and names no secret,
+//! no code and no enquiry.
 
 use super::message::{OutboundMessage, Recipient, Rendered};
 use super::retry::{RetryPolicy, backoff};
@@ -16,10 +17,9 @@ use crate::store::{ClaimedNotice, GrantNotice, GrantedBy, NoticeKind, NoticeOutc
 /// Most notices taken in one claim (they are rare; this bounds a backlog's burst).
 const CLAIM: i64 = 16;
 
-/// The email for one notice, in English (a notice goes out without a page, and the
-/// account's language choice is for pages).
-pub fn render(kind: NoticeKind, at: i64, grant: Option<&GrantNotice>) -> Rendered {
-    let lang = Language::En;
+/// The email for one notice, in `lang`: the language the recipient reads the console
+/// in (English for an account that never chose one).
+pub fn render(kind: NoticeKind, at: i64, grant: Option<&GrantNotice>, lang: Language) -> Rendered {
     let when = format!("{} UTC", crate::domain::datetime(at));
     if let (NoticeKind::RoleGranted, Some(g)) = (kind, grant) {
         // To an instance admin: which role where, and what kind of account gave it, so
@@ -38,7 +38,7 @@ pub fn render(kind: NoticeKind, at: i64, grant: Option<&GrantNotice>) -> Rendere
             "staff-notice-role-granted",
             &[
                 ("time", when),
-                ("role", g.role.clone()),
+                ("role", role_label(lang, &g.role)),
                 ("programme", g.programme.clone()),
                 ("by", by),
             ],
@@ -63,6 +63,14 @@ pub fn render(kind: NoticeKind, at: i64, grant: Option<&GrantNotice>) -> Rendere
         subject: t(lang, "staff-notice-subject"),
         text: format!("{what}\n\n{}\n", t(lang, "staff-notice-not-you")),
         html: None,
+    }
+}
+
+/// A role as the console names it in `lang` (the stored name if it is none we know).
+fn role_label(lang: Language, role: &str) -> String {
+    match crate::casework::ProgrammeRole::parse(role) {
+        Some(role) => t(lang, &format!("admin-role-{}", role.as_str())),
+        None => role.to_owned(),
     }
 }
 
@@ -108,7 +116,16 @@ async fn deliver(
         from,
         "Haven",
         Recipient::new(address),
-        &render(notice.kind, notice.created_at, notice.grant.as_ref()),
+        &render(
+            notice.kind,
+            notice.created_at,
+            notice.grant.as_ref(),
+            notice
+                .language
+                .as_deref()
+                .and_then(|tag| Language::parse(tag).ok())
+                .unwrap_or(Language::En),
+        ),
         None,
     ) {
         Ok(m) => m,
@@ -147,7 +164,7 @@ mod tests {
             NoticeKind::TotpReset,
             NoticeKind::RecoveryCodeUsed,
         ] {
-            let r = render(kind, 1_764_600_000, None);
+            let r = render(kind, 1_764_600_000, None, Language::En);
             assert!(!r.subject.contains('\n'));
             assert!(r.text.contains("2025-12-01 14:40 UTC"), "{}", r.text);
             assert!(r.text.contains("admin"), "{}", r.text);
@@ -162,7 +179,12 @@ mod tests {
             role: "agent".into(),
             by: GrantedBy::ProgrammeAdmin,
         };
-        let r = render(NoticeKind::RoleGranted, 1_764_600_000, Some(&grant));
+        let r = render(
+            NoticeKind::RoleGranted,
+            1_764_600_000,
+            Some(&grant),
+            Language::En,
+        );
         for part in [
             "“agent”",
             "sudan-2026",
@@ -181,7 +203,35 @@ mod tests {
                 by: GrantedBy::CommandLine,
                 ..grant
             }),
+            Language::En,
         );
         assert!(cli.text.contains("command line"), "{}", cli.text);
+    }
+
+    #[test]
+    fn every_notice_speaks_the_recipients_language() {
+        let grant = GrantNotice {
+            programme: "sudan-2026".into(),
+            role: "supervisor".into(),
+            by: GrantedBy::InstanceAdmin,
+        };
+        let r = render(
+            NoticeKind::RoleGranted,
+            1_764_600_000,
+            Some(&grant),
+            Language::Ar,
+        );
+        assert_eq!(r.subject, t(Language::Ar, "staff-notice-grant-subject"));
+        assert!(
+            r.text.contains(&t(Language::Ar, "admin-role-supervisor")),
+            "{}",
+            r.text
+        );
+        assert!(!r.text.contains("supervisor"), "{}", r.text);
+        for kind in [NoticeKind::TotpReset, NoticeKind::SecondFactorLocked] {
+            let r = render(kind, 1_764_600_000, None, Language::Ar);
+            assert_eq!(r.subject, t(Language::Ar, "staff-notice-subject"));
+            assert!(r.text.contains(&t(Language::Ar, "staff-notice-not-you")));
+        }
     }
 }

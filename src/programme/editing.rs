@@ -93,8 +93,20 @@ impl Author<'_> {
 
 /// What the store writes for `programme`, reviewed by [`save`] under `precondition`.
 /// Made here and nowhere else: the store takes nothing but a [`Reviewed`].
+///
+/// A programme made in the web editor (`Precondition::Absent`: a copy or a blank one)
+/// carries its launch-checklist marks ([`launch::marks_for_copy`]), which the store
+/// writes in the transaction that creates it; the command line's `apply` (`Any`) marks
+/// nothing, as before.
 #[allow(clippy::disallowed_methods)] // The review happened in `save`, the one caller.
 fn reviewed(programme: &Programme, precondition: Precondition) -> Reviewed {
+    let marks = match precondition {
+        Precondition::Absent => launch::marks_for_copy(programme.file())
+            .into_iter()
+            .map(|(item, fingerprint)| (item.key(), fingerprint.to_vec()))
+            .collect(),
+        Precondition::Any | Precondition::AtVersion(_) => Vec::new(),
+    };
     Reviewed::new(
         programme.slug().as_str().to_owned(),
         match programme.status() {
@@ -107,6 +119,7 @@ fn reviewed(programme: &Programme, precondition: Precondition) -> Reviewed {
         programme.file().escrow.clone(),
         precondition,
     )
+    .with_marks(marks)
 }
 
 /// A stored save.

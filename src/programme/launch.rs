@@ -304,20 +304,6 @@ pub async fn record_tried(
         .await
 }
 
-/// Records the marks of a new programme: what it copied (or Haven's defaults of a
-/// blank one) is to review until edited or confirmed.
-pub async fn record_copied(
-    store: &crate::store::Store,
-    programme_id: &str,
-    file: &ProgrammeFile,
-) -> Result<(), crate::store::StoreError> {
-    let marks: Vec<(String, Vec<u8>)> = marks_for_copy(file)
-        .into_iter()
-        .map(|(item, f)| (item.key(), f.to_vec()))
-        .collect();
-    store.put_launch_marks(programme_id, &marks).await
-}
-
 /// A stored mark.
 pub use crate::store::LaunchMark as Mark;
 

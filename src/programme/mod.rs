@@ -8,6 +8,7 @@ pub mod launch;
 mod limits;
 pub mod live;
 mod parse;
+pub mod problems;
 pub mod schema;
 pub mod sharing;
 pub mod uses;

@@ -22,6 +22,7 @@ use super::limits::{
     MAX_PARTNERS, MAX_RETENTION_DAYS, MAX_RULE_NAME, MAX_SUBJECT, MAX_TEMPLATE_BODY, MAX_TEMPLATES,
     MAX_TITLE, PRIORITIES, RESERVED_FIELD_KEYS,
 };
+use super::problems::{Problem, Unit, Unreadable, Want};
 use crate::domain::{Language, ProgrammeSlug};
 
 /// One problem in a programme file.
@@ -32,6 +33,9 @@ pub struct DefinitionError {
     /// Where in the file, e.g. `fields[2].options[0].label`; empty for the file as a whole.
     pub path: String,
     pub message: String,
+    /// What is wrong, for saying it in words (the web editor); `message` says it in
+    /// English beside the path (the command line).
+    pub problem: Problem,
 }
 
 impl fmt::Display for DefinitionError {
@@ -138,10 +142,12 @@ fn from_toml_error(text: &str, error: &toml::de::Error) -> DefinitionError {
         }
         path.push_str(name);
     }
+    let message = error.message().trim().to_owned();
     DefinitionError {
         line,
         path,
-        message: error.message().trim().to_owned(),
+        problem: Problem::Unreadable(Unreadable::of(&message)),
+        message,
     }
 }
 
@@ -261,7 +267,7 @@ struct Checker<'t> {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    fn error(&mut self, problem: Problem, path: impl Into<String>, message: impl Into<String>) {
         let path = path.into();
         let line = self
             .doc
@@ -272,6 +278,7 @@ impl Checker<'_> {
             line,
             path,
             message: message.into(),
+            problem,
         });
     }
 
@@ -280,7 +287,7 @@ impl Checker<'_> {
         let slug = match ProgrammeSlug::parse(&file.slug) {
             Ok(slug) => Some(slug),
             Err(e) => {
-                self.error("slug", e.to_string());
+                self.error(Problem::Slug, "slug", e.to_string());
                 None
             }
         };
@@ -289,12 +296,17 @@ impl Checker<'_> {
             && escrow.parse::<age::x25519::Recipient>().is_err()
         {
             self.error(
+                Problem::Escrow,
                 "escrow",
                 "must be an age public key (age1…), as `age-keygen -y` prints it",
             );
         }
         if !(1..=MAX_RETENTION_DAYS).contains(&file.retention_days) {
             self.error(
+                Problem::Range {
+                    max: u64::from(MAX_RETENTION_DAYS),
+                    unit: Unit::Days,
+                },
                 "retention_days",
                 format!("must be between 1 and {MAX_RETENTION_DAYS} days"),
             );
@@ -377,7 +389,7 @@ impl Checker<'_> {
             step(doc.get_ref(), &segments, "", &mut found);
         }
         for at in found {
-            self.error(
+            self.error(Problem::NotATable,
                 at,
                 "must be a table of keys and values (`[name]` with keys below it, or `{ key = … }`), not a list",
             );
@@ -388,6 +400,7 @@ impl Checker<'_> {
         let settings = &file.referrals;
         if settings.bases.len() > MAX_BASES {
             self.error(
+                Problem::TooMany { max: MAX_BASES },
                 "referrals.bases",
                 format!("at most {MAX_BASES} bases are allowed"),
             );
@@ -399,19 +412,33 @@ impl Checker<'_> {
                 || basis.chars().count() > MAX_LABEL
                 || basis.contains(['\r', '\n'])
             {
-                self.error(at, format!("give one line of 1 to {MAX_LABEL} characters"));
+                self.error(
+                    Problem::OneLine { max: MAX_LABEL },
+                    at,
+                    format!("give one line of 1 to {MAX_LABEL} characters"),
+                );
             } else if !bases.insert(basis.trim()) {
-                self.error(at, format!("{basis:?} is listed twice"));
+                self.error(
+                    Problem::ListedTwice {
+                        value: basis.clone(),
+                    },
+                    at,
+                    format!("{basis:?} is listed twice"),
+                );
             }
         }
         if let Some(consent) = &settings.consent_field {
             match file.fields.iter().find(|f| f.key == *consent) {
                 Some(f) if f.kind == FieldKind::Checkbox && f.options.is_empty() => {}
                 Some(_) => self.error(
+                    Problem::NotSingleCheckbox,
                     "referrals.consent_field",
                     "must name a single checkbox (a checkbox field without options)",
                 ),
                 None => self.error(
+                    Problem::NoSuchField {
+                        key: consent.clone(),
+                    },
                     "referrals.consent_field",
                     format!("there is no field {consent:?}"),
                 ),
@@ -419,12 +446,14 @@ impl Checker<'_> {
         }
         if !file.partners.is_empty() && settings.bases.is_empty() {
             self.error(
+                Problem::BasesNeeded,
                 "referrals.bases",
                 "list the reasons or legal bases staff may give for a referral",
             );
         }
         if file.partners.len() > MAX_PARTNERS {
             self.error(
+                Problem::TooMany { max: MAX_PARTNERS },
                 "partners",
                 format!("at most {MAX_PARTNERS} partners are allowed"),
             );
@@ -434,11 +463,15 @@ impl Checker<'_> {
             let at = format!("partners[{i}]");
             if !is_queue_key(&partner.key) {
                 self.error(
+                    Problem::Key { dashes: true },
                     format!("{at}.key"),
                     "must be a lowercase letter followed by up to 39 of a-z, 0-9, _ and -",
                 );
             } else if !keys.insert(partner.key.as_str()) {
                 self.error(
+                    Problem::KeyTaken {
+                        key: partner.key.clone(),
+                    },
                     format!("{at}.key"),
                     format!("{:?} is already the key of another partner", partner.key),
                 );
@@ -448,15 +481,17 @@ impl Checker<'_> {
                 || partner.name.contains(['\r', '\n'])
             {
                 self.error(
+                    Problem::OneLine { max: MAX_LABEL },
                     format!("{at}.name"),
                     format!("give one line of 1 to {MAX_LABEL} characters"),
                 );
             }
             if let Err(e) = crate::domain::EmailAddress::parse(&partner.address) {
-                self.error(format!("{at}.address"), e.to_string());
+                self.error(Problem::Email, format!("{at}.address"), e.to_string());
             }
             if partner.recipient.parse::<age::x25519::Recipient>().is_err() {
                 self.error(
+                    Problem::PartnerRecipient,
                     format!("{at}.recipient"),
                     "must be the partner's age public key (age1…)",
                 );
@@ -474,6 +509,7 @@ impl Checker<'_> {
         use super::sharing::{Pseudo, personal_entries};
         if partner.fields.is_empty() {
             self.error(
+                Problem::PartnerFieldsEmpty,
                 format!("{at}.fields"),
                 "list what may leave for this partner (for example \"reference\")",
             );
@@ -483,25 +519,25 @@ impl Checker<'_> {
             let here = format!("{at}.fields[{j}]");
             let is_field = file.fields.iter().any(|f| f.key == *name);
             match (Pseudo::parse(name), is_field) {
-                (Some(_), true) => self.error(
+                (Some(_), true) => self.error(Problem::FieldAndFact { name: name.clone() },
                     here,
                     format!("{name:?} is both a field and a fact about the enquiry; rename the field"),
                 ),
-                (None, false) => self.error(
+                (None, false) => self.error(Problem::NeitherFieldNorFact { name: name.clone() },
                     here,
                     format!(
                         "{name:?} is neither a field nor one of reference, language, received, contact_email"
                     ),
                 ),
                 _ if !seen.insert(name.as_str()) => {
-                    self.error(here, format!("{name:?} is listed twice"));
+                    self.error(Problem::ListedTwice { value: name.clone() }, here, format!("{name:?} is listed twice"));
                 }
                 _ => {}
             }
         }
         let personal = personal_entries(file, &partner.fields);
         if !personal.is_empty() && !partner.personal_data {
-            self.error(
+            self.error(Problem::PersonalUnconfirmed { names: personal.iter().map(ToString::to_string).collect() },
                 format!("{at}.fields"),
                 format!(
                     "{} personal data; add `personal_data = true` to this partner to confirm that it may leave",
@@ -513,6 +549,7 @@ impl Checker<'_> {
             );
         } else if personal.is_empty() && partner.personal_data {
             self.error(
+                Problem::NotPersonal,
                 format!("{at}.personal_data"),
                 "none of this partner's fields is personal data; remove `personal_data`",
             );
@@ -523,8 +560,17 @@ impl Checker<'_> {
         if let Some(text_field) = &file.import.text_field {
             match file.fields.iter().find(|f| f.key == *text_field) {
                 Some(f) if matches!(f.kind, FieldKind::Textarea | FieldKind::Text) => {}
-                Some(_) => self.error("import.text_field", "must name a textarea or text field"),
+                Some(_) => self.error(
+                    Problem::WrongKind {
+                        want: Want::TextOrTextarea,
+                    },
+                    "import.text_field",
+                    "must name a textarea or text field",
+                ),
                 None => self.error(
+                    Problem::NoSuchField {
+                        key: text_field.clone(),
+                    },
                     "import.text_field",
                     format!("there is no field {text_field:?}"),
                 ),
@@ -536,8 +582,15 @@ impl Checker<'_> {
         if let Some(name_field) = &file.outbound.name_field {
             match file.fields.iter().find(|f| f.key == *name_field) {
                 Some(f) if f.kind == FieldKind::Text => {}
-                Some(_) => self.error("outbound.name_field", "must name a text field"),
+                Some(_) => self.error(
+                    Problem::WrongKind { want: Want::Text },
+                    "outbound.name_field",
+                    "must name a text field",
+                ),
                 None => self.error(
+                    Problem::NoSuchField {
+                        key: name_field.clone(),
+                    },
                     "outbound.name_field",
                     format!("there is no field {name_field:?}"),
                 ),
@@ -547,6 +600,7 @@ impl Checker<'_> {
         let mut keys = HashSet::new();
         if file.templates.len() > MAX_TEMPLATES {
             self.error(
+                Problem::TooMany { max: MAX_TEMPLATES },
                 "templates",
                 format!("at most {MAX_TEMPLATES} templates are allowed"),
             );
@@ -555,17 +609,22 @@ impl Checker<'_> {
             let at = format!("templates[{i}]");
             if !is_queue_key(&template.key) {
                 self.error(
+                    Problem::Key { dashes: true },
                     format!("{at}.key"),
                     "must be a lowercase letter followed by up to 39 of a-z, 0-9, _ and -",
                 );
             } else if !keys.insert(template.key.clone()) {
                 self.error(
+                    Problem::KeyTaken {
+                        key: template.key.clone(),
+                    },
                     format!("{at}.key"),
                     format!("{:?} is already the key of another template", template.key),
                 );
             }
             if template.name.trim().is_empty() || template.name.chars().count() > MAX_LABEL {
                 self.error(
+                    Problem::NameLength { max: MAX_LABEL },
                     format!("{at}.name"),
                     format!("give a name of 1 to {MAX_LABEL} characters"),
                 );
@@ -595,11 +654,11 @@ impl Checker<'_> {
                 .collect();
             for (path, text) in texts {
                 if path.contains(".subject.") && text.contains(['\r', '\n']) {
-                    self.error(&path, "a subject is one line");
+                    self.error(Problem::SubjectOneLine, &path, "a subject is one line");
                 }
                 match crate::outbound::template::placeholders(&text) {
-                    Err(e) => self.error(&path, e.to_string()),
-                    Ok(used) if used.contains(&"name") && !has_name => self.error(
+                    Err(e) => self.error(Problem::from(&e), &path, e.to_string()),
+                    Ok(used) if used.contains(&"name") && !has_name => self.error(Problem::NameWithoutField,
                         &path,
                         "uses {name}, but `outbound.name_field` does not say which field holds the name",
                     ),
@@ -613,6 +672,7 @@ impl Checker<'_> {
         let errors_before = self.errors.len();
         if file.languages.is_empty() {
             self.error(
+                Problem::NoLanguages,
                 "languages",
                 "list at least one language; the first is the default",
             );
@@ -622,12 +682,17 @@ impl Checker<'_> {
             match Language::parse(tag) {
                 Ok(lang) if self.languages.contains(&lang) => {
                     self.error(
+                        Problem::ListedTwice { value: tag.clone() },
                         format!("languages[{i}]"),
                         format!("{tag:?} is listed twice"),
                     );
                 }
                 Ok(lang) => self.languages.push(lang),
-                Err(e) => self.error(format!("languages[{i}]"), e.to_string()),
+                Err(e) => self.error(
+                    Problem::UnsupportedLanguage { tag: tag.clone() },
+                    format!("languages[{i}]"),
+                    e.to_string(),
+                ),
             }
         }
         self.languages_sound = self.errors.len() == errors_before;
@@ -650,6 +715,9 @@ impl Checker<'_> {
                     .default_language()
                     .map_or("the default language", Language::tag);
                 self.error(
+                    Problem::TextMissing {
+                        default: self.default_language().map(|l| l.tag().to_owned()),
+                    },
                     path,
                     format!("missing; give at least the text in {default}"),
                 );
@@ -662,18 +730,33 @@ impl Checker<'_> {
             match Language::parse(&tag) {
                 Ok(lang) if self.languages.contains(&lang) => {
                     if value.trim().is_empty() {
-                        self.error(&here, "must not be empty; leave the language out instead");
+                        self.error(
+                            Problem::TextEmpty,
+                            &here,
+                            "must not be empty; leave the language out instead",
+                        );
                     } else if value.chars().count() > max_chars {
-                        self.error(&here, format!("is longer than {max_chars} characters"));
+                        self.error(
+                            Problem::TooLong { max: max_chars },
+                            &here,
+                            format!("is longer than {max_chars} characters"),
+                        );
                     }
                     if canonical.insert(lang.tag().to_owned(), value).is_some() {
-                        self.error(&here, format!("a second text in {}", lang.tag()));
+                        self.error(
+                            Problem::SecondText {
+                                tag: lang.tag().to_owned(),
+                            },
+                            &here,
+                            format!("a second text in {}", lang.tag()),
+                        );
                     }
                 }
                 // Already reported as unsupported in `languages`.
                 Err(_) if self.raw_languages.contains(&tag) => {}
                 Ok(_) if !self.languages_sound => {}
                 _ => self.error(
+                    Problem::NotALanguage { tag: tag.clone() },
                     &here,
                     format!("language {tag:?} is not one of this programme's `languages`"),
                 ),
@@ -683,6 +766,9 @@ impl Checker<'_> {
             && !canonical.contains_key(default.tag())
         {
             self.error(
+                Problem::DefaultMissing {
+                    tag: default.tag().to_owned(),
+                },
                 path,
                 format!(
                     "missing the text in {}, the default language",
@@ -695,20 +781,32 @@ impl Checker<'_> {
 
     fn check_fields(&mut self, fields: &mut [Field]) {
         if fields.is_empty() {
-            self.error("fields", "a programme needs at least one field");
+            self.error(
+                Problem::NoFields,
+                "fields",
+                "a programme needs at least one field",
+            );
         } else if fields.len() > MAX_FIELDS {
-            self.error("fields", format!("at most {MAX_FIELDS} fields are allowed"));
+            self.error(
+                Problem::TooMany { max: MAX_FIELDS },
+                "fields",
+                format!("at most {MAX_FIELDS} fields are allowed"),
+            );
         }
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, field) in fields.iter_mut().enumerate() {
             let at = format!("fields[{i}]");
             if !is_field_key(&field.key) {
                 self.error(
+                    Problem::Key { dashes: false },
                     format!("{at}.key"),
                     "must be a lowercase letter followed by up to 39 of a-z, 0-9 and _",
                 );
             } else if RESERVED_FIELD_KEYS.contains(&field.key.as_str()) {
                 self.error(
+                    Problem::Reserved {
+                        key: field.key.clone(),
+                    },
                     format!("{at}.key"),
                     format!(
                         "{:?} is used by the form itself; choose another key",
@@ -717,6 +815,9 @@ impl Checker<'_> {
                 );
             } else if let Some(first) = seen.get(&field.key) {
                 self.error(
+                    Problem::KeyTaken {
+                        key: field.key.clone(),
+                    },
                     format!("{at}.key"),
                     format!("{:?} is already the key of fields[{first}]", field.key),
                 );
@@ -746,11 +847,19 @@ impl Checker<'_> {
                 let path = format!("{at}.max_length");
                 if !has_length(field.kind) {
                     self.error(
+                        Problem::NoMaxLength,
                         path,
                         "only text, textarea, email and phone fields have a max_length",
                     );
                 } else if !(1..=MAX_FIELD_LENGTH).contains(&max) {
-                    self.error(path, format!("must be between 1 and {MAX_FIELD_LENGTH}"));
+                    self.error(
+                        Problem::Range {
+                            max: MAX_FIELD_LENGTH as u64,
+                            unit: Unit::Characters,
+                        },
+                        path,
+                        format!("must be between 1 and {MAX_FIELD_LENGTH}"),
+                    );
                 }
             }
         }
@@ -760,12 +869,14 @@ impl Checker<'_> {
         let count = field.options.len();
         if needs_options(field.kind) && count == 0 {
             self.error(
+                Problem::OptionsNeeded,
                 format!("{at}.options"),
                 "select and radio fields need at least one option",
             );
         } else if !has_options(field.kind) {
             if count > 0 {
                 self.error(
+                    Problem::OptionsNotAllowed,
                     format!("{at}.options"),
                     "only select, radio and checkbox fields have options",
                 );
@@ -774,6 +885,7 @@ impl Checker<'_> {
         }
         if count > MAX_OPTIONS {
             self.error(
+                Problem::TooMany { max: MAX_OPTIONS },
                 format!("{at}.options"),
                 format!("at most {MAX_OPTIONS} options are allowed"),
             );
@@ -783,11 +895,15 @@ impl Checker<'_> {
             let here = format!("{at}.options[{j}]");
             if !is_option_value(&option.value) {
                 self.error(
+                    Problem::OptionValue,
                     format!("{here}.value"),
                     "must be 1 to 60 of A-Z, a-z, 0-9, _ and -",
                 );
             } else if !seen.insert(option.value.clone()) {
                 self.error(
+                    Problem::KeyTaken {
+                        key: option.value.clone(),
+                    },
                     format!("{here}.value"),
                     format!("{:?} is already the value of another option", option.value),
                 );
@@ -804,18 +920,26 @@ impl Checker<'_> {
     /// Returns the valid queue keys, for the routing checks.
     fn check_queues(&mut self, file: &mut ProgrammeFile) -> HashSet<String> {
         if file.queues.is_empty() {
-            self.error("queues", "a programme needs at least one queue");
+            self.error(
+                Problem::NoQueues,
+                "queues",
+                "a programme needs at least one queue",
+            );
         }
         let mut keys = HashSet::new();
         for (i, queue) in file.queues.iter_mut().enumerate() {
             let at = format!("queues[{i}]");
             if !is_queue_key(&queue.key) {
                 self.error(
+                    Problem::Key { dashes: true },
                     format!("{at}.key"),
                     "must be a lowercase letter followed by up to 39 of a-z, 0-9, _ and -",
                 );
             } else if !keys.insert(queue.key.clone()) {
                 self.error(
+                    Problem::KeyTaken {
+                        key: queue.key.clone(),
+                    },
                     format!("{at}.key"),
                     format!("{:?} is already the key of another queue", queue.key),
                 );
@@ -834,12 +958,19 @@ impl Checker<'_> {
         let routing = &file.routing;
         if !queues.contains(&routing.default_queue) {
             self.error(
+                Problem::NotAQueue {
+                    key: routing.default_queue.clone(),
+                },
                 "routing.default_queue",
                 format!("{:?} is not the key of a queue", routing.default_queue),
             );
         }
         if !PRIORITIES.contains(&routing.default_priority) {
             self.error(
+                Problem::Range {
+                    max: 9,
+                    unit: Unit::Priority,
+                },
                 "routing.default_priority",
                 "must be between 1 (most urgent) and 9",
             );
@@ -852,34 +983,50 @@ impl Checker<'_> {
             let name = rule.name.trim();
             if name.is_empty() {
                 self.error(
+                    Problem::RuleNameEmpty,
                     format!("{at}.name"),
                     "must not be empty: staff see it on every enquiry it routes",
                 );
             } else if name.chars().count() > MAX_RULE_NAME {
                 self.error(
+                    Problem::TooLong { max: MAX_RULE_NAME },
                     format!("{at}.name"),
                     format!("is longer than {MAX_RULE_NAME} characters"),
                 );
             } else if !names.insert(name) {
                 self.error(
+                    Problem::ListedTwice {
+                        value: name.to_owned(),
+                    },
                     format!("{at}.name"),
                     format!("{name:?} is already the name of another rule"),
                 );
             }
             if !queues.contains(&rule.queue) {
                 self.error(
+                    Problem::NotAQueue {
+                        key: rule.queue.clone(),
+                    },
                     format!("{at}.queue"),
                     format!("{:?} is not the key of a queue", rule.queue),
                 );
             }
             if !PRIORITIES.contains(&rule.priority) {
                 self.error(
+                    Problem::Range {
+                        max: 9,
+                        unit: Unit::Priority,
+                    },
                     format!("{at}.priority"),
                     "must be between 1 (most urgent) and 9",
                 );
             }
             if rule.when.is_empty() {
-                self.error(format!("{at}.when"), "a rule needs at least one condition");
+                self.error(
+                    Problem::NoConditions,
+                    format!("{at}.when"),
+                    "a rule needs at least one condition",
+                );
             }
             for (j, condition) in rule.when.iter().enumerate() {
                 self.check_condition(&format!("{at}.when[{j}]"), condition, &fields);
@@ -891,6 +1038,9 @@ impl Checker<'_> {
         let field = fields.get(condition.field.as_str()).copied();
         if field.is_none() {
             self.error(
+                Problem::NoSuchField {
+                    key: condition.field.clone(),
+                },
                 format!("{at}.field"),
                 format!("{:?} is not the key of a field", condition.field),
             );
@@ -903,6 +1053,7 @@ impl Checker<'_> {
         ];
         if operators.iter().filter(|&&set| set).count() != 1 {
             self.error(
+                Problem::OneOperator,
                 at,
                 "give exactly one of `equals`, `in`, `contains` and `answered`",
             );
@@ -915,17 +1066,22 @@ impl Checker<'_> {
         let has_options = !field.options.is_empty();
         let check_value = |checker: &mut Self, path: String, value: &str| {
             if single_checkbox {
-                checker.error(
+                checker.error(Problem::CheckboxAnswered,
                     path,
                     "a single checkbox is tested with `answered = true` (ticked) or `answered = false`",
                 );
             } else if value.is_empty() {
                 checker.error(
+                    Problem::EmptyValue,
                     path,
                     "must not be empty; use `answered = false` to test for no answer",
                 );
             } else if has_options && !field.options.iter().any(|o| o.value == value) {
                 checker.error(
+                    Problem::NotAnOption {
+                        value: value.to_owned(),
+                        field: field.key.clone(),
+                    },
                     path,
                     format!("{value:?} is not an option value of field {:?}", field.key),
                 );
@@ -936,7 +1092,11 @@ impl Checker<'_> {
         }
         if let Some(values) = &condition.one_of {
             if values.is_empty() {
-                self.error(format!("{at}.in"), "list at least one value");
+                self.error(
+                    Problem::EmptyList,
+                    format!("{at}.in"),
+                    "list at least one value",
+                );
             } else if single_checkbox {
                 // Reported once for the list, not once per value.
                 check_value(self, format!("{at}.in"), "");
@@ -949,11 +1109,16 @@ impl Checker<'_> {
         if let Some(needle) = &condition.contains {
             if !matches!(field.kind, FieldKind::Text | FieldKind::Textarea) {
                 self.error(
+                    Problem::ContainsKind,
                     format!("{at}.contains"),
                     "`contains` only applies to text and textarea fields",
                 );
             } else if needle.trim().is_empty() {
-                self.error(format!("{at}.contains"), "must not be empty");
+                self.error(
+                    Problem::Empty,
+                    format!("{at}.contains"),
+                    "must not be empty",
+                );
             }
         }
     }
@@ -1382,6 +1547,7 @@ when = [{ field = "name", answered = true }]
             line: None,
             path: "title".to_owned(),
             message: "missing".to_owned(),
+            problem: Problem::TextMissing { default: None },
         };
         assert_eq!(error.to_string(), "title: missing");
         let located = DefinitionError {
@@ -1485,5 +1651,33 @@ when = [{ field = "name", answered = true }]
             "{errs:?}"
         );
         assert!(errs.iter().all(|e| e.line.is_some()), "{errs:?}");
+    }
+
+    #[test]
+    fn each_error_carries_its_problem_for_the_editor() {
+        let text = EXAMPLE.replacen(
+            "equals = \"former_staff\"",
+            "equals = \"former_staffer\"",
+            1,
+        );
+        let errors = Programme::parse(&text).unwrap_err().0;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].problem,
+            Problem::NotAnOption {
+                value: "former_staffer".into(),
+                field: "help_category".into()
+            }
+        );
+        let unknown = Programme::parse(&EXAMPLE.replacen("retention_days", "retention_dayz", 1))
+            .unwrap_err()
+            .0;
+        assert!(
+            matches!(
+                &unknown[0].problem,
+                Problem::Unreadable(Unreadable::UnknownKey { key }) if key == "retention_dayz"
+            ),
+            "{unknown:?}"
+        );
     }
 }

@@ -184,19 +184,7 @@ impl Store {
         marks: &[(String, Vec<u8>)],
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for (item, fingerprint) in marks {
-            sqlx::query(
-                "INSERT INTO launch_marks (programme_id, item, fingerprint, created_at) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (programme_id, item) \
-                 DO UPDATE SET fingerprint = excluded.fingerprint, created_at = excluded.created_at",
-            )
-            .bind(programme_id)
-            .bind(item)
-            .bind(fingerprint)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_marks(&mut tx, programme_id, marks, now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -448,4 +436,27 @@ impl Store {
         tx.commit().await?;
         Ok(true)
     }
+}
+
+/// Sets marks (replacing one of the same name) inside the caller's transaction.
+pub(super) async fn insert_marks(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    programme_id: &str,
+    marks: &[(String, Vec<u8>)],
+    at: i64,
+) -> Result<(), StoreError> {
+    for (item, fingerprint) in marks {
+        sqlx::query(
+            "INSERT INTO launch_marks (programme_id, item, fingerprint, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (programme_id, item) \
+             DO UPDATE SET fingerprint = excluded.fingerprint, created_at = excluded.created_at",
+        )
+        .bind(programme_id)
+        .bind(item)
+        .bind(fingerprint)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -82,6 +82,8 @@ pub struct ClaimedNotice {
     pub attempts: i64,
     /// For [`NoticeKind::RoleGranted`].
     pub grant: Option<GrantNotice>,
+    /// The language tag the recipient chose for the console, if any: the notice's.
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,7 +195,7 @@ impl Store {
                 continue;
             }
             let row = sqlx::query(
-                "SELECT n.kind, n.attempts, n.created_at, u.email, n.role, \
+                "SELECT n.kind, n.attempts, n.created_at, u.email, u.language, n.role, \
                  p.slug AS programme, g.is_admin AS by_instance_admin, n.granted_by \
                  FROM staff_notices n JOIN users u ON u.id = n.user_id \
                  LEFT JOIN programmes p ON p.id = n.programme_id \
@@ -232,6 +234,7 @@ impl Store {
                 created_at: row.try_get("created_at")?,
                 attempts: row.try_get("attempts")?,
                 grant,
+                language: row.try_get("language")?,
             });
         }
         Ok(claimed)

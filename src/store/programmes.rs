@@ -57,6 +57,10 @@ pub struct Reviewed {
     /// The escrow recipient, if any: a public key, named in the audit entry.
     escrow: Option<String>,
     precondition: Precondition,
+    /// Launch-checklist marks (item, fingerprint) a new programme starts with: what a
+    /// copy brought along, to review. Written in the transaction that creates the
+    /// programme, so that no crash leaves a copy whose copied texts look reviewed.
+    marks: Vec<(String, Vec<u8>)>,
 }
 
 impl Reviewed {
@@ -73,7 +77,15 @@ impl Reviewed {
             definition,
             escrow,
             precondition,
+            marks: Vec::new(),
         }
+    }
+
+    /// The checklist marks to write with the programme, if this save creates it (an
+    /// update ignores them: its marks are already stored).
+    pub fn with_marks(mut self, marks: Vec<(String, Vec<u8>)>) -> Self {
+        self.marks = marks;
+        self
     }
 
     pub fn precondition(&self) -> Precondition {
@@ -176,6 +188,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 insert_version(&mut tx, &id, 1, definition, at).await?;
+                super::launch::insert_marks(&mut tx, &id, &reviewed.marks, at).await?;
                 (
                     ApplyOutcome::Created { version: 1 },
                     AuditAction::ProgrammeCreate,

@@ -286,6 +286,34 @@ impl Store {
             .collect()
     }
 
+    /// Every account holding a role in the programme, disabled ones too (with `true`),
+    /// for the staff page, where a disabled account's role can still be removed.
+    pub async fn programme_members(
+        &self,
+        programme_id: &str,
+    ) -> Result<Vec<(String, String, ProgrammeRole, bool)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, m.role, u.disabled FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.programme_id = $1 ORDER BY u.disabled, u.email",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let role: String = r.try_get("role")?;
+                let disabled: i64 = r.try_get("disabled")?;
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("email")?,
+                    ProgrammeRole::parse(&role)
+                        .ok_or(StoreError::Corrupt("unknown role in memberships"))?,
+                    disabled != 0,
+                ))
+            })
+            .collect()
+    }
+
     /// Stores a confirmed TOTP enrolment and fresh recovery codes (replacing old ones).
     pub async fn enrol_totp(
         &self,

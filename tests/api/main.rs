@@ -24,6 +24,7 @@ mod import_upload;
 mod intake;
 mod keys;
 mod launch;
+mod launch2;
 mod listeners;
 mod metrics;
 mod outbound;

@@ -537,7 +537,10 @@ async fn the_referral_settings_are_edited_on_the_partners_page() {
     )
     .await;
     let body = refused(&page);
-    assert!(body.contains("referrals.bases"), "{body}");
+    assert!(
+        body.contains("The referral settings, the reasons for a referral: list the reasons"),
+        "{body}"
+    );
     assert!(
         body.contains("id=\"show_in_inbox\" name=\"show_in_inbox\" value=\"yes\" checked"),
         "{body}"

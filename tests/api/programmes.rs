@@ -558,7 +558,7 @@ async fn each_section_of_the_editor_changes_what_export_prints() {
     let refused = edit(&mut admin, SLUG, &format!("/fields/{danger}/remove"), &[]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        html_unescape(&refused.body).contains("\"in_danger\" is not the key of a field"),
+        html_unescape(&refused.body).contains("there is no question with the key “in_danger”"),
         "{}",
         refused.body
     );
@@ -684,7 +684,7 @@ async fn each_section_of_the_editor_changes_what_export_prints() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        bad.body.contains("unknown placeholder {email}"),
+        bad.body.contains("{email} is not a placeholder"),
         "{}",
         bad.body
     );
@@ -829,7 +829,10 @@ async fn toml_edits_run_the_apply_checks_name_the_line_and_keep_the_text() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let body = html_unescape(&res.body);
     assert!(
-        body.contains(&format!("line {}: fields[0].requird", at + 2)),
+        body.contains(&format!(
+            "Line {}. Question 1, the setting “requird”: “requird” is not a setting",
+            at + 2
+        )),
         "{body}"
     );
     assert!(body.contains(&typo), "the typed text is kept");

@@ -21,7 +21,6 @@ use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::programme::ProgrammeFile;
 use crate::programme::editing::{self, Expect, SaveError};
-use crate::programme::launch;
 use crate::programme::widening::Widening;
 
 /// Marks a post from the page that lists what a copy would bring along.
@@ -94,15 +93,11 @@ pub(super) async fn create(
     )
     .await
     {
-        Ok(_) => {
-            if let Some(record) = console.store.programme_by_slug(slug.as_str()).await? {
-                launch::record_copied(&console.store, &record.id, &file).await?;
-            }
-            Ok(see_other(&format!("/admin/programmes/{slug}?done=created")))
-        }
+        // The copied items' "to review" marks were written with the programme.
+        Ok(_) => Ok(see_other(&format!("/admin/programmes/{slug}?done=created"))),
         Err(SaveError::Exists) => again(vec![t(lang, "pe-error-exists")]).await,
         Err(SaveError::Invalid(errors)) => {
-            again(errors.0.iter().map(ToString::to_string).collect()).await
+            again(super::said::new_in_words(lang, &text, &errors)).await
         }
         Err(SaveError::Store(e)) => Err(e.into()),
         Err(SaveError::Crypto(e)) => Err(e.into()),

@@ -21,6 +21,7 @@ mod partners_section;
 mod parts;
 mod remove;
 mod rules;
+mod said;
 mod sections;
 mod shown;
 mod staff;
@@ -296,22 +297,18 @@ async fn save_text(
             console.programmes.forget(ed.slug());
             Ok(Saving::Saved(saved.outcome))
         }
-        Err(e) => refused(ed.lang, keep_lines, e),
+        Err(e) => refused(ed, text, keep_lines, e),
     }
 }
 
-/// What the editor says about a save `editing::save` refused: the problems to show
-/// (with their line numbers on the TOML page, `keep_lines`), or the checklist's gaps.
-fn refused(lang: Language, keep_lines: bool, e: SaveError) -> Result<Saving, AppError> {
+/// What the editor says about a save `editing::save` refused: the problems to show in
+/// words (with their line numbers on the TOML page, `keep_lines`), or the checklist's gaps.
+fn refused(ed: &Editing, text: &str, keep_lines: bool, e: SaveError) -> Result<Saving, AppError> {
+    let lang = ed.lang;
     match e {
-        SaveError::Invalid(errors) => Ok(Saving::Refused(if keep_lines {
-            errors.0.iter().map(ToString::to_string).collect()
-        } else {
-            editing::without_lines(&errors)
-                .iter()
-                .map(ToString::to_string)
-                .collect()
-        })),
+        SaveError::Invalid(errors) => Ok(Saving::Refused(said::in_words(
+            ed, text, &errors, keep_lines,
+        ))),
         SaveError::Stale { current } => Ok(Saving::Refused(vec![t_args(
             lang,
             "pe-error-stale",

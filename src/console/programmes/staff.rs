@@ -81,7 +81,7 @@ async fn page(
     typed: Option<&Posted>,
     errors: &[String],
 ) -> Result<HttpResponse, AppError> {
-    let members = console.store.programme_staff(&ed.record.id).await?;
+    let members = console.store.programme_members(&ed.record.id).await?;
     let requests = console
         .store
         .pending_role_requests(Some(&ed.record.id))
@@ -93,7 +93,7 @@ async fn page(
 /// the form to give one, and the requests waiting for an instance admin.
 fn markup(
     ed: &Editing,
-    members: &[(String, String, ProgrammeRole)],
+    members: &[(String, String, ProgrammeRole, bool)],
     requests: &[RoleRequest],
     done: Option<&str>,
     typed: Option<&Posted>,
@@ -128,13 +128,16 @@ fn markup(
                         th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
                     } }
                     tbody {
-                        @for (id, email, role) in members {
+                        @for (id, email, role, disabled) in members {
                             tr {
-                                td dir="ltr" { (email) }
+                                td {
+                                    span dir="ltr" { (email) }
+                                    @if *disabled { " " span class="tag" { (t(lang, "launch-staff-disabled")) } }
+                                }
                                 td { (role_label(lang, *role)) }
                                 td class="row-actions" {
                                     @if *id != ed.staff.id {
-                                        (remove_form(ed, &me, id, email, *role))
+                                        (remove_form(ed, &me, id, email, *role, *disabled))
                                     }
                                 }
                             }
@@ -192,7 +195,14 @@ fn change_label(lang: crate::domain::Language, change: RoleChange) -> String {
 
 /// "Remove…": the password and the button behind a disclosure, so one click removes
 /// nothing.
-fn remove_form(ed: &Editing, me: &Granter, id: &str, email: &str, role: ProgrammeRole) -> Markup {
+fn remove_form(
+    ed: &Editing,
+    me: &Granter,
+    id: &str,
+    email: &str,
+    role: ProgrammeRole,
+    disabled: bool,
+) -> Markup {
     let lang = ed.lang;
     let direct = matches!(
         staffing::decide(
@@ -200,7 +210,7 @@ fn remove_form(ed: &Editing, me: &Granter, id: &str, email: &str, role: Programm
             Some(&staffing::Target {
                 id,
                 current: Some(role),
-                disabled: false,
+                disabled,
             }),
             RoleChange::Remove,
         ),

@@ -119,10 +119,42 @@ pub fn errors_box(lang: Language, errors: &[String]) -> Markup {
             div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
                 h2 id="error-summary-title" { (t(lang, "pe-error-title")) }
                 ul {
-                    @for e in errors { li class="preserve" { (e) } }
+                    @for e in errors {
+                        li class="preserve" {
+                            @match unlinked(e) {
+                                (text, Some(href)) => { (text) " " a href=(href) { (t(lang, "said-go")) } }
+                                (text, None) => (text),
+                            }
+                        }
+                    }
                 }
             }
         }
+    }
+}
+
+/// Sets an error's link to the page where it is fixed, behind [`LINK`]: the errors of
+/// a refused save travel as text to whichever page drew the form.
+pub fn linked(text: &str, href: &str) -> String {
+    format!("{text}{LINK}{href}")
+}
+
+/// Stands between an error's text and its link (INVISIBLE SEPARATOR, which nobody types).
+const LINK: char = '\u{2063}';
+
+/// An error's text and its link, if it has one that leads to a programme's page: the
+/// text may hold what an admin typed, so nothing else becomes a link.
+fn unlinked(error: &str) -> (&str, Option<&str>) {
+    match error.rsplit_once(LINK) {
+        Some((text, href))
+            if href.starts_with("/admin/programmes/")
+                && href
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"/_-#".contains(&b)) =>
+        {
+            (text, Some(href))
+        }
+        _ => (error, None),
     }
 }
 
