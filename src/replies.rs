@@ -146,6 +146,7 @@ pub fn check(draft: &Draft) -> Result<(String, &str), ReplyError> {
     if subject.is_empty() || subject.chars().count() > MAX_SUBJECT {
         return Err(ReplyError::BadSubject);
     }
+    outbound::check_subject(&subject).map_err(OutboundError::from)?;
     Ok((subject, text))
 }
 
