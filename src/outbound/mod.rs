@@ -26,5 +26,7 @@ pub use guard::{
 pub use message::{Attachment, OutboundError, OutboundMessage, Recipient, Rendered};
 pub use outbox::{OpenMessageError, open_message, seal_row};
 pub use retry::{RetryPolicy, backoff};
-pub use transport::{FileOutbox, SendError, Transport, TransportError};
+pub use transport::{
+    FileOutbox, SendError, Transport, TransportError, file_outbox_dir, sweep_file_outbox,
+};
 pub use worker::{DrainError, Worker, WorkerSettings};

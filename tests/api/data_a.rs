@@ -2,12 +2,18 @@
 //! the file outbox's clear files (item 7), forwarded senders and `[import] replies`,
 //! the timestamps stored in clear. Everything through real HTTP or the real binary.
 
+use std::path::{Path, PathBuf};
+
 use haven::casework::ProgrammeRole::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{SLUG, html_unescape};
-use crate::replies::{alerts, assert_replied, count, delivered, enquire, haven, post_reply};
-use crate::staff::signed_in;
+use crate::helpers::{SLUG, Settings, TestApp, apply, database_url, html_unescape, spawn_with};
+use crate::processes::{Installation, free_port};
+use crate::programmes::cli;
+use crate::replies::{
+    FROM, PUBLIC, alerts, assert_replied, count, delivered, enquire, haven, post_reply, programme,
+};
+use crate::staff::{PASSWORD, signed_in};
 
 /// `code` (canonical, 20 symbols) in groups of `size` joined by `sep`.
 fn grouped(code: &str, size: usize, sep: &str) -> String {
@@ -220,4 +226,190 @@ async fn the_exposure_guard_sees_through_obfuscated_addresses_and_codes() {
         5,
         "the five harmless replies went, and nothing else"
     );
+}
+
+// ── item 7: nothing outside a ciphertext outlives its row ────────────────────────
+
+/// A Haven whose worker writes to the file outbox (no relay), with `email = "full"` so
+/// that a message file holds the reply's text as well as the address.
+async fn file_outbox_haven() -> TestApp {
+    let mut settings = Settings {
+        apply_example: false,
+        ..Settings::default()
+    };
+    settings.env.insert("HAVEN_RATE_LIMIT", "off".into());
+    settings.env.insert("HAVEN_MAIL_FROM", FROM.into());
+    settings.env.insert("HAVEN_PUBLIC_URL", PUBLIC.into());
+    let app = spawn_with(settings).await;
+    apply(&app.store, &app.config, &programme(SLUG, "full")).await;
+    app
+}
+
+const OUTBOX_ADDRESS: &str = "nadia.outbox@example.org";
+const OUTBOX_TEXT: &str = "OUTBOXCANARY-0707";
+
+/// An enquirer with an address, a reply to them, and the worker writing its `.eml`.
+/// Returns the enquiry's id once the file holding both is there.
+async fn one_reply_in_the_file_outbox(app: &TestApp) -> String {
+    let mut sup = signed_in(app, "lead@example.org", Supervisor, Some(SLUG)).await;
+    let nadia = enquire(app, SLUG, Some(OUTBOX_ADDRESS), "en", "other", "Nadia").await;
+    let page = post_reply(
+        &mut sup,
+        &nadia.id,
+        "",
+        "About your case",
+        &format!("We have news. {OUTBOX_TEXT}"),
+    )
+    .await;
+    assert_replied(&page, &nadia.id);
+    app.run_pending_jobs().await;
+    let clear = files_holding(&app.config.data_dir, &[OUTBOX_ADDRESS, OUTBOX_TEXT]);
+    assert!(
+        clear
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "eml")),
+        "the control: the worker wrote the message to the file outbox ({clear:?})"
+    );
+    nadia.id
+}
+
+/// Every file under `dir` (recursively) holding any of `needles` in clear.
+fn files_holding(dir: &Path, needles: &[&str]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_owned()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path)
+                && needles
+                    .iter()
+                    .any(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes()))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn the_retention_purge_takes_the_message_file_with_its_outbox_row() {
+    let app = file_outbox_haven().await;
+    let id = one_reply_in_the_file_outbox(&app).await;
+    haven::store::test_support::execute(
+        &app.store,
+        "UPDATE enquiries SET created_hour = created_hour - $1 WHERE id = $2",
+        &[(400 * 86_400_i64).into(), id.into()],
+    )
+    .await
+    .unwrap();
+
+    let (code, out) = cli(&app, &["purge"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("1 messages purged"), "{out}");
+    assert_eq!(count(&app, "outbox").await, 0);
+    let left = files_holding(&app.config.data_dir, &[OUTBOX_ADDRESS, OUTBOX_TEXT]);
+    assert!(left.is_empty(), "in clear after the purge: {left:?}");
+}
+
+#[tokio::test]
+async fn destroying_the_keys_on_the_command_line_takes_the_message_files_too() {
+    let app = file_outbox_haven().await;
+    one_reply_in_the_file_outbox(&app).await;
+    let (code, out) = cli(
+        &app,
+        &[
+            "programme",
+            "archive",
+            SLUG,
+            "--confirm",
+            SLUG,
+            "--destroy-keys",
+        ],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    // The row stays (its ciphertext can no longer be opened); the clear copy goes.
+    assert_eq!(count(&app, "outbox").await, 1);
+    let left = files_holding(&app.config.data_dir, &[OUTBOX_ADDRESS, OUTBOX_TEXT]);
+    assert!(left.is_empty(), "in clear after --destroy-keys: {left:?}");
+}
+
+#[tokio::test]
+async fn shredding_a_programme_from_the_admin_page_takes_the_message_files_too() {
+    let app = file_outbox_haven().await;
+    one_reply_in_the_file_outbox(&app).await;
+    let mut admin = signed_in(&app, "admin@example.org", Admin, None).await;
+    let page = format!("/admin/programmes/{SLUG}/archive");
+    let done = admin
+        .post(
+            &page,
+            &page,
+            &[
+                ("confirm", SLUG.into()),
+                ("shred", "1".into()),
+                ("current_password", PASSWORD.into()),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let left = files_holding(&app.config.data_dir, &[OUTBOX_ADDRESS, OUTBOX_TEXT]);
+    assert!(left.is_empty(), "in clear after shredding: {left:?}");
+}
+
+#[tokio::test]
+async fn the_file_outbox_warns_at_start_up_when_the_server_listens_beyond_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_url(dir.path()).await;
+    let install = Installation::new(dir.path(), &url);
+    install.apply_example();
+    let start = |listen: &str, smtp: Option<&str>| {
+        let port = free_port();
+        let log = dir.path().join(format!("serve-{port}.log"));
+        let mut cmd = install.command(&["serve"]);
+        cmd.env("HAVEN_LISTEN", format!("{listen}:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap());
+        if let Some(smtp) = smtp {
+            cmd.env("HAVEN_SMTP_URL", smtp);
+        }
+        (cmd.spawn().unwrap(), port, log)
+    };
+    let warned = |log: &Path| {
+        std::fs::read_to_string(log)
+            .unwrap()
+            .contains("the file outbox is for trials")
+    };
+    for (listen, smtp, want) in [
+        ("0.0.0.0", None, true),
+        ("127.0.0.1", None, false),
+        ("0.0.0.0", Some("smtp://127.0.0.1:2525"), false),
+    ] {
+        let (mut child, port, log) = start(listen, smtp);
+        let client = reqwest::Client::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if let Ok(r) = client
+                .get(format!("http://127.0.0.1:{port}/readyz"))
+                .send()
+                .await
+                && r.status().is_success()
+            {
+                break;
+            }
+            assert!(child.try_wait().unwrap().is_none(), "haven serve exited");
+            assert!(std::time::Instant::now() < deadline, "not ready");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        // Our own child, by its id.
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(
+            warned(&log),
+            want,
+            "{listen} {smtp:?}: {}",
+            std::fs::read_to_string(&log).unwrap()
+        );
+    }
 }
