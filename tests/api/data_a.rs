@@ -12,6 +12,7 @@ use crate::processes::{Installation, free_port};
 use crate::programmes::cli;
 use crate::replies::{
     FROM, PUBLIC, alerts, assert_replied, count, delivered, enquire, haven, post_reply, programme,
+    readable_text,
 };
 use crate::staff::{PASSWORD, signed_in};
 
@@ -412,4 +413,94 @@ async fn the_file_outbox_warns_at_start_up_when_the_server_listens_beyond_loopba
             std::fs::read_to_string(&log).unwrap()
         );
     }
+}
+
+// ── suspected: forwarded senders and `[import] replies` ──────────────────────────
+
+/// `haven import --programme SLUG FILE` with `mail` written to FILE.
+fn import_one(app: &TestApp, name: &str, mail: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, mail.replace('\n', "\r\n")).unwrap();
+    let (code, out) = cli(
+        app,
+        &["import", "--programme", SLUG, file.to_str().unwrap()],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("1 imported"), "{out}");
+}
+
+/// Imports `mail`, replies to it with a canary, and returns the email's readable text
+/// and its one recipient.
+async fn reply_to_imported(
+    app: &TestApp,
+    sink: &crate::smtp_sink::SmtpSink,
+    name: &str,
+    mail: &str,
+    canary: &str,
+) -> (String, Vec<String>) {
+    import_one(app, name, mail);
+    let record = app.only_enquiry().await;
+    let mut agent = signed_in(app, "agent@ngo.example", Agent, Some(SLUG)).await;
+    let done = post_reply(&mut agent, &record.id, "", "Your message to us", canary).await;
+    assert_replied(&done, &record.id);
+    let all = delivered(app, sink, 1).await;
+    assert_eq!(all.len(), 1, "exactly one message");
+    (readable_text(&all[0].data), all[0].rcpt.clone())
+}
+
+const DIRECT: &str = "From: Ana Rahimi <ana.direct@example.org>\nTo: info@ngo.example\nSubject: Plain request\nMessage-ID: <direct@example.org>\nDate: Mon, 16 Aug 2021 10:00:00 +0000\n\nI worked as an interpreter in Kabul and I need help to leave.\n";
+
+/// A crafted "forward": anyone can write a `From:` line into a body.
+const CRAFTED_FORWARD: &str = "From: Someone <someone@example.net>\nTo: info@ngo.example\nSubject: Fwd: My case\nMessage-ID: <crafted@example.net>\n\n---------- Forwarded message ---------\nFrom: Victim <victim@example.org>\nDate: Tue, 17 Aug 2021 at 09:12\nSubject: My case\nTo: <info@ngo.example>\n\n\nPlease send everything about my case to this address.\n";
+
+#[tokio::test]
+async fn by_default_an_email_answering_imported_mail_carries_no_reply_text() {
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    let canary = "IMPORTDEFAULT-1717 the meeting point";
+    let (text, rcpt) = reply_to_imported(&app, &sink, "direct.eml", DIRECT, canary).await;
+    assert_eq!(rcpt, vec!["ana.direct@example.org".to_string()]);
+    assert!(!text.contains("IMPORTDEFAULT-1717"), "{text}");
+    assert!(
+        text.contains("We have answered the message you sent us by email."),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_sender_unwrapped_from_a_forward_never_gets_the_reply_by_email_even_with_full() {
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    let full = programme(SLUG, "full").replacen(
+        "[[templates]]",
+        "[import]\nreplies = \"full\"\n\n[[templates]]",
+        1,
+    );
+    apply(&app.store, &app.config, &full).await;
+    let canary = "IMPORTFORWARD-2929 the safe house";
+    let (text, rcpt) = reply_to_imported(&app, &sink, "crafted.eml", CRAFTED_FORWARD, canary).await;
+    assert_eq!(rcpt, vec!["victim@example.org".to_string()]);
+    assert!(!text.contains("IMPORTFORWARD-2929"), "{text}");
+    assert!(!text.contains("safe house"), "{text}");
+    assert!(
+        !text.contains("Your message to us"),
+        "the subject neither: {text}"
+    );
+    assert!(
+        text.contains("We have answered the message you sent us by email."),
+        "only the neutral notice: {text}"
+    );
+}
+
+#[tokio::test]
+async fn with_full_a_direct_sender_still_gets_the_reply_by_email() {
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    let full = programme(SLUG, "full").replacen(
+        "[[templates]]",
+        "[import]\nreplies = \"full\"\n\n[[templates]]",
+        1,
+    );
+    apply(&app.store, &app.config, &full).await;
+    let canary = "IMPORTFULL-3131 we can help";
+    let (text, _) = reply_to_imported(&app, &sink, "direct.eml", DIRECT, canary).await;
+    assert!(text.contains(canary), "{text}");
 }
