@@ -205,13 +205,24 @@ impl Application {
         let transport = match (&keyring, roles.has(Role::Worker)) {
             (Some(keyring), true) => {
                 if jobs == Jobs::Scheduled {
-                    crate::retention::spawn_schedule(store.clone());
+                    crate::retention::spawn_schedule(store.clone(), config.data_dir.clone());
                     crate::placement::spawn_schedule(store.clone());
                     crate::rotation::spawn_schedule(store.clone(), keyring.clone());
                 }
+                let transport = Transport::from_config(&config)?;
+                if matches!(transport, Transport::File(_)) && !config.listen.ip().is_loopback() {
+                    tracing::warn!(
+                        listen = %config.listen,
+                        "the file outbox is for trials: messages are written in clear to {} \
+                         while the server listens beyond loopback; set HAVEN_SMTP_URL for real use",
+                        crate::outbound::file_outbox_dir(&config.data_dir).display()
+                    );
+                }
+                // Rows deleted or shredded while no worker ran leave no clear copy.
+                crate::outbound::sweep_file_outbox(&config.data_dir, &store).await?;
                 Some((
                     keyring.clone(),
-                    Transport::from_config(&config)?,
+                    transport,
                     WorkerSettings::from_config(&config),
                 ))
             }

@@ -51,12 +51,15 @@ pub struct Archived {
 /// Archives `slug`, and destroys all its keys when `shred`. `master` is the master
 /// key's recipient (a programme save takes a fresh key pair it does not use). The
 /// archived status is saved through [`editing::save`] like every other change.
+/// Shredding also deletes the file outbox's clear copies under `data_dir` of what can
+/// no longer be opened (a worker on another host sweeps its own within the hour).
 pub async fn archive(
     store: &Store,
     master: &age::x25519::Recipient,
     slug: &str,
     _confirmed: Confirmed,
     shred: bool,
+    data_dir: &std::path::Path,
     author: Author<'_>,
 ) -> Result<Archived, ArchiveError> {
     let actor = &author.actor();
@@ -105,6 +108,9 @@ pub async fn archive(
     } else {
         0
     };
+    if shred {
+        crate::outbound::sweep_file_outbox(data_dir, store).await?;
+    }
     Ok(Archived {
         newly,
         keys_destroyed,

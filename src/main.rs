@@ -337,6 +337,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     c.enquiries, c.notes, c.replies, c.messages
                 );
             }
+            haven::outbound::sweep_file_outbox(&config.data_dir, &store).await?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -644,7 +645,10 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
             )
             .detail(serde_json::json!({ "key": key_id }));
             match store.destroy_key(&record.id, &key_id, &entry).await? {
-                Ok(()) => println!("{slug}: key {key_id} destroyed"),
+                Ok(()) => {
+                    haven::outbound::sweep_file_outbox(&config.data_dir, &store).await?;
+                    println!("{slug}: key {key_id} destroyed");
+                }
                 Err(why) => {
                     eprintln!("haven: key {key_id} was not destroyed: {why}");
                     return Ok(ExitCode::from(1));
@@ -670,6 +674,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 &slug,
                 confirmed,
                 destroy_keys,
+                &config.data_dir,
                 editing::Author::CommandLine { confirmed: None },
             )
             .await

@@ -146,6 +146,7 @@ pub fn check(draft: &Draft) -> Result<(String, &str), ReplyError> {
     if subject.is_empty() || subject.chars().count() > MAX_SUBJECT {
         return Err(ReplyError::BadSubject);
     }
+    outbound::check_subject(&subject).map_err(OutboundError::from)?;
     Ok((subject, text))
 }
 
@@ -197,11 +198,14 @@ pub fn prepare(
             let p = &live.programme;
             let lang = Language::parse(&content.language).unwrap_or_else(|_| p.default_language());
             // People whose mail was imported never saw a receipt, so they cannot open
-            // the reply inbox: `[import] replies` decides (see `ImportReplies`).
+            // the reply inbox: `[import] replies` decides (see `ImportReplies`). A
+            // sender unwrapped from a forward is whatever the forwarder wrote (a
+            // `From:` line anyone can type): they get the notice only, even with `full`.
+            let forwarded = content.mail.as_ref().is_some_and(|m| m.forwarded);
             let disclosure = match (record.source == "imported", p.file().import.replies) {
                 (false, _) => Some(p.file().outbound.email),
-                (true, ImportReplies::Full) => Some(EmailDisclosure::Full),
-                (true, ImportReplies::Minimal) => None,
+                (true, ImportReplies::Full) if !forwarded => Some(EmailDisclosure::Full),
+                (true, _) => None,
             };
             let rendered = match disclosure {
                 None => {

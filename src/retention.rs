@@ -34,8 +34,10 @@ pub async fn purge_all(
     Ok(out)
 }
 
-/// Runs [`purge_all`] every [`EVERY`] (first run a minute after start).
-pub fn spawn_schedule(store: Store) {
+/// Runs [`purge_all`] every [`EVERY`] (first run a minute after start), then deletes
+/// the file outbox's copies of messages whose rows are gone or unreadable (purged
+/// now, or by another process since the last run).
+pub fn spawn_schedule(store: Store, data_dir: std::path::PathBuf) {
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(60)).await;
         let mut tick = tokio::time::interval(EVERY);
@@ -49,6 +51,9 @@ pub fn spawn_schedule(store: Store) {
                     }
                 }
                 Err(e) => tracing::error!(error = %e, "scheduled purge failed"),
+            }
+            if let Err(e) = crate::outbound::sweep_file_outbox(&data_dir, &store).await {
+                tracing::error!(error = %e, "sweeping the file outbox failed");
             }
         }
     });

@@ -175,6 +175,7 @@ async fn submit(
         &slug,
         confirmed,
         shred,
+        &console.config.data_dir,
         crate::programme::editing::Author::Staff {
             id: &staff.id,
             instance_admin: staff.is_admin,

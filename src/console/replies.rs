@@ -153,6 +153,9 @@ pub fn problem_message(e: &ReplyError) -> Msg {
         ReplyError::Refused(OutboundError::Exposure(Exposure::OtherReference)) => {
             Msg::new("console-reply-error-other-reference")
         }
+        ReplyError::Refused(OutboundError::Exposure(Exposure::EncodedWord)) => {
+            Msg::new("console-reply-error-encoded-word")
+        }
         ReplyError::Refused(OutboundError::HeaderInjection) => {
             Msg::new("console-reply-error-subject").arg("max", replies::MAX_SUBJECT.to_string())
         }

@@ -8,6 +8,11 @@
 //! else: it re-derives this one identity for the length of one request, from secrets
 //! the person types. The passphrase carries 80 random bits, so a fast keyed hash is
 //! a sound derivation (a slow one would only protect human-chosen secrets).
+//!
+//! No server key goes into it: the stored recipient is a function of the code and
+//! passphrase alone, and a guessed pair can be checked against it by anyone who has
+//! the database. The passphrase's 80 random bits, not a key, are what make that
+//! useless (ARCHITECTURE.md says so where it lists what a stolen database reveals).
 
 use std::str::FromStr;
 

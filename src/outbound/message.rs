@@ -161,6 +161,7 @@ impl OutboundMessage {
         if rendered.subject.contains(['\r', '\n']) || from_name.contains(['\r', '\n']) {
             return Err(OutboundError::HeaderInjection);
         }
+        guard::check_subject(&rendered.subject)?;
         let mut texts = vec![rendered.subject.as_str(), rendered.text.as_str(), from_name];
         if let Some(html) = &rendered.html {
             texts.push(html);

@@ -19,9 +19,14 @@ pub mod template;
 mod transport;
 mod worker;
 
-pub use guard::{Exposure, check as guard_check, find_addresses, find_reference_codes};
+pub use guard::{
+    Exposure, check as guard_check, check_subject, exposed_addresses, find_addresses,
+    find_reference_codes, normalise,
+};
 pub use message::{Attachment, OutboundError, OutboundMessage, Recipient, Rendered};
 pub use outbox::{OpenMessageError, open_message, seal_row};
 pub use retry::{RetryPolicy, backoff};
-pub use transport::{FileOutbox, SendError, Transport, TransportError};
+pub use transport::{
+    FileOutbox, SendError, Transport, TransportError, file_outbox_dir, sweep_file_outbox,
+};
 pub use worker::{DrainError, Worker, WorkerSettings};

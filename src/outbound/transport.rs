@@ -15,6 +15,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::message::OutboundMessage;
 use crate::config::Config;
+use crate::store::{Store, StoreError};
 
 /// How one send failed. The reason names a reply code or an error kind, never an
 /// address (relays echo addresses in their replies, so their text is not kept).
@@ -58,7 +59,9 @@ impl Transport {
     pub fn from_config(config: &Config) -> Result<Self, TransportError> {
         match &config.smtp_url {
             Some(url) => Self::smtp(url, config.smtp_connections),
-            None => Ok(Self::File(FileOutbox::new(config.data_dir.join("outbox"))?)),
+            None => Ok(Self::File(FileOutbox::new(file_outbox_dir(
+                &config.data_dir,
+            ))?)),
         }
     }
 
@@ -156,8 +159,10 @@ fn classify(e: &lettre::transport::smtp::Error) -> SendError {
 }
 
 /// A directory of `.eml` files: what would have gone to a relay, for development and
-/// for installations that hand mail on by other means. The files hold addresses in
-/// the clear, so the directory is created private (0700) and each file 0600.
+/// trials. The files hold addresses and text in the clear, so the directory is created
+/// private (0700), each file 0600, and a file lives no longer than its outbox row can
+/// be read ([`sweep_file_outbox`]): purged, archived with its keys or shredded, the
+/// clear copy goes too.
 pub struct FileOutbox {
     dir: PathBuf,
 }
@@ -189,6 +194,63 @@ impl FileOutbox {
             .map_err(|_| SendError::Transient("file outbox task failed".into()))?
             .map_err(|e| SendError::Transient(format!("file outbox: {}", e.kind())))
     }
+}
+
+/// The file outbox of an installation whose data directory is `data_dir`.
+pub fn file_outbox_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("outbox")
+}
+
+/// Deletes every message file in `data_dir`'s file outbox whose outbox row is gone
+/// (purged) or can no longer be opened (its key destroyed): nothing in clear outlives
+/// the ciphertext it copies. Run after every purge, archive and key destruction, at
+/// the worker's start and hourly with the retention purge (so rows deleted by a
+/// process on another host are caught too). Returns how many files went. Files that
+/// are not Haven's (other names) are left alone.
+pub async fn sweep_file_outbox(data_dir: &Path, store: &Store) -> Result<u64, StoreError> {
+    let dir = file_outbox_dir(data_dir);
+    let mut entries = match tokio::fs::read_dir(&dir).await {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => {
+            tracing::warn!(error = %e.kind(), "cannot read the file outbox to sweep it");
+            return Ok(0);
+        }
+    };
+    let mut removed = 0;
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let id = name.strip_suffix(".eml").or_else(|| {
+            name.strip_prefix('.')
+                .and_then(|n| n.strip_suffix(".eml.tmp"))
+        });
+        let Some(id) = id.filter(|i| !i.is_empty() && i.chars().all(|c| c.is_ascii_alphanumeric()))
+        else {
+            continue;
+        };
+        if store.outbox_row_readable(id).await? {
+            continue;
+        }
+        match forget(&entry.path()).await {
+            Ok(()) => removed += 1,
+            Err(e) => tracing::warn!(error = %e.kind(), "cannot delete a file outbox message"),
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, "file outbox: deleted messages whose rows are gone");
+    }
+    Ok(removed)
+}
+
+/// Overwrites a file with zeros, then deletes it. On a journalling or copy-on-write
+/// file system or an SSD the old blocks may survive the overwrite; the file outbox is
+/// for trials for that reason too.
+async fn forget(path: &Path) -> std::io::Result<()> {
+    let len = tokio::fs::metadata(path).await?.len();
+    let zeros = vec![0u8; usize::try_from(len).unwrap_or(0)];
+    tokio::fs::write(path, &zeros).await?;
+    tokio::fs::remove_file(path).await
 }
 
 /// Temp file, fsync, rename over `<id>.eml`, fsync the directory: a reader sees the

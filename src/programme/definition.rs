@@ -402,17 +402,20 @@ pub enum AttachmentPolicy {
 
 /// What an email answering imported mail may say. People who wrote to an ordinary
 /// mailbox never saw a receipt: they have no reference code or passphrase, so the
-/// reply inbox is closed to them, and `[outbound] email` does not apply.
+/// reply inbox is closed to them, and `[outbound] email` does not apply. A sender
+/// taken from a forwarded message (a `From:` line in a body, or an attached message)
+/// is whatever the forwarder wrote: they only ever get the notice, whatever this says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ImportReplies {
     /// The email carries the reply, as the mailbox's answers always did: the only way
-    /// they can read it. The default, so an imported enquiry can be answered at all.
-    #[default]
+    /// they can read it. Anyone else who reads that mailbox reads the answer too.
     Full,
     /// The email says only that there is an answer, and asks them to write again
-    /// through the form (which gives them a reply inbox): for programmes where a
-    /// mailbox read by someone else must learn nothing of the answer.
+    /// through the form (which gives them a reply inbox). The default: a mailbox read
+    /// by someone else, or an address a crafted message pointed at, learns nothing of
+    /// the answer.
+    #[default]
     Minimal,
 }
 
@@ -428,8 +431,8 @@ pub struct ImportSettings {
     /// 10 MiB each enquiry); `drop`: only their names and sizes are listed.
     #[serde(default)]
     pub attachments: AttachmentPolicy,
-    /// What an email answering imported mail may say: `full` (the default) or
-    /// `minimal`.
+    /// What an email answering imported mail may say: `minimal` (the default) or
+    /// `full` (never for a sender taken from a forwarded message).
     #[serde(default)]
     pub replies: ImportReplies,
 }

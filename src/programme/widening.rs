@@ -645,11 +645,15 @@ mod tests {
             "partners.statistics",
             "partners.resettlement-ngo",
             "contact",
-            "import.replies",
         ] {
             assert!(granted.iter().any(|g| g == item), "{item}: {granted:?}");
         }
         assert!(!granted.iter().any(|g| g == "escrow"));
+        // `[import] replies` defaults to `minimal` (issue 17): only `full` grants.
+        assert!(!granted.iter().any(|g| g == "import.replies"));
+        let mut full = example();
+        full.import.replies = ImportReplies::Full;
+        assert!(names(&super::granted(&full)).iter().any(|g| g == "import.replies"));
         assert!(instance_settings(None, &example()).is_empty());
     }
 

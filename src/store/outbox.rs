@@ -301,6 +301,19 @@ impl Store {
         OutboxCounts::from_rows(&rows)
     }
 
+    /// Whether outbox row `id` exists and can still be opened (its key not destroyed):
+    /// the file outbox keeps a message's clear copy exactly that long.
+    pub async fn outbox_row_readable(&self, id: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM outbox o JOIN programme_keys k ON k.id = o.key_id \
+             WHERE o.id = $1 AND k.wrapped_identity IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
     /// The messages queued for one enquiry, oldest first.
     pub async fn outbox_of_enquiry(
         &self,

@@ -15,6 +15,7 @@ mod campaigns;
 mod canary;
 mod cli;
 mod console;
+mod data_a;
 mod escrow;
 mod gate;
 mod hardening;
