@@ -15,6 +15,7 @@ mod campaigns;
 mod canary;
 mod cli;
 mod console;
+mod db_roles;
 mod escrow;
 mod gate;
 mod hardening;
