@@ -36,7 +36,9 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         apply: Vec<PathBuf>,
     },
-    /// Apply database migrations and exit.
+    /// Apply database migrations and exit. On PostgreSQL also create the accounts
+    /// `haven_public`, `haven_console` and `haven_worker` (if missing) and grant each
+    /// only what its role uses (ops/postgres/roles.sql).
     Migrate,
     /// The tamper-evident audit log.
     Audit {
@@ -259,8 +261,17 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            app::open_store(&config).await?;
+            let store = app::open_store(&config).await?;
+            // Every time, not only after a pending migration: this is how an operator
+            // creates the role accounts on a database that was already current.
+            store.apply_access().await?;
             println!("migrations applied");
+            if store.backend() == haven::store::Backend::Postgres {
+                println!(
+                    "database accounts: {} (ops/OPERATOR-GUIDE.md, \"One database account per role\")",
+                    haven::store::access::ACCOUNTS.join(", ")
+                );
+            }
         }
         Command::Audit {
             command: AuditCommand::Verify,

@@ -52,13 +52,31 @@ fn write_new_secret_file(path: &Path, contents: &[u8]) -> Result<(), KeyFileErro
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir).map_err(err)?;
     }
+    // Written whole under a temporary name, then linked into place. Processes that
+    // start together (the roles, once nothing serialises their start-up) either find
+    // no file or a whole key, never part of one; the link fails with `AlreadyExists`
+    // rather than replace a key another process made first.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let partial = path.with_file_name(format!(".{name}.{}.partial", random_id()));
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut file = opts.open(path).map_err(err)?;
-    file.write_all(contents).map_err(err)?;
-    file.sync_all().map_err(err)
+    let written = opts.open(&partial).and_then(|mut file| {
+        file.write_all(contents)?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&partial, path));
+    let _ = std::fs::remove_file(&partial);
+    linked.map_err(err)
+}
+
+/// Whether creating a key file failed because another process created it first.
+fn created_meanwhile(e: &KeyFileError) -> bool {
+    matches!(e, KeyFileError::Create { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists)
 }
 
 fn read_secret_file(path: &Path) -> Result<SecretString, KeyFileError> {
@@ -121,7 +139,11 @@ impl MasterKey {
         if path.exists() {
             return Ok((Self::read(path)?, false));
         }
-        Ok((Self::create(path)?, true))
+        match Self::create(path) {
+            Ok(key) => Ok((key, true)),
+            Err(e) if created_meanwhile(&e) => Ok((Self::read(path)?, false)),
+            Err(e) => Err(e),
+        }
     }
 
     fn create(path: &Path) -> Result<Self, KeyFileError> {
@@ -253,8 +275,11 @@ impl IntakeKey {
             "# Haven intake key: keys reference-code hashes, the email index and form tokens.\n{}\n",
             hex::encode(key.0.expose_secret())
         );
-        write_new_secret_file(path, contents.as_bytes())?;
-        Ok((key, true))
+        match write_new_secret_file(path, contents.as_bytes()) {
+            Ok(()) => Ok((key, true)),
+            Err(e) if created_meanwhile(&e) => Ok((Self::load(path)?, false)),
+            Err(e) => Err(e),
+        }
     }
 
     /// HMAC-SHA-256 of `parts` under this key, for `domain`.
@@ -341,6 +366,33 @@ fn keyed(key: &SecretBox<[u8; 32]>, domain: &str, parts: &[&[u8]]) -> Hmac<Sha25
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The roles start together and each creates the intake key if it is missing: every
+    /// one must end up with the same key, none with an error or half a file.
+    #[test]
+    fn processes_creating_a_key_file_at_once_all_get_the_one_key() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("intake.key");
+            let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+            let got: Vec<[u8; 32]> = (0..8)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        let (key, _) = IntakeKey::load_or_create(&path).expect("a key");
+                        key.mac("test", &[])
+                    })
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|t| t.join().unwrap())
+                .collect();
+            assert!(got.windows(2).all(|w| w[0] == w[1]), "two different keys");
+            let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+            assert_eq!(left.len(), 1, "only the key file is left");
+        }
+    }
 
     #[test]
     fn master_key_file_is_created_private_and_reloads() {

@@ -67,10 +67,7 @@ pub async fn open(
     let (Some(reference), Some(passphrase)) = (&attempt.reference, &attempt.passphrase) else {
         return Ok(None);
     };
-    let Some(record) = store
-        .enquiry_by_reference_hash(&live.id, &attempt.code_hash)
-        .await?
-    else {
+    let Some(record) = store.inbox_enquiry(&live.id, &attempt.code_hash).await? else {
         return Ok(None);
     };
     if !submission::passphrase_matches(key, &record.passphrase_hash, passphrase) {
@@ -79,21 +76,18 @@ pub async fn open(
     // The person's own key, derived from what they typed, for this request only.
     let identity = crate::crypto::inbox::inbox_identity(reference, passphrase)?;
     let mut replies = Vec::new();
-    for r in store.replies_of(&record.id).await? {
+    for sealed in store.inbox_replies(&record.id).await? {
         // A reply sealed before the enquiry had an inbox key cannot be shown here.
-        if let Ok(c) = ReplyContent::open_with(&identity, &r.sealed) {
+        if let Ok(c) = ReplyContent::open_with(&identity, &sealed) {
             replies.push(c);
         }
     }
     // Only names of partners, and only if the programme chose to say so.
-    let mut referred_to: Vec<String> = Vec::new();
-    if live.programme.file().referrals.show_in_inbox {
-        for r in store.referrals_of_enquiry(&record.id).await? {
-            if r.disclosed() && !referred_to.contains(&r.partner_name) {
-                referred_to.push(r.partner_name);
-            }
-        }
-    }
+    let referred_to = if live.programme.file().referrals.show_in_inbox {
+        store.disclosed_partners(&record.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Some(Inbox {
         status: record.status,
         replies,

@@ -8,9 +8,11 @@
 
 #[macro_use]
 mod enquiries;
+pub mod access;
 mod audit;
 mod casework;
 mod imports;
+mod inbox;
 mod keys;
 mod launch;
 mod lockout;
@@ -38,6 +40,7 @@ pub use crate::states::{CampaignState, Delivery, OutboxState, ReferralState};
 pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use imports::{ImportOutcome, NewImport};
+pub use inbox::InboxEnquiry;
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use launch::{
     Approval, ApprovalRefused, LaunchMark, NewRoleRequest, RequestState, RoleChange, RoleRequest,
@@ -185,7 +188,15 @@ impl Store {
                 };
                 SQLITE_MIGRATIONS.run(&self.pool).await?;
             }
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+            // A role's own account may not migrate (nor create sqlx's table): it finds
+            // the schema current and goes on. Whoever migrates also grants, so the
+            // accounts' privileges follow every schema change (`access`).
+            Backend::Postgres => {
+                if !self.schema_current().await? {
+                    POSTGRES_MIGRATIONS.run(&self.pool).await?;
+                    self.apply_access().await?;
+                }
+            }
         }
         Ok(())
     }

@@ -16,6 +16,7 @@ mod canary;
 mod cli;
 mod console;
 mod data_a;
+mod db_roles;
 mod escrow;
 mod gate;
 mod hardening;
