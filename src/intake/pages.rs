@@ -376,3 +376,39 @@ pub fn inbox_page(
         },
     )
 }
+
+/// A used form token sent again: nothing was stored a second time, and the codes are
+/// not shown again (only the browser that sent it held them, briefly).
+pub fn already_sent_page(programme: &Programme, lang: Language) -> Markup {
+    let title = t(lang, "already-sent-title");
+    render(
+        &Page {
+            lang,
+            title: &title,
+            languages: &[],
+        },
+        html! {
+            h1 { (title) }
+            p { (t(lang, "already-sent-body")) }
+            p { a id="inbox-link" href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "receipt-inbox-link")) } }
+            p { a href={ "/p/" (programme.slug()) "?lang=" (lang.tag()) } { (t(lang, "already-sent-new")) } }
+        },
+    )
+}
+
+/// The receipt's address once its cookie has expired (or in another browser).
+pub fn receipt_gone_page(programme: &Programme, lang: Language) -> Markup {
+    let title = t(lang, "receipt-gone-title");
+    render(
+        &Page {
+            lang,
+            title: &title,
+            languages: &[],
+        },
+        html! {
+            h1 { (title) }
+            p { (t(lang, "receipt-gone-body")) }
+            p { a id="inbox-link" href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "receipt-inbox-link")) } }
+        },
+    )
+}
