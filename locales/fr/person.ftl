@@ -4,3 +4,6 @@ already-sent-body = Votre demande est arrivée une fois et elle est en sécurit�
 already-sent-new = Envoyer une nouvelle demande, différente
 receipt-gone-title = Vos codes ne sont plus affichés ici
 receipt-gone-body = Pour vous protéger, cette page n’affiche votre code de référence et votre phrase secrète que pendant quelques minutes après l’envoi du formulaire. Si vous les avez gardés, vous pouvez lire nos réponses dans votre boîte de réponses.
+
+## Language switch inside the form (issue 21)
+form-switch-language = Lire ce formulaire dans une autre langue (ce que vous avez écrit est conservé)

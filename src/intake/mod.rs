@@ -31,7 +31,7 @@ use crate::web::client::client_key;
 use crate::web::errors::mark_rendered;
 use crate::web::ratelimit::{Limit, Limiters, Refused};
 use crate::web::{body::read_limited, csrf, request_language};
-use form::{CSRF, DecodeError, LANG, RawForm};
+use form::{CSRF, DecodeError, LANG, RawForm, SWITCH_LANG};
 
 /// Largest form body accepted. The longest programme field allows 20,000 characters
 /// (up to 80 KB of UTF-8, three times that percent-encoded); real forms stay far below.
@@ -186,6 +186,9 @@ async fn submit(
     let at = now();
     let scope = form_scope(p.slug());
     let fresh_token = || csrf::issue(&intake.intake_key, &scope, at);
+    if let Some(page) = switch_language(&intake, p, &typed, at) {
+        return Ok(page);
+    }
 
     let token_ok = typed
         .get(CSRF)
@@ -265,6 +268,33 @@ async fn submit(
     }
     metrics.submissions.inc();
     Ok(deliver_receipt(&intake, &req, p, lang, &receipt, &used, at))
+}
+
+/// A language button was pressed: the same form in that language, with everything typed
+/// and no error (nothing was sent, so nothing is wrong yet). Stores nothing and checks
+/// no token: a redraw is harmless whoever asks for it.
+fn switch_language(
+    intake: &Intake,
+    p: &crate::programme::Programme,
+    typed: &RawForm,
+    at: i64,
+) -> Option<HttpResponse> {
+    let to = typed
+        .get(SWITCH_LANG)
+        .and_then(|l| Language::parse(l).ok())
+        .filter(|l| p.languages().contains(l))?;
+    let token = csrf::issue(&intake.intake_key, &form_scope(p.slug()), at);
+    Some(html(
+        StatusCode::OK,
+        pages::form_page(&pages::FormView {
+            programme: p,
+            lang: to,
+            csrf_token: &token,
+            typed,
+            errors: &[],
+            notice: None,
+        }),
+    ))
 }
 
 /// The answer to a stored enquiry: a redirect to the receipt with the codes in a sealed

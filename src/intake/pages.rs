@@ -4,7 +4,9 @@
 
 use maud::{Markup, html};
 
-use super::form::{CONTACT_EMAIL, CONTACT_MODE, CSRF, FieldError, HONEYPOT, LANG, RawForm};
+use super::form::{
+    CONTACT_EMAIL, CONTACT_MODE, CSRF, FieldError, HONEYPOT, LANG, RawForm, SWITCH_LANG,
+};
 use super::submission::Receipt;
 use crate::domain::Language;
 use crate::i18n::{Msg, t, t_args};
@@ -100,9 +102,28 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
                     input type="text" id=(input_id(HONEYPOT)) name=(HONEYPOT) tabindex="-1" autocomplete="off" value=(v.typed.get(HONEYPOT).unwrap_or(""));
                 }
                 button type="submit" { (t(lang, "form-submit")) }
+                (language_buttons(p, lang))
             }
         },
     )
+}
+
+/// A submit button per other language, so a person can change language half-way without
+/// losing a word (the header's links would load an empty form). After the form's own
+/// button: Enter in a field submits with the first submit button, which must be that one.
+fn language_buttons(p: &Programme, lang: Language) -> Markup {
+    html! {
+        @if p.languages().len() > 1 {
+            fieldset class="lang-switch" {
+                legend { (t(lang, "form-switch-language")) }
+                @for l in p.languages().iter().filter(|l| **l != lang) {
+                    button type="submit" class="secondary" name=(SWITCH_LANG) value=(l.tag())
+                        formnovalidate lang=(l.tag()) dir=(l.dir()) { (l.endonym()) }
+                    " "
+                }
+            }
+        }
+    }
 }
 
 fn error_for<'a>(v: &'a FormView<'_>, name: &str) -> Option<&'a FieldError> {

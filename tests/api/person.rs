@@ -263,3 +263,86 @@ async fn a_kill_between_the_post_and_the_receipt_loses_nothing() {
     .await;
     assert!(!status.is_empty());
 }
+
+/// What a person has typed half-way (some required answers still missing).
+fn half_typed(token: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("csrf", token.into()),
+        ("lang", "en".into()),
+        ("full_name", "نام من <b>&\"".into()),
+        ("current_country", "AF".into()),
+        ("situation", "line one\nخط دوم".into()),
+        ("phone", "+93 70 123 4567".into()),
+        ("contact_mode", "email".into()),
+        ("contact_email", "me@example.org".into()),
+    ]
+}
+
+#[tokio::test]
+async fn a_language_button_redraws_the_form_right_to_left_with_everything_typed_and_stores_nothing()
+{
+    let app = spawn_app().await;
+    let (token, cookies) = fetch_form(&app, "en").await;
+    let form = app
+        .get(&format!("/p/{SLUG}?lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    // One submit button per other language, inside the form, after the form's own.
+    let inside = &form[form.find("<form").unwrap()..form.find("</form>").unwrap()];
+    assert!(
+        inside.contains(r#"name="switch_lang" value="fa-AF""#),
+        "no language button inside the form"
+    );
+    assert!(inside.find(r#"name="switch_lang""#) > inside.find(r#"type="submit""#));
+
+    for (to, dir) in [("fa-AF", "rtl"), ("ps", "rtl"), ("fr", "ltr")] {
+        let mut fields = half_typed(&token);
+        fields.push(("switch_lang", to.into()));
+        let res = post(&app, &fields, &cookies).await;
+        assert_eq!(res.status(), StatusCode::OK, "{to}");
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains(&format!("<html lang=\"{to}\" dir=\"{dir}\">")),
+            "{to}"
+        );
+        assert_eq!(extract_input(&page, "lang").as_deref(), Some(to));
+        assert_eq!(
+            extract_input(&page, "full_name").as_deref(),
+            Some("نام من <b>&\"")
+        );
+        assert_eq!(
+            extract_input(&page, "phone").as_deref(),
+            Some("+93 70 123 4567")
+        );
+        assert_eq!(
+            extract_input(&page, "contact_email").as_deref(),
+            Some("me@example.org")
+        );
+        assert!(page.contains("line one\nخط دوم</textarea>"), "{to}");
+        assert!(page.contains(r#"value="AF" selected"#), "{to}");
+        assert!(page.contains(r#"value="email" checked"#), "{to}");
+        assert!(!page.contains("error-summary"), "{to}: errors shown");
+        assert!(!page.contains("error-message"), "{to}: errors shown");
+        assert_eq!(app.count().await, 0, "{to}: something was stored");
+    }
+
+    // The redrawn form, completed and sent: stored once, in the new language.
+    let mut fields = half_typed(&token);
+    fields.push(("switch_lang", "fa-AF".into()));
+    let page = post(&app, &fields, &cookies).await.text().await.unwrap();
+    let mut fields = valid_answers();
+    fields.retain(|(k, _)| *k != "lang");
+    fields.push(("lang", "fa-AF".into()));
+    fields.push(("csrf", extract_input(&page, "csrf").unwrap()));
+    let sent = post(&app, &fields, "").await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    assert!(
+        sent.text()
+            .await
+            .unwrap()
+            .contains("<html lang=\"fa-AF\" dir=\"rtl\">")
+    );
+    assert_eq!(app.count().await, 1);
+}
