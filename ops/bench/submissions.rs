@@ -2,8 +2,9 @@
 //!
 //! Builds the real server in-process (`Application::build`, the same path `haven serve`
 //! takes), applies the example programme, and drives it with a `reqwest` load
-//! generator in the same process: each client task fetches the public form once, keeps
-//! its CSRF token, and posts valid submissions in a loop. Both sides share the
+//! generator in the same process: each client task loops as a browser does, fetching the
+//! public form for a fresh CSRF token (one token submits one enquiry), posting it and
+//! following the redirect to the receipt. Both sides share the
 //! machine's cores, so the numbers are a lower bound for a server with the box to
 //! itself. See `ops/bench/README.md`.
 //!
@@ -495,6 +496,21 @@ fn situation(task: usize, n: u64) -> String {
     s.chars().take(300).collect()
 }
 
+/// The public form's CSRF token, fetched as a browser fetches the form (the client's
+/// cookie store keeps the cookie the page sets, so the POST answers with a redirect).
+async fn fetch_token(client: &reqwest::Client, url: &str) -> Result<String, String> {
+    match client.get(url).send().await {
+        Ok(resp) if resp.status().is_success() => match resp.text().await {
+            Ok(html) => {
+                extract_csrf(&html).ok_or_else(|| "no csrf input in the form page".to_owned())
+            }
+            Err(e) => Err(format!("GET body: {e}")),
+        },
+        Ok(resp) => Err(format!("GET form: HTTP {}", resp.status().as_u16())),
+        Err(e) => Err(format!("GET form: {e}")),
+    }
+}
+
 /// `gzip`: POST with `Accept-Encoding: gzip`, as browsers do. The compressed receipt
 /// cannot be searched for its reference code (no decompressor in the dependency set), so
 /// then a success is a 200 with a gzip body; the durability check still counts rows.
@@ -512,32 +528,19 @@ async fn client_task(task: usize, base: Arc<str>, phase: Arc<AtomicU8>, gzip: bo
             return out;
         }
     };
-    // The form once: its token is valid for 24 hours and may be reused.
-    let token = loop {
-        if phase.load(Ordering::Relaxed) == STOP {
-            return out;
-        }
-        let fetched = match client.get(&url).send().await {
-            Ok(resp) if resp.status().is_success() => match resp.text().await {
-                Ok(html) => {
-                    extract_csrf(&html).ok_or_else(|| "no csrf input in the form page".to_owned())
-                }
-                Err(e) => Err(format!("GET body: {e}")),
-            },
-            Ok(resp) => Err(format!("GET form: HTTP {}", resp.status().as_u16())),
-            Err(e) => Err(format!("GET form: {e}")),
-        };
-        match fetched {
-            Ok(token) => break token,
-            Err(e) => {
-                out.error("GET form failed".into(), e, false);
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    };
     let full_name = format!("Bench Person {task}");
     let mut n: u64 = 0;
     while phase.load(Ordering::Relaxed) != STOP {
+        // As a browser: the form first (a token submits one enquiry only), then the POST,
+        // whose 303 the client follows to the receipt with the cookie the POST set.
+        let token = match fetch_token(&client, &url).await {
+            Ok(token) => token,
+            Err(e) => {
+                out.error("GET form failed".into(), e, false);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
         n += 1;
         let situation = situation(task, n);
         let form = [
@@ -1252,11 +1255,13 @@ impl Report<'_> {
         );
         let _ = writeln!(
             o,
-            "- Each client task GETs `/p/{SLUG}` once, keeps the hidden `csrf` token (valid 24 h, reusable), then \
-             loops POSTing a valid submission (`application/x-www-form-urlencoded`, with `Origin` and \
+            "- Each client task loops as a browser does: GETs `/p/{SLUG}` for a fresh hidden `csrf` token (one \
+             token submits one enquiry), POSTs a valid submission and follows the `303` to the receipt with the \
+             cookie the POST set (a cookie store on loopback, so the `Secure` cookies are kept). The POST is \
+             `application/x-www-form-urlencoded`, with `Origin` and \
              `Sec-Fetch-Site: same-origin` as a browser sends; fields csrf, lang=en, full_name, \
              current_country=AF, help_category=at_risk, in_danger=yes, a 300-character situation with a \
-             counter, contact_mode=inbox). {}",
+             counter, contact_mode=inbox. {}",
             if s.gzip {
                 "The POSTs send `Accept-Encoding: gzip`, as browsers do, so the server gzips each receipt; a \
                  request counts as a success if the answer is 200 with a gzip body (the compressed receipt \
@@ -1264,15 +1269,15 @@ impl Report<'_> {
             } else {
                 "The POSTs send no `Accept-Encoding` (browsers would ask for gzip, which costs the server \
                  compression on every receipt: run with `HAVEN_BENCH_GZIP=1` to include it). A request counts \
-                 as a success only if the answer is 200 and contains `id=\"reference-code\"`: the receipt is \
-                 rendered only after the enquiry's transaction committed."
+                 as a success only if the answer (after the redirect) is 200 and contains `id=\"reference-code\"`: the \
+                 redirect is sent only after the enquiry's transaction committed."
             }
         );
         let _ = writeln!(
             o,
             "- Per concurrency level: {} s warm-up (not measured), then {} s measured. Throughput = successful \
              submissions completed in the measured window / window length; latency = time from sending the \
-             POST to having read the whole response, client side.",
+             POST to having read the whole receipt after the redirect, client side (the form's GET before it is not counted).",
             s.warmup, s.seconds
         );
         let _ = writeln!(

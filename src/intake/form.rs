@@ -15,6 +15,8 @@ pub const LANG: &str = "lang";
 pub const HONEYPOT: &str = "website";
 pub const CONTACT_MODE: &str = "contact_mode";
 pub const CONTACT_EMAIL: &str = "contact_email";
+/// A language button inside the form: redraw it in that language, keep what was typed.
+pub const SWITCH_LANG: &str = "switch_lang";
 
 /// Most name=value pairs a form may carry (checkbox groups make it more than fields).
 const MAX_PAIRS: usize = 1_000;
@@ -120,7 +122,7 @@ impl RawForm {
         let mut seen = BTreeSet::new();
         for (name, _) in &self.pairs {
             let multi = match name.as_str() {
-                CSRF | LANG | HONEYPOT | CONTACT_MODE | CONTACT_EMAIL => false,
+                CSRF | LANG | HONEYPOT | CONTACT_MODE | CONTACT_EMAIL | SWITCH_LANG => false,
                 key => match programme.field(key) {
                     Some(f) => f.kind == FieldKind::Checkbox && !f.options.is_empty(),
                     None => return Err(DecodeError::UnknownField),

@@ -6,13 +6,16 @@
 pub mod form;
 pub mod inbox;
 pub mod pages;
+pub mod receipt;
 pub mod submission;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_TYPE, ContentType, HeaderValue, RETRY_AFTER};
+use actix_web::http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, ContentType, HeaderValue, LOCATION, RETRY_AFTER,
+};
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
@@ -23,12 +26,12 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::programme::ProgrammeStatus;
 use crate::programme::live::{LiveProgramme, LiveProgrammes};
-use crate::store::{Store, SubmissionWriter, now};
+use crate::store::{Store, SubmissionStored, SubmissionWriter, UsedToken, now};
 use crate::web::client::client_key;
 use crate::web::errors::mark_rendered;
 use crate::web::ratelimit::{Limit, Limiters, Refused};
 use crate::web::{body::read_limited, csrf, request_language};
-use form::{CSRF, DecodeError, LANG, RawForm};
+use form::{CSRF, DecodeError, LANG, RawForm, SWITCH_LANG};
 
 /// Largest form body accepted. The longest programme field allows 20,000 characters
 /// (up to 80 KB of UTF-8, three times that percent-encoded); real forms stay far below.
@@ -54,13 +57,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             // Slow links and Tor: the form is about 5 KB gzipped instead of 18 KB. Safe
             // from BREACH here because no secret repeats across these responses (tokens,
             // codes and passphrases are fresh each time); staff pages with session-bound
-            // tokens are deliberately not compressed.
+            // tokens are deliberately not compressed, and neither is the receipt's GET,
+            // whose codes repeat on every reload (`show_receipt`).
             .wrap(actix_web::middleware::Compress::default())
             .service(
                 web::resource("/{slug}")
                     .route(web::get().to(show_form))
                     .route(web::head().to(show_form))
                     .route(web::post().to(submit)),
+            )
+            .service(
+                web::resource("/{slug}/receipt")
+                    .route(web::get().to(show_receipt))
+                    .route(web::head().to(show_receipt)),
             )
             .service(
                 web::resource("/{slug}/status")
@@ -113,7 +122,7 @@ async fn show_form(
         return Ok(html(StatusCode::GONE, pages::closed_page(p, lang)));
     }
     let token = csrf::issue(&intake.intake_key, &form_scope(p.slug()), now());
-    Ok(html(
+    let mut page = html(
         StatusCode::OK,
         pages::form_page(&pages::FormView {
             programme: p,
@@ -123,7 +132,11 @@ async fn show_form(
             errors: &[],
             notice: None,
         }),
-    ))
+    );
+    // Whether this browser keeps cookies decides how the receipt is delivered.
+    page.add_cookie(&receipt::probe_cookie(p.slug()))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(page)
 }
 
 /// The posted body as a form, or the reason it is not one.
@@ -172,6 +185,9 @@ async fn submit(
     let lang = posted_language(&typed, p.languages(), &req);
     let at = now();
     let scope = form_scope(p.slug());
+    if let Some(page) = switch_language(&intake, p, &typed, at) {
+        return Ok(page);
+    }
     // Every refusal draws the form again with everything typed, and a fresh token.
     let redraw = |status, errors: &[form::FieldError], notice| {
         let token = csrf::issue(&intake.intake_key, &scope, at);
@@ -198,6 +214,12 @@ async fn submit(
         return Ok(redraw(StatusCode::FORBIDDEN, &[], notice));
     }
 
+    let used = receipt::used_token(&intake.intake_key, typed.get(CSRF).unwrap_or(""), at);
+    if intake.store.form_token_used(&used.hash).await? {
+        metrics.reject("token_used");
+        return Ok(already_sent(&intake, &req, p, lang, &used, at));
+    }
+
     let valid = match form::validate(p, &typed, lang) {
         Ok(valid) => valid,
         Err(errors) => {
@@ -216,9 +238,129 @@ async fn submit(
         return Ok(with_retry_after(page, refused));
     }
     let (enquiry, receipt) = submission::prepare(&live, valid, lang, &intake.intake_key, at)?;
-    intake.writer.submit(enquiry).await?;
+    if intake
+        .writer
+        .submit_once(enquiry, Some(used.clone()))
+        .await?
+        == SubmissionStored::TokenUsed
+    {
+        // The same form sent twice at once (a double tap): the other request stored it.
+        metrics.reject("token_used");
+        return Ok(already_sent(&intake, &req, p, lang, &used, at));
+    }
     metrics.submissions.inc();
-    Ok(html(StatusCode::OK, pages::receipt_page(p, lang, &receipt)))
+    Ok(deliver_receipt(&intake, &req, p, lang, &receipt, &used, at))
+}
+
+/// A language button was pressed: the same form in that language, with everything typed
+/// and no error (nothing was sent, so nothing is wrong yet). Stores nothing and checks
+/// no token: a redraw is harmless whoever asks for it.
+fn switch_language(
+    intake: &Intake,
+    p: &crate::programme::Programme,
+    typed: &RawForm,
+    at: i64,
+) -> Option<HttpResponse> {
+    let to = typed
+        .get(SWITCH_LANG)
+        .and_then(|l| Language::parse(l).ok())
+        .filter(|l| p.languages().contains(l))?;
+    let token = csrf::issue(&intake.intake_key, &form_scope(p.slug()), at);
+    Some(html(
+        StatusCode::OK,
+        pages::form_page(&pages::FormView {
+            programme: p,
+            lang: to,
+            csrf_token: &token,
+            typed,
+            errors: &[],
+            notice: None,
+        }),
+    ))
+}
+
+/// The answer to a stored enquiry: a redirect to the receipt with the codes in a sealed
+/// cookie (a reload then shows the same receipt and sends nothing), or, for a browser
+/// that keeps no cookies, the receipt itself, never cached.
+fn deliver_receipt(
+    intake: &Intake,
+    req: &HttpRequest,
+    p: &crate::programme::Programme,
+    lang: Language,
+    shown: &submission::Receipt,
+    used: &UsedToken,
+    at: i64,
+) -> HttpResponse {
+    if !receipt::keeps_cookies(req) {
+        return no_store(html(StatusCode::OK, pages::receipt_page(p, lang, shown)));
+    }
+    let cookie = receipt::receipt_cookie(&intake.intake_key, p.slug(), lang, shown, used, at);
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, receipt::receipt_path(p.slug())))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .cookie(cookie)
+        .finish()
+}
+
+fn no_store(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// A used form token sent again (Back and resubmit, a reload of the POST): the receipt
+/// again if this browser still holds it for that very token, else a page that says the
+/// form was already sent and where the replies will be.
+fn already_sent(
+    intake: &Intake,
+    req: &HttpRequest,
+    p: &crate::programme::Programme,
+    lang: Language,
+    used: &UsedToken,
+    at: i64,
+) -> HttpResponse {
+    if receipt::open(&intake.intake_key, p.slug(), req, at)
+        .is_some_and(|shown| shown.token_hash == used.hash)
+    {
+        return HttpResponse::SeeOther()
+            .insert_header((LOCATION, receipt::receipt_path(p.slug())))
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .finish();
+    }
+    no_store(html(
+        StatusCode::CONFLICT,
+        pages::already_sent_page(p, lang),
+    ))
+}
+
+/// The receipt after the redirect: shown again on every reload while its cookie lasts,
+/// then a page that points to the inbox.
+async fn show_receipt(
+    intake: web::Data<Intake>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let live = public_programme(&intake, &slug).await?;
+    let p = &live.programme;
+    let mut res = no_store(
+        match receipt::open(&intake.intake_key, p.slug(), &req, now()) {
+            Some(shown) => html(
+                StatusCode::OK,
+                pages::receipt_page(p, shown.lang, &shown.receipt),
+            ),
+            None => html(
+                StatusCode::OK,
+                pages::receipt_gone_page(p, request_language(&req, p.languages())),
+            ),
+        },
+    );
+    // The same codes on every reload: never compressed, so their length cannot leak
+    // through a compressed size (BREACH).
+    res.headers_mut().insert(
+        actix_web::http::header::CONTENT_ENCODING,
+        HeaderValue::from_static("identity"),
+    );
+    Ok(res)
 }
 
 /// What the form says when a quota refused it: that it was not sent, why in a word,

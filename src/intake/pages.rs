@@ -4,7 +4,9 @@
 
 use maud::{Markup, html};
 
-use super::form::{CONTACT_EMAIL, CONTACT_MODE, CSRF, FieldError, HONEYPOT, LANG, RawForm};
+use super::form::{
+    CONTACT_EMAIL, CONTACT_MODE, CSRF, FieldError, HONEYPOT, LANG, RawForm, SWITCH_LANG,
+};
 use super::submission::Receipt;
 use crate::domain::Language;
 use crate::i18n::{Msg, t, t_args};
@@ -100,9 +102,28 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
                     input type="text" id=(input_id(HONEYPOT)) name=(HONEYPOT) tabindex="-1" autocomplete="off" value=(v.typed.get(HONEYPOT).unwrap_or(""));
                 }
                 button type="submit" { (t(lang, "form-submit")) }
+                (language_buttons(p, lang))
             }
         },
     )
+}
+
+/// A submit button per other language, so a person can change language half-way without
+/// losing a word (the header's links would load an empty form). After the form's own
+/// button: Enter in a field submits with the first submit button, which must be that one.
+fn language_buttons(p: &Programme, lang: Language) -> Markup {
+    html! {
+        @if p.languages().len() > 1 {
+            fieldset class="lang-switch" {
+                legend { (t(lang, "form-switch-language")) }
+                @for l in p.languages().iter().filter(|l| **l != lang) {
+                    button type="submit" class="secondary" name=(SWITCH_LANG) value=(l.tag())
+                        formnovalidate lang=(l.tag()) dir=(l.dir()) { (l.endonym()) }
+                    " "
+                }
+            }
+        }
+    }
 }
 
 fn error_for<'a>(v: &'a FormView<'_>, name: &str) -> Option<&'a FieldError> {
@@ -373,6 +394,42 @@ pub fn inbox_page(
                 }
             }
             p { a href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "inbox-sign-out")) } }
+        },
+    )
+}
+
+/// A used form token sent again: nothing was stored a second time, and the codes are
+/// not shown again (only the browser that sent it held them, briefly).
+pub fn already_sent_page(programme: &Programme, lang: Language) -> Markup {
+    let title = t(lang, "already-sent-title");
+    render(
+        &Page {
+            lang,
+            title: &title,
+            languages: &[],
+        },
+        html! {
+            h1 { (title) }
+            p { (t(lang, "already-sent-body")) }
+            p { a id="inbox-link" href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "receipt-inbox-link")) } }
+            p { a href={ "/p/" (programme.slug()) "?lang=" (lang.tag()) } { (t(lang, "already-sent-new")) } }
+        },
+    )
+}
+
+/// The receipt's address once its cookie has expired (or in another browser).
+pub fn receipt_gone_page(programme: &Programme, lang: Language) -> Markup {
+    let title = t(lang, "receipt-gone-title");
+    render(
+        &Page {
+            lang,
+            title: &title,
+            languages: &[],
+        },
+        html! {
+            h1 { (title) }
+            p { (t(lang, "receipt-gone-body")) }
+            p { a id="inbox-link" href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "receipt-inbox-link")) } }
         },
     )
 }

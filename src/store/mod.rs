@@ -11,6 +11,7 @@ mod enquiries;
 pub mod access;
 mod audit;
 mod casework;
+mod form_tokens;
 mod imports;
 mod inbox;
 mod keys;
@@ -67,7 +68,8 @@ pub(crate) fn stored<T: crate::states::Stored>(
     use sqlx::Row;
     T::parse_stored(&r.try_get::<String, _>(column)?).ok_or(StoreError::Corrupt(T::UNKNOWN))
 }
-pub use writer::{SubmissionWriter, WriterError};
+pub use form_tokens::UsedToken;
+pub use writer::{Stored as SubmissionStored, SubmissionWriter, WriterError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

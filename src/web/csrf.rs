@@ -42,6 +42,14 @@ pub fn verify(key: &impl Keyed, scope: &str, token: &str, now: i64) -> bool {
     fresh && key.verify("haven/csrf", &[scope.as_bytes(), ts, nonce], tag)
 }
 
+/// When `token` (already verified) stops being accepted: after that it needs no memory
+/// of having been used.
+pub fn expires_at(token: &str) -> Option<i64> {
+    let raw = hex::decode(token.get(..16)?).ok()?;
+    let issued = i64::from_be_bytes(raw.try_into().ok()?);
+    Some(issued.saturating_add(LIFETIME_SECS + SKEW_SECS))
+}
+
 /// False when the browser says the request came from another site.
 pub fn same_origin(req: &HttpRequest) -> bool {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());

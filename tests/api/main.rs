@@ -31,6 +31,7 @@ mod listeners;
 mod metrics;
 mod outbound;
 mod partners;
+mod person;
 mod programmes;
 mod quotas;
 mod referrals;

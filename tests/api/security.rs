@@ -39,10 +39,29 @@ fn assert_security_headers(res: &reqwest::Response, what: &str) {
         res.headers().get("server").is_none(),
         "{what}: no Server header"
     );
-    assert!(
-        res.headers().get("set-cookie").is_none(),
-        "{what}: the public side sets no cookie"
-    );
+    // The public side's only cookies: the probe that says the browser keeps cookies,
+    // and the sealed receipt between the form's POST and its GET (issue 21). Each is
+    // locked down and scoped to one programme's pages.
+    for cookie in res.headers().get_all("set-cookie") {
+        let cookie = cookie.to_str().unwrap();
+        assert!(
+            cookie.starts_with("haven_cookies=") || cookie.starts_with("haven_receipt="),
+            "{what}: an unexpected cookie {cookie}"
+        );
+        for attribute in [
+            "HttpOnly",
+            "Secure",
+            "SameSite=Strict",
+            "Path=/p/",
+            "Max-Age=",
+        ] {
+            assert!(
+                cookie.contains(attribute),
+                "{what}: {cookie} lacks {attribute}"
+            );
+        }
+        assert!(!cookie.contains("Domain="), "{what}: {cookie}");
+    }
 }
 
 #[tokio::test]
@@ -113,15 +132,16 @@ async fn a_flooding_client_is_stopped_with_a_friendly_page_while_another_gets_th
     settings.config_file = Some("[rate_limits]\nsubmissions_per_client_per_hour = 3\n".into());
     let app = spawn_with(settings).await;
     let path = format!("/p/{SLUG}");
-    let token = app.csrf_token(&path).await;
-    let send = |client_ip: &'static str| {
+    // A fresh form each time, as a person sending again does (a token submits once).
+    let send = async |client_ip: &'static str| {
         let mut fields = valid_answers();
-        fields.push(("csrf", token.clone()));
+        fields.push(("csrf", app.csrf_token(&path).await));
         app.client
             .post(app.url(&path))
             .header("x-forwarded-for", client_ip)
             .form(&fields)
             .send()
+            .await
     };
     for _ in 0..3 {
         assert_eq!(send("203.0.113.7").await.unwrap().status(), StatusCode::OK);
@@ -145,11 +165,10 @@ async fn a_spoofed_forwarded_header_from_an_untrusted_peer_does_not_dodge_the_li
     };
     let app = spawn_with(settings).await;
     let path = format!("/p/{SLUG}");
-    let token = app.csrf_token(&path).await;
     let mut statuses = Vec::new();
     for i in 0..4 {
         let mut fields = valid_answers();
-        fields.push(("csrf", token.clone()));
+        fields.push(("csrf", app.csrf_token(&path).await));
         let res = app
             .client
             .post(app.url(&path))

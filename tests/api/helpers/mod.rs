@@ -270,19 +270,52 @@ impl TestApp {
         extract_input(&page, "csrf").expect("the page has a csrf field")
     }
 
-    /// Posts `fields` (plus a fresh CSRF token unless `fields` has one) as a browser would.
+    /// Posts `fields` as a browser would: unless `fields` has a CSRF token, it first GETs
+    /// the page for a fresh one and for the cookies that page sets, sends them back, and
+    /// follows a redirect to the receipt with the cookies the POST set (so the answer
+    /// is the page the person sees). With a token given, it posts as a browser without
+    /// cookies does (and the form answers with the receipt directly).
     pub async fn post_form(&self, path: &str, fields: &[(&str, String)]) -> reqwest::Response {
         let mut fields: Vec<(&str, String)> = fields.to_vec();
+        let mut cookies = String::new();
         if !fields.iter().any(|(k, _)| *k == "csrf") {
             // The form and the reply inbox each issue tokens for their own POST.
-            fields.push(("csrf", self.csrf_token(path).await));
+            let page = self.get(path).await;
+            cookies = cookies_of(&page);
+            let page = page.text().await.expect("body");
+            fields.push((
+                "csrf",
+                extract_input(&page, "csrf").expect("the page has a csrf field"),
+            ));
         }
+        let mut post = self.client.post(self.url(path)).form(&fields);
+        if !cookies.is_empty() {
+            post = post.header("cookie", &cookies);
+        }
+        let res = post.send().await.expect("POST");
+        self.follow_to_receipt(res).await
+    }
+
+    /// A 303 from the form to its receipt, followed with the cookies it set.
+    pub async fn follow_to_receipt(&self, res: reqwest::Response) -> reqwest::Response {
+        if res.status() != reqwest::StatusCode::SEE_OTHER {
+            return res;
+        }
+        let Some(location) = res
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .filter(|l| l.starts_with("/p/") && l.ends_with("/receipt"))
+            .map(str::to_owned)
+        else {
+            return res;
+        };
         self.client
-            .post(self.url(path))
-            .form(&fields)
+            .get(self.url(&location))
+            .header("cookie", cookies_of(&res))
             .send()
             .await
-            .expect("POST")
+            .expect("GET receipt")
     }
 
     pub async fn post_raw(
@@ -334,6 +367,17 @@ impl TestApp {
             .expect("programme exists")
             .id
     }
+}
+
+/// The cookies a response sets, as a `Cookie` header would send them back.
+pub fn cookies_of(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The value of `<input name="NAME" value="…">` in a page (maud writes attributes in a

@@ -1,0 +1,9 @@
+## Submit once (issue 21)
+already-sent-title = This form was already sent
+already-sent-body = Your enquiry arrived once and is safe with us. It was not sent a second time. If you kept your reference code and passphrase, you can read our replies in your reply inbox.
+already-sent-new = Send a new, different enquiry
+receipt-gone-title = Your codes are no longer shown here
+receipt-gone-body = To protect you, this page shows your reference code and passphrase only for a few minutes after you send the form. If you kept them, you can read our replies in your reply inbox.
+
+## Language switch inside the form (issue 21)
+form-switch-language = Read this form in another language (what you typed is kept)

@@ -1,0 +1,9 @@
+## Submit once (issue 21)
+already-sent-title = Ce formulaire a déjà été envoyé
+already-sent-body = Votre demande est arrivée une fois et elle est en sécurité chez nous. Elle n’a pas été envoyée une deuxième fois. Si vous avez gardé votre code de référence et votre phrase secrète, vous pouvez lire nos réponses dans votre boîte de réponses.
+already-sent-new = Envoyer une nouvelle demande, différente
+receipt-gone-title = Vos codes ne sont plus affichés ici
+receipt-gone-body = Pour vous protéger, cette page n’affiche votre code de référence et votre phrase secrète que pendant quelques minutes après l’envoi du formulaire. Si vous les avez gardés, vous pouvez lire nos réponses dans votre boîte de réponses.
+
+## Language switch inside the form (issue 21)
+form-switch-language = Lire ce formulaire dans une autre langue (ce que vous avez écrit est conservé)

@@ -1,0 +1,348 @@
+//! The person's side of the public form (issue 21): submit once, the receipt by
+//! POST → 303 → GET, and a language switch that keeps what was typed.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{
+    SLUG, TestApp, cookies_of, extract_by_id, extract_input, spawn_app, valid_answers,
+};
+use crate::processes::Installation;
+
+const LANGS: [&str; 6] = ["en", "fr", "uk", "ar", "fa-AF", "ps"];
+
+/// The example programme, offered in every language Haven ships (it offers four).
+async fn in_every_language() -> TestApp {
+    let app = spawn_app().await;
+    let all = crate::helpers::EXAMPLE.replace(
+        r#"languages = ["en", "fr", "fa-AF", "ps"]"#,
+        r#"languages = ["en", "fr", "fa-AF", "ps", "ar", "uk"]"#,
+    );
+    assert_ne!(all, crate::helpers::EXAMPLE);
+    crate::helpers::apply(&app.store, &app.config, &all).await;
+    app
+}
+
+/// A browser's first steps: the form page's token and the cookies it set.
+async fn fetch_form(app: &TestApp, lang: &str) -> (String, String) {
+    let res = app.get(&format!("/p/{SLUG}?lang={lang}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookies = cookies_of(&res);
+    let page = res.text().await.unwrap();
+    (extract_input(&page, "csrf").unwrap(), cookies)
+}
+
+fn answers(token: &str, lang: &str) -> Vec<(&'static str, String)> {
+    let mut fields = valid_answers();
+    fields.retain(|(k, _)| *k != "lang");
+    fields.push(("lang", lang.into()));
+    fields.push(("csrf", token.into()));
+    fields
+}
+
+async fn post(app: &TestApp, fields: &[(&str, String)], cookies: &str) -> reqwest::Response {
+    let mut req = app.client.post(app.url(&format!("/p/{SLUG}"))).form(fields);
+    if !cookies.is_empty() {
+        req = req.header("cookie", cookies);
+    }
+    req.send().await.unwrap()
+}
+
+/// A GET as a browser sends it, asking for gzip: the receipt must not be compressed
+/// (its codes repeat on every reload; BREACH).
+async fn get_with(app: &TestApp, path: &str, cookies: &str) -> reqwest::Response {
+    let res = app
+        .client
+        .get(app.url(path))
+        .header("cookie", cookies)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()
+            .get("content-encoding")
+            .is_none_or(|e| e != "gzip"),
+        "{path} was compressed"
+    );
+    res
+}
+
+fn no_store(res: &reqwest::Response) -> bool {
+    res.headers()
+        .get("cache-control")
+        .is_some_and(|v| v.to_str().unwrap().contains("no-store"))
+}
+
+fn codes(page: &str) -> (String, String) {
+    (
+        extract_by_id(page, "reference-code").expect("reference on the receipt"),
+        extract_by_id(page, "passphrase").expect("passphrase on the receipt"),
+    )
+}
+
+#[tokio::test]
+async fn the_same_post_twice_stores_one_enquiry_and_the_receipt_reloads_with_the_same_codes() {
+    let app = spawn_app().await;
+    let (token, form_cookies) = fetch_form(&app, "en").await;
+    assert!(form_cookies.contains("haven_cookies="), "{form_cookies}");
+    let fields = answers(&token, "en");
+
+    let first = post(&app, &fields, &form_cookies).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    assert!(no_store(&first));
+    let location = first.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("/p/{SLUG}/receipt"));
+    let receipt_cookie = cookies_of(&first);
+    assert!(receipt_cookie.contains("haven_receipt="));
+    let set_cookie = first.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Max-Age=900"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    assert_eq!(app.count().await, 1);
+
+    // The same POST again, same token and same cookies: nothing new is stored, and
+    // the answer says so with the way to the inbox.
+    let again = post(&app, &fields, &form_cookies).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert!(no_store(&again));
+    let page = again.text().await.unwrap();
+    assert!(page.contains("This form was already sent"), "{page}");
+    assert!(page.contains(&format!("href=\"/p/{SLUG}/status?lang=en\"")));
+    assert!(!page.contains("id=\"passphrase\""));
+    assert_eq!(app.count().await, 1);
+
+    // The receipt's GET, twice: the same codes, still one enquiry, never cached, and
+    // no code in any URL.
+    let all_cookies = format!("{form_cookies}; {receipt_cookie}");
+    let shown = get_with(&app, &location, &all_cookies).await;
+    assert_eq!(shown.status(), StatusCode::OK);
+    assert!(no_store(&shown));
+    let (reference, passphrase) = codes(&shown.text().await.unwrap());
+    let reload = get_with(&app, &location, &all_cookies).await;
+    assert!(no_store(&reload));
+    assert_eq!(
+        codes(&reload.text().await.unwrap()),
+        (reference.clone(), passphrase.clone())
+    );
+    assert!(!location.contains(&passphrase) && !location.contains(&reference));
+    assert_eq!(app.count().await, 1);
+
+    // Back and resubmit in the browser that holds the receipt: the same receipt.
+    let resent = post(&app, &fields, &all_cookies).await;
+    assert_eq!(resent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resent.headers()["location"], location.as_str());
+    assert_eq!(app.count().await, 1);
+
+    // The codes open the inbox of the one stored enquiry.
+    let inbox = app
+        .post_form(
+            &format!("/p/{SLUG}/status"),
+            &[("reference", reference), ("passphrase", passphrase)],
+        )
+        .await;
+    assert_eq!(inbox.status(), StatusCode::OK);
+    assert!(
+        inbox
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"enquiry-status\"")
+    );
+
+    // Without the cookie (another browser, or after it expired): no codes, the inbox link.
+    let elsewhere = app.get(&location).await;
+    assert_eq!(elsewhere.status(), StatusCode::OK);
+    let page = elsewhere.text().await.unwrap();
+    assert!(!page.contains("id=\"passphrase\""));
+    assert!(page.contains(&format!("/p/{SLUG}/status")));
+}
+
+#[tokio::test]
+async fn without_cookies_the_post_answers_with_the_receipt_and_the_token_still_sends_once() {
+    let app = in_every_language().await;
+    for (i, lang) in LANGS.iter().enumerate() {
+        let (token, _) = fetch_form(&app, lang).await;
+        let fields = answers(&token, lang);
+        let res = post(&app, &fields, "").await;
+        assert_eq!(res.status(), StatusCode::OK, "{lang}");
+        assert!(no_store(&res));
+        let page = res.text().await.unwrap();
+        codes(&page);
+        assert!(page.contains(&format!("lang=\"{lang}\"")));
+        let again = post(&app, &fields, "").await;
+        assert_eq!(again.status(), StatusCode::CONFLICT, "{lang}");
+        let page = again.text().await.unwrap();
+        assert!(!page.contains("id=\"passphrase\""));
+        assert!(page.contains(&format!("href=\"/p/{SLUG}/status?lang={lang}\"")));
+        assert_eq!(app.count().await, i as i64 + 1, "{lang}");
+    }
+}
+
+#[tokio::test]
+async fn a_double_tap_sends_one_enquiry() {
+    let app = spawn_app().await;
+    let (token, cookies) = fetch_form(&app, "ps").await;
+    let fields = answers(&token, "ps");
+    let (a, b, c) = tokio::join!(
+        post(&app, &fields, &cookies),
+        post(&app, &fields, &cookies),
+        post(&app, &fields, &cookies)
+    );
+    let mut statuses = [a.status(), b.status(), c.status()].map(|s| s.as_u16());
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 409, 409]);
+    assert_eq!(app.count().await, 1);
+}
+
+/// SIGKILL of the real binary between the POST and the receipt's GET: the receipt
+/// shows from a process started afterwards (on PostgreSQL, another instance), and
+/// nothing is stored twice.
+#[tokio::test]
+async fn a_kill_between_the_post_and_the_receipt_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::database_url(dir.path()).await;
+    let install = Installation::new(dir.path(), &url);
+    install.apply_example();
+    let mut first = install.serve("public", &["public"]).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = client
+        .get(format!("{}/p/{SLUG}?lang=fa-AF", first.base))
+        .send()
+        .await
+        .unwrap();
+    let form_cookies = cookies_of(&form);
+    let token = extract_input(&form.text().await.unwrap(), "csrf").unwrap();
+    let fields = answers(&token, "fa-AF");
+    let sent = client
+        .post(format!("{}/p/{SLUG}", first.base))
+        .header("cookie", &form_cookies)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let location = sent.headers()["location"].to_str().unwrap().to_owned();
+    let cookies = format!("{form_cookies}; {}", cookies_of(&sent));
+    first.kill_9();
+
+    let second = install.serve("restarted", &["public"]).await;
+    let shown = client
+        .get(format!("{}{location}", second.base))
+        .header("cookie", &cookies)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shown.status(), StatusCode::OK);
+    let page = shown.text().await.unwrap();
+    assert!(page.contains("lang=\"fa-AF\""));
+    let (reference, passphrase) = codes(&page);
+    // The same POST sent again to the new process stores nothing.
+    let again = client
+        .post(format!("{}/p/{SLUG}", second.base))
+        .header("cookie", &form_cookies)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let store = haven::store::Store::connect(&haven::config::DatabaseUrl::parse(&url).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(store.count_enquiries().await.unwrap(), 1);
+    let status = crate::processes::inbox_status(
+        &client,
+        &second.base,
+        &crate::processes::Receipt {
+            reference,
+            passphrase,
+        },
+    )
+    .await;
+    assert!(!status.is_empty());
+}
+
+/// What a person has typed half-way (some required answers still missing).
+fn half_typed(token: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("csrf", token.into()),
+        ("lang", "en".into()),
+        ("full_name", "نام من <b>&\"".into()),
+        ("current_country", "AF".into()),
+        ("situation", "line one\nخط دوم".into()),
+        ("phone", "+93 70 123 4567".into()),
+        ("contact_mode", "email".into()),
+        ("contact_email", "me@example.org".into()),
+    ]
+}
+
+#[tokio::test]
+async fn a_language_button_redraws_the_form_right_to_left_with_everything_typed_and_stores_nothing()
+{
+    let app = spawn_app().await;
+    let (token, cookies) = fetch_form(&app, "en").await;
+    let form = app
+        .get(&format!("/p/{SLUG}?lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    // One submit button per other language, inside the form, after the form's own.
+    let inside = &form[form.find("<form").unwrap()..form.find("</form>").unwrap()];
+    assert!(
+        inside.contains(r#"name="switch_lang" value="fa-AF""#),
+        "no language button inside the form"
+    );
+    assert!(inside.find(r#"name="switch_lang""#) > inside.find(r#"type="submit""#));
+
+    for (to, dir) in [("fa-AF", "rtl"), ("ps", "rtl"), ("fr", "ltr")] {
+        let mut fields = half_typed(&token);
+        fields.push(("switch_lang", to.into()));
+        let res = post(&app, &fields, &cookies).await;
+        assert_eq!(res.status(), StatusCode::OK, "{to}");
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains(&format!("<html lang=\"{to}\" dir=\"{dir}\">")),
+            "{to}"
+        );
+        assert_eq!(extract_input(&page, "lang").as_deref(), Some(to));
+        assert_eq!(
+            extract_input(&page, "full_name").as_deref(),
+            Some("نام من <b>&\"")
+        );
+        assert_eq!(
+            extract_input(&page, "phone").as_deref(),
+            Some("+93 70 123 4567")
+        );
+        assert_eq!(
+            extract_input(&page, "contact_email").as_deref(),
+            Some("me@example.org")
+        );
+        assert!(page.contains("line one\nخط دوم</textarea>"), "{to}");
+        assert!(page.contains(r#"value="AF" selected"#), "{to}");
+        assert!(page.contains(r#"value="email" checked"#), "{to}");
+        assert!(!page.contains("error-summary"), "{to}: errors shown");
+        assert!(!page.contains("error-message"), "{to}: errors shown");
+        assert_eq!(app.count().await, 0, "{to}: something was stored");
+    }
+
+    // The redrawn form, completed and sent: stored once, in the new language.
+    let mut fields = half_typed(&token);
+    fields.push(("switch_lang", "fa-AF".into()));
+    let page = post(&app, &fields, &cookies).await.text().await.unwrap();
+    let mut fields = valid_answers();
+    fields.retain(|(k, _)| *k != "lang");
+    fields.push(("lang", "fa-AF".into()));
+    fields.push(("csrf", extract_input(&page, "csrf").unwrap()));
+    let sent = post(&app, &fields, "").await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    assert!(
+        sent.text()
+            .await
+            .unwrap()
+            .contains("<html lang=\"fa-AF\" dir=\"rtl\">")
+    );
+    assert_eq!(app.count().await, 1);
+}
