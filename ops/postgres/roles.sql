@@ -51,7 +51,7 @@ BEGIN
     -- hashes that open one reply inbox, the replies sealed to that inbox, and counts
     -- by queue and state. Nothing else: no staff, sessions, audit log, notes, campaigns,
     -- outbox contents, contact index (blind index) or ciphertext of an enquiry; no
-    -- UPDATE or DELETE anywhere.
+    -- UPDATE anywhere, and DELETE only of expired used-form-token hashes.
     GRANT SELECT (id, slug, version, definition, current_key_id) ON programmes TO haven_public;
     GRANT SELECT (id, recipient) ON programme_keys TO haven_public;
     GRANT INSERT (id, programme_id, form_version, reference_hash, passphrase_hash, queue,
@@ -69,6 +69,10 @@ BEGIN
     GRANT SELECT (enquiry_id, partner_name, state) ON referrals TO haven_public;
     -- The outbox gauge of /metrics.
     GRANT SELECT (state) ON outbox TO haven_public;
+    -- Submit once: the keyed hash of each form token that sent an enquiry, claimed in
+    -- the submission's transaction and dropped there once expired (its one DELETE:
+    -- nothing personal, and losing one only lets a stale token be refused by its age).
+    GRANT SELECT, INSERT, DELETE ON used_form_tokens TO haven_public;
 
     ---------------------------------------------------------------------------------
     -- haven_console: staff sign-in and case work, programme editing, key rotation and

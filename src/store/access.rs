@@ -101,6 +101,7 @@ pub const TABLES: &[TableAccess] = &[
     t("launch_marks", "", "SELECT, INSERT, UPDATE, DELETE", ""),
     t("role_requests", "", "SELECT, INSERT, UPDATE", ""),
     t("handling_acknowledgements", "", "SELECT, INSERT, UPDATE", ""),
+    t("used_form_tokens", "SELECT, INSERT, DELETE", "", ""),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.
