@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::intake::Intake;
 use crate::keyring::Keyring;
 use crate::outbound::{Transport, TransportError, Worker, WorkerSettings};
-use crate::programme::live::LiveProgrammes;
+use crate::programme::live::{LiveProgrammes, Verifying};
 use crate::store::{Store, StoreError, SubmissionWriter};
 use crate::web::client::client_key;
 use crate::web::ratelimit::Limiters;
@@ -111,11 +111,42 @@ pub async fn keyring(config: &Config, store: &Store) -> Result<Keyring, StartErr
             "created a new master key; keep it secret, back it up offline, and in production keep it outside the data directory"
         );
     }
-    Ok(Keyring::new(
+    let keyring = Keyring::new(
         store.clone(),
         key,
         config.rate_limits.decrypts_per_user_per_hour,
-    ))
+    );
+    write_verify_key(config, store, &keyring).await?;
+    Ok(keyring)
+}
+
+/// Writes the programme verifying key beside the other key files, for the public
+/// role (which copies it on a split deployment: `haven keys export-verify-key`).
+/// The first time, it also signs the programmes saved before states were signed:
+/// only then, so that a signature set to NULL in the database later is never
+/// re-signed unseen (a file the database cannot reach marks that it happened).
+async fn write_verify_key(
+    config: &Config,
+    store: &Store,
+    keyring: &Keyring,
+) -> Result<(), StartError> {
+    let path = &config.programme_verify_key_file;
+    let signer = keyring.programme_signer();
+    let verifier = signer.verifier();
+    if verifier.write_new(path)? {
+        let signed = store.sign_unsigned_programmes(&signer).await?;
+        tracing::warn!(
+            path = %path.display(),
+            signed,
+            "wrote the programme verifying key; copy it to every public host (`haven keys export-verify-key`)"
+        );
+    } else if crate::crypto::ProgrammeVerifier::load(path).ok().as_ref() != Some(&verifier) {
+        tracing::error!(
+            path = %path.display(),
+            "the programme verifying key file does not match this master key: public roles reading it will refuse every programme"
+        );
+    }
+    Ok(())
 }
 
 pub fn intake_key(config: &Config) -> Result<IntakeKey, StartError> {
@@ -202,6 +233,12 @@ impl Application {
         } else {
             None
         };
+        if keyring.is_none() && !config.programme_verify_key_file.exists() {
+            tracing::warn!(
+                path = %config.programme_verify_key_file.display(),
+                "no programme verifying key yet: every form answers \"not available\" until the console side's key is copied here (`haven keys export-verify-key`)"
+            );
+        }
         let transport = match (&keyring, roles.has(Role::Worker)) {
             (Some(keyring), true) => {
                 if jobs == Jobs::Scheduled {
@@ -235,7 +272,15 @@ impl Application {
         let intake = web::Data::new(Intake {
             store: store.clone(),
             writer: SubmissionWriter::spawn(store.clone()),
-            programmes: LiveProgrammes::new(store.clone(), Duration::from_secs(5)),
+            programmes: LiveProgrammes::new(
+                store.clone(),
+                Duration::from_secs(5),
+                match &keyring {
+                    Some(keyring) => Verifying::Key(keyring.programme_signer().verifier()),
+                    None => Verifying::File(config.programme_verify_key_file.clone()),
+                },
+                metrics.programme_states_refused.clone(),
+            ),
             intake_key: intake_key(&config)?,
             limiters: limiters.clone(),
             config: config.clone(),

@@ -33,7 +33,7 @@ use zeroize::Zeroizing;
 use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::auth::password::{HashCost, Hasher};
 use crate::casework::notes::Note;
-use crate::crypto::{CryptoError, MacKey, MasterKey, Opener, Sealed, Sealer};
+use crate::crypto::{CryptoError, MacKey, MasterKey, Opener, ProgrammeSigner, Sealed, Sealer};
 use crate::enquiry::EnquiryContent;
 use crate::replies::ReplyContent;
 use crate::store::{EnquiryRecord, NoteRecord, ReplyRecord, Store, StoreError};
@@ -137,6 +137,16 @@ impl Keyring {
         Hasher::new(self.0.master.derive("haven/password-pepper"), cost)
     }
 
+    /// The key that signs programme states (every save of a programme, every key
+    /// rotation), derived from the master key, with the master recipient new
+    /// programme keys are wrapped to. The public role holds only its verifier.
+    pub fn programme_signer(&self) -> ProgrammeSigner {
+        ProgrammeSigner::from_seed(
+            self.0.master.derive("haven/programme-signing"),
+            self.0.master.recipient(),
+        )
+    }
+
     /// The console's key for session-bound CSRF tokens and recovery-code hashes.
     pub fn console_mac(&self) -> MacKey {
         self.0.master.mac_key("haven/console")
@@ -158,6 +168,18 @@ impl Keyring {
     pub async fn opens_key(&self, key_id: &str) -> Result<bool, GateError> {
         let wrapped = self.wrapped(key_id).await?;
         Ok(self.0.master.unwrap_identity(&wrapped).is_ok())
+    }
+
+    /// Whether `recipient` is the public half of the programme key `key_id` as the
+    /// master key unwraps it: a key this Haven made, not a recipient written beside
+    /// it (`haven programme re-sign` shows the answer before it signs).
+    pub async fn key_is(&self, key_id: &str, recipient: &str) -> Result<bool, GateError> {
+        let wrapped = self.wrapped(key_id).await?;
+        Ok(self
+            .0
+            .master
+            .unwrap_identity(&wrapped)
+            .is_ok_and(|identity| identity.to_public().to_string() == recipient))
     }
 
     /// The wrapped identity of a key, without unwrapping it.

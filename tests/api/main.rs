@@ -15,6 +15,7 @@ mod campaigns;
 mod canary;
 mod cli;
 mod console;
+mod data_c;
 mod escrow;
 mod gate;
 mod hardening;

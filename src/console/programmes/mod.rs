@@ -245,11 +245,11 @@ async fn save_text(
         .text("version")
         .parse::<i64>()
         .map_err(|_| AppError::BadRequest)?;
-    let master = console.keyring.recipient();
+    let signer = console.keyring.programme_signer();
     let attempt = async |confirmed: Option<&Reauthenticated>| {
         editing::save(
             &console.store,
-            &master,
+            &signer,
             text,
             Expect::Edit {
                 slug: ed.slug(),
@@ -326,6 +326,7 @@ async fn save_text(
             &[("settings", settings.join(", "))],
         )])),
         Err(SaveError::NotReady(gaps)) => Ok(Saving::NotReady(gaps)),
+        Err(SaveError::Unverified) => Ok(Saving::Refused(vec![t(lang, "signed-state-refused")])),
         Err(SaveError::NeedsReauth(_)) => Err(AppError::Internal(
             "a confirmed save still needed the password".into(),
         )),
