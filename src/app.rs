@@ -202,16 +202,20 @@ pub enum JobError {
     Outbound(#[from] crate::outbound::DrainError),
     #[error(transparent)]
     Rotation(#[from] crate::rotation::RotationError),
+    #[error(transparent)]
+    ContactIndex(#[from] crate::keyring::GateError),
 }
 
 impl JobRunner {
     /// Runs every job that is due until none is: the outbox and staff notices
-    /// (`Worker::run_until_idle`), then re-sealing everything under an older key.
+    /// (`Worker::run_until_idle`), then re-sealing everything under an older key, then
+    /// the email blind index of new enquiries.
     /// The retention purge is not among them: it is about time passing, and tests
     /// call it directly.
     pub async fn run_pending(&self) -> Result<(), JobError> {
         self.worker.run_until_idle().await?;
         crate::rotation::reseal_everything(&self.store, &self.keyring).await?;
+        crate::contact_index::index_pending(&self.store, &self.keyring).await?;
         Ok(())
     }
 }
@@ -245,6 +249,7 @@ impl Application {
                     crate::retention::spawn_schedule(store.clone());
                     crate::placement::spawn_schedule(store.clone());
                     crate::rotation::spawn_schedule(store.clone(), keyring.clone());
+                    crate::contact_index::spawn_schedule(store.clone(), keyring.clone());
                 }
                 Some((
                     keyring.clone(),

@@ -14,6 +14,7 @@ mod keys;
 mod signing;
 
 pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer, open_with_escrow};
+pub(crate) use keys::ContactIndexKey;
 pub use keys::{
     IntakeKey, KeyFileError, Keyed, MacKey, MasterKey, ProgrammeKeyPair, create_private_dir,
     random_id,

@@ -343,3 +343,102 @@ fn export_verify_key(
         String::from_utf8_lossy(&res.stdout).into_owned() + &String::from_utf8_lossy(&res.stderr),
     )
 }
+
+/// The example's answers, with `email` to reply to.
+fn answers_with_email(email: &str) -> Vec<(&'static str, String)> {
+    let mut answers = valid_answers();
+    answers.retain(|(k, _)| *k != "contact_mode");
+    answers.push(("contact_mode", "email".into()));
+    answers.push(("contact_email", email.into()));
+    answers
+}
+
+/// Every enquiry's `has_email` and `contact_index`, by id.
+async fn contact_indexes(app: &TestApp) -> Vec<(i64, Option<Vec<u8>>)> {
+    test_support::fetch_all(
+        &app.store,
+        "SELECT has_email, contact_index FROM enquiries ORDER BY id",
+        &[],
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| {
+        (
+            sqlx::Row::try_get(r, "has_email").unwrap(),
+            sqlx::Row::try_get(r, "contact_index").unwrap(),
+        )
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn the_email_blind_index_is_computed_by_the_worker_under_a_key_the_public_role_lacks() {
+    let app = spawn_app().await;
+    let (status, page) = app
+        .submit(&answers_with_email("Ana.Rahimi@Example.org"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let (status, page) = app
+        .submit(&answers_with_email("ana.rahimi@example.ORG"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let (status, page) = app.submit(&valid_answers()).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+
+    // What the public role stored: the sealed contact, and no index.
+    let stored = contact_indexes(&app).await;
+    assert_eq!(stored.iter().filter(|(has, _)| *has == 1).count(), 2);
+    assert!(
+        stored.iter().all(|(_, index)| index.is_none()),
+        "the public role computed a blind index"
+    );
+
+    // The worker computes it, from the ciphertext, in an audited batch.
+    app.run_pending_jobs().await;
+    let indexed = contact_indexes(&app).await;
+    let indexes: Vec<Vec<u8>> = indexed
+        .iter()
+        .filter(|(has, _)| *has == 1)
+        .map(|(_, index)| index.clone().expect("indexed by the worker"))
+        .collect();
+    assert_eq!(indexes.len(), 2);
+    assert_eq!(indexes[0], indexes[1], "one address, whatever its case");
+    assert!(
+        indexed
+            .iter()
+            .any(|(has, index)| *has == 0 && index.is_none()),
+        "no index without an address"
+    );
+    let email = haven::domain::EmailAddress::parse("ana.rahimi@example.org").unwrap();
+    assert_eq!(indexes[0], app.keyring().await.contact_index(&email));
+
+    // What a stolen public host holds cannot reproduce it.
+    let intake = haven::crypto::IntakeKey::load(&app.config.intake_key_file).unwrap();
+    for domain in ["haven/email", "haven/contact-index"] {
+        let guess = intake.mac(domain, &[email.normalised().as_bytes()]);
+        assert_ne!(
+            indexes[0],
+            guess.to_vec(),
+            "reproducible with the intake key"
+        );
+    }
+    let audited = test_support::scalar(
+        &app.store,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'enquiry.index-contact' AND actor = 'system:contact-index'",
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(audited, 1, "one batch, audited once");
+    // Nothing left to do: a second run opens nothing.
+    app.run_pending_jobs().await;
+    let again = test_support::scalar(
+        &app.store,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'enquiry.index-contact'",
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, 1);
+}
