@@ -6,7 +6,7 @@
 //! verifies ([`crate::crypto::ProgrammeState`]): a recipient, escrow key, partner or
 //! form swapped in the database behind Haven's back makes the programme unavailable
 //! ([`StoreError::UnsignedProgramme`]), raises an alarm in the log and counts in the
-//! `programme_states_refused` metric; nothing is ever sealed to it.
+//! `haven_programme_states_refused_total` metric; nothing is ever sealed to it.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -53,7 +53,7 @@ pub struct LiveProgrammes {
 }
 
 impl LiveProgrammes {
-    /// `refused` counts the states refused (the `programme_states_refused` metric).
+    /// `refused` counts the states refused (`haven_programme_states_refused_total`).
     pub fn new(store: Store, ttl: Duration, verifying: Verifying, refused: Counter) -> Self {
         Self {
             store,
