@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::intake::Intake;
 use crate::keyring::Keyring;
 use crate::outbound::{Transport, TransportError, Worker, WorkerSettings};
-use crate::programme::live::LiveProgrammes;
+use crate::programme::live::{LiveProgrammes, Verifying};
 use crate::store::{Store, StoreError, SubmissionWriter};
 use crate::web::client::client_key;
 use crate::web::ratelimit::Limiters;
@@ -111,11 +111,42 @@ pub async fn keyring(config: &Config, store: &Store) -> Result<Keyring, StartErr
             "created a new master key; keep it secret, back it up offline, and in production keep it outside the data directory"
         );
     }
-    Ok(Keyring::new(
+    let keyring = Keyring::new(
         store.clone(),
         key,
         config.rate_limits.decrypts_per_user_per_hour,
-    ))
+    );
+    write_verify_key(config, store, &keyring).await?;
+    Ok(keyring)
+}
+
+/// Writes the programme verifying key beside the other key files, for the public
+/// role (which copies it on a split deployment: `haven keys export-verify-key`).
+/// The first time, it also signs the programmes saved before states were signed:
+/// only then, so that a signature set to NULL in the database later is never
+/// re-signed unseen (a file the database cannot reach marks that it happened).
+async fn write_verify_key(
+    config: &Config,
+    store: &Store,
+    keyring: &Keyring,
+) -> Result<(), StartError> {
+    let path = &config.programme_verify_key_file;
+    let signer = keyring.programme_signer();
+    let verifier = signer.verifier();
+    if verifier.write_new(path)? {
+        let signed = store.sign_unsigned_programmes(&signer).await?;
+        tracing::warn!(
+            path = %path.display(),
+            signed,
+            "wrote the programme verifying key; copy it to every public host (`haven keys export-verify-key`)"
+        );
+    } else if crate::crypto::ProgrammeVerifier::load(path).ok().as_ref() != Some(&verifier) {
+        tracing::error!(
+            path = %path.display(),
+            "the programme verifying key file does not match this master key: public roles reading it will refuse every programme"
+        );
+    }
+    Ok(())
 }
 
 pub fn intake_key(config: &Config) -> Result<IntakeKey, StartError> {
@@ -171,16 +202,20 @@ pub enum JobError {
     Outbound(#[from] crate::outbound::DrainError),
     #[error(transparent)]
     Rotation(#[from] crate::rotation::RotationError),
+    #[error(transparent)]
+    ContactIndex(#[from] crate::keyring::GateError),
 }
 
 impl JobRunner {
     /// Runs every job that is due until none is: the outbox and staff notices
-    /// (`Worker::run_until_idle`), then re-sealing everything under an older key.
+    /// (`Worker::run_until_idle`), then re-sealing everything under an older key, then
+    /// the email blind index of new enquiries.
     /// The retention purge is not among them: it is about time passing, and tests
     /// call it directly.
     pub async fn run_pending(&self) -> Result<(), JobError> {
         self.worker.run_until_idle().await?;
         crate::rotation::reseal_everything(&self.store, &self.keyring).await?;
+        crate::contact_index::index_pending(&self.store, &self.keyring).await?;
         Ok(())
     }
 }
@@ -202,12 +237,19 @@ impl Application {
         } else {
             None
         };
+        if keyring.is_none() && !config.programme_verify_key_file.exists() {
+            tracing::warn!(
+                path = %config.programme_verify_key_file.display(),
+                "no programme verifying key yet: every form answers \"not available\" until the console side's key is copied here (`haven keys export-verify-key`)"
+            );
+        }
         let transport = match (&keyring, roles.has(Role::Worker)) {
             (Some(keyring), true) => {
                 if jobs == Jobs::Scheduled {
                     crate::retention::spawn_schedule(store.clone(), config.data_dir.clone());
                     crate::placement::spawn_schedule(store.clone());
                     crate::rotation::spawn_schedule(store.clone(), keyring.clone());
+                    crate::contact_index::spawn_schedule(store.clone(), keyring.clone());
                 }
                 let transport = Transport::from_config(&config)?;
                 if matches!(transport, Transport::File(_)) && !config.listen.ip().is_loopback() {
@@ -246,7 +288,15 @@ impl Application {
         let intake = web::Data::new(Intake {
             store: store.clone(),
             writer: SubmissionWriter::spawn(store.clone()),
-            programmes: LiveProgrammes::new(store.clone(), Duration::from_secs(5)),
+            programmes: LiveProgrammes::new(
+                store.clone(),
+                Duration::from_secs(5),
+                match &keyring {
+                    Some(keyring) => Verifying::Key(keyring.programme_signer().verifier()),
+                    None => Verifying::File(config.programme_verify_key_file.clone()),
+                },
+                metrics.programme_states_refused.clone(),
+            ),
             intake_key: intake_key(&config)?,
             limiters: limiters.clone(),
             config: config.clone(),

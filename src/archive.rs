@@ -48,14 +48,14 @@ pub struct Archived {
     pub keys_destroyed: u64,
 }
 
-/// Archives `slug`, and destroys all its keys when `shred`. `master` is the master
-/// key's recipient (a programme save takes a fresh key pair it does not use). The
+/// Archives `slug`, and destroys all its keys when `shred`. `signer` signs the
+/// archived state (a programme save takes a fresh key pair it does not use). The
 /// archived status is saved through [`editing::save`] like every other change.
 /// Shredding also deletes the file outbox's clear copies under `data_dir` of what can
 /// no longer be opened (a worker on another host sweeps its own within the hour).
 pub async fn archive(
     store: &Store,
-    master: &age::x25519::Recipient,
+    signer: &crate::crypto::ProgrammeSigner,
     slug: &str,
     _confirmed: Confirmed,
     shred: bool,
@@ -76,7 +76,7 @@ pub async fn archive(
             .map_err(|_| StoreError::Corrupt("a stored programme slug is invalid"))?;
         editing::save(
             store,
-            master,
+            signer,
             &programme.archived().to_toml(),
             Expect::Edit {
                 slug: &slug_parsed,

@@ -23,6 +23,9 @@ pub struct Config {
     pub database: DatabaseUrl,
     pub master_key_file: PathBuf,
     pub intake_key_file: PathBuf,
+    /// The key that checks the console's signatures over programme states: written by
+    /// the console side, copied to every public host (never read from the database).
+    pub programme_verify_key_file: PathBuf,
     /// `None`: outbound mail goes to the file outbox in `<data>/outbox/`.
     pub smtp_url: Option<String>,
     /// Outbound messages per second per worker process (`None`: unlimited).
@@ -208,6 +211,7 @@ struct FileSettings {
     database_url: Option<String>,
     master_key_file: Option<PathBuf>,
     intake_key_file: Option<PathBuf>,
+    programme_verify_key_file: Option<PathBuf>,
     smtp_url: Option<String>,
     smtp_rate: Option<toml::Value>,
     smtp_connections: Option<u32>,
@@ -292,6 +296,13 @@ impl Config {
         )
         .map(PathBuf::from)
         .unwrap_or_else(|| data_dir.join("intake.key"));
+        let programme_verify_key_file = get(
+            "HAVEN_PROGRAMME_VERIFY_KEY_FILE",
+            fs.programme_verify_key_file
+                .map(|p| p.display().to_string()),
+        )
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data_dir.join("programme-verify.key"));
         let smtp_url = get("HAVEN_SMTP_URL", fs.smtp_url);
         if let Some(url) = &smtp_url
             && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
@@ -483,6 +494,7 @@ impl Config {
             database,
             master_key_file,
             intake_key_file,
+            programme_verify_key_file,
             smtp_url,
             smtp_rate,
             smtp_connections,

@@ -73,9 +73,9 @@ impl ResponseError for AppError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) | Self::Writer(WriterError::Stopped) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Self::Unavailable(_)
+            | Self::Writer(WriterError::Stopped)
+            | Self::Store(StoreError::UnsignedProgramme) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(_) | Self::Writer(_) | Self::Crypto(_) | Self::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

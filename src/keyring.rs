@@ -33,7 +33,10 @@ use zeroize::Zeroizing;
 use crate::audit::{Actor, AuditAction, Entry, Outcome};
 use crate::auth::password::{HashCost, Hasher};
 use crate::casework::notes::Note;
-use crate::crypto::{CryptoError, MacKey, MasterKey, Opener, Sealed, Sealer};
+use crate::crypto::{
+    ContactIndexKey, CryptoError, MacKey, MasterKey, Opener, ProgrammeSigner, Sealed, Sealer,
+};
+use crate::domain::EmailAddress;
 use crate::enquiry::EnquiryContent;
 use crate::replies::ReplyContent;
 use crate::store::{EnquiryRecord, NoteRecord, ReplyRecord, Store, StoreError};
@@ -137,6 +140,62 @@ impl Keyring {
         Hasher::new(self.0.master.derive("haven/password-pepper"), cost)
     }
 
+    /// The key that signs programme states (every save of a programme, every key
+    /// rotation), derived from the master key, with the master recipient new
+    /// programme keys are wrapped to. The public role holds only its verifier.
+    pub fn programme_signer(&self) -> ProgrammeSigner {
+        ProgrammeSigner::from_seed(
+            self.0.master.derive("haven/programme-signing"),
+            self.0.master.recipient(),
+        )
+    }
+
+    /// The email blind index of `email`, keyed from the master key: what a console
+    /// look-up by address compares with `enquiries.contact_index`. The public role has
+    /// no keyring, so it cannot compute one.
+    pub fn contact_index(&self, email: &EmailAddress) -> Vec<u8> {
+        self.contact_index_key().index(&email.normalised())
+    }
+
+    fn contact_index_key(&self) -> ContactIndexKey {
+        ContactIndexKey::from_bytes(self.0.master.derive("haven/contact-index"))
+    }
+
+    /// Computes the email blind index of `enquiries` (id and ciphertext), for the
+    /// worker's job: the batch is audited (`enquiry.index-contact`, the count) before
+    /// anything opens, not counted against a cap (nobody reads anything), and only
+    /// the index leaves the keyring. An enquiry without an address gets `None`.
+    pub async fn index_contacts(
+        &self,
+        reader: &Actor,
+        enquiries: &[(String, Sealed)],
+    ) -> Result<Vec<(String, Option<Vec<u8>>)>, GateError> {
+        self.check(
+            reader,
+            &Read::new(AuditAction::EnquiryIndexContact)
+                .detail(serde_json::json!({ "rows": enquiries.len() })),
+            "enquiries",
+            Cap::NotCounted,
+        )
+        .await?;
+        let key = self.contact_index_key();
+        let mut openers = Openers::default();
+        let mut out = Vec::with_capacity(enquiries.len());
+        for (id, sealed) in enquiries {
+            let content = EnquiryContent::open(openers.get(self, sealed).await?, sealed)?;
+            let index = content.email.as_deref().map(|email| {
+                // Stored addresses were parsed when they arrived; the raw text,
+                // lowercased, stands in should one not parse again.
+                let normalised = EmailAddress::parse(email)
+                    .map(|e| e.normalised())
+                    .unwrap_or_else(|_| email.to_lowercase());
+                key.index(&normalised)
+            });
+            out.push((id.clone(), index));
+        }
+        Ok(out)
+    }
+
     /// The console's key for session-bound CSRF tokens and recovery-code hashes.
     pub fn console_mac(&self) -> MacKey {
         self.0.master.mac_key("haven/console")
@@ -158,6 +217,18 @@ impl Keyring {
     pub async fn opens_key(&self, key_id: &str) -> Result<bool, GateError> {
         let wrapped = self.wrapped(key_id).await?;
         Ok(self.0.master.unwrap_identity(&wrapped).is_ok())
+    }
+
+    /// Whether `recipient` is the public half of the programme key `key_id` as the
+    /// master key unwraps it: a key this Haven made, not a recipient written beside
+    /// it (`haven programme re-sign` shows the answer before it signs).
+    pub async fn key_is(&self, key_id: &str, recipient: &str) -> Result<bool, GateError> {
+        let wrapped = self.wrapped(key_id).await?;
+        Ok(self
+            .0
+            .master
+            .unwrap_identity(&wrapped)
+            .is_ok_and(|identity| identity.to_public().to_string() == recipient))
     }
 
     /// The wrapped identity of a key, without unwrapping it.
@@ -461,6 +532,36 @@ mod tests {
     }
 
     #[test]
+    fn the_public_roles_code_cannot_compute_the_email_blind_index() {
+        // Its key is derived from the master key inside the keyring; nothing the
+        // public role runs names it, or the index's domain label.
+        let mut all = Vec::new();
+        sources(&root().join("src/intake"), &mut all);
+        for (path, text) in &all {
+            for name in [
+                "ContactIndexKey",
+                "contact_index(",
+                "haven/contact-index",
+                "haven/email",
+            ] {
+                assert!(!text.contains(name), "{} names {name}", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn the_contact_index_ignores_case_and_is_not_the_intake_keys() {
+        let master = crate::crypto::MasterKey::generate();
+        let key = super::ContactIndexKey::from_bytes(master.derive("haven/contact-index"));
+        let a = super::EmailAddress::parse("Ana@Example.org").unwrap();
+        let b = super::EmailAddress::parse("ana@example.ORG").unwrap();
+        assert_eq!(key.index(&a.normalised()), key.index(&b.normalised()));
+        let other = crate::crypto::MasterKey::generate();
+        let elsewhere = super::ContactIndexKey::from_bytes(other.derive("haven/contact-index"));
+        assert_ne!(key.index(&a.normalised()), elsewhere.index(&a.normalised()));
+    }
+
+    #[test]
     fn the_public_roles_state_has_no_field_for_a_secret_key() {
         let text = std::fs::read_to_string(root().join("src/intake/mod.rs")).unwrap();
         let start = text.find("pub struct Intake {").expect("the public state");
@@ -471,6 +572,8 @@ mod tests {
             "Opener",
             "Identity",
             "MacKey",
+            "ContactIndexKey",
+            "ProgrammeSigner",
             "Console",
         ] {
             assert!(!fields.contains(secret), "Intake holds a {secret}");

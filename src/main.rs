@@ -64,6 +64,11 @@ enum Command {
         #[command(subcommand)]
         command: EscrowCommand,
     },
+    /// The instance's keys as other hosts need them.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -111,6 +116,18 @@ enum UserCommand {
         role: ProgrammeRole,
         #[arg(long, value_name = "SLUG")]
         programme: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Print the key that checks the console's signatures over programme states
+    /// (public, not secret), or write it to `--out`: every public host needs it at
+    /// `HAVEN_PROGRAMME_VERIFY_KEY_FILE`. Needs the master key.
+    ExportVerifyKey {
+        /// Write the file here instead (a file already there must hold the same key).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -184,6 +201,15 @@ enum ProgrammeCommand {
         confirm: String,
         #[arg(long)]
         destroy_keys: bool,
+    },
+    /// Sign a programme's stored state as it stands, after the public role refused it
+    /// (its signature did not verify: the database was written behind Haven's back).
+    /// Prints the recipient, escrow and partners' keys it vouches for: check them
+    /// first. `--confirm` must repeat the slug. Audited as an alert.
+    ReSign {
+        slug: String,
+        #[arg(long)]
+        confirm: String,
     },
     /// Destroy an old key for good (crypto-shredding). Refused while anything still
     /// uses it. `--confirm` must repeat the key id.
@@ -306,6 +332,31 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             paths,
         } => return import_command(&config, &programme, delete_source, &paths).await,
         Command::User { command } => return user_command(command, &config).await,
+        Command::Keys {
+            command: KeysCommand::ExportVerifyKey { out },
+        } => {
+            let store = app::open_store(&config).await?;
+            let verifier = app::keyring(&config, &store)
+                .await?
+                .programme_signer()
+                .verifier();
+            match out {
+                None => print!("{}", verifier.file_text()),
+                Some(path) => {
+                    if verifier.write_new(&path)? {
+                        println!("wrote {}", path.display());
+                    } else if haven::crypto::ProgrammeVerifier::load(&path).ok() == Some(verifier) {
+                        println!("{} is up to date", path.display());
+                    } else {
+                        eprintln!(
+                            "haven: {} holds another key; nothing was written (remove it first if it is stale)",
+                            path.display()
+                        );
+                        return Ok(ExitCode::from(1));
+                    }
+                }
+            }
+        }
         Command::Escrow {
             command:
                 EscrowCommand::Open {
@@ -492,7 +543,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
             // what the change widens, same versions.
             let saved = editing::save(
                 &store,
-                &keyring.recipient(),
+                &keyring.programme_signer(),
                 &text,
                 editing::Expect::Any,
                 editing::Author::CommandLine {
@@ -579,6 +630,65 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 return Ok(ExitCode::from(1));
             }
         },
+        ProgrammeCommand::ReSign { slug, confirm } => {
+            if confirm != slug {
+                eprintln!("haven: --confirm must repeat the slug; nothing was signed");
+                return Ok(ExitCode::from(2));
+            }
+            let Some(record) = store.programme_by_slug(&slug).await? else {
+                eprintln!("no programme {slug:?}");
+                return Ok(ExitCode::from(1));
+            };
+            let keyring = app::keyring(config, &store).await?;
+            let parsed = haven::programme::Programme::parse(&record.definition).ok();
+            let escrow = parsed.as_ref().and_then(|p| p.file().escrow.clone());
+            let partners: Vec<String> = parsed
+                .as_ref()
+                .map(|p| {
+                    p.file()
+                        .partners
+                        .iter()
+                        .map(|x| format!("{} {} {}", x.key, x.address, x.recipient))
+                        .collect()
+                })
+                .unwrap_or_default();
+            println!(
+                "{slug} version {}: key {} recipient {}",
+                record.version, record.key_id, record.recipient
+            );
+            println!("escrow: {}", escrow.as_deref().unwrap_or("none"));
+            for partner in &partners {
+                println!("partner: {partner}");
+            }
+            let opens = keyring
+                .key_is(&record.key_id, &record.recipient)
+                .await
+                .unwrap_or(false);
+            if !opens {
+                eprintln!(
+                    "haven: the recipient is not the one the master key opens for key {}: it was not made by this Haven; rotate the key after signing (`haven programme rotate-key {slug}`)",
+                    record.key_id
+                );
+            }
+            let entry = haven::audit::Entry::new(
+                &Actor::Cli,
+                AuditAction::ProgrammeReSign,
+                &format!("programme:{slug}"),
+            )
+            .outcome(haven::audit::Outcome::Alert)
+            .detail(serde_json::json!({
+                "version": record.version,
+                "key": record.key_id,
+                "recipient": record.recipient,
+                "master_opens_key": opens,
+                "escrow": escrow,
+                "partners": partners,
+            }));
+            store
+                .re_sign_programme(&slug, &keyring.programme_signer(), &entry)
+                .await?;
+            println!("{slug}: signed as shown");
+        }
         ProgrammeCommand::RotateKey { slug } => {
             let Some(record) = store.programme_by_slug(&slug).await? else {
                 eprintln!("no programme {slug:?}");
@@ -590,10 +700,11 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                 return Ok(ExitCode::from(1));
             }
             let key = ProgrammeKeyPair::generate(&keyring.recipient())?;
-            store
+            let rotated = store
                 .rotate_programme_key(
                     &record.id,
                     &key,
+                    &keyring.programme_signer(),
                     &haven::audit::Entry::new(
                         &Actor::Cli,
                         AuditAction::ProgrammeRotateKey,
@@ -602,6 +713,12 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
                     .detail(serde_json::json!({ "from": record.key_id, "to": key.key_id })),
                 )
                 .await?;
+            if !rotated {
+                eprintln!(
+                    "haven: {slug}: the key was not rotated: the stored programme does not carry the console's signature (changed in the database directly?); check it, then run `haven programme re-sign {slug}`"
+                );
+                return Ok(ExitCode::from(1));
+            }
             println!("{slug}: new key {} (was {})", key.key_id, record.key_id);
             let parsed = haven::domain::ProgrammeSlug::parse(&slug)?;
             let reader = haven::audit::Actor::Cli;
@@ -681,7 +798,7 @@ async fn programme_command(command: ProgrammeCommand, config: &Config) -> anyhow
             let keyring = app::keyring(config, &store).await?;
             match haven::archive::archive(
                 &store,
-                &keyring.recipient(),
+                &keyring.programme_signer(),
                 &slug,
                 confirmed,
                 destroy_keys,
@@ -735,9 +852,14 @@ async fn import_command(
     let key = std::sync::Arc::new(app::intake_key(config)?);
     let live = match haven::domain::ProgrammeSlug::parse(slug) {
         Ok(parsed) => {
-            haven::programme::live::LiveProgrammes::new(store.clone(), std::time::Duration::ZERO)
-                .get(&parsed)
-                .await?
+            haven::programme::live::LiveProgrammes::new(
+                store.clone(),
+                std::time::Duration::ZERO,
+                haven::programme::live::Verifying::File(config.programme_verify_key_file.clone()),
+                prometheus_client::metrics::counter::Counter::default(),
+            )
+            .get(&parsed)
+            .await?
         }
         Err(_) => None,
     };

@@ -50,6 +50,9 @@ pub struct Metrics {
     pub password_hashes_refused: Counter,
     /// Second factors locked after repeated wrong codes (`auth::lockout`).
     pub second_factor_locks: Counter,
+    /// Programme states refused because the console's signature over them did not
+    /// verify (`programme::live`): an alarm, someone wrote the database behind Haven.
+    pub programme_states_refused: Counter,
     /// Requests answered 429, by route pattern (every limit: the per-client request
     /// budget, submission quotas, the reply-inbox and sign-in throttles).
     rate_limited: Family<Labels, Counter>,
@@ -86,6 +89,7 @@ impl Metrics {
         let password_hashes_admitted = Gauge::default();
         let password_hashes_refused = Counter::default();
         let second_factor_locks = Counter::default();
+        let programme_states_refused = Counter::default();
         let queue_depth = Family::<Labels, Gauge>::default();
         let queue_oldest = Family::<Labels, Gauge>::default();
         let outbox = Family::<Labels, Gauge>::default();
@@ -145,6 +149,11 @@ impl Metrics {
             second_factor_locks.clone(),
         );
         registry.register(
+            "programme_states_refused",
+            "Programme states refused because the console's signature did not verify (an alarm)",
+            programme_states_refused.clone(),
+        );
+        registry.register(
             "queue_enquiries",
             "Enquiries by programme, queue and status",
             queue_depth.clone(),
@@ -191,6 +200,7 @@ impl Metrics {
             password_hashes_admitted,
             password_hashes_refused,
             second_factor_locks,
+            programme_states_refused,
             rate_limited,
             errors,
             outbound,

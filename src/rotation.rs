@@ -50,7 +50,12 @@ pub async fn reseal_batch(
     batch: i64,
 ) -> Result<usize, RotationError> {
     // A fresh read, not the 5-second cache: the new key must be the one used.
-    let programmes = LiveProgrammes::new(store.clone(), Duration::ZERO);
+    let programmes = LiveProgrammes::new(
+        store.clone(),
+        Duration::ZERO,
+        crate::programme::live::Verifying::Key(keyring.programme_signer().verifier()),
+        prometheus_client::metrics::counter::Counter::default(),
+    );
     let Some(live) = programmes.get(slug).await? else {
         return Ok(0);
     };
@@ -114,7 +119,13 @@ pub async fn reseal_everything(store: &Store, keyring: &Keyring) -> Result<usize
         let Ok(slug) = ProgrammeSlug::parse(&slug) else {
             continue;
         };
-        total += reseal_all(store, keyring, &reader, &slug, |_| {}).await?;
+        match reseal_all(store, keyring, &reader, &slug, |_| {}).await {
+            Ok(n) => total += n,
+            // Refused and alarmed by `LiveProgrammes`; nothing moves to a key the
+            // console did not sign, and the other programmes are still re-sealed.
+            Err(RotationError::Store(StoreError::UnsignedProgramme)) => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(total)
 }

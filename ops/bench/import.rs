@@ -285,7 +285,7 @@ async fn bench(dir: &Path, url: &str, messages: usize) -> anyhow::Result<Results
     for slug in [SLUG, UPLOADS] {
         haven::programme::editing::save(
             &store,
-            &master.recipient(),
+            &master.programme_signer(),
             &programme(slug),
             haven::programme::editing::Expect::Any,
             haven::programme::editing::Author::CommandLine { confirmed: None },

@@ -183,7 +183,7 @@ async fn bench(
     let master = haven::app::keyring(&config, store).await?;
     haven::programme::editing::save(
         store,
-        &master.recipient(),
+        &master.programme_signer(),
         PROGRAMME,
         haven::programme::editing::Expect::Any,
         haven::programme::editing::Author::CommandLine { confirmed: None },

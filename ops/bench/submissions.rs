@@ -1036,7 +1036,7 @@ fn run(
         let master = keyring(&config, &store).await?;
         haven::programme::editing::save(
             &store,
-            &master.recipient(),
+            &master.programme_signer(),
             PROGRAMME,
             haven::programme::editing::Expect::Any,
             haven::programme::editing::Author::CommandLine { confirmed: None },

@@ -52,7 +52,8 @@ BEGIN
     -- by queue and state. Nothing else: no staff, sessions, audit log, notes, campaigns,
     -- outbox contents, contact index (blind index) or ciphertext of an enquiry; no
     -- UPDATE anywhere, and DELETE only of expired used-form-token hashes.
-    GRANT SELECT (id, slug, version, definition, current_key_id) ON programmes TO haven_public;
+    -- state_signature: the console's signature, checked before the form seals anything.
+    GRANT SELECT (id, slug, version, definition, current_key_id, state_signature) ON programmes TO haven_public;
     GRANT SELECT (id, recipient) ON programme_keys TO haven_public;
     GRANT INSERT (id, programme_id, form_version, reference_hash, passphrase_hash, queue,
                   priority, status, language, source, has_email, contact_index, key_id,
@@ -114,9 +115,12 @@ BEGIN
     -- audit log but cannot read it; of staff it reads an address and whether an
     -- account is an instance admin, nothing else; no sessions, no programme edits.
     GRANT SELECT ON programmes TO haven_worker;
+    -- Signing older programme states at the first start with the master key.
+    GRANT UPDATE (state_signature) ON programmes TO haven_worker;
     GRANT SELECT ON programme_keys TO haven_worker;
     GRANT SELECT, INSERT, DELETE ON enquiries TO haven_worker;
-    GRANT UPDATE (key_id, format_version, ciphertext) ON enquiries TO haven_worker;
+    -- contact_index: the email blind index, computed by the worker (master-derived key).
+    GRANT UPDATE (key_id, format_version, ciphertext, contact_index) ON enquiries TO haven_worker;
     GRANT SELECT, DELETE ON notes TO haven_worker;
     GRANT UPDATE (key_id, format_version, ciphertext) ON notes TO haven_worker;
     GRANT SELECT, DELETE ON replies TO haven_worker;

@@ -130,6 +130,13 @@ actions! {
     UserGrant => "user.grant",
     /// An admin reset a staff member's lost second factor.
     UserReset2fa => "user.reset-2fa",
+    /// An operator signed a programme's stored state as it stands, after it was
+    /// refused for a signature that did not verify (outcome `alert`; the detail names
+    /// the recipient and escrow vouched for).
+    ProgrammeReSign => "programme.re-sign",
+    /// The worker opened a batch of new enquiries to compute their email blind index
+    /// (counts only; the plaintext never leaves the keyring).
+    EnquiryIndexContact => "enquiry.index-contact",
 }
 
 /// A stored action name that no variant has.
@@ -228,6 +235,8 @@ mod tests {
         ])
         // Issue 17: ten wrong second-factor codes after a right password.
         .chain(["signin.second-factor-locked"])
+        // Issue 17 item 13: signed programme states.
+        .chain(["programme.re-sign", "enquiry.index-contact"])
         .collect();
         assert_eq!(stored, before);
         assert_eq!(
@@ -244,6 +253,6 @@ mod tests {
             .iter()
             .filter(|a| a.as_str().starts_with("enquiry."))
             .collect();
-        assert_eq!(enquiry.len(), 13);
+        assert_eq!(enquiry.len(), 14);
     }
 }

@@ -30,6 +30,9 @@ pub enum SystemTask {
     /// Re-sealing after a key rotation, in the worker's minute-by-minute batches
     /// (`system:rotation`).
     Rotation,
+    /// Computing the email blind index of new enquiries from their sealed contact
+    /// (`system:contact-index`).
+    ContactIndex,
 }
 
 impl SystemTask {
@@ -37,6 +40,7 @@ impl SystemTask {
         match self {
             SystemTask::Purge => "purge",
             SystemTask::Rotation => "rotation",
+            SystemTask::ContactIndex => "contact-index",
         }
     }
 }
@@ -73,6 +77,7 @@ impl FromStr for Actor {
             "anonymous" => return Ok(Actor::Anonymous),
             "system:purge" => return Ok(Actor::System(SystemTask::Purge)),
             "system:rotation" => return Ok(Actor::System(SystemTask::Rotation)),
+            "system:contact-index" => return Ok(Actor::System(SystemTask::ContactIndex)),
             _ => {}
         }
         match s.split_once(':') {
@@ -135,6 +140,10 @@ mod tests {
             (Actor::Cli, "cli"),
             (Actor::System(SystemTask::Purge), "system:purge"),
             (Actor::System(SystemTask::Rotation), "system:rotation"),
+            (
+                Actor::System(SystemTask::ContactIndex),
+                "system:contact-index",
+            ),
             (Actor::Worker("host-1".into()), "worker:host-1"),
             (Actor::Anonymous, "anonymous"),
         ];

@@ -171,7 +171,7 @@ async fn submit(
     let shred = form.shred == "1";
     match archive::archive(
         &console.store,
-        &console.keyring.recipient(),
+        &console.keyring.programme_signer(),
         &slug,
         confirmed,
         shred,

@@ -191,11 +191,12 @@ async fn rotate(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let key = ProgrammeKeyPair::generate(&console.keyring.recipient())?;
-    console
+    let rotated = console
         .store
         .rotate_programme_key(
             &live.id,
             &key,
+            &console.keyring.programme_signer(),
             &Entry::new(
                 &staff.actor(),
                 AuditAction::ProgrammeRotateKey,
@@ -204,6 +205,10 @@ async fn rotate(
             .detail(serde_json::json!({ "from": current, "to": key.key_id })),
         )
         .await?;
+    if !rotated {
+        // Its state was checked when the page loaded it; changed in the database since.
+        return Err(crate::store::StoreError::UnsignedProgramme.into());
+    }
     // Re-sealing starts now instead of at the worker's next minute; the worker's
     // batches and this one only ever move a ciphertext to the current key.
     let keyring = console.keyring.clone();

@@ -37,7 +37,7 @@ use crate::crypto::{IntakeKey, MacKey};
 use crate::domain::ProgrammeSlug;
 use crate::error::AppError;
 use crate::keyring::Keyring;
-use crate::programme::live::{LiveProgramme, LiveProgrammes};
+use crate::programme::live::{LiveProgramme, LiveProgrammes, Verifying};
 use crate::store::{EnquiryRecord, Store};
 use crate::web::errors::mark_rendered;
 use crate::web::ratelimit::Limiters;
@@ -80,7 +80,12 @@ impl Console {
         );
         Self {
             mac: keyring.console_mac(),
-            programmes: LiveProgrammes::new(store.clone(), std::time::Duration::from_secs(5)),
+            programmes: LiveProgrammes::new(
+                store.clone(),
+                std::time::Duration::from_secs(5),
+                Verifying::Key(keyring.programme_signer().verifier()),
+                metrics.programme_states_refused.clone(),
+            ),
             store,
             keyring,
             intake_key,

@@ -227,7 +227,8 @@ impl ProgrammeKeyPair {
 }
 
 /// The intake key: 256 random bits that key the HMACs the public role needs (CSRF
-/// tokens, the reference-code pepper, the email blind index). It cannot decrypt
+/// tokens, the reference-code pepper). Not the email blind index: that is keyed from
+/// the master key ([`ContactIndexKey`]), out of the public role's reach. It cannot decrypt
 /// anything; it is kept apart from the database so a stolen database alone cannot
 /// test guesses against the hashes.
 pub struct IntakeKey(SecretBox<[u8; 32]>);
@@ -272,7 +273,7 @@ impl IntakeKey {
         }
         let key = Self::generate();
         let contents = format!(
-            "# Haven intake key: keys reference-code hashes, the email index and form tokens.\n{}\n",
+            "# Haven intake key: keys reference-code hashes and form tokens.\n{}\n",
             hex::encode(key.0.expose_secret())
         );
         match write_new_secret_file(path, contents.as_bytes()) {
@@ -321,6 +322,26 @@ impl MacKey {
             && keyed(&self.0, domain, parts)
                 .verify_truncated_left(tag)
                 .is_ok()
+    }
+}
+
+/// The key of the email blind index (`enquiries.contact_index`), derived from the
+/// master key: the worker and the console compute the index, the public role cannot
+/// (it would let a stolen public host test "did this address ask for help?"). Only
+/// the keyring makes one, and it never leaves the keyring.
+pub(crate) struct ContactIndexKey(SecretBox<[u8; 32]>);
+
+impl ContactIndexKey {
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(SecretBox::new(Box::new(bytes)))
+    }
+
+    /// The index of an address in its normalised form (`EmailAddress::normalised`).
+    pub(crate) fn index(&self, normalised: &str) -> Vec<u8> {
+        keyed(&self.0, "haven/contact-index", &[normalised.as_bytes()])
+            .finalize()
+            .into_bytes()
+            .to_vec()
     }
 }
 

@@ -11,12 +11,15 @@
 mod envelope;
 pub mod inbox;
 mod keys;
+mod signing;
 
 pub use envelope::{FORMAT_VERSION, Opener, Sealed, Sealer, open_with_escrow};
+pub(crate) use keys::ContactIndexKey;
 pub use keys::{
     IntakeKey, KeyFileError, Keyed, MacKey, MasterKey, ProgrammeKeyPair, create_private_dir,
     random_id,
 };
+pub use signing::{ProgrammeSigner, ProgrammeState, ProgrammeVerifier};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {

@@ -3,7 +3,7 @@
 //! public recipient and the intake key.
 
 use crate::crypto::{CryptoError, IntakeKey, random_id};
-use crate::domain::{EmailAddress, Language, Passphrase, ReferenceCode};
+use crate::domain::{Language, Passphrase, ReferenceCode};
 use crate::enquiry::{ContactChoice, EnquiryContent, MailDetails};
 use crate::intake::form::ValidSubmission;
 use crate::programme::Answers;
@@ -48,13 +48,6 @@ pub fn passphrase_matches(key: &IntakeKey, stored: &[u8], pass: &Passphrase) -> 
     )
 }
 
-/// The blind index of a contact address: lets staff find earlier enquiries from the
-/// same address without the address being readable in the database.
-pub fn contact_index(key: &IntakeKey, email: &EmailAddress) -> Vec<u8> {
-    key.mac("haven/email", &[email.normalised().as_bytes()])
-        .to_vec()
-}
-
 /// What an enquiry is made of before it is sealed, however it arrived: the web form
 /// (after validation) or an imported email.
 #[derive(Debug)]
@@ -68,8 +61,10 @@ pub struct NewIntake {
 }
 
 /// The one path from what a person sent to a sealed enquiry: routing by the
-/// programme's rules, a new reference code and passphrase, the contact index, the
-/// reply-inbox key, and one age ciphertext of everything personal.
+/// programme's rules, a new reference code and passphrase, the reply-inbox key, and
+/// one age ciphertext of everything personal. No email blind index: its key is
+/// derived from the master key, which this code (run by the public role) never has;
+/// the worker computes it from the sealed contact (`contact_index`).
 pub fn seal(
     live: &LiveProgramme,
     intake: NewIntake,
@@ -79,10 +74,7 @@ pub fn seal(
     let reference = ReferenceCode::generate();
     let passphrase = Passphrase::generate();
     let route = route(&live.programme.file().routing, &intake.answers);
-    let contact_index = match &intake.contact {
-        ContactChoice::Email(email) => Some(contact_index(key, email)),
-        ContactChoice::InboxOnly => None,
-    };
+    let has_email = matches!(intake.contact, ContactChoice::Email(_));
     let mut content = EnquiryContent::new(
         &reference,
         intake.language.tag(),
@@ -100,8 +92,8 @@ pub fn seal(
         priority: i64::from(route.priority),
         language: intake.language.tag().to_owned(),
         source: intake.source,
-        has_email: contact_index.is_some(),
-        contact_index,
+        has_email,
+        contact_index: None,
         inbox_recipient: Some(crate::crypto::inbox::inbox_recipient(
             &reference,
             &passphrase,
@@ -154,13 +146,5 @@ mod tests {
         assert!(!passphrase_matches(&IntakeKey::generate(), &stored, &p));
         // Two hashes of one passphrase differ (salted).
         assert_ne!(stored, passphrase_hash(&key, &p));
-    }
-
-    #[test]
-    fn the_contact_index_ignores_case() {
-        let key = IntakeKey::generate();
-        let a = EmailAddress::parse("Ana@Example.org").unwrap();
-        let b = EmailAddress::parse("ana@example.ORG").unwrap();
-        assert_eq!(contact_index(&key, &a), contact_index(&key, &b));
     }
 }

@@ -22,7 +22,7 @@ use super::widening::{self, KindChange, Widening};
 use super::{DefinitionError, DefinitionErrors, Programme};
 use crate::audit::Actor;
 use crate::auth::reauth::Reauthenticated;
-use crate::crypto::{CryptoError, ProgrammeKeyPair};
+use crate::crypto::{CryptoError, ProgrammeKeyPair, ProgrammeSigner};
 use crate::domain::{Language, ProgrammeSlug};
 use crate::store::{ApplyOutcome, Precondition, Reviewed, SaveRefused, Store, StoreError};
 
@@ -163,6 +163,13 @@ pub enum SaveError {
     /// author's password again (on the command line: `--as` an instance admin).
     #[error("this change widens who can read the programme's data ({}): it needs the password again", widening::names(.0).join(", "))]
     NeedsReauth(Vec<Widening>),
+    /// The stored state does not carry the console's signature (changed in the
+    /// database directly): a save would vouch for it, so none is made until an
+    /// operator checks it (`haven programme re-sign`).
+    #[error(
+        "the stored programme does not carry the console's signature (changed in the database directly?): nothing was saved; check it, then run `haven programme re-sign`"
+    )]
+    Unverified,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -172,8 +179,9 @@ pub enum SaveError {
 /// Validates `text` as `haven programme apply` does, reviews it against the stored
 /// definition and stores it as a new version (audited as `author`, with `detail`
 /// saying what changed, plus `widened` and `reauthenticated`). Identical text is a
-/// no-op. A new programme gets a key of its own, wrapped to `master` (the master
-/// key's recipient).
+/// no-op. A new programme gets a key of its own, wrapped to the master key's
+/// recipient; every version written is signed by `signer` (the master key's
+/// programme-signing key), and a stored state it did not sign is not saved over.
 ///
 /// Refused, with nothing written: a kind change of a field people answered or a
 /// partner receives; escrow or `[staff]` changed by a staff member who is not an
@@ -182,7 +190,7 @@ pub enum SaveError {
 /// already stored; its entry lists what it grants.
 pub async fn save(
     store: &Store,
-    master: &age::x25519::Recipient,
+    signer: &ProgrammeSigner,
     text: &str,
     expect: Expect<'_>,
     author: Author<'_>,
@@ -270,11 +278,12 @@ pub async fn save(
         detail.insert("via".into(), "cli".into());
     }
 
-    let key = ProgrammeKeyPair::generate(master)?;
+    let key = ProgrammeKeyPair::generate(signer.master_recipient())?;
     match store
         .save_programme(
             &reviewed(&programme, precondition),
             key,
+            signer,
             &author.actor(),
             detail,
         )
@@ -288,6 +297,7 @@ pub async fn save(
         Err(SaveRefused::Exists) => Err(SaveError::Exists),
         Err(SaveRefused::Missing) => Err(SaveError::Missing),
         Err(SaveRefused::Stale { current }) => Err(SaveError::Stale { current }),
+        Err(SaveRefused::Unverified) => Err(SaveError::Unverified),
     }
 }
 

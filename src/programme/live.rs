@@ -1,13 +1,22 @@
 //! Programmes as the request handlers need them: parsed, with their sealer, cached for
 //! a few seconds so a busy form does not re-read its definition on every request,
 //! while an edit made on another instance still shows up quickly.
+//!
+//! A programme is used only if the console's signature over its stored state
+//! verifies ([`crate::crypto::ProgrammeState`]): a recipient, escrow key, partner or
+//! form swapped in the database behind Haven's back makes the programme unavailable
+//! ([`StoreError::UnsignedProgramme`]), raises an alarm in the log and counts in the
+//! `haven_programme_states_refused_total` metric; nothing is ever sealed to it.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use prometheus_client::metrics::counter::Counter;
+
 use super::Programme;
-use crate::crypto::Sealer;
+use crate::crypto::{ProgrammeVerifier, Sealer};
 use crate::domain::ProgrammeSlug;
 use crate::store::{Store, StoreError};
 
@@ -18,8 +27,20 @@ pub struct LiveProgramme {
     pub sealer: Sealer,
 }
 
-/// Each programme read, and when.
-type Cache = HashMap<ProgrammeSlug, (Instant, Arc<LiveProgramme>)>;
+/// Where the key that checks programme states comes from.
+#[derive(Clone)]
+pub enum Verifying {
+    /// Derived from the master key (the console and the worker).
+    Key(ProgrammeVerifier),
+    /// The public role's verifying-key file (`HAVEN_PROGRAMME_VERIFY_KEY_FILE`), read
+    /// when a programme is read: never from the database, whose writer could swap
+    /// both. Without the file no programme is used.
+    File(PathBuf),
+}
+
+/// Each programme read, and when; `None`: its state was refused (checked again after
+/// the same time, so an alarm is logged once per programme and period, not per request).
+type Cache = HashMap<ProgrammeSlug, (Instant, Option<Arc<LiveProgramme>>)>;
 
 /// Clones share one cache, so that the roles of one process see an edit at once.
 #[derive(Clone)]
@@ -27,14 +48,32 @@ pub struct LiveProgrammes {
     store: Store,
     ttl: Duration,
     cache: Arc<RwLock<Cache>>,
+    verifying: Verifying,
+    refused: Counter,
 }
 
 impl LiveProgrammes {
-    pub fn new(store: Store, ttl: Duration) -> Self {
+    /// `refused` counts the states refused (`haven_programme_states_refused_total`).
+    pub fn new(store: Store, ttl: Duration, verifying: Verifying, refused: Counter) -> Self {
         Self {
             store,
             ttl,
             cache: Arc::new(RwLock::new(HashMap::new())),
+            verifying,
+            refused,
+        }
+    }
+
+    fn verifier(&self) -> Option<ProgrammeVerifier> {
+        match &self.verifying {
+            Verifying::Key(key) => Some(key.clone()),
+            Verifying::File(path) => match ProgrammeVerifier::load(path) {
+                Ok(key) => Some(key),
+                Err(e) => {
+                    tracing::error!(error = %e, "no programme verifying key: no programme can be used until the console side's key is copied here (`haven keys export-verify-key`)");
+                    None
+                }
+            },
         }
     }
 
@@ -53,7 +92,7 @@ impl LiveProgrammes {
             && let Some((at, live)) = cache.get(slug)
             && at.elapsed() < self.ttl
         {
-            return Ok(Some(live.clone()));
+            return live.clone().map(Some).ok_or(StoreError::UnsignedProgramme);
         }
         let Some(record) = self.store.programme_by_slug(slug.as_str()).await? else {
             if let Ok(mut cache) = self.cache.write() {
@@ -61,6 +100,25 @@ impl LiveProgrammes {
             }
             return Ok(None);
         };
+        let verified = self
+            .verifier()
+            .is_some_and(|v| v.verify(&record.state(), record.signature.as_deref()));
+        if !verified {
+            // An alarm: someone wrote this programme's state without the console's key
+            // (or the verifying key is missing). The slug and version are no one's
+            // personal data.
+            tracing::error!(
+                alarm = "programme-state-unverified",
+                programme = %slug,
+                version = record.version,
+                "ALARM: a programme's stored state does not carry the console's signature; its form is unavailable and nothing is sealed to it"
+            );
+            self.refused.inc();
+            if let Ok(mut cache) = self.cache.write() {
+                cache.insert(slug.clone(), (Instant::now(), None));
+            }
+            return Err(StoreError::UnsignedProgramme);
+        }
         let programme = Programme::parse(&record.definition)
             .map_err(|_| StoreError::Corrupt("a stored programme definition does not parse"))?;
         let sealer = Sealer::new(&record.key_id, &record.recipient)
@@ -73,7 +131,7 @@ impl LiveProgrammes {
             sealer,
         });
         if let Ok(mut cache) = self.cache.write() {
-            cache.insert(slug.clone(), (Instant::now(), live.clone()));
+            cache.insert(slug.clone(), (Instant::now(), Some(live.clone())));
         }
         Ok(Some(live))
     }

@@ -63,9 +63,9 @@ const fn t(
 pub const TABLES: &[TableAccess] = &[
     t("_sqlx_migrations", "SELECT", "SELECT", "SELECT"),
     t("programmes",
-      "SELECT(id, slug, version, definition, current_key_id)",
+      "SELECT(id, slug, version, definition, current_key_id, state_signature)",
       "SELECT, INSERT, UPDATE",
-      "SELECT"),
+      "SELECT, UPDATE(state_signature)"),
     t("programme_versions", "", "SELECT, INSERT", ""),
     t("programme_keys",
       "SELECT(id, recipient)",
@@ -78,7 +78,7 @@ pub const TABLES: &[TableAccess] = &[
        created_hour, updated_hour, inbox_recipient)",
       "SELECT, INSERT, UPDATE(assigned_to, status, queue, updated_hour, legal_hold, key_id, \
        format_version, ciphertext)",
-      "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext)"),
+      "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index)"),
     t("audit_log", "", "SELECT, INSERT", "INSERT"),
     t("audit_head", "", "SELECT, UPDATE", "SELECT, UPDATE"),
     t("users", "", "SELECT, INSERT, UPDATE", "SELECT(id, email, is_admin)"),

@@ -179,3 +179,48 @@ impl Store {
         Ok(row.try_get("n")?)
     }
 }
+
+impl Store {
+    /// Up to `limit` enquiries with an address whose blind index is not computed yet
+    /// (the public role stores none: it has no key for it), with their ciphertexts.
+    pub async fn contacts_to_index(&self, limit: i64) -> Result<Vec<(String, Sealed)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, key_id, format_version, ciphertext FROM enquiries \
+             WHERE has_email = 1 AND contact_index IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    Sealed {
+                        key_id: r.try_get("key_id")?,
+                        format_version: r.try_get("format_version")?,
+                        ciphertext: r.try_get("ciphertext")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Stores computed blind indexes, each only where none is stored yet.
+    pub async fn set_contact_indexes(
+        &self,
+        indexes: &[(String, Vec<u8>)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for (id, index) in indexes {
+            sqlx::query(
+                "UPDATE enquiries SET contact_index = $1 WHERE id = $2 AND contact_index IS NULL",
+            )
+            .bind(index)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 
 use super::{Store, StoreError, now};
 use crate::audit::Entry;
-use crate::crypto::{ProgrammeKeyPair, Sealed};
+use crate::crypto::{ProgrammeKeyPair, ProgrammeSigner, Sealed};
 
 /// The tables that hold programme-sealed data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,13 +95,19 @@ macro_rules! reseal_in {
 impl Store {
     /// Makes `key` the programme's current key: new submissions are sealed to it (once
     /// caches refresh, within seconds); older ciphertexts are re-sealed in the background.
+    /// The new state is signed; a stored state without a good signature is not
+    /// rotated (and so not re-signed): `Ok(false)`, nothing written.
     pub async fn rotate_programme_key(
         &self,
         programme_id: &str,
         key: &ProgrammeKeyPair,
+        signer: &ProgrammeSigner,
         audit_entry: &Entry,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
+        if !super::programmes::state_verifies(&mut tx, programme_id, signer).await? {
+            return Ok(false);
+        }
         sqlx::query(
             "INSERT INTO programme_keys (id, programme_id, recipient, wrapped_identity, created_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -119,9 +125,10 @@ impl Store {
             .bind(programme_id)
             .execute(&mut *tx)
             .await?;
+        super::programmes::sign_state(&mut tx, programme_id, signer).await?;
         super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     pub async fn stale_rows(

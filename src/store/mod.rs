@@ -90,6 +90,10 @@ pub enum StoreError {
     },
     #[error("stored data is inconsistent: {0}")]
     Corrupt(&'static str),
+    /// A programme whose stored state does not verify against the console's
+    /// signing key (`programme::live`): it is not used.
+    #[error("a programme's stored state does not carry the console's signature")]
+    UnsignedProgramme,
     #[error("cannot lock {path} for migrating: {source}")]
     MigrationLock {
         path: std::path::PathBuf,

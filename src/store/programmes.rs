@@ -2,9 +2,10 @@ use sqlx::Row;
 
 use super::{Store, StoreError, now};
 use crate::audit::{Actor, AuditAction, Entry};
-use crate::crypto::{ProgrammeKeyPair, random_id};
+use crate::crypto::{ProgrammeKeyPair, ProgrammeSigner, ProgrammeState, random_id};
 
-/// A programme as stored: its current definition and current public key.
+/// A programme as stored: its current definition and current public key, and the
+/// console's signature over them (`None` for a row no console has signed).
 #[derive(Debug, Clone)]
 pub struct ProgrammeRecord {
     pub id: String,
@@ -13,6 +14,88 @@ pub struct ProgrammeRecord {
     pub definition: String,
     pub key_id: String,
     pub recipient: String,
+    pub signature: Option<Vec<u8>>,
+}
+
+impl ProgrammeRecord {
+    /// What the signature covers ([`ProgrammeState`]).
+    pub fn state(&self) -> ProgrammeState<'_> {
+        ProgrammeState {
+            programme_id: &self.id,
+            slug: &self.slug,
+            version: self.version,
+            definition: &self.definition,
+            key_id: &self.key_id,
+            recipient: &self.recipient,
+        }
+    }
+}
+
+/// A [`ProgrammeRecord`]'s select, with its `WHERE` clause (a literal: all SQL is).
+macro_rules! record_where {
+    ($where:literal) => {
+        concat!(
+            "SELECT p.id, p.slug, p.version, p.definition, p.current_key_id, k.recipient, p.state_signature \
+             FROM programmes p JOIN programme_keys k ON k.id = p.current_key_id WHERE ",
+            $where
+        )
+    };
+}
+
+fn record_from_row(row: &sqlx::any::AnyRow) -> Result<ProgrammeRecord, StoreError> {
+    Ok(ProgrammeRecord {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        version: row.try_get("version")?,
+        definition: row.try_get("definition")?,
+        key_id: row.try_get("current_key_id")?,
+        recipient: row.try_get("recipient")?,
+        signature: row.try_get("state_signature")?,
+    })
+}
+
+/// The programme's stored state inside `tx`, by id.
+async fn stored_state(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    programme_id: &str,
+) -> Result<Option<ProgrammeRecord>, StoreError> {
+    let row = sqlx::query(record_where!("p.id = $1"))
+        .bind(programme_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(record_from_row).transpose()
+}
+
+/// Whether the programme's stored state carries a good signature: a save re-signs
+/// only a state the console signed before, so that a recipient or definition swapped
+/// in the database is never laundered by an unrelated edit.
+pub(super) async fn state_verifies(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    programme_id: &str,
+    signer: &ProgrammeSigner,
+) -> Result<bool, StoreError> {
+    Ok(stored_state(tx, programme_id)
+        .await?
+        .is_some_and(|r| signer.verifier().verify(&r.state(), r.signature.as_deref())))
+}
+
+/// Signs the programme's state as it stands inside `tx` (after the transaction's own
+/// writes): every path that changes a programme state ends here.
+pub(super) async fn sign_state(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    programme_id: &str,
+    signer: &ProgrammeSigner,
+) -> Result<(), StoreError> {
+    let record = stored_state(tx, programme_id)
+        .await?
+        .ok_or(StoreError::Corrupt("a programme has no current key"))?;
+    let signature = signer.sign(&record.state());
+    sqlx::query("UPDATE programmes SET state_signature = $1 WHERE id = $2")
+        .bind(signature)
+        .bind(programme_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone)]
@@ -98,7 +181,12 @@ impl Reviewed {
 pub enum SaveRefused {
     Exists,
     Missing,
-    Stale { current: i64 },
+    Stale {
+        current: i64,
+    },
+    /// The stored state does not carry the console's signature (changed in the
+    /// database behind Haven's back, or never signed): it is not re-signed by a save.
+    Unverified,
 }
 
 impl Store {
@@ -113,6 +201,7 @@ impl Store {
         &self,
         reviewed: &Reviewed,
         new_key: ProgrammeKeyPair,
+        signer: &ProgrammeSigner,
         actor: &Actor,
         mut detail: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Result<ApplyOutcome, SaveRefused>, StoreError> {
@@ -137,6 +226,9 @@ impl Store {
                     }
                     _ => {}
                 }
+                if !state_verifies(&mut tx, &id, signer).await? {
+                    return Ok(Err(SaveRefused::Unverified));
+                }
                 let current: String = row.try_get("definition")?;
                 if current == definition {
                     return Ok(Ok(ApplyOutcome::Unchanged { version }));
@@ -153,6 +245,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 insert_version(&mut tx, &id, version, definition, at).await?;
+                sign_state(&mut tx, &id, signer).await?;
                 (
                     ApplyOutcome::Updated { version },
                     AuditAction::ProgrammeUpdate,
@@ -189,6 +282,7 @@ impl Store {
                 .await?;
                 insert_version(&mut tx, &id, 1, definition, at).await?;
                 super::launch::insert_marks(&mut tx, &id, &reviewed.marks, at).await?;
+                sign_state(&mut tx, &id, signer).await?;
                 (
                     ApplyOutcome::Created { version: 1 },
                     AuditAction::ProgrammeCreate,
@@ -251,24 +345,50 @@ impl Store {
         &self,
         slug: &str,
     ) -> Result<Option<ProgrammeRecord>, StoreError> {
-        let row = sqlx::query(
-            "SELECT p.id, p.slug, p.version, p.definition, p.current_key_id, k.recipient \
-             FROM programmes p JOIN programme_keys k ON k.id = p.current_key_id WHERE p.slug = $1",
-        )
-        .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|row| {
-            Ok(ProgrammeRecord {
-                id: row.try_get("id")?,
-                slug: row.try_get("slug")?,
-                version: row.try_get("version")?,
-                definition: row.try_get("definition")?,
-                key_id: row.try_get("current_key_id")?,
-                recipient: row.try_get("recipient")?,
-            })
-        })
-        .transpose()
+        let row = sqlx::query(record_where!("p.slug = $1"))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(record_from_row).transpose()
+    }
+
+    /// Signs every programme that has no signature yet: the rows from before states
+    /// were signed. Only when the console's verifying-key file is first written
+    /// (`app::keyring`), so that a signature set to NULL later in the database is
+    /// not re-signed behind an operator's back. Returns how many it signed.
+    pub async fn sign_unsigned_programmes(
+        &self,
+        signer: &ProgrammeSigner,
+    ) -> Result<u64, StoreError> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM programmes WHERE state_signature IS NULL")
+                .fetch_all(&self.pool)
+                .await?;
+        for id in &ids {
+            let mut tx = self.begin_write().await?;
+            sign_state(&mut tx, id, signer).await?;
+            tx.commit().await?;
+        }
+        Ok(ids.len() as u64)
+    }
+
+    /// Signs the programme's current state as it stands, whatever its signature: the
+    /// operator's way back after a refused state (`haven programme re-sign`), once
+    /// they have checked what it shows. Audited with the recipient and escrow vouched for.
+    pub async fn re_sign_programme(
+        &self,
+        slug: &str,
+        signer: &ProgrammeSigner,
+        entry: &Entry,
+    ) -> Result<bool, StoreError> {
+        let Some(record) = self.programme_by_slug(slug).await? else {
+            return Ok(false);
+        };
+        let mut tx = self.begin_write().await?;
+        sign_state(&mut tx, &record.id, signer).await?;
+        super::audit::append(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Slug, status and version of every programme, by slug.

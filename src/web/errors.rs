@@ -66,7 +66,19 @@ pub async fn error_pages(
                 .and_then(|v| v.trim().parse::<u64>().ok())
         })
         .flatten();
-    let page = error_page(lang, status, incident.as_deref(), retry_after);
+    // A programme refused for its unsigned state says so plainly: the form is not
+    // available, rather than "busy, try again in a few minutes".
+    let unavailable = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<crate::error::AppError>())
+        .is_some_and(|e| {
+            matches!(
+                e,
+                crate::error::AppError::Store(crate::store::StoreError::UnsignedProgramme)
+            )
+        });
+    let page = error_page(lang, status, incident.as_deref(), retry_after, unavailable);
     Ok(res.map_body(|head, _| {
         head.headers_mut().insert(
             CONTENT_TYPE,
@@ -81,14 +93,20 @@ fn error_page(
     status: StatusCode,
     incident: Option<&str>,
     retry_after_secs: Option<u64>,
+    programme_unavailable: bool,
 ) -> String {
     let code = match status.as_u16() {
         c @ (400 | 403 | 404 | 405 | 408 | 410 | 413 | 415 | 429 | 503) => c,
         c if c >= 500 => 500,
         _ => 400,
     };
-    let title = t(lang, &format!("error-{code}-title"));
-    let body = t(lang, &format!("error-{code}-body"));
+    let prefix = if programme_unavailable {
+        "signed-state-unavailable".to_owned()
+    } else {
+        format!("error-{code}")
+    };
+    let title = t(lang, &format!("{prefix}-title"));
+    let body = t(lang, &format!("{prefix}-body"));
     render(
         &Page {
             lang,

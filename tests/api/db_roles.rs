@@ -271,10 +271,11 @@ async fn db_roles_each_role_works_under_its_own_account_and_the_public_account_c
     let master = dir.path().join("master.key");
     let console_keys = crate::helpers::keyring_at(&as_console, &master).await;
     let key = haven::crypto::ProgrammeKeyPair::generate(&console_keys.recipient()).unwrap();
-    as_console
+    let rotated = as_console
         .rotate_programme_key(
             &programme.id,
             &key,
+            &console_keys.programme_signer(),
             &haven::audit::Entry::new(
                 &haven::audit::Actor::Cli,
                 haven::audit::AuditAction::ProgrammeRotateKey,
@@ -283,6 +284,7 @@ async fn db_roles_each_role_works_under_its_own_account_and_the_public_account_c
         )
         .await
         .expect("the console's account rotates a key");
+    assert!(rotated, "the programme's signed state verified");
     let worker_keys = crate::helpers::keyring_at(&as_worker, &master).await;
     let resealed = haven::rotation::reseal_everything(&as_worker, &worker_keys)
         .await

@@ -285,6 +285,7 @@ async fn a_key_still_in_use_is_not_destroyed() {
         .rotate_programme_key(
             &pid,
             &key,
+            &master.programme_signer(),
             &haven::audit::Entry::new(
                 &haven::audit::Actor::Cli,
                 haven::audit::AuditAction::ProgrammeRotateKey,

@@ -16,6 +16,7 @@ mod canary;
 mod cli;
 mod console;
 mod data_a;
+mod data_c;
 mod db_roles;
 mod escrow;
 mod gate;

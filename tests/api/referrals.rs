@@ -1167,6 +1167,19 @@ async fn free_text_stored_before_a_kind_change_stays_personal_data_whatever_the_
     )
     .await
     .unwrap();
+    // That older Haven signed the state it saved, as every save now does.
+    let signer = app.keyring().await.programme_signer();
+    let entry = haven::audit::Entry::new(
+        &haven::audit::Actor::Cli,
+        haven::audit::AuditAction::ProgrammeUpdate,
+        "programme:test",
+    );
+    assert!(
+        app.store
+            .re_sign_programme(SLUG, &signer, &entry)
+            .await
+            .unwrap()
+    );
     // The next edit (a queue renamed) makes this process read the new definition.
     let mut admin = signed_in(&app, "admin@example.org", Admin, None).await;
     let queue_page = format!("/admin/programmes/{SLUG}/queues/general");

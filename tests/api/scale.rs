@@ -701,6 +701,16 @@ async fn scale_an_online_backup_restores_to_a_haven_that_opens_every_inbox_it_he
     let drill = Installation::new(&restored, &restored_db);
     let verified = drill.run(&["audit", "verify"]);
     assert!(String::from_utf8_lossy(&verified.stdout).contains("audit log intact"));
+    // The public role checks programme states with the console's verifying key: not
+    // a secret, and made again from the master key.
+    let verify_key = restored.join("programme-verify.key");
+    let exported = drill.run(&[
+        "keys",
+        "export-verify-key",
+        "--out",
+        verify_key.to_str().unwrap(),
+    ]);
+    assert!(exported.status.success(), "{exported:?}");
     let server = drill.serve("restored", &["public"]).await;
     for receipt in &before {
         let status = inbox_status(&client, &server.base, receipt).await;

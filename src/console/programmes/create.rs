@@ -81,7 +81,7 @@ pub(super) async fn create(
     let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
     match editing::save(
         &console.store,
-        &console.keyring.recipient(),
+        &console.keyring.programme_signer(),
         &text,
         Expect::New,
         editing::Author::Staff {

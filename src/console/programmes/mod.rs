@@ -246,11 +246,11 @@ async fn save_text(
         .text("version")
         .parse::<i64>()
         .map_err(|_| AppError::BadRequest)?;
-    let master = console.keyring.recipient();
+    let signer = console.keyring.programme_signer();
     let attempt = async |confirmed: Option<&Reauthenticated>| {
         editing::save(
             &console.store,
-            &master,
+            &signer,
             text,
             Expect::Edit {
                 slug: ed.slug(),
@@ -328,6 +328,7 @@ fn refused(ed: &Editing, text: &str, keep_lines: bool, e: SaveError) -> Result<S
             &[("settings", settings.join(", "))],
         )])),
         SaveError::NotReady(gaps) => Ok(Saving::NotReady(gaps)),
+        SaveError::Unverified => Ok(Saving::Refused(vec![t(lang, "signed-state-refused")])),
         SaveError::NeedsReauth(_) => Err(AppError::Internal(
             "a confirmed save still needed the password".into(),
         )),

@@ -151,7 +151,7 @@ pub async fn apply(store: &Store, config: &Config, text: &str) {
     let save = async |confirmed| {
         editing::save(
             store,
-            &master.recipient(),
+            &master.programme_signer(),
             text,
             Expect::Any,
             Author::CommandLine { confirmed },
