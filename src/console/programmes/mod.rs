@@ -408,6 +408,18 @@ pub(super) async fn list_page(
     errors: &[String],
     done: Option<String>,
 ) -> Result<HttpResponse, AppError> {
+    let rows = editable_programmes(console, staff).await?;
+    if rows.is_empty() && !staff.may(Action::CreateProgramme) {
+        return Err(AppError::NotFound);
+    }
+    Ok(list_markup(staff, lang, &rows, typed, errors, done))
+}
+
+/// The programmes `staff` may edit, each with its stored version.
+async fn editable_programmes(
+    console: &Console,
+    staff: &Staff,
+) -> Result<Vec<(Programme, i64)>, AppError> {
     let mut rows = Vec::new();
     for (id, slug) in console.store.programme_ids().await? {
         if !staff.may_in(&id, Action::EditProgramme) {
@@ -419,9 +431,19 @@ pub(super) async fn list_page(
             rows.push((p, record.version));
         }
     }
-    if rows.is_empty() && !staff.may(Action::CreateProgramme) {
-        return Err(AppError::NotFound);
-    }
+    Ok(rows)
+}
+
+/// The programmes page (rendering only): the list, and for an instance admin the
+/// form that opens a new one.
+fn list_markup(
+    staff: &Staff,
+    lang: Language,
+    rows: &[(Programme, i64)],
+    typed: &Posted,
+    errors: &[String],
+    done: Option<String>,
+) -> HttpResponse {
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -429,7 +451,7 @@ pub(super) async fn list_page(
     };
     let title = t(lang, "pe-list-title");
     let from = typed.text("from");
-    Ok(shell_page(
+    shell_page(
         staff,
         lang,
         &title,
@@ -449,7 +471,7 @@ pub(super) async fn list_page(
                         th scope="col" class="num" { (t(lang, "pe-col-version")) }
                     } }
                     tbody {
-                        @for (p, version) in &rows {
+                        @for (p, version) in rows {
                             tr {
                                 td {
                                     a href={ "/admin/programmes/" (p.slug()) } dir="auto" {
@@ -473,7 +495,7 @@ pub(super) async fn list_page(
                         label for="from" { (t(lang, "pe-new-from")) }
                         select id="from" name="from" {
                             option value="" selected[from.is_empty()] { (t(lang, "pe-new-blank")) }
-                            @for (p, _) in &rows {
+                            @for (p, _) in rows {
                                 option value=(p.slug()) selected[from == p.slug().as_str()] {
                                     (t_args(lang, "pe-new-copy-of", &[("slug", p.slug().to_string())]))
                                 }
@@ -495,5 +517,5 @@ pub(super) async fn list_page(
                 }
             }
         },
-    ))
+    )
 }
