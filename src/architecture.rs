@@ -448,4 +448,62 @@ mod file_sizes {
             "split these by concern, or say in the module doc why they are long: {long:?}"
         );
     }
+
+    /// The `async fn`s of `text` (handlers, and the functions that load or decide for
+    /// them) longer than `limit` lines, by name.
+    fn long_async_fns(text: &str, limit: usize) -> Vec<(String, usize)> {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut long = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(rest) = line
+                .trim_start_matches("pub ")
+                .trim_start_matches("pub(super) ")
+                .trim_start_matches("pub(crate) ")
+                .strip_prefix("async fn ")
+            else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let end = lines[i..].iter().position(|l| *l == "}").unwrap_or(0);
+            if end + 1 > limit {
+                long.push((name, end + 1));
+            }
+        }
+        long
+    }
+
+    #[test]
+    fn console_handlers_stay_short() {
+        fn scan(dir: &Path, long: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("src readable") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    scan(&path, long);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("readable");
+                    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                    for (name, n) in long_async_fns(code, 80) {
+                        long.push(format!("{}: {name} ({n} lines)", path.display()));
+                    }
+                }
+            }
+        }
+        let mut long = Vec::new();
+        scan(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console"),
+            &mut long,
+        );
+        assert!(
+            long.is_empty(),
+            "a handler parses, calls one domain function and renders; move the deciding \
+             out, or the rendering into a function of its own: {long:?}"
+        );
+        let sample = "async fn a() {\n    x;\n}\npub(super) async fn b() {\n".to_owned()
+            + &"    y;\n".repeat(80)
+            + "}\n";
+        assert_eq!(long_async_fns(&sample, 80), vec![("b".to_owned(), 82)]);
+    }
 }
