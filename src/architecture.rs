@@ -203,85 +203,6 @@ mod import_cycles {
     }
 }
 
-/// ARCHITECTURE.md's module map against the code.
-#[cfg(test)]
-mod module_map {
-    use std::collections::BTreeSet;
-    use std::path::Path;
-
-    /// The module names in the first column of ARCHITECTURE.md's tables under
-    /// "## Modules".
-    fn mapped() -> BTreeSet<String> {
-        let doc =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md"))
-                .expect("ARCHITECTURE.md");
-        let section = doc
-            .split("\n## Modules\n")
-            .nth(1)
-            .and_then(|s| s.split("\n## ").next())
-            .expect("a Modules section");
-        section
-            .lines()
-            .filter_map(|l| l.strip_prefix("| `"))
-            .filter_map(|l| l.split('`').next())
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// The library's modules (`pub mod` in lib.rs).
-    fn top_level() -> BTreeSet<String> {
-        include_str!("lib.rs")
-            .lines()
-            .filter_map(|l| l.strip_prefix("pub mod "))
-            .map(|l| l.trim_end_matches(';').to_owned())
-            .collect()
-    }
-
-    /// The files of `dir` as modules of `prefix` (`mod.rs` is the parent itself).
-    fn files_of(dir: &str, prefix: &str) -> BTreeSet<String> {
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir))
-            .expect("module folder")
-            .filter_map(|e| {
-                let name = e.ok()?.file_name().to_string_lossy().into_owned();
-                let stem = name.strip_suffix(".rs")?;
-                (stem != "mod").then(|| format!("{prefix}::{stem}"))
-            })
-            .collect()
-    }
-
-    #[test]
-    fn architecture_names_every_module_and_no_module_that_is_gone() {
-        let mapped = mapped();
-        let mut expected = top_level();
-        for (dir, prefix) in [
-            ("store", "store"),
-            ("outbound", "outbound"),
-            ("audit", "audit"),
-            ("console/programmes", "console::programmes"),
-            ("console/signin", "console::signin"),
-            ("console/admin", "console::admin"),
-        ] {
-            expected.extend(files_of(dir, prefix));
-        }
-        let missing: Vec<_> = expected.difference(&mapped).collect();
-        assert!(
-            missing.is_empty(),
-            "not in ARCHITECTURE.md's module map: {missing:?}"
-        );
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let exists = |m: &str| {
-            let path = m.replace("::", "/");
-            src.join(format!("{path}.rs")).exists() || src.join(path).join("mod.rs").exists()
-        };
-        let gone: Vec<_> = mapped.iter().filter(|m| !exists(m)).collect();
-        assert!(
-            gone.is_empty(),
-            "in the module map but not in the code: {gone:?}"
-        );
-        assert!(top_level().len() > 20);
-    }
-}
-
 /// Permissions have one source: `casework::permit` (through `Staff::may`,
 /// `Staff::may_in`, `console::member`, or a domain function that asks it). The
 /// console's handlers and pages never re-derive one by comparing roles or reading
@@ -505,5 +426,84 @@ mod file_sizes {
             + &"    y;\n".repeat(80)
             + "}\n";
         assert_eq!(long_async_fns(&sample, 80), vec![("b".to_owned(), 82)]);
+    }
+}
+
+/// ARCHITECTURE.md's module map against the code.
+#[cfg(test)]
+mod module_map {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// The module names in the first column of ARCHITECTURE.md's tables under
+    /// "## Modules".
+    fn mapped() -> BTreeSet<String> {
+        let doc =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md"))
+                .expect("ARCHITECTURE.md");
+        let section = doc
+            .split("\n## Modules\n")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .expect("a Modules section");
+        section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The library's modules (`pub mod` in lib.rs).
+    fn top_level() -> BTreeSet<String> {
+        include_str!("lib.rs")
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub mod "))
+            .map(|l| l.trim_end_matches(';').to_owned())
+            .collect()
+    }
+
+    /// The files of `dir` as modules of `prefix` (`mod.rs` is the parent itself).
+    fn files_of(dir: &str, prefix: &str) -> BTreeSet<String> {
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir))
+            .expect("module folder")
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().to_string_lossy().into_owned();
+                let stem = name.strip_suffix(".rs")?;
+                (stem != "mod").then(|| format!("{prefix}::{stem}"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn architecture_names_every_module_and_no_module_that_is_gone() {
+        let mapped = mapped();
+        let mut expected = top_level();
+        for (dir, prefix) in [
+            ("store", "store"),
+            ("outbound", "outbound"),
+            ("audit", "audit"),
+            ("console/programmes", "console::programmes"),
+            ("console/signin", "console::signin"),
+            ("console/admin", "console::admin"),
+        ] {
+            expected.extend(files_of(dir, prefix));
+        }
+        let missing: Vec<_> = expected.difference(&mapped).collect();
+        assert!(
+            missing.is_empty(),
+            "not in ARCHITECTURE.md's module map: {missing:?}"
+        );
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let exists = |m: &str| {
+            let path = m.replace("::", "/");
+            src.join(format!("{path}.rs")).exists() || src.join(path).join("mod.rs").exists()
+        };
+        let gone: Vec<_> = mapped.iter().filter(|m| !exists(m)).collect();
+        assert!(
+            gone.is_empty(),
+            "in the module map but not in the code: {gone:?}"
+        );
+        assert!(top_level().len() > 20);
     }
 }
