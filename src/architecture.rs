@@ -396,6 +396,10 @@ mod file_sizes {
         long
     }
 
+    /// "About 80 lines": a little slack, so a handler that grows by a line or two does
+    /// not fail the build, but one that starts deciding things does.
+    const HANDLER_LINES: usize = 85;
+
     #[test]
     fn console_handlers_stay_short() {
         fn scan(dir: &Path, long: &mut Vec<String>) {
@@ -406,7 +410,7 @@ mod file_sizes {
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).expect("readable");
                     let code = text.split("#[cfg(test)]").next().unwrap_or("");
-                    for (name, n) in long_async_fns(code, 80) {
+                    for (name, n) in long_async_fns(code, HANDLER_LINES) {
                         long.push(format!("{}: {name} ({n} lines)", path.display()));
                     }
                 }
@@ -423,9 +427,12 @@ mod file_sizes {
              out, or the rendering into a function of its own: {long:?}"
         );
         let sample = "async fn a() {\n    x;\n}\npub(super) async fn b() {\n".to_owned()
-            + &"    y;\n".repeat(80)
+            + &"    y;\n".repeat(HANDLER_LINES)
             + "}\n";
-        assert_eq!(long_async_fns(&sample, 80), vec![("b".to_owned(), 82)]);
+        assert_eq!(
+            long_async_fns(&sample, HANDLER_LINES),
+            vec![("b".to_owned(), HANDLER_LINES + 2)]
+        );
     }
 }
 
