@@ -203,85 +203,6 @@ mod import_cycles {
     }
 }
 
-/// ARCHITECTURE.md's module map against the code.
-#[cfg(test)]
-mod module_map {
-    use std::collections::BTreeSet;
-    use std::path::Path;
-
-    /// The module names in the first column of ARCHITECTURE.md's tables under
-    /// "## Modules".
-    fn mapped() -> BTreeSet<String> {
-        let doc =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md"))
-                .expect("ARCHITECTURE.md");
-        let section = doc
-            .split("\n## Modules\n")
-            .nth(1)
-            .and_then(|s| s.split("\n## ").next())
-            .expect("a Modules section");
-        section
-            .lines()
-            .filter_map(|l| l.strip_prefix("| `"))
-            .filter_map(|l| l.split('`').next())
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// The library's modules (`pub mod` in lib.rs).
-    fn top_level() -> BTreeSet<String> {
-        include_str!("lib.rs")
-            .lines()
-            .filter_map(|l| l.strip_prefix("pub mod "))
-            .map(|l| l.trim_end_matches(';').to_owned())
-            .collect()
-    }
-
-    /// The files of `dir` as modules of `prefix` (`mod.rs` is the parent itself).
-    fn files_of(dir: &str, prefix: &str) -> BTreeSet<String> {
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir))
-            .expect("module folder")
-            .filter_map(|e| {
-                let name = e.ok()?.file_name().to_string_lossy().into_owned();
-                let stem = name.strip_suffix(".rs")?;
-                (stem != "mod").then(|| format!("{prefix}::{stem}"))
-            })
-            .collect()
-    }
-
-    #[test]
-    fn architecture_names_every_module_and_no_module_that_is_gone() {
-        let mapped = mapped();
-        let mut expected = top_level();
-        for (dir, prefix) in [
-            ("store", "store"),
-            ("outbound", "outbound"),
-            ("audit", "audit"),
-            ("console/programmes", "console::programmes"),
-            ("console/signin", "console::signin"),
-            ("console/admin", "console::admin"),
-        ] {
-            expected.extend(files_of(dir, prefix));
-        }
-        let missing: Vec<_> = expected.difference(&mapped).collect();
-        assert!(
-            missing.is_empty(),
-            "not in ARCHITECTURE.md's module map: {missing:?}"
-        );
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let exists = |m: &str| {
-            let path = m.replace("::", "/");
-            src.join(format!("{path}.rs")).exists() || src.join(path).join("mod.rs").exists()
-        };
-        let gone: Vec<_> = mapped.iter().filter(|m| !exists(m)).collect();
-        assert!(
-            gone.is_empty(),
-            "in the module map but not in the code: {gone:?}"
-        );
-        assert!(top_level().len() > 20);
-    }
-}
-
 /// Permissions have one source: `casework::permit` (through `Staff::may`,
 /// `Staff::may_in`, `console::member`, or a domain function that asks it). The
 /// console's handlers and pages never re-derive one by comparing roles or reading
@@ -447,5 +368,149 @@ mod file_sizes {
             long.is_empty(),
             "split these by concern, or say in the module doc why they are long: {long:?}"
         );
+    }
+
+    /// The `async fn`s of `text` (handlers, and the functions that load or decide for
+    /// them) longer than `limit` lines, by name.
+    fn long_async_fns(text: &str, limit: usize) -> Vec<(String, usize)> {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut long = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(rest) = line
+                .trim_start_matches("pub ")
+                .trim_start_matches("pub(super) ")
+                .trim_start_matches("pub(crate) ")
+                .strip_prefix("async fn ")
+            else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let end = lines[i..].iter().position(|l| *l == "}").unwrap_or(0);
+            if end + 1 > limit {
+                long.push((name, end + 1));
+            }
+        }
+        long
+    }
+
+    /// "About 80 lines": a little slack, so a handler that grows by a line or two does
+    /// not fail the build, but one that starts deciding things does.
+    const HANDLER_LINES: usize = 85;
+
+    #[test]
+    fn console_handlers_stay_short() {
+        fn scan(dir: &Path, long: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("src readable") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    scan(&path, long);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("readable");
+                    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                    for (name, n) in long_async_fns(code, HANDLER_LINES) {
+                        long.push(format!("{}: {name} ({n} lines)", path.display()));
+                    }
+                }
+            }
+        }
+        let mut long = Vec::new();
+        scan(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console"),
+            &mut long,
+        );
+        assert!(
+            long.is_empty(),
+            "a handler parses, calls one domain function and renders; move the deciding \
+             out, or the rendering into a function of its own: {long:?}"
+        );
+        let sample = "async fn a() {\n    x;\n}\npub(super) async fn b() {\n".to_owned()
+            + &"    y;\n".repeat(HANDLER_LINES)
+            + "}\n";
+        assert_eq!(
+            long_async_fns(&sample, HANDLER_LINES),
+            vec![("b".to_owned(), HANDLER_LINES + 2)]
+        );
+    }
+}
+
+/// ARCHITECTURE.md's module map against the code.
+#[cfg(test)]
+mod module_map {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// The module names in the first column of ARCHITECTURE.md's tables under
+    /// "## Modules".
+    fn mapped() -> BTreeSet<String> {
+        let doc =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md"))
+                .expect("ARCHITECTURE.md");
+        let section = doc
+            .split("\n## Modules\n")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .expect("a Modules section");
+        section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The library's modules (`pub mod` in lib.rs).
+    fn top_level() -> BTreeSet<String> {
+        include_str!("lib.rs")
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub mod "))
+            .map(|l| l.trim_end_matches(';').to_owned())
+            .collect()
+    }
+
+    /// The files of `dir` as modules of `prefix` (`mod.rs` is the parent itself).
+    fn files_of(dir: &str, prefix: &str) -> BTreeSet<String> {
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir))
+            .expect("module folder")
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().to_string_lossy().into_owned();
+                let stem = name.strip_suffix(".rs")?;
+                (stem != "mod").then(|| format!("{prefix}::{stem}"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn architecture_names_every_module_and_no_module_that_is_gone() {
+        let mapped = mapped();
+        let mut expected = top_level();
+        for (dir, prefix) in [
+            ("store", "store"),
+            ("outbound", "outbound"),
+            ("audit", "audit"),
+            ("console/programmes", "console::programmes"),
+            ("console/signin", "console::signin"),
+            ("console/admin", "console::admin"),
+        ] {
+            expected.extend(files_of(dir, prefix));
+        }
+        let missing: Vec<_> = expected.difference(&mapped).collect();
+        assert!(
+            missing.is_empty(),
+            "not in ARCHITECTURE.md's module map: {missing:?}"
+        );
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let exists = |m: &str| {
+            let path = m.replace("::", "/");
+            src.join(format!("{path}.rs")).exists() || src.join(path).join("mod.rs").exists()
+        };
+        let gone: Vec<_> = mapped.iter().filter(|m| !exists(m)).collect();
+        assert!(
+            gone.is_empty(),
+            "in the module map but not in the code: {gone:?}"
+        );
+        assert!(top_level().len() > 20);
     }
 }

@@ -170,12 +170,13 @@ fn programme(who: Member<'_>, action: Action) -> Result<(), Refusal> {
     match action {
         PrepareCampaign | SeeRegister | PreviewForm if who.supervisor() => Ok(()),
         PrepareCampaign | SeeRegister | PreviewForm => Err(Refusal::NeedsSupervisor),
-        ImportMail | ManageKeys | Archive | ManageStaff | EditProgramme
-            if who.role == ProgrammeRole::Admin =>
-        {
+        ImportMail | ManageKeys | Archive | ManageStaff if who.role == ProgrammeRole::Admin => {
             Ok(())
         }
-        ImportMail | ManageKeys | Archive | ManageStaff | EditProgramme => Err(Refusal::NeedsAdmin),
+        ImportMail | ManageKeys | Archive | ManageStaff => Err(Refusal::NeedsAdmin),
+        // The programme editor: its pages and what they save.
+        EditProgramme if who.role == ProgrammeRole::Admin => Ok(()),
+        EditProgramme => Err(Refusal::NeedsAdmin),
         _ => Err(Refusal::NotApplicable),
     }
 }

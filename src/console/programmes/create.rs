@@ -65,17 +65,10 @@ pub(super) async fn create(
         Err(refused) => return again(vec![refused]).await,
     };
     let (file, detail) = match &source {
-        None => {
-            let title = posted.text("title").trim();
-            if title.is_empty() {
-                return again(vec![t(lang, "pe-error-name")]).await;
-            }
-            let language = Language::parse(posted.text("language")).unwrap_or(lang);
-            (
-                editing::blank(&slug, title, language),
-                editing::change("create"),
-            )
-        }
+        None => match blank(&posted, &slug, lang) {
+            Some(new) => new,
+            None => return again(vec![t(lang, "pe-error-name")]).await,
+        },
         Some(source) => copied(source, &offered, &posted, &slug),
     };
     let text = editing::to_text(&file).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -103,6 +96,24 @@ pub(super) async fn create(
         Err(SaveError::Crypto(e)) => Err(e.into()),
         Err(e) => Err(AppError::Internal(e.to_string())),
     }
+}
+
+/// A blank programme as `slug`, with its name and first language from the form;
+/// `None` without a name.
+fn blank(
+    posted: &Posted,
+    slug: &ProgrammeSlug,
+    lang: Language,
+) -> Option<(ProgrammeFile, serde_json::Map<String, serde_json::Value>)> {
+    let title = posted.text("title").trim();
+    if title.is_empty() {
+        return None;
+    }
+    let language = Language::parse(posted.text("language")).unwrap_or(lang);
+    Some((
+        editing::blank(slug, title, language),
+        editing::change("create"),
+    ))
 }
 
 /// The copy of `source` as `slug`, keeping what was ticked of what it `offered`, and

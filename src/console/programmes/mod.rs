@@ -15,6 +15,7 @@ mod checklist;
 mod confirm;
 mod create;
 mod fields;
+mod list;
 mod options;
 mod partners;
 mod partners_section;
@@ -31,9 +32,9 @@ mod widgets;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use maud::{Markup, html};
+use maud::Markup;
 
-use super::pages::{Shell, csrf_field, render};
+use super::pages::{Shell, render};
 use super::{Console, page, see_other};
 use crate::auth::Staff;
 use crate::auth::reauth::Reauthenticated;
@@ -44,7 +45,8 @@ use crate::i18n::{t, t_args};
 use crate::programme::editing::{self, Expect, SaveError};
 use crate::programme::{Programme, ProgrammeFile};
 use crate::store::{ApplyOutcome, ProgrammeRecord};
-use widgets::{Posted, errors_box, flash_box, status_label};
+use list::list_page;
+use widgets::Posted;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -55,7 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .limit(256 * 1024)
                     .error_handler(crate::web::errors::extractor_error),
             )
-            .route("", web::get().to(list))
+            .route("", web::get().to(list::list))
             .route("", web::post().to(create::create))
             .route("/{slug}", web::get().to(checklist::overview))
             .route("/{slug}/status", web::post().to(checklist::change_status))
@@ -380,118 +382,4 @@ fn done_of(req: &HttpRequest) -> Option<String> {
     web::Query::<super::queues::Done>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.into_inner().done)
-}
-
-// ── The list, creating and cloning ───────────────────────────────────────────
-
-async fn list(console: web::Data<Console>, req: HttpRequest) -> Result<HttpResponse, AppError> {
-    let staff = console.staff(&req).await?;
-    let lang = staff.lang;
-    list_page(
-        &console,
-        &staff,
-        lang,
-        &Posted::default(),
-        &[],
-        done_of(&req),
-    )
-    .await
-}
-
-pub(super) async fn list_page(
-    console: &Console,
-    staff: &Staff,
-    lang: Language,
-    typed: &Posted,
-    errors: &[String],
-    done: Option<String>,
-) -> Result<HttpResponse, AppError> {
-    let mut rows = Vec::new();
-    for (id, slug) in console.store.programme_ids().await? {
-        if !staff.may_in(&id, Action::EditProgramme) {
-            continue;
-        }
-        if let Some(record) = console.store.programme_by_slug(&slug).await?
-            && let Ok(p) = Programme::parse(&record.definition)
-        {
-            rows.push((p, record.version));
-        }
-    }
-    if rows.is_empty() && !staff.may(Action::CreateProgramme) {
-        return Err(AppError::NotFound);
-    }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let title = t(lang, "pe-list-title");
-    let from = typed.text("from");
-    Ok(shell_page(
-        staff,
-        lang,
-        &title,
-        status,
-        html! {
-            (flash_box(lang, done.as_deref()))
-            (errors_box(lang, errors))
-            h1 { (title) }
-            @if rows.is_empty() {
-                p { (t(lang, "pe-list-empty")) }
-            } @else {
-                table class="programmes" {
-                    thead { tr {
-                        th scope="col" { (t(lang, "pe-col-programme")) }
-                        th scope="col" { (t(lang, "pe-col-slug")) }
-                        th scope="col" { (t(lang, "pe-col-status")) }
-                        th scope="col" class="num" { (t(lang, "pe-col-version")) }
-                    } }
-                    tbody {
-                        @for (p, version) in &rows {
-                            tr {
-                                td {
-                                    a href={ "/admin/programmes/" (p.slug()) } dir="auto" {
-                                        (p.text(&p.file().title, lang))
-                                    }
-                                }
-                                td { span class="code" { (p.slug()) } }
-                                td { (status_label(lang, p.status())) }
-                                td class="num" { (version) }
-                            }
-                        }
-                    }
-                }
-            }
-            @if staff.may(Action::CreateProgramme) {
-                h2 id="new" { (t(lang, "pe-new-title")) }
-                p { (t(lang, "pe-new-intro")) }
-                form method="post" action="/admin/programmes" novalidate {
-                    (csrf_field(&staff.csrf))
-                    div class="field" {
-                        label for="from" { (t(lang, "pe-new-from")) }
-                        select id="from" name="from" {
-                            option value="" selected[from.is_empty()] { (t(lang, "pe-new-blank")) }
-                            @for (p, _) in &rows {
-                                option value=(p.slug()) selected[from == p.slug().as_str()] {
-                                    (t_args(lang, "pe-new-copy-of", &[("slug", p.slug().to_string())]))
-                                }
-                            }
-                        }
-                    }
-                    (widgets::input("slug", "slug", &t(lang, "pe-new-slug"), Some(&t(lang, "pe-new-slug-hint")), typed.text("slug")))
-                    (widgets::input("title", "title", &t(lang, "pe-new-name"), Some(&t(lang, "pe-new-name-hint")), typed.text("title")))
-                    div class="field" {
-                        label for="language" { (t(lang, "pe-new-language")) }
-                        select id="language" name="language" {
-                            @for l in Language::ALL {
-                                option value=(l.tag()) selected[typed.text("language") == l.tag() || (typed.text("language").is_empty() && l == lang)] { (l.endonym()) }
-                            }
-                        }
-                    }
-                    (widgets::password(lang, "create"))
-                    button type="submit" { (t(lang, "pe-new-submit")) }
-                }
-            }
-        },
-    ))
 }

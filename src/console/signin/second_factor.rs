@@ -180,19 +180,35 @@ pub async fn check(
                 ),
         )
         .await?;
-    // Wrong codes add up across minutes; enough of them lock the second factor,
-    // email the account's own address and raise an alert, in one transaction.
-    let lock = console
+    Ok(match count_failure(console, &actor, &user.id, at).await? {
+        Some(lock) => {
+            metrics.second_factor_locks.inc();
+            CodeCheck::LockedNow { until: lock.until }
+        }
+        None => CodeCheck::Wrong(refusal),
+    })
+}
+
+/// Counts a wrong code: they add up across minutes, and enough of them lock the second
+/// factor, email the account's own address and raise an alert, in one transaction.
+async fn count_failure(
+    console: &Console,
+    actor: &Actor,
+    user_id: &str,
+    at: i64,
+) -> Result<Option<SecondFactorLock>, AppError> {
+    let subject = actor.to_string();
+    Ok(console
         .store
         .record_second_factor_failure(
-            &user.id,
+            user_id,
             at,
             |failures, locks| match lockout::after_failure(failures, locks, at) {
                 AfterFailure::Locked { until, nth } => Some(SecondFactorLock { until, nth }),
                 AfterFailure::Counted { .. } => None,
             },
             |lock| {
-                Entry::new(&actor, AuditAction::SigninSecondFactorLocked, &subject)
+                Entry::new(actor, AuditAction::SigninSecondFactorLocked, &subject)
                     .outcome(Outcome::Alert)
                     .detail(serde_json::json!({
                         "failures": lockout::FAILURES_PER_LOCK,
@@ -201,14 +217,7 @@ pub async fn check(
                     }))
             },
         )
-        .await?;
-    Ok(match lock {
-        Some(lock) => {
-            metrics.second_factor_locks.inc();
-            CodeCheck::LockedNow { until: lock.until }
-        }
-        None => CodeCheck::Wrong(refusal),
-    })
+        .await?)
 }
 
 /// Whether `code` is an unused recovery code of `user` (if it reads as one) or its
