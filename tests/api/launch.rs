@@ -123,7 +123,7 @@ async fn opening_with_a_missing_translation_or_no_staff_is_refused_naming_each_a
         "Missing in پښتو:",
         "the title",
         "Missing in دری:",
-        "the text of the template “Acknowledgement”",
+        "the text of the template “\u{2068}Acknowledgement\u{2069}”",
         "Nobody holds a role in this programme yet",
         "/general#title-ps",
         "/templates/acknowledgement#body-fa-AF",
@@ -908,7 +908,7 @@ async fn remove_asks_first_and_names_what_uses_the_question() {
     let ask = format!("{}/fields/5/remove", page_of(SLUG));
     let page = html_unescape(&admin.get(&ask).await.body);
     assert!(
-        page.contains("Remove the question “Are you in immediate danger now?”?"),
+        page.contains("Remove the question “\u{2068}Are you in immediate danger now?\u{2069}”?"),
         "{page}"
     );
     assert!(

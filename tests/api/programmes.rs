@@ -830,7 +830,7 @@ async fn toml_edits_run_the_apply_checks_name_the_line_and_keep_the_text() {
     let body = html_unescape(&res.body);
     assert!(
         body.contains(&format!(
-            "Line {}. Question 1, the setting “requird”: “requird” is not a setting",
+            "Line {}. Question 1: “requird” is not a setting",
             at + 2
         )),
         "{body}"

@@ -420,6 +420,45 @@ for (const lang of ['en', 'ar']) {
   });
 }
 
+// At a phone's width in Arabic, no editor page is wider than the screen (a table or the
+// TOML text may scroll inside its own box, the page itself does not move sideways).
+test('programme editor at phone width, Arabic: nothing wider than the screen', async () => {
+  await admin.setViewportSize({ width: 360, height: 780 });
+  try {
+    await admin.goto(`${BASE}/admin/programmes/${SLUG}?lang=ar`);
+    const wide = [];
+    for (const path of EDITOR_PAGES) {
+      await admin.goto(`${BASE}/admin/programmes/${SLUG}${path ? `/${path}` : ''}`);
+      const over = await admin.evaluate(() => {
+        const html = document.documentElement;
+        if (html.scrollWidth <= html.clientWidth + 1) return null;
+        // The widest elements that stick out, to say what to fix.
+        const out = [];
+        for (const el of document.querySelectorAll('body *')) {
+          const r = el.getBoundingClientRect();
+          // Inside a box that scrolls sideways, sticking out is that box's business.
+          let clipped = el.classList.contains('skip-link');
+          for (let up = el.parentElement; up && up !== html; up = up.parentElement) {
+            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) clipped = true;
+          }
+          if (!clipped && (r.left < -1 || r.right > html.clientWidth + 1)) {
+            out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} ${Math.round(r.left)}..${Math.round(r.right)}`);
+          }
+        }
+        return `${html.scrollWidth}px: ${out.slice(0, 5).join(', ')}`;
+      });
+      if (over) wide.push(`${path || 'checklist'} ${over}`);
+      if (['', 'general', 'fields/help_category', 'fields/5/remove', 'rules/0', 'staff'].includes(path)) {
+        await shot(admin, `admin-phone-ar-${path.replaceAll('/', '-') || 'checklist'}`);
+      }
+    }
+    assert.deepEqual(wide, [], `pages wider than a phone:\n${wide.join('\n')}`);
+  } finally {
+    await admin.setViewportSize({ width: 1024, height: 800 });
+    await admin.goto(`${BASE}/console?lang=en`);
+  }
+});
+
 // Copies and the refused opening, by a second instance admin (admin3): each typed
 // password counts in the account's sign-in window, five a minute.
 let copier;
@@ -484,7 +523,10 @@ test('TOML editor with a line-numbered error', async () => {
   const text = await admin.inputValue('#definition');
   await admin.fill('#definition', text.replace('retention_days = ', 'retention_dayz = '));
   await clickAndWait(admin, 'main form button[type=submit]');
-  assert.match(await admin.textContent('#definition-errors'), /line \d+/);
+  // In words, with its line, and no path.
+  const said = await admin.textContent('#definition-errors');
+  assert.match(said, /Line \d+\. The programme file: “retention_dayz” is not a setting/);
+  assert.doesNotMatch(said, /\w\[\d+\]|\w\.\w/);
   await shot(admin, 'admin-programme-toml-error');
   await axe(admin, 'TOML editor with errors');
 });

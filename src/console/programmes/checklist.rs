@@ -15,6 +15,7 @@ use maud::{Markup, html};
 use super::super::pages::csrf_field;
 use super::shown::Form;
 use super::tabs::{self, Tab};
+use super::widgets::isolated;
 use super::widgets::{
     self, Posted, errors_box, flash_box, status_label, status_value, version_field,
 };
@@ -78,12 +79,16 @@ fn text_words(ed: &Editing, text: &Text) -> String {
     let lang = ed.lang;
     let p = &ed.programme;
     let question = |key: &str| {
-        p.field(key)
-            .map_or_else(|| key.to_owned(), |f| p.text(&f.label, lang).to_owned())
+        isolated(
+            &p.field(key)
+                .map_or_else(|| key.to_owned(), |f| p.text(&f.label, lang).to_owned()),
+        )
     };
     let template = |key: &str| {
-        p.template(key)
-            .map_or_else(|| key.to_owned(), |t| t.name.clone())
+        isolated(
+            &p.template(key)
+                .map_or_else(|| key.to_owned(), |t| t.name.clone()),
+        )
     };
     match text {
         Text::Title => t(lang, "launch-text-title"),
@@ -106,7 +111,7 @@ fn text_words(ed: &Editing, text: &Text) -> String {
             t_args(
                 lang,
                 "launch-text-option",
-                &[("answer", answer), ("question", question(field))],
+                &[("answer", isolated(&answer)), ("question", question(field))],
             )
         }
         Text::Subject { template: k } => {
@@ -157,8 +162,10 @@ fn review_item(ed: &Editing, review: &Review) -> (String, String) {
                     "launch-review-hint",
                     &[(
                         "question",
-                        p.field(k)
-                            .map_or_else(|| k.clone(), |f| p.text(&f.label, lang).to_owned()),
+                        isolated(
+                            &p.field(k)
+                                .map_or_else(|| k.clone(), |f| p.text(&f.label, lang).to_owned()),
+                        ),
                     )],
                 ),
                 format!("{base}/fields/{k}#hint-{}", p.default_language().tag()),
@@ -169,7 +176,7 @@ fn review_item(ed: &Editing, review: &Review) -> (String, String) {
                     "launch-review-template",
                     &[(
                         "template",
-                        p.template(k).map_or_else(|| k.clone(), |t| t.name.clone()),
+                        isolated(&p.template(k).map_or_else(|| k.clone(), |t| t.name.clone())),
                     )],
                 ),
                 format!("{base}/templates/{k}"),
@@ -180,7 +187,7 @@ fn review_item(ed: &Editing, review: &Review) -> (String, String) {
                     "launch-review-partner",
                     &[(
                         "partner",
-                        p.partner(k).map_or_else(|| k.clone(), |p| p.name.clone()),
+                        isolated(&p.partner(k).map_or_else(|| k.clone(), |p| p.name.clone())),
                     )],
                 ),
                 format!("{base}/partners/{k}"),

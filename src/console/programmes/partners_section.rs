@@ -36,24 +36,26 @@ pub(super) fn section(ed: &Editing, shown: &Shown) -> Markup {
         @if file.partners.is_empty() {
             p { (t(lang, "pe-partners-none")) }
         } @else {
-            table {
-                thead { tr {
-                    th scope="col" { (t(lang, "pe-partner-name")) }
-                    th scope="col" { (t(lang, "pe-key")) }
-                    th scope="col" { (t(lang, "pe-partner-address")) }
-                    th scope="col" { (t(lang, "pe-partner-personal")) }
-                    th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
-                } }
-                tbody {
-                    @for partner in &file.partners {
-                        tr {
-                            td dir="auto" { a href={ (base) "/partners/" (partner.key) } { (partner.name) } }
-                            td { span class="code" { (partner.key) } }
-                            td dir="ltr" { (partner.address) }
-                            td { @if partner.personal_data { (t(lang, "pe-yes")) } @else { (t(lang, "pe-no")) } }
-                            td class="row-actions" {
-                                a class="button secondary" href={ (base) "/partners/" (partner.key) "/remove" } {
-                                    (t(lang, "pe-remove")) span class="visually-hidden" { " " (partner.name) }
+            div class="table-scroll" {
+                table {
+                    thead { tr {
+                        th scope="col" { (t(lang, "pe-partner-name")) }
+                        th scope="col" { (t(lang, "pe-key")) }
+                        th scope="col" { (t(lang, "pe-partner-address")) }
+                        th scope="col" { (t(lang, "pe-partner-personal")) }
+                        th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
+                    } }
+                    tbody {
+                        @for partner in &file.partners {
+                            tr {
+                                td dir="auto" { a href={ (base) "/partners/" (partner.key) } { (partner.name) } }
+                                td { span class="code" { (partner.key) } }
+                                td dir="ltr" { (partner.address) }
+                                td { @if partner.personal_data { (t(lang, "pe-yes")) } @else { (t(lang, "pe-no")) } }
+                                td class="row-actions" {
+                                    a class="button secondary" href={ (base) "/partners/" (partner.key) "/remove" } {
+                                        (t(lang, "pe-remove")) span class="visually-hidden" { " " (partner.name) }
+                                    }
                                 }
                             }
                         }

@@ -195,25 +195,27 @@ fn questions(ed: &Editing, shown: &Shown) -> Markup {
     let default = p.default_language();
     let base = ed.base();
     html! {
-        table class="compact" {
-            thead { tr {
-                th scope="col" class="num" { "#" }
-                th scope="col" { (t(lang, "pe-field-label")) }
-                th scope="col" { (t(lang, "pe-key")) }
-                th scope="col" { (t(lang, "pe-kind")) }
-                th scope="col" { (t(lang, "pe-required")) }
-                th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
-            } }
-            tbody {
-                @for (i, f) in file.fields.iter().enumerate() {
-                    @let label = p.text(&f.label, lang).to_owned();
-                    tr {
-                        td class="num" { (i + 1) }
-                        td dir="auto" { a href={ (base) "/fields/" (f.key) } { (label) } }
-                        td { span class="code" { (f.key) } }
-                        td { (t(lang, &format!("pe-kind-{}", kind_value(f.kind)))) }
-                        td { @if f.required { (t(lang, "pe-yes")) } @else { (t(lang, "pe-no")) } }
-                        td class="row-actions" { (item_buttons(ed, "fields", i, file.fields.len(), &label)) }
+        div class="table-scroll" {
+            table class="compact" {
+                thead { tr {
+                    th scope="col" class="num" { "#" }
+                    th scope="col" { (t(lang, "pe-field-label")) }
+                    th scope="col" { (t(lang, "pe-key")) }
+                    th scope="col" { (t(lang, "pe-kind")) }
+                    th scope="col" { (t(lang, "pe-required")) }
+                    th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
+                } }
+                tbody {
+                    @for (i, f) in file.fields.iter().enumerate() {
+                        @let label = p.text(&f.label, lang).to_owned();
+                        tr {
+                            td class="num" { (i + 1) }
+                            td dir="auto" { a href={ (base) "/fields/" (f.key) } { (label) } }
+                            td { span class="code" { (f.key) } }
+                            td { (t(lang, &format!("pe-kind-{}", kind_value(f.kind)))) }
+                            td { @if f.required { (t(lang, "pe-yes")) } @else { (t(lang, "pe-no")) } }
+                            td class="row-actions" { (item_buttons(ed, "fields", i, file.fields.len(), &label)) }
+                        }
                     }
                 }
             }
@@ -247,19 +249,21 @@ fn queues(ed: &Editing, shown: &Shown) -> Markup {
     let default = p.default_language();
     let base = ed.base();
     html! {
-        table class="compact" {
-            thead { tr {
-                th scope="col" { (t(lang, "pe-queue-name")) }
-                th scope="col" { (t(lang, "pe-key")) }
-                th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
-            } }
-            tbody {
-                @for (i, q) in file.queues.iter().enumerate() {
-                    @let name = p.text(&q.name, lang).to_owned();
-                    tr {
-                        td dir="auto" { a href={ (base) "/queues/" (q.key) } { (name) } }
-                        td { span class="code" { (q.key) } }
-                        td class="row-actions" { (item_buttons(ed, "queues", i, file.queues.len(), &name)) }
+        div class="table-scroll" {
+            table class="compact" {
+                thead { tr {
+                    th scope="col" { (t(lang, "pe-queue-name")) }
+                    th scope="col" { (t(lang, "pe-key")) }
+                    th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
+                } }
+                tbody {
+                    @for (i, q) in file.queues.iter().enumerate() {
+                        @let name = p.text(&q.name, lang).to_owned();
+                        tr {
+                            td dir="auto" { a href={ (base) "/queues/" (q.key) } { (name) } }
+                            td { span class="code" { (q.key) } }
+                            td class="row-actions" { (item_buttons(ed, "queues", i, file.queues.len(), &name)) }
+                        }
                     }
                 }
             }
@@ -290,28 +294,30 @@ fn routing(ed: &Editing, shown: &Shown) -> Markup {
     };
     html! {
         p { (t(lang, "pe-routing-intro")) }
-        table class="compact" {
-            thead { tr {
-                th scope="col" class="num" { "#" }
-                th scope="col" { (t(lang, "pe-rule-name")) }
-                th scope="col" { (t(lang, "pe-rule-when")) }
-                th scope="col" { (t(lang, "pe-rule-queue")) }
-                th scope="col" class="num" { (t(lang, "pe-priority")) }
-                th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
-            } }
-            tbody {
-                @for (i, r) in file.routing.rules.iter().enumerate() {
-                    tr {
-                        td class="num" { (i + 1) }
-                        td dir="auto" { a href={ (base) "/rules/" (i) } { (r.name) } }
-                        td {
-                            span class="code" {
-                                (r.when.iter().map(condition_summary).collect::<Vec<_>>().join(if r.match_ == Match::All { " ∧ " } else { " ∨ " }))
+        div class="table-scroll" {
+            table class="compact" {
+                thead { tr {
+                    th scope="col" class="num" { "#" }
+                    th scope="col" { (t(lang, "pe-rule-name")) }
+                    th scope="col" { (t(lang, "pe-rule-when")) }
+                    th scope="col" { (t(lang, "pe-rule-queue")) }
+                    th scope="col" class="num" { (t(lang, "pe-priority")) }
+                    th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
+                } }
+                tbody {
+                    @for (i, r) in file.routing.rules.iter().enumerate() {
+                        tr {
+                            td class="num" { (i + 1) }
+                            td dir="auto" { a href={ (base) "/rules/" (i) } { (r.name) } }
+                            td {
+                                span class="code" {
+                                    (r.when.iter().map(condition_summary).collect::<Vec<_>>().join(if r.match_ == Match::All { " ∧ " } else { " ∨ " }))
+                                }
                             }
+                            td { (queue_name(&r.queue)) }
+                            td class="num" { (r.priority) }
+                            td class="row-actions" { (item_buttons(ed, "rules", i, file.routing.rules.len(), &r.name)) }
                         }
-                        td { (queue_name(&r.queue)) }
-                        td class="num" { (r.priority) }
-                        td class="row-actions" { (item_buttons(ed, "rules", i, file.routing.rules.len(), &r.name)) }
                     }
                 }
             }
@@ -345,18 +351,20 @@ fn templates(ed: &Editing) -> Markup {
         @if file.templates.is_empty() {
             p { (t(lang, "pe-templates-none")) }
         } @else {
-            table class="compact" {
-                thead { tr {
-                    th scope="col" { (t(lang, "pe-template-name")) }
-                    th scope="col" { (t(lang, "pe-key")) }
-                    th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
-                } }
-                tbody {
-                    @for (i, tpl) in file.templates.iter().enumerate() {
-                        tr {
-                            td dir="auto" { a href={ (base) "/templates/" (tpl.key) } { (tpl.name) } }
-                            td { span class="code" { (tpl.key) } }
-                            td class="row-actions" { (item_buttons(ed, "templates", i, file.templates.len(), &tpl.name)) }
+            div class="table-scroll" {
+                table class="compact" {
+                    thead { tr {
+                        th scope="col" { (t(lang, "pe-template-name")) }
+                        th scope="col" { (t(lang, "pe-key")) }
+                        th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
+                    } }
+                    tbody {
+                        @for (i, tpl) in file.templates.iter().enumerate() {
+                            tr {
+                                td dir="auto" { a href={ (base) "/templates/" (tpl.key) } { (tpl.name) } }
+                                td { span class="code" { (tpl.key) } }
+                                td class="row-actions" { (item_buttons(ed, "templates", i, file.templates.len(), &tpl.name)) }
+                            }
                         }
                     }
                 }

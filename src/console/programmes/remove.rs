@@ -10,6 +10,7 @@ use maud::{Markup, html};
 use super::super::pages::csrf_field;
 use super::fields::use_text;
 use super::tabs::{self, Tab};
+use super::widgets::isolated;
 use super::widgets::version_field;
 use super::{Console, Editing, for_get};
 use crate::error::AppError;
@@ -82,7 +83,11 @@ fn removal(ed: &Editing, list: &str, item: &str) -> Result<Removal, AppError> {
             let label = p.text(&f.label, lang).to_owned();
             (
                 Tab::Questions,
-                t_args(lang, "launch-remove-question", &[("name", label)]),
+                t_args(
+                    lang,
+                    "launch-remove-question",
+                    &[("name", isolated(&label))],
+                ),
                 format!("{base}/fields/{i}/remove"),
                 question_effects(ed, &f.key),
             )
@@ -103,7 +108,7 @@ fn removal(ed: &Editing, list: &str, item: &str) -> Result<Removal, AppError> {
                 t_args(
                     lang,
                     "launch-remove-queue",
-                    &[("name", p.text(&q.name, lang).to_owned())],
+                    &[("name", isolated(p.text(&q.name, lang)))],
                 ),
                 format!("{base}/queues/{i}/remove"),
                 html! {
@@ -112,7 +117,7 @@ fn removal(ed: &Editing, list: &str, item: &str) -> Result<Removal, AppError> {
                             p { (t(lang, "launch-remove-queue-used")) }
                             ul {
                                 @if default { li { a href={ (base) "/routing#default_queue" } { (t(lang, "pe-default-queue")) } } }
-                                @for r in &rules { li dir="auto" { (r) } }
+                                @for r in &rules { li { bdi { (r) } } }
                             }
                         }
                     }
@@ -124,7 +129,7 @@ fn removal(ed: &Editing, list: &str, item: &str) -> Result<Removal, AppError> {
             let r = file.routing.rules.get(i).ok_or(AppError::NotFound)?;
             (
                 Tab::Routing,
-                t_args(lang, "launch-remove-rule", &[("name", r.name.clone())]),
+                t_args(lang, "launch-remove-rule", &[("name", isolated(&r.name))]),
                 format!("{base}/rules/{i}/remove"),
                 html! {},
             )
@@ -137,7 +142,7 @@ fn removal(ed: &Editing, list: &str, item: &str) -> Result<Removal, AppError> {
                 t_args(
                     lang,
                     "launch-remove-template",
-                    &[("name", tpl.name.clone())],
+                    &[("name", isolated(&tpl.name))],
                 ),
                 format!("{base}/templates/{i}/remove"),
                 html! {},
@@ -150,7 +155,7 @@ fn removal(ed: &Editing, list: &str, item: &str) -> Result<Removal, AppError> {
                 t_args(
                     lang,
                     "launch-remove-partner",
-                    &[("name", partner.name.clone())],
+                    &[("name", isolated(&partner.name))],
                 ),
                 format!("{base}/partners/{}/remove", partner.key),
                 html! { p { (t(lang, "launch-remove-partner-effect")) } },
@@ -185,8 +190,8 @@ fn question_effects(ed: &Editing, key: &str) -> Markup {
             ul {
                 @for r in &rules {
                     @let rule = &file.routing.rules[*r];
-                    li dir="auto" {
-                        a href={ (ed.base()) "/rules/" (r) } { (rule.name) }
+                    li {
+                        bdi { a href={ (ed.base()) "/rules/" (r) } { (rule.name) } }
                         @if rule.when.iter().all(|c| c.field == key) {
                             " – " (t(lang, "launch-remove-question-rule-goes"))
                         }

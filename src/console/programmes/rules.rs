@@ -240,35 +240,37 @@ pub(super) fn rule_form(
                 fieldset {
                     legend { (t(lang, "pe-rule-when")) }
                     p class="hint" { (t(lang, "pe-conditions-hint")) }
-                    table {
-                        thead { tr {
-                            th scope="col" { (t(lang, "pe-condition-field")) }
-                            th scope="col" { (t(lang, "pe-condition-op")) }
-                            th scope="col" { (t(lang, "pe-condition-value")) }
-                        } }
-                        tbody {
-                            @for (i, (field, op, value)) in rows.iter().enumerate() {
-                                tr {
-                                    td {
-                                        label class="visually-hidden" for={ "when-field-" (i) } { (t(lang, "pe-condition-field")) " " (i + 1) }
-                                        select id={ "when-field-" (i) } name="when.field" {
-                                            option value="" { (t(lang, "pe-none")) }
-                                            @for f in &p.file().fields {
-                                                option value=(f.key) selected[*field == f.key] { (p.text(&f.label, lang)) " (" (f.key) ")" }
+                    div class="table-scroll" {
+                        table {
+                            thead { tr {
+                                th scope="col" { (t(lang, "pe-condition-field")) }
+                                th scope="col" { (t(lang, "pe-condition-op")) }
+                                th scope="col" { (t(lang, "pe-condition-value")) }
+                            } }
+                            tbody {
+                                @for (i, (field, op, value)) in rows.iter().enumerate() {
+                                    tr {
+                                        td {
+                                            label class="visually-hidden" for={ "when-field-" (i) } { (t(lang, "pe-condition-field")) " " (i + 1) }
+                                            select id={ "when-field-" (i) } name="when.field" {
+                                                option value="" { (t(lang, "pe-none")) }
+                                                @for f in &p.file().fields {
+                                                    option value=(f.key) selected[*field == f.key] { (p.text(&f.label, lang)) " (" (f.key) ")" }
+                                                }
                                             }
                                         }
-                                    }
-                                    td {
-                                        label class="visually-hidden" for={ "when-op-" (i) } { (t(lang, "pe-condition-op")) " " (i + 1) }
-                                        select id={ "when-op-" (i) } name="when.op" {
-                                            @for o in OPS {
-                                                option value=(o) selected[*op == o] { (t(lang, &format!("pe-op-{o}"))) }
+                                        td {
+                                            label class="visually-hidden" for={ "when-op-" (i) } { (t(lang, "pe-condition-op")) " " (i + 1) }
+                                            select id={ "when-op-" (i) } name="when.op" {
+                                                @for o in OPS {
+                                                    option value=(o) selected[*op == o] { (t(lang, &format!("pe-op-{o}"))) }
+                                                }
                                             }
                                         }
-                                    }
-                                    td {
-                                        label class="visually-hidden" for={ "when-value-" (i) } { (t(lang, "pe-condition-value")) " " (i + 1) }
-                                        input type="text" id={ "when-value-" (i) } name="when.value" value=(value) autocomplete="off";
+                                        td {
+                                            label class="visually-hidden" for={ "when-value-" (i) } { (t(lang, "pe-condition-value")) " " (i + 1) }
+                                            input type="text" id={ "when-value-" (i) } name="when.value" value=(value) autocomplete="off";
+                                        }
                                     }
                                 }
                             }

@@ -61,7 +61,15 @@ fn said(ed: &Context<'_>, text: &str, errors: &DefinitionErrors, with_lines: boo
         .0
         .iter()
         .map(|e| {
-            let place = place(ed, posted.as_ref(), &e.path);
+            // A key unknown or missing is named in the sentence: the place is where
+            // it was (or belongs), not the key again.
+            let path = match &e.problem {
+                Problem::Unreadable(
+                    Unreadable::UnknownKey { .. } | Unreadable::MissingKey { .. },
+                ) => e.path.rsplit_once('.').map_or("", |(parent, _)| parent),
+                _ => e.path.as_str(),
+            };
+            let place = place(ed, posted.as_ref(), path);
             let what = what(ed.lang, posted.as_ref(), &e.problem);
             let mut sentence = t_args(
                 ed.lang,

@@ -121,23 +121,25 @@ fn markup(
             @if members.is_empty() {
                 p { (t(lang, "launch-staff-none")) }
             } @else {
-                table class="compact" {
-                    thead { tr {
-                        th scope="col" { (t(lang, "console-account-email")) }
-                        th scope="col" { (t(lang, "admin-role")) }
-                        th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
-                    } }
-                    tbody {
-                        @for (id, email, role, disabled) in members {
-                            tr {
-                                td {
-                                    span dir="ltr" { (email) }
-                                    @if *disabled { " " span class="tag" { (t(lang, "launch-staff-disabled")) } }
-                                }
-                                td { (role_label(lang, *role)) }
-                                td class="row-actions" {
-                                    @if *id != ed.staff.id {
-                                        (remove_form(ed, &me, id, email, *role, *disabled))
+                div class="table-scroll" {
+                    table class="compact" {
+                        thead { tr {
+                            th scope="col" { (t(lang, "console-account-email")) }
+                            th scope="col" { (t(lang, "admin-role")) }
+                            th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
+                        } }
+                        tbody {
+                            @for (id, email, role, disabled) in members {
+                                tr {
+                                    td {
+                                        span dir="ltr" { (email) }
+                                        @if *disabled { " " span class="tag" { (t(lang, "launch-staff-disabled")) } }
+                                    }
+                                    td { (role_label(lang, *role)) }
+                                    td class="row-actions" {
+                                        @if *id != ed.staff.id {
+                                            (remove_form(ed, &me, id, email, *role, *disabled))
+                                        }
                                     }
                                 }
                             }

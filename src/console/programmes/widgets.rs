@@ -234,6 +234,13 @@ pub fn version_field(version: i64) -> Markup {
     html! { input type="hidden" name="version" value=(version); }
 }
 
+/// A name set in a sentence of the console's language, isolated from it (FSI … PDI): an
+/// English name in an Arabic sentence keeps its own direction and leaves the sentence's
+/// punctuation where it belongs.
+pub fn isolated(name: &str) -> String {
+    format!("\u{2068}{name}\u{2069}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
