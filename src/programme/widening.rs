@@ -653,7 +653,11 @@ mod tests {
         assert!(!granted.iter().any(|g| g == "import.replies"));
         let mut full = example();
         full.import.replies = ImportReplies::Full;
-        assert!(names(&super::granted(&full)).iter().any(|g| g == "import.replies"));
+        assert!(
+            names(&super::granted(&full))
+                .iter()
+                .any(|g| g == "import.replies")
+        );
         assert!(instance_settings(None, &example()).is_empty());
     }
 
