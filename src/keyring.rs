@@ -326,16 +326,22 @@ impl Keyring {
         let content =
             EnquiryContent::open(openers.get(self, &record.sealed).await?, &record.sealed)?;
         let mut opened_notes = Vec::with_capacity(notes.len());
-        for n in notes {
+        // Clear columns hold the hour; the exact time sealed inside each note and
+        // reply is what staff see and what orders them.
+        for mut n in notes {
             let plain = Zeroizing::new(openers.get(self, &n.sealed).await?.open(&n.sealed)?);
-            let note = Note::parse(&plain)?;
+            let (note, at) = Note::parse_timed(&plain)?;
+            n.created_at = at.unwrap_or(n.created_at);
             opened_notes.push((n, note));
         }
+        opened_notes.sort_by_key(|(n, _)| n.created_at);
         let mut opened_replies = Vec::with_capacity(replies.len());
-        for r in replies {
+        for mut r in replies {
             let content = ReplyContent::open(openers.get(self, &r.sealed).await?, &r.sealed)?;
+            r.created_at = content.sent_at;
             opened_replies.push((r, content));
         }
+        opened_replies.sort_by_key(|(r, _)| r.created_at);
         Ok(OpenedCase {
             content,
             notes: opened_notes,

@@ -35,6 +35,17 @@ struct Layout {
     from_queue: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     to_queue: Option<String>,
+    /// When it was written, to the second (Unix seconds). The clear column holds the
+    /// hour only; staff see this exact time, and notes keep their order, from here.
+    /// Absent from notes sealed before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at: Option<i64>,
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
 /// A note's text as typed: trimmed, not empty, at most [`NOTE_MAX`] characters.
@@ -47,7 +58,13 @@ impl Note {
     /// Reads an opened note. Anything else than the layout above is unreadable, and
     /// says nothing more specific (like any failed decryption).
     pub fn parse(plain: &[u8]) -> Result<Self, CryptoError> {
+        Self::parse_timed(plain).map(|(note, _)| note)
+    }
+
+    /// [`parse`](Self::parse), with the exact time sealed inside (if it was).
+    pub fn parse_timed(plain: &[u8]) -> Result<(Self, Option<i64>), CryptoError> {
         let l: Layout = serde_json::from_slice(plain).map_err(|_| CryptoError::Decrypt)?;
+        let at = l.at;
         let kind = match (l.kind.as_str(), l.from_queue, l.to_queue) {
             ("transfer", from, to) => NoteKind::Transfer {
                 from: from.unwrap_or_default(),
@@ -55,7 +72,7 @@ impl Note {
             },
             _ => NoteKind::Note,
         };
-        Ok(Self { kind, text: l.text })
+        Ok((Self { kind, text: l.text }, at))
     }
 
     /// Seals the note to the programme's key.
@@ -66,12 +83,14 @@ impl Note {
                 text: self.text.clone(),
                 from_queue: None,
                 to_queue: None,
+                at: Some(unix_now()),
             },
             NoteKind::Transfer { from, to } => Layout {
                 kind: "transfer".into(),
                 text: self.text.clone(),
                 from_queue: Some(from.clone()),
                 to_queue: Some(to.clone()),
+                at: Some(unix_now()),
             },
         };
         let json = Zeroizing::new(serde_json::to_vec(&layout).map_err(|_| CryptoError::Encrypt)?);
@@ -115,9 +134,15 @@ mod tests {
         let sealed = note.seal(&sealer).unwrap();
         let plain = age::decrypt(&identity, &sealed.ciphertext).unwrap();
         assert_eq!(Note::parse(&plain).unwrap(), note);
+        // The exact time travels inside the ciphertext (the clear column has the hour).
+        let (_, at) = Note::parse_timed(&plain).unwrap();
+        let at = at.expect("a sealed time");
+        assert!((unix_now() - at).abs() < 60);
         assert_eq!(
             String::from_utf8(plain).unwrap(),
-            r#"{"kind":"transfer","text":"why","from_queue":"a","to_queue":"b"}"#
+            format!(
+                r#"{{"kind":"transfer","text":"why","from_queue":"a","to_queue":"b","at":{at}}}"#
+            )
         );
     }
 

@@ -82,6 +82,8 @@ pub async fn open(
             replies.push(c);
         }
     }
+    // Stored by the hour; the exact time sealed inside orders them.
+    replies.sort_by_key(|c| c.sent_at);
     // Only names of partners, and only if the programme chose to say so.
     let referred_to = if live.programme.file().referrals.show_in_inbox {
         store.disclosed_partners(&record.id).await?

@@ -292,7 +292,8 @@ async fn insert_note(
     .bind(&note.sealed.key_id)
     .bind(note.sealed.format_version)
     .bind(&note.sealed.ciphertext)
-    .bind(now())
+    // The hour only: the exact time is inside the ciphertext (`casework::notes`).
+    .bind(super::hour_of(now()))
     .execute(&mut **tx)
     .await?;
     Ok(())

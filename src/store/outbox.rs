@@ -155,7 +155,9 @@ pub(crate) async fn insert_outbox(
     .bind(&row.sealed.key_id)
     .bind(row.sealed.format_version)
     .bind(&row.sealed.ciphertext)
-    .bind(row.created_at)
+    // The hour only, as due time too: a new row is due at once either way, and its
+    // exact time would date the reply beside it.
+    .bind(super::hour_of(row.created_at))
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -226,11 +228,13 @@ impl Store {
             let done = match &mark.settlement {
                 Settlement::Sent { at } => {
                     sqlx::query(
-                        "UPDATE outbox SET state = 'sent', sent_at = $1, lease_until = NULL, \
-                         leased_by = NULL, last_error = NULL \
+                        "UPDATE outbox SET state = 'sent', sent_at = $1, next_attempt_at = $1, \
+                         lease_until = NULL, leased_by = NULL, last_error = NULL \
                          WHERE id = $2 AND leased_by = $3 AND state = 'sending'",
                     )
-                    .bind(at)
+                    // Settled rows keep the hour: exact times live only while a row
+                    // is in flight (leases, back-off), where the worker needs them.
+                    .bind(super::hour_of(*at))
                     .bind(&mark.id)
                     .bind(&mark.lease)
                     .execute(&mut *tx)
@@ -253,11 +257,13 @@ impl Store {
                 Settlement::Failed { error } => {
                     sqlx::query(
                         "UPDATE outbox SET state = 'failed', last_error = $1, lease_until = NULL, \
-                         leased_by = NULL WHERE id = $2 AND leased_by = $3 AND state = 'sending'",
+                         leased_by = NULL, next_attempt_at = $4 \
+                         WHERE id = $2 AND leased_by = $3 AND state = 'sending'",
                     )
                     .bind(error)
                     .bind(&mark.id)
                     .bind(&mark.lease)
+                    .bind(super::hour_of(super::now()))
                     .execute(&mut *tx)
                     .await?
                 }

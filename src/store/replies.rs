@@ -136,7 +136,8 @@ async fn insert_reply(
     .bind(reply.sealed.format_version)
     .bind(&reply.sealed.ciphertext)
     .bind(i64::from(emailed))
-    .bind(reply.created_at)
+    // The hour only: the exact time is inside the ciphertext (`ReplyContent::sent_at`).
+    .bind(super::hour_of(reply.created_at))
     .execute(&mut **tx)
     .await?;
     // Answered: the enquiry now waits for the person (unless it was closed).
@@ -208,7 +209,7 @@ impl Store {
         .bind(&c.filter_language)
         .bind(c.enquiry_ids.len() as i64)
         .bind(&c.created_by)
-        .bind(now())
+        .bind(super::hour_of(now()))
         .bind(&c.template_text)
         .execute(&mut *tx)
         .await?;
@@ -317,7 +318,7 @@ impl Store {
              WHERE id = $3 AND state = 'pending' AND created_by <> $1",
         )
         .bind(approver)
-        .bind(now())
+        .bind(super::hour_of(now()))
         .bind(campaign_id)
         .execute(&mut *tx)
         .await?;
@@ -344,7 +345,7 @@ impl Store {
              WHERE id = $3 AND state = 'pending'",
         )
         .bind(by)
-        .bind(now())
+        .bind(super::hour_of(now()))
         .bind(campaign_id)
         .execute(&mut *tx)
         .await?;

@@ -504,3 +504,67 @@ async fn with_full_a_direct_sender_still_gets_the_reply_by_email() {
     let (text, _) = reply_to_imported(&app, &sink, "direct.eml", DIRECT, canary).await;
     assert!(text.contains(canary), "{text}");
 }
+
+// ── suspected: exact times beside enquiry ids ────────────────────────────────────
+
+/// How many rows of what `sql` counts hold a clear time that is not a whole hour.
+async fn not_on_the_hour(app: &TestApp, sql: &'static str) -> i64 {
+    haven::store::test_support::scalar(&app.store, sql, &[])
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn replies_notes_and_outbox_rows_keep_only_the_hour_in_clear() {
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    let mut sup = signed_in(&app, "lead@example.org", Supervisor, Some(SLUG)).await;
+    let ana = enquire(
+        &app,
+        SLUG,
+        Some("ana.hours@example.org"),
+        "en",
+        "other",
+        "Ana",
+    )
+    .await;
+    let page = format!("/console/e/{}", ana.id);
+    for text in ["First note HOURS-1", "Second note HOURS-2"] {
+        let done = sup
+            .post(&page, &format!("{page}/note"), &[("text", text.into())])
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        // Sealed times are seconds: a second apart, the order is the written one.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    }
+    let done = post_reply(&mut sup, &ana.id, "", "About your case", "First answer").await;
+    assert_replied(&done, &ana.id);
+    let done = post_reply(&mut sup, &ana.id, "", "About your case", "Second answer").await;
+    assert_replied(&done, &ana.id);
+    delivered(&app, &sink, 2).await;
+
+    assert_eq!(count(&app, "replies").await, 2);
+    assert_eq!(count(&app, "outbox").await, 2);
+    for sql in [
+        "SELECT COUNT(*) FROM replies WHERE created_at % 3600 <> 0",
+        "SELECT COUNT(*) FROM notes WHERE created_at % 3600 <> 0",
+        "SELECT COUNT(*) FROM outbox WHERE created_at % 3600 <> 0",
+        "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL OR sent_at % 3600 <> 0",
+        "SELECT COUNT(*) FROM outbox WHERE next_attempt_at % 3600 <> 0",
+        "SELECT COUNT(*) FROM outbox WHERE lease_until IS NOT NULL",
+    ] {
+        assert_eq!(not_on_the_hour(&app, sql).await, 0, "{sql}");
+    }
+    assert_eq!(
+        not_on_the_hour(&app, "SELECT COUNT(*) FROM notes").await,
+        2,
+        "the notes are there"
+    );
+
+    // Staff still read them in the order they were written (the exact time is kept
+    // inside each ciphertext), and the person sees both answers in their inbox.
+    let shown = sup.get(&page).await.body;
+    let at = |s: &str| shown.find(s).unwrap_or_else(|| panic!("{s} shown"));
+    assert!(at("First note HOURS-1") < at("Second note HOURS-2"));
+    let (_, inbox) = crate::replies::open_inbox(&app, SLUG, &ana.reference, &ana.passphrase).await;
+    assert!(inbox.contains("First answer") && inbox.contains("Second answer"));
+}
