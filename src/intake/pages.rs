@@ -143,7 +143,10 @@ fn field_block(v: &FormView<'_>, field: &Field) -> Markup {
     let error = error_for(v, name);
     let described = describedby(name, hint.is_some(), error.is_some());
     let typed = v.typed.get(name).unwrap_or("");
-    let optional = (!field.required).then(|| t(lang, "field-optional"));
+    // A programme's own label may already say "(optional)": say it once.
+    let optional = (!field.required)
+        .then(|| t(lang, "field-optional"))
+        .filter(|o| !label.contains(o.as_str()));
     let group = matches!(field.kind, FieldKind::Radio)
         || (field.kind == FieldKind::Checkbox && !field.options.is_empty());
     let label_text = html! { (label) @if let Some(o) = &optional { " " (o) } };
