@@ -10,7 +10,7 @@ use super::form::{
 use super::submission::Receipt;
 use crate::domain::Language;
 use crate::i18n::{Msg, t, t_args};
-use crate::programme::countries::COUNTRIES;
+use crate::programme::countries::in_language;
 use crate::programme::{ContactMode, Field, FieldKind, Programme};
 use crate::web::layout::{Page, render};
 
@@ -194,7 +194,7 @@ fn field_block(v: &FormView<'_>, field: &Field) -> Markup {
                     FieldKind::Country => {
                         select id=(id) name=(name) aria-describedby=[described.as_deref()] {
                             option value="" { (t(lang, "country-choose")) }
-                            @for (code, country) in COUNTRIES {
+                            @for (code, country) in in_language(lang) {
                                 option value=(code) selected[typed == *code] { (country) }
                             }
                         }

@@ -535,3 +535,43 @@ fn every_text_naming_a_concept_uses_its_glossary_term() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The country list in the page's own language (CLDR's names), every code once.
+#[tokio::test]
+async fn country_names_are_in_the_pages_language() {
+    let app = in_every_language().await;
+    for (lang, afghanistan, uk) in [
+        ("en", "Afghanistan", "United Kingdom"),
+        ("fr", "Afghanistan", "Royaume-Uni"),
+        ("uk", "Афганістан", "Велика Британія"),
+        ("ar", "أفغانستان", "المملكة المتحدة"),
+        ("fa-AF", "افغانستان", "بریتانیا"),
+        ("ps", "افغانستان", "انګلستان"),
+    ] {
+        let page = app
+            .get(&format!("/p/{SLUG}?lang={lang}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let at = page
+            .find(r#"id="f-current_country""#)
+            .expect("country select");
+        let select = &page[at..at + page[at..].find("</select>").unwrap()];
+        assert!(
+            select.contains(&format!(r#"<option value="AF">{afghanistan}</option>"#)),
+            "{lang}"
+        );
+        assert!(
+            select.contains(&format!(r#"<option value="GB">{uk}</option>"#)),
+            "{lang}"
+        );
+        assert_eq!(select.matches("<option value=\"").count(), 250, "{lang}");
+    }
+    // The code is what is sent and stored, whatever the language shown.
+    let mut fields = valid_answers();
+    fields.retain(|(k, _)| *k != "lang");
+    fields.push(("lang", "ps".into()));
+    let (status, _) = app.submit(&fields).await;
+    assert_eq!(status, StatusCode::OK);
+}
