@@ -86,6 +86,7 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
             }
             h1 { (title) }
             p class="intro" { (p.text(&p.file().intro, lang)) }
+            p class="inbox-link" { a href={ "/p/" (p.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "form-inbox-link")) } }
             section class="privacy" aria-labelledby="privacy-heading" {
                 h2 id="privacy-heading" { (t(lang, "form-privacy-heading")) }
                 p { (p.text(&p.file().privacy_notice, lang)) }

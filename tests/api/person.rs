@@ -575,3 +575,35 @@ async fn country_names_are_in_the_pages_language() {
     let (status, _) = app.submit(&fields).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// A "Leave quickly" link on every public page (a plain link, no script), and the form
+/// links to the reply inbox.
+#[tokio::test]
+async fn every_public_page_can_be_left_quickly_and_the_form_links_to_the_inbox() {
+    let app = spawn_app().await;
+    let (_, receipt) = app.submit(&valid_answers()).await;
+    let mut pages = vec![("receipt", receipt)];
+    for path in [
+        format!("/p/{SLUG}"),
+        format!("/p/{SLUG}?lang=fa-AF"),
+        format!("/p/{SLUG}/status"),
+        format!("/p/{SLUG}/receipt"),
+        "/p/nowhere".to_owned(),
+    ] {
+        pages.push(("page", app.get(&path).await.text().await.unwrap()));
+    }
+    for (what, page) in &pages {
+        assert!(
+            page.contains(r#"<a class="leave" href="https://www.google.com/" rel="noreferrer""#),
+            "{what}: {page}"
+        );
+        assert!(!page.contains("<script"));
+    }
+    for (lang, form) in [("en", &pages[1].1), ("fa-AF", &pages[2].1)] {
+        let before_form = &form[..form.find("<form").unwrap()];
+        assert!(
+            before_form.contains(&format!(r#"href="/p/{SLUG}/status?lang={lang}""#)),
+            "{lang}: the form links to the reply inbox"
+        );
+    }
+}
