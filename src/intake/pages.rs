@@ -268,9 +268,9 @@ pub fn receipt_page(programme: &Programme, lang: Language, receipt: &Receipt) ->
             div class="panel" {
                 h1 { (title) }
                 p { (t(lang, "receipt-reference-label")) }
-                strong class="code" id="reference-code" { (receipt.reference.display()) }
+                strong class="code" id="reference-code" { (grouped(&receipt.reference.display())) }
                 p { (t(lang, "receipt-passphrase-label")) }
-                strong class="code" id="passphrase" { (receipt.passphrase.expose_display()) }
+                strong class="code" id="passphrase" { (grouped(&receipt.passphrase.expose_display())) }
             }
             p class="warning" { (t(lang, "receipt-keep-safe")) }
             p { (t(lang, "receipt-danger")) }
@@ -279,6 +279,17 @@ pub fn receipt_page(programme: &Programme, lang: Language, receipt: &Receipt) ->
             p { a href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "receipt-inbox-link")) } }
         },
     )
+}
+
+/// A code whose lines may break only between its groups (after a dash), never inside
+/// one: a person copying "ABCDE-FGH" / "JK-…" by hand would copy it wrong.
+fn grouped(code: &str) -> Markup {
+    html! {
+        @for (i, group) in code.split('-').enumerate() {
+            @if i > 0 { "-" wbr; }
+            span class="group" { (group) }
+        }
+    }
 }
 
 pub fn closed_page(programme: &Programme, lang: Language) -> Markup {

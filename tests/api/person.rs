@@ -607,3 +607,32 @@ async fn every_public_page_can_be_left_quickly_and_the_form_links_to_the_inbox()
         );
     }
 }
+
+/// The codes break only between their groups (each group unbreakable), left to right
+/// and whole in print too, whatever the page's direction.
+#[tokio::test]
+async fn receipt_codes_break_only_between_groups_and_print_whole() {
+    let app = spawn_app().await;
+    let mut fields = valid_answers();
+    fields.retain(|(k, _)| *k != "lang");
+    fields.push(("lang", "fa-AF".into()));
+    let (_, page) = app.submit(&fields).await;
+    let at = page.find(r#"id="reference-code""#).unwrap();
+    let reference = &page[at..at + page[at..].find("</strong>").unwrap()];
+    assert_eq!(
+        reference.matches(r#"<span class="group">"#).count(),
+        4,
+        "{reference}"
+    );
+    assert_eq!(reference.matches("-<wbr>").count(), 3, "{reference}");
+    let (code, _) = codes(&page);
+    assert_eq!(code.len(), 23);
+    let css = app.get("/static/haven.css").await.text().await.unwrap();
+    assert!(css.contains(".code .group{white-space:nowrap}"));
+    assert!(
+        !css.contains("word-break:break-all}"),
+        "codes broke anywhere"
+    );
+    let print = &css[css.find("@media print").expect("a print style")..];
+    assert!(print.contains("direction:ltr") && print.contains(".site-header"));
+}
