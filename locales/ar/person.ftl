@@ -7,3 +7,7 @@ receipt-gone-body = لحمايتك، تعرض هذه الصفحة الرمز ا�
 
 ## Language switch inside the form (issue 21)
 form-switch-language = اقرأ هذا النموذج بلغة أخرى (ما كتبته يبقى محفوظًا)
+
+## Leave quickly, the inbox from the form (issue 21)
+leave-quickly = مغادرة هذا الموقع بسرعة
+form-inbox-link = هل أرسلت إلينا طلبًا من قبل؟ اقرأ ردودنا في صندوق الردود

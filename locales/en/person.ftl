@@ -7,3 +7,7 @@ receipt-gone-body = To protect you, this page shows your reference code and pass
 
 ## Language switch inside the form (issue 21)
 form-switch-language = Read this form in another language (what you typed is kept)
+
+## Leave quickly, the inbox from the form (issue 21)
+leave-quickly = Leave this site quickly
+form-inbox-link = Already sent us an enquiry? Read our replies in your reply inbox

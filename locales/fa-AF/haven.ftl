@@ -103,7 +103,7 @@ reply-email-subject = شما یک جواب تازه دارید
 reply-email-body = به درخواست شما یک جواب تازه رسیده است.
 
     آن را در صندوق جواب‌های خود بخوانید: { $inbox_url }
-    به کد مرجع و رمز عبوری که به شما داده شد نیاز دارید.
+    به کود مرجع و رمز عبوری که به شما داده شد نیاز دارید.
 
     برای حفظ حریم خصوصی شما، متن جواب در این ایمیل نیست.
 preview-notice = پیش‌نمایش برای کارمندان: فورم برای مردم این‌گونه دیده می‌شود. از این‌جا فرستاده نمی‌شود.
@@ -178,7 +178,7 @@ console-no-programmes = هنوز هیچ برنامه‌ای ندارید. یک �
 console-dashboard = داشبورد
 console-templates-title = قالب‌های پاسخ
 console-campaigns-title = پاسخ‌های گروهی
-console-search-label = یافتن درخواست با کد مرجع
+console-search-label = یافتن درخواست با کود مرجع
 console-search-submit = یافتن
 console-preview-form = پیش‌نمایش فورم عمومی:
 console-chart-daily-alt = نمودار میله‌ای درخواست‌های دریافتی در هر روز؛ همین اعداد در جدول پایین آمده است.
@@ -254,7 +254,7 @@ console-kept-text-label = متن شما
 console-kept-text-back = باز کردن دوباره درخواست
 console-search-none-title = یافت نشد
 console-search-none-heading = درخواستی یافت نشد
-console-search-none = در برنامه‌های شما درخواستی با این کد مرجع نیست. کد را بررسی کنید و دوباره کوشش کنید.
+console-search-none = در برنامه‌های شما درخواستی با این کود مرجع نیست. کد را بررسی کنید و دوباره کوشش کنید.
 console-replies = پاسخ‌ها
 console-no-reply = هنوز پاسخی نیست.
 console-reply-emailed = با ایمیل فرستاده شد
@@ -278,7 +278,7 @@ console-reply-error-empty = اول یک پاسخ بنویسید.
 console-reply-error-too-long = پاسخ از { $max } حرف درازتر است.
 console-reply-error-subject = موضوع باید یک سطر و حداکثر { $max } حرف باشد.
 console-reply-error-other-address = پیام آدرس ایمیلی غیر از آدرس گیرنده خود دارد.
-console-reply-error-other-reference = پیام کد مرجع درخواست دیگری را دارد.
+console-reply-error-other-reference = پیام کود مرجع درخواست دیگری را دارد.
 console-reply-error-build = پیام ساخته نشد.
 console-back-to-enquiry = بازگشت به درخواست
 console-reply-to = پاسخ به درخواست
@@ -453,7 +453,7 @@ import-failed-store = ذخیره نشد
 reply-email-imported-body = ما به پیامی که با ایمیل برای ما فرستادید جواب داده‌ایم.
 
     برای امنیت شما، جواب در این ایمیل نیست. برای خواندن امن جواب‌های ما، دوباره از راه فورم ما برای ما بنویسید: { $form_url }
-    به شما یک کد مرجع و رمز عبور داده می‌شود تا جواب‌های ما را بخوانید.
+    به شما یک کود مرجع و رمز عبور داده می‌شود تا جواب‌های ما را بخوانید.
 ## Programme editor (/admin/programmes)
 pe-nav = برنامه‌ها
 pe-list-title = برنامه‌ها
@@ -620,7 +620,7 @@ pe-partner-profile = آنچه می‌تواند به این شریک فرستا�
 pe-partner-profile-hint = هیچ چیزی که انتخاب نشده باشد هرگز فرستاده نمی‌شود. معلومات تماس و متن آزاد معلومات شخصی هستند: آن‌ها را فقط وقتی انتخاب کنید که این شریک به آن‌ها نیاز دارد.
 pe-partner-is-personal = معلومات شخصی
 pe-partner-not-personal = غیرشخصی
-pe-partner-pseudo-reference = کد مرجع
+pe-partner-pseudo-reference = کود مرجع
 pe-partner-pseudo-language = زبان درخواست
 pe-partner-pseudo-received = روز دریافت
 pe-partner-pseudo-contact-email = آدرس ایمیل شخص
@@ -630,7 +630,7 @@ pe-partner-error-address = آدرس شریک را به شکل آدرس ایمی�
 pe-partner-error-recipient = کلید رمزگذاری یک کلید عمومی age نیست. این کلید با age1 شروع می‌شود و ۶۲ نویسه دارد؛ از شریک خروجی «age-keygen -y» را بخواهید.
 pe-partner-error-secret-key = این یک کلید سری است (AGE-SECRET-KEY-…) که هرگز نباید از نزد شریک بیرون شود؛ نگه داشته نشد. از شریک کلید عمومی‌اش را که با age1 شروع می‌شود بخواهید و به او بگویید که کلید سری‌اش شاید افشا شده باشد.
 pe-partner-error-no-bases = نخست دلایل یا مبناهای قانونی ارجاع را در تنظیمات ارجاع بنویسید (در صفحهٔ برنامه، زیر شرکا).
-pe-partner-error-empty = دست‌کم یک چیز را که می‌تواند به این شریک فرستاده شود انتخاب کنید، مثلاً کد مرجع.
+pe-partner-error-empty = دست‌کم یک چیز را که می‌تواند به این شریک فرستاده شود انتخاب کنید، مثلاً کود مرجع.
 pe-partner-error-confirm = معلومات شخصی انتخاب شده است ({ $fields }): تأیید فرستادن آن را انتخاب کنید، یا انتخاب آن را بردارید.
 pe-referrals = تنظیمات ارجاع
 pe-referral-bases = دلایل یا مبناهای قانونی ارجاع
@@ -676,7 +676,7 @@ console-referral-withheld = نگه‌داشته‌شده
 console-referral-yes = بلی
 console-referral-no = نخیر
 console-referral-personal-mark = (معلومات شخصی)
-console-referral-pseudo-reference = کد مرجع
+console-referral-pseudo-reference = کود مرجع
 console-referral-pseudo-language = زبان
 console-referral-pseudo-received = دریافت‌شده (روز)
 console-referral-pseudo-email = آدرس ایمیل

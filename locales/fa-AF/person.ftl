@@ -7,3 +7,7 @@ receipt-gone-body = برای حفاظت از شما، این صفحه کود م�
 
 ## Language switch inside the form (issue 21)
 form-switch-language = این فورم را به زبان دیگری بخوانید (آنچه نوشته‌اید نگه داشته می‌شود)
+
+## Leave quickly, the inbox from the form (issue 21)
+leave-quickly = به زودی از این سایت بیرون شوید
+form-inbox-link = قبلاً برای ما درخواست فرستاده‌اید؟ جواب‌های ما را در صندوق جواب‌های خود بخوانید

@@ -7,3 +7,7 @@ receipt-gone-body = Pour vous protéger, cette page n’affiche votre code de r�
 
 ## Language switch inside the form (issue 21)
 form-switch-language = Lire ce formulaire dans une autre langue (ce que vous avez écrit est conservé)
+
+## Leave quickly, the inbox from the form (issue 21)
+leave-quickly = Quitter ce site rapidement
+form-inbox-link = Vous nous avez déjà envoyé une demande ? Lisez nos réponses dans votre boîte de réponses

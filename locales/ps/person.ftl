@@ -7,3 +7,7 @@ receipt-gone-body = ستاسو د ساتنې لپاره، دا پاڼه ستاس
 
 ## Language switch inside the form (issue 21)
 form-switch-language = دا فورمه په بله ژبه ولولئ (څه چې مو لیکلي، ساتل کېږي)
+
+## Leave quickly, the inbox from the form (issue 21)
+leave-quickly = له دې سایټ څخه ژر ووځئ
+form-inbox-link = مخکې مو موږ ته غوښتنه لېږلې ده؟ زموږ ځوابونه د ځوابونو په صندوق کې ولولئ

@@ -7,3 +7,7 @@ receipt-gone-body = Щоб захистити вас, ця сторінка по
 
 ## Language switch inside the form (issue 21)
 form-switch-language = Читати цю форму іншою мовою (те, що ви ввели, збережеться)
+
+## Leave quickly, the inbox from the form (issue 21)
+leave-quickly = Швидко залишити сайт
+form-inbox-link = Ви вже надіслали нам звернення? Читайте наші відповіді у скриньці для відповідей

@@ -179,6 +179,18 @@ fn default_max(kind: FieldKind) -> usize {
     }
 }
 
+/// Persian (۰–۹, what a Dari or Pashto keyboard types) and Arabic-Indic (٠–٩) digits as
+/// ASCII digits, so a number or a date is accepted as typed and stored one way.
+pub fn ascii_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            c => c,
+        })
+        .collect()
+}
+
 fn valid_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     (5..=20).contains(&digits)
@@ -258,7 +270,10 @@ fn validate_field(field: &Field, form: &RawForm) -> Result<Option<Answer>, &'sta
     }
 
     let raw = form.get(&field.key).unwrap_or("");
-    let text = clean_text(raw, field.kind == FieldKind::Textarea)?;
+    let mut text = clean_text(raw, field.kind == FieldKind::Textarea)?;
+    if matches!(field.kind, FieldKind::Phone | FieldKind::Date) {
+        text = ascii_digits(&text);
+    }
     if text.is_empty() {
         return missing(field.required);
     }
@@ -403,6 +418,13 @@ pub fn validate(
 mod tests {
     use super::*;
     use crate::domain::Language;
+
+    #[test]
+    fn persian_and_arabic_indic_digits_become_ascii_and_nothing_else_changes() {
+        assert_eq!(ascii_digits("۰۱۲۳۴۵۶۷۸۹"), "0123456789");
+        assert_eq!(ascii_digits("٠١٢٣٤٥٦٧٨٩"), "0123456789");
+        assert_eq!(ascii_digits("+93 (۷۰) ٤٥-6.7 دری"), "+93 (70) 45-6.7 دری");
+    }
 
     fn programme() -> Programme {
         Programme::parse(include_str!("../../ops/examples/afghanistan-2021.toml")).unwrap()

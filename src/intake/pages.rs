@@ -10,7 +10,7 @@ use super::form::{
 use super::submission::Receipt;
 use crate::domain::Language;
 use crate::i18n::{Msg, t, t_args};
-use crate::programme::countries::COUNTRIES;
+use crate::programme::countries::in_language;
 use crate::programme::{ContactMode, Field, FieldKind, Programme};
 use crate::web::layout::{Page, render};
 
@@ -86,6 +86,7 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
             }
             h1 { (title) }
             p class="intro" { (p.text(&p.file().intro, lang)) }
+            p class="inbox-link" { a href={ "/p/" (p.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "form-inbox-link")) } }
             section class="privacy" aria-labelledby="privacy-heading" {
                 h2 id="privacy-heading" { (t(lang, "form-privacy-heading")) }
                 p { (p.text(&p.file().privacy_notice, lang)) }
@@ -143,7 +144,10 @@ fn field_block(v: &FormView<'_>, field: &Field) -> Markup {
     let error = error_for(v, name);
     let described = describedby(name, hint.is_some(), error.is_some());
     let typed = v.typed.get(name).unwrap_or("");
-    let optional = (!field.required).then(|| t(lang, "field-optional"));
+    // A programme's own label may already say "(optional)": say it once.
+    let optional = (!field.required)
+        .then(|| t(lang, "field-optional"))
+        .filter(|o| !label.contains(o.as_str()));
     let group = matches!(field.kind, FieldKind::Radio)
         || (field.kind == FieldKind::Checkbox && !field.options.is_empty());
     let label_text = html! { (label) @if let Some(o) = &optional { " " (o) } };
@@ -191,7 +195,7 @@ fn field_block(v: &FormView<'_>, field: &Field) -> Markup {
                     FieldKind::Country => {
                         select id=(id) name=(name) aria-describedby=[described.as_deref()] {
                             option value="" { (t(lang, "country-choose")) }
-                            @for (code, country) in COUNTRIES {
+                            @for (code, country) in in_language(lang) {
                                 option value=(code) selected[typed == *code] { (country) }
                             }
                         }
@@ -264,9 +268,9 @@ pub fn receipt_page(programme: &Programme, lang: Language, receipt: &Receipt) ->
             div class="panel" {
                 h1 { (title) }
                 p { (t(lang, "receipt-reference-label")) }
-                strong class="code" id="reference-code" { (receipt.reference.display()) }
+                strong class="code" id="reference-code" { (grouped(&receipt.reference.display())) }
                 p { (t(lang, "receipt-passphrase-label")) }
-                strong class="code" id="passphrase" { (receipt.passphrase.expose_display()) }
+                strong class="code" id="passphrase" { (grouped(&receipt.passphrase.expose_display())) }
             }
             p class="warning" { (t(lang, "receipt-keep-safe")) }
             p { (t(lang, "receipt-danger")) }
@@ -275,6 +279,17 @@ pub fn receipt_page(programme: &Programme, lang: Language, receipt: &Receipt) ->
             p { a href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "receipt-inbox-link")) } }
         },
     )
+}
+
+/// A code whose lines may break only between its groups (after a dash), never inside
+/// one: a person copying "ABCDE-FGH" / "JK-…" by hand would copy it wrong.
+fn grouped(code: &str) -> Markup {
+    html! {
+        @for (i, group) in code.split('-').enumerate() {
+            @if i > 0 { "-" wbr; }
+            span class="group" { (group) }
+        }
+    }
 }
 
 pub fn closed_page(programme: &Programme, lang: Language) -> Markup {

@@ -4,6 +4,8 @@
 //! "Iran", "Russia", "Syria" rather than the formal ISO names). Codes are matched
 //! exactly: uppercase ASCII, as submitted by the form's `<select>`.
 
+use crate::domain::Language;
+
 /// (code, English short name), sorted by English name (ignoring case and accents).
 pub const COUNTRIES: &[(&str, &str)] = &[
     ("AF", "Afghanistan"),
@@ -258,6 +260,21 @@ pub const COUNTRIES: &[(&str, &str)] = &[
 ];
 
 /// Whether `code` is an assigned ISO 3166-1 alpha-2 code (exact, uppercase match).
+/// The countries as a person reading `lang` sees them: CLDR's names in that language
+/// (`country_names`, generated from CLDR's data, not typed by hand), in that language's
+/// order. The codes are those of [`COUNTRIES`].
+pub fn in_language(lang: Language) -> &'static [(&'static str, &'static str)] {
+    use super::country_names as names;
+    match lang {
+        Language::En => names::EN,
+        Language::Fr => names::FR,
+        Language::Uk => names::UK,
+        Language::Ar => names::AR,
+        Language::FaAf => names::FA_AF,
+        Language::Ps => names::PS,
+    }
+}
+
 pub fn is_country(code: &str) -> bool {
     country_name(code).is_some()
 }
@@ -291,6 +308,20 @@ mod tests {
                 c => panic!("fold() does not know {c:?} in {name:?}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn every_language_names_exactly_the_assigned_codes_once() {
+        let codes: HashSet<&str> = COUNTRIES.iter().map(|(c, _)| *c).collect();
+        for lang in Language::ALL {
+            let list = in_language(lang);
+            let named: HashSet<&str> = list.iter().map(|(c, _)| *c).collect();
+            assert_eq!(list.len(), codes.len(), "{lang:?}");
+            assert_eq!(named, codes, "{lang:?}");
+            assert!(list.iter().all(|(_, n)| !n.trim().is_empty()), "{lang:?}");
+        }
+        let fa = in_language(Language::FaAf);
+        assert!(fa.contains(&("AF", "افغانستان")) && fa.contains(&("IR", "ایران")));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod answers;
 pub mod countries;
+mod country_names;
 pub mod definition;
 pub mod editing;
 pub mod launch;

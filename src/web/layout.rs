@@ -5,6 +5,9 @@ use maud::{DOCTYPE, Markup, html};
 use crate::domain::Language;
 use crate::i18n::t;
 
+/// Where "Leave quickly" goes: a site with nothing to do with Haven, common everywhere.
+pub const LEAVE_TO: &str = "https://www.google.com/";
+
 pub struct Page<'a> {
     pub lang: Language,
     pub title: &'a str,
@@ -30,6 +33,10 @@ pub fn render(page: &Page<'_>, main: Markup) -> Markup {
                 header class="site-header" {
                     div class="wrap" {
                         span class="site-name" { (t(lang, "site-name")) }
+                        // Someone may walk in: one tap to a page that gives nothing away.
+                        // A plain link (no script to replace the history entry); the
+                        // receipt and the form are `no-store`, so Back refetches them.
+                        a class="leave" href=(LEAVE_TO) rel="noreferrer" { (t(lang, "leave-quickly")) }
                         @if page.languages.len() > 1 {
                             nav class="langs" aria-label=(t(lang, "language-switch")) {
                                 ul {

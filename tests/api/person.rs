@@ -346,3 +346,293 @@ async fn a_language_button_redraws_the_form_right_to_left_with_everything_typed_
     );
     assert_eq!(app.count().await, 1);
 }
+
+/// A Dari or Arabic keyboard types Persian (۰–۹) or Arabic-Indic (٠–٩) digits: phone
+/// and date accept them and are stored in ASCII digits.
+#[tokio::test]
+async fn phone_and_date_in_persian_and_arabic_indic_digits_are_accepted_and_stored_in_ascii() {
+    use haven::programme::Answer;
+    let app = spawn_app().await;
+    let cases = [
+        ("+۹۳ ۷۰ ۱۲۳ ۴۵۶۷", "۱۹۸۷-۰۶-۰۵"),
+        ("+٩٣ ٧٠ ١٢٣ ٤٥٦٧", "١٩٨٧-٠٦-٠٥"),
+        ("+93 ۷۰ 123 ٤٥٦٧", "1987-۰6-٠5"),
+    ];
+    for (i, (phone, date)) in cases.iter().enumerate() {
+        let mut fields = valid_answers();
+        fields.retain(|(k, _)| *k != "phone" && *k != "date_of_birth");
+        fields.push(("phone", (*phone).into()));
+        fields.push(("date_of_birth", (*date).into()));
+        let (status, page) = app.submit(&fields).await;
+        assert_eq!(status, StatusCode::OK, "{phone} {date}: {page}");
+        codes(&page);
+        let all = app
+            .store
+            .enquiries_of_programme(&app.programme_id().await)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), i + 1);
+        let keyring = app.keyring().await;
+        let mut found = false;
+        for e in &all {
+            let content = crate::helpers::open_enquiry(&keyring, e).await.unwrap();
+            assert_eq!(
+                content.answers.get("phone"),
+                Some(&Answer::Text("+93 70 123 4567".into()))
+            );
+            found |=
+                content.answers.get("date_of_birth") == Some(&Answer::Text("1987-06-05".into()));
+        }
+        assert!(found);
+    }
+}
+
+/// "(optional)" once, in every language the form is offered in, whatever the
+/// programme's own label says.
+#[tokio::test]
+async fn optional_is_said_once_per_label() {
+    let app = spawn_app().await;
+    for (lang, word) in [
+        ("en", "(optional)"),
+        ("fr", "(facultatif)"),
+        ("fa-AF", "(اختیاری)"),
+        ("ps", "(اختیاري)"),
+    ] {
+        let page = app
+            .get(&format!("/p/{SLUG}?lang={lang}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let at = page.find(r#"<label for="f-phone">"#).expect("phone label");
+        let label = &page[at..at + page[at..].find("</label>").unwrap()];
+        assert_eq!(label.matches(word).count(), 1, "{lang}: {label}");
+        assert!(
+            page.matches(word).count() >= 2,
+            "{lang}: other optional labels"
+        );
+    }
+}
+
+/// Every message of every `.ftl` file in `locales/<lang>/`, by key (continuation lines
+/// joined).
+fn messages(lang: &str) -> std::collections::BTreeMap<String, String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locales")
+        .join(lang);
+    let mut all = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ftl") {
+            continue;
+        }
+        let mut key: Option<String> = None;
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            let continued = line.starts_with([' ', '\t']) && !line.trim().is_empty();
+            if continued && let Some(k) = &key {
+                let text: &mut String = all.get_mut(k).unwrap();
+                text.push(' ');
+                text.push_str(line.trim());
+            } else if let Some((k, v)) = line.split_once('=')
+                && !line.starts_with(['#', ' ', '-'])
+            {
+                key = Some(k.trim().to_owned());
+                all.insert(k.trim().to_owned(), v.trim().to_owned());
+            } else {
+                key = None;
+            }
+        }
+    }
+    all
+}
+
+/// Every localised text (a table with an `en` string) in a programme file, as the
+/// language → text pairs it holds.
+fn localised(value: &toml::Value, out: &mut Vec<Vec<(String, String)>>) {
+    match value {
+        toml::Value::Table(t) => {
+            if t.get("en").is_some_and(toml::Value::is_str) {
+                out.push(
+                    t.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                        .collect(),
+                );
+            }
+            t.values().for_each(|v| localised(v, out));
+        }
+        toml::Value::Array(a) => a.iter().for_each(|v| localised(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_text_naming_a_concept_uses_its_glossary_term() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let glossary: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("locales/glossary.toml")).unwrap())
+            .unwrap();
+    assert!(glossary.contains_key("passphrase") && glossary.contains_key("reference code"));
+    // Texts in every language, each as the English and its translations.
+    let mut texts: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    let english = messages("en");
+    let translated: Vec<(&str, std::collections::BTreeMap<String, String>)> =
+        LANGS.iter().map(|l| (*l, messages(l))).collect();
+    for (key, en) in &english {
+        let mut all = vec![("en".to_owned(), en.clone())];
+        for (lang, m) in &translated {
+            all.push(((*lang).to_owned(), m.get(key).cloned().unwrap_or_default()));
+        }
+        texts.push((format!("message {key}"), all));
+    }
+    for entry in std::fs::read_dir(root.join("ops/examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let file: toml::Value =
+                toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let mut found = Vec::new();
+            localised(&file, &mut found);
+            for t in found {
+                texts.push((format!("{} text", path.display()), t));
+            }
+        }
+    }
+    let mut wrong = Vec::new();
+    for (concept, per_language) in &glossary {
+        let forms = |lang: &str| -> Vec<String> {
+            per_language[lang]
+                .as_array()
+                .unwrap_or_else(|| panic!("{concept}: no {lang} entry"))
+                .iter()
+                .map(|f| f.as_str().unwrap().to_lowercase())
+                .collect()
+        };
+        let english_forms = forms("en");
+        for lang in LANGS {
+            assert!(!forms(lang).is_empty(), "{concept}: no {lang} term");
+        }
+        for (what, all) in &texts {
+            // Line breaks inside a text are spaces to a reader.
+            let flat = |t: &str| {
+                t.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            };
+            let en = &flat(&all.iter().find(|(l, _)| l == "en").unwrap().1);
+            if !english_forms.iter().any(|f| en.contains(f.as_str())) {
+                continue;
+            }
+            for (lang, text) in all {
+                let text = flat(text);
+                if lang != "en"
+                    && !text.is_empty()
+                    && !forms(lang).iter().any(|f| text.contains(f.as_str()))
+                {
+                    wrong.push(format!("{what} [{lang}] names {concept} otherwise: {text}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The country list in the page's own language (CLDR's names), every code once.
+#[tokio::test]
+async fn country_names_are_in_the_pages_language() {
+    let app = in_every_language().await;
+    for (lang, afghanistan, uk) in [
+        ("en", "Afghanistan", "United Kingdom"),
+        ("fr", "Afghanistan", "Royaume-Uni"),
+        ("uk", "Афганістан", "Велика Британія"),
+        ("ar", "أفغانستان", "المملكة المتحدة"),
+        ("fa-AF", "افغانستان", "بریتانیا"),
+        ("ps", "افغانستان", "انګلستان"),
+    ] {
+        let page = app
+            .get(&format!("/p/{SLUG}?lang={lang}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let at = page
+            .find(r#"id="f-current_country""#)
+            .expect("country select");
+        let select = &page[at..at + page[at..].find("</select>").unwrap()];
+        assert!(
+            select.contains(&format!(r#"<option value="AF">{afghanistan}</option>"#)),
+            "{lang}"
+        );
+        assert!(
+            select.contains(&format!(r#"<option value="GB">{uk}</option>"#)),
+            "{lang}"
+        );
+        assert_eq!(select.matches("<option value=\"").count(), 250, "{lang}");
+    }
+    // The code is what is sent and stored, whatever the language shown.
+    let mut fields = valid_answers();
+    fields.retain(|(k, _)| *k != "lang");
+    fields.push(("lang", "ps".into()));
+    let (status, _) = app.submit(&fields).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// A "Leave quickly" link on every public page (a plain link, no script), and the form
+/// links to the reply inbox.
+#[tokio::test]
+async fn every_public_page_can_be_left_quickly_and_the_form_links_to_the_inbox() {
+    let app = spawn_app().await;
+    let (_, receipt) = app.submit(&valid_answers()).await;
+    let mut pages = vec![("receipt", receipt)];
+    for path in [
+        format!("/p/{SLUG}"),
+        format!("/p/{SLUG}?lang=fa-AF"),
+        format!("/p/{SLUG}/status"),
+        format!("/p/{SLUG}/receipt"),
+        "/p/nowhere".to_owned(),
+    ] {
+        pages.push(("page", app.get(&path).await.text().await.unwrap()));
+    }
+    for (what, page) in &pages {
+        assert!(
+            page.contains(r#"<a class="leave" href="https://www.google.com/" rel="noreferrer""#),
+            "{what}: {page}"
+        );
+        assert!(!page.contains("<script"));
+    }
+    for (lang, form) in [("en", &pages[1].1), ("fa-AF", &pages[2].1)] {
+        let before_form = &form[..form.find("<form").unwrap()];
+        assert!(
+            before_form.contains(&format!(r#"href="/p/{SLUG}/status?lang={lang}""#)),
+            "{lang}: the form links to the reply inbox"
+        );
+    }
+}
+
+/// The codes break only between their groups (each group unbreakable), left to right
+/// and whole in print too, whatever the page's direction.
+#[tokio::test]
+async fn receipt_codes_break_only_between_groups_and_print_whole() {
+    let app = spawn_app().await;
+    let mut fields = valid_answers();
+    fields.retain(|(k, _)| *k != "lang");
+    fields.push(("lang", "fa-AF".into()));
+    let (_, page) = app.submit(&fields).await;
+    let at = page.find(r#"id="reference-code""#).unwrap();
+    let reference = &page[at..at + page[at..].find("</strong>").unwrap()];
+    assert_eq!(
+        reference.matches(r#"<span class="group">"#).count(),
+        4,
+        "{reference}"
+    );
+    assert_eq!(reference.matches("-<wbr>").count(), 3, "{reference}");
+    let (code, _) = codes(&page);
+    assert_eq!(code.len(), 23);
+    let css = app.get("/static/haven.css").await.text().await.unwrap();
+    assert!(css.contains(".code .group{white-space:nowrap}"));
+    assert!(
+        !css.contains("word-break:break-all}"),
+        "codes broke anywhere"
+    );
+    let print = &css[css.find("@media print").expect("a print style")..];
+    assert!(print.contains("direction:ltr") && print.contains(".site-header"));
+}

@@ -390,13 +390,29 @@ pub fn extract_input(page: &str, name: &str) -> Option<String> {
     Some(html_unescape(&rest[v..v + end]))
 }
 
-/// The text of the element with `id="ID"`.
+/// The text of the element with `id="ID"`, without the tags inside it (the receipt's
+/// codes are drawn group by group).
 pub fn extract_by_id(page: &str, id: &str) -> Option<String> {
     let at = page.find(&format!("id=\"{id}\""))?;
+    let open = page[..at].rfind('<')?;
+    let tag: String = page[open + 1..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
     let rest = &page[at..];
     let start = rest.find('>')? + 1;
-    let end = rest[start..].find('<')?;
-    Some(html_unescape(&rest[start..start + end]))
+    let end = rest[start..].find(&format!("</{tag}>"))?;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in rest[start..start + end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    Some(html_unescape(&text))
 }
 
 pub fn html_unescape(s: &str) -> String {
