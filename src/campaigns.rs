@@ -124,7 +124,10 @@ impl PinnedText {
             .unwrap_or_else(|_| self.default.clone());
         let text = self.text(&lang)?;
         let mut context = replies::context(live, content, mail);
-        context.programme = text.programme.clone();
+        // The title as pinned, where the programme may name itself at all.
+        if crate::letters::names_programme(&live.programme) {
+            context.programme = text.programme.clone();
+        }
         let rendered = template::render(&text.subject, &text.body, &context);
         Some(Draft {
             subject: rendered.subject,

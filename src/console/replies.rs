@@ -28,6 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub fn mail_settings(console: &Console) -> MailSettings {
     MailSettings {
         from: console.config.mail_from.clone(),
+        from_name: console.config.mail_from_name.clone(),
         public_url: console.config.public_url.clone(),
     }
 }
@@ -355,8 +356,8 @@ async fn templates(
                                 @let ctx = Context {
                                     reference: "ABCDE-FGHJK-MNPQR-STVWX".into(),
                                     name: p.file().outbound.name_field.as_ref().map(|_| crate::i18n::t(*lang, "console-sample-name")),
-                                    inbox_url: format!("{}/p/{}/status?lang={}", mail.public_url.as_deref().unwrap_or(""), p.slug(), lang.tag()),
-                                    programme: p.text(&p.file().title, *lang).to_owned(),
+                                    inbox_url: crate::letters::inbox_address(mail.public_url.as_deref()),
+                                    programme: crate::letters::programme_name(&mail, p, *lang),
                                 };
                                 @let r = template::render(p.text(&t.subject, *lang), p.text(&t.body, *lang), &ctx);
                                 div class="preview" lang=(lang.tag()) dir=(lang.dir()) {

@@ -25,6 +25,7 @@ mod intake;
 mod keys;
 mod launch;
 mod listeners;
+mod mail;
 mod metrics;
 mod outbound;
 mod partners;
