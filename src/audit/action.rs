@@ -130,6 +130,15 @@ actions! {
     UserGrant => "user.grant",
     /// An admin reset a staff member's lost second factor.
     UserReset2fa => "user.reset-2fa",
+    /// Issue 19: an instance admin (or the command line) stopped all outbound mail.
+    OutboundPause => "outbound.pause",
+    OutboundResume => "outbound.resume",
+    /// A supervisor paused, resumed or stopped a dispatched campaign.
+    CampaignPause => "campaign.pause",
+    CampaignResume => "campaign.resume",
+    CampaignStop => "campaign.stop",
+    /// A queued reply's email was withdrawn before it was sent.
+    ReplyWithdraw => "reply.withdraw",
 }
 
 /// A stored action name that no variant has.
@@ -228,6 +237,15 @@ mod tests {
         ])
         // Issue 17: ten wrong second-factor codes after a right password.
         .chain(["signin.second-factor-locked"])
+        // Issue 19: stop buttons for outbound mail.
+        .chain([
+            "outbound.pause",
+            "outbound.resume",
+            "campaign.pause",
+            "campaign.resume",
+            "campaign.stop",
+            "reply.withdraw",
+        ])
         .collect();
         assert_eq!(stored, before);
         assert_eq!(

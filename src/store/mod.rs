@@ -10,6 +10,7 @@
 mod enquiries;
 mod audit;
 mod casework;
+mod holds;
 mod imports;
 mod keys;
 mod launch;
@@ -37,6 +38,7 @@ use crate::config::DatabaseUrl;
 pub use crate::states::{CampaignState, Delivery, OutboxState, ReferralState};
 pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
+pub use holds::{Hold, HoldScope};
 pub use imports::{ImportOutcome, NewImport};
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use launch::{

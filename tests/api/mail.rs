@@ -347,3 +347,284 @@ async fn only_an_instance_admin_with_their_password_lets_a_programme_name_itself
     let text = readable_text(&all[0].data);
     assert!(text.contains("We will never ask for your passphrase by email"));
 }
+
+// ── Stop buttons (issue 19, item 5) ──────────────────────────────────────────────
+
+/// A Haven like `replies::haven`, whose worker sends one message at a time (one
+/// connection), so that a pause lands in the middle of a campaign.
+async fn one_at_a_time() -> (crate::helpers::TestApp, crate::smtp_sink::SmtpSink) {
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let mut settings = crate::helpers::Settings {
+        apply_example: false,
+        ..Default::default()
+    };
+    for (k, v) in [
+        ("HAVEN_RATE_LIMIT", "off".to_string()),
+        ("HAVEN_MAIL_FROM", FROM.to_string()),
+        ("HAVEN_PUBLIC_URL", PUBLIC.to_string()),
+        ("HAVEN_SMTP_URL", sink.url()),
+        ("HAVEN_SMTP_RATE", "off".to_string()),
+        ("HAVEN_SMTP_CONNECTIONS", "1".to_string()),
+        ("HAVEN_STAFF_NOTICES", "off".to_string()),
+    ] {
+        settings.env.insert(k, v);
+    }
+    let app = crate::helpers::spawn_with(settings).await;
+    crate::helpers::apply(
+        &app.store,
+        &app.config,
+        &crate::replies::programme(SLUG, "minimal"),
+    )
+    .await;
+    (app, sink)
+}
+
+async fn people(app: &crate::helpers::TestApp, n: usize) -> Vec<Person> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let email = format!("person{i:02}@example.org");
+        out.push(
+            enquire(
+                app,
+                SLUG,
+                Some(&email),
+                "en",
+                "other",
+                &format!("Person {i:02}"),
+            )
+            .await,
+        );
+    }
+    out
+}
+
+/// Each address's number of messages at the sink.
+fn per_address(sink: &crate::smtp_sink::SmtpSink) -> std::collections::BTreeMap<String, usize> {
+    let mut m = std::collections::BTreeMap::new();
+    for t in sink.accepted() {
+        *m.entry(t.rcpt[0].clone()).or_insert(0) += 1;
+    }
+    m
+}
+
+async fn campaign_post(staff: &mut Staff, c: &str, what: &str, reason: &str) -> crate::staff::Page {
+    staff
+        .post(
+            &format!("/console/c/{c}"),
+            &format!("/console/c/{c}/{what}"),
+            &[("reason", reason.to_owned())],
+        )
+        .await
+}
+
+async fn outbox_states(app: &crate::helpers::TestApp, c: &str) -> haven::store::OutboxCounts {
+    app.store.outbox_counts_for_campaign(c).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_paused_campaign_stops_sending_and_resumes_sending_the_rest_once_each() {
+    let (app, sink) = one_at_a_time().await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let everyone = people(&app, 8).await;
+    let c = created(&mut sup_a, "acknowledgement", "general", "", "").await;
+    let approved = decide(&mut sup_b, &c, "approve").await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+
+    // The worker runs while a supervisor pauses after the second message arrived.
+    sink.set_delay(std::time::Duration::from_millis(300));
+    let pause = async {
+        assert!(
+            sink.wait_for_accepted(2, std::time::Duration::from_secs(30))
+                .await
+        );
+        let page = campaign_post(&mut sup_a, &c, "pause", "wrong template").await;
+        // The pause has committed: what the sink has now, and what was in flight.
+        (page, sink.accepted_count())
+    };
+    let ((), (paused, at_pause)) = tokio::join!(app.run_pending_jobs(), pause);
+    assert_eq!(paused.status, StatusCode::SEE_OTHER, "{}", paused.body);
+    // Whatever the worker still runs now sends nothing more.
+    app.run_pending_jobs().await;
+    let sent_while_paused = sink.accepted_count();
+    assert!(
+        sent_while_paused <= at_pause + 1 && sent_while_paused < 8,
+        "at most the one message in flight (one connection) left after the pause: \
+         {sent_while_paused} sent, {at_pause} when the pause committed"
+    );
+    let counts = outbox_states(&app, &c).await;
+    assert_eq!(counts.sent as usize, sent_while_paused);
+    assert_eq!(counts.queued as usize, 8 - sent_while_paused, "{counts:?}");
+    let page = sup_b.get(&format!("/console/c/{c}")).await;
+    let body = html_unescape(&page.body);
+    assert!(body.contains("Paused by sa@example.org"), "{body}");
+    assert!(body.contains("wrong template"));
+    // An agent may not resume it.
+    let refused = campaign_post(&mut agent, &c, "resume", "go").await;
+    assert!(
+        refused.status == StatusCode::FORBIDDEN || refused.status == StatusCode::NOT_FOUND,
+        "{}",
+        refused.status
+    );
+    app.run_pending_jobs().await;
+    assert_eq!(sink.accepted_count(), sent_while_paused);
+
+    // Resumed: the rest, each exactly once.
+    sink.set_delay(std::time::Duration::ZERO);
+    let resumed = campaign_post(&mut sup_b, &c, "resume", "template checked").await;
+    assert_eq!(resumed.status, StatusCode::SEE_OTHER);
+    app.run_pending_jobs().await;
+    let got = per_address(&sink);
+    assert_eq!(got.len(), 8, "{got:?}");
+    for p in &everyone {
+        assert_eq!(got.get(p.email.as_ref().unwrap()), Some(&1), "{}", p.name);
+    }
+    let paused = crate::replies::audit_actions(&app, "campaign.pause").await;
+    assert_eq!(paused.len(), 1);
+    assert_eq!(paused[0].actor, format!("user:{}", sup_a.id));
+    assert!(paused[0].detail.contains("wrong template"));
+    let resumed = crate::replies::audit_actions(&app, "campaign.resume").await;
+    assert_eq!(resumed[0].actor, format!("user:{}", sup_b.id));
+    assert!(resumed[0].detail.contains("template checked"));
+}
+
+#[tokio::test]
+async fn a_stopped_campaign_never_sends_the_rest() {
+    let (app, sink) = one_at_a_time().await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    people(&app, 5).await;
+    let c = created(&mut sup_a, "acknowledgement", "general", "", "").await;
+    decide(&mut sup_b, &c, "approve").await;
+
+    // A stop needs a reason.
+    let page = campaign_post(&mut sup_a, &c, "stop", "  ").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.store
+            .hold(&haven::store::HoldScope::Campaign(c.clone()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let page = campaign_post(&mut sup_a, &c, "stop", "sent to the wrong queue").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    // Resuming a stopped campaign does nothing.
+    campaign_post(&mut sup_b, &c, "resume", "oops").await;
+    app.expect_failed_jobs(5);
+    app.run_pending_jobs().await;
+    assert_eq!(
+        sink.accepted_count(),
+        0,
+        "nothing of a stopped campaign leaves"
+    );
+    let counts = outbox_states(&app, &c).await;
+    assert_eq!((counts.failed, counts.queued, counts.sent), (5, 0, 0));
+    let page = sup_b.get(&format!("/console/c/{c}")).await;
+    assert!(html_unescape(&page.body).contains("Stopped for good by sa@example.org"));
+    assert!(
+        crate::replies::audit_actions(&app, "campaign.resume")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        crate::replies::audit_actions(&app, "campaign.stop")
+            .await
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_emergency_stop_holds_across_a_restart_and_every_worker_until_resumed() {
+    let (app, sink) = haven(&[(SLUG, "minimal")]).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let mut root = signed_in(&app, "root@example.org", Admin, None).await;
+    let mut padmin = signed_in(&app, "padmin@example.org", Admin, Some(SLUG)).await;
+    let everyone = people(&app, 3).await;
+
+    // Pressed on the command line (another process), with a reason.
+    let (code, out) = crate::programmes::cli(
+        &app,
+        &["outbound", "pause", "--reason", "relay compromised"],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    for p in &everyone {
+        reply_from_template(&mut agent, p).await;
+    }
+    app.run_pending_jobs().await;
+    // A worker started afresh (a restart) reads the same stop.
+    let restarted = haven::outbound::Worker::on_demand(
+        haven::store::Store::connect(&app.config.database)
+            .await
+            .unwrap(),
+        &app.keyring().await,
+        haven::outbound::Transport::smtp(&sink.url(), 2).unwrap(),
+        haven::outbound::WorkerSettings::default(),
+        std::sync::Arc::new(haven::metrics::Metrics::new()),
+    );
+    restarted.run_until_idle().await.unwrap();
+    assert_eq!(sink.accepted_count(), 0, "nothing leaves while stopped");
+    let (code, out) = crate::programmes::cli(&app, &["outbound", "status"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("paused since") && out.contains("relay compromised"),
+        "{out}"
+    );
+
+    // The instance admin's page says so; a programme admin has no such page.
+    assert_eq!(
+        padmin.get("/admin/outbound").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = root.get("/admin/outbound").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(html_unescape(&page.body).contains("relay compromised"));
+    // Resuming needs a reason too.
+    let page = root
+        .post(
+            "/admin/outbound",
+            "/admin/outbound/resume",
+            &[("reason", String::new())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = root
+        .post(
+            "/admin/outbound",
+            "/admin/outbound/resume",
+            &[("reason", "new relay".into())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    app.run_pending_jobs().await;
+    let got = per_address(&sink);
+    assert_eq!(got.len(), 3);
+    assert!(got.values().all(|n| *n == 1), "{got:?}");
+
+    // The button stops it again, audited with who and why.
+    let page = root
+        .post(
+            "/admin/outbound",
+            "/admin/outbound/pause",
+            &[("reason", "drill".into())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let (_, out) = crate::programmes::cli(&app, &["outbound", "status"]);
+    assert!(
+        out.contains("drill") && out.contains(&format!("user:{}", root.id)),
+        "{out}"
+    );
+    let paused = crate::replies::audit_actions(&app, "outbound.pause").await;
+    assert_eq!(paused.len(), 2);
+    assert_eq!(paused[0].actor, format!("user:{}", root.id));
+    assert_eq!(paused[1].actor, "cli");
+    assert!(paused[1].detail.contains("relay compromised"));
+    let resumed = crate::replies::audit_actions(&app, "outbound.resume").await;
+    assert_eq!(resumed[0].actor, format!("user:{}", root.id));
+    assert!(resumed[0].detail.contains("new relay"));
+    let (code, _) = crate::programmes::cli(&app, &["outbound", "resume", "--reason", "drill over"]);
+    assert_eq!(code, Some(0));
+}
