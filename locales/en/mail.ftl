@@ -17,3 +17,4 @@ mail-outbound-paused = All outbound mail is paused, since { $time } UTC, by { $w
 mail-outbound-intro = The emergency stop holds every message of every programme, on every worker of every instance, across restarts, until it is resumed. Messages already being handed to the relay when it is pressed (at most one per connection) may still leave. The command line does the same: haven outbound pause, resume, status.
 mail-outbound-pause = Pause all outbound mail
 mail-outbound-resume = Resume outbound mail
+mail-withdraw-button = Withdraw the email queued at { $time } UTC (not sent yet; the reply stays in the inbox)

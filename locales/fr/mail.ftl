@@ -17,3 +17,4 @@ mail-outbound-paused = Tous les courriels sortants sont suspendus depuis le { $t
 mail-outbound-intro = L'arrêt d'urgence retient chaque message de chaque programme, sur chaque service d'envoi de chaque instance, même après un redémarrage, jusqu'à la reprise. Les messages déjà en cours de remise au relais au moment de l'arrêt (au plus un par connexion) peuvent encore partir. La ligne de commande fait de même : haven outbound pause, resume, status.
 mail-outbound-pause = Suspendre tous les courriels sortants
 mail-outbound-resume = Reprendre les courriels sortants
+mail-withdraw-button = Retirer le courriel mis en file le { $time } UTC (pas encore envoyé ; la réponse reste dans la boîte de réponses)

@@ -628,3 +628,72 @@ async fn the_emergency_stop_holds_across_a_restart_and_every_worker_until_resume
     let (code, _) = crate::programmes::cli(&app, &["outbound", "resume", "--reason", "drill over"]);
     assert_eq!(code, Some(0));
 }
+
+#[tokio::test]
+async fn a_queued_reply_can_be_withdrawn_before_it_is_sent() {
+    let (app, sink) = haven(&[(SLUG, "minimal")]).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let ana = enquire(&app, SLUG, Some("ana@example.org"), "en", "other", "Ana R").await;
+    let omar = enquire(
+        &app,
+        SLUG,
+        Some("omar@example.org"),
+        "en",
+        "other",
+        "Omar K",
+    )
+    .await;
+    reply_from_template(&mut agent, &ana).await;
+    reply_from_template(&mut agent, &omar).await;
+    let ana_row = app.store.outbox_of_enquiry(&ana.id).await.unwrap()[0]
+        .id
+        .clone();
+    let omar_row = app.store.outbox_of_enquiry(&omar.id).await.unwrap()[0]
+        .id
+        .clone();
+
+    // The enquiry page offers it while it waits.
+    let page = agent.get(&format!("/console/e/{}", ana.id)).await;
+    assert!(
+        page.body.contains(&format!("value=\"{ana_row}\"")),
+        "{}",
+        page.body
+    );
+    // Another enquiry's message cannot be withdrawn through this one.
+    let wrong = agent
+        .post(
+            &format!("/console/e/{}", ana.id),
+            &format!("/console/e/{}/withdraw", ana.id),
+            &[("outbox", omar_row.clone())],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    let done = agent
+        .post(
+            &format!("/console/e/{}", ana.id),
+            &format!("/console/e/{}/withdraw", ana.id),
+            &[("outbox", ana_row.clone())],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+
+    app.expect_failed_jobs(1);
+    app.run_pending_jobs().await;
+    let got = per_address(&sink);
+    assert_eq!(got.get("omar@example.org"), Some(&1));
+    assert_eq!(
+        got.get("ana@example.org"),
+        None,
+        "the withdrawn email never left"
+    );
+    let rows = app.store.outbox_of_enquiry(&ana.id).await.unwrap();
+    assert_eq!(rows[0].last_error.as_deref(), Some("withdrawn"));
+    // The reply itself is still in her inbox.
+    let (status, inbox) = open_inbox(&app, SLUG, &ana.reference, &ana.passphrase).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(inbox.contains("We have your enquiry"));
+    let audited = crate::replies::audit_actions(&app, "reply.withdraw").await;
+    assert_eq!(audited.len(), 1);
+    assert_eq!(audited[0].actor, format!("user:{}", agent.id));
+    assert_eq!(audited[0].subject, format!("enquiry:{}", ana.id));
+}
