@@ -697,3 +697,66 @@ async fn a_queued_reply_can_be_withdrawn_before_it_is_sent() {
     assert_eq!(audited[0].actor, format!("user:{}", agent.id));
     assert_eq!(audited[0].subject, format!("enquiry:{}", ana.id));
 }
+
+/// Two workers (each its own connection pool, as two instances would have), each
+/// sending two at a time: once a supervisor's pause commits, at most the four messages
+/// already being handed to the relay leave; resumed, the rest go exactly once each.
+#[tokio::test]
+async fn a_pause_holds_two_workers_within_their_connections_and_resume_sends_each_once() {
+    use haven::outbound::{Transport, Worker, WorkerSettings};
+    use std::time::Duration;
+    let (app, sink) = haven(&[(SLUG, "minimal")]).await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    let everyone = people(&app, 16).await;
+    let c = created(&mut sup_a, "acknowledgement", "general", "", "").await;
+    decide(&mut sup_b, &c, "approve").await;
+
+    sink.set_delay(Duration::from_millis(200));
+    let keyring = app.keyring().await;
+    let mut workers = Vec::new();
+    for name in ["instance-a", "instance-b"] {
+        let settings = WorkerSettings {
+            name: name.into(),
+            concurrency: 2,
+            batch_size: 2,
+            poll_interval: Duration::from_millis(20),
+            rate: None,
+            ..WorkerSettings::default()
+        };
+        workers.push(Worker::spawn(
+            haven::store::Store::connect(&app.config.database)
+                .await
+                .unwrap(),
+            &keyring,
+            Transport::smtp(&sink.url(), 2).unwrap(),
+            settings,
+        ));
+    }
+    assert!(sink.wait_for_accepted(3, Duration::from_secs(30)).await);
+    let paused = campaign_post(&mut sup_a, &c, "pause", "check the text").await;
+    assert_eq!(paused.status, StatusCode::SEE_OTHER);
+    let at_pause = sink.accepted_count();
+    // Well past the sends in flight and many polls of both workers.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let held = sink.accepted_count();
+    assert!(
+        held <= at_pause + 4 && held < 16,
+        "after the pause: {held} sent, {at_pause} when it committed (bound: 2 workers × 2)"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sink.accepted_count(), held, "nothing more while paused");
+
+    sink.set_delay(Duration::ZERO);
+    campaign_post(&mut sup_b, &c, "resume", "text checked").await;
+    assert!(sink.wait_for_accepted(16, Duration::from_secs(30)).await);
+    for w in workers {
+        w.stop().await;
+    }
+    let got = per_address(&sink);
+    assert_eq!(got.len(), 16);
+    for p in &everyone {
+        assert_eq!(got.get(p.email.as_ref().unwrap()), Some(&1), "{}", p.name);
+    }
+    assert_eq!(outbox_states(&app, &c).await.sent, 16);
+}
