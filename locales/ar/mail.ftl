@@ -18,3 +18,4 @@ mail-outbound-intro = يحجز الإيقاف الطارئ كل رسالة من 
 mail-outbound-pause = إيقاف كل البريد الصادر مؤقتًا
 mail-outbound-resume = استئناف البريد الصادر
 mail-withdraw-button = سحب الرسالة المنتظرة منذ { $time } UTC (لم تُرسل بعد؛ يبقى الرد في صندوق الردود)
+mail-template-missing = لم يُكتب بعد باللغات: { $languages }. من كتبوا بهذه اللغات سيتلقون لغة أخرى، أو ردًا مكتوبًا يدويًا.

@@ -18,3 +18,4 @@ mail-outbound-intro = The emergency stop holds every message of every programme,
 mail-outbound-pause = Pause all outbound mail
 mail-outbound-resume = Resume outbound mail
 mail-withdraw-button = Withdraw the email queued at { $time } UTC (not sent yet; the reply stays in the inbox)
+mail-template-missing = Not written yet in: { $languages }. People who wrote in these languages would get another language, or a reply written by hand.

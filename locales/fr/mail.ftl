@@ -18,3 +18,4 @@ mail-outbound-intro = L'arrêt d'urgence retient chaque message de chaque progra
 mail-outbound-pause = Suspendre tous les courriels sortants
 mail-outbound-resume = Reprendre les courriels sortants
 mail-withdraw-button = Retirer le courriel mis en file le { $time } UTC (pas encore envoyé ; la réponse reste dans la boîte de réponses)
+mail-template-missing = Pas encore rédigé en : { $languages }. Les personnes qui ont écrit dans ces langues recevraient une autre langue, ou une réponse écrite à la main.

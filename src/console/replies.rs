@@ -361,6 +361,10 @@ async fn templates(
                 @for t in &p.file().templates {
                     section class="template" {
                         h2 { (t.name) " " span class="hint" { "(" (t.key) ")" } }
+                        @let missing: Vec<&str> = p.languages().iter().filter(|l| !t.body.contains_key(l.tag()) || !t.subject.contains_key(l.tag())).map(|l| l.endonym()).collect();
+                        @if !missing.is_empty() {
+                            p class="warning" id={ "missing-" (t.key) } { (t_args(ui, "mail-template-missing", &[("languages", missing.join(", "))])) }
+                        }
                         @for lang in p.languages() {
                             @if t.body.contains_key(lang.tag()) {
                                 @let ctx = Context {

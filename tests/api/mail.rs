@@ -760,3 +760,45 @@ async fn a_pause_holds_two_workers_within_their_connections_and_resume_sends_eac
     }
     assert_eq!(outbox_states(&app, &c).await.sent, 16);
 }
+
+// ── Templates checked before use (issue 19, item 6, the first part) ───────────────
+
+#[tokio::test]
+async fn the_template_list_names_the_languages_a_template_lacks() {
+    let (app, _sink) = haven(&[(SLUG, "minimal")]).await;
+    // The documents template without its French texts.
+    let before = exported(&app, SLUG).await;
+    let mut file: toml::Value = toml::from_str(&before).unwrap();
+    let templates = file["templates"].as_array_mut().unwrap();
+    let documents = templates
+        .iter_mut()
+        .find(|t| t["key"].as_str() == Some("documents"))
+        .expect("the documents template");
+    for part in ["subject", "body"] {
+        assert!(
+            documents[part]
+                .as_table_mut()
+                .unwrap()
+                .remove("fr")
+                .is_some()
+        );
+    }
+    let changed = toml::to_string(&file).unwrap();
+    let file = app.config.data_dir.join("lacking.toml");
+    std::fs::write(&file, &changed).unwrap();
+    let (code, out) = crate::programmes::cli(&app, &["programme", "apply", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{out}");
+    app.refresh_programme(SLUG);
+
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let page = agent.get(&format!("/console/p/{SLUG}/templates")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = html_unescape(&page.body);
+    let at = body
+        .find("id=\"missing-documents\"")
+        .unwrap_or_else(|| panic!("{body}"));
+    let line = &body[at..at + body[at..].find("</p>").unwrap()];
+    assert!(line.contains("Français"), "{line}");
+    assert!(!line.contains("English"), "{line}");
+    assert!(!body.contains("id=\"missing-acknowledgement\""), "{body}");
+}
