@@ -353,6 +353,12 @@ async fn only_an_instance_admin_with_their_password_lets_a_programme_name_itself
 /// A Haven like `replies::haven`, whose worker sends one message at a time (one
 /// connection), so that a pause lands in the middle of a campaign.
 async fn one_at_a_time() -> (crate::helpers::TestApp, crate::smtp_sink::SmtpSink) {
+    sending(&[("HAVEN_SMTP_CONNECTIONS", "1"), ("HAVEN_SMTP_RATE", "off")]).await
+}
+
+async fn sending(
+    extra: &[(&'static str, &str)],
+) -> (crate::helpers::TestApp, crate::smtp_sink::SmtpSink) {
     let sink = crate::smtp_sink::SmtpSink::start().await;
     let mut settings = crate::helpers::Settings {
         apply_example: false,
@@ -363,11 +369,12 @@ async fn one_at_a_time() -> (crate::helpers::TestApp, crate::smtp_sink::SmtpSink
         ("HAVEN_MAIL_FROM", FROM.to_string()),
         ("HAVEN_PUBLIC_URL", PUBLIC.to_string()),
         ("HAVEN_SMTP_URL", sink.url()),
-        ("HAVEN_SMTP_RATE", "off".to_string()),
-        ("HAVEN_SMTP_CONNECTIONS", "1".to_string()),
         ("HAVEN_STAFF_NOTICES", "off".to_string()),
     ] {
         settings.env.insert(k, v);
+    }
+    for (k, v) in extra {
+        settings.env.insert(k, (*v).to_owned());
     }
     let app = crate::helpers::spawn_with(settings).await;
     crate::helpers::apply(
@@ -801,4 +808,39 @@ async fn the_template_list_names_the_languages_a_template_lacks() {
     assert!(line.contains("Français"), "{line}");
     assert!(!line.contains("English"), "{line}");
     assert!(!body.contains("id=\"missing-acknowledgement\""), "{body}");
+}
+
+/// Messages already claimed by the worker but waiting (here for the send rate) are
+/// checked again just before their SMTP transaction: a pause that commits while they
+/// wait holds them, not only the rows not claimed yet.
+#[tokio::test]
+async fn claimed_messages_waiting_to_be_sent_are_held_by_a_pause() {
+    let (app, sink) = sending(&[("HAVEN_SMTP_CONNECTIONS", "4"), ("HAVEN_SMTP_RATE", "1")]).await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    people(&app, 4).await;
+    let c = created(&mut sup_a, "acknowledgement", "general", "", "").await;
+    decide(&mut sup_b, &c, "approve").await;
+    let pause = async {
+        // The first message went at once; the other three are claimed and wait
+        // about a second each for the rate.
+        assert!(
+            sink.wait_for_accepted(1, std::time::Duration::from_secs(30))
+                .await
+        );
+        let page = campaign_post(&mut sup_a, &c, "pause", "hold on").await;
+        (page, sink.accepted_count())
+    };
+    let ((), (paused, at_pause)) = tokio::join!(app.run_pending_jobs(), pause);
+    assert_eq!(paused.status, StatusCode::SEE_OTHER);
+    app.run_pending_jobs().await;
+    let sent = sink.accepted_count();
+    assert!(
+        sent <= at_pause + 1 && sent < 4,
+        "claimed rows waiting for the rate left after the pause: {sent} sent, {at_pause} at the pause"
+    );
+    campaign_post(&mut sup_b, &c, "resume", "go").await;
+    app.run_pending_jobs().await;
+    assert_eq!(per_address(&sink).len(), 4);
+    assert!(per_address(&sink).values().all(|n| *n == 1));
 }
