@@ -124,7 +124,10 @@ impl PinnedText {
             .unwrap_or_else(|_| self.default.clone());
         let text = self.text(&lang)?;
         let mut context = replies::context(live, content, mail);
-        context.programme = text.programme.clone();
+        // The title as pinned, where the programme may name itself at all.
+        if crate::letters::names_programme(&live.programme) {
+            context.programme = text.programme.clone();
+        }
         let rendered = template::render(&text.subject, &text.body, &context);
         Some(Draft {
             subject: rendered.subject,
@@ -412,6 +415,63 @@ pub async fn cancel(
             ),
         )
         .await?)
+}
+
+/// What a supervisor can do to a dispatched campaign's messages not sent yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Held until resumed.
+    Pause,
+    Resume,
+    /// Never sent: for good.
+    Cancel,
+}
+
+/// Pauses, resumes or stops a dispatched campaign (a supervisor of its programme);
+/// `false` when it changes nothing (already so, stopped for good, or not dispatched).
+/// The worker checks before every SMTP transaction, so once this commits at most the
+/// sends already under way leave.
+pub async fn stop(
+    store: &Store,
+    c: &CampaignRecord,
+    by: Member<'_>,
+    what: Stop,
+    reason: &str,
+) -> Result<bool, CampaignError> {
+    if by.role < crate::casework::ProgrammeRole::Supervisor {
+        return Err(CampaignError::Refused(Refusal::NeedsSupervisor));
+    }
+    if c.state != CampaignState::Dispatched {
+        return Ok(false);
+    }
+    let scope = crate::store::HoldScope::Campaign(c.id.clone());
+    let reason: String = reason.trim().chars().take(500).collect();
+    let (action, state) = match what {
+        Stop::Pause => (AuditAction::CampaignPause, "paused"),
+        Stop::Resume => (AuditAction::CampaignResume, ""),
+        Stop::Cancel => (AuditAction::CampaignStop, "cancelled"),
+    };
+    let entry = Entry::new(
+        &Actor::staff(by.user),
+        action,
+        &format!("campaign:{}", c.id),
+    )
+    .detail(serde_json::json!({ "reason": reason }));
+    Ok(match what {
+        Stop::Resume => store.lift_hold(&scope, &entry).await?,
+        _ => {
+            store
+                .put_hold(
+                    &scope,
+                    state,
+                    &reason,
+                    &Actor::staff(by.user).to_string(),
+                    crate::store::now(),
+                    &entry,
+                )
+                .await?
+        }
+    })
 }
 
 #[cfg(test)]

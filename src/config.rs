@@ -34,6 +34,9 @@ pub struct Config {
     pub smtp_connections: u32,
     /// The sender of every reply email.
     pub mail_from: crate::domain::EmailAddress,
+    /// The From display name of emails to enquirers (`HAVEN_MAIL_FROM_NAME`): neutral,
+    /// so that a mailbox read by someone else does not learn which programme it was.
+    pub mail_from_name: String,
     /// The public origin (e.g. `https://help.example.gov`). HSTS is sent when it is https.
     pub public_url: Option<String>,
     pub rate_limits: RateLimits,
@@ -216,6 +219,7 @@ struct FileSettings {
     smtp_rate: Option<toml::Value>,
     smtp_connections: Option<u32>,
     mail_from: Option<String>,
+    mail_from_name: Option<String>,
     public_url: Option<String>,
     rate_limit: Option<String>,
     trusted_proxies: Option<Vec<String>>,
@@ -330,6 +334,18 @@ impl Config {
             &get("HAVEN_MAIL_FROM", fs.mail_from).unwrap_or_else(|| "noreply@haven.invalid".into()),
         )
         .map_err(|_| ConfigError::invalid("HAVEN_MAIL_FROM", "is not an email address"))?;
+        let mail_from_name = get("HAVEN_MAIL_FROM_NAME", fs.mail_from_name)
+            .map(|n| n.trim().to_owned())
+            .unwrap_or_else(|| "Haven".into());
+        if mail_from_name.is_empty()
+            || mail_from_name.chars().count() > 64
+            || mail_from_name.chars().any(char::is_control)
+        {
+            return Err(ConfigError::invalid(
+                "HAVEN_MAIL_FROM_NAME",
+                "must be one line of 1 to 64 characters",
+            ));
+        }
         let smtp_connections = match env("HAVEN_SMTP_CONNECTIONS").filter(|v| !v.is_empty()) {
             Some(n) => n.trim().parse::<u32>().ok(),
             None => Some(fs.smtp_connections.unwrap_or(8)),
@@ -499,6 +515,7 @@ impl Config {
             smtp_rate,
             smtp_connections,
             mail_from,
+            mail_from_name,
             public_url,
             rate_limits,
             trusted_proxies,
@@ -558,6 +575,21 @@ mod tests {
         assert_eq!(c.master_key_file, PathBuf::from("./data/master.key"));
         assert!(c.rate_limits.enabled);
         assert!(!c.behind_tls());
+    }
+
+    #[test]
+    fn the_neutral_sender_name_is_haven_unless_set_and_one_short_line() {
+        let c = Config::from_sources(None, env_of(&[])).unwrap();
+        assert_eq!(c.mail_from_name, "Haven");
+        let c = Config::from_sources(None, env_of(&[("HAVEN_MAIL_FROM_NAME", " Notifications ")]))
+            .unwrap();
+        assert_eq!(c.mail_from_name, "Notifications");
+        for bad in ["   ", "Haven\r\nBcc: x@y.example", &"x".repeat(65)] {
+            let e = Config::from_sources(None, env_of(&[("HAVEN_MAIL_FROM_NAME", bad)]))
+                .err()
+                .unwrap_or_else(|| panic!("{bad:?} accepted"));
+            assert!(e.to_string().contains("HAVEN_MAIL_FROM_NAME"), "{e}");
+        }
     }
 
     #[test]

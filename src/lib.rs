@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod import;
 pub mod intake;
 pub mod keyring;
+pub mod letters;
 pub mod logging;
 pub mod metrics;
 pub mod outbound;

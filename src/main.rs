@@ -69,6 +69,12 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// The emergency stop for all outbound mail (every worker of every instance; it
+    /// holds across restarts). Audited with the reason.
+    Outbound {
+        #[command(subcommand)]
+        command: OutboundCommand,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -157,6 +163,23 @@ enum DisclosuresCommand {
         #[arg(long, value_name = "SLUG")]
         programme: String,
     },
+}
+
+#[derive(Subcommand)]
+enum OutboundCommand {
+    /// Stop all outbound mail now: no worker sends another message until `resume`.
+    Pause {
+        /// Why (kept in the audit log and shown to instance admins).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Let outbound mail go again.
+    Resume {
+        #[arg(long)]
+        reason: String,
+    },
+    /// Whether outbound mail is stopped, since when, by whom and why.
+    Status,
 }
 
 #[derive(Subcommand)]
@@ -297,6 +320,39 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     "database accounts: {} (ops/OPERATOR-GUIDE.md, \"One database account per role\")",
                     haven::store::access::ACCOUNTS.join(", ")
                 );
+            }
+        }
+        Command::Outbound { command } => {
+            let store = app::open_store(&config).await?;
+            let stop = haven::outbound::stop::status;
+            match command {
+                OutboundCommand::Pause { reason } if !reason.trim().is_empty() => {
+                    if haven::outbound::stop::pause_all(&store, &Actor::Cli, &reason).await? {
+                        println!("outbound mail paused");
+                    } else {
+                        println!("outbound mail was already paused");
+                    }
+                }
+                OutboundCommand::Resume { reason } if !reason.trim().is_empty() => {
+                    if haven::outbound::stop::resume_all(&store, &Actor::Cli, &reason).await? {
+                        println!("outbound mail resumed");
+                    } else {
+                        println!("outbound mail was not paused");
+                    }
+                }
+                OutboundCommand::Pause { .. } | OutboundCommand::Resume { .. } => {
+                    eprintln!("give a reason: --reason \"…\"");
+                    return Ok(ExitCode::from(2));
+                }
+                OutboundCommand::Status => match stop(&store).await? {
+                    Some(hold) => println!(
+                        "paused since {} UTC by {}: {}",
+                        haven::domain::datetime(hold.held_at),
+                        hold.held_by,
+                        hold.reason
+                    ),
+                    None => println!("sending"),
+                },
             }
         }
         Command::Audit {

@@ -14,8 +14,9 @@ use crate::crypto::{CryptoError, Opener, Sealed, random_id};
 use crate::domain::{EmailAddress, Language, ReferenceCode};
 use crate::enquiry::EnquiryContent;
 use crate::i18n::t_args;
+use crate::letters;
 use crate::outbound::template::{self, Context};
-use crate::outbound::{self, OutboundError, OutboundMessage, Recipient, Rendered};
+use crate::outbound::{self, OutboundError, Recipient, Rendered};
 use crate::programme::live::LiveProgramme;
 use crate::programme::{EmailDisclosure, ImportReplies};
 use crate::store::{EnquiryRecord, NewReply, PreparedReply, now};
@@ -74,13 +75,8 @@ pub enum ReplyError {
     Crypto(#[from] CryptoError),
 }
 
-/// Where replies come from.
-#[derive(Debug, Clone)]
-pub struct MailSettings {
-    pub from: EmailAddress,
-    /// The public origin, for links to the reply inbox (`None`: a relative path).
-    pub public_url: Option<String>,
-}
+/// Where replies come from: the sender and the public origin (see [`crate::letters`]).
+pub use crate::letters::Letterhead as MailSettings;
 
 /// The values a template may use, for one enquiry.
 pub fn context(live: &LiveProgramme, content: &EnquiryContent, mail: &MailSettings) -> Context {
@@ -99,13 +95,8 @@ pub fn context(live: &LiveProgramme, content: &EnquiryContent, mail: &MailSettin
     Context {
         reference: content.reference.clone(),
         name,
-        inbox_url: format!(
-            "{}/p/{}/status?lang={}",
-            mail.public_url.as_deref().unwrap_or(""),
-            p.slug(),
-            lang.tag()
-        ),
-        programme: p.text(&p.file().title, lang).to_owned(),
+        inbox_url: letters::inbox_address(mail.public_url.as_deref()),
+        programme: letters::programme_name(mail, p, lang),
     }
 }
 
@@ -217,30 +208,30 @@ pub fn prepare(
                     );
                     let body = t_args(lang, "reply-email-imported-body", &[("form_url", form_url)]);
                     Rendered {
-                        subject: template::one_line(&t_args(lang, "reply-email-subject", &[])),
-                        html: Some(template::html_from_text(&body)),
+                        subject: t_args(lang, "reply-email-subject", &[]),
+                        html: None,
                         text: body,
                     }
                 }
                 Some(EmailDisclosure::Full) => Rendered {
                     subject: subject.clone(),
                     text: text.to_owned(),
-                    html: Some(template::html_from_text(text)),
+                    html: None,
                 },
                 Some(EmailDisclosure::Minimal) => {
                     let ctx = context(live, content, mail);
                     let body = t_args(lang, "reply-email-body", &[("inbox_url", ctx.inbox_url)]);
                     Rendered {
-                        subject: template::one_line(&t_args(lang, "reply-email-subject", &[])),
-                        html: Some(template::html_from_text(&body)),
+                        subject: t_args(lang, "reply-email-subject", &[]),
+                        html: None,
                         text: body,
                     }
                 }
             };
-            let from_name = template::one_line(p.text(&p.file().title, lang));
-            let message = OutboundMessage::new(
-                &mail.from,
-                &from_name,
+            let message = letters::letter(
+                mail,
+                p,
+                lang,
                 Recipient::new(email),
                 &rendered,
                 own_reference.as_ref(),

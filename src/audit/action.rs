@@ -137,6 +137,15 @@ actions! {
     /// The worker opened a batch of new enquiries to compute their email blind index
     /// (counts only; the plaintext never leaves the keyring).
     EnquiryIndexContact => "enquiry.index-contact",
+    /// Issue 19: an instance admin (or the command line) stopped all outbound mail.
+    OutboundPause => "outbound.pause",
+    OutboundResume => "outbound.resume",
+    /// A supervisor paused, resumed or stopped a dispatched campaign.
+    CampaignPause => "campaign.pause",
+    CampaignResume => "campaign.resume",
+    CampaignStop => "campaign.stop",
+    /// A queued reply's email was withdrawn before it was sent.
+    ReplyWithdraw => "reply.withdraw",
 }
 
 /// A stored action name that no variant has.
@@ -237,6 +246,15 @@ mod tests {
         .chain(["signin.second-factor-locked"])
         // Issue 17 item 13: signed programme states.
         .chain(["programme.re-sign", "enquiry.index-contact"])
+        // Issue 19: stop buttons for outbound mail.
+        .chain([
+            "outbound.pause",
+            "outbound.resume",
+            "campaign.pause",
+            "campaign.resume",
+            "campaign.stop",
+            "reply.withdraw",
+        ])
         .collect();
         assert_eq!(stored, before);
         assert_eq!(

@@ -15,6 +15,7 @@ pub mod enquiries;
 pub mod handling;
 pub mod imports;
 pub mod keys;
+pub mod outbound;
 pub mod pages;
 pub mod programmes;
 pub mod queues;
@@ -220,6 +221,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(
         web::scope("/admin")
             .configure(admin::routes)
+            .configure(outbound::routes)
             .configure(archive::routes)
             .configure(keys::routes)
             .configure(programmes::routes),

@@ -12,7 +12,7 @@ use crate::auth::Staff;
 use crate::casework::{Action, Case, Subject, permit};
 use crate::domain::Language;
 use crate::error::AppError;
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, t, t_args};
 use crate::keyring::Read;
 use crate::outbound::template::{self, Context};
 use crate::outbound::{Exposure, OutboundError};
@@ -22,12 +22,14 @@ use crate::store::{EnquiryRecord, OutboxState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/e/{id}/reply", web::post().to(reply))
+        .route("/e/{id}/withdraw", web::post().to(withdraw))
         .route("/p/{slug}/templates", web::get().to(templates));
 }
 
 pub fn mail_settings(console: &Console) -> MailSettings {
     MailSettings {
         from: console.config.mail_from.clone(),
+        from_name: console.config.mail_from_name.clone(),
         public_url: console.config.public_url.clone(),
     }
 }
@@ -88,6 +90,15 @@ pub fn section(v: &Section<'_>) -> Markup {
             @if !deliveries.is_empty() {
                 h3 { (t(lang, "console-email-delivery")) }
                 (delivery_table(lang, deliveries))
+                @if may_reply {
+                    @for d in deliveries.iter().filter(|d| d.state == OutboxState::Queued && d.campaign_id.is_none()) {
+                        form method="post" action={ (base) "/withdraw" } class="inline" {
+                            (csrf_field(&staff.csrf))
+                            input type="hidden" name="outbox" value=(d.id);
+                            button type="submit" class="secondary" { (t_args(lang, "mail-withdraw-button", &[("time", datetime(d.created_at))])) }
+                        }
+                    }
+                }
             }
         }
         @if may_reply {
@@ -353,13 +364,17 @@ async fn templates(
                 @for t in &p.file().templates {
                     section class="template" {
                         h2 { (t.name) " " span class="hint" { "(" (t.key) ")" } }
+                        @let missing: Vec<&str> = p.languages().iter().filter(|l| !t.body.contains_key(l.tag()) || !t.subject.contains_key(l.tag())).map(|l| l.endonym()).collect();
+                        @if !missing.is_empty() {
+                            p class="warning" id={ "missing-" (t.key) } { (t_args(ui, "mail-template-missing", &[("languages", missing.join(", "))])) }
+                        }
                         @for lang in p.languages() {
                             @if t.body.contains_key(lang.tag()) {
                                 @let ctx = Context {
                                     reference: "ABCDE-FGHJK-MNPQR-STVWX".into(),
                                     name: p.file().outbound.name_field.as_ref().map(|_| crate::i18n::t(*lang, "console-sample-name")),
-                                    inbox_url: format!("{}/p/{}/status?lang={}", mail.public_url.as_deref().unwrap_or(""), p.slug(), lang.tag()),
-                                    programme: p.text(&p.file().title, *lang).to_owned(),
+                                    inbox_url: crate::letters::inbox_address(mail.public_url.as_deref()),
+                                    programme: crate::letters::programme_name(&mail, p, *lang),
                                 };
                                 @let r = template::render(p.text(&t.subject, *lang), p.text(&t.body, *lang), &ctx);
                                 div class="preview" lang=(lang.tag()) dir=(lang.dir()) {
@@ -374,4 +389,62 @@ async fn templates(
             },
         ),
     ))
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    outbox: String,
+}
+
+/// Withdraws a reply's email that has not been sent yet (the reply stays in the
+/// person's inbox). Whoever may reply to the enquiry may; audited. The worker checks
+/// again just before sending, so a message claimed a moment ago does not leave either.
+async fn withdraw(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<WithdrawForm>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, &form.csrf).await?;
+    let (record, _live, role) = console.enquiry_for(&staff, &id).await?;
+    let case = Case {
+        status: record.status,
+        assigned_to: record.assigned_to.as_deref(),
+    };
+    permit(member(&staff, role), Action::Reply, Subject::Enquiry(case))
+        .map_err(|_| AppError::Forbidden)?;
+    // Only this enquiry's own reply emails, and only while they wait.
+    let row = console
+        .store
+        .outbox_of_enquiry(&record.id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == form.outbox && r.campaign_id.is_none())
+        .ok_or(AppError::NotFound)?;
+    if matches!(row.state, OutboxState::Queued | OutboxState::Sending) {
+        let entry = crate::audit::Entry::new(
+            &staff.actor(),
+            AuditAction::ReplyWithdraw,
+            &format!("enquiry:{}", record.id),
+        )
+        .detail(serde_json::json!({ "outbox": row.id }));
+        console
+            .store
+            .put_hold(
+                &crate::store::HoldScope::Message(row.id.clone()),
+                "cancelled",
+                "withdrawn",
+                &staff.actor().to_string(),
+                crate::store::now(),
+                &entry,
+            )
+            .await?;
+    }
+    Ok(super::see_other(&format!(
+        "/console/e/{}#replies",
+        record.id
+    )))
 }

@@ -24,8 +24,8 @@ use crate::crypto::IntakeKey;
 use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::programme::ProgrammeStatus;
 use crate::programme::live::{LiveProgramme, LiveProgrammes};
+use crate::programme::{Programme, ProgrammeStatus};
 use crate::store::{Store, SubmissionStored, SubmissionWriter, UsedToken, now};
 use crate::web::client::client_key;
 use crate::web::errors::mark_rendered;
@@ -52,6 +52,13 @@ pub struct Intake {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource(crate::letters::INBOX_PATH)
+            .wrap(actix_web::middleware::Compress::default())
+            .route(web::get().to(show_any_inbox_sign_in))
+            .route(web::head().to(show_any_inbox_sign_in))
+            .route(web::post().to(open_any_inbox)),
+    );
     cfg.service(
         web::scope("/p")
             // Slow links and Tor: the form is about 5 KB gzipped instead of 18 KB. Safe
@@ -106,8 +113,11 @@ fn form_scope(slug: &ProgrammeSlug) -> String {
     format!("form:{slug}")
 }
 
-fn inbox_scope(slug: &ProgrammeSlug) -> String {
-    format!("inbox:{slug}")
+fn inbox_scope(programme: Option<&Programme>) -> String {
+    match programme {
+        Some(p) => format!("inbox:{}", p.slug()),
+        None => "inbox:*".to_owned(),
+    }
 }
 
 async fn show_form(
@@ -387,20 +397,36 @@ async fn show_inbox_sign_in(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let live = public_programme(&intake, &slug).await?;
-    let p = &live.programme;
-    let lang = request_language(&req, p.languages());
-    let token = csrf::issue(&intake.intake_key, &inbox_scope(p.slug()), now());
-    Ok(html(
+    Ok(inbox_sign_in(&intake, &req, Some(&live.programme)))
+}
+
+/// The slug-free reply inbox, one for every programme: emails give this address, so
+/// that nothing in them names the programme (see `letters`).
+async fn show_any_inbox_sign_in(
+    intake: web::Data<Intake>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    Ok(inbox_sign_in(&intake, &req, None))
+}
+
+fn inbox_sign_in(
+    intake: &Intake,
+    req: &HttpRequest,
+    programme: Option<&Programme>,
+) -> HttpResponse {
+    let lang = request_language(req, programme.map_or(&Language::ALL[..], |p| p.languages()));
+    let token = csrf::issue(&intake.intake_key, &inbox_scope(programme), now());
+    html(
         StatusCode::OK,
         pages::inbox_sign_in_page(&pages::InboxView {
-            programme: p,
+            programme,
             lang,
             csrf_token: &token,
             typed_reference: "",
             failed: false,
             throttled: None,
         }),
-    ))
+    )
 }
 
 async fn open_inbox(
@@ -410,15 +436,54 @@ async fn open_inbox(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let live = public_programme(&intake, &slug).await?;
-    let p = &live.programme;
-    let typed = read_form(&req, payload).await?;
-    let lang = posted_language(&typed, p.languages(), &req);
+    sign_in(&intake, &req, payload, Some(live)).await
+}
+
+async fn open_any_inbox(
+    intake: web::Data<Intake>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    sign_in(&intake, &req, payload, None).await
+}
+
+/// The programme of the enquiry whose code hash this is, if the public may see it.
+async fn programme_of_code(
+    intake: &Intake,
+    code_hash: &[u8],
+) -> Result<Option<Arc<LiveProgramme>>, AppError> {
+    let Some(record) = intake.store.enquiry_by_reference(code_hash).await? else {
+        return Ok(None);
+    };
+    let Some(slug) = intake.store.programme_slug(&record.programme_id).await? else {
+        return Ok(None);
+    };
+    match public_programme(intake, &slug).await {
+        Ok(live) => Ok(Some(live)),
+        Err(AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Signs in to the reply inbox of `fixed` (its own address), or, at `/inbox`, of the
+/// programme the typed code belongs to. Both answer a wrong code, a code of another
+/// programme and a wrong passphrase alike.
+async fn sign_in(
+    intake: &Intake,
+    req: &HttpRequest,
+    payload: web::Payload,
+    fixed: Option<Arc<LiveProgramme>>,
+) -> Result<HttpResponse, AppError> {
+    let shown = fixed.as_ref().map(|l| &l.programme);
+    let offered = shown.map_or(&Language::ALL[..], |p| p.languages());
+    let typed = read_form(req, payload).await?;
+    let lang = posted_language(&typed, offered, req);
     let at = now();
-    let scope = inbox_scope(p.slug());
+    let scope = inbox_scope(shown);
     let token_ok = typed
         .get(CSRF)
         .is_some_and(|t| csrf::verify(&intake.intake_key, &scope, t, at));
-    if !token_ok || !csrf::same_origin(&req) {
+    if !token_ok || !csrf::same_origin(req) {
         return Err(AppError::Forbidden);
     }
     let typed_reference = typed.get("reference").unwrap_or("");
@@ -427,7 +492,7 @@ async fn open_inbox(
         typed_reference,
         typed.get("passphrase").unwrap_or(""),
     );
-    let client = client_key(&req, &intake.config.trusted_proxies);
+    let client = client_key(req, &intake.config.trusted_proxies);
     if let Err(refused) = intake
         .limiters
         .allow_inbox_attempt(&client, &attempt.code_hash)
@@ -436,7 +501,7 @@ async fn open_inbox(
         let page = html(
             StatusCode::TOO_MANY_REQUESTS,
             pages::inbox_sign_in_page(&pages::InboxView {
-                programme: p,
+                programme: shown,
                 lang,
                 csrf_token: &token,
                 typed_reference,
@@ -448,29 +513,44 @@ async fn open_inbox(
         );
         return Ok(with_retry_after(page, refused));
     }
-    let opened = inbox::open(&intake.store, &intake.intake_key, &live, &attempt)
-        .await
-        .map_err(|e| match e {
-            inbox::InboxError::Store(e) => AppError::Store(e),
-            inbox::InboxError::Crypto(e) => AppError::Crypto(e),
-        })?;
-    match opened {
-        Some(inbox) => Ok(html(
-            StatusCode::OK,
-            pages::inbox_page(
-                p,
-                lang,
-                inbox.status.as_str(),
-                &inbox.replies,
-                &inbox.referred_to,
-            ),
-        )),
-        None => {
+    let live = match fixed.clone() {
+        Some(live) => Some(live),
+        None => programme_of_code(intake, &attempt.code_hash).await?,
+    };
+    let opened = match &live {
+        Some(live) => inbox::open(&intake.store, &intake.intake_key, live, &attempt)
+            .await
+            .map_err(|e| match e {
+                inbox::InboxError::Store(e) => AppError::Store(e),
+                inbox::InboxError::Crypto(e) => AppError::Crypto(e),
+            })?,
+        None => None,
+    };
+    match (opened, live) {
+        (Some(inbox), Some(live)) => {
+            // At `/inbox` the page is in a language the person's programme offers.
+            let lang = match shown {
+                Some(_) => lang,
+                None if live.programme.languages().contains(&lang) => lang,
+                None => live.programme.default_language(),
+            };
+            Ok(html(
+                StatusCode::OK,
+                pages::inbox_page(
+                    shown,
+                    lang,
+                    inbox.status.as_str(),
+                    &inbox.replies,
+                    &inbox.referred_to,
+                ),
+            ))
+        }
+        _ => {
             let token = csrf::issue(&intake.intake_key, &scope, at);
             Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 pages::inbox_sign_in_page(&pages::InboxView {
-                    programme: p,
+                    programme: shown,
                     lang,
                     csrf_token: &token,
                     typed_reference,

@@ -315,7 +315,8 @@ pub fn closed_page(programme: &Programme, lang: Language) -> Markup {
 }
 
 pub struct InboxView<'a> {
-    pub programme: &'a Programme,
+    /// `None`: the slug-free inbox at `/inbox`, where the code finds the programme.
+    pub programme: Option<&'a Programme>,
     pub lang: Language,
     pub csrf_token: &'a str,
     pub typed_reference: &'a str,
@@ -327,12 +328,12 @@ pub struct InboxView<'a> {
 pub fn inbox_sign_in_page(v: &InboxView<'_>) -> Markup {
     let lang = v.lang;
     let title = t(lang, "inbox-title");
-    let action = format!("/p/{}/status", v.programme.slug());
+    let action = inbox_action(v.programme);
     render(
         &Page {
             lang,
             title: &title,
-            languages: v.programme.languages(),
+            languages: v.programme.map_or(&Language::ALL[..], |p| p.languages()),
         },
         html! {
             @if v.failed {
@@ -365,8 +366,18 @@ pub fn inbox_sign_in_page(v: &InboxView<'_>) -> Markup {
     )
 }
 
+/// Where the inbox's form posts: the programme's own address, or `/inbox`.
+fn inbox_action(programme: Option<&Programme>) -> String {
+    match programme {
+        Some(p) => format!("/p/{}/status", p.slug()),
+        None => crate::letters::INBOX_PATH.to_owned(),
+    }
+}
+
+/// `programme`: `None` when opened at `/inbox` (signing out goes back there, and the
+/// page names no programme).
 pub fn inbox_page(
-    programme: &Programme,
+    programme: Option<&Programme>,
     lang: Language,
     status: &str,
     replies: &[crate::replies::ReplyContent],
@@ -408,7 +419,7 @@ pub fn inbox_page(
                     p class="preserve" dir="auto" { (r.text) }
                 }
             }
-            p { a href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "inbox-sign-out")) } }
+            p { a href={ (inbox_action(programme)) "?lang=" (lang.tag()) } { (t(lang, "inbox-sign-out")) } }
         },
     )
 }

@@ -198,7 +198,11 @@ impl OutboundMessage {
         // The one place a `to` is set: from the one recipient this message was built for.
         #[allow(clippy::disallowed_methods)]
         let builder = Message::builder().to(Mailbox::new(None, to_addr.clone()));
+        // The sending domain, not lettre's default (the machine's host name, which may
+        // say what the server is for).
+        let message_id = format!("<{}@{}>", crate::crypto::random_id(), from_addr.domain());
         let message = builder
+            .message_id(Some(message_id))
             .from(Mailbox::new(Some(from_name.to_owned()), from_addr.clone()))
             .subject(rendered.subject.clone())
             .envelope(

@@ -15,6 +15,7 @@ mod message;
 pub mod notices;
 pub mod outbox;
 mod retry;
+pub mod stop;
 pub mod template;
 mod transport;
 mod worker;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lettre::transport::smtp::PoolConfig;
+use lettre::transport::smtp::extension::ClientId;
 use lettre::transport::smtp::response::Severity;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
@@ -58,7 +59,15 @@ impl Transport {
     /// The relay in `HAVEN_SMTP_URL`, or the file outbox when it is unset.
     pub fn from_config(config: &Config) -> Result<Self, TransportError> {
         match &config.smtp_url {
-            Some(url) => Self::smtp(url, config.smtp_connections),
+            Some(url) => Self::smtp_named(
+                url,
+                config.smtp_connections,
+                config
+                    .mail_from
+                    .as_str()
+                    .rsplit_once('@')
+                    .map_or("localhost", |(_, d)| d),
+            ),
             None => Ok(Self::File(FileOutbox::new(file_outbox_dir(
                 &config.data_dir,
             ))?)),
@@ -69,8 +78,18 @@ impl Transport {
     /// (STARTTLS or fail), `smtps://…` (implicit TLS); `user:pass@` authenticates.
     /// At most `connections` connections are kept open to the relay.
     pub fn smtp(url: &str, connections: u32) -> Result<Self, TransportError> {
-        let builder =
+        Self::smtp_named(url, connections, "localhost")
+    }
+
+    /// As [`Transport::smtp`], greeting the relay (EHLO) as `hello`, the sending
+    /// domain, unless the URL names another (`smtp://relay/NAME`). Never the machine's
+    /// host name, which may say what the server is for.
+    pub fn smtp_named(url: &str, connections: u32, hello: &str) -> Result<Self, TransportError> {
+        let mut builder =
             AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|_| TransportError::Url)?;
+        if !names_ehlo(url) {
+            builder = builder.hello_name(ClientId::Domain(hello.to_owned()));
+        }
         let description = describe_url(url);
         // Opportunistic STARTTLS is plain text to anyone who strips the offer.
         if url.starts_with("smtp://") && !url.contains("tls=required") && !is_loopback(&description)
@@ -108,6 +127,14 @@ impl Transport {
             Self::File(outbox) => outbox.write(outbox_id, message.formatted()).await,
         }
     }
+}
+
+/// Whether the URL gives the EHLO name itself (its path).
+fn names_ehlo(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split('?').next().unwrap_or("");
+    rest.split_once('/')
+        .is_some_and(|(_, path)| !path.trim_matches('/').is_empty())
 }
 
 fn describe_url(url: &str) -> String {

@@ -464,6 +464,30 @@ async fn deliver(ctx: &Context, row: &ClaimedRow) -> Settlement {
     if let Some(limiter) = &ctx.limiter {
         limiter.until_ready().await;
     }
+    // Checked again here, just before the SMTP transaction, and not only at the claim:
+    // after a stop commits, at most the sends already past this point leave (at most
+    // `concurrency` per worker).
+    match ctx
+        .store
+        .outbound_hold(&row.id, row.campaign_id.as_deref())
+        .await
+    {
+        Ok(None) => {}
+        Ok(Some(hold)) if hold.is_cancelled() => {
+            ctx.metrics.outbound_outcome("stopped");
+            return Settlement::Failed {
+                error: "stopped".into(),
+            };
+        }
+        Ok(Some(_)) => {
+            ctx.metrics.outbound_outcome("held");
+            return Settlement::Held;
+        }
+        Err(error) => {
+            tracing::warn!(%error, "cannot check the stops before sending");
+            return Settlement::Held;
+        }
+    }
     let started = std::time::Instant::now();
     let sent = ctx.transport.send(&row.id, &message).await;
     let took = started.elapsed();

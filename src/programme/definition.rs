@@ -380,6 +380,30 @@ pub struct OutboundSettings {
     /// The key of the text field whose answer `{name}` stands for in templates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_field: Option<String>,
+    /// `neutral` (the default): emails to enquirers say nothing of the programme (the
+    /// instance's neutral sender name, `HAVEN_MAIL_FROM_NAME`); `programme`: the From
+    /// name and `{programme}` are the programme's title. Only an instance admin may
+    /// choose `programme`, with their password.
+    #[serde(default, skip_serializing_if = "Sender::is_neutral")]
+    pub sender: Sender,
+}
+
+/// Who an email to an enquirer says it is from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sender {
+    /// The instance's neutral name: a mailbox read by someone else learns nothing of
+    /// which programme, or what subject, the person wrote about. The default.
+    #[default]
+    Neutral,
+    /// The programme's title, in the person's language.
+    Programme,
+}
+
+impl Sender {
+    fn is_neutral(&self) -> bool {
+        *self == Self::Neutral
+    }
 }
 
 impl OutboundSettings {

@@ -405,6 +405,8 @@ pub fn clone_as(source: &Programme, slug: &ProgrammeSlug, keep: &[String]) -> Pr
     let mut file = source.file().clone();
     file.slug = slug.as_str().to_owned();
     file.status = ProgrammeStatus::Draft;
+    // An instance admin's choice for one programme, not for its copies.
+    file.outbound.sender = Default::default();
     for choice in copy_choices(&file) {
         if keep.contains(&choice.name()) {
             continue;

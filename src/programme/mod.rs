@@ -19,7 +19,7 @@ pub use answers::{Answer, Answers};
 pub use definition::{
     AttachmentPolicy, Condition, ContactMode, EmailDisclosure, Field, FieldKind, FieldOption,
     ImportReplies, ImportSettings, Localised, Match, OutboundSettings, Partner, ProgrammeFile,
-    ProgrammeStatus, Queue, ReferralSettings, Routing, RoutingRule, Template,
+    ProgrammeStatus, Queue, ReferralSettings, Routing, RoutingRule, Sender, Template,
 };
 pub use parse::{DefinitionError, DefinitionErrors};
 

@@ -16,7 +16,7 @@
 use std::collections::BTreeSet;
 
 use super::definition::{
-    ContactMode, EmailDisclosure, Field, FieldKind, ImportReplies, ProgrammeFile,
+    ContactMode, EmailDisclosure, Field, FieldKind, ImportReplies, ProgrammeFile, Sender,
 };
 use super::sharing::{Pseudo, personal_entries};
 
@@ -56,6 +56,9 @@ pub enum Widening {
     ImportRepliesCarryText,
     /// Imported mail's text now goes into a field a partner receives.
     ImportTextShared,
+    /// Emails to enquirers name the programme (From name, `{programme}`): a mailbox
+    /// read by someone else learns what the person wrote about.
+    SenderNamesProgramme,
 }
 
 impl Widening {
@@ -77,6 +80,7 @@ impl Widening {
             Widening::ContactByEmail => "contact".into(),
             Widening::ImportRepliesCarryText => "import.replies".into(),
             Widening::ImportTextShared => "import.text_field".into(),
+            Widening::SenderNamesProgramme => SENDER.into(),
         }
     }
 
@@ -98,11 +102,13 @@ impl Widening {
             Widening::ContactByEmail => "contact-email",
             Widening::ImportRepliesCarryText => "import-replies-full",
             Widening::ImportTextShared => "import-text-shared",
+            Widening::SenderNamesProgramme => "sender-programme",
         }
     }
 }
 
 const STAFF_TWO_FACTOR: &str = "staff.agents_require_two_factor";
+const SENDER: &str = "outbound.sender";
 
 /// The names of `widenings`, as an audit entry lists them.
 pub fn names(widenings: &[Widening]) -> Vec<String> {
@@ -125,6 +131,9 @@ pub fn widenings(before: &ProgrammeFile, after: &ProgrammeFile) -> Vec<Widening>
         && after.outbound.email == EmailDisclosure::Full
     {
         found.push(Widening::EmailCarriesReplies);
+    }
+    if before.outbound.sender == Sender::Neutral && after.outbound.sender == Sender::Programme {
+        found.push(Widening::SenderNamesProgramme);
     }
     if after.outbound.name_field.is_some()
         && after.outbound.name_field != before.outbound.name_field
@@ -223,7 +232,8 @@ pub fn granted(after: &ProgrammeFile) -> Vec<Widening> {
 
 /// Settings only an instance admin may change on the web, whichever way: the escrow
 /// key (who holds the offline key to everything) and `[staff]` (who must use a second
-/// factor). `before` is `None` for a new programme.
+/// factor); and one only they may turn on: `[outbound] sender = "programme"` (emails
+/// naming the programme). `before` is `None` for a new programme.
 pub fn instance_settings(
     before: Option<&ProgrammeFile>,
     after: &ProgrammeFile,
@@ -238,6 +248,10 @@ pub fn instance_settings(
     }
     if staff != after.staff {
         changed.push(STAFF_TWO_FACTOR);
+    }
+    let sender_before = before.map_or(Sender::Neutral, |b| b.outbound.sender);
+    if sender_before != Sender::Programme && after.outbound.sender == Sender::Programme {
+        changed.push(SENDER);
     }
     changed
 }

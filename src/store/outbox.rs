@@ -58,6 +58,9 @@ pub enum Settlement {
     Failed {
         error: String,
     },
+    /// A stop (`outbound_holds`) came into force after the claim: back to `queued`
+    /// without counting the attempt, claimed again once the stop is lifted.
+    Held,
 }
 
 /// One settlement, valid only while `lease` is still the row's claim.
@@ -110,6 +113,15 @@ impl OutboxCounts {
         }
         Ok(counts)
     }
+}
+
+/// The rows no stop holds (`store::holds`): not while all outbound mail is paused, nor
+/// a paused or stopped campaign's, nor a withdrawn message.
+macro_rules! not_held {
+    () => {
+        " AND NOT EXISTS (SELECT 1 FROM outbound_holds h WHERE h.scope = 'instance' \
+         OR h.scope = 'campaign:' || outbox.campaign_id OR h.scope = 'outbox:' || outbox.id)"
+    };
 }
 
 /// Columns a claim returns (a macro so queries stay literals).
@@ -181,8 +193,9 @@ impl Store {
             Backend::Postgres => {
                 sqlx::query(concat!(
                     "WITH due AS (SELECT id FROM outbox \
-                     WHERE state IN ('queued', 'sending') AND next_attempt_at <= $3 \
-                     ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                     WHERE state IN ('queued', 'sending') AND next_attempt_at <= $3",
+                    not_held!(),
+                    " ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
                      UPDATE outbox SET state = 'sending', attempts = outbox.attempts + 1, \
                      lease_until = $1, next_attempt_at = $1, leased_by = $2 \
                      FROM due WHERE outbox.id = due.id RETURNING ",
@@ -203,8 +216,9 @@ impl Store {
                     "UPDATE outbox SET state = 'sending', attempts = attempts + 1, \
                      lease_until = $1, next_attempt_at = $1, leased_by = $2 \
                      WHERE id IN (SELECT id FROM outbox \
-                     WHERE state IN ('queued', 'sending') AND next_attempt_at <= $3 \
-                     ORDER BY next_attempt_at LIMIT $4) RETURNING ",
+                     WHERE state IN ('queued', 'sending') AND next_attempt_at <= $3",
+                    not_held!(),
+                    " ORDER BY next_attempt_at LIMIT $4) RETURNING ",
                     claimed_columns!()
                 ))
                 .bind(until)
@@ -254,6 +268,17 @@ impl Store {
                 .bind(&mark.lease)
                 .execute(&mut *tx)
                 .await?,
+                Settlement::Held => {
+                    sqlx::query(
+                        "UPDATE outbox SET state = 'queued', attempts = attempts - 1, \
+                         next_attempt_at = 0, lease_until = NULL, leased_by = NULL \
+                         WHERE id = $1 AND leased_by = $2 AND state = 'sending'",
+                    )
+                    .bind(&mark.id)
+                    .bind(&mark.lease)
+                    .execute(&mut *tx)
+                    .await?
+                }
                 Settlement::Failed { error } => {
                     sqlx::query(
                         "UPDATE outbox SET state = 'failed', last_error = $1, lease_until = NULL, \
@@ -277,10 +302,11 @@ impl Store {
     /// How many rows a claim at `at` could take: queued and due, or sending with an
     /// expired lease.
     pub async fn outbox_due(&self, at: i64) -> Result<i64, StoreError> {
-        let row = sqlx::query(
+        let row = sqlx::query(concat!(
             "SELECT COUNT(*) AS n FROM outbox \
              WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1",
-        )
+            not_held!()
+        ))
         .bind(at)
         .fetch_one(&self.pool)
         .await?;

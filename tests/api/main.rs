@@ -29,6 +29,7 @@ mod keys;
 mod launch;
 mod launch2;
 mod listeners;
+mod mail;
 mod metrics;
 mod outbound;
 mod partners;

@@ -31,7 +31,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/c/{id}", web::get().to(show))
     .route("/c/{id}/approve", web::post().to(approve))
-    .route("/c/{id}/cancel", web::post().to(cancel));
+    .route("/c/{id}/cancel", web::post().to(cancel))
+    .route("/c/{id}/pause", web::post().to(pause))
+    .route("/c/{id}/resume", web::post().to(resume))
+    .route("/c/{id}/stop", web::post().to(stop));
 }
 
 impl From<CampaignError> for AppError {
@@ -209,6 +212,22 @@ async fn show(
     let done = web::Query::<Done>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.into_inner().done);
+    let hold = match console
+        .store
+        .hold(&crate::store::HoldScope::Campaign(c.id.clone()))
+        .await?
+    {
+        Some(h) => {
+            let key = if h.is_cancelled() {
+                "mail-stop-cancelled"
+            } else {
+                "mail-stop-paused"
+            };
+            let said = super::outbound::describe(&console, &staff, &h, key).await?;
+            Some((said, h.is_cancelled()))
+        }
+        None => None,
+    };
     let view = pages::CampaignView {
         staff: &staff,
         live: &live,
@@ -221,6 +240,7 @@ async fn show(
         failed: &failed,
         names: &names,
         done: done.as_deref(),
+        hold,
     };
     let in_flight = c.state == CampaignState::Dispatched && counts.queued + counts.sending > 0;
     let mut res = page(
@@ -300,4 +320,62 @@ async fn cancel(
         Err(e) => return Err(e.into()),
     };
     Ok(see_other(&format!("/console/c/{}?done={done}", c.id)))
+}
+
+/// Pause, resume or stop a dispatched campaign (a supervisor, with a reason).
+async fn stop_campaign(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<super::outbound::StopForm>,
+    what: campaigns::Stop,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff_posting(&req, form.csrf()).await?;
+    let (c, _, role) = campaign_for(&console, &staff, &id).await?;
+    if form.reason().trim().is_empty() && what != campaigns::Stop::Resume {
+        return Ok(see_other(&format!(
+            "/console/c/{}?done=reason-missing",
+            c.id
+        )));
+    }
+    match campaigns::stop(
+        &console.store,
+        &c,
+        member(&staff, role),
+        what,
+        form.reason(),
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/console/c/{}", c.id))),
+        Err(CampaignError::Refused(Refusal::NeedsSupervisor)) => Err(AppError::Forbidden),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn pause(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<super::outbound::StopForm>,
+) -> Result<HttpResponse, AppError> {
+    stop_campaign(console, req, id, form, campaigns::Stop::Pause).await
+}
+
+async fn resume(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<super::outbound::StopForm>,
+) -> Result<HttpResponse, AppError> {
+    stop_campaign(console, req, id, form, campaigns::Stop::Resume).await
+}
+
+async fn stop(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<super::outbound::StopForm>,
+) -> Result<HttpResponse, AppError> {
+    stop_campaign(console, req, id, form, campaigns::Stop::Cancel).await
 }

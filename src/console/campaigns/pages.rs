@@ -151,6 +151,9 @@ pub(super) struct CampaignView<'a> {
     pub failed: &'a [(String, Option<String>)],
     pub names: &'a BTreeMap<String, String>,
     pub done: Option<&'a str>,
+    /// A pause or stop of this campaign, described (who, when, why), and whether it
+    /// is for good.
+    pub hold: Option<(String, bool)>,
 }
 
 pub(super) fn campaign_page(v: &CampaignView<'_>) -> Markup {
@@ -203,6 +206,20 @@ pub(super) fn campaign_page(v: &CampaignView<'_>) -> Markup {
             }
             @if counts.queued + counts.sending > 0 {
                 p class="hint" { (t(lang, "console-refreshes")) }
+            }
+            @if let Some((said, _)) = &v.hold {
+                p id="campaign-hold" class="warning" { (said) }
+            }
+            @if v.role >= ProgrammeRole::Supervisor && !v.hold.as_ref().is_some_and(|h| h.1)
+                && (counts.queued + counts.sending > 0 || v.hold.is_some()) {
+                h3 { (t(lang, "mail-stop-heading")) }
+                p { (t(lang, "mail-stop-intro")) }
+                @if v.hold.is_some() {
+                    (crate::console::outbound::stop_form(staff, &format!("/console/c/{}/resume", c.id), "mail-stop-resume", "resume-reason"))
+                } @else {
+                    (crate::console::outbound::stop_form(staff, &format!("/console/c/{}/pause", c.id), "mail-stop-pause", "pause-reason"))
+                }
+                (crate::console::outbound::stop_form(staff, &format!("/console/c/{}/stop", c.id), "mail-stop-cancel", "stop-reason"))
             }
             @if !v.failed.is_empty() {
                 h3 { (t(lang, "console-campaign-failed-heading")) }

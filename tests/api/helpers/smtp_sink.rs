@@ -58,6 +58,8 @@ struct State {
     quickack: bool,
     /// Messages received whose final reply has not been sent yet.
     pending: usize,
+    /// The name each EHLO or HELO greeted the sink with, in order.
+    hellos: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -133,6 +135,11 @@ impl SmtpSink {
 
     pub fn transactions(&self) -> Vec<Transaction> {
         self.lock().transactions.clone()
+    }
+
+    /// The names clients greeted the sink with (EHLO or HELO), in order.
+    pub fn hello_names(&self) -> Vec<String> {
+        self.lock().hellos.clone()
     }
 
     pub fn accepted(&self) -> Vec<Transaction> {
@@ -213,13 +220,17 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
         let (verb, arg) = text.split_once([' ', ':']).unwrap_or((text, ""));
         match verb.to_ascii_uppercase().as_str() {
             "EHLO" => {
+                greeted(&state, arg);
                 reply(
                     &mut out,
                     "250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
                 )
                 .await?
             }
-            "HELO" => reply(&mut out, "250 sink.test\r\n").await?,
+            "HELO" => {
+                greeted(&state, arg);
+                reply(&mut out, "250 sink.test\r\n").await?
+            }
             "MAIL" => {
                 let number = {
                     let mut s = state.lock().expect("sink state");
@@ -333,6 +344,14 @@ fn quick_ack(_read: &tokio::net::tcp::OwnedReadHalf) {}
 async fn reply(out: &mut BufWriter<OwnedWriteHalf>, text: &str) -> std::io::Result<()> {
     out.write_all(text.as_bytes()).await?;
     out.flush().await
+}
+
+fn greeted(state: &Mutex<State>, name: &str) {
+    state
+        .lock()
+        .expect("sink state")
+        .hellos
+        .push(name.trim().to_owned());
 }
 
 fn record(
