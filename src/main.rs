@@ -62,6 +62,11 @@ enum Command {
         #[command(subcommand)]
         command: EscrowCommand,
     },
+    /// When a message went wrong: who received it (issue 20).
+    Incident {
+        #[command(subcommand)]
+        command: IncidentCommand,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -80,6 +85,30 @@ enum Command {
         delete_source: bool,
         #[arg(value_name = "PATH", required = true)]
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum IncidentCommand {
+    /// Print as CSV the enquiries a bulk reply, a template (optionally within a time
+    /// window) or one reply reached, with each message's outcome: enquiry ids and
+    /// delivery metadata only, never an address or a reference code. Audited.
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["campaign", "template", "reply"])))]
+    Recipients {
+        #[arg(long, value_name = "SLUG")]
+        programme: String,
+        #[arg(long, value_name = "ID")]
+        campaign: Option<String>,
+        #[arg(long, value_name = "KEY")]
+        template: Option<String>,
+        /// With --template: from this UTC time (2026-11-24 05:00), included.
+        #[arg(long, value_name = "TIME", requires = "template")]
+        since: Option<String>,
+        /// With --template: until this UTC time, not included.
+        #[arg(long, value_name = "TIME", requires = "template")]
+        until: Option<String>,
+        #[arg(long, value_name = "ID")]
+        reply: Option<String>,
     },
 }
 
@@ -295,6 +324,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             paths,
         } => return import_command(&config, &programme, delete_source, &paths).await,
         Command::User { command } => return user_command(command, &config).await,
+        Command::Incident { command } => return incident_command(command, &config).await,
         Command::Escrow {
             command:
                 EscrowCommand::Open {
@@ -340,6 +370,45 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn incident_command(command: IncidentCommand, config: &Config) -> anyhow::Result<ExitCode> {
+    use haven::incident::{self, Source};
+    let IncidentCommand::Recipients {
+        programme,
+        campaign,
+        template,
+        since,
+        until,
+        reply,
+    } = command;
+    let time = |t: Option<String>| -> Result<Option<i64>, String> {
+        t.map(|t| incident::time::parse(&t).ok_or(t)).transpose()
+    };
+    let source = match (campaign, template, reply) {
+        (Some(id), _, _) => Source::Campaign(id),
+        (_, Some(key), _) => match (time(since), time(until)) {
+            (Ok(since), Ok(until)) => Source::Template { key, since, until },
+            (Err(t), _) | (_, Err(t)) => {
+                eprintln!("haven: {t:?} is not a UTC time like 2026-11-24 05:00");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        (_, _, Some(id)) => Source::Reply(id),
+        _ => unreachable!("clap requires one of --campaign, --template, --reply"),
+    };
+    let store = app::open_store(config).await?;
+    match incident::recipients::recipients_csv(&store, &programme, &source).await {
+        Ok(Some(csv)) => {
+            print!("{csv}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(None) => {
+            eprintln!("no programme {programme:?}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<ExitCode> {

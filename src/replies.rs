@@ -80,6 +80,8 @@ pub struct MailSettings {
     pub from: EmailAddress,
     /// The public origin, for links to the reply inbox (`None`: a relative path).
     pub public_url: Option<String>,
+    /// Keys the hash of each email's text on its outbox row (`crate::stamp`).
+    pub text_key: crate::stamp::TextKey,
 }
 
 /// The values a template may use, for one enquiry.
@@ -191,6 +193,7 @@ pub fn prepare(
     let sealed = live
         .sealer
         .seal_with(record.inbox_recipient.as_deref(), &json)?;
+    let mut stamp = None;
     let outbox = match own_email {
         None => None,
         Some(email) => {
@@ -241,6 +244,12 @@ pub fn prepare(
                 &rendered,
                 own_reference.as_ref(),
             )?;
+            stamp = Some(mail.text_key.stamp(
+                draft.template_key.as_deref(),
+                live.version,
+                &rendered.subject,
+                &rendered.text,
+            ));
             let key = format!("reply:{reply_id}");
             Some(outbound::seal_row(
                 &live.sealer,
@@ -262,5 +271,6 @@ pub fn prepare(
             created_at: at,
         },
         outbox,
+        stamp,
     })
 }

@@ -130,6 +130,13 @@ actions! {
     UserGrant => "user.grant",
     /// An admin reset a staff member's lost second factor.
     UserReset2fa => "user.reset-2fa",
+    /// Issue 20: a list of who received something (campaign, template, reply, address).
+    IncidentRecipients => "incident.recipients",
+    IncidentOpen => "incident.open",
+    IncidentUpdate => "incident.update",
+    /// An incident record's sealed text opened (the keyring's gate).
+    IncidentRead => "incident.read",
+    IncidentReport => "incident.report",
 }
 
 /// A stored action name that no variant has.
@@ -228,6 +235,14 @@ mod tests {
         ])
         // Issue 17: ten wrong second-factor codes after a right password.
         .chain(["signin.second-factor-locked"])
+        // Issue 20: incident response.
+        .chain([
+            "incident.recipients",
+            "incident.open",
+            "incident.update",
+            "incident.read",
+            "incident.report",
+        ])
         .collect();
         assert_eq!(stored, before);
         assert_eq!(

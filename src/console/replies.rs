@@ -29,6 +29,7 @@ pub fn mail_settings(console: &Console) -> MailSettings {
     MailSettings {
         from: console.config.mail_from.clone(),
         public_url: console.config.public_url.clone(),
+        text_key: console.keyring.text_key(),
     }
 }
 

@@ -11,6 +11,7 @@ mod enquiries;
 mod audit;
 mod casework;
 mod imports;
+mod incidents;
 mod keys;
 mod launch;
 mod lockout;
@@ -38,6 +39,7 @@ pub use crate::states::{CampaignState, Delivery, OutboxState, ReferralState};
 pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use imports::{ImportOutcome, NewImport};
+pub use incidents::{OutboxStamp, RecipientQuery, RecipientRow};
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use launch::{
     Approval, ApprovalRefused, LaunchMark, NewRoleRequest, RequestState, RoleChange, RoleRequest,

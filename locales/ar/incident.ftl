@@ -1,0 +1,42 @@
+# Texts of the incident branch (issue 20): when a message went wrong anyway.
+
+## Staff console: who received it
+incident-link = إذا أُرسلت رسالة عن طريق الخطأ
+incident-recipients-title = من استلمها
+incident-recipients-intro = القائمة الدقيقة للطلبات التي وصلتها رسالة: من رد جماعي، أو من قالب خلال فترة زمنية، أو من رد واحد، أو من عنوان. يُسجَّل كل بحث في سجل التدقيق باسمك، وعدد عمليات البحث في الساعة محدود.
+incident-by-campaign = من رد جماعي
+incident-campaign = الرد الجماعي
+incident-enquiries-n = عدد الطلبات: { $n }
+incident-look-up = اعرض من استلمها
+incident-by-template = من قالب
+incident-since = من (UTC)
+incident-until = إلى (UTC، غير مشمول)
+incident-time-hint = اختياري. مثلًا 2026-11-24 05:00.
+incident-by-reply = من رد واحد
+incident-reply-id = معرّف الرد
+incident-by-address = من عنوان
+incident-by-address-intro = يُقارَن العنوان بالفهرس المفتاحي للطلبات ولا يُحفظ. اذكر سبب بحثك عنه: يُسجَّل السبب في سجل التدقيق.
+incident-address = عنوان البريد الإلكتروني
+incident-reason = السبب
+incident-reason-hint = مثلًا: كتب الشخص أنه استلم رسالة شخص آخر.
+incident-list-title = الطلبات المتأثرة
+incident-by-address-audited = هذا البحث بالعنوان وسببه مسجلان في سجل التدقيق.
+incident-count-enquiries = الطلبات
+incident-count-messages = الرسائل
+incident-reached-sent = أُرسلت
+incident-reached-pending = لم تُرسل بعد
+incident-reached-failed = فشلت
+incident-reached-withdrawn = سُحبت
+incident-reached-inbox-only = صندوق الردود فقط
+incident-list-empty = لا توجد رسالة مطابقة.
+incident-col-enquiry = الطلب
+incident-col-time = وقت التسليم أو الكتابة (UTC)
+incident-col-outcome = النتيجة
+incident-col-address = العنوان (مخفي جزئيًا)
+incident-problem-campaign = اختر ردًا جماعيًا من القائمة.
+incident-problem-template = اختر قالبًا من القائمة.
+incident-problem-time = اكتب الوقت بالشكل 2026-11-24 05:00 (UTC).
+incident-problem-window = يجب أن تكون نهاية الفترة بعد بدايتها.
+incident-problem-reply = معرّف الرد 32 حرفًا ورقمًا، كما يظهر في صفحة الطلب.
+incident-problem-address = أدخل عنوان بريد إلكتروني، مثل name@example.org.
+incident-problem-reason = اذكر سبب بحثك عن هذا العنوان (500 حرف على الأكثر).

@@ -1,0 +1,42 @@
+# Texts of the incident branch (issue 20): when a message went wrong anyway.
+
+## Staff console: who received it
+incident-link = If a message went wrong
+incident-recipients-title = Who received it
+incident-recipients-intro = The exact list of enquiries a message reached: from a bulk reply, a template within a time window, one reply, or an address. Every look-up is recorded in the audit log under your name, and you can make a limited number per hour.
+incident-by-campaign = From a bulk reply
+incident-campaign = Bulk reply
+incident-enquiries-n = { $n } enquiries
+incident-look-up = Show who received it
+incident-by-template = From a template
+incident-since = From (UTC)
+incident-until = Until (UTC, not included)
+incident-time-hint = Optional. For example 2026-11-24 05:00.
+incident-by-reply = From one reply
+incident-reply-id = Reply id
+incident-by-address = From an address
+incident-by-address-intro = The address is compared with the enquiries' keyed index; it is not stored. Say why you need to look it up: the reason goes into the audit log.
+incident-address = Email address
+incident-reason = Reason
+incident-reason-hint = For example: the person wrote to say they received someone else's message.
+incident-list-title = Affected enquiries
+incident-by-address-audited = This look-up by address and its reason are in the audit log.
+incident-count-enquiries = Enquiries
+incident-count-messages = Messages
+incident-reached-sent = Sent
+incident-reached-pending = Not sent yet
+incident-reached-failed = Failed
+incident-reached-withdrawn = Withdrawn
+incident-reached-inbox-only = Reply inbox only
+incident-list-empty = No message matches.
+incident-col-enquiry = Enquiry
+incident-col-time = Delivered or written (UTC)
+incident-col-outcome = Outcome
+incident-col-address = Address (masked)
+incident-problem-campaign = Choose a bulk reply from the list.
+incident-problem-template = Choose a template from the list.
+incident-problem-time = Write the time as 2026-11-24 05:00 (UTC).
+incident-problem-window = The end of the window must be after its start.
+incident-problem-reply = A reply id is 32 letters and digits, as the enquiry page shows it.
+incident-problem-address = Enter an email address, like name@example.org.
+incident-problem-reason = Say why you look this address up (at most 500 characters).

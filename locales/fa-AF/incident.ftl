@@ -1,0 +1,42 @@
+# Texts of the incident branch (issue 20): when a message went wrong anyway.
+
+## Staff console: who received it
+incident-link = اگر پیامی به اشتباه رفت
+incident-recipients-title = چه کسی آن را دریافت کرد
+incident-recipients-intro = فهرست دقیق درخواست‌هایی که یک پیام به آن‌ها رسید: از یک پاسخ گروهی، از یک قالب در یک بازهٔ زمانی، از یک پاسخ یا از یک آدرس. هر جست‌وجو به نام شما در دفتر بازرسی ثبت می‌شود و شمار جست‌وجو در هر ساعت محدود است.
+incident-by-campaign = از یک پاسخ گروهی
+incident-campaign = پاسخ گروهی
+incident-enquiries-n = { $n } درخواست
+incident-look-up = نشان بده چه کسی دریافت کرد
+incident-by-template = از یک قالب
+incident-since = از (UTC)
+incident-until = تا (UTC، بدون خود آن)
+incident-time-hint = اختیاری. برای نمونه 2026-11-24 05:00.
+incident-by-reply = از یک پاسخ
+incident-reply-id = شناسهٔ پاسخ
+incident-by-address = از یک آدرس
+incident-by-address-intro = آدرس با نمایهٔ کلیددار درخواست‌ها مقایسه می‌شود و ذخیره نمی‌شود. بنویسید چرا آن را جست‌وجو می‌کنید: دلیل در دفتر بازرسی ثبت می‌شود.
+incident-address = آدرس ایمیل
+incident-reason = دلیل
+incident-reason-hint = برای نمونه: شخص نوشت که پیام کس دیگری را دریافت کرده است.
+incident-list-title = درخواست‌های آسیب‌دیده
+incident-by-address-audited = این جست‌وجو با آدرس و دلیل آن در دفتر بازرسی ثبت شده است.
+incident-count-enquiries = درخواست‌ها
+incident-count-messages = پیام‌ها
+incident-reached-sent = فرستاده شد
+incident-reached-pending = هنوز فرستاده نشده
+incident-reached-failed = ناموفق
+incident-reached-withdrawn = پس گرفته شد
+incident-reached-inbox-only = فقط صندوق پاسخ
+incident-list-empty = هیچ پیامی مطابقت ندارد.
+incident-col-enquiry = درخواست
+incident-col-time = زمان تحویل یا نوشتن (UTC)
+incident-col-outcome = نتیجه
+incident-col-address = آدرس (پوشیده)
+incident-problem-campaign = یک پاسخ گروهی را از فهرست برگزینید.
+incident-problem-template = یک قالب را از فهرست برگزینید.
+incident-problem-time = زمان را به شکل 2026-11-24 05:00 (UTC) بنویسید.
+incident-problem-window = پایان بازه باید پس از آغاز آن باشد.
+incident-problem-reply = شناسهٔ پاسخ ۳۲ حرف و رقم است، همان‌گونه که در صفحهٔ درخواست دیده می‌شود.
+incident-problem-address = یک آدرس ایمیل مانند name@example.org وارد کنید.
+incident-problem-reason = بنویسید چرا این آدرس را جست‌وجو می‌کنید (حداکثر ۵۰۰ نویسه).

@@ -1,0 +1,42 @@
+# Texts of the incident branch (issue 20): when a message went wrong anyway.
+
+## Staff console: who received it
+incident-link = Si un message est parti par erreur
+incident-recipients-title = Qui l’a reçu
+incident-recipients-intro = La liste exacte des demandes qu’un message a atteintes : depuis un envoi groupé, un modèle dans une période, une réponse ou une adresse. Chaque recherche est inscrite au journal d’audit à votre nom, et leur nombre par heure est limité.
+incident-by-campaign = Depuis un envoi groupé
+incident-campaign = Envoi groupé
+incident-enquiries-n = { $n } demandes
+incident-look-up = Afficher qui l’a reçu
+incident-by-template = Depuis un modèle
+incident-since = Du (UTC)
+incident-until = Au (UTC, non inclus)
+incident-time-hint = Facultatif. Par exemple 2026-11-24 05:00.
+incident-by-reply = Depuis une réponse
+incident-reply-id = Identifiant de la réponse
+incident-by-address = Depuis une adresse
+incident-by-address-intro = L’adresse est comparée à l’index à clé des demandes ; elle n’est pas enregistrée. Indiquez pourquoi vous la recherchez : la raison est inscrite au journal d’audit.
+incident-address = Adresse e-mail
+incident-reason = Raison
+incident-reason-hint = Par exemple : la personne a écrit qu’elle a reçu le message de quelqu’un d’autre.
+incident-list-title = Demandes concernées
+incident-by-address-audited = Cette recherche par adresse et sa raison figurent au journal d’audit.
+incident-count-enquiries = Demandes
+incident-count-messages = Messages
+incident-reached-sent = Envoyé
+incident-reached-pending = Pas encore envoyé
+incident-reached-failed = Échec
+incident-reached-withdrawn = Retiré
+incident-reached-inbox-only = Boîte de réponses seulement
+incident-list-empty = Aucun message ne correspond.
+incident-col-enquiry = Demande
+incident-col-time = Remis ou écrit (UTC)
+incident-col-outcome = Résultat
+incident-col-address = Adresse (masquée)
+incident-problem-campaign = Choisissez un envoi groupé dans la liste.
+incident-problem-template = Choisissez un modèle dans la liste.
+incident-problem-time = Écrivez l’heure sous la forme 2026-11-24 05:00 (UTC).
+incident-problem-window = La fin de la période doit suivre son début.
+incident-problem-reply = Un identifiant de réponse compte 32 lettres et chiffres, comme sur la page de la demande.
+incident-problem-address = Saisissez une adresse e-mail, comme nom@example.org.
+incident-problem-reason = Indiquez pourquoi vous recherchez cette adresse (500 caractères au plus).

@@ -1,0 +1,42 @@
+# Texts of the incident branch (issue 20): when a message went wrong anyway.
+
+## Staff console: who received it
+incident-link = که یو پیغام په غلطۍ ولاړ
+incident-recipients-title = چا ترلاسه کړ
+incident-recipients-intro = د هغو غوښتنو دقیق لېست چې یو پیغام ورته رسېدلی: له یو ډله‌ییز ځواب، له یوې کينډې په یوه وخت کې، له یو ځواب یا له یوه پتې. هره لټون ستاسو په نوم د پلټنې په دفتر کې ثبتېږي، او په یوه ساعت کې د لټونونو شمېر محدود دی.
+incident-by-campaign = له یو ډله‌ییز ځواب
+incident-campaign = ډله‌ییز ځواب
+incident-enquiries-n = { $n } غوښتنې
+incident-look-up = وښيه چا ترلاسه کړ
+incident-by-template = له یوې کينډې
+incident-since = له (UTC)
+incident-until = تر (UTC، پرته له هغه)
+incident-time-hint = اختیاري. د بېلګې په توګه 2026-11-24 05:00.
+incident-by-reply = له یو ځواب
+incident-reply-id = د ځواب پېژند
+incident-by-address = له یوې پتې
+incident-by-address-intro = پته د غوښتنو له کلیلي فهرست سره پرتله کېږي؛ نه ساتل کېږي. ووایاست ولې یې لټوئ: لامل د پلټنې په دفتر کې ثبتېږي.
+incident-address = برېښنالیک پته
+incident-reason = لامل
+incident-reason-hint = د بېلګې په توګه: شخص لیکلي چې د بل چا پیغام یې ترلاسه کړی.
+incident-list-title = اغېزمنې غوښتنې
+incident-by-address-audited = دا د پتې له مخې لټون او لامل یې د پلټنې په دفتر کې ثبت دي.
+incident-count-enquiries = غوښتنې
+incident-count-messages = پیغامونه
+incident-reached-sent = ولېږل شو
+incident-reached-pending = لا نه دی لېږل شوی
+incident-reached-failed = ناکام
+incident-reached-withdrawn = بېرته واخیستل شو
+incident-reached-inbox-only = یوازې د ځوابونو صندوق
+incident-list-empty = هېڅ پیغام سمون نه خوري.
+incident-col-enquiry = غوښتنه
+incident-col-time = د رسېدو یا لیکلو وخت (UTC)
+incident-col-outcome = پایله
+incident-col-address = پته (پټه شوې)
+incident-problem-campaign = له لېست څخه یو ډله‌ییز ځواب وټاکئ.
+incident-problem-template = له لېست څخه یوه کينډه وټاکئ.
+incident-problem-time = وخت داسې ولیکئ: 2026-11-24 05:00 (UTC).
+incident-problem-window = د موده پای باید له پیل وروسته وي.
+incident-problem-reply = د ځواب پېژند ۳۲ توري او شمېرې دي، لکه د غوښتنې په پاڼه کې.
+incident-problem-address = یوه برېښنالیک پته ولیکئ، لکه name@example.org.
+incident-problem-reason = ووایاست ولې دا پته لټوئ (تر ۵۰۰ نښو پورې).

@@ -1,0 +1,42 @@
+# Texts of the incident branch (issue 20): when a message went wrong anyway.
+
+## Staff console: who received it
+incident-link = Якщо повідомлення пішло не так
+incident-recipients-title = Хто його отримав
+incident-recipients-intro = Точний список звернень, до яких дійшло повідомлення: з масової відповіді, з шаблону за період, з однієї відповіді або за адресою. Кожен пошук записується в журнал аудиту під вашим ім’ям, а кількість пошуків на годину обмежена.
+incident-by-campaign = З масової відповіді
+incident-campaign = Масова відповідь
+incident-enquiries-n = Звернень: { $n }
+incident-look-up = Показати, хто отримав
+incident-by-template = З шаблону
+incident-since = Від (UTC)
+incident-until = До (UTC, не включно)
+incident-time-hint = Необов’язково. Наприклад, 2026-11-24 05:00.
+incident-by-reply = З однієї відповіді
+incident-reply-id = Ідентифікатор відповіді
+incident-by-address = За адресою
+incident-by-address-intro = Адресу порівнюють із ключовим індексом звернень; її не зберігають. Вкажіть, навіщо ви її шукаєте: причину буде записано в журнал аудиту.
+incident-address = Адреса електронної пошти
+incident-reason = Причина
+incident-reason-hint = Наприклад: людина написала, що отримала чуже повідомлення.
+incident-list-title = Зачеплені звернення
+incident-by-address-audited = Цей пошук за адресою та його причина записані в журнал аудиту.
+incident-count-enquiries = Звернення
+incident-count-messages = Повідомлення
+incident-reached-sent = Надіслано
+incident-reached-pending = Ще не надіслано
+incident-reached-failed = Не вдалося
+incident-reached-withdrawn = Відкликано
+incident-reached-inbox-only = Лише скринька відповідей
+incident-list-empty = Жодне повідомлення не відповідає.
+incident-col-enquiry = Звернення
+incident-col-time = Доставлено або написано (UTC)
+incident-col-outcome = Результат
+incident-col-address = Адреса (прихована)
+incident-problem-campaign = Виберіть масову відповідь зі списку.
+incident-problem-template = Виберіть шаблон зі списку.
+incident-problem-time = Запишіть час як 2026-11-24 05:00 (UTC).
+incident-problem-window = Кінець періоду має бути після його початку.
+incident-problem-reply = Ідентифікатор відповіді — це 32 літери й цифри, як на сторінці звернення.
+incident-problem-address = Введіть адресу електронної пошти, наприклад name@example.org.
+incident-problem-reason = Вкажіть, навіщо ви шукаєте цю адресу (не більше 500 символів).

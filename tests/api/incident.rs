@@ -1,0 +1,555 @@
+//! Incident response (issue 20) through real HTTP and the real binary: who received
+//! a bulk reply, a template within a time window, or anything sent to one address,
+//! compared with what the loopback SMTP sink received; who may ask; what the command
+//! line prints.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use haven::casework::ProgrammeRole::*;
+use haven::incident::recipients::mask;
+use reqwest::StatusCode;
+
+use crate::helpers::{SLUG, TestApp, extract_input, html_unescape};
+use crate::replies::{OTHER, Person, audit_actions, delivered, enquire, haven, post_reply};
+use crate::staff::{Page, Staff, signed_in};
+
+const RECIPIENTS: &str = "/console/p/afghanistan-2021/incident/recipients";
+
+/// One row of the list as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    enquiry: String,
+    outcome: String,
+    masked: String,
+}
+
+fn rows(page: &Page) -> Vec<Row> {
+    let mut out = Vec::new();
+    for part in page.body.split("<tr data-enquiry=\"").skip(1) {
+        let enquiry = part.split('"').next().unwrap().to_owned();
+        let outcome = part
+            .split("data-outcome=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_owned();
+        let masked = part
+            .split("class=\"masked\">")
+            .nth(1)
+            .and_then(|s| s.split("</td>").next())
+            .map(html_unescape)
+            .unwrap();
+        out.push(Row {
+            enquiry,
+            outcome,
+            masked,
+        });
+    }
+    out
+}
+
+/// The count shown on top for `what` (`enquiries`, `messages`, `sent`, `inbox-only`…).
+fn shown_count(page: &Page, what: &str) -> usize {
+    let at = page
+        .body
+        .find(&format!("id=\"count-{what}\">"))
+        .unwrap_or_else(|| panic!("no count of {what}: {}", page.body));
+    let rest = &page.body[at..];
+    let start = rest.find('>').unwrap() + 1;
+    let end = rest.find("</dd>").unwrap();
+    rest[start..end].trim().parse().unwrap()
+}
+
+/// The enquiries the sink saw a message for, among `transactions`.
+fn at_sink(transactions: &[crate::smtp_sink::Transaction], people: &[Person]) -> BTreeSet<String> {
+    let by_email: BTreeMap<String, &Person> = people
+        .iter()
+        .filter_map(|p| p.email.as_ref().map(|e| (e.to_lowercase(), p)))
+        .collect();
+    transactions
+        .iter()
+        .map(|t| {
+            assert_eq!(t.rcpt.len(), 1);
+            by_email
+                .get(&t.rcpt[0].to_lowercase())
+                .unwrap_or_else(|| panic!("a message to an unknown address"))
+                .id
+                .clone()
+        })
+        .collect()
+}
+
+fn ids(people: &[&Person]) -> BTreeSet<String> {
+    people.iter().map(|p| p.id.clone()).collect()
+}
+
+/// Prepares a campaign as the campaigns page does and has `approver` approve it.
+async fn campaign(
+    prepare: &mut Staff,
+    approver: &mut Staff,
+    template: &str,
+    queue: &str,
+) -> String {
+    let path = "/console/p/afghanistan-2021/campaigns";
+    let page = prepare
+        .post(
+            path,
+            path,
+            &[
+                ("template", template.to_owned()),
+                ("queue", queue.to_owned()),
+                ("status", String::new()),
+                ("language", String::new()),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let id = page
+        .location
+        .unwrap()
+        .strip_prefix("/console/c/")
+        .unwrap()
+        .split(['?', '#'])
+        .next()
+        .unwrap()
+        .to_owned();
+    let shown = approver.get(&format!("/console/c/{id}")).await;
+    let seen = extract_input(&shown.body, "seen").unwrap_or_default();
+    let done = approver
+        .post(
+            "/console",
+            &format!("/console/c/{id}/approve"),
+            &[("seen", seen)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert!(!done.location.unwrap().contains("conflict"));
+    id
+}
+
+/// The database URL the test app uses, for the real binary.
+fn database_url(app: &TestApp) -> String {
+    match &app.config.database {
+        haven::config::DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
+        haven::config::DatabaseUrl::Postgres(url) => url.clone(),
+    }
+}
+
+fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(args)
+        .env_clear()
+        .env("HAVEN_DATA_DIR", &app.config.data_dir)
+        .env("HAVEN_DATABASE_URL", database_url(app))
+        .output()
+        .expect("run haven")
+}
+
+#[tokio::test]
+async fn a_campaigns_recipients_are_exactly_whom_the_sink_received_and_only_supervisors_see_them() {
+    let (app, sink) = haven(&[(SLUG, "full"), (OTHER, "full")]).await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let mut outsider = signed_in(&app, "x@example.org", Supervisor, Some(OTHER)).await;
+
+    // 6 in "general" (4 with an address, 2 inbox only, two languages), 2 in "family".
+    let mut everyone = Vec::new();
+    for i in 0..6 {
+        let email = (i % 3 != 2).then(|| format!("general{i}@example{}.org", i % 2));
+        let lang = if i % 2 == 0 { "en" } else { "fr" };
+        everyone.push(
+            enquire(
+                &app,
+                SLUG,
+                email.as_deref(),
+                lang,
+                "other",
+                &format!("Person G{i}"),
+            )
+            .await,
+        );
+    }
+    for i in 0..2 {
+        let email = format!("family{i}@example.net");
+        everyone.push(
+            enquire(
+                &app,
+                SLUG,
+                Some(&email),
+                "en",
+                "family_reunion",
+                &format!("Person F{i}"),
+            )
+            .await,
+        );
+    }
+    let general: Vec<&Person> = everyone.iter().filter(|p| p.queue == "general").collect();
+    assert_eq!(general.len(), 6);
+    let c = campaign(&mut sup_a, &mut sup_b, "acknowledgement", "general").await;
+    let sent = delivered(&app, &sink, 4).await;
+    let received = at_sink(&sent, &everyone);
+    assert_eq!(received.len(), 4);
+
+    let page = sup_a.get(&format!("{RECIPIENTS}?campaign={c}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let listed = rows(&page);
+    let listed_ids: BTreeSet<String> = listed.iter().map(|r| r.enquiry.clone()).collect();
+    assert_eq!(
+        listed_ids,
+        ids(&general),
+        "exactly the campaign's enquiries"
+    );
+    let sent_ids: BTreeSet<String> = listed
+        .iter()
+        .filter(|r| r.outcome == "sent")
+        .map(|r| r.enquiry.clone())
+        .collect();
+    assert_eq!(
+        sent_ids, received,
+        "the ones sent are the ones the sink received"
+    );
+    for r in &listed {
+        let p = everyone.iter().find(|p| p.id == r.enquiry).unwrap();
+        match &p.email {
+            Some(e) => assert_eq!(r.masked, mask(e), "{}", p.name),
+            None => {
+                assert_eq!(r.outcome, "inbox-only", "{}", p.name);
+                assert_eq!(r.masked, "—");
+            }
+        }
+        // Never the address itself, nor a reference code.
+        if let Some(e) = &p.email {
+            assert!(!page.body.contains(e.as_str()));
+        }
+        assert!(!page.body.contains(&p.reference));
+    }
+    assert_eq!(shown_count(&page, "enquiries"), 6);
+    assert_eq!(shown_count(&page, "messages"), 6);
+    assert_eq!(shown_count(&page, "sent"), 4);
+    assert_eq!(shown_count(&page, "inbox-only"), 2);
+    assert_eq!(shown_count(&page, "failed"), 0);
+    let audited = audit_actions(&app, "incident.recipients").await;
+    assert_eq!(audited.len(), 1);
+    assert_eq!(audited[0].actor, format!("user:{}", sup_a.id));
+    assert_eq!(audited[0].outcome, "ok");
+    assert!(audited[0].detail.contains(&c), "{}", audited[0].detail);
+
+    // An agent is refused (and that is audited); another programme's staff get 404.
+    let refused = agent.get(&format!("{RECIPIENTS}?campaign={c}")).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(rows(&refused).is_empty());
+    let audited = audit_actions(&app, "incident.recipients").await;
+    assert_eq!(audited.len(), 2);
+    assert!(
+        audited
+            .iter()
+            .any(|a| a.outcome == "denied" && a.actor == format!("user:{}", agent.id))
+    );
+    let hidden = outsider.get(&format!("{RECIPIENTS}?campaign={c}")).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(rows(&hidden).is_empty());
+    // The outsider's own programme does not list another programme's campaign.
+    let other = outsider
+        .get(&format!(
+            "/console/p/{OTHER}/incident/recipients?campaign={c}"
+        ))
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(rows(&other).is_empty());
+
+    // The command line: the same enquiries, no address and no reference code.
+    let out = cli(
+        &app,
+        &[
+            "incident",
+            "recipients",
+            "--programme",
+            SLUG,
+            "--campaign",
+            &c,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "enquiry_id,reply_id,campaign_id,language,template_key,template_version,outcome,sent_at,at"
+        )
+    );
+    let from_cli: BTreeSet<String> = lines
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(from_cli, ids(&general));
+    for p in &everyone {
+        if let Some(e) = &p.email {
+            assert!(!csv.contains(e.as_str()), "an address in the CSV");
+            assert!(
+                !csv.contains(e.split('@').next().unwrap()),
+                "a local part in the CSV"
+            );
+        }
+        assert!(!csv.contains(&p.reference) && !csv.contains(&p.canonical_reference()));
+    }
+    assert!(!csv.contains('@'));
+    assert_eq!(csv.matches(",sent,").count(), 4);
+    let audited = audit_actions(&app, "incident.recipients").await;
+    assert!(audited.iter().any(|a| a.actor == "cli"), "{audited:?}");
+}
+
+/// Now, written to the second as the forms take it.
+fn written(t: i64) -> String {
+    format!("{}:{:02}", haven::domain::datetime(t), t.rem_euclid(60))
+}
+
+async fn wait_for_next_second() -> i64 {
+    let start = haven::store::now();
+    while haven::store::now() == start {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    haven::store::now()
+}
+
+#[tokio::test]
+async fn recipients_of_a_template_within_a_window_and_of_an_address_are_exact() {
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    let mut sup = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let mut people = Vec::new();
+    for (i, email) in [
+        Some("ana@example.org"),
+        Some("bo@example.org"),
+        Some("ANA@Example.org"), // the same address as the first, written otherwise
+        Some("cy@example.org"),
+        None,
+        Some("di@example.org"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        people.push(enquire(&app, SLUG, email, "en", "other", &format!("Person {i}")).await);
+    }
+    async fn send(staff: &mut Staff, p: &Person, template: &str) {
+        let page = post_reply(
+            staff,
+            &p.id,
+            template,
+            "About your enquiry",
+            "We are looking at your enquiry.",
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    }
+
+    // Before the window: person 0 from the acknowledgement.
+    send(&mut sup, &people[0], "acknowledgement").await;
+    let before = delivered(&app, &sink, 1).await.len();
+    let since = wait_for_next_second().await;
+    // In it: 1, 2 and 4 (inbox only) from the acknowledgement, 3 from another template.
+    send(&mut sup, &people[1], "acknowledgement").await;
+    send(&mut sup, &people[2], "acknowledgement").await;
+    send(&mut sup, &people[4], "acknowledgement").await;
+    send(&mut sup, &people[3], "documents").await;
+    let during = delivered(&app, &sink, before + 3).await;
+    let until = wait_for_next_second().await;
+    // After it: 5 from the acknowledgement, its words edited by hand.
+    let page = post_reply(
+        &mut sup,
+        &people[5].id,
+        "acknowledgement",
+        "About your enquiry",
+        "We are looking at your enquiry now.",
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let all = delivered(&app, &sink, during.len() + 1).await;
+    assert_eq!(all.len(), 5);
+
+    let in_window: BTreeSet<String> = at_sink(&during[before..], &people)
+        .into_iter()
+        .filter(|id| *id != people[3].id) // the other template
+        .collect();
+    assert_eq!(in_window, ids(&[&people[1], &people[2]]));
+    let path = format!(
+        "{RECIPIENTS}?template=acknowledgement&since={}&until={}",
+        written(since),
+        written(until)
+    );
+    let page = sup.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let listed = rows(&page);
+    let sent: BTreeSet<String> = listed
+        .iter()
+        .filter(|r| r.outcome == "sent")
+        .map(|r| r.enquiry.clone())
+        .collect();
+    assert_eq!(sent, in_window, "the window's messages are the sink's");
+    let all_listed: BTreeSet<String> = listed.iter().map(|r| r.enquiry.clone()).collect();
+    assert_eq!(all_listed, ids(&[&people[1], &people[2], &people[4]]));
+    assert_eq!(shown_count(&page, "inbox-only"), 1);
+    // Without a window: every acknowledgement.
+    let page = sup
+        .get(&format!("{RECIPIENTS}?template=acknowledgement"))
+        .await;
+    let everyone_acked: BTreeSet<String> = rows(&page).into_iter().map(|r| r.enquiry).collect();
+    assert_eq!(everyone_acked.len(), 5);
+    // The command line agrees with the page.
+    let out = cli(
+        &app,
+        &[
+            "incident",
+            "recipients",
+            "--programme",
+            SLUG,
+            "--template",
+            "acknowledgement",
+            "--since",
+            &written(since),
+            "--until",
+            &written(until),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let from_cli: BTreeSet<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(from_cli, all_listed);
+    // A window the wrong way round is refused, and nothing is looked up.
+    let bad = sup
+        .get(&format!(
+            "{RECIPIENTS}?template=acknowledgement&since={}&until={}",
+            written(until),
+            written(since)
+        ))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Each outbox row records what it was made from, and a keyed hash of its words.
+    let stamps = haven::store::test_support::fetch_all(
+        &app.store,
+        "SELECT template_key, template_version, text_hash FROM outbox ORDER BY created_at, id",
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(stamps.len(), 5);
+    let mut hashes = BTreeSet::new();
+    for row in &stamps {
+        let key: Option<String> = sqlx::Row::try_get(row, "template_key").unwrap();
+        let version: Option<i64> = sqlx::Row::try_get(row, "template_version").unwrap();
+        let hash: Option<Vec<u8>> = sqlx::Row::try_get(row, "text_hash").unwrap();
+        assert!(key.is_some() && version.is_some());
+        hashes.insert(hash.expect("a text hash"));
+    }
+    assert_eq!(
+        hashes.len(),
+        2,
+        "the same words hash the same; the one edited by hand stands apart"
+    );
+
+    // By address: both enquiries from ana@, however written; the reason is audited,
+    // the address is not.
+    let refused = sup
+        .post(
+            RECIPIENTS,
+            RECIPIENTS,
+            &[
+                ("address", "ana@example.org".into()),
+                ("reason", " ".into()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let before_lookups = audit_actions(&app, "incident.recipients").await.len();
+    let page = sup
+        .post(
+            RECIPIENTS,
+            RECIPIENTS,
+            &[
+                ("address", "Ana@EXAMPLE.org".into()),
+                (
+                    "reason",
+                    "She wrote that she got a message meant for someone else".into(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let by_address: BTreeSet<String> = rows(&page).into_iter().map(|r| r.enquiry).collect();
+    // The sink cannot tell the two enquiries apart (one mailbox): as many messages
+    // reached it as the list shows sent, and the enquiries are those of that address.
+    let at_ana = all
+        .iter()
+        .filter(|t| t.rcpt[0].eq_ignore_ascii_case("ana@example.org"))
+        .count();
+    let listed = rows(&page);
+    assert_eq!(
+        listed.iter().filter(|r| r.outcome == "sent").count(),
+        at_ana
+    );
+    assert_eq!(at_ana, 2);
+    let of_ana: BTreeSet<String> = people
+        .iter()
+        .filter(|p| {
+            p.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ana@example.org"))
+        })
+        .map(|p| p.id.clone())
+        .collect();
+    assert_eq!(by_address, of_ana);
+    assert_eq!(by_address, ids(&[&people[0], &people[2]]));
+    let audited = audit_actions(&app, "incident.recipients").await;
+    assert_eq!(audited.len(), before_lookups + 1);
+    let last = audited
+        .iter()
+        .find(|a| a.detail.contains("\"address\""))
+        .expect("the look-up");
+    assert!(last.detail.contains("meant for someone else"));
+    assert!(
+        !last.detail.to_lowercase().contains("ana@"),
+        "{}",
+        last.detail
+    );
+    // An agent cannot look an address up.
+    let refused = agent
+        .post(
+            &format!("/console/p/{SLUG}"),
+            RECIPIENTS,
+            &[
+                ("address", "ana@example.org".into()),
+                ("reason", "curious".into()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(rows(&refused).is_empty());
+}
+
+#[tokio::test]
+async fn look_ups_are_limited_per_hour() {
+    let (app, _sink) = haven(&[(SLUG, "full")]).await;
+    let mut sup = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let reply = "0".repeat(32);
+    for _ in 0..haven::incident::recipients::LOOKUPS_PER_HOUR {
+        let page = sup.get(&format!("{RECIPIENTS}?reply={reply}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    let page = sup.get(&format!("{RECIPIENTS}?reply={reply}")).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    let audited = audit_actions(&app, "incident.recipients").await;
+    assert!(audited.iter().any(|a| a.outcome == "alert"));
+}
