@@ -345,6 +345,22 @@ impl Keyring {
         Ok(out)
     }
 
+    /// Reads one sealed record that is not an enquiry (an incident's words, issue 20):
+    /// the reader's cap and the audit row under `subject` first, as for any read. The
+    /// plaintext is wiped when the caller drops it.
+    pub async fn open_record(
+        &self,
+        reader: &Actor,
+        read: Read,
+        subject: &str,
+        sealed: &Sealed,
+    ) -> Result<Zeroizing<Vec<u8>>, GateError> {
+        self.wrapped(&sealed.key_id).await?;
+        self.admit(reader, &read, subject).await?;
+        let opener = self.opener(&sealed.key_id).await?;
+        Ok(Zeroizing::new(opener.open(sealed)?))
+    }
+
     /// What the outbound worker opens messages with.
     pub fn courier(&self) -> Courier {
         Courier {

@@ -3,6 +3,7 @@
 //! single reply, or an address through the blind index.
 
 pub mod recipients;
+pub mod record;
 pub mod time;
 
 pub use recipients::{LookupError, Reached, Recipient, Recipients, Source, look_up};

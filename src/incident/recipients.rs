@@ -93,6 +93,14 @@ impl Reached {
         }
     }
 
+    /// From the word [`Reached::as_str`] writes (an unknown word: not delivered).
+    pub fn of_word(word: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == word)
+            .unwrap_or(Reached::Pending)
+    }
+
     /// The word in the CSV and the audit log.
     pub fn as_str(self) -> &'static str {
         match self {

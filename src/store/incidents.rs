@@ -148,3 +148,249 @@ impl Store {
         rows.iter().map(recipient_from_row).collect()
     }
 }
+
+/// An incident record as stored (its words sealed).
+#[derive(Debug, Clone)]
+pub struct IncidentRecord {
+    pub id: String,
+    pub programme_id: String,
+    pub opened_by: String,
+    pub opened_at: i64,
+    pub discovered_at: i64,
+    pub source: String,
+    /// Comma-separated words from `incident::record::CATEGORIES`.
+    pub categories: String,
+    pub likelihood: String,
+    pub severity: String,
+    pub reporting: String,
+    pub closed_at: Option<i64>,
+    pub sealed: crate::crypto::Sealed,
+    pub updated_at: i64,
+}
+
+/// The clear fields of an incident a change writes (with its sealed words).
+#[derive(Debug, Clone)]
+pub struct IncidentFields {
+    pub discovered_at: i64,
+    pub categories: String,
+    pub likelihood: String,
+    pub severity: String,
+    pub reporting: String,
+    pub closed_at: Option<i64>,
+    pub sealed: crate::crypto::Sealed,
+}
+
+/// One enquiry of an incident's affected set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Affected {
+    pub enquiry_id: String,
+    pub language: String,
+    pub outcome: String,
+    pub added_at: i64,
+}
+
+macro_rules! incident_columns {
+    () => {
+        "id, programme_id, opened_by, opened_at, discovered_at, source, categories, likelihood, \
+         severity, reporting, closed_at, key_id, format_version, ciphertext, updated_at"
+    };
+}
+
+fn incident_from_row(r: &AnyRow) -> Result<IncidentRecord, StoreError> {
+    Ok(IncidentRecord {
+        id: r.try_get("id")?,
+        programme_id: r.try_get("programme_id")?,
+        opened_by: r.try_get("opened_by")?,
+        opened_at: r.try_get("opened_at")?,
+        discovered_at: r.try_get("discovered_at")?,
+        source: r.try_get("source")?,
+        categories: r.try_get("categories")?,
+        likelihood: r.try_get("likelihood")?,
+        severity: r.try_get("severity")?,
+        reporting: r.try_get("reporting")?,
+        closed_at: r.try_get("closed_at")?,
+        sealed: crate::crypto::Sealed {
+            key_id: r.try_get("key_id")?,
+            format_version: r.try_get("format_version")?,
+            ciphertext: r.try_get("ciphertext")?,
+        },
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+async fn add_affected(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    incident_id: &str,
+    rows: &[Affected],
+    by: &str,
+) -> Result<u64, StoreError> {
+    let mut added = 0;
+    for a in rows {
+        added += sqlx::query(
+            "INSERT INTO incident_enquiries (incident_id, enquiry_id, language, outcome, added_at, \
+             added_by) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (incident_id, enquiry_id) DO NOTHING",
+        )
+        .bind(incident_id)
+        .bind(&a.enquiry_id)
+        .bind(&a.language)
+        .bind(&a.outcome)
+        .bind(a.added_at)
+        .bind(by)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    }
+    Ok(added)
+}
+
+impl Store {
+    /// Opens an incident with its affected set and its audit entry, in one transaction.
+    pub async fn open_incident(
+        &self,
+        record: &IncidentRecord,
+        affected: &[Affected],
+        entry: &crate::audit::Entry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO incidents (id, programme_id, opened_by, opened_at, discovered_at, source, \
+             categories, likelihood, severity, reporting, closed_at, key_id, format_version, \
+             ciphertext, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(&record.id)
+        .bind(&record.programme_id)
+        .bind(&record.opened_by)
+        .bind(record.opened_at)
+        .bind(record.discovered_at)
+        .bind(&record.source)
+        .bind(&record.categories)
+        .bind(&record.likelihood)
+        .bind(&record.severity)
+        .bind(&record.reporting)
+        .bind(record.closed_at)
+        .bind(&record.sealed.key_id)
+        .bind(record.sealed.format_version)
+        .bind(&record.sealed.ciphertext)
+        .bind(record.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        add_affected(&mut tx, &record.id, affected, &record.opened_by).await?;
+        super::audit::append(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn incident(&self, id: &str) -> Result<Option<IncidentRecord>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            incident_columns!(),
+            " FROM incidents WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(incident_from_row).transpose()
+    }
+
+    pub async fn incidents_of(
+        &self,
+        programme_id: &str,
+    ) -> Result<Vec<IncidentRecord>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            incident_columns!(),
+            " FROM incidents WHERE programme_id = $1 ORDER BY opened_at DESC, id"
+        ))
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(incident_from_row).collect()
+    }
+
+    /// The affected set, by enquiry id.
+    pub async fn incident_enquiries(&self, incident_id: &str) -> Result<Vec<Affected>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT enquiry_id, language, outcome, added_at FROM incident_enquiries \
+             WHERE incident_id = $1 ORDER BY enquiry_id",
+        )
+        .bind(incident_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Affected {
+                    enquiry_id: r.try_get("enquiry_id")?,
+                    language: r.try_get("language")?,
+                    outcome: r.try_get("outcome")?,
+                    added_at: r.try_get("added_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Writes a change to an incident with its audit entry; `false` if it was closed
+    /// already (a closed incident does not change).
+    pub async fn update_incident(
+        &self,
+        id: &str,
+        fields: &IncidentFields,
+        entry: &crate::audit::Entry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE incidents SET discovered_at = $1, categories = $2, likelihood = $3, \
+             severity = $4, reporting = $5, closed_at = $6, key_id = $7, format_version = $8, \
+             ciphertext = $9, updated_at = $10 WHERE id = $11 AND closed_at IS NULL",
+        )
+        .bind(fields.discovered_at)
+        .bind(&fields.categories)
+        .bind(&fields.likelihood)
+        .bind(&fields.severity)
+        .bind(&fields.reporting)
+        .bind(fields.closed_at)
+        .bind(&fields.sealed.key_id)
+        .bind(fields.sealed.format_version)
+        .bind(&fields.sealed.ciphertext)
+        .bind(super::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        super::audit::append(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Adds enquiries to an open incident's affected set (those already in it are
+    /// left as they were); returns how many were new. `None` if it is closed.
+    pub async fn extend_incident(
+        &self,
+        id: &str,
+        affected: &[Affected],
+        by: &str,
+        entry: &crate::audit::Entry,
+    ) -> Result<Option<u64>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let open =
+            sqlx::query("UPDATE incidents SET updated_at = $1 WHERE id = $2 AND closed_at IS NULL")
+                .bind(super::now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        if open.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let added = add_affected(&mut tx, id, affected, by).await?;
+        let mut entry = entry.clone();
+        if let Some(map) = entry.detail.as_object_mut() {
+            map.insert("added".into(), added.into());
+        }
+        super::audit::append(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(Some(added))
+    }
+}

@@ -39,7 +39,9 @@ pub use crate::states::{CampaignState, Delivery, OutboxState, ReferralState};
 pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use imports::{ImportOutcome, NewImport};
-pub use incidents::{OutboxStamp, RecipientQuery, RecipientRow};
+pub use incidents::{
+    Affected, IncidentFields, IncidentRecord, OutboxStamp, RecipientQuery, RecipientRow,
+};
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use launch::{
     Approval, ApprovalRefused, LaunchMark, NewRoleRequest, RequestState, RoleChange, RoleRequest,

@@ -553,3 +553,248 @@ async fn look_ups_are_limited_per_hour() {
     let audited = audit_actions(&app, "incident.recipients").await;
     assert!(audited.iter().any(|a| a.outcome == "alert"));
 }
+
+/// Opens an incident as the recipients page's form posts it; returns its id.
+async fn open_incident(staff: &mut Staff, fields: &[(&str, String)]) -> String {
+    let page = staff
+        .post(
+            "/console/p/afghanistan-2021/incidents",
+            "/console/p/afghanistan-2021/incidents",
+            fields,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    page.location
+        .unwrap()
+        .strip_prefix("/console/incidents/")
+        .unwrap()
+        .to_owned()
+}
+
+async fn affected(app: &TestApp, incident: &str) -> BTreeSet<String> {
+    app.store
+        .incident_enquiries(incident)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.enquiry_id)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_incident_opened_from_a_list_freezes_its_set_seals_its_words_and_audits_each_change() {
+    let (app, sink) = haven(&[(SLUG, "full"), (OTHER, "full")]).await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let mut outsider = signed_in(&app, "x@example.org", Supervisor, Some(OTHER)).await;
+    let mut everyone = Vec::new();
+    for i in 0..4 {
+        let email = format!("person{i}@example.org");
+        let lang = ["en", "fr", "uk", "ar"][i];
+        everyone.push(
+            enquire(
+                &app,
+                SLUG,
+                Some(&email),
+                lang,
+                "other",
+                &format!("Person {i}"),
+            )
+            .await,
+        );
+    }
+    let family = enquire(
+        &app,
+        SLUG,
+        Some("fam@example.net"),
+        "en",
+        "family_reunion",
+        "Person F",
+    )
+    .await;
+    let c = campaign(&mut sup_a, &mut sup_b, "acknowledgement", "general").await;
+    delivered(&app, &sink, 4).await;
+
+    // Opened from the campaign's list, discovered 80 hours ago: the clock is overdue.
+    let discovered = haven::store::now() - 80 * 3600;
+    let secret = "Sent the acknowledgement to the wrong queue by mistake";
+    let id = open_incident(
+        &mut sup_a,
+        &[
+            ("campaign", c.clone()),
+            ("discovered", written(discovered)),
+            ("what_happened", secret.into()),
+        ],
+    )
+    .await;
+    let general: BTreeSet<String> = everyone.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(
+        affected(&app, &id).await,
+        general,
+        "the campaign's enquiries"
+    );
+    let page = sup_a.get(&format!("/console/incidents/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let shown = html_unescape(&page.body);
+    assert!(shown.contains(secret), "the words, opened for the page");
+    assert!(shown.contains("overdue by 8 h"), "the clock: {shown}");
+    assert!(shown.contains(&haven::domain::datetime(discovered + 72 * 3600)));
+    crate::replies::assert_not_stored_in_clear(&app, "wrong queue by mistake").await;
+    let opened = audit_actions(&app, "incident.open").await;
+    assert_eq!(opened.len(), 1);
+    assert!(
+        opened[0].detail.contains("\"enquiries\":4"),
+        "{}",
+        opened[0].detail
+    );
+    assert!(!opened[0].detail.contains("wrong queue"));
+    assert_eq!(
+        audit_actions(&app, "incident.read").await.len(),
+        1,
+        "the page's read"
+    );
+
+    // Frozen: a later reply from the same template does not join the set by itself.
+    let page = post_reply(&mut sup_a, &family.id, "acknowledgement", "About", "Hello").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(affected(&app, &id).await, general);
+    // Extended by a look-up of that one reply.
+    let reply = app.store.replies_of(&family.id).await.unwrap()[0]
+        .id
+        .clone();
+    let page = sup_b
+        .post(
+            &format!("/console/incidents/{id}"),
+            &format!("/console/incidents/{id}/extend"),
+            &[("reply", reply)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let mut extended = general.clone();
+    extended.insert(family.id.clone());
+    assert_eq!(affected(&app, &id).await, extended);
+
+    // A change: the audit entry names what changed, never the words.
+    let page = sup_b
+        .post(
+            &format!("/console/incidents/{id}"),
+            &format!("/console/incidents/{id}"),
+            &[
+                ("discovered", written(discovered)),
+                ("what_happened", secret.into()),
+                ("category-contact", "on".into()),
+                ("category-name", "on".into()),
+                ("likelihood", "medium".into()),
+                ("severity", "high".into()),
+                (
+                    "harm_reasons",
+                    "Names and addresses of people at risk".into(),
+                ),
+                ("actions", "Campaign cancelled; relay asked to purge".into()),
+                ("reporting", "report".into()),
+                ("reporting_reasons", "High risk to the people named".into()),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let record = app.store.incident(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (record.likelihood.as_str(), record.severity.as_str()),
+        ("medium", "high")
+    );
+    assert_eq!(record.categories, "contact,name");
+    assert_eq!(record.reporting, "report");
+    crate::replies::assert_not_stored_in_clear(&app, "relay asked to purge").await;
+    let updates = audit_actions(&app, "incident.update").await;
+    let last = updates
+        .iter()
+        .find(|u| u.detail.contains("harm_reasons"))
+        .expect("the change");
+    assert!(last.detail.contains("\"actions\"") && last.detail.contains("\"severity\""));
+    assert!(
+        !last.detail.contains("\"what_happened\""),
+        "unchanged: {}",
+        last.detail
+    );
+    assert!(!last.detail.contains("relay asked"), "{}", last.detail);
+    assert_eq!(last.actor, format!("user:{}", sup_b.id));
+
+    // Closed: no change afterwards.
+    let close = |extra: Option<(&'static str, String)>| {
+        let mut f = vec![
+            ("discovered", written(discovered)),
+            ("likelihood", "medium".to_string()),
+            ("severity", "high".to_string()),
+            ("reporting", "reported".to_string()),
+        ];
+        f.extend(extra);
+        f
+    };
+    let page = sup_b
+        .post(
+            &format!("/console/incidents/{id}"),
+            &format!("/console/incidents/{id}"),
+            &close(Some(("close", "on".into()))),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.store
+            .incident(&id)
+            .await
+            .unwrap()
+            .unwrap()
+            .closed_at
+            .is_some()
+    );
+    let page = sup_b
+        .post(
+            &format!("/console/incidents/{id}"),
+            &format!("/console/incidents/{id}"),
+            &close(None),
+        )
+        .await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some(format!("/console/incidents/{id}?done=closed").as_str())
+    );
+
+    // Agents are refused, another programme's staff see nothing.
+    assert_eq!(
+        agent.get(&format!("/console/incidents/{id}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        agent
+            .get("/console/p/afghanistan-2021/incidents")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        outsider
+            .get(&format!("/console/incidents/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        outsider
+            .get("/console/p/afghanistan-2021/incidents")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // The programme's list shows it.
+    let list = sup_a.get("/console/p/afghanistan-2021/incidents").await;
+    assert!(list.body.contains(&format!("data-incident=\"{id}\"")));
+
+    // A blank one has an empty set and its discovery time defaults to now.
+    let blank = open_incident(&mut sup_a, &[("what_happened", "A laptop was lost".into())]).await;
+    assert!(affected(&app, &blank).await.is_empty());
+    let record = app.store.incident(&blank).await.unwrap().unwrap();
+    assert!((haven::store::now() - record.discovered_at).abs() < 60);
+    assert_eq!(record.source, "blank");
+    app.run_pending_jobs().await;
+}

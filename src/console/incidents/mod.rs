@@ -19,13 +19,15 @@ use crate::incident::{self, Recipients, Source};
 use crate::programme::live::LiveProgramme;
 
 mod pages;
+mod records;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/p/{slug}/incident/recipients")
             .route(web::get().to(recipients))
             .route(web::post().to(by_address)),
-    );
+    )
+    .configure(records::routes);
 }
 
 impl From<LookupError> for AppError {
@@ -195,6 +197,7 @@ async fn recipients(
         errors: Vec::new(),
         list: None,
         by_address: false,
+        address: None,
     };
     let list;
     match source_of(&live, &query) {
@@ -246,6 +249,7 @@ async fn by_address(
         errors: Vec::new(),
         list: None,
         by_address: true,
+        address: None,
     };
     if email.is_err() {
         view.errors
@@ -261,11 +265,13 @@ async fn by_address(
     if !view.errors.is_empty() {
         return Ok(show(&staff, StatusCode::UNPROCESSABLE_ENTITY, &view));
     }
+    let typed = form.address.trim().to_owned();
     let source = Source::Address {
         email,
         reason: reason.to_owned(),
     };
     let list = run(&console, &staff, &live, role, &source).await?;
     view.list = Some(&list);
+    view.address = Some(&typed);
     Ok(show(&staff, StatusCode::OK, &view))
 }
