@@ -91,9 +91,11 @@ enum Command {
 #[derive(Subcommand)]
 enum IncidentCommand {
     /// Print as CSV the enquiries a bulk reply, a template (optionally within a time
-    /// window) or one reply reached, with each message's outcome: enquiry ids and
-    /// delivery metadata only, never an address or a reference code. Audited.
-    #[command(group(clap::ArgGroup::new("source").required(true).args(["campaign", "template", "reply"])))]
+    /// window) or one reply reached, with each message's outcome; or everything a staff
+    /// account opened in a window (by the audit log); or every enquiry that arrived in
+    /// a window. Enquiry ids and delivery metadata only, never an address or a
+    /// reference code. Audited.
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["campaign", "template", "reply", "opened_by", "submitted"])))]
     Recipients {
         #[arg(long, value_name = "SLUG")]
         programme: String,
@@ -101,14 +103,21 @@ enum IncidentCommand {
         campaign: Option<String>,
         #[arg(long, value_name = "KEY")]
         template: Option<String>,
-        /// With --template: from this UTC time (2026-11-24 05:00), included.
-        #[arg(long, value_name = "TIME", requires = "template")]
+        /// From this UTC time (2026-11-24 05:00), included (with --template, or
+        /// required with --opened-by and --submitted).
+        #[arg(long, value_name = "TIME")]
         since: Option<String>,
-        /// With --template: until this UTC time, not included.
-        #[arg(long, value_name = "TIME", requires = "template")]
+        /// Until this UTC time, not included.
+        #[arg(long, value_name = "TIME")]
         until: Option<String>,
         #[arg(long, value_name = "ID")]
         reply: Option<String>,
+        /// A staff account's email: every enquiry it opened between --since and --until.
+        #[arg(long, value_name = "EMAIL", requires_all = ["since", "until"])]
+        opened_by: Option<String>,
+        /// Every enquiry that arrived between --since and --until (whole hours).
+        #[arg(long, requires_all = ["since", "until"])]
+        submitted: bool,
     },
 }
 
@@ -381,21 +390,34 @@ async fn incident_command(command: IncidentCommand, config: &Config) -> anyhow::
         since,
         until,
         reply,
+        opened_by,
+        submitted,
     } = command;
     let time = |t: Option<String>| -> Result<Option<i64>, String> {
         t.map(|t| incident::time::parse(&t).ok_or(t)).transpose()
     };
-    let source = match (campaign, template, reply) {
-        (Some(id), _, _) => Source::Campaign(id),
-        (_, Some(key), _) => match (time(since), time(until)) {
-            (Ok(since), Ok(until)) => Source::Template { key, since, until },
-            (Err(t), _) | (_, Err(t)) => {
-                eprintln!("haven: {t:?} is not a UTC time like 2026-11-24 05:00");
-                return Ok(ExitCode::from(2));
-            }
+    let (since, until) = match (time(since), time(until)) {
+        (Ok(since), Ok(until)) => (since, until),
+        (Err(t), _) | (_, Err(t)) => {
+            eprintln!("haven: {t:?} is not a UTC time like 2026-11-24 05:00");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let window = || since.zip(until).unwrap_or_default();
+    let source = match (campaign, template, reply, opened_by) {
+        (Some(id), ..) => Source::Campaign(id),
+        (_, Some(key), ..) => Source::Template { key, since, until },
+        (_, _, Some(id), _) => Source::Reply(id),
+        (_, _, _, Some(account)) => Source::OpenedBy {
+            account,
+            since: window().0,
+            until: window().1,
         },
-        (_, _, Some(id)) => Source::Reply(id),
-        _ => unreachable!("clap requires one of --campaign, --template, --reply"),
+        _ if submitted => Source::Submitted {
+            since: window().0,
+            until: window().1,
+        },
+        _ => unreachable!("clap requires one source"),
     };
     let store = app::open_store(config).await?;
     match incident::recipients::recipients_csv(&store, &programme, &source).await {

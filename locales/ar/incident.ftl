@@ -89,3 +89,11 @@ incident-reporting-not-required = غير مطلوب
 incident-reporting-reasons = أسباب قرار الإبلاغ
 incident-close = أغلق الحادثة مع هذا الحفظ (لا يمكن تغييرها بعد ذلك)
 incident-save = احفظ
+
+## Staff console: incidents that are not mail
+incident-reached-no-message = لا رسالة
+incident-by-account = كل ما فتحه حساب
+incident-by-account-intro = لحساب تعرّض للتصيد أو فُقد: كل طلب يسجّل سجل التدقيق أن الحساب فتحه خلال الفترة (الصفحات، الردود، المرفقات، المعاينات، الردود الجماعية التي وافق عليها).
+incident-account = حساب الموظف (البريد الإلكتروني)
+incident-by-arrival = كل ما وصل خلال فترة
+incident-by-arrival-intro = لخادم معروف أنه اختُرق: كل طلب وصل خلال تلك الفترة. يُحفظ وقت الوصول بالساعة، لذا تُوسَّع الفترة إلى ساعات كاملة.

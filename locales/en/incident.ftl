@@ -89,3 +89,11 @@ incident-reporting-not-required = Not required
 incident-reporting-reasons = Reasons for the decision on reporting
 incident-close = Close the incident with this save (it cannot be changed afterwards)
 incident-save = Save
+
+## Staff console: incidents that are not mail
+incident-reached-no-message = No message
+incident-by-account = Everything an account opened
+incident-by-account-intro = For a phished or lost account: every enquiry the audit log records it opening in the window (pages, replies, attachments, previews, bulk replies it approved).
+incident-account = Staff account (email)
+incident-by-arrival = Everything that arrived in a window
+incident-by-arrival-intro = For a host known to be compromised: every enquiry that arrived then. Arrival is stored by the hour, so the window is widened to whole hours.

@@ -89,3 +89,11 @@ incident-reporting-not-required = لازم نیست
 incident-reporting-reasons = دلایل تصمیم دربارهٔ گزارش
 incident-close = رویداد را با این ذخیره ببندید (پس از آن تغییر نمی‌کند)
 incident-save = ذخیره
+
+## Staff console: incidents that are not mail
+incident-reached-no-message = بدون پیام
+incident-by-account = هر آنچه یک حساب باز کرد
+incident-by-account-intro = برای حسابی که فریب خورده یا گم شده: هر درخواستی که دفتر بازرسی نشان می‌دهد این حساب در آن بازه باز کرده است (صفحه‌ها، پاسخ‌ها، پیوست‌ها، پیش‌نمایش‌ها، پاسخ‌های گروهی که تأیید کرده).
+incident-account = حساب کارمند (ایمیل)
+incident-by-arrival = هر آنچه در یک بازه رسید
+incident-by-arrival-intro = برای سروری که می‌دانیم آلوده شده: هر درخواستی که در آن زمان رسید. زمان رسیدن به ساعت ذخیره می‌شود، پس بازه تا ساعت‌های کامل گسترده می‌شود.

@@ -89,3 +89,11 @@ incident-reporting-not-required = Non requis
 incident-reporting-reasons = Motifs de la décision de notification
 incident-close = Clore l’incident avec cet enregistrement (il ne pourra plus être modifié)
 incident-save = Enregistrer
+
+## Staff console: incidents that are not mail
+incident-reached-no-message = Aucun message
+incident-by-account = Tout ce qu’un compte a ouvert
+incident-by-account-intro = Pour un compte hameçonné ou perdu : chaque demande que le journal d’audit le montre ouvrant dans la période (pages, réponses, pièces jointes, aperçus, envois groupés qu’il a approuvés).
+incident-account = Compte du personnel (e-mail)
+incident-by-arrival = Tout ce qui est arrivé dans une période
+incident-by-arrival-intro = Pour un serveur que l’on sait compromis : chaque demande arrivée pendant ce temps. L’arrivée est enregistrée à l’heure près, la période est donc élargie aux heures entières.

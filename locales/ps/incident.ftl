@@ -89,3 +89,11 @@ incident-reporting-not-required = اړین نه دی
 incident-reporting-reasons = د راپور په اړه د پرېکړې لاملونه
 incident-close = پېښه له دې خوندي کولو سره وتړئ (وروسته نه بدلېږي)
 incident-save = خوندي کړئ
+
+## Staff console: incidents that are not mail
+incident-reached-no-message = هېڅ پیغام نشته
+incident-by-account = هر هغه څه چې یو حساب پرانیستي
+incident-by-account-intro = د غلط شوي یا ورک شوي حساب لپاره: هره غوښتنه چې د پلټنې دفتر ښيي دې حساب په دې موده کې پرانیستې (پاڼې، ځوابونه، ضمیمې، مخکتنې، هغه ډله‌ییز ځوابونه چې تایید کړي یې دي).
+incident-account = د کارکوونکي حساب (برېښنالیک)
+incident-by-arrival = هر هغه څه چې په یوه موده کې راغلي
+incident-by-arrival-intro = د هغه سرور لپاره چې معلومه ده ورباندې برید شوی: هره غوښتنه چې په هغه وخت کې راغلې. د رارسېدو وخت په ساعت ساتل کېږي، نو موده تر بشپړو ساعتونو پراخېږي.

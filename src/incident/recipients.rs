@@ -39,6 +39,19 @@ pub enum Source {
         email: EmailAddress,
         reason: String,
     },
+    /// Everything a staff account opened in `[since, until)`, by the audit log (a
+    /// phished or lost account).
+    OpenedBy {
+        account: String,
+        since: i64,
+        until: i64,
+    },
+    /// Every enquiry that arrived in `[since, until)` (whole hours: a host known to be
+    /// compromised then).
+    Submitted {
+        since: i64,
+        until: i64,
+    },
 }
 
 impl Source {
@@ -52,6 +65,16 @@ impl Source {
             Source::Reply(id) => serde_json::json!({ "by": "reply", "reply": id }),
             Source::Address { reason, .. } => {
                 serde_json::json!({ "by": "address", "reason": reason })
+            }
+            Source::OpenedBy {
+                account,
+                since,
+                until,
+            } => serde_json::json!({
+                "by": "opened", "account": account, "since": since, "until": until,
+            }),
+            Source::Submitted { since, until } => {
+                serde_json::json!({ "by": "submitted", "since": since, "until": until })
             }
         }
     }
@@ -70,15 +93,18 @@ pub enum Reached {
     Withdrawn,
     /// No email: the reply waits in the person's reply inbox.
     InboxOnly,
+    /// Not a message: found in the audit log or by its time of arrival.
+    NoMessage,
 }
 
 impl Reached {
-    pub const ALL: [Reached; 5] = [
+    pub const ALL: [Reached; 6] = [
         Reached::Sent,
         Reached::Pending,
         Reached::Failed,
         Reached::Withdrawn,
         Reached::InboxOnly,
+        Reached::NoMessage,
     ];
 
     /// From the outbox row's state word as stored (read as text, so a state added
@@ -109,6 +135,7 @@ impl Reached {
             Reached::Failed => "failed",
             Reached::Withdrawn => "withdrawn",
             Reached::InboxOnly => "inbox-only",
+            Reached::NoMessage => "no-message",
         }
     }
 
@@ -120,6 +147,7 @@ impl Reached {
             Reached::Failed => "incident-reached-failed",
             Reached::Withdrawn => "incident-reached-withdrawn",
             Reached::InboxOnly => "incident-reached-inbox-only",
+            Reached::NoMessage => "incident-reached-no-message",
         }
     }
 }
@@ -142,6 +170,21 @@ pub struct Recipient {
 }
 
 impl Recipient {
+    fn found(f: crate::store::FoundEnquiry) -> Self {
+        Self {
+            enquiry_id: f.enquiry_id,
+            reply_id: String::new(),
+            campaign_id: None,
+            language: f.language,
+            template_key: None,
+            template_version: None,
+            reached: Reached::NoMessage,
+            at: f.at,
+            sent_at: None,
+            masked: None,
+        }
+    }
+
     fn from_row(r: RecipientRow) -> Self {
         let reached = Reached::of(r.delivery.as_deref());
         Self {
@@ -336,15 +379,41 @@ pub async fn look_up(
             index = crate::intake::submission::contact_index(key, email);
             RecipientQuery::Contact(&index)
         }
+        Source::OpenedBy { .. } | Source::Submitted { .. } => RecipientQuery::Reply(""),
     };
-    let mut list = Recipients {
-        rows: store
+    let rows = match source {
+        Source::OpenedBy {
+            account,
+            since,
+            until,
+        } => match store.user_by_email(account.trim()).await? {
+            Some(user) => store
+                .opened_by(
+                    at.programme_id,
+                    &Actor::staff(&user.id).to_string(),
+                    *since,
+                    *until,
+                )
+                .await?
+                .into_iter()
+                .map(Recipient::found)
+                .collect(),
+            None => Vec::new(),
+        },
+        Source::Submitted { since, until } => store
+            .submitted_during(at.programme_id, *since, *until)
+            .await?
+            .into_iter()
+            .map(Recipient::found)
+            .collect(),
+        _ => store
             .recipients(at.programme_id, &query)
             .await?
             .into_iter()
             .map(Recipient::from_row)
             .collect(),
     };
+    let mut list = Recipients { rows };
     if let Some(map) = detail.as_object_mut() {
         map.insert("messages".into(), list.rows.len().into());
         map.insert("enquiries".into(), list.enquiries().len().into());

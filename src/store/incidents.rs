@@ -394,3 +394,92 @@ impl Store {
         Ok(Some(added))
     }
 }
+
+/// An enquiry found by something other than a message (item 2 of issue 20).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundEnquiry {
+    pub enquiry_id: String,
+    pub language: String,
+    /// When it was opened (the audit entry's time) or arrived (its hour).
+    pub at: i64,
+}
+
+impl Store {
+    /// The enquiries of a programme that `actor` (`user:<id>`) opened in `[since,
+    /// until)`, by the audit log: every read the keyring audited under an enquiry
+    /// (`enquiry.view`, `enquiry.read`, `enquiry.attachment`, `campaign.preview`,
+    /// `referral.preview`) and every enquiry of a campaign they expanded by
+    /// approving it (`campaign.expand`). Refused reads (`alert`) opened nothing.
+    pub async fn opened_by(
+        &self,
+        programme_id: &str,
+        actor: &str,
+        since: i64,
+        until: i64,
+    ) -> Result<Vec<FoundEnquiry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.id AS enquiry_id, e.language AS language, MIN(a.at) AS at \
+             FROM audit_log a JOIN enquiries e ON a.subject = ('enquiry:' || e.id) \
+             WHERE a.actor = $1 AND a.at >= $2 AND a.at < $3 AND a.outcome = 'ok' \
+             AND a.action IN ('enquiry.view', 'enquiry.read', 'enquiry.attachment', \
+             'campaign.preview', 'referral.preview') AND e.programme_id = $4 \
+             GROUP BY e.id, e.language \
+             UNION \
+             SELECT e.id AS enquiry_id, e.language AS language, MIN(a.at) AS at \
+             FROM audit_log a JOIN campaign_enquiries ce ON a.subject = ('campaign:' || ce.campaign_id) \
+             JOIN enquiries e ON e.id = ce.enquiry_id \
+             WHERE a.actor = $1 AND a.at >= $2 AND a.at < $3 AND a.outcome = 'ok' \
+             AND a.action = 'campaign.expand' AND e.programme_id = $4 \
+             GROUP BY e.id, e.language",
+        )
+        .bind(actor)
+        .bind(since)
+        .bind(until)
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: std::collections::BTreeMap<String, FoundEnquiry> = Default::default();
+        for r in &rows {
+            let found = FoundEnquiry {
+                enquiry_id: r.try_get("enquiry_id")?,
+                language: r.try_get("language")?,
+                at: r.try_get("at")?,
+            };
+            match out.get(&found.enquiry_id) {
+                Some(f) if f.at <= found.at => {}
+                _ => {
+                    out.insert(found.enquiry_id.clone(), found);
+                }
+            }
+        }
+        Ok(out.into_values().collect())
+    }
+
+    /// The enquiries of a programme that arrived in `[since, until)`, by their hour of
+    /// arrival (the only time stored: a window is widened to whole hours).
+    pub async fn submitted_during(
+        &self,
+        programme_id: &str,
+        since: i64,
+        until: i64,
+    ) -> Result<Vec<FoundEnquiry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, language, created_hour FROM enquiries \
+             WHERE programme_id = $1 AND created_hour >= $2 AND created_hour < $3 ORDER BY id",
+        )
+        .bind(programme_id)
+        .bind(since - since.rem_euclid(3600))
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(FoundEnquiry {
+                    enquiry_id: r.try_get("id")?,
+                    language: r.try_get("language")?,
+                    at: r.try_get("created_hour")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -40,7 +40,8 @@ pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use imports::{ImportOutcome, NewImport};
 pub use incidents::{
-    Affected, IncidentFields, IncidentRecord, OutboxStamp, RecipientQuery, RecipientRow,
+    Affected, FoundEnquiry, IncidentFields, IncidentRecord, OutboxStamp, RecipientQuery,
+    RecipientRow,
 };
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use launch::{

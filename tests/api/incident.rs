@@ -798,3 +798,157 @@ async fn an_incident_opened_from_a_list_freezes_its_set_seals_its_words_and_audi
     assert_eq!(record.source, "blank");
     app.run_pending_jobs().await;
 }
+
+#[tokio::test]
+async fn everything_an_account_opened_in_a_window_is_exactly_what_the_audit_log_holds() {
+    let (app, _sink) = haven(&[(SLUG, "full")]).await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    let mut g = Vec::new();
+    for i in 0..4 {
+        g.push(enquire(&app, SLUG, None, "en", "other", &format!("Person G{i}")).await);
+    }
+    let f: Vec<Person> = family(&app, 2).await;
+    let view = |id: &str| format!("/console/e/{id}");
+
+    assert_eq!(sup_b.get(&view(&g[0].id)).await.status, StatusCode::OK); // before
+    let since = wait_for_next_second().await;
+    assert_eq!(sup_b.get(&view(&g[1].id)).await.status, StatusCode::OK);
+    assert_eq!(sup_b.get(&view(&g[2].id)).await.status, StatusCode::OK);
+    // Approving a bulk reply opens every enquiry of it.
+    campaign(&mut sup_a, &mut sup_b, "acknowledgement", "family").await;
+    assert_eq!(agent.get(&view(&g[3].id)).await.status, StatusCode::OK); // someone else
+    let until = wait_for_next_second().await;
+    assert_eq!(sup_b.get(&view(&g[3].id)).await.status, StatusCode::OK); // after
+
+    let path = format!(
+        "{RECIPIENTS}?account=sb%40example.org&since={}&until={}",
+        written(since),
+        written(until)
+    );
+    let page = sup_a.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let listed: BTreeSet<String> = rows(&page).into_iter().map(|r| r.enquiry).collect();
+    let expected: BTreeSet<String> = [&g[1], &g[2], &f[0], &f[1]]
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    assert_eq!(listed, expected);
+    // The same set, read straight from the log.
+    let log = app
+        .store
+        .search_audit(
+            &haven::audit::Filter {
+                actor: format!("user:{}", sup_b.id),
+                from: Some(since),
+                until: Some(until),
+                ..Default::default()
+            },
+            10_000,
+        )
+        .await
+        .unwrap();
+    let mut from_log = BTreeSet::new();
+    for e in &log {
+        if let Some(id) = e.subject.strip_prefix("enquiry:")
+            && ["enquiry.view", "campaign.preview"].contains(&e.action.as_str())
+        {
+            from_log.insert(id.to_owned());
+        }
+        if let Some(c) = e.subject.strip_prefix("campaign:")
+            && e.action == "campaign.expand"
+        {
+            from_log.extend(app.store.campaign_enquiry_ids(c).await.unwrap());
+        }
+    }
+    assert_eq!(listed, from_log);
+    assert_eq!(shown_count(&page, "no-message"), 4);
+
+    // The command line reads the same set from the log.
+    let out = cli(
+        &app,
+        &[
+            "incident",
+            "recipients",
+            "--programme",
+            SLUG,
+            "--opened-by",
+            "sb@example.org",
+            "--since",
+            &written(since),
+            "--until",
+            &written(until),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let from_cli: BTreeSet<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(from_cli, expected);
+    assert!(!csv.contains('@'));
+    // An incident opened from that list holds exactly that set.
+    let id = open_incident(
+        &mut sup_a,
+        &[
+            ("account", "sb@example.org".into()),
+            ("since", written(since)),
+            ("until", written(until)),
+            ("what_happened", "The laptop of sb was stolen".into()),
+        ],
+    )
+    .await;
+    assert_eq!(affected(&app, &id).await, expected);
+    assert_eq!(
+        app.store.incident(&id).await.unwrap().unwrap().source,
+        "opened"
+    );
+
+    // Enquiries that arrived in a window (by the hour they arrived).
+    let hour = haven::store::hour_of(haven::store::now());
+    let page = sup_a
+        .get(&format!(
+            "{RECIPIENTS}?submitted=1&since={}&until={}",
+            written(hour),
+            written(hour + 3600)
+        ))
+        .await;
+    let all: BTreeSet<String> = rows(&page).into_iter().map(|r| r.enquiry).collect();
+    assert_eq!(all, g.iter().chain(&f).map(|p| p.id.clone()).collect());
+    let page = sup_a
+        .get(&format!(
+            "{RECIPIENTS}?submitted=1&since={}&until={}",
+            written(hour - 7200),
+            written(hour)
+        ))
+        .await;
+    assert!(rows(&page).is_empty());
+    app.run_pending_jobs().await;
+}
+
+/// Two enquiries in the "family" queue, with addresses.
+async fn family(app: &TestApp, n: usize) -> Vec<Person> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let email = format!("fam{i}@example.net");
+        out.push(
+            enquire(
+                app,
+                SLUG,
+                Some(&email),
+                "en",
+                "family_reunion",
+                &format!("Person F{i}"),
+            )
+            .await,
+        );
+    }
+    out
+}

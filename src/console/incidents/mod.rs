@@ -56,6 +56,12 @@ pub struct LookupQuery {
     pub until: String,
     #[serde(default)]
     pub reply: String,
+    /// A staff account's email: what it opened between `since` and `until`.
+    #[serde(default)]
+    pub account: String,
+    /// Set: the enquiries that arrived between `since` and `until`.
+    #[serde(default)]
+    pub submitted: String,
 }
 
 /// A look-up by address: posted, so the address never sits in a URL or a log.
@@ -115,6 +121,30 @@ fn source_of(
             problems.push(("reply", "incident-problem-reply"));
         }
         Some(Source::Reply(q.reply.trim().to_owned()))
+    } else if !q.account.is_empty() || !q.submitted.is_empty() {
+        let window = (
+            incident::time::parse(&q.since),
+            incident::time::parse(&q.until),
+        );
+        match window {
+            (Some(since), Some(until)) if since < until => Some(if q.account.is_empty() {
+                Source::Submitted { since, until }
+            } else {
+                Source::OpenedBy {
+                    account: q.account.trim().to_owned(),
+                    since,
+                    until,
+                }
+            }),
+            (Some(_), Some(_)) => {
+                problems.push(("until", "incident-problem-window"));
+                None
+            }
+            _ => {
+                problems.push(("since", "incident-problem-time"));
+                None
+            }
+        }
     } else {
         None
     };

@@ -95,6 +95,41 @@ pub(super) fn recipients_page(v: &RecipientsView<'_>) -> Markup {
             }
             button type="submit" { (t(lang, "incident-look-up")) }
         }
+        h2 { (t(lang, "incident-by-account")) }
+        p { (t(lang, "incident-by-account-intro")) }
+        form method="get" action=(action) novalidate {
+            div class="field" {
+                label for="account" { (t(lang, "incident-account")) }
+                input type="email" id="account" name="account" value=(q.account) autocomplete="off" dir="ltr";
+            }
+            div class="field-row" {
+                div class="field" {
+                    label for="account-since" { (t(lang, "incident-since")) }
+                    input type="datetime-local" id="account-since" name="since" value=(if q.account.is_empty() { "" } else { &q.since });
+                }
+                div class="field" {
+                    label for="account-until" { (t(lang, "incident-until")) }
+                    input type="datetime-local" id="account-until" name="until" value=(if q.account.is_empty() { "" } else { &q.until });
+                }
+            }
+            button type="submit" { (t(lang, "incident-look-up")) }
+        }
+        h2 { (t(lang, "incident-by-arrival")) }
+        p { (t(lang, "incident-by-arrival-intro")) }
+        form method="get" action=(action) novalidate {
+            input type="hidden" name="submitted" value="1";
+            div class="field-row" {
+                div class="field" {
+                    label for="arrival-since" { (t(lang, "incident-since")) }
+                    input type="datetime-local" id="arrival-since" name="since" value=(if q.submitted.is_empty() { "" } else { &q.since });
+                }
+                div class="field" {
+                    label for="arrival-until" { (t(lang, "incident-until")) }
+                    input type="datetime-local" id="arrival-until" name="until" value=(if q.submitted.is_empty() { "" } else { &q.until });
+                }
+            }
+            button type="submit" { (t(lang, "incident-look-up")) }
+        }
         h2 { (t(lang, "incident-by-address")) }
         p { (t(lang, "incident-by-address-intro")) }
         form method="post" action=(action) novalidate {
@@ -192,7 +227,7 @@ fn clock(lang: Language, left: i64) -> String {
 /// The hidden fields that repeat a look-up (to open an incident from it, or extend one).
 pub(super) fn lookup_fields(q: &LookupQuery, address: Option<(&str, &str)>) -> Markup {
     html! {
-        @for (name, value) in [("campaign", &q.campaign), ("template", &q.template), ("since", &q.since), ("until", &q.until), ("reply", &q.reply)] {
+        @for (name, value) in [("campaign", &q.campaign), ("template", &q.template), ("since", &q.since), ("until", &q.until), ("reply", &q.reply), ("account", &q.account), ("submitted", &q.submitted)] {
             @if !value.is_empty() { input type="hidden" name=(name) value=(value); }
         }
         @if let Some((a, r)) = address {

@@ -75,6 +75,8 @@ fn posted_source(
         since: field(f, "since").to_owned(),
         until: field(f, "until").to_owned(),
         reply: field(f, "reply").to_owned(),
+        account: field(f, "account").to_owned(),
+        submitted: field(f, "submitted").to_owned(),
     };
     Ok(
         match source_of(live, &q).map_err(|_| AppError::BadRequest)? {
@@ -83,6 +85,8 @@ fn posted_source(
             Some(s @ Source::Template { .. }) => Some(("template", s)),
             Some(s @ Source::Reply(_)) => Some(("reply", s)),
             Some(s @ Source::Address { .. }) => Some(("address", s)),
+            Some(s @ Source::OpenedBy { .. }) => Some(("opened", s)),
+            Some(s @ Source::Submitted { .. }) => Some(("submitted", s)),
         },
     )
 }
