@@ -119,6 +119,13 @@ enum IncidentCommand {
         #[arg(long, requires_all = ["since", "until"])]
         submitted: bool,
     },
+    /// Print an incident's report for the regulator (Markdown): timeline, counts by
+    /// language, outcome and data category, harm assessment, actions, notifications.
+    /// No names, addresses or reference codes. Needs the master key; audited.
+    Report {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -383,6 +390,23 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
 
 async fn incident_command(command: IncidentCommand, config: &Config) -> anyhow::Result<ExitCode> {
     use haven::incident::{self, Source};
+    if let IncidentCommand::Report { id } = &command {
+        let store = app::open_store(config).await?;
+        let keyring = app::keyring(config, &store).await?;
+        return match incident::report::report(&store, &keyring, incident::report::Reader::Cli, id)
+            .await
+        {
+            Ok(Some(text)) => {
+                print!("{text}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Ok(None) => {
+                eprintln!("no incident {id:?}");
+                Ok(ExitCode::from(1))
+            }
+            Err(e) => Err(anyhow::anyhow!("{e}")),
+        };
+    }
     let IncidentCommand::Recipients {
         programme,
         campaign,
@@ -392,7 +416,10 @@ async fn incident_command(command: IncidentCommand, config: &Config) -> anyhow::
         reply,
         opened_by,
         submitted,
-    } = command;
+    } = command
+    else {
+        unreachable!("the report returned above");
+    };
     let time = |t: Option<String>| -> Result<Option<i64>, String> {
         t.map(|t| incident::time::parse(&t).ok_or(t)).transpose()
     };

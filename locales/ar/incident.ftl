@@ -97,3 +97,4 @@ incident-by-account-intro = لحساب تعرّض للتصيد أو فُقد: ك
 incident-account = حساب الموظف (البريد الإلكتروني)
 incident-by-arrival = كل ما وصل خلال فترة
 incident-by-arrival-intro = لخادم معروف أنه اختُرق: كل طلب وصل خلال تلك الفترة. يُحفظ وقت الوصول بالساعة، لذا تُوسَّع الفترة إلى ساعات كاملة.
+incident-report-download = تنزيل التقرير الموجّه إلى السلطة الرقابية (Markdown)

@@ -97,3 +97,4 @@ incident-by-account-intro = For a phished or lost account: every enquiry the aud
 incident-account = Staff account (email)
 incident-by-arrival = Everything that arrived in a window
 incident-by-arrival-intro = For a host known to be compromised: every enquiry that arrived then. Arrival is stored by the hour, so the window is widened to whole hours.
+incident-report-download = Download the report for the regulator (Markdown)

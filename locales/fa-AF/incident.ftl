@@ -97,3 +97,4 @@ incident-by-account-intro = برای حسابی که فریب خورده یا گ
 incident-account = حساب کارمند (ایمیل)
 incident-by-arrival = هر آنچه در یک بازه رسید
 incident-by-arrival-intro = برای سروری که می‌دانیم آلوده شده: هر درخواستی که در آن زمان رسید. زمان رسیدن به ساعت ذخیره می‌شود، پس بازه تا ساعت‌های کامل گسترده می‌شود.
+incident-report-download = دانلود گزارش برای نهاد ناظر (Markdown)

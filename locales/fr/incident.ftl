@@ -97,3 +97,4 @@ incident-by-account-intro = Pour un compte hameçonné ou perdu : chaque demande
 incident-account = Compte du personnel (e-mail)
 incident-by-arrival = Tout ce qui est arrivé dans une période
 incident-by-arrival-intro = Pour un serveur que l’on sait compromis : chaque demande arrivée pendant ce temps. L’arrivée est enregistrée à l’heure près, la période est donc élargie aux heures entières.
+incident-report-download = Télécharger le rapport pour l’autorité de contrôle (Markdown)

@@ -4,6 +4,7 @@
 
 pub mod recipients;
 pub mod record;
+pub mod report;
 pub mod time;
 
 pub use recipients::{LookupError, Reached, Recipient, Recipients, Source, look_up};

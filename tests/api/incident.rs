@@ -691,7 +691,14 @@ async fn an_incident_opened_from_a_list_freezes_its_set_seals_its_words_and_audi
                     "harm_reasons",
                     "Names and addresses of people at risk".into(),
                 ),
-                ("actions", "Campaign cancelled; relay asked to purge".into()),
+                (
+                    "actions",
+                    format!(
+                        "Campaign cancelled; relay asked to purge; wrote to {} about {}",
+                        everyone[0].email.as_deref().unwrap(),
+                        everyone[0].reference
+                    ),
+                ),
                 ("reporting", "report".into()),
                 ("reporting_reasons", "High risk to the people named".into()),
             ],
@@ -720,6 +727,60 @@ async fn an_incident_opened_from_a_list_freezes_its_set_seals_its_words_and_audi
     assert!(!last.detail.contains("relay asked"), "{}", last.detail);
     assert_eq!(last.actor, format!("user:{}", sup_b.id));
 
+    // The report for the regulator: counts, the assessment, the actions; no name,
+    // address or reference code, even one typed into the actions.
+    let res = sup_a.get(&format!("/console/incidents/{id}/report")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/markdown")
+    );
+    assert!(
+        res.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let out = cli(&app, &["incident", "report", &id]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from_cli = String::from_utf8(out.stdout).unwrap();
+    let mut by_language = BTreeMap::<String, usize>::new();
+    for a in app.store.incident_enquiries(&id).await.unwrap() {
+        *by_language.entry(a.language).or_default() += 1;
+    }
+    for report in [&res.body, &from_cli] {
+        assert!(report.contains("Affected enquiries: 5"), "{report}");
+        for (lang, n) in &by_language {
+            assert!(
+                report.contains(&format!("({lang}) | {n} |")),
+                "{lang}: {report}"
+            );
+        }
+        assert!(
+            report.contains("| sent | 4 |") && report.contains("| pending | 1 |"),
+            "{report}"
+        );
+        assert!(report.contains("Likelihood: medium") && report.contains("Severity: high"));
+        assert!(report.contains("- contact: 5 enquiries"));
+        assert!(report.contains("relay asked to purge"));
+        assert!(report.contains("incident.open") && report.contains("incident.update"));
+        for p in everyone.iter().chain([&family]) {
+            assert!(!report.contains(&p.name), "a name in the report");
+            assert!(!report.contains(&p.reference) && !report.contains(&p.canonical_reference()));
+            assert!(
+                !report.contains(p.email.as_deref().unwrap()),
+                "an address in the report"
+            );
+        }
+        assert!(!report.contains('@'), "{report}");
+    }
+    assert_eq!(audit_actions(&app, "incident.report").await.len(), 2);
     // Closed: no change afterwards.
     let close = |extra: Option<(&'static str, String)>| {
         let mut f = vec![

@@ -350,6 +350,7 @@ pub(super) fn incident_page(v: &IncidentView<'_>) -> Markup {
     html! {
         p { a href={ "/console/p/" (slug) "/incidents" } { (t(lang, "incident-list-heading")) } }
         h1 { (t(lang, "incident-title")) }
+        p { a href={ "/console/incidents/" (r.id) "/report" } download { (t(lang, "incident-report-download")) } }
         @if let Some(id) = notice {
             div class="notice" role="status" { p { (t(lang, id)) } }
         }

@@ -31,7 +31,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(show))
             .route(web::post().to(update)),
     )
-    .route("/incidents/{id}/extend", web::post().to(extend));
+    .route("/incidents/{id}/extend", web::post().to(extend))
+    .route("/incidents/{id}/report", web::get().to(report));
 }
 
 impl From<IncidentError> for AppError {
@@ -313,4 +314,30 @@ async fn extend(
         "/console/incidents/{}?done={done}",
         record.id
     )))
+}
+
+/// The report for the regulator, as a Markdown download.
+async fn report(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let staff = console.staff(&req).await?;
+    let (record, _live, role) = incident_for(&console, &staff, &id).await?;
+    let text = crate::incident::report::report(
+        &console.store,
+        &console.keyring,
+        crate::incident::report::Reader::Staff(member(&staff, role)),
+        &record.id,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/markdown; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"incident-{}.md\"", record.id),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(text))
 }
