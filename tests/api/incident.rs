@@ -972,6 +972,45 @@ async fn everything_an_account_opened_in_a_window_is_exactly_what_the_audit_log_
         "opened"
     );
 
+    // A key rotation re-seals the incident's words too: nothing is left on the old
+    // key (which could then be destroyed), and the page still reads them.
+    let before = app
+        .store
+        .incident(&id)
+        .await
+        .unwrap()
+        .unwrap()
+        .sealed
+        .key_id;
+    let out = cli(&app, &["programme", "rotate-key", SLUG]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app.refresh_programme(SLUG);
+    let after = app
+        .store
+        .incident(&id)
+        .await
+        .unwrap()
+        .unwrap()
+        .sealed
+        .key_id;
+    assert_ne!(before, after);
+    let pid = app.store.programme_by_slug(SLUG).await.unwrap().unwrap().id;
+    let usage = app.store.key_usage(&pid).await.unwrap();
+    assert_eq!(
+        usage
+            .iter()
+            .find(|k| k.key_id == before)
+            .unwrap()
+            .ciphertexts,
+        0
+    );
+    let page = sup_a.get(&format!("/console/incidents/{id}")).await;
+    assert!(html_unescape(&page.body).contains("The laptop of sb was stolen"));
+
     // Enquiries that arrived in a window (by the hour they arrived).
     let hour = haven::store::hour_of(haven::store::now());
     let page = sup_a
