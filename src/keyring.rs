@@ -201,6 +201,11 @@ impl Keyring {
         self.0.master.mac_key("haven/console")
     }
 
+    /// Keys the hash of each email's text on its outbox row (`crate::stamp`).
+    pub fn text_key(&self) -> crate::stamp::TextKey {
+        crate::stamp::TextKey::new(self.0.master.mac_key("haven/outbox-text"))
+    }
+
     /// Seals a staff member's TOTP seed to the master key.
     pub fn seal_totp_seed(&self, seed: &[u8]) -> Result<Vec<u8>, CryptoError> {
         self.0.master.seal_secret(seed)
@@ -381,6 +386,56 @@ impl Keyring {
             )?);
         }
         Ok(out)
+    }
+
+    /// Reads the enquiries of an incident's recipients list, to show each one's
+    /// address masked (issue 20). One read by the supervisor, audited under `subject`
+    /// with the number of enquiries before any is opened, and counted once against
+    /// their hourly cap.
+    pub async fn open_listed(
+        &self,
+        reader: &Actor,
+        read: Read,
+        subject: &str,
+        records: &[EnquiryRecord],
+    ) -> Result<Vec<EnquiryContent>, GateError> {
+        for key_id in records
+            .iter()
+            .map(|r| r.sealed.key_id.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            self.wrapped(key_id).await?;
+        }
+        let mut read = read;
+        if let Some(map) = read.detail.as_object_mut() {
+            map.insert("enquiries".into(), records.len().into());
+        }
+        self.admit(reader, &read, subject).await?;
+        let mut openers = Openers::default();
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            out.push(EnquiryContent::open(
+                openers.get(self, &r.sealed).await?,
+                &r.sealed,
+            )?);
+        }
+        Ok(out)
+    }
+
+    /// Reads one sealed record that is not an enquiry (an incident's words, issue 20):
+    /// the reader's cap and the audit row under `subject` first, as for any read. The
+    /// plaintext is wiped when the caller drops it.
+    pub async fn open_record(
+        &self,
+        reader: &Actor,
+        read: Read,
+        subject: &str,
+        sealed: &Sealed,
+    ) -> Result<Zeroizing<Vec<u8>>, GateError> {
+        self.wrapped(&sealed.key_id).await?;
+        self.admit(reader, &read, subject).await?;
+        let opener = self.opener(&sealed.key_id).await?;
+        Ok(Zeroizing::new(opener.open(sealed)?))
     }
 
     /// What the outbound worker opens messages with.

@@ -29,6 +29,8 @@ pub struct Letterhead {
     pub from_name: String,
     /// The public origin, for the inbox address (`None`: the path alone).
     pub public_url: Option<String>,
+    /// Keys the hash of each email's text on its outbox row (`crate::stamp`).
+    pub text_key: crate::stamp::TextKey,
 }
 
 /// Whether an instance admin let this programme name itself in emails.
@@ -122,6 +124,7 @@ mod tests {
             from: EmailAddress::parse("help@haven.example").unwrap(),
             from_name: "Haven".into(),
             public_url: Some("https://help.example.org".into()),
+            text_key: crate::stamp::TextKey::generate(),
         };
         for lang in Language::ALL {
             let line = footer(&head, lang);

@@ -75,6 +75,11 @@ enum Command {
         #[command(subcommand)]
         command: OutboundCommand,
     },
+    /// When a message went wrong: who received it (issue 20).
+    Incident {
+        #[command(subcommand)]
+        command: IncidentCommand,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -93,6 +98,46 @@ enum Command {
         delete_source: bool,
         #[arg(value_name = "PATH", required = true)]
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum IncidentCommand {
+    /// Print as CSV the enquiries a bulk reply, a template (optionally within a time
+    /// window) or one reply reached, with each message's outcome; or everything a staff
+    /// account opened in a window (by the audit log); or every enquiry that arrived in
+    /// a window. Enquiry ids and delivery metadata only, never an address or a
+    /// reference code. Audited.
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["campaign", "template", "reply", "opened_by", "submitted"])))]
+    Recipients {
+        #[arg(long, value_name = "SLUG")]
+        programme: String,
+        #[arg(long, value_name = "ID")]
+        campaign: Option<String>,
+        #[arg(long, value_name = "KEY")]
+        template: Option<String>,
+        /// From this UTC time (2026-11-24 05:00), included (with --template, or
+        /// required with --opened-by and --submitted).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// Until this UTC time, not included.
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        #[arg(long, value_name = "ID")]
+        reply: Option<String>,
+        /// A staff account's email: every enquiry it opened between --since and --until.
+        #[arg(long, value_name = "EMAIL", requires_all = ["since", "until"])]
+        opened_by: Option<String>,
+        /// Every enquiry that arrived between --since and --until (whole hours).
+        #[arg(long, requires_all = ["since", "until"])]
+        submitted: bool,
+    },
+    /// Print an incident's report for the regulator (Markdown): timeline, counts by
+    /// language, outcome and data category, harm assessment, actions, notifications.
+    /// No names, addresses or reference codes. Needs the master key; audited.
+    Report {
+        #[arg(value_name = "ID")]
+        id: String,
     },
 }
 
@@ -413,6 +458,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Incident { command } => return incident_command(command, &config).await,
         Command::Escrow {
             command:
                 EscrowCommand::Open {
@@ -459,6 +505,78 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn incident_command(command: IncidentCommand, config: &Config) -> anyhow::Result<ExitCode> {
+    use haven::incident::{self, Source};
+    if let IncidentCommand::Report { id } = &command {
+        let store = app::open_store(config).await?;
+        let keyring = app::keyring(config, &store).await?;
+        return match incident::report::report(&store, &keyring, incident::report::Reader::Cli, id)
+            .await
+        {
+            Ok(Some(text)) => {
+                print!("{text}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Ok(None) => {
+                eprintln!("no incident {id:?}");
+                Ok(ExitCode::from(1))
+            }
+            Err(e) => Err(anyhow::anyhow!("{e}")),
+        };
+    }
+    let IncidentCommand::Recipients {
+        programme,
+        campaign,
+        template,
+        since,
+        until,
+        reply,
+        opened_by,
+        submitted,
+    } = command
+    else {
+        unreachable!("the report returned above");
+    };
+    let time = |t: Option<String>| -> Result<Option<i64>, String> {
+        t.map(|t| incident::time::parse(&t).ok_or(t)).transpose()
+    };
+    let (since, until) = match (time(since), time(until)) {
+        (Ok(since), Ok(until)) => (since, until),
+        (Err(t), _) | (_, Err(t)) => {
+            eprintln!("haven: {t:?} is not a UTC time like 2026-11-24 05:00");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let window = || since.zip(until).unwrap_or_default();
+    let source = match (campaign, template, reply, opened_by) {
+        (Some(id), ..) => Source::Campaign(id),
+        (_, Some(key), ..) => Source::Template { key, since, until },
+        (_, _, Some(id), _) => Source::Reply(id),
+        (_, _, _, Some(account)) => Source::OpenedBy {
+            account,
+            since: window().0,
+            until: window().1,
+        },
+        _ if submitted => Source::Submitted {
+            since: window().0,
+            until: window().1,
+        },
+        _ => unreachable!("clap requires one source"),
+    };
+    let store = app::open_store(config).await?;
+    match incident::recipients::recipients_csv(&store, &programme, &source).await {
+        Ok(Some(csv)) => {
+            print!("{csv}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(None) => {
+            eprintln!("no programme {programme:?}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn user_command(command: UserCommand, config: &Config) -> anyhow::Result<ExitCode> {

@@ -183,6 +183,7 @@ pub fn prepare(
     let sealed = live
         .sealer
         .seal_with(record.inbox_recipient.as_deref(), &json)?;
+    let mut stamp = None;
     let outbox = match own_email {
         None => None,
         Some(email) => {
@@ -236,6 +237,12 @@ pub fn prepare(
                 &rendered,
                 own_reference.as_ref(),
             )?;
+            stamp = Some(mail.text_key.stamp(
+                draft.template_key.as_deref(),
+                live.version,
+                &rendered.subject,
+                &rendered.text,
+            ));
             let key = format!("reply:{reply_id}");
             Some(outbound::seal_row(
                 &live.sealer,
@@ -257,5 +264,6 @@ pub fn prepare(
             created_at: at,
         },
         outbox,
+        stamp,
     })
 }

@@ -107,6 +107,11 @@ BEGIN
     GRANT SELECT, INSERT, UPDATE, DELETE ON launch_marks TO haven_console;
     GRANT SELECT, INSERT, UPDATE ON role_requests TO haven_console;
     GRANT SELECT, INSERT, UPDATE ON handling_acknowledgements TO haven_console;
+    -- The stop buttons (a campaign's pause, the instance's emergency stop).
+    GRANT SELECT, INSERT, UPDATE, DELETE ON outbound_holds TO haven_console;
+    -- Incident records (their words sealed) and their frozen affected sets.
+    GRANT SELECT, INSERT, UPDATE ON incidents TO haven_console;
+    GRANT SELECT, INSERT ON incident_enquiries TO haven_console;
 
     ---------------------------------------------------------------------------------
     -- haven_worker: the outbox and staff notices, re-sealing after a rotation, the
@@ -125,6 +130,10 @@ BEGIN
     GRANT UPDATE (key_id, format_version, ciphertext) ON notes TO haven_worker;
     GRANT SELECT, DELETE ON replies TO haven_worker;
     GRANT UPDATE (key_id, format_version, ciphertext) ON replies TO haven_worker;
+    -- Every send checks the stops first; re-sealing covers incident records too.
+    GRANT SELECT ON outbound_holds TO haven_worker;
+    GRANT SELECT ON incidents TO haven_worker;
+    GRANT UPDATE (key_id, format_version, ciphertext) ON incidents TO haven_worker;
     GRANT SELECT, UPDATE, DELETE ON outbox TO haven_worker;
     GRANT SELECT, DELETE ON campaign_enquiries TO haven_worker;
     GRANT SELECT, UPDATE ON referrals TO haven_worker;

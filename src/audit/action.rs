@@ -146,6 +146,13 @@ actions! {
     CampaignStop => "campaign.stop",
     /// A queued reply's email was withdrawn before it was sent.
     ReplyWithdraw => "reply.withdraw",
+    /// Issue 20: a list of who received something (campaign, template, reply, address).
+    IncidentRecipients => "incident.recipients",
+    IncidentOpen => "incident.open",
+    IncidentUpdate => "incident.update",
+    /// An incident record's sealed text opened (the keyring's gate).
+    IncidentRead => "incident.read",
+    IncidentReport => "incident.report",
 }
 
 /// A stored action name that no variant has.
@@ -254,6 +261,14 @@ mod tests {
             "campaign.resume",
             "campaign.stop",
             "reply.withdraw",
+        ])
+        // Issue 20: incident response.
+        .chain([
+            "incident.recipients",
+            "incident.open",
+            "incident.update",
+            "incident.read",
+            "incident.report",
         ])
         .collect();
         assert_eq!(stored, before);

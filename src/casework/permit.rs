@@ -78,6 +78,9 @@ pub enum Action {
     /// Give or take away a role in the programme from its staff page (what exactly, and
     /// whether at once or as a request, is `staffing::decide`'s).
     ManageStaff,
+    /// Incident response (issue 20): list who received something, open and keep an
+    /// incident record (supervisors and admins).
+    Incident,
     // A campaign.
     ApproveCampaign,
     CancelCampaign,
@@ -168,8 +171,8 @@ fn enquiry(who: Member<'_>, action: Action, case: Case<'_>) -> Result<(), Refusa
 fn programme(who: Member<'_>, action: Action) -> Result<(), Refusal> {
     use Action::*;
     match action {
-        PrepareCampaign | SeeRegister | PreviewForm if who.supervisor() => Ok(()),
-        PrepareCampaign | SeeRegister | PreviewForm => Err(Refusal::NeedsSupervisor),
+        PrepareCampaign | SeeRegister | PreviewForm | Incident if who.supervisor() => Ok(()),
+        PrepareCampaign | SeeRegister | PreviewForm | Incident => Err(Refusal::NeedsSupervisor),
         ImportMail | ManageKeys | Archive | ManageStaff if who.role == ProgrammeRole::Admin => {
             Ok(())
         }

@@ -14,6 +14,7 @@ pub mod charts;
 pub mod enquiries;
 pub mod handling;
 pub mod imports;
+pub mod incidents;
 pub mod keys;
 pub mod outbound;
 pub mod pages;
@@ -216,7 +217,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(campaigns::routes)
             .configure(referrals::routes)
             .configure(imports::routes)
-            .configure(attachments::routes),
+            .configure(attachments::routes)
+            .configure(incidents::routes),
     )
     .service(
         web::scope("/admin")

@@ -268,6 +268,9 @@ async fn dashboard(
                     @if !live.programme.file().partners.is_empty() {
                         " · " a href={ "/console/p/" (slug) "/partners" } { (t(lang, "console-partners-link")) }
                     }
+                    @if may(Action::Incident) {
+                        " · " a href={ "/console/p/" (slug) "/incident/recipients" } { (t(lang, "incident-link")) }
+                    }
                     @if may(Action::ImportMail) {
                         " · " a href={ "/console/p/" (slug) "/import" } { (t(lang, "import-title")) }
                     }

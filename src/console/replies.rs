@@ -31,6 +31,7 @@ pub fn mail_settings(console: &Console) -> MailSettings {
         from: console.config.mail_from.clone(),
         from_name: console.config.mail_from_name.clone(),
         public_url: console.config.public_url.clone(),
+        text_key: console.keyring.text_key(),
     }
 }
 

@@ -102,6 +102,11 @@ pub const TABLES: &[TableAccess] = &[
     t("role_requests", "", "SELECT, INSERT, UPDATE", ""),
     t("handling_acknowledgements", "", "SELECT, INSERT, UPDATE", ""),
     t("used_form_tokens", "SELECT, INSERT, DELETE", "", ""),
+    t("outbound_holds", "", "SELECT, INSERT, UPDATE, DELETE", "SELECT"),
+    t("incidents", "",
+      "SELECT, INSERT, UPDATE",
+      "SELECT, UPDATE(key_id, format_version, ciphertext)"),
+    t("incident_enquiries", "", "SELECT, INSERT", ""),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

@@ -15,14 +15,17 @@ pub enum SealedTable {
     Notes,
     Replies,
     Outbox,
+    /// Incident records' words (issue 20).
+    Incidents,
 }
 
 impl SealedTable {
-    pub const ALL: [SealedTable; 4] = [
+    pub const ALL: [SealedTable; 5] = [
         SealedTable::Enquiries,
         SealedTable::Notes,
         SealedTable::Replies,
         SealedTable::Outbox,
+        SealedTable::Incidents,
     ];
 
     pub fn name(self) -> &'static str {
@@ -31,6 +34,7 @@ impl SealedTable {
             Self::Notes => "notes",
             Self::Replies => "replies",
             Self::Outbox => "outbox",
+            Self::Incidents => "incidents",
         }
     }
 }
@@ -146,6 +150,10 @@ impl Store {
             SealedTable::Notes => sqlx::query(stale_in!("notes")),
             SealedTable::Replies => sqlx::query(stale_in!("replies")),
             SealedTable::Outbox => sqlx::query(stale_in!("outbox")),
+            SealedTable::Incidents => sqlx::query(
+                "SELECT id, key_id, format_version, ciphertext, CAST(NULL AS TEXT) AS inbox_recipient \
+                 FROM incidents WHERE programme_id = $1 AND key_id <> $2 ORDER BY id LIMIT $3",
+            ),
         };
         let rows = query
             .bind(programme_id)
@@ -170,6 +178,7 @@ impl Store {
             SealedTable::Notes => sqlx::query(reseal_in!("notes")),
             SealedTable::Replies => sqlx::query(reseal_in!("replies")),
             SealedTable::Outbox => sqlx::query(reseal_in!("outbox")),
+            SealedTable::Incidents => sqlx::query(reseal_in!("incidents")),
         };
         let done = query
             .bind(&sealed.key_id)
@@ -193,7 +202,8 @@ impl Store {
              (SELECT COUNT(*) FROM enquiries x WHERE x.key_id = k.id) \
              + (SELECT COUNT(*) FROM notes x WHERE x.key_id = k.id) \
              + (SELECT COUNT(*) FROM replies x WHERE x.key_id = k.id) \
-             + (SELECT COUNT(*) FROM outbox x WHERE x.key_id = k.id) AS ciphertexts \
+             + (SELECT COUNT(*) FROM outbox x WHERE x.key_id = k.id) \
+             + (SELECT COUNT(*) FROM incidents x WHERE x.key_id = k.id) AS ciphertexts \
              FROM programme_keys k JOIN programmes p ON p.id = k.programme_id \
              WHERE k.programme_id = $1 ORDER BY k.created_at, k.id",
         )

@@ -15,6 +15,7 @@ mod form_tokens;
 mod holds;
 mod imports;
 mod inbox;
+mod incidents;
 mod keys;
 mod launch;
 mod lockout;
@@ -44,6 +45,10 @@ pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use holds::{Hold, HoldScope};
 pub use imports::{ImportOutcome, NewImport};
 pub use inbox::InboxEnquiry;
+pub use incidents::{
+    Affected, FoundEnquiry, IncidentFields, IncidentRecord, OutboxStamp, RecipientQuery,
+    RecipientRow,
+};
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use launch::{
     Approval, ApprovalRefused, LaunchMark, NewRoleRequest, RequestState, RoleChange, RoleRequest,

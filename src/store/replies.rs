@@ -28,6 +28,8 @@ pub struct NewReply {
 pub struct PreparedReply {
     pub reply: NewReply,
     pub outbox: Option<NewOutboxRow>,
+    /// What the email was made from, written on its outbox row (issue 20).
+    pub stamp: Option<super::OutboxStamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -159,6 +161,9 @@ async fn write_prepared(
     insert_reply(tx, &prepared.reply, prepared.outbox.is_some()).await?;
     if let Some(row) = &prepared.outbox {
         insert_outbox(tx, row).await?;
+        if let Some(stamp) = &prepared.stamp {
+            super::incidents::stamp_outbox(tx, &row.id, stamp).await?;
+        }
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ mod hardening;
 mod helpers;
 mod import;
 mod import_upload;
+mod incident;
 mod intake;
 mod keys;
 mod launch;
