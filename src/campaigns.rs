@@ -438,11 +438,11 @@ pub async fn stop(
     what: Stop,
     reason: &str,
 ) -> Result<bool, CampaignError> {
-    if by.role < crate::casework::ProgrammeRole::Supervisor {
-        return Err(CampaignError::Refused(Refusal::NeedsSupervisor));
-    }
-    if c.state != CampaignState::Dispatched {
-        return Ok(false);
+    match crate::casework::permit(by, crate::casework::Action::StopCampaign, subject(c)) {
+        Ok(()) => {}
+        // Not dispatched (pending, cancelled): there is nothing on its way to stop.
+        Err(Refusal::WrongState) => return Ok(false),
+        Err(r) => return Err(CampaignError::Refused(r)),
     }
     let scope = crate::store::HoldScope::Campaign(c.id.clone());
     let reason: String = reason.trim().chars().take(500).collect();

@@ -84,6 +84,8 @@ pub enum Action {
     // A campaign.
     ApproveCampaign,
     CancelCampaign,
+    /// Pause, resume or stop a dispatched campaign (issue 19's stop buttons).
+    StopCampaign,
     // A referral.
     ApproveReferral,
     CancelReferral,
@@ -99,6 +101,8 @@ pub enum Action {
     EditProgrammes,
     /// See every programme's queues without a membership in each.
     WorkInEveryProgramme,
+    /// The emergency stop for all outbound mail.
+    StopOutbound,
 }
 
 /// Why an action is refused.
@@ -187,12 +191,12 @@ fn programme(who: Member<'_>, action: Action) -> Result<(), Refusal> {
 fn instance(who: Member<'_>, action: Action, instance_admin: bool) -> Result<(), Refusal> {
     use Action::*;
     match action {
-        ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme
+        ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme | StopOutbound
             if instance_admin =>
         {
             Ok(())
         }
-        ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme => {
+        ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme | StopOutbound => {
             Err(Refusal::NeedsInstanceAdmin)
         }
         EditProgrammes if instance_admin || who.role == ProgrammeRole::Admin => Ok(()),
@@ -213,6 +217,9 @@ fn campaign(
         ApproveCampaign if created_by == who.user => Err(Refusal::OwnRequest),
         ApproveCampaign | CancelCampaign if !state.is_pending() => Err(Refusal::WrongState),
         ApproveCampaign | CancelCampaign => Ok(()),
+        StopCampaign if !who.supervisor() => Err(Refusal::NeedsSupervisor),
+        StopCampaign if state != CampaignState::Dispatched => Err(Refusal::WrongState),
+        StopCampaign => Ok(()),
         _ => Err(Refusal::NotApplicable),
     }
 }
@@ -451,6 +458,7 @@ mod tests {
             ReadAuditLog,
             CreateProgramme,
             WorkInEveryProgramme,
+            StopOutbound,
         ] {
             for role in everyone {
                 let plain = Subject::Instance {

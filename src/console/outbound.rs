@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::pages::{Shell, csrf_field, datetime, render};
 use super::{Console, page, see_other};
 use crate::auth::Staff;
+use crate::casework::Action;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::outbound::stop;
@@ -84,7 +85,7 @@ pub(super) fn stop_form(staff: &Staff, action: &str, button: &str, id: &str) -> 
 
 async fn admin(console: &Console, req: &HttpRequest) -> Result<Staff, AppError> {
     let staff = console.staff(req).await?;
-    if staff.is_admin {
+    if staff.may(Action::StopOutbound) {
         Ok(staff)
     } else {
         Err(AppError::NotFound)
@@ -142,7 +143,7 @@ async fn change(
     pausing: bool,
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
-    if !staff.is_admin {
+    if !staff.may(Action::StopOutbound) {
         return Err(AppError::NotFound);
     }
     if form.reason.trim().is_empty() {

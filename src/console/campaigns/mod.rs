@@ -212,22 +212,7 @@ async fn show(
     let done = web::Query::<Done>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.into_inner().done);
-    let hold = match console
-        .store
-        .hold(&crate::store::HoldScope::Campaign(c.id.clone()))
-        .await?
-    {
-        Some(h) => {
-            let key = if h.is_cancelled() {
-                "mail-stop-cancelled"
-            } else {
-                "mail-stop-paused"
-            };
-            let said = super::outbound::describe(&console, &staff, &h, key).await?;
-            Some((said, h.is_cancelled()))
-        }
-        None => None,
-    };
+    let hold = hold_of(&console, &staff, &c.id).await?;
     let view = pages::CampaignView {
         staff: &staff,
         live: &live,
@@ -262,6 +247,25 @@ async fn show(
         );
     }
     Ok(res)
+}
+
+/// A stop on the campaign, said for the page (and whether it is for good).
+async fn hold_of(
+    console: &Console,
+    staff: &Staff,
+    campaign: &str,
+) -> Result<Option<(String, bool)>, AppError> {
+    let scope = crate::store::HoldScope::Campaign(campaign.to_owned());
+    let Some(h) = console.store.hold(&scope).await? else {
+        return Ok(None);
+    };
+    let key = if h.is_cancelled() {
+        "mail-stop-cancelled"
+    } else {
+        "mail-stop-paused"
+    };
+    let said = super::outbound::describe(console, staff, &h, key).await?;
+    Ok(Some((said, h.is_cancelled())))
 }
 
 #[derive(Deserialize)]

@@ -210,7 +210,7 @@ pub(super) fn campaign_page(v: &CampaignView<'_>) -> Markup {
             @if let Some((said, _)) = &v.hold {
                 p id="campaign-hold" class="warning" { (said) }
             }
-            @if v.role >= ProgrammeRole::Supervisor && !v.hold.as_ref().is_some_and(|h| h.1)
+            @if may(Action::StopCampaign) && !v.hold.as_ref().is_some_and(|h| h.1)
                 && (counts.queued + counts.sending > 0 || v.hold.is_some()) {
                 h3 { (t(lang, "mail-stop-heading")) }
                 p { (t(lang, "mail-stop-intro")) }

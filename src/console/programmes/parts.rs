@@ -1,6 +1,7 @@
 //! The pages of one programme's parts (general settings and texts, questions, queues,
 //! routing with the rules test box, templates, partners), what a refused save shows
-//! back, and the pieces they share.
+//! back, and the pieces they share. It runs over ~500 lines because each part's page is
+//! a form of its own and they share the refused-save redraw; split it by part if it grows.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
