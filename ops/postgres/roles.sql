@@ -138,7 +138,7 @@ BEGIN
     GRANT SELECT, DELETE ON campaign_enquiries TO haven_worker;
     GRANT SELECT, UPDATE ON referrals TO haven_worker;
     GRANT SELECT, UPDATE ON staff_notices TO haven_worker;
-    GRANT SELECT (id, email, is_admin) ON users TO haven_worker;
+    GRANT SELECT (id, email, is_admin, language) ON users TO haven_worker;
     GRANT INSERT ON audit_log TO haven_worker;
     GRANT SELECT, UPDATE ON audit_head TO haven_worker;
 END

@@ -81,7 +81,7 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index)"),
     t("audit_log", "", "SELECT, INSERT", "INSERT"),
     t("audit_head", "", "SELECT, UPDATE", "SELECT, UPDATE"),
-    t("users", "", "SELECT, INSERT, UPDATE", "SELECT(id, email, is_admin)"),
+    t("users", "", "SELECT, INSERT, UPDATE", "SELECT(id, email, is_admin, language)"),
     t("memberships", "", "SELECT, INSERT, DELETE", ""),
     t("recovery_codes", "", "SELECT, INSERT, UPDATE, DELETE", ""),
     t("sessions", "", "SELECT, INSERT, UPDATE, DELETE", ""),

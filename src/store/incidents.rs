@@ -5,7 +5,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, hour_of};
 
 /// What a message was made from (see `crate::stamp`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +115,19 @@ impl Store {
                 .await?
             }
             RecipientQuery::Template { key, since, until } => {
+                // Replies keep only the hour in clear (ARCHITECTURE, "What stays exact"),
+                // so a window means the whole hours it touches: wider, never narrower.
+                // (No window is i64::MIN..i64::MAX, which stays as it is.)
+                let since = if *since == i64::MIN {
+                    *since
+                } else {
+                    hour_of(*since)
+                };
+                let until = if *until == i64::MAX {
+                    *until
+                } else {
+                    hour_of(until.saturating_sub(1)).saturating_add(3600)
+                };
                 sqlx::query(concat!(
                     recipients_from!(),
                     "r.template_key = $2 AND r.created_at >= $3 AND r.created_at < $4 \
@@ -122,8 +135,8 @@ impl Store {
                 ))
                 .bind(programme_id)
                 .bind(*key)
-                .bind(*since)
-                .bind(*until)
+                .bind(since)
+                .bind(until)
                 .fetch_all(&self.pool)
                 .await?
             }

@@ -347,9 +347,23 @@ async fn recipients_of_a_template_within_a_window_and_of_an_address_are_exact() 
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     }
 
-    // Before the window: person 0 from the acknowledgement.
+    // Replies keep only the hour in clear, so a window means whole hours: what falls
+    // outside one is moved to the hour before or after, as if sent then.
+    async fn move_replies_of(app: &TestApp, p: &Person, by: i64) {
+        use haven::store::test_support::{Arg, execute};
+        let moved = execute(
+            &app.store,
+            "UPDATE replies SET created_at = created_at + $1 WHERE enquiry_id = $2",
+            &[Arg::Int(by), Arg::Text(p.id.clone())],
+        )
+        .await
+        .unwrap();
+        assert_eq!(moved, 1);
+    }
+    // Before the window: person 0 from the acknowledgement, an hour earlier.
     send(&mut sup, &people[0], "acknowledgement").await;
     let before = delivered(&app, &sink, 1).await.len();
+    move_replies_of(&app, &people[0], -3600).await;
     let since = wait_for_next_second().await;
     // In it: 1, 2 and 4 (inbox only) from the acknowledgement, 3 from another template.
     send(&mut sup, &people[1], "acknowledgement").await;
@@ -368,6 +382,7 @@ async fn recipients_of_a_template_within_a_window_and_of_an_address_are_exact() 
     )
     .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    move_replies_of(&app, &people[5], 3600).await;
     let all = delivered(&app, &sink, during.len() + 1).await;
     assert_eq!(all.len(), 5);
 
