@@ -364,28 +364,8 @@ impl Keyring {
         campaign_id: &str,
         records: &[EnquiryRecord],
     ) -> Result<Vec<EnquiryContent>, GateError> {
-        for key_id in records
-            .iter()
-            .map(|r| r.sealed.key_id.as_str())
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            self.wrapped(key_id).await?;
-        }
-        let mut read = read;
-        if let Some(map) = read.detail.as_object_mut() {
-            map.insert("enquiries".into(), records.len().into());
-        }
-        self.admit(reader, &read, &format!("campaign:{campaign_id}"))
-            .await?;
-        let mut openers = Openers::default();
-        let mut out = Vec::with_capacity(records.len());
-        for r in records {
-            out.push(EnquiryContent::open(
-                openers.get(self, &r.sealed).await?,
-                &r.sealed,
-            )?);
-        }
-        Ok(out)
+        self.open_listed(reader, read, &format!("campaign:{campaign_id}"), records)
+            .await
     }
 
     /// Reads the enquiries of an incident's recipients list, to show each one's
