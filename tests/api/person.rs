@@ -598,7 +598,7 @@ async fn every_public_page_can_be_left_quickly_and_the_form_links_to_the_inbox()
     }
     for (what, page) in &pages {
         assert!(
-            page.contains(r#"<a class="leave" href="https://www.google.com/" rel="noreferrer""#),
+            page.contains(r#"<a class="leave" href="/leave" rel="noreferrer""#),
             "{what}: {page}"
         );
         assert!(!page.contains("<script"));
@@ -691,5 +691,38 @@ async fn the_receipt_names_only_haven_and_the_slug_free_inbox() {
             assert!(page.contains(&format!(r#"href="/inbox?lang={lang}""#)));
             assert!(page.contains(&warning), "{lang}: no warning: {page}");
         }
+    }
+}
+
+/// Leaving goes through `/leave`: a 303 to the same neutral site as before, with
+/// `Clear-Site-Data` so the browser drops this site's cache and cookies (the receipt's
+/// sealed codes among them) on the way out. No script, and nothing cached of the exit.
+#[tokio::test]
+async fn leaving_clears_the_sites_cache_and_cookies_and_lands_on_the_neutral_site() {
+    let app = spawn_app().await;
+    for path in ["/leave", "/leave?from=receipt"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(res.headers()["location"], "https://www.google.com/");
+        assert_eq!(res.headers()["clear-site-data"], r#""cache", "cookies""#);
+        assert!(no_store(&res));
+        assert!(res.text().await.unwrap().is_empty());
+    }
+    // The receipt and the inbox (its sign-in and an opened inbox) leave that way.
+    let (_, receipt) = app.submit(&valid_answers()).await;
+    let (reference, passphrase) = codes(&receipt);
+    let opened = app
+        .post_form(
+            "/inbox",
+            &[("reference", reference), ("passphrase", passphrase)],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(opened.contains(r#"id="enquiry-status""#), "{opened}");
+    let sign_in = app.get("/inbox").await.text().await.unwrap();
+    for page in [&receipt, &opened, &sign_in] {
+        assert!(page.contains(r#"<a class="leave" href="/leave""#), "{page}");
     }
 }
