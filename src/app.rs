@@ -361,7 +361,10 @@ impl Application {
                 .app_data(web::PayloadConfig::new(64 * 1024))
                 .configure(|cfg| {
                     assets::routes(cfg);
-                    cfg.route("/healthz", web::get().to(healthz));
+                    cfg.route("/healthz", web::get().to(healthz)).route(
+                        crate::web::layout::LEAVE_PATH,
+                        web::get().to(crate::web::layout::leave),
+                    );
                     if listener == Listener::Main {
                         cfg.route("/readyz", web::get().to(readyz))
                             .route("/metrics", web::get().to(crate::metrics::endpoint));

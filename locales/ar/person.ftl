@@ -11,3 +11,7 @@ form-switch-language = اقرأ هذا النموذج بلغة أخرى (ما ك
 ## Leave quickly, the inbox from the form (issue 21)
 leave-quickly = مغادرة هذا الموقع بسرعة
 form-inbox-link = هل أرسلت إلينا طلبًا من قبل؟ اقرأ ردودنا في صندوق الردود
+
+## The receipt names no programme (issue 21)
+receipt-inbox-address = صندوق الردود الخاص بك على هذا العنوان. في المرة القادمة اكتبه بنفسك:
+receipt-codes-open = هذان الرمزان معًا يفتحان كل ما يعرضه صندوق الردود الخاص بك. احتفظ بهما لنفسك: لا تشاركهما مع أحد، ولا ترسلهما أبدًا في رسالة.

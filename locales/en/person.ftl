@@ -11,3 +11,7 @@ form-switch-language = Read this form in another language (what you typed is kep
 ## Leave quickly, the inbox from the form (issue 21)
 leave-quickly = Leave this site quickly
 form-inbox-link = Already sent us an enquiry? Read our replies in your reply inbox
+
+## The receipt names no programme (issue 21)
+receipt-inbox-address = Your reply inbox is at this address. Next time, type it yourself:
+receipt-codes-open = Together, these two codes open everything your reply inbox shows. Keep them private: never share them, and never send them in a message.

@@ -11,3 +11,7 @@ form-switch-language = Lire ce formulaire dans une autre langue (ce que vous ave
 ## Leave quickly, the inbox from the form (issue 21)
 leave-quickly = Quitter ce site rapidement
 form-inbox-link = Vous nous avez déjà envoyé une demande ? Lisez nos réponses dans votre boîte de réponses
+
+## The receipt names no programme (issue 21)
+receipt-inbox-address = Votre boîte de réponses se trouve à cette adresse. La prochaine fois, tapez-la vous-même :
+receipt-codes-open = Ensemble, ces deux codes ouvrent tout ce que montre votre boîte de réponses. Gardez-les pour vous : ne les partagez jamais et ne les envoyez jamais dans un message.

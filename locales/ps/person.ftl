@@ -11,3 +11,7 @@ form-switch-language = دا فورمه په بله ژبه ولولئ (څه چې 
 ## Leave quickly, the inbox from the form (issue 21)
 leave-quickly = له دې سایټ څخه ژر ووځئ
 form-inbox-link = مخکې مو موږ ته غوښتنه لېږلې ده؟ زموږ ځوابونه د ځوابونو په صندوق کې ولولئ
+
+## The receipt names no programme (issue 21)
+receipt-inbox-address = ستاسو د ځوابونو صندوق په دې پته کې دی. بله ځل یې پخپله ولیکئ:
+receipt-codes-open = دا دوه کوډونه یوځای هر هغه څه پرانیزي چې ستاسو د ځوابونو صندوق یې ښيي. دا پټ وساتئ: هېڅکله یې له چا سره مه شریکوئ او هېڅکله یې په پیغام کې مه لېږئ.

@@ -1,5 +1,5 @@
-//! The public role: the form at `/p/{slug}`, its receipt, and the reply inbox at
-//! `/p/{slug}/status`. Handlers here read the request, call the domain functions in
+//! The public role: the form at `/p/{slug}`, its receipt, and the reply inbox at the
+//! slug-free `/inbox` (every public page links there) and at `/p/{slug}/status`. Handlers here read the request, call the domain functions in
 //! `form`, `submission` and `inbox`, and render a page; the state they get holds
 //! no secret key.
 
@@ -302,7 +302,11 @@ fn deliver_receipt(
     at: i64,
 ) -> HttpResponse {
     if !receipt::keeps_cookies(req) {
-        return no_store(html(StatusCode::OK, pages::receipt_page(p, lang, shown)));
+        let inbox = crate::letters::inbox_address(intake.config.public_url.as_deref());
+        return no_store(html(
+            StatusCode::OK,
+            pages::receipt_page(lang, &inbox, shown),
+        ));
     }
     let cookie = receipt::receipt_cookie(&intake.intake_key, p.slug(), lang, shown, used, at);
     HttpResponse::SeeOther()
@@ -356,11 +360,15 @@ async fn show_receipt(
         match receipt::open(&intake.intake_key, p.slug(), &req, now()) {
             Some(shown) => html(
                 StatusCode::OK,
-                pages::receipt_page(p, shown.lang, &shown.receipt),
+                pages::receipt_page(
+                    shown.lang,
+                    &crate::letters::inbox_address(intake.config.public_url.as_deref()),
+                    &shown.receipt,
+                ),
             ),
             None => html(
                 StatusCode::OK,
-                pages::receipt_gone_page(p, request_language(&req, p.languages())),
+                pages::receipt_gone_page(request_language(&req, p.languages())),
             ),
         },
     );

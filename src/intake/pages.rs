@@ -86,7 +86,7 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
             }
             h1 { (title) }
             p class="intro" { (p.text(&p.file().intro, lang)) }
-            p class="inbox-link" { a href={ "/p/" (p.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "form-inbox-link")) } }
+            p class="inbox-link" { a href=(inbox_href(lang)) { (t(lang, "form-inbox-link")) } }
             section class="privacy" aria-labelledby="privacy-heading" {
                 h2 id="privacy-heading" { (t(lang, "form-privacy-heading")) }
                 p { (p.text(&p.file().privacy_notice, lang)) }
@@ -256,7 +256,16 @@ fn contact_block(v: &FormView<'_>) -> Markup {
     }
 }
 
-pub fn receipt_page(programme: &Programme, lang: Language, receipt: &Receipt) -> Markup {
+/// The slug-free reply inbox in `lang`: every public page links there, so that no page
+/// a person may be seen holding, nor its links, names the programme.
+fn inbox_href(lang: Language) -> String {
+    format!("{}?lang={}", crate::letters::INBOX_PATH, lang.tag())
+}
+
+/// The receipt names Haven and the slug-free inbox only, never the programme: it may be
+/// read over a shoulder, photographed, or left open on a phone that is taken.
+/// `inbox_address` is the inbox as an address to type (`letters::inbox_address`).
+pub fn receipt_page(lang: Language, inbox_address: &str, receipt: &Receipt) -> Markup {
     let title = t(lang, "receipt-title");
     render(
         &Page {
@@ -273,10 +282,12 @@ pub fn receipt_page(programme: &Programme, lang: Language, receipt: &Receipt) ->
                 strong class="code" id="passphrase" { (grouped(&receipt.passphrase.expose_display())) }
             }
             p class="warning" { (t(lang, "receipt-keep-safe")) }
+            p class="warning" { (t(lang, "receipt-codes-open")) }
             p { (t(lang, "receipt-danger")) }
             h2 { (t(lang, "receipt-next-heading")) }
             p { (t(lang, "receipt-next")) }
-            p { a href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "receipt-inbox-link")) } }
+            p { (t(lang, "receipt-inbox-address")) " " strong id="inbox-address" dir="ltr" { (inbox_address) } }
+            p { a href=(inbox_href(lang)) { (t(lang, "receipt-inbox-link")) } }
         },
     )
 }
@@ -437,14 +448,14 @@ pub fn already_sent_page(programme: &Programme, lang: Language) -> Markup {
         html! {
             h1 { (title) }
             p { (t(lang, "already-sent-body")) }
-            p { a id="inbox-link" href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "receipt-inbox-link")) } }
+            p { a id="inbox-link" href=(inbox_href(lang)) { (t(lang, "receipt-inbox-link")) } }
             p { a href={ "/p/" (programme.slug()) "?lang=" (lang.tag()) } { (t(lang, "already-sent-new")) } }
         },
     )
 }
 
 /// The receipt's address once its cookie has expired (or in another browser).
-pub fn receipt_gone_page(programme: &Programme, lang: Language) -> Markup {
+pub fn receipt_gone_page(lang: Language) -> Markup {
     let title = t(lang, "receipt-gone-title");
     render(
         &Page {
@@ -455,7 +466,7 @@ pub fn receipt_gone_page(programme: &Programme, lang: Language) -> Markup {
         html! {
             h1 { (title) }
             p { (t(lang, "receipt-gone-body")) }
-            p { a id="inbox-link" href={ "/p/" (programme.slug()) "/status?lang=" (lang.tag()) } { (t(lang, "receipt-inbox-link")) } }
+            p { a id="inbox-link" href=(inbox_href(lang)) { (t(lang, "receipt-inbox-link")) } }
         },
     )
 }

@@ -1,5 +1,7 @@
 //! The page shell every HTML page shares.
 
+use actix_web::HttpResponse;
+use actix_web::http::header::{CACHE_CONTROL, LOCATION};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::domain::Language;
@@ -7,6 +9,20 @@ use crate::i18n::t;
 
 /// Where "Leave quickly" goes: a site with nothing to do with Haven, common everywhere.
 pub const LEAVE_TO: &str = "https://www.google.com/";
+/// What "Leave quickly" links to: `leave`, on every listener.
+pub const LEAVE_PATH: &str = "/leave";
+
+/// "Leave quickly": a 303 to `LEAVE_TO` that asks the browser to drop this site's cache
+/// and cookies on the way out (`Clear-Site-Data`), so that the receipt's sealed codes
+/// and any copy of the receipt or the inbox are gone from a phone that is then taken.
+/// No script needed; answered on every listener, so a 404 page can be left the same way.
+pub async fn leave() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, LEAVE_TO))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header(("clear-site-data", r#""cache", "cookies""#))
+        .finish()
+}
 
 pub struct Page<'a> {
     pub lang: Language,
@@ -33,10 +49,11 @@ pub fn render(page: &Page<'_>, main: Markup) -> Markup {
                 header class="site-header" {
                     div class="wrap" {
                         span class="site-name" { (t(lang, "site-name")) }
-                        // Someone may walk in: one tap to a page that gives nothing away.
+                        // Someone may walk in: one tap to a page that gives nothing away,
+                        // through `leave` (which clears this site's cache and cookies).
                         // A plain link (no script to replace the history entry); the
                         // receipt and the form are `no-store`, so Back refetches them.
-                        a class="leave" href=(LEAVE_TO) rel="noreferrer" { (t(lang, "leave-quickly")) }
+                        a class="leave" href=(LEAVE_PATH) rel="noreferrer" { (t(lang, "leave-quickly")) }
                         @if page.languages.len() > 1 {
                             nav class="langs" aria-label=(t(lang, "language-switch")) {
                                 ul {

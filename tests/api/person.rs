@@ -107,7 +107,7 @@ async fn the_same_post_twice_stores_one_enquiry_and_the_receipt_reloads_with_the
     assert!(no_store(&again));
     let page = again.text().await.unwrap();
     assert!(page.contains("This form was already sent"), "{page}");
-    assert!(page.contains(&format!("href=\"/p/{SLUG}/status?lang=en\"")));
+    assert!(page.contains("href=\"/inbox?lang=en\""), "{page}");
     assert!(!page.contains("id=\"passphrase\""));
     assert_eq!(app.count().await, 1);
 
@@ -154,7 +154,8 @@ async fn the_same_post_twice_stores_one_enquiry_and_the_receipt_reloads_with_the
     assert_eq!(elsewhere.status(), StatusCode::OK);
     let page = elsewhere.text().await.unwrap();
     assert!(!page.contains("id=\"passphrase\""));
-    assert!(page.contains(&format!("/p/{SLUG}/status")));
+    assert!(page.contains("href=\"/inbox?lang=en\""), "{page}");
+    assert!(!page.contains("/status"), "{page}");
 }
 
 #[tokio::test]
@@ -173,7 +174,10 @@ async fn without_cookies_the_post_answers_with_the_receipt_and_the_token_still_s
         assert_eq!(again.status(), StatusCode::CONFLICT, "{lang}");
         let page = again.text().await.unwrap();
         assert!(!page.contains("id=\"passphrase\""));
-        assert!(page.contains(&format!("href=\"/p/{SLUG}/status?lang={lang}\"")));
+        assert!(
+            page.contains(&format!("href=\"/inbox?lang={lang}\"")),
+            "{page}"
+        );
         assert_eq!(app.count().await, i as i64 + 1, "{lang}");
     }
 }
@@ -594,18 +598,24 @@ async fn every_public_page_can_be_left_quickly_and_the_form_links_to_the_inbox()
     }
     for (what, page) in &pages {
         assert!(
-            page.contains(r#"<a class="leave" href="https://www.google.com/" rel="noreferrer""#),
+            page.contains(r#"<a class="leave" href="/leave" rel="noreferrer""#),
             "{what}: {page}"
         );
         assert!(!page.contains("<script"));
+        // The inbox link is the slug-free one (the programme's own still works).
+        assert!(
+            !page.contains(&format!(r#"href="/p/{SLUG}/status"#)),
+            "{what}: {page}"
+        );
     }
     for (lang, form) in [("en", &pages[1].1), ("fa-AF", &pages[2].1)] {
         let before_form = &form[..form.find("<form").unwrap()];
         assert!(
-            before_form.contains(&format!(r#"href="/p/{SLUG}/status?lang={lang}""#)),
+            before_form.contains(&format!(r#"href="/inbox?lang={lang}""#)),
             "{lang}: the form links to the reply inbox"
         );
     }
+    assert!(pages[0].1.contains(r#"href="/inbox?lang=en""#));
 }
 
 /// The codes break only between their groups (each group unbreakable), left to right
@@ -635,4 +645,84 @@ async fn receipt_codes_break_only_between_groups_and_print_whole() {
     );
     let print = &css[css.find("@media print").expect("a print style")..];
     assert!(print.contains("direction:ltr") && print.contains(".site-header"));
+}
+
+/// A receipt may be seen over a shoulder, photographed or left open on a seized phone:
+/// it names Haven and the slug-free inbox, never the programme, and says the two codes
+/// open everything the inbox shows. Both ways it is delivered (the 303 and its GET, and
+/// the POST's own answer for a browser without cookies), in English and Dari.
+#[tokio::test]
+async fn the_receipt_names_only_haven_and_the_slug_free_inbox() {
+    let app = spawn_app().await;
+    let example: toml::Value = toml::from_str(crate::helpers::EXAMPLE).unwrap();
+    for lang in ["en", "fa-AF"] {
+        let title = example["title"][lang].as_str().unwrap();
+        let (token, cookies) = fetch_form(&app, lang).await;
+        let sent = post(&app, &answers(&token, lang), &cookies).await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+        let location = sent.headers()["location"].to_str().unwrap().to_owned();
+        let all = format!("{cookies}; {}", cookies_of(&sent));
+        let redirected = get_with(&app, &location, &all).await.text().await.unwrap();
+        let (token, _) = fetch_form(&app, lang).await;
+        let direct = post(&app, &answers(&token, lang), "").await;
+        assert_eq!(direct.status(), StatusCode::OK);
+        let direct = direct.text().await.unwrap();
+        let warning = messages(lang)["receipt-codes-open"].clone();
+        for page in [&redirected, &direct] {
+            codes(page);
+            assert!(
+                !page.contains(title),
+                "{lang}: the title on the receipt: {page}"
+            );
+            assert!(
+                !page.contains(SLUG),
+                "{lang}: the slug on the receipt: {page}"
+            );
+            assert!(
+                !page.to_lowercase().contains("afghanistan"),
+                "{lang}: {page}"
+            );
+            assert!(!page.contains("افغانستان"), "{lang}: {page}");
+            assert_eq!(
+                extract_by_id(page, "inbox-address").as_deref(),
+                Some("/inbox"),
+                "{lang}: {page}"
+            );
+            assert!(page.contains(&format!(r#"href="/inbox?lang={lang}""#)));
+            assert!(page.contains(&warning), "{lang}: no warning: {page}");
+        }
+    }
+}
+
+/// Leaving goes through `/leave`: a 303 to the same neutral site as before, with
+/// `Clear-Site-Data` so the browser drops this site's cache and cookies (the receipt's
+/// sealed codes among them) on the way out. No script, and nothing cached of the exit.
+#[tokio::test]
+async fn leaving_clears_the_sites_cache_and_cookies_and_lands_on_the_neutral_site() {
+    let app = spawn_app().await;
+    for path in ["/leave", "/leave?from=receipt"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(res.headers()["location"], "https://www.google.com/");
+        assert_eq!(res.headers()["clear-site-data"], r#""cache", "cookies""#);
+        assert!(no_store(&res));
+        assert!(res.text().await.unwrap().is_empty());
+    }
+    // The receipt and the inbox (its sign-in and an opened inbox) leave that way.
+    let (_, receipt) = app.submit(&valid_answers()).await;
+    let (reference, passphrase) = codes(&receipt);
+    let opened = app
+        .post_form(
+            "/inbox",
+            &[("reference", reference), ("passphrase", passphrase)],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(opened.contains(r#"id="enquiry-status""#), "{opened}");
+    let sign_in = app.get("/inbox").await.text().await.unwrap();
+    for page in [&receipt, &opened, &sign_in] {
+        assert!(page.contains(r#"<a class="leave" href="/leave""#), "{page}");
+    }
 }
