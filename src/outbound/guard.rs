@@ -314,7 +314,14 @@ fn spelled_out(text: &str) -> Vec<String> {
 /// or spelled out (`omar [at] example [dot] org`, `omar at example dot org`).
 pub fn exposed_addresses(text: &str) -> Vec<String> {
     let seen = normalise(text).to_lowercase();
-    let mut found = find_addresses(&seen);
+    // As written too: normalising can change an address so that it reads as another
+    // (or as none); either reading showing a stranger's address refuses (found by the
+    // guard fuzz target).
+    let mut found: Vec<String> = find_addresses(text)
+        .iter()
+        .map(|a| normalise(a).to_lowercase())
+        .collect();
+    found.extend(find_addresses(&seen));
     found.extend(find_addresses(&undo_bracketed(&seen)));
     found.extend(spelled_out(&seen));
     found
