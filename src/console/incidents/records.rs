@@ -271,7 +271,7 @@ async fn update(
     let change = change_of(&f)?;
     // What changed is judged against the words as stored (a read, audited).
     let before = record::read(&console.keyring, member(&staff, role), &record).await?;
-    let done = match record::update(
+    let done = record::update(
         &console.store,
         &live.sealer,
         member(&staff, role),
@@ -279,16 +279,18 @@ async fn update(
         &before,
         &change,
     )
-    .await
-    {
-        Ok(()) => "saved",
+    .await;
+    back_to(&record.id, done.map(|()| "saved"))
+}
+
+/// Back to the incident after a change: what was done, or that it was closed first.
+fn back_to(id: &str, done: Result<&str, IncidentError>) -> Result<HttpResponse, AppError> {
+    let done = match done {
+        Ok(word) => word,
         Err(IncidentError::Closed) => "closed",
         Err(e) => return Err(e.into()),
     };
-    Ok(see_other(&format!(
-        "/console/incidents/{}?done={done}",
-        record.id
-    )))
+    Ok(see_other(&format!("/console/incidents/{id}?done={done}")))
 }
 
 async fn extend(
@@ -304,16 +306,8 @@ async fn extend(
         return Err(AppError::BadRequest);
     };
     let list: Recipients = run(&console, &staff, &live, role, &source).await?;
-    let done =
-        match record::extend(&console.store, member(&staff, role), &record, word, &list).await {
-            Ok(_) => "extended",
-            Err(IncidentError::Closed) => "closed",
-            Err(e) => return Err(e.into()),
-        };
-    Ok(see_other(&format!(
-        "/console/incidents/{}?done={done}",
-        record.id
-    )))
+    let done = record::extend(&console.store, member(&staff, role), &record, word, &list).await;
+    back_to(&record.id, done.map(|_| "extended"))
 }
 
 /// The report for the regulator, as a Markdown download.
