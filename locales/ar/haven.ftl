@@ -138,6 +138,7 @@ console-flash-signed-out-everywhere = انتهت كل جلساتك الأخرى.
 console-status-new = جديد
 console-status-in-progress = قيد المعالجة
 console-status-awaiting-reply = بانتظار رد
+console-status-person-replied = ردّ الشخص
 console-status-closed = مغلق
 console-age-under-hour = أقل من ساعة
 console-age-hours = { $n } س

@@ -138,6 +138,7 @@ console-flash-signed-out-everywhere = Every other session of yours has ended.
 console-status-new = New
 console-status-in-progress = In progress
 console-status-awaiting-reply = Awaiting reply
+console-status-person-replied = Person replied
 console-status-closed = Closed
 console-age-under-hour = < 1 h
 console-age-hours = { $n } h

@@ -138,6 +138,7 @@ console-flash-signed-out-everywhere = همه نشست‌های دیگر شما �
 console-status-new = جدید
 console-status-in-progress = در حال رسیدگی
 console-status-awaiting-reply = در انتظار پاسخ
+console-status-person-replied = شخص پاسخ داد
 console-status-closed = بسته
 console-age-under-hour = کمتر از ۱ ساعت
 console-age-hours = { $n } ساعت

@@ -138,6 +138,7 @@ console-flash-signed-out-everywhere = Toutes vos autres sessions ont été ferm�
 console-status-new = Nouvelle
 console-status-in-progress = En cours
 console-status-awaiting-reply = En attente de réponse
+console-status-person-replied = La personne a répondu
 console-status-closed = Clôturée
 console-age-under-hour = < 1 h
 console-age-hours = { $n } h

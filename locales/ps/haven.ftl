@@ -138,6 +138,7 @@ console-flash-signed-out-everywhere = ستاسو نورې ټولې ناستې پ
 console-status-new = نوې
 console-status-in-progress = د کار لاندې
 console-status-awaiting-reply = د ځواب په تمه
+console-status-person-replied = شخص ځواب ورکړ
 console-status-closed = تړل شوې
 console-age-under-hour = له ۱ ساعت لږ
 console-age-hours = { $n } ساعته

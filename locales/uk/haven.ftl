@@ -138,6 +138,7 @@ console-flash-signed-out-everywhere = Усі ваші інші сеанси за
 console-status-new = Нове
 console-status-in-progress = У роботі
 console-status-awaiting-reply = Очікує відповіді
+console-status-person-replied = Людина відповіла
 console-status-closed = Закрите
 console-age-under-hour = < 1 год
 console-age-hours = { $n } год

@@ -50,6 +50,9 @@ pub enum Status {
     New,
     InProgress,
     AwaitingReply,
+    /// The person wrote back in their reply inbox: only the system moves an enquiry
+    /// here (never a member of staff), and it goes back to the top of its queue.
+    PersonReplied,
     Closed,
 }
 
@@ -73,10 +76,11 @@ impl PartialEq<&str> for Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
+    pub const ALL: [Status; 5] = [
         Status::New,
         Status::InProgress,
         Status::AwaitingReply,
+        Status::PersonReplied,
         Status::Closed,
     ];
 
@@ -85,6 +89,7 @@ impl Status {
             Self::New => "new",
             Self::InProgress => "in_progress",
             Self::AwaitingReply => "awaiting_reply",
+            Self::PersonReplied => "person_replied",
             Self::Closed => "closed",
         }
     }
@@ -99,6 +104,7 @@ impl Status {
             Self::New => "console-status-new",
             Self::InProgress => "console-status-in-progress",
             Self::AwaitingReply => "console-status-awaiting-reply",
+            Self::PersonReplied => "console-status-person-replied",
             Self::Closed => "console-status-closed",
         }
     }
@@ -115,6 +121,9 @@ impl Status {
                 | (InProgress, Closed)
                 | (AwaitingReply, InProgress)
                 | (AwaitingReply, Closed)
+                | (PersonReplied, InProgress)
+                | (PersonReplied, AwaitingReply)
+                | (PersonReplied, Closed)
                 | (Closed, InProgress)
         )
     }
@@ -157,6 +166,9 @@ mod tests {
             (InProgress, Closed),
             (AwaitingReply, InProgress),
             (AwaitingReply, Closed),
+            (PersonReplied, InProgress),
+            (PersonReplied, AwaitingReply),
+            (PersonReplied, Closed),
             (Closed, InProgress),
         ];
         for from in Status::ALL {

@@ -1,6 +1,7 @@
 //! The test app (a Haven spawned in-process on port 0 with a fresh database), its
 //! background jobs run on demand, and small helpers the test modules share.
 
+pub mod confirmed;
 mod jobs;
 pub mod processes;
 pub mod smtp_sink;
