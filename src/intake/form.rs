@@ -20,6 +20,16 @@ pub const SWITCH_LANG: &str = "switch_lang";
 
 /// Most name=value pairs a form may carry (checkbox groups make it more than fields).
 const MAX_PAIRS: usize = 1_000;
+
+/// A date question is three boxes, day, month and year (the GOV.UK pattern: no date
+/// picker, which old phones and screen readers handle badly): `KEY.day`, `KEY.month`,
+/// `KEY.year`. A single `KEY` holding `YYYY-MM-DD` is still accepted.
+pub const DATE_PARTS: [&str; 3] = ["day", "month", "year"];
+
+/// The form name of one box of a date question.
+pub fn date_part(key: &str, part: &str) -> String {
+    format!("{key}.{part}")
+}
 /// Longest value accepted at all, before field rules (the body limit bounds the total).
 const MAX_VALUE: usize = 60_000;
 
@@ -123,6 +133,7 @@ impl RawForm {
         for (name, _) in &self.pairs {
             let multi = match name.as_str() {
                 CSRF | LANG | HONEYPOT | CONTACT_MODE | CONTACT_EMAIL | SWITCH_LANG => false,
+                key if is_date_part(programme, key) => false,
                 key => match programme.field(key) {
                     Some(f) => f.kind == FieldKind::Checkbox && !f.options.is_empty(),
                     None => return Err(DecodeError::UnknownField),
@@ -133,6 +144,43 @@ impl RawForm {
             }
         }
         Ok(())
+    }
+}
+
+fn is_date_part(programme: &Programme, name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(key, part)| {
+        DATE_PARTS.contains(&part)
+            && programme
+                .field(key)
+                .is_some_and(|f| f.kind == FieldKind::Date)
+    })
+}
+
+/// A date question's answer as one text: the three boxes as `YYYY-MM-DD` (a one-digit
+/// day or month is padded; what is not a number is left for the check to refuse), or
+/// the single value when the boxes were not sent.
+fn date_text(field: &Field, form: &RawForm) -> String {
+    let part = |p: &str| {
+        form.get(&date_part(&field.key, p))
+            .map(|v| ascii_digits(v.trim()))
+    };
+    match (part("day"), part("month"), part("year")) {
+        (None, None, None) => form.get(&field.key).unwrap_or("").to_owned(),
+        (d, m, y) => {
+            let (d, m, y) = (
+                d.unwrap_or_default(),
+                m.unwrap_or_default(),
+                y.unwrap_or_default(),
+            );
+            if d.is_empty() && m.is_empty() && y.is_empty() {
+                return String::new();
+            }
+            let pad = |v: &str| match v.len() {
+                1 => format!("0{v}"),
+                _ => v.to_owned(),
+            };
+            format!("{y}-{}-{}", pad(&m), pad(&d))
+        }
     }
 }
 
@@ -269,7 +317,14 @@ fn validate_field(field: &Field, form: &RawForm) -> Result<Option<Answer>, &'sta
         };
     }
 
-    let raw = form.get(&field.key).unwrap_or("");
+    let date;
+    let raw = match field.kind {
+        FieldKind::Date => {
+            date = date_text(field, form);
+            date.as_str()
+        }
+        _ => form.get(&field.key).unwrap_or(""),
+    };
     let mut text = clean_text(raw, field.kind == FieldKind::Textarea)?;
     if matches!(field.kind, FieldKind::Phone | FieldKind::Date) {
         text = ascii_digits(&text);
@@ -508,6 +563,69 @@ mod tests {
         assert!(valid_phone("+93 (0)70 123 4567"));
         assert!(!valid_phone("call me"));
         assert!(!valid_phone("12"));
+    }
+
+    #[test]
+    fn a_date_comes_in_three_boxes_in_any_digits_or_as_one_value() {
+        let p = programme();
+        let field = p.field("date_of_birth").unwrap();
+        let answer = |pairs: &[(&str, &str)]| validate_field(field, &form(pairs));
+        let text = |s: &str| Ok(Some(Answer::Text(s.into())));
+        assert_eq!(
+            answer(&[
+                ("date_of_birth.day", "5"),
+                ("date_of_birth.month", "8"),
+                ("date_of_birth.year", "1990")
+            ]),
+            text("1990-08-05")
+        );
+        // A Dari keyboard's digits, and Arabic-Indic ones, are stored as ASCII.
+        assert_eq!(
+            answer(&[
+                ("date_of_birth.day", "۱۵"),
+                ("date_of_birth.month", "٠٨"),
+                ("date_of_birth.year", "۱۹۹۰")
+            ]),
+            text("1990-08-15")
+        );
+        assert_eq!(
+            answer(&[("date_of_birth", "1990-08-15")]),
+            text("1990-08-15")
+        );
+        assert_eq!(
+            answer(&[
+                ("date_of_birth.day", ""),
+                ("date_of_birth.month", ""),
+                ("date_of_birth.year", "")
+            ]),
+            Ok(None)
+        );
+        for bad in [
+            ("31", "2", "1990"),
+            ("1", "13", "1990"),
+            ("1", "1", "90"),
+            ("x", "1", "1990"),
+            ("", "1", "1990"),
+        ] {
+            assert_eq!(
+                answer(&[
+                    ("date_of_birth.day", bad.0),
+                    ("date_of_birth.month", bad.1),
+                    ("date_of_birth.year", bad.2)
+                ]),
+                Err("error-invalid-date"),
+                "{bad:?}"
+            );
+        }
+        assert!(form(&[("date_of_birth.day", "1")]).check_shape(&p).is_ok());
+        assert_eq!(
+            form(&[("date_of_birth.hour", "1")]).check_shape(&p),
+            Err(DecodeError::UnknownField)
+        );
+        assert_eq!(
+            form(&[("full_name.day", "1")]).check_shape(&p),
+            Err(DecodeError::UnknownField)
+        );
     }
 
     #[test]

@@ -74,6 +74,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(submit)),
             )
             .service(
+                web::resource("/{slug}/receipt.txt")
+                    .route(web::get().to(show_receipt_text))
+                    .route(web::head().to(show_receipt_text)),
+            )
+            .service(
                 web::resource("/{slug}/receipt")
                     .route(web::get().to(show_receipt))
                     .route(web::head().to(show_receipt)),
@@ -97,12 +102,15 @@ fn html(status: StatusCode, markup: Markup) -> HttpResponse {
 
 /// A programme that the public may see: open, or closed (which shows where to go).
 async fn public_programme(intake: &Intake, slug: &str) -> Result<Arc<LiveProgramme>, AppError> {
-    let slug = ProgrammeSlug::parse(slug).map_err(|_| AppError::NotFound)?;
-    let live = intake
-        .programmes
-        .get(&slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let name = ProgrammeSlug::parse(slug).map_err(|_| AppError::NotFound)?;
+    // A discreet programme answers at its discreet address only: its slug's address
+    // shows nothing, as if there were no such programme.
+    let live = match intake.programmes.get(&name).await? {
+        Some(live) if live.programme.is_discreet() => None,
+        Some(live) => Some(live),
+        None => intake.programmes.by_discreet_address(&name).await?,
+    }
+    .ok_or(AppError::NotFound)?;
     match live.programme.status() {
         ProgrammeStatus::Open | ProgrammeStatus::Closed => Ok(live),
         ProgrammeStatus::Draft | ProgrammeStatus::Archived => Err(AppError::NotFound),
@@ -144,7 +152,7 @@ async fn show_form(
         }),
     );
     // Whether this browser keeps cookies decides how the receipt is delivered.
-    page.add_cookie(&receipt::probe_cookie(p.slug()))
+    page.add_cookie(&receipt::probe_cookie(&p.public_name()))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(page)
 }
@@ -305,12 +313,13 @@ fn deliver_receipt(
         let inbox = crate::letters::inbox_address(intake.config.public_url.as_deref());
         return no_store(html(
             StatusCode::OK,
-            pages::receipt_page(lang, &inbox, shown),
+            pages::receipt_page(lang, &inbox, shown, None),
         ));
     }
-    let cookie = receipt::receipt_cookie(&intake.intake_key, p.slug(), lang, shown, used, at);
+    let cookie =
+        receipt::receipt_cookie(&intake.intake_key, &p.public_name(), lang, shown, used, at);
     HttpResponse::SeeOther()
-        .insert_header((LOCATION, receipt::receipt_path(p.slug())))
+        .insert_header((LOCATION, receipt::receipt_path(&p.public_name())))
         .insert_header((CACHE_CONTROL, "no-store"))
         .cookie(cookie)
         .finish()
@@ -333,11 +342,11 @@ fn already_sent(
     used: &UsedToken,
     at: i64,
 ) -> HttpResponse {
-    if receipt::open(&intake.intake_key, p.slug(), req, at)
+    if receipt::open(&intake.intake_key, &p.public_name(), req, at)
         .is_some_and(|shown| shown.token_hash == used.hash)
     {
         return HttpResponse::SeeOther()
-            .insert_header((LOCATION, receipt::receipt_path(p.slug())))
+            .insert_header((LOCATION, receipt::receipt_path(&p.public_name())))
             .insert_header((CACHE_CONTROL, "no-store"))
             .finish();
     }
@@ -357,13 +366,18 @@ async fn show_receipt(
     let live = public_programme(&intake, &slug).await?;
     let p = &live.programme;
     let mut res = no_store(
-        match receipt::open(&intake.intake_key, p.slug(), &req, now()) {
+        match receipt::open(&intake.intake_key, &p.public_name(), &req, now()) {
             Some(shown) => html(
                 StatusCode::OK,
                 pages::receipt_page(
                     shown.lang,
                     &crate::letters::inbox_address(intake.config.public_url.as_deref()),
                     &shown.receipt,
+                    p.file()
+                        .public
+                        .save_as_text
+                        .then(|| receipt::receipt_text_path(&p.public_name()))
+                        .as_deref(),
                 ),
             ),
             None => html(
@@ -379,6 +393,34 @@ async fn show_receipt(
         HeaderValue::from_static("identity"),
     );
     Ok(res)
+}
+
+/// The receipt as a text file to keep (`[public] save_as_text`): read from the same
+/// sealed cookie as the receipt page, so it exists only while the receipt does.
+async fn show_receipt_text(
+    intake: web::Data<Intake>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let live = public_programme(&intake, &slug).await?;
+    let p = &live.programme;
+    if !p.file().public.save_as_text {
+        return Err(AppError::NotFound);
+    }
+    let Some(shown) = receipt::open(&intake.intake_key, &p.public_name(), &req, now()) else {
+        return Err(AppError::NotFound);
+    };
+    let inbox = crate::letters::inbox_address(intake.config.public_url.as_deref());
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/plain; charset=utf-8"))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"note.txt\"",
+        ))
+        // The codes again: never compressed (see `show_receipt`).
+        .insert_header((actix_web::http::header::CONTENT_ENCODING, "identity"))
+        .body(pages::receipt_text(shown.lang, &inbox, &shown.receipt)))
 }
 
 /// What the form says when a quota refused it: that it was not sent, why in a word,

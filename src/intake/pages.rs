@@ -5,12 +5,13 @@
 use maud::{Markup, html};
 
 use super::form::{
-    CONTACT_EMAIL, CONTACT_MODE, CSRF, FieldError, HONEYPOT, LANG, RawForm, SWITCH_LANG,
+    CONTACT_EMAIL, CONTACT_MODE, CSRF, DATE_PARTS, FieldError, HONEYPOT, LANG, RawForm,
+    SWITCH_LANG, date_part,
 };
 use super::submission::Receipt;
 use crate::domain::Language;
 use crate::i18n::{Msg, t, t_args};
-use crate::programme::countries::in_language;
+use crate::programme::countries::{country_name_in, in_language};
 use crate::programme::{ContactMode, Field, FieldKind, Programme};
 use crate::web::layout::{Page, render};
 
@@ -57,10 +58,16 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
     let p = v.programme;
     let lang = v.lang;
     let title = p.text(&p.file().title, lang);
+    // What lands in the browser's history and tab list: nothing about the programme
+    // in discreet mode.
+    let history_title = match p.is_discreet() {
+        true => t(lang, "discreet-page-title"),
+        false => title.to_owned(),
+    };
     let page_title = if v.errors.is_empty() {
-        title.to_owned()
+        history_title
     } else {
-        format!("{}: {title}", t(lang, "error-summary-title"))
+        format!("{}: {history_title}", t(lang, "error-summary-title"))
     };
     render(
         &Page {
@@ -91,7 +98,7 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
                 h2 id="privacy-heading" { (t(lang, "form-privacy-heading")) }
                 p { (p.text(&p.file().privacy_notice, lang)) }
             }
-            form method="post" action={ "/p/" (p.slug()) } novalidate autocomplete="off" accept-charset="utf-8" {
+            form method="post" action={ "/p/" (p.public_name()) } novalidate autocomplete="off" accept-charset="utf-8" {
                 input type="hidden" name=(CSRF) value=(v.csrf_token);
                 input type="hidden" name=(LANG) value=(lang.tag());
                 @for field in &p.file().fields {
@@ -150,6 +157,14 @@ fn field_block(v: &FormView<'_>, field: &Field) -> Markup {
         .filter(|o| !label.contains(o.as_str()));
     let group = matches!(field.kind, FieldKind::Radio)
         || (field.kind == FieldKind::Checkbox && !field.options.is_empty());
+    if field.kind == FieldKind::Date {
+        return date_block(
+            v,
+            field,
+            html! { (label) @if let Some(o) = &optional { " " (o) } },
+            hint,
+        );
+    }
     let label_text = html! { (label) @if let Some(o) = &optional { " " (o) } };
     let hint_and_error = html! {
         @if let Some(h) = &hint { span class="hint" id={ (id) "-hint" } { (h) } }
@@ -195,8 +210,21 @@ fn field_block(v: &FormView<'_>, field: &Field) -> Markup {
                     FieldKind::Country => {
                         select id=(id) name=(name) aria-describedby=[described.as_deref()] {
                             option value="" { (t(lang, "country-choose")) }
-                            @for (code, country) in in_language(lang) {
-                                option value=(code) selected[typed == *code] { (country) }
+                            @if field.first.is_empty() {
+                                @for (code, country) in in_language(lang) {
+                                    option value=(code) selected[typed == *code] { (country) }
+                                }
+                            } @else {
+                                optgroup label=(t(lang, "country-first")) {
+                                    @for code in &field.first {
+                                        option value=(code) selected[typed == code] { (country_name_in(code, lang).unwrap_or(code)) }
+                                    }
+                                }
+                                optgroup label=(t(lang, "country-others")) {
+                                    @for (code, country) in in_language(lang).iter().filter(|(c, _)| !field.first.iter().any(|f| f == c)) {
+                                        option value=(code) selected[typed == *code] { (country) }
+                                    }
+                                }
                             }
                         }
                     }
@@ -204,10 +232,45 @@ fn field_block(v: &FormView<'_>, field: &Field) -> Markup {
                         @let (ty, extra) = match kind {
                             FieldKind::Email => ("email", Some("ltr")),
                             FieldKind::Phone => ("tel", Some("ltr")),
-                            FieldKind::Date => ("date", Some("ltr")),
                             _ => ("text", None),
                         };
                         input type=(ty) id=(id) name=(name) value=(typed) dir=[extra] spellcheck=[(kind != FieldKind::Text).then_some("false")] aria-describedby=[described.as_deref()];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A date as day, month and year boxes in a fieldset (no date picker: old phones and
+/// screen readers handle them badly, and a person may know only part of a date). The
+/// day box carries the field's id, so the error summary's link lands on it. Digits
+/// typed in any script are accepted (`form::ascii_digits`); the boxes follow the
+/// page's direction, so the day comes first in reading order in every language.
+fn date_block(v: &FormView<'_>, field: &Field, legend: Markup, hint: Option<String>) -> Markup {
+    let lang = v.lang;
+    let name = field.key.as_str();
+    let id = input_id(name);
+    let error = error_for(v, name);
+    let described = describedby(name, hint.is_some(), error.is_some());
+    html! {
+        div class={ "field" @if error.is_some() { " has-error" } } {
+            fieldset class="date" aria-describedby=[described.as_deref()] {
+                legend { (legend) }
+                @if let Some(h) = &hint { span class="hint" id={ (id) "-hint" } { (h) } }
+                @if let Some(e) = error { span class="error-message" id={ (id) "-error" } { (e.message.render(lang)) } }
+                div class="date-boxes" {
+                    @for part in DATE_PARTS {
+                        @let box_id = if part == "day" { id.clone() } else { format!("{id}-{part}") };
+                        @let box_name = date_part(name, part);
+                        div class={ "date-box date-" (part) } {
+                            label for=(box_id) { (t(lang, &format!("date-{part}"))) }
+                            input type="text" inputmode="numeric" id=(box_id) name=(box_name)
+                                value=(v.typed.get(&box_name).unwrap_or(""))
+                                size=(if part == "year" { "4" } else { "2" })
+                                maxlength=(if part == "year" { "4" } else { "2" })
+                                dir="ltr" spellcheck="false" autocomplete="off";
+                        }
                     }
                 }
             }
@@ -265,7 +328,14 @@ fn inbox_href(lang: Language) -> String {
 /// The receipt names Haven and the slug-free inbox only, never the programme: it may be
 /// read over a shoulder, photographed, or left open on a phone that is taken.
 /// `inbox_address` is the inbox as an address to type (`letters::inbox_address`).
-pub fn receipt_page(lang: Language, inbox_address: &str, receipt: &Receipt) -> Markup {
+/// `save_as`: the address of the receipt as a text file, where the programme offers it
+/// and the codes can be read again from the receipt cookie.
+pub fn receipt_page(
+    lang: Language,
+    inbox_address: &str,
+    receipt: &Receipt,
+    save_as: Option<&str>,
+) -> Markup {
     let title = t(lang, "receipt-title");
     render(
         &Page {
@@ -288,7 +358,26 @@ pub fn receipt_page(lang: Language, inbox_address: &str, receipt: &Receipt) -> M
             p { (t(lang, "receipt-next")) }
             p { (t(lang, "receipt-inbox-address")) " " strong id="inbox-address" dir="ltr" { (inbox_address) } }
             p { a href=(inbox_href(lang)) { (t(lang, "receipt-inbox-link")) } }
+            @if let Some(href) = save_as {
+                p class="save-as" {
+                    a class="button secondary" href=(href) download="note.txt" aria-describedby="save-as-hint" { (t(lang, "receipt-save-text")) }
+                }
+                p class="hint" id="save-as-hint" { (t(lang, "receipt-save-text-hint")) }
+            }
         },
+    )
+}
+
+/// The receipt as a text file: the inbox's address and the two codes under labels in
+/// the person's language, nothing about the programme or the person.
+pub fn receipt_text(lang: Language, inbox_address: &str, receipt: &Receipt) -> String {
+    format!(
+        "{}: {inbox_address}\n{}: {}\n{}: {}\n",
+        t(lang, "receipt-file-inbox"),
+        t(lang, "receipt-file-reference"),
+        receipt.reference.display(),
+        t(lang, "receipt-file-passphrase"),
+        receipt.passphrase.expose_display(),
     )
 }
 
@@ -380,7 +469,7 @@ pub fn inbox_sign_in_page(v: &InboxView<'_>) -> Markup {
 /// Where the inbox's form posts: the programme's own address, or `/inbox`.
 fn inbox_action(programme: Option<&Programme>) -> String {
     match programme {
-        Some(p) => format!("/p/{}/status", p.slug()),
+        Some(p) => format!("/p/{}/status", p.public_name()),
         None => crate::letters::INBOX_PATH.to_owned(),
     }
 }
@@ -449,7 +538,7 @@ pub fn already_sent_page(programme: &Programme, lang: Language) -> Markup {
             h1 { (title) }
             p { (t(lang, "already-sent-body")) }
             p { a id="inbox-link" href=(inbox_href(lang)) { (t(lang, "receipt-inbox-link")) } }
-            p { a href={ "/p/" (programme.slug()) "?lang=" (lang.tag()) } { (t(lang, "already-sent-new")) } }
+            p { a href={ "/p/" (programme.public_name()) "?lang=" (lang.tag()) } { (t(lang, "already-sent-new")) } }
         },
     )
 }

@@ -47,6 +47,10 @@ pub fn receipt_path(slug: &ProgrammeSlug) -> String {
     format!("/p/{slug}/receipt")
 }
 
+pub fn receipt_text_path(slug: &ProgrammeSlug) -> String {
+    format!("/p/{slug}/receipt.txt")
+}
+
 /// A cookie for this programme's pages only, never sent to another site, never read by
 /// script (there is none), sent only over HTTPS or an onion service.
 fn cookie(name: &'static str, value: String, path: String, max_age: i64) -> Cookie<'static> {

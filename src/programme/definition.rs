@@ -126,7 +126,18 @@ pub struct Field {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(schema_with = "limits::label")]
     pub error: Localised,
+    /// For a `country` question only: the countries listed first, in this order, above
+    /// the rest (the person's own country and its neighbours, so that nobody scrolls
+    /// through 249 names on a small phone). ISO 3166-1 alpha-2 codes such as `AF`, each
+    /// once, at most 20.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = MAX_COUNTRIES_FIRST), inner(regex(pattern = "^[A-Z]{2}$")))]
+    #[schemars(extend("uniqueItems" = true))]
+    pub first: Vec<String>,
 }
+
+/// At most this many countries are listed first in a country question.
+pub const MAX_COUNTRIES_FIRST: usize = 20;
 
 /// A queue staff work from; routing puts each enquiry in one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -248,6 +259,9 @@ pub struct ProgrammeFile {
     /// `email-optional`: the person may give an email address for replies;
     /// `inbox-only`: replies are read in the reply inbox only.
     pub contact: ContactMode,
+    /// Where the public pages live and what they offer.
+    #[serde(default, skip_serializing_if = "PublicSettings::is_default")]
+    pub public: PublicSettings,
     /// The form's title, per language (at most 200 characters each).
     #[schemars(schema_with = "limits::title", extend("minProperties" = 1))]
     pub title: Localised,
@@ -300,6 +314,32 @@ pub struct ProgrammeFile {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = MAX_PARTNERS))]
     pub partners: Vec<Partner>,
+}
+
+/// The public pages: where they live, and what they offer a person on a phone that may
+/// be seen or taken.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicSettings {
+    /// Discreet mode: the form lives at `/p/ADDRESS` instead of `/p/SLUG`, and its
+    /// pages' titles name no programme, so a browser's history and tabs say nothing
+    /// about what the person asked for. The slug's address then shows nothing. The same
+    /// rules as a slug (3 to 40 of a-z, 0-9 and inner `-`, starting with a letter);
+    /// choose a word that means nothing, and differs from every programme's slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = limits::SLUG), length(min = 3, max = 40))]
+    pub discreet_address: Option<String>,
+    /// Whether the receipt offers "Save as a text file" (the reply inbox's address and
+    /// the two codes, nothing else). Off by default: a file on a phone that is taken
+    /// is one more thing to find.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub save_as_text: bool,
+}
+
+impl PublicSettings {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// How referrals to partners work in this programme.

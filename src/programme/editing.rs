@@ -344,6 +344,7 @@ pub fn blank(slug: &ProgrammeSlug, title: &str, lang: Language) -> ProgrammeFile
         languages: vec![lang.tag().to_owned()],
         retention_days: 90,
         contact: ContactMode::InboxOnly,
+        public: Default::default(),
         title: one(title),
         intro: one(&say("programme-blank-intro")),
         privacy_notice: one(&say("programme-blank-privacy")),
@@ -358,6 +359,7 @@ pub fn blank(slug: &ProgrammeSlug, title: &str, lang: Language) -> ProgrammeFile
             hint: BTreeMap::new(),
             options: Vec::new(),
             error: BTreeMap::new(),
+            first: Vec::new(),
         }],
         queues: vec![Queue {
             key: "general".into(),
@@ -407,6 +409,8 @@ pub fn clone_as(source: &Programme, slug: &ProgrammeSlug, keep: &[String]) -> Pr
     file.status = ProgrammeStatus::Draft;
     // An instance admin's choice for one programme, not for its copies.
     file.outbound.sender = Default::default();
+    // A discreet address names one programme's pages: a copy chooses its own.
+    file.public.discreet_address = None;
     for choice in copy_choices(&file) {
         if keep.contains(&choice.name()) {
             continue;

@@ -42,12 +42,16 @@ pub enum Verifying {
 /// the same time, so an alarm is logged once per programme and period, not per request).
 type Cache = HashMap<ProgrammeSlug, (Instant, Option<Arc<LiveProgramme>>)>;
 
+/// Discreet addresses and the slugs they stand for, and when they were read.
+type Addresses = (Option<Instant>, HashMap<String, ProgrammeSlug>);
+
 /// Clones share one cache, so that the roles of one process see an edit at once.
 #[derive(Clone)]
 pub struct LiveProgrammes {
     store: Store,
     ttl: Duration,
     cache: Arc<RwLock<Cache>>,
+    addresses: Arc<RwLock<Addresses>>,
     verifying: Verifying,
     refused: Counter,
 }
@@ -59,6 +63,7 @@ impl LiveProgrammes {
             store,
             ttl,
             cache: Arc::new(RwLock::new(HashMap::new())),
+            addresses: Arc::new(RwLock::new((None, HashMap::new()))),
             verifying,
             refused,
         }
@@ -82,6 +87,54 @@ impl LiveProgrammes {
         if let Ok(mut cache) = self.cache.write() {
             cache.remove(slug);
         }
+        // The saved version may have taken or dropped a discreet address.
+        if let Ok(mut addresses) = self.addresses.write() {
+            addresses.0 = None;
+        }
+    }
+
+    /// The programme whose public pages live at `/p/{address}` in discreet mode. The
+    /// table of addresses is read again at most once per TTL (an unknown address
+    /// costs no query then), and what it names is checked like any programme: by its
+    /// signed state, and by its own definition naming this address.
+    pub async fn by_discreet_address(
+        &self,
+        address: &ProgrammeSlug,
+    ) -> Result<Option<Arc<LiveProgramme>>, StoreError> {
+        let fresh = self
+            .addresses
+            .read()
+            .ok()
+            .and_then(|a| a.0)
+            .is_some_and(|at| at.elapsed() < self.ttl);
+        if !fresh {
+            let mut found = HashMap::new();
+            for (slug, definition) in self.store.programme_definitions().await? {
+                let Ok(slug) = ProgrammeSlug::parse(&slug) else {
+                    continue;
+                };
+                if let Ok(p) = Programme::parse(&definition)
+                    && let Some(a) = p.file().public.discreet_address.clone()
+                {
+                    found.entry(a).or_insert(slug);
+                }
+            }
+            if let Ok(mut a) = self.addresses.write() {
+                *a = (Some(Instant::now()), found);
+            }
+        }
+        let slug = self
+            .addresses
+            .read()
+            .ok()
+            .and_then(|a| a.1.get(address.as_str()).cloned());
+        let Some(slug) = slug else {
+            return Ok(None);
+        };
+        Ok(self
+            .get(&slug)
+            .await?
+            .filter(|live| live.programme.public_name() == *address))
     }
 
     pub async fn get(

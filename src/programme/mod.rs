@@ -19,7 +19,8 @@ pub use answers::{Answer, Answers};
 pub use definition::{
     AttachmentPolicy, Condition, ContactMode, EmailDisclosure, Field, FieldKind, FieldOption,
     ImportReplies, ImportSettings, Localised, Match, OutboundSettings, Partner, ProgrammeFile,
-    ProgrammeStatus, Queue, ReferralSettings, Routing, RoutingRule, Sender, Template,
+    ProgrammeStatus, PublicSettings, Queue, ReferralSettings, Routing, RoutingRule, Sender,
+    Template,
 };
 pub use parse::{DefinitionError, DefinitionErrors};
 
@@ -40,6 +41,22 @@ impl Programme {
 
     pub fn slug(&self) -> &ProgrammeSlug {
         &self.slug
+    }
+
+    /// The name in the public pages' addresses (`/p/NAME`): the discreet address where
+    /// the programme has one, else the slug.
+    pub fn public_name(&self) -> ProgrammeSlug {
+        self.file
+            .public
+            .discreet_address
+            .as_deref()
+            .and_then(|a| ProgrammeSlug::parse(a).ok())
+            .unwrap_or_else(|| self.slug.clone())
+    }
+
+    /// Whether the public pages hide the programme (`[public] discreet_address`).
+    pub fn is_discreet(&self) -> bool {
+        self.file.public.discreet_address.is_some()
     }
 
     pub fn status(&self) -> ProgrammeStatus {

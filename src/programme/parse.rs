@@ -16,7 +16,9 @@ use std::fmt;
 use toml::de::{DeTable, DeValue};
 
 use super::Programme;
-use super::definition::{Condition, Field, FieldKind, Localised, ProgrammeFile};
+use super::definition::{
+    Condition, Field, FieldKind, Localised, MAX_COUNTRIES_FIRST, ProgrammeFile,
+};
 use super::limits::{
     MAX_BASES, MAX_FIELD_LENGTH, MAX_FIELDS, MAX_HINT, MAX_LABEL, MAX_LONG_TEXT, MAX_OPTIONS,
     MAX_PARTNERS, MAX_RETENTION_DAYS, MAX_RULE_NAME, MAX_SUBJECT, MAX_TEMPLATE_BODY, MAX_TEMPLATES,
@@ -72,7 +74,8 @@ impl std::error::Error for DefinitionErrors {}
 
 /// Every place of the file that holds a struct of [`super::definition`] (`[]`: each
 /// element of a list). A test checks the list against the schema's objects.
-pub(super) const TABLES: [&str; 12] = [
+pub(super) const TABLES: [&str; 13] = [
+    "public",
     "routing",
     "routing.rules[]",
     "routing.rules[].when[]",
@@ -292,6 +295,16 @@ impl Checker<'_> {
             }
         };
         self.check_languages(file);
+        if let Some(address) = &file.public.discreet_address {
+            let sound = ProgrammeSlug::parse(address).is_ok() && *address != file.slug;
+            if !sound {
+                self.error(
+                    Problem::DiscreetAddress,
+                    "public.discreet_address",
+                    "must follow the rules of a slug (3 to 40 of a-z, 0-9 and inner -, starting with a letter) and differ from the slug",
+                );
+            }
+        }
         if let Some(escrow) = &file.escrow
             && escrow.parse::<age::x25519::Recipient>().is_err()
         {
@@ -843,6 +856,7 @@ impl Checker<'_> {
                 MAX_LABEL,
             );
             self.check_options(&at, field);
+            self.check_countries_first(&at, field);
             if let Some(max) = field.max_length {
                 let path = format!("{at}.max_length");
                 if !has_length(field.kind) {
@@ -862,6 +876,29 @@ impl Checker<'_> {
                     );
                 }
             }
+        }
+    }
+
+    fn check_countries_first(&mut self, at: &str, field: &Field) {
+        if field.first.is_empty() {
+            return;
+        }
+        let path = format!("{at}.first");
+        let mut seen = HashSet::new();
+        let sound = field.kind == FieldKind::Country
+            && field.first.len() <= MAX_COUNTRIES_FIRST
+            && field
+                .first
+                .iter()
+                .all(|c| crate::programme::countries::is_country(c) && seen.insert(c.as_str()));
+        if !sound {
+            self.error(
+                Problem::CountriesFirst,
+                path,
+                format!(
+                    "only a country question lists countries first: each an ISO code such as \"AF\", once, at most {MAX_COUNTRIES_FIRST}"
+                ),
+            );
         }
     }
 

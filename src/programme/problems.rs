@@ -110,6 +110,8 @@ pub enum Problem {
     Empty,
     Slug,
     Escrow,
+    CountriesFirst,
+    DiscreetAddress,
 }
 
 /// What the TOML reader or serde refused.

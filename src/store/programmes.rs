@@ -391,6 +391,18 @@ impl Store {
         Ok(true)
     }
 
+    /// Slug and definition of every programme: where the public role looks for a
+    /// discreet address (it may read both; what it finds is used only after the
+    /// programme's signed state is checked by slug).
+    pub async fn programme_definitions(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT slug, definition FROM programmes ORDER BY slug")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("slug")?, r.try_get("definition")?)))
+            .collect()
+    }
+
     /// Slug, status and version of every programme, by slug.
     pub async fn list_programmes(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
         let rows = sqlx::query("SELECT slug, status, version FROM programmes ORDER BY slug")

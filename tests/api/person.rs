@@ -11,7 +11,7 @@ use crate::processes::Installation;
 const LANGS: [&str; 6] = ["en", "fr", "uk", "ar", "fa-AF", "ps"];
 
 /// The example programme, offered in every language Haven ships (it offers four).
-async fn in_every_language() -> TestApp {
+pub(crate) async fn in_every_language() -> TestApp {
     let app = spawn_app().await;
     let all = crate::helpers::EXAMPLE.replace(
         r#"languages = ["en", "fr", "fa-AF", "ps"]"#,
@@ -24,14 +24,19 @@ async fn in_every_language() -> TestApp {
 
 /// A browser's first steps: the form page's token and the cookies it set.
 async fn fetch_form(app: &TestApp, lang: &str) -> (String, String) {
-    let res = app.get(&format!("/p/{SLUG}?lang={lang}")).await;
+    fetch_form_at(app, SLUG, lang).await
+}
+
+/// The same at `/p/{name}` (a discreet address).
+pub(crate) async fn fetch_form_at(app: &TestApp, name: &str, lang: &str) -> (String, String) {
+    let res = app.get(&format!("/p/{name}?lang={lang}")).await;
     assert_eq!(res.status(), StatusCode::OK);
     let cookies = cookies_of(&res);
     let page = res.text().await.unwrap();
     (extract_input(&page, "csrf").unwrap(), cookies)
 }
 
-fn answers(token: &str, lang: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn answers(token: &str, lang: &str) -> Vec<(&'static str, String)> {
     let mut fields = valid_answers();
     fields.retain(|(k, _)| *k != "lang");
     fields.push(("lang", lang.into()));
@@ -40,7 +45,16 @@ fn answers(token: &str, lang: &str) -> Vec<(&'static str, String)> {
 }
 
 async fn post(app: &TestApp, fields: &[(&str, String)], cookies: &str) -> reqwest::Response {
-    let mut req = app.client.post(app.url(&format!("/p/{SLUG}"))).form(fields);
+    post_at(app, SLUG, fields, cookies).await
+}
+
+pub(crate) async fn post_at(
+    app: &TestApp,
+    name: &str,
+    fields: &[(&str, String)],
+    cookies: &str,
+) -> reqwest::Response {
+    let mut req = app.client.post(app.url(&format!("/p/{name}"))).form(fields);
     if !cookies.is_empty() {
         req = req.header("cookie", cookies);
     }
@@ -49,7 +63,7 @@ async fn post(app: &TestApp, fields: &[(&str, String)], cookies: &str) -> reqwes
 
 /// A GET as a browser sends it, asking for gzip: the receipt must not be compressed
 /// (its codes repeat on every reload; BREACH).
-async fn get_with(app: &TestApp, path: &str, cookies: &str) -> reqwest::Response {
+pub(crate) async fn get_with(app: &TestApp, path: &str, cookies: &str) -> reqwest::Response {
     let res = app
         .client
         .get(app.url(path))
@@ -67,13 +81,13 @@ async fn get_with(app: &TestApp, path: &str, cookies: &str) -> reqwest::Response
     res
 }
 
-fn no_store(res: &reqwest::Response) -> bool {
+pub(crate) fn no_store(res: &reqwest::Response) -> bool {
     res.headers()
         .get("cache-control")
         .is_some_and(|v| v.to_str().unwrap().contains("no-store"))
 }
 
-fn codes(page: &str) -> (String, String) {
+pub(crate) fn codes(page: &str) -> (String, String) {
     (
         extract_by_id(page, "reference-code").expect("reference on the receipt"),
         extract_by_id(page, "passphrase").expect("passphrase on the receipt"),

@@ -67,6 +67,7 @@ pub(super) async fn add_field(
         hint: Default::default(),
         options,
         error: Default::default(),
+        first: Vec::new(),
     });
     finish(&console, &ed, &posted, file, errors, "add-field").await
 }

@@ -411,6 +411,8 @@ fn what(lang: Language, posted: Option<&ProgrammeFile>, problem: &Problem) -> St
         Problem::Empty => t(lang, "said-empty"),
         Problem::Slug => t(lang, "said-bad-slug"),
         Problem::Escrow => t(lang, "said-bad-escrow"),
+        Problem::CountriesFirst => t(lang, "said-countries-first"),
+        Problem::DiscreetAddress => t(lang, "said-discreet-address"),
     }
 }
 
