@@ -201,10 +201,11 @@ pub fn prepare(
             };
             let rendered = match disclosure {
                 None => {
+                    // The form's public name: a discreet programme's neutral address.
                     let form_url = format!(
                         "{}/p/{}?lang={}",
                         mail.public_url.as_deref().unwrap_or(""),
-                        p.slug(),
+                        p.public_name(),
                         lang.tag()
                     );
                     let body = t_args(lang, "reply-email-imported-body", &[("form_url", form_url)]);
