@@ -36,6 +36,7 @@ mod outbound;
 mod partners;
 mod person;
 mod programmes;
+mod queues;
 mod quotas;
 mod referrals;
 mod replies;
