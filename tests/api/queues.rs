@@ -427,18 +427,31 @@ async fn take_next_through_the_store_under_concurrency() {
 #[tokio::test]
 async fn save_and_next_moves_on_to_the_next_enquiry() {
     let app = spawn_app().await;
-    let now = hour(&app).await;
-    let ids = fill(&app, "general", 2, |i| (1, now - i as i64 * 3600, "web")).await;
+    // Two real enquiries (the page opens them), in the queue the form routes them to.
+    let (a, _) = submit_enquiry(&app, SLUG).await;
+    let (b, _) = submit_enquiry(&app, SLUG).await;
+    let ra = app.store.enquiry(&a).await.unwrap().unwrap();
+    let rb = app.store.enquiry(&b).await.unwrap().unwrap();
+    let mut order = [
+        (ra.priority, ra.created_hour, a.clone()),
+        (rb.priority, rb.created_hour, b.clone()),
+    ];
+    order.sort();
+    let ids = [order[1].2.clone(), order[0].2.clone()];
     let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
-    let queue = format!("/console/p/{SLUG}/q/general");
+    let queue = format!("/console/p/{SLUG}/q/{}", ra.queue);
     let first = agent.post(&queue, &format!("{queue}/next"), &[]).await;
-    // The longest waiting first (same priority).
+    // The most urgent, longest waiting first (then by the random id).
     assert_eq!(
         first.location.as_deref(),
         Some(format!("/console/e/{}?done=taken", ids[1]).as_str())
     );
     let e = format!("/console/e/{}", ids[1]);
     let page = agent.get(&e).await;
+    assert!(
+        page.body.contains("/draft\""),
+        "template insert posts the draft"
+    );
     assert_eq!(page.status, StatusCode::OK);
     for part in [
         "case-layout",
