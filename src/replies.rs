@@ -122,6 +122,26 @@ pub fn from_template(
     })
 }
 
+/// A template inserted into a draft being typed (issue 22, item 4): what was typed
+/// stays, the template's text is appended after a blank line, and its subject is taken
+/// only where none was typed. Without a script there is no cursor to insert at.
+pub fn append_template(typed: Draft, template: Draft) -> Draft {
+    let typed_text = typed.text.trim_end();
+    Draft {
+        subject: if typed.subject.trim().is_empty() {
+            template.subject
+        } else {
+            typed.subject
+        },
+        text: if typed_text.is_empty() {
+            template.text
+        } else {
+            format!("{typed_text}\n\n{}", template.text)
+        },
+        template_key: template.template_key,
+    }
+}
+
 /// The checks on a draft that need nothing of the enquiry (so nothing is opened to
 /// refuse it): a text, not too long, and a one-line subject. Returns the subject as
 /// one line and the trimmed text.
@@ -267,4 +287,28 @@ pub fn prepare(
         outbox,
         stamp,
     })
+}
+
+#[cfg(test)]
+mod append_tests {
+    use super::*;
+
+    fn d(subject: &str, text: &str, key: Option<&str>) -> Draft {
+        Draft {
+            subject: subject.into(),
+            text: text.into(),
+            template_key: key.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_template_inserted_keeps_what_was_typed() {
+        let t = d("Template subject", "Template text.", Some("ack"));
+        assert_eq!(
+            append_template(d("Mine", "I typed this.\n\n", None), t.clone()),
+            d("Mine", "I typed this.\n\nTemplate text.", Some("ack"))
+        );
+        // Nothing typed: the template as it is.
+        assert_eq!(append_template(d(" ", "  \n", None), t.clone()), t);
+    }
 }

@@ -57,7 +57,8 @@ BEGIN
     GRANT SELECT (id, recipient) ON programme_keys TO haven_public;
     GRANT INSERT (id, programme_id, form_version, reference_hash, passphrase_hash, queue,
                   priority, status, language, source, has_email, contact_index, key_id,
-                  format_version, ciphertext, created_hour, updated_hour, inbox_recipient)
+                  format_version, ciphertext, created_hour, updated_hour, inbox_recipient,
+                  display_handle)
         ON enquiries TO haven_public;
     -- The inbox (by programme and code hash: id, passphrase hash, status) and the
     -- queue gauges of /metrics (programme, queue, status, hour).

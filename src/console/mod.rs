@@ -19,6 +19,7 @@ pub mod keys;
 pub mod outbound;
 pub mod pages;
 pub mod programmes;
+pub mod queue_list;
 pub mod queues;
 pub mod referrals;
 pub mod replies;

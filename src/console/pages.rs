@@ -123,6 +123,8 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "referral-approved" => "console-flash-referral-approved",
         "referral-cancelled" => "console-flash-referral-cancelled",
         "referral-stopped" => "console-flash-referral-stopped",
+        "taken" => "agents-b-flash-taken",
+        "nothing-to-take" => "agents-b-flash-nothing-to-take",
         _ => return None,
     })
 }

@@ -13,20 +13,24 @@ use maud::html;
 use serde::Deserialize;
 
 use super::pages::{Shell, csrf_field, flash_box, render};
-use super::{Console, charts, page};
+use super::{Console, charts, page, queue_list};
 use crate::auth::Staff;
 use crate::casework::{Action, Status, Subject, age_label, permit};
 use crate::domain::{Language, ProgrammeSlug};
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::programme::live::LiveProgramme;
-use crate::store::{QueueStat, StatusFilter, now};
+use crate::store::{QueueStat, now};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/p/{slug}", web::get().to(dashboard))
         .route("/p/{slug}/daily.svg", web::get().to(daily_chart))
         .route("/p/{slug}/backlog.svg", web::get().to(backlog_chart))
         .route("/p/{slug}/q/{queue}", web::get().to(queue_view))
+        .route(
+            "/p/{slug}/q/{queue}/next",
+            web::post().to(queue_list::take_next),
+        )
         .route("/p/{slug}/preview", web::get().to(preview));
 }
 
@@ -60,6 +64,32 @@ pub async fn my_programmes(
         }
     }
     Ok(out)
+}
+
+/// Counts on the overview pages stop here ("5000+"): each costs at most this many
+/// index entries, whatever the size of the programme (issue 22, item 3).
+pub const COUNT_CAP: i64 = 5_000;
+
+async fn queue_stats(console: &Console, live: &LiveProgramme) -> Result<Vec<QueueStat>, AppError> {
+    let keys: Vec<String> = live
+        .programme
+        .file()
+        .queues
+        .iter()
+        .map(|q| q.key.clone())
+        .collect();
+    Ok(console
+        .store
+        .queue_stats_capped(&live.id, &keys, COUNT_CAP)
+        .await?)
+}
+
+fn count_label(n: i64) -> String {
+    if n >= COUNT_CAP {
+        format!("{COUNT_CAP}+")
+    } else {
+        n.to_string()
+    }
 }
 
 /// Per queue: open enquiries by status and the age of the oldest open one.
@@ -112,7 +142,7 @@ fn queue_table(lang: Language, slug: &str, rows: &[QueueRow]) -> maud::Markup {
                     tr {
                         th scope="row" { a href={ "/console/p/" (slug) "/q/" (r.key) } { (r.name) } }
                         @for s in Status::ALL {
-                            td class="num" { (r.by_status.get(&s).copied().unwrap_or(0)) }
+                            td class="num" { (count_label(r.by_status.get(&s).copied().unwrap_or(0))) }
                         }
                         td class="num" {
                             @match r.oldest_open_hour {
@@ -132,7 +162,7 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
     let programmes = my_programmes(&console, &staff).await?;
     let mut sections = Vec::new();
     for live in &programmes {
-        let stats = console.store.queue_stats(&live.id).await?;
+        let stats = queue_stats(&console, live).await?;
         sections.push((live.clone(), queue_rows(live, &stats)));
     }
     let done = web::Query::<Done>::from_query(req.query_string())
@@ -220,7 +250,7 @@ async fn backlog_data(
     console: &Console,
     live: &LiveProgramme,
 ) -> Result<Vec<(String, i64)>, AppError> {
-    let stats = console.store.queue_stats(&live.id).await?;
+    let stats = queue_stats(console, live).await?;
     Ok(queue_rows(live, &stats)
         .into_iter()
         .map(|r| {
@@ -242,7 +272,7 @@ async fn dashboard(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff(&req).await?;
     let (live, role) = console.programme_for(&staff, &slug).await?;
-    let stats = console.store.queue_stats(&live.id).await?;
+    let stats = queue_stats(&console, &live).await?;
     let rows = queue_rows(&live, &stats);
     let daily = daily_data(&console, &live).await?;
     let backlog = backlog_data(&console, &live).await?;
@@ -352,12 +382,7 @@ async fn backlog_chart(
     )))
 }
 
-#[derive(Deserialize)]
-pub struct QueueQuery {
-    status: Option<String>,
-}
-
-const QUEUE_PAGE: i64 = 200;
+pub(super) const QUEUE_PAGE: i64 = 100;
 
 async fn queue_view(
     console: web::Data<Console>,
@@ -366,28 +391,27 @@ async fn queue_view(
 ) -> Result<HttpResponse, AppError> {
     let (slug, queue_key) = path.into_inner();
     let staff = console.staff(&req).await?;
-    let (live, _) = console.programme_for(&staff, &slug).await?;
-    let p = &live.programme;
-    let queue = p
+    let (live, role) = console.programme_for(&staff, &slug).await?;
+    let queue = live
+        .programme
         .file()
         .queues
         .iter()
         .find(|q| q.key == queue_key)
         .ok_or(AppError::NotFound)?;
-    let query = web::Query::<QueueQuery>::from_query(req.query_string())
+    let query = web::Query::<queue_list::QueueQuery>::from_query(req.query_string())
         .map_err(|_| AppError::BadRequest)?
         .into_inner();
-    let (filter, selected) = match query.status.as_deref() {
-        None | Some("open") => (StatusFilter::Open, "open"),
-        Some("all") => (StatusFilter::All, "all"),
-        Some(s) => {
-            let st = Status::parse(s).ok_or(AppError::BadRequest)?;
-            (StatusFilter::Only(st), st.as_str())
-        }
-    };
-    let enquiries = console
+    let view = queue_list::QueueView::from_query(&staff, &query)?;
+    let page = console
         .store
-        .queue_enquiries(&live.id, &queue.key, filter, QUEUE_PAGE)
+        .queue_page(
+            &live.id,
+            &queue.key,
+            &view.filter,
+            view.after.as_ref(),
+            QUEUE_PAGE,
+        )
         .await?;
     let staff_names: BTreeMap<String, String> = console
         .store
@@ -396,9 +420,28 @@ async fn queue_view(
         .into_iter()
         .map(|(id, email, _)| (id, email))
         .collect();
-    let title = p.text(&queue.name, Language::En);
-    let markup = queue_page(&staff, &live, title, selected, &enquiries, &staff_names);
-    Ok(page(
+    let may_take = permit(
+        super::member(&staff, role),
+        Action::Claim,
+        Subject::Enquiry(crate::casework::Case {
+            status: Status::New,
+            assigned_to: None,
+        }),
+    )
+    .is_ok();
+    let title = live.programme.text(&queue.name, Language::En);
+    let markup = queue_list::queue_page(&queue_list::QueuePageView {
+        staff: &staff,
+        live: &live,
+        queue: &queue.key,
+        name: title,
+        view: &view,
+        page: &page,
+        staff_names: &staff_names,
+        may_take,
+        done: query.done.as_deref(),
+    });
+    Ok(super::page(
         StatusCode::OK,
         render(
             &Shell {
@@ -409,84 +452,6 @@ async fn queue_view(
             markup,
         ),
     ))
-}
-
-/// The enquiries of one queue, oldest and most urgent first, with the status filter.
-fn queue_page(
-    staff: &crate::auth::Staff,
-    live: &crate::programme::live::LiveProgramme,
-    name: &str,
-    selected: &str,
-    enquiries: &[crate::store::EnquiryRecord],
-    staff_names: &BTreeMap<String, String>,
-) -> maud::Markup {
-    let p = &live.programme;
-    let at = now();
-    let lang = staff.lang;
-    let mut filters: Vec<(&str, String)> = vec![
-        ("open", t(lang, "console-open")),
-        ("all", t(lang, "console-all")),
-    ];
-    filters.extend(
-        Status::ALL
-            .iter()
-            .map(|s| (s.as_str(), t(lang, s.label_id()))),
-    );
-    html! {
-        p { a href={ "/console/p/" (p.slug()) } { (p.text(&p.file().title, Language::En)) } }
-        h1 { (name) }
-        nav class="filters" aria-label=(t(lang, "console-status-filter")) {
-            ul {
-                @for (value, label) in &filters {
-                    li {
-                        @if *value == selected {
-                            span aria-current="true" { (label) }
-                        } @else {
-                            a href={ "?status=" (value) } { (label) }
-                        }
-                    }
-                }
-            }
-        }
-        @if enquiries.is_empty() {
-            p { (t(lang, "console-queue-empty")) }
-        } @else {
-            table class="enquiries" {
-                caption class="visually-hidden" { (t(lang, "console-queue-order")) }
-                thead {
-                    tr {
-                        th scope="col" class="num" { (t(lang, "console-priority")) }
-                        th scope="col" { (t(lang, "console-waiting")) }
-                        th scope="col" { (t(lang, "console-status")) }
-                        th scope="col" { (t(lang, "language-switch")) }
-                        th scope="col" { (t(lang, "console-claimed-by")) }
-                        th scope="col" { "" }
-                    }
-                }
-                tbody {
-                    @for (i, e) in enquiries.iter().enumerate() {
-                        tr {
-                            td class="num" { (e.priority) }
-                            td { (age_label(at - e.created_hour).render(lang)) }
-                            td { (t(lang, e.status.label_id())) }
-                            td { (e.language) }
-                            td {
-                                @match &e.assigned_to {
-                                    Some(id) if *id == staff.id => (t(lang, "console-you")),
-                                    Some(id) => (staff_names.get(id).cloned().unwrap_or_else(|| t(lang, "console-someone"))),
-                                    None => "–",
-                                }
-                            }
-                            td { a href={ "/console/e/" (e.id) } { (crate::i18n::t_args(lang, "console-open-enquiry", &[("n", (i + 1).to_string())])) } }
-                        }
-                    }
-                }
-            }
-            @if enquiries.len() as i64 == QUEUE_PAGE {
-                p { (crate::i18n::t_args(lang, "console-showing-first", &[("n", QUEUE_PAGE.to_string())])) }
-            }
-        }
-    }
 }
 
 /// The public form exactly as the public sees it, in any of the programme's languages,

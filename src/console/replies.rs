@@ -103,21 +103,22 @@ pub fn section(v: &Section<'_>) -> Markup {
             }
         }
         @if may_reply {
-            @if !p.file().templates.is_empty() {
-                form method="get" action=(base) class="search" {
-                    div class="field" {
+            form method="post" action={ (base) "/reply" } novalidate {
+                (csrf_field(&staff.csrf))
+                // Inserting a template posts the draft with it: the page comes back with
+                // what was typed and the template appended (no script needed).
+                @if !p.file().templates.is_empty() {
+                    div class="field template-insert" {
                         label for="template" { (t(lang, "console-template-start")) }
-                        select id="template" name="template" {
+                        select id="template" name="insert_template" {
                             @for t in &p.file().templates {
                                 option value=(t.key) selected[draft.and_then(|d| d.template_key.as_deref()) == Some(t.key.as_str())] { (t.name) }
                             }
                         }
-                        button type="submit" class="secondary" { (t(lang, "console-template-use")) }
+                        " "
+                        button type="submit" formaction={ (base) "/draft" } class="secondary" { (t(lang, "console-template-use")) }
                     }
                 }
-            }
-            form method="post" action={ (base) "/reply" } novalidate {
-                (csrf_field(&staff.csrf))
                 input type="hidden" name="template" value=(draft.and_then(|d| d.template_key.clone()).unwrap_or_default());
                 @if let Some(problem) = problem {
                     div class="error-summary" role="alert" tabindex="-1" {
@@ -144,6 +145,8 @@ pub fn section(v: &Section<'_>) -> Markup {
                     }
                 }
                 button type="submit" accesskey="r" { (t(lang, "console-reply-submit")) }
+                " "
+                button type="submit" name="then" value="next" class="secondary" { (t(lang, "agents-b-send-and-next")) }
             }
         }
     }
@@ -223,6 +226,9 @@ pub struct ReplyForm {
     subject: String,
     #[serde(default)]
     text: String,
+    /// `next`: "send and next".
+    #[serde(default)]
+    then: String,
 }
 
 async fn reply(
@@ -273,6 +279,16 @@ async fn reply(
                     "emailed": prepared.outbox.is_some(),
                 }));
             console.store.add_reply(&prepared, &entry).await?;
+            if form.then == "next" {
+                return super::queue_list::take_next_for(
+                    &console,
+                    &staff,
+                    &live,
+                    role,
+                    &record.queue,
+                )
+                .await;
+            }
             Ok(see_other(&format!(
                 "/console/e/{}?done=replied#replies",
                 record.id

@@ -75,7 +75,7 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT(id, programme_id, reference_hash, passphrase_hash, status, queue, created_hour), \
        INSERT(id, programme_id, form_version, reference_hash, passphrase_hash, queue, priority, \
        status, language, source, has_email, contact_index, key_id, format_version, ciphertext, \
-       created_hour, updated_hour, inbox_recipient)",
+       created_hour, updated_hour, inbox_recipient, display_handle)",
       "SELECT, INSERT, UPDATE(assigned_to, status, queue, updated_hour, legal_hold, key_id, \
        format_version, ciphertext)",
       "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index)"),

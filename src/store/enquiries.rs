@@ -86,8 +86,8 @@ where
     sqlx::query(
         "INSERT INTO enquiries (id, programme_id, form_version, reference_hash, passphrase_hash, queue, \
          priority, status, language, source, has_email, contact_index, key_id, format_version, ciphertext, \
-         created_hour, updated_hour, inbox_recipient) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)",
+         created_hour, updated_hour, inbox_recipient, display_handle) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17)",
     )
     .bind(&e.id)
     .bind(&e.programme_id)
@@ -105,6 +105,8 @@ where
     .bind(&e.sealed.ciphertext)
     .bind(e.created_hour)
     .bind(&e.inbox_recipient)
+    // Every insert path (form, phone intake) comes through here: each gets its handle.
+    .bind(super::queues::new_display_handle())
     .execute(executor)
     .await?;
     Ok(())

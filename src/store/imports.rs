@@ -30,8 +30,8 @@ where
     let done = sqlx::query(
         "INSERT INTO enquiries (id, programme_id, form_version, reference_hash, passphrase_hash, queue, \
          priority, status, language, source, has_email, contact_index, key_id, format_version, ciphertext, \
-         created_hour, updated_hour, inbox_recipient, import_id_hash, import_content_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18) \
+         created_hour, updated_hour, inbox_recipient, import_id_hash, import_content_hash, display_handle) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18, $19) \
          ON CONFLICT DO NOTHING",
     )
     .bind(&e.id)
@@ -52,6 +52,7 @@ where
     .bind(&e.inbox_recipient)
     .bind(&i.id_hash)
     .bind(&i.content_hash)
+    .bind(super::queues::new_display_handle())
     .execute(executor)
     .await?;
     Ok(if done.rows_affected() == 1 {

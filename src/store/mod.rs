@@ -23,6 +23,7 @@ mod notices;
 mod outbox;
 mod placement;
 mod programmes;
+mod queues;
 mod referrals;
 mod replies;
 mod retention;
@@ -76,6 +77,9 @@ pub(crate) fn stored<T: crate::states::Stored>(
     T::parse_stored(&r.try_get::<String, _>(column)?).ok_or(StoreError::Corrupt(T::UNKNOWN))
 }
 pub use form_tokens::UsedToken;
+pub use queues::{
+    ClaimFilter, Contact, QueueCursor, QueueFilter, QueueItem, QueuePage, new_display_handle,
+};
 pub use writer::{Stored as SubmissionStored, SubmissionWriter, WriterError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -116,6 +116,18 @@ pub async fn queue_outbox(store: &Store, rows: &[NewOutboxRow]) -> Result<usize,
     Ok(new)
 }
 
+/// Writes `rows` as enquiries in one transaction through the store's own insert (so
+/// each gets its display handle), without the submission writer around them: the
+/// queue tests and the queue benchmark fill a programme this way (`ops/bench/queues`).
+pub async fn insert_enquiries(store: &Store, rows: &[super::NewEnquiry]) -> Result<(), StoreError> {
+    let mut tx = store.begin_write().await?;
+    for e in rows {
+        super::enquiries::insert_enquiry(&mut *tx, e).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     /// Every `.rs` file under `src/` except this one.

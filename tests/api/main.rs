@@ -37,6 +37,7 @@ mod partners;
 mod person;
 mod person3;
 mod programmes;
+mod queues;
 mod quotas;
 mod referrals;
 mod replies;

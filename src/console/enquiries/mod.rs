@@ -38,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/e/{id}/note", web::post().to(add_note))
         .route("/e/{id}/transfer", web::post().to(transfer))
         .route("/e/{id}/hold", web::post().to(legal_hold))
+        .route("/e/{id}/draft", web::post().to(insert_template))
         .route("/search", web::post().to(search));
 }
 
@@ -72,56 +73,136 @@ async fn view(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff(&req).await?;
     let (record, live, role) = console.enquiry_for(&staff, &id).await?;
+    let query = web::Query::<ViewQuery>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    show(
+        &console,
+        &staff,
+        (&record, &live, role),
+        query.template.as_deref(),
+        None,
+        query.done.as_deref(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct DraftForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    template: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    insert_template: String,
+}
+
+/// "Use template" on the reply form posts the draft here: the enquiry page comes back
+/// with what was typed and the template appended (issue 22, item 4). Nothing is sent.
+async fn insert_template(
+    console: web::Data<Console>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<DraftForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let staff = match staff_or_kept_text(&console, &req, &form.csrf, &id, &form.text).await? {
+        Ok(s) => s,
+        Err(page) => return Ok(page),
+    };
+    let (record, live, role) = console.enquiry_for(&staff, &id).await?;
     permit(
         member(&staff, role),
-        Action::View,
+        Action::Reply,
         Subject::Enquiry(case(&record)),
+    )
+    .map_err(refused)?;
+    let typed = crate::replies::Draft {
+        subject: form.subject,
+        text: form.text,
+        template_key: Some(form.template).filter(|t| live.programme.template(t).is_some()),
+    };
+    let template = Some(form.insert_template.as_str()).filter(|t| !t.is_empty());
+    show(
+        &console,
+        &staff,
+        (&record, &live, role),
+        template,
+        Some(typed),
+        None,
+    )
+    .await
+}
+
+/// The enquiry page (opening the case, audited): with the draft `typed` if the staff
+/// member was writing one, and the template `template` appended to it (or as the draft).
+async fn show(
+    console: &Console,
+    staff: &Staff,
+    (record, live, role): (
+        &EnquiryRecord,
+        &crate::programme::live::LiveProgramme,
+        crate::casework::ProgrammeRole,
+    ),
+    template: Option<&str>,
+    typed: Option<crate::replies::Draft>,
+    done: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    permit(
+        member(staff, role),
+        Action::View,
+        Subject::Enquiry(case(record)),
     )
     .map_err(refused)?;
     // The keyring counts the read against the cap and audits it before opening.
     let opened = match console
         .keyring
-        .open_case(&staff.actor(), Read::new(AuditAction::EnquiryView), &record)
+        .open_case(&staff.actor(), Read::new(AuditAction::EnquiryView), record)
         .await
     {
-        Err(GateError::KeyDestroyed) => return Ok(page::shredded(&staff)),
+        Err(GateError::KeyDestroyed) => return Ok(page::shredded(staff)),
         other => other?,
     };
-    let around = Around::load(&console, &live, &record).await?;
-    let query = web::Query::<ViewQuery>::from_query(req.query_string())
-        .map(|q| q.into_inner())
-        .unwrap_or_default();
-    let mail = super::replies::mail_settings(&console);
-    let draft = query
-        .template
-        .as_deref()
-        .and_then(|key| crate::replies::from_template(&live, key, &opened.content, &mail));
+    let around = Around::load(console, live, record).await?;
+    let handle = console.store.display_handle(&record.id).await?;
+    let mail = super::replies::mail_settings(console);
+    let from_template =
+        template.and_then(|key| crate::replies::from_template(live, key, &opened.content, &mail));
+    let draft = match (typed, from_template) {
+        (Some(typed), Some(t)) => Some(crate::replies::append_template(typed, t)),
+        (typed, t) => t.or(typed),
+    };
     let may_refer = permit(
-        member(&staff, role),
+        member(staff, role),
         Action::Reply,
-        Subject::Enquiry(case(&record)),
+        Subject::Enquiry(case(record)),
     );
     let referrals = super::referrals::section(
-        &console,
-        &staff,
-        &live,
+        console,
+        staff,
+        live,
         role,
-        &record,
+        record,
         &around.referred,
         may_refer.is_ok(),
     )
     .await?;
     let markup = page::enquiry(&page::EnquiryView {
-        staff: &staff,
-        live: &live,
+        staff,
+        live,
         role,
-        record: &record,
-        case: case(&record),
+        record,
+        case: case(record),
         opened: &opened,
         around: &around,
         draft: draft.as_ref(),
         referrals,
-        done: query.done.as_deref(),
+        done,
+        handle: handle.as_deref(),
     });
     Ok(super::page(StatusCode::OK, markup))
 }
@@ -261,6 +342,9 @@ pub struct ToForm {
     from: String,
     #[serde(default)]
     to: String,
+    /// `next`: "save and next", take the queue's next enquiry after this change.
+    #[serde(default)]
+    then: String,
 }
 
 async fn assign(
@@ -308,7 +392,7 @@ async fn set_status(
     form: web::Form<ToForm>,
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
-    let (record, _, role) = console.enquiry_for(&staff, &id).await?;
+    let (record, live, role) = console.enquiry_for(&staff, &id).await?;
     permit(
         member(&staff, role),
         Action::ChangeStatus,
@@ -335,6 +419,10 @@ async fn set_status(
             .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
         )
         .await?;
+    if done && form.then == "next" {
+        return super::queue_list::take_next_for(&console, &staff, &live, role, &record.queue)
+            .await;
+    }
     Ok(back(&record.id, done, "status"))
 }
 

@@ -33,6 +33,8 @@ pub(super) struct EnquiryView<'a> {
     pub draft: Option<&'a Draft>,
     pub referrals: Markup,
     pub done: Option<&'a str>,
+    /// The enquiry's display handle (issue 22, item 3).
+    pub handle: Option<&'a str>,
 }
 
 pub(super) fn answer_text(lang: Language, p: &Programme, key: &str, answer: &Answer) -> String {
@@ -100,7 +102,14 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             a href={ "/console/p/" (p.slug()) "/q/" (record.queue) } { (t_args(lang, "console-back-to", &[("place", queue_name(&record.queue))])) }
         }
         h1 { (t(lang, "console-enquiry-heading")) " " span class="code" { (content.reference) } }
+        // Wide screens: what the person wrote, the reply box and the actions side by
+        // side (`.case-layout` in static/haven.css); narrow ones: one column, in this order.
+        div class="case-layout" {
+        div class="case-text" {
         dl class="summary" {
+            @if let Some(handle) = v.handle {
+                dt { (t(lang, "agents-b-handle")) } dd { span class="code" { (handle) } }
+            }
             dt { (t(lang, "console-programme")) } dd { (p.text(&p.file().title, Language::En)) }
             dt { (t(lang, "console-queue")) } dd { (queue_name(&record.queue)) }
             dt { (t(lang, "console-priority")) } dd { (record.priority) }
@@ -176,6 +185,20 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
                 }
             }
         }
+        }
+        div class="case-reply" {
+        (crate::console::replies::section(&crate::console::replies::Section {
+            staff,
+            live,
+            record,
+            sent: Some((&v.opened.replies, &v.around.deliveries)),
+            draft: v.draft,
+            problem: None,
+            may_reply: may(Action::Reply),
+        }))
+        (v.referrals)
+        }
+        div class="case-actions" {
         h2 { (t(lang, "console-actions")) }
         div class="actions" {
             @if may(Action::Claim) {
@@ -212,6 +235,8 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
                     }
                     " "
                     button type="submit" { (t(lang, "console-change-status")) }
+                    " "
+                    button type="submit" name="then" value="next" class="secondary" accesskey="s" { (t(lang, "agents-b-save-and-next")) }
                 }
             }
         }
@@ -251,16 +276,6 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
                 button type="submit" { (t(lang, "console-transfer-submit")) }
             }
         }
-        (crate::console::replies::section(&crate::console::replies::Section {
-            staff,
-            live,
-            record,
-            sent: Some((&v.opened.replies, &v.around.deliveries)),
-            draft: v.draft,
-            problem: None,
-            may_reply: may(Action::Reply),
-        }))
-        (v.referrals)
         h2 { (t(lang, "console-notes")) }
         @if v.opened.notes.is_empty() {
             p { (t(lang, "console-no-notes")) }
@@ -291,6 +306,9 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             }
             button type="submit" accesskey="n" { (t(lang, "console-note-submit")) }
         }
+        }
+        }
+        (crate::console::queue_list::shortcuts(lang))
         },
     )
 }
