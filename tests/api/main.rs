@@ -35,6 +35,7 @@ mod metrics;
 mod outbound;
 mod partners;
 mod person;
+mod phone;
 mod programmes;
 mod quotas;
 mod referrals;

@@ -100,6 +100,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             a href={ "/console/p/" (p.slug()) "/q/" (record.queue) } { (t_args(lang, "console-back-to", &[("place", queue_name(&record.queue))])) }
         }
         h1 { (t(lang, "console-enquiry-heading")) " " span class="code" { (content.reference) } }
+        (crate::console::verify::link(lang, &record.id))
         dl class="summary" {
             dt { (t(lang, "console-programme")) } dd { (p.text(&p.file().title, Language::En)) }
             dt { (t(lang, "console-queue")) } dd { (queue_name(&record.queue)) }
@@ -125,6 +126,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
                 }
             }
         }
+        (crate::console::phone::call_section(lang, content.call.as_ref(), &name_of))
         @if let Some(mail) = &content.mail {
             h2 { (t(lang, "console-mail-heading")) }
             dl class="summary mail" {
