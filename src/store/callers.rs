@@ -45,8 +45,8 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a new check (with its audit entry) and drops checks and answers older
-    /// than a day.
+    /// Stores a new check (with its audit entry), replacing the staff member's earlier
+    /// one for the enquiry, and drops checks and answers older than a day.
     pub async fn insert_caller_check(
         &self,
         check: &CallerCheck,
@@ -60,6 +60,13 @@ impl Store {
             .await?;
         sqlx::query("DELETE FROM caller_answers WHERE answered_at < $1")
             .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        // A new number replaces this staff member's earlier one for the enquiry: one
+        // check per call, whatever the clock's resolution.
+        sqlx::query("DELETE FROM caller_checks WHERE enquiry_id = $1 AND staff_id = $2")
+            .bind(&check.enquiry_id)
+            .bind(&check.staff_id)
             .execute(&mut *tx)
             .await?;
         sqlx::query(

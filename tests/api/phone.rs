@@ -454,8 +454,9 @@ async fn a_caller_is_verified_only_by_the_right_number_in_time_for_their_own_enq
         .replace(' ', "");
     execute(
         &app.store,
+        // A new number replaced the earlier one: this is the only check of the enquiry.
         "UPDATE caller_checks SET created_at = created_at - 600, expires_at = expires_at - 600 \
-         WHERE enquiry_id = $1 AND created_at = (SELECT MAX(created_at) FROM caller_checks WHERE enquiry_id = $1)",
+         WHERE enquiry_id = $1",
         &[id.clone().into()],
     )
     .await
