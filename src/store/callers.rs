@@ -12,6 +12,15 @@ use crate::audit::Entry;
 /// How long issued numbers and recorded answers are kept at all.
 const KEPT_SECS: i64 = 24 * 3600;
 
+/// An answer's id: the time in nanoseconds first, so that answers of one second still
+/// sort in the order they came (only the first few count), then random.
+fn answer_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:032x}{}", &crate::crypto::random_id()[..16])
+}
+
 /// A one-time number issued to verify a caller.
 #[derive(Debug, Clone)]
 pub struct CallerCheck {
@@ -147,7 +156,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO caller_answers (id, enquiry_id, number_hash, answered_at) VALUES ($1, $2, $3, $4)",
         )
-        .bind(crate::crypto::random_id())
+        .bind(answer_id())
         .bind(enquiry_id)
         .bind(number_hash)
         .bind(at)
