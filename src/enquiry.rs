@@ -27,6 +27,21 @@ pub struct EnquiryContent {
     /// text. Absent from web enquiries (and from their ciphertexts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<MailDetails>,
+    /// For enquiries taken by phone in the console (issue 22): what the caller said
+    /// about calling them back, and who entered it. Absent from every other enquiry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<CallDetails>,
+}
+
+/// What a phone intake records besides the programme's answers, sealed with them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallDetails {
+    /// The answer to "is it safe to talk now?".
+    pub safe_to_talk: bool,
+    /// When they may be called back, as they said it (may be empty).
+    pub call_back: String,
+    /// The staff account that entered it.
+    pub entered_by: String,
 }
 
 /// The parts of an imported email that are not answers to a field.
@@ -74,6 +89,7 @@ impl EnquiryContent {
                 ContactChoice::Email(e) => Some(e.as_str().to_owned()),
             },
             mail: None,
+            call: None,
         }
     }
 

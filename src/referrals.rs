@@ -607,6 +607,7 @@ mod tests {
                 .collect(),
             email: None,
             mail: None,
+            call: None,
         }
     }
 

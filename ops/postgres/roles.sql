@@ -75,6 +75,9 @@ BEGIN
     -- the submission's transaction and dropped there once expired (its one DELETE:
     -- nothing personal, and losing one only lets a stale token be refused by its age).
     GRANT SELECT, INSERT, DELETE ON used_form_tokens TO haven_public;
+    -- Caller verification (issue 22): the inbox records the keyed hash of a number the
+    -- caller typed; it may not read any, nor any number the console issued.
+    GRANT INSERT ON caller_answers TO haven_public;
 
     ---------------------------------------------------------------------------------
     -- haven_console: staff sign-in and case work, programme editing, key rotation and
@@ -113,6 +116,10 @@ BEGIN
     -- Incident records (their words sealed) and their frozen affected sets.
     GRANT SELECT, INSERT, UPDATE ON incidents TO haven_console;
     GRANT SELECT, INSERT ON incident_enquiries TO haven_console;
+    -- Caller verification (issue 22): one-time numbers issued, and what inboxes recorded
+    -- (both dropped after a day).
+    GRANT SELECT, INSERT, DELETE ON caller_checks TO haven_console;
+    GRANT SELECT, DELETE ON caller_answers TO haven_console;
 
     ---------------------------------------------------------------------------------
     -- haven_worker: the outbox and staff notices, re-sealing after a rotation, the

@@ -153,6 +153,14 @@ actions! {
     /// An incident record's sealed text opened (the keyring's gate).
     IncidentRead => "incident.read",
     IncidentReport => "incident.report",
+    /// An enquiry taken by phone in the console (issue 22): who entered it.
+    PhoneIntake => "phone.intake",
+    /// The agent confirmed the codes were read back to the caller.
+    PhoneReadBack => "phone.read-back",
+    /// A one-time number shown to verify a caller (its hash stored, never the number).
+    CallerCheckIssued => "caller.check-issued",
+    /// A caller check looked at (the detail says whether it verified).
+    CallerCheck => "caller.check",
 }
 
 /// A stored action name that no variant has.
@@ -269,6 +277,13 @@ mod tests {
             "incident.update",
             "incident.read",
             "incident.report",
+        ])
+        // Issue 22: phone intake and caller verification.
+        .chain([
+            "phone.intake",
+            "phone.read-back",
+            "caller.check-issued",
+            "caller.check",
         ])
         .collect();
         assert_eq!(stored, before);

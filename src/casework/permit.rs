@@ -103,6 +103,10 @@ pub enum Action {
     WorkInEveryProgramme,
     /// The emergency stop for all outbound mail.
     StopOutbound,
+    /// Enter an enquiry for a caller (issue 22): any member of the programme.
+    PhoneIntake,
+    /// Show a one-time number to verify a caller about an enquiry (issue 22).
+    VerifyCaller,
 }
 
 /// Why an action is refused.
@@ -155,7 +159,7 @@ fn enquiry(who: Member<'_>, action: Action, case: Case<'_>) -> Result<(), Refusa
     let mine = case.assigned_to == Some(who.user);
     let someone_elses = case.assigned_to.is_some() && !mine;
     match action {
-        View | Note => Ok(()),
+        View | Note | VerifyCaller => Ok(()),
         Claim if case.assigned_to.is_some() => Err(Refusal::AlreadyClaimed),
         Claim => Ok(()),
         Unclaim if case.assigned_to.is_none() => Err(Refusal::NotClaimed),
@@ -184,6 +188,8 @@ fn programme(who: Member<'_>, action: Action) -> Result<(), Refusal> {
         // The programme editor: its pages and what they save.
         EditProgramme if who.role == ProgrammeRole::Admin => Ok(()),
         EditProgramme => Err(Refusal::NeedsAdmin),
+        // Agents take calls: every role of the programme may.
+        PhoneIntake => Ok(()),
         _ => Err(Refusal::NotApplicable),
     }
 }
@@ -304,6 +310,8 @@ mod tests {
             (Agent, mine, Hold, Err(Refusal::NeedsSupervisor)),
             (Supervisor, theirs, Hold, Ok(())),
             (Admin, free, ApproveCampaign, Err(Refusal::NotApplicable)),
+            (Agent, theirs, VerifyCaller, Ok(())),
+            (Agent, free, PhoneIntake, Err(Refusal::NotApplicable)),
         ];
         for (role, case, action, expected) in table {
             assert_eq!(
@@ -328,6 +336,9 @@ mod tests {
             (Supervisor, ManageStaff, Err(Refusal::NeedsAdmin)),
             (Admin, ManageStaff, Ok(())),
             (Admin, View, Err(Refusal::NotApplicable)),
+            (Agent, PhoneIntake, Ok(())),
+            (Supervisor, PhoneIntake, Ok(())),
+            (Agent, VerifyCaller, Err(Refusal::NotApplicable)),
         ] {
             assert_eq!(
                 permit(as_("me", role), action, Subject::Programme),

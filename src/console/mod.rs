@@ -18,12 +18,14 @@ pub mod incidents;
 pub mod keys;
 pub mod outbound;
 pub mod pages;
+pub mod phone;
 pub mod programmes;
 pub mod queue_list;
 pub mod queues;
 pub mod referrals;
 pub mod replies;
 pub mod signin;
+pub mod verify;
 
 use std::sync::Arc;
 
@@ -219,7 +221,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(referrals::routes)
             .configure(imports::routes)
             .configure(attachments::routes)
-            .configure(incidents::routes),
+            .configure(incidents::routes)
+            .configure(phone::routes)
+            .configure(verify::routes),
     )
     .service(
         web::scope("/admin")

@@ -195,6 +195,7 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
                             a href={ "/console/p/" (live.programme.slug()) "/templates" } { (t(lang, "console-templates-title")) } " · "
                             a href={ "/console/p/" (live.programme.slug()) "/campaigns" } { (t(lang, "console-campaigns-title")) }
                         }
+                        (super::phone::link(lang, &live.programme))
                         (queue_table(lang, live.programme.slug().as_str(), rows))
                     }
                 }

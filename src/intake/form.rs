@@ -111,6 +111,19 @@ impl RawForm {
         Self { pairs }
     }
 
+    /// The same form without the pairs named in `names` (a phone intake's own
+    /// questions, checked apart from the programme's fields).
+    pub fn without(&self, names: &[&str]) -> Self {
+        Self {
+            pairs: self
+                .pairs
+                .iter()
+                .filter(|(n, _)| !names.contains(&n.as_str()))
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs
@@ -200,7 +213,7 @@ pub struct ValidSubmission {
 
 /// What is wrong with a text as typed; `None` when it is fine. Also normalises line
 /// endings and trims.
-fn clean_text(value: &str, multiline: bool) -> Result<String, &'static str> {
+pub(crate) fn clean_text(value: &str, multiline: bool) -> Result<String, &'static str> {
     let text = value.replace("\r\n", "\n").replace('\r', "\n");
     let text = text.trim();
     for c in text.chars() {

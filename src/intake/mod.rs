@@ -3,10 +3,13 @@
 //! `form`, `submission` and `inbox`, and render a page; the state they get holds
 //! no secret key.
 
+pub mod caller;
 pub mod form;
 pub mod inbox;
 pub mod pages;
+pub mod phone;
 pub mod receipt;
+pub mod spelling;
 pub mod submission;
 
 use std::sync::Arc;
@@ -158,7 +161,10 @@ async fn show_form(
 }
 
 /// The posted body as a form, or the reason it is not one.
-async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<RawForm, AppError> {
+pub(crate) async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<RawForm, AppError> {
     let is_form = req
         .headers()
         .get(CONTENT_TYPE)
@@ -578,6 +584,16 @@ async fn sign_in(
     };
     match (opened, live) {
         (Some(inbox), Some(live)) => {
+            // A number a staff member gave on the phone (issue 22): recorded, not shown.
+            caller::record(
+                &intake.store,
+                &intake.intake_key,
+                &live.id,
+                &attempt.code_hash,
+                typed.get(caller::FIELD),
+                at,
+            )
+            .await?;
             // At `/inbox` the page is in a language the person's programme offers.
             let lang = match shown {
                 Some(_) => lang,

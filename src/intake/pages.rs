@@ -76,16 +76,7 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
             languages: p.languages(),
         },
         html! {
-            @if !v.errors.is_empty() {
-                div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
-                    h2 id="error-summary-title" { (t(lang, "error-summary-title")) }
-                    ul {
-                        @for e in v.errors {
-                            li { a href=(anchor(p, &e.name)) { (e.message.render(lang)) } }
-                        }
-                    }
-                }
-            }
+            (error_summary(v))
             // Every notice says the enquiry was not sent (an expired form, a quota): an
             // alert, so a screen reader says it before anything else.
             @if let Some(notice) = &v.notice {
@@ -101,10 +92,7 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
             form method="post" action={ "/p/" (p.public_name()) } novalidate autocomplete="off" accept-charset="utf-8" {
                 input type="hidden" name=(CSRF) value=(v.csrf_token);
                 input type="hidden" name=(LANG) value=(lang.tag());
-                @for field in &p.file().fields {
-                    (field_block(v, field))
-                }
-                (contact_block(v))
+                (fields(v))
                 div class="trap" aria-hidden="true" {
                     label for=(input_id(HONEYPOT)) { (t(lang, "honeypot-label")) }
                     input type="text" id=(input_id(HONEYPOT)) name=(HONEYPOT) tabindex="-1" autocomplete="off" value=(v.typed.get(HONEYPOT).unwrap_or(""));
@@ -114,6 +102,35 @@ pub fn form_page(v: &FormView<'_>) -> Markup {
             }
         },
     )
+}
+
+/// The summary of what is wrong, linking to each field (nothing when all is well).
+/// Shared with the console's phone intake (issue 22), which draws the same form.
+pub fn error_summary(v: &FormView<'_>) -> Markup {
+    let (p, lang) = (v.programme, v.lang);
+    html! {
+        @if !v.errors.is_empty() {
+            div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 id="error-summary-title" { (t(lang, "error-summary-title")) }
+                ul {
+                    @for e in v.errors {
+                        li { a href=(anchor(p, &e.name)) { (e.message.render(lang)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every question of the programme's form and the contact choice, as typed so far.
+/// Shared with the console's phone intake (issue 22).
+pub fn fields(v: &FormView<'_>) -> Markup {
+    html! {
+        @for field in &v.programme.file().fields {
+            (field_block(v, field))
+        }
+        (contact_block(v))
+    }
 }
 
 /// A submit button per other language, so a person can change language half-way without
@@ -460,6 +477,7 @@ pub fn inbox_sign_in_page(v: &InboxView<'_>) -> Markup {
                     label for="f-passphrase" { (t(lang, "inbox-passphrase-label")) }
                     input type="password" id="f-passphrase" name="passphrase" dir="ltr" spellcheck="false" autocapitalize="characters";
                 }
+                (super::caller::sign_in_field(lang))
                 button type="submit" { (t(lang, "inbox-submit")) }
             }
         },

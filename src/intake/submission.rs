@@ -55,7 +55,7 @@ pub struct NewIntake {
     pub answers: Answers,
     pub contact: ContactChoice,
     pub language: Language,
-    /// `web` or `imported` (a clear column: staff see how it arrived).
+    /// `web`, `imported` or `phone` (a clear column: staff see how it arrived).
     pub source: &'static str,
     pub mail: Option<MailDetails>,
 }
@@ -71,6 +71,18 @@ pub fn seal(
     key: &IntakeKey,
     now: i64,
 ) -> Result<(NewEnquiry, Receipt), CryptoError> {
+    seal_amended(live, intake, key, now, |_| {})
+}
+
+/// As [`seal`], with `amend` adding to the content before it is sealed (a phone
+/// intake's call details, `intake::phone`).
+pub fn seal_amended(
+    live: &LiveProgramme,
+    intake: NewIntake,
+    key: &IntakeKey,
+    now: i64,
+    amend: impl FnOnce(&mut EnquiryContent),
+) -> Result<(NewEnquiry, Receipt), CryptoError> {
     let reference = ReferenceCode::generate();
     let passphrase = Passphrase::generate();
     let route = route(&live.programme.file().routing, &intake.answers);
@@ -82,6 +94,7 @@ pub fn seal(
         &intake.contact,
     );
     content.mail = intake.mail;
+    amend(&mut content);
     let enquiry = NewEnquiry {
         id: random_id(),
         programme_id: live.id.clone(),

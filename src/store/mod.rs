@@ -10,6 +10,7 @@
 mod enquiries;
 pub mod access;
 mod audit;
+mod callers;
 mod casework;
 mod form_tokens;
 mod holds;
@@ -41,6 +42,7 @@ use sqlx::{AnyPool, Executor};
 use crate::config::DatabaseUrl;
 
 pub use crate::states::{CampaignState, Delivery, OutboxState, ReferralState};
+pub use callers::{CallerAnswer, CallerCheck};
 pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use holds::{Hold, HoldScope};

@@ -36,6 +36,7 @@ mod outbound;
 mod partners;
 mod person;
 mod person3;
+mod phone;
 mod programmes;
 mod queues;
 mod quotas;

@@ -34,6 +34,7 @@ let enquiryBase = null; // the enquiry page, for the referral pages
 let campaignPage = null; // a campaign's page, checked again in Arabic
 const state = loadState();
 const summary = [];
+let phoneVerify = null;
 
 async function axe(page, name) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
@@ -547,6 +548,34 @@ test('a change that widens access: the page asking for the password (en and ar)'
 
 // ── Staff pages right to left ────────────────────────────────────────────────
 
+// Phone intake (issue 22): the form in a right-to-left caller language inside an English
+// console, its error state, the read-aloud receipt and its refusal, the verify page.
+test('phone intake, receipt and caller verification pages', async () => {
+  const NEW = `${BASE}/console/p/${SLUG}/new`;
+  await staff.goto(`${NEW}?caller=ps`);
+  assert.equal(await staff.getAttribute('.phone-form', 'dir'), 'rtl');
+  await axe(staff, 'phone intake (caller ps)');
+  await clickAndWait(staff, '.phone-form form[method=post] button[type=submit]:not([name])');
+  assert.ok(await staff.locator('.error-summary').count(), 'the empty form is refused');
+  await axe(staff, 'phone intake: errors (caller ps)');
+  await staff.goto(`${NEW}?caller=en`);
+  await staff.check('#f-call_safe');
+  await fillForm(staff, { name: 'A11y Caller', category: 3, danger: 1, situation: 'Phone intake for the a11y suite.' });
+  await clickAndWait(staff, '.phone-form form[method=post] button[type=submit]:not([name])');
+  await axe(staff, 'phone receipt');
+  const { reference } = await readReceipt(staff);
+  await clickAndWait(staff, 'main form[action$="/new/done"] button[type=submit]');
+  await axe(staff, 'phone receipt: read back missing');
+  await staff.goto(`${BASE}/console`);
+  await staff.fill('#reference', reference);
+  await clickAndWait(staff, 'main form.search button[type=submit]');
+  phoneVerify = `${new URL(staff.url()).pathname.split('?')[0]}/verify`;
+  await staff.goto(`${BASE}${phoneVerify}`);
+  await axe(staff, 'verify a caller');
+  await clickAndWait(staff, 'main form[action$="/verify"] button[type=submit]');
+  await axe(staff, 'verify a caller: number shown');
+});
+
 // The main console pages again in Arabic, as a staff member who chose it with the
 // switch (remembered for the account): the same rules, right to left.
 test('console pages in Arabic (right to left)', async () => {
@@ -557,7 +586,9 @@ test('console pages in Arabic (right to left)', async () => {
     [`/console/p/${SLUG}/templates`, 'templates'],
     [`/console/p/${SLUG}/campaigns`, 'campaigns'],
     ['/console/account', 'account'],
+    [`/console/p/${SLUG}/new?caller=ps`, 'phone intake'],
   ];
+  if (phoneVerify) pages.push([phoneVerify, 'verify a caller']);
   if (state.enquiryUrl) pages.push([state.enquiryUrl, 'enquiry']);
   if (campaignPage) pages.push([campaignPage, 'campaign']);
   for (const [path, name] of pages) {

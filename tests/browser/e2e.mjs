@@ -226,6 +226,60 @@ test('agent: first sign-in, find by reference, claim, reply from template; perso
 
 // ── 4. A bulk reply, approved by a second supervisor ────────────────────────
 
+test('agent, JavaScript off: takes a call in Pashto, reads the codes back, then verifies the caller', async () => {
+  const ctx = await newContext(browser, { js: false });
+  const page = await ctx.newPage();
+  await firstSignIn(page, 'agent2@example.org');
+  await acknowledgeRules(page, SLUG);
+  await page.goto(`${BASE}/console`);
+  await clickAndWait(page, `main a[href="/console/p/${SLUG}/new"]`);
+  // The caller's language, chosen on the page: the console stays English.
+  await page.selectOption('#caller-language', 'ps');
+  await clickAndWait(page, 'main form[method=get] button[type=submit]');
+  assert.equal(await page.getAttribute('.phone-form', 'dir'), 'rtl');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  // Asked first: is it safe to talk, when may we call back.
+  await page.check('#f-call_safe');
+  await page.fill('#f-call_back', 'after 5 pm');
+  await fillForm(page, { name: 'Phone Caller', category: 0, danger: 1, situation: 'Taken by phone in Pashto.' });
+  await clickAndWait(page, '.phone-form form[method=post] button[type=submit]:not([name])');
+  await shot(page, 'console-phone-receipt');
+  const codes = await readReceipt(page);
+  assert.match(codes.reference, /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/);
+  assert.ok(await page.locator('ol.spelling[lang=ps]').count(), 'spelled for a Pashto speaker');
+  // Done without "read back": refused, the same codes again.
+  await clickAndWait(page, 'main form[action$="/new/done"] button[type=submit]');
+  assert.ok(await page.locator('.error-summary a[href="#f-read-back"]').count());
+  assert.equal((await readReceipt(page)).reference, codes.reference);
+  await page.check('#f-read-back');
+  await clickAndWait(page, 'main form[action$="/new/done"] button[type=submit]');
+  assert.equal(new URL(page.url()).pathname, `/console/p/${SLUG}/new`);
+  assert.ok(!page.url().includes(codes.reference.replace(/-/g, '')));
+
+  // Later the caller rings about it: find it, show a one-time number.
+  await page.goto(`${BASE}/console`);
+  await page.fill('#reference', codes.reference);
+  await clickAndWait(page, 'main form.search button[type=submit]');
+  await clickAndWait(page, 'main a[href$="/verify"]');
+  assert.ok(await page.locator('#no-detail').count(), 'unverified: no status or detail');
+  await clickAndWait(page, 'main form[action$="/verify"] button[type=submit]');
+  const number = (await page.textContent('#caller-number')).replace(/\s/g, '');
+  assert.match(number, /^[0-9]{6}$/);
+  const verifyUrl = page.url();
+
+  // The caller types it into their reply inbox (another browser, JavaScript off).
+  const caller = await (await newContext(browser, { js: false })).newPage();
+  await caller.goto(`${BASE}/inbox`);
+  await caller.fill('#f-reference', codes.reference);
+  await caller.fill('#f-passphrase', codes.passphrase);
+  await caller.fill('#f-caller-number', number);
+  await clickAndWait(caller, 'main form button[type=submit]');
+
+  await page.goto(verifyUrl);
+  assert.equal(await page.getAttribute('#caller-verdict', 'data-verdict'), 'verified');
+  await shot(page, 'console-caller-verified');
+});
+
 test('bulk reply: supervisor 1 prepares it, supervisor 2 approves, one email per address lands in the outbox', async () => {
   const general = Object.values(sent).filter((s) => s.queue === 'general');
   const addresses = general.map((s) => s.email).filter(Boolean).sort();

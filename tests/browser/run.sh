@@ -85,6 +85,7 @@ add_user sup3@example.org supervisor afghanistan-2021 # a11y: console pages
 add_user admin1@example.org admin                     # a11y: /admin pages
 add_user admin2@example.org admin                     # e2e: opens a programme by copying one
 add_user admin3@example.org admin                     # a11y: copies a programme, opening refused
+add_user agent2@example.org agent afghanistan-2021   # e2e: takes a call (phone intake)
 
 "$bin" serve >"$tmp/haven.log" 2>&1 &
 haven_pid=$!

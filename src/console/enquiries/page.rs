@@ -102,6 +102,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             a href={ "/console/p/" (p.slug()) "/q/" (record.queue) } { (t_args(lang, "console-back-to", &[("place", queue_name(&record.queue))])) }
         }
         h1 { (t(lang, "console-enquiry-heading")) " " span class="code" { (content.reference) } }
+        (crate::console::verify::link(lang, &record.id))
         // Wide screens: what the person wrote, the reply box and the actions side by
         // side (`.case-layout` in static/haven.css); narrow ones: one column, in this order.
         div class="case-layout" {
@@ -134,6 +135,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
                 }
             }
         }
+        (crate::console::phone::call_section(lang, content.call.as_ref(), &name_of))
         @if let Some(mail) = &content.mail {
             h2 { (t(lang, "console-mail-heading")) }
             dl class="summary mail" {
