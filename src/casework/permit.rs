@@ -103,6 +103,8 @@ pub enum Action {
     WorkInEveryProgramme,
     /// The emergency stop for all outbound mail.
     StopOutbound,
+    /// Approve a bulk reply larger than its programme's `[outbound] max_campaign`.
+    ApproveLargeCampaign,
 }
 
 /// Why an action is refused.
@@ -192,13 +194,13 @@ fn instance(who: Member<'_>, action: Action, instance_admin: bool) -> Result<(),
     use Action::*;
     match action {
         ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme | StopOutbound
+        | ApproveLargeCampaign
             if instance_admin =>
         {
             Ok(())
         }
-        ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme | StopOutbound => {
-            Err(Refusal::NeedsInstanceAdmin)
-        }
+        ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme | StopOutbound
+        | ApproveLargeCampaign => Err(Refusal::NeedsInstanceAdmin),
         EditProgrammes if instance_admin || who.role == ProgrammeRole::Admin => Ok(()),
         EditProgrammes => Err(Refusal::NeedsAdmin),
         _ => Err(Refusal::NotApplicable),
@@ -459,6 +461,7 @@ mod tests {
             CreateProgramme,
             WorkInEveryProgramme,
             StopOutbound,
+            ApproveLargeCampaign,
         ] {
             for role in everyone {
                 let plain = Subject::Instance {

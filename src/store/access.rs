@@ -107,6 +107,7 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, UPDATE",
       "SELECT, UPDATE(key_id, format_version, ciphertext)"),
     t("incident_enquiries", "", "SELECT, INSERT", ""),
+    t("campaign_send_budget", "", "", "SELECT, INSERT, UPDATE, DELETE"),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

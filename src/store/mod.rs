@@ -26,6 +26,7 @@ mod programmes;
 mod referrals;
 mod replies;
 mod retention;
+mod review;
 mod staff;
 #[doc(hidden)]
 pub mod test_support;

@@ -1,0 +1,23 @@
+# Issue 19 items 4 and 6: the second look at a bulk reply, template test-sends.
+review-heading = Кому це надійде
+review-intro = Перевірте ці числа й список, перш ніж схвалити. Кожна людина отримає окремий лист; ніхто не бачить чужої адреси.
+review-closed-excluded = Закриті звернення не включено. Щоб написати закритим зверненням, підготуйте масову відповідь зі статусом «Закрите».
+review-by-language = За мовою
+review-by-contact = За способом зв’язку
+review-by-status = За статусом
+review-contact-email-full = Лист із повним текстом
+review-contact-email-notice = Лише сповіщення листом (текст у скриньці відповідей)
+review-contact-inbox-only = Лише скринька відповідей (без адреси)
+review-contact-unconfirmed = Адресу не підтверджено (лише скринька відповідей)
+review-recipients = Одержувачі
+review-why-no-codes = Звернення показано за їхнім ідентифікатором у консолі. Коди звернень зберігаються лише як ключові хеші, тому Haven не може їх показати.
+review-csv = Завантажити список (CSV)
+review-language = Мова
+review-contact = Зв’язок
+review-address = Адреса
+review-password = Ваш пароль (потрібен для схвалення)
+review-password-wrong = Пароль неправильний. Нічого не надіслано.
+review-over-cap = Ця масова відповідь має { $n } одержувачів — більше за ліміт програми ({ $max }). Схвалити її може лише адміністратор екземпляра.
+review-pending-approvals = Масові відповіді, що чекають на схвалення: { $n }
+review-closed-hint = Закриті звернення не включаються, якщо ви не виберете статус «Закрите».
+review-resume-password = Ваш пароль (відновлення знову надсилає листи)
