@@ -286,6 +286,27 @@ pub fn within_cap(n: usize, max: usize, instance_admin: bool) -> bool {
     n <= max || instance_admin
 }
 
+/// The languages of the campaign's recipients that its template has no text of its
+/// own in (they would get the default language's), with how many recipients each.
+pub async fn missing_languages(
+    store: &Store,
+    c: &CampaignRecord,
+) -> Result<Vec<(String, i64)>, CampaignError> {
+    let Some(pinned) = campaigns::pinned(c) else {
+        return Ok(Vec::new());
+    };
+    let same = pinned.same_as_default();
+    Ok(store
+        .campaign_languages(&c.id)
+        .await?
+        .into_iter()
+        .filter(|(lang, _)| {
+            *lang != pinned.default
+                && (same.contains(&lang.as_str()) || !pinned.texts.contains_key(lang))
+        })
+        .collect())
+}
+
 /// How an approval through [`approve_reviewed`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reviewed {
@@ -296,6 +317,9 @@ pub enum Reviewed {
         n: usize,
         max: usize,
     },
+    /// Some recipients write in a language the template lacks, and the approver did
+    /// not choose to send them the default language's text: nothing sent.
+    NeedsLanguageChoice,
 }
 
 /// Approves a pending campaign after the second look: the approver typed their
@@ -310,6 +334,7 @@ pub async fn approve_reviewed(
     approver: Member<'_>,
     proof: &Reauthenticated,
     seen: &str,
+    fallback_chosen: bool,
     mail: &MailSettings,
 ) -> Result<Reviewed, CampaignError> {
     if proof.user_id() != approver.user {
@@ -337,6 +362,9 @@ pub async fn approve_reviewed(
             )
             .await?;
         return Ok(Reviewed::OverCap { n, max });
+    }
+    if allowed && !fallback_chosen && !missing_languages(store, c).await?.is_empty() {
+        return Ok(Reviewed::NeedsLanguageChoice);
     }
     Ok(Reviewed::Approval(
         campaigns::approve(store, keyring, live, c, approver, seen, mail).await?,

@@ -21,3 +21,6 @@ review-over-cap = This bulk reply has { $n } recipients, more than this programm
 review-pending-approvals = Bulk replies waiting for approval: { $n }
 review-closed-hint = Closed enquiries are left out unless you choose the status "Closed".
 review-resume-password = Your password (resuming sends mail again)
+review-language-missing = This template has no text in { $languages }: these people would get the { $default } text. Send it in { $default }, or write to them by hand instead (prepare the bulk reply for the other languages only).
+review-language-fallback = Send them the { $default } text
+review-language-choice-needed = Some recipients write in a language this template lacks. Tick the box to send them the default language's text, or leave them out and write to them by hand. Nothing was sent.

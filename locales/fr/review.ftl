@@ -21,3 +21,6 @@ review-over-cap = Cette réponse groupée compte { $n } destinataires, plus que 
 review-pending-approvals = Réponses groupées en attente d’approbation : { $n }
 review-closed-hint = Les demandes clôturées sont exclues, sauf si vous choisissez le statut « Clôturée ».
 review-resume-password = Votre mot de passe (reprendre renvoie du courrier)
+review-language-missing = Ce modèle n’a pas de texte en { $languages } : ces personnes recevraient le texte en { $default }. Envoyez-le en { $default }, ou écrivez-leur vous-même (préparez la réponse groupée pour les autres langues seulement).
+review-language-fallback = Leur envoyer le texte en { $default }
+review-language-choice-needed = Certains destinataires écrivent dans une langue que ce modèle n’a pas. Cochez « Leur envoyer le texte » dans la langue par défaut, ou laissez-les de côté et écrivez-leur vous-même. Rien n’a été envoyé.

@@ -80,4 +80,22 @@ impl Store {
             .await?;
         Ok(done.rows_affected() == 1)
     }
+
+    /// A campaign's enquiries by language (clear column; nothing is opened).
+    pub async fn campaign_languages(
+        &self,
+        campaign_id: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.language, COUNT(*) AS n FROM enquiries e \
+             JOIN campaign_enquiries ce ON ce.enquiry_id = e.id \
+             WHERE ce.campaign_id = $1 GROUP BY e.language ORDER BY e.language",
+        )
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("language")?, r.try_get("n")?)))
+            .collect()
+    }
 }

@@ -295,6 +295,9 @@ pub struct ApproveForm {
     /// The approver's own password, typed again.
     #[serde(default)]
     password: String,
+    /// "yes": recipients in a language the template lacks get the default's text.
+    #[serde(default)]
+    fallback: String,
 }
 
 async fn approve(
@@ -321,6 +324,7 @@ async fn approve(
         member(&staff, role),
         &proof,
         &form.seen,
+        form.fallback == "yes",
         &super::replies::mail_settings(&console),
     )
     .await?;
@@ -328,6 +332,10 @@ async fn approve(
         Reviewed::Approval(Approval::Dispatched) => "dispatched",
         Reviewed::Approval(Approval::Conflict) => "conflict",
         Reviewed::Approval(Approval::TextChanged) => "campaign-changed",
+        Reviewed::NeedsLanguageChoice => {
+            let said = t(lang, "review-language-choice-needed");
+            return campaign_response(&console, &req, &staff, &id, Some(said)).await;
+        }
         Reviewed::OverCap { n, max } => {
             let args = [("n", n.to_string()), ("max", max.to_string())];
             let said = t_args(lang, "review-over-cap", &args);

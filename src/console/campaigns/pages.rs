@@ -267,7 +267,7 @@ pub(super) fn campaign_page(v: &CampaignView<'_>) -> Markup {
             h2 { (t(lang, "console-decision")) }
             @if may(Action::ApproveCampaign) && !v.changed {
                 @if let Some(pinned) = v.pinned {
-                    (super::review_page::approve_form(staff, c, v.live, &pinned.digest(), v.problem))
+                    (super::review_page::approve_form(staff, c, v.live, pinned, v.review, v.problem))
                 }
             } @else if c.created_by == staff.id {
                 p { (t(lang, "console-campaign-other-supervisor")) }

@@ -7,6 +7,7 @@ use maud::{Markup, html};
 
 use crate::auth::Staff;
 use crate::campaign_review::{self, Contact, Review};
+use crate::campaigns::PinnedText;
 use crate::casework::Status;
 use crate::console::pages::csrf_field;
 use crate::domain::Language;
@@ -88,10 +89,13 @@ pub(super) fn approve_form(
     staff: &Staff,
     c: &CampaignRecord,
     live: &LiveProgramme,
-    digest: &str,
+    pinned: &PinnedText,
+    review: Option<&Review>,
     problem: Option<&str>,
 ) -> Markup {
     let lang = staff.lang;
+    let digest = pinned.digest();
+    let missing = review.map(|r| missing(r, pinned)).unwrap_or_default();
     let max = campaign_review::max_campaign(&live.programme);
     let n = usize::try_from(c.enquiry_count).unwrap_or(usize::MAX);
     html! {
@@ -103,6 +107,18 @@ pub(super) fn approve_form(
         form method="post" action={ "/console/c/" (c.id) "/approve" } novalidate {
             (csrf_field(&staff.csrf))
             input type="hidden" name="seen" value=(digest);
+            @if !missing.is_empty() {
+                div class="warning" id="review-missing-languages" {
+                    p { (t_args(lang, "review-language-missing", &[
+                        ("languages", missing.iter().map(|(l, n)| format!("{} ({n})", language_name(l))).collect::<Vec<_>>().join(", ")),
+                        ("default", language_name(&pinned.default)),
+                    ])) }
+                    div class="field checkbox" {
+                        input type="checkbox" id="approve-fallback" name="fallback" value="yes";
+                        label for="approve-fallback" { (t_args(lang, "review-language-fallback", &[("default", language_name(&pinned.default))])) }
+                    }
+                }
+            }
             div class=@if problem.is_some() { "field has-error" } @else { "field" } {
                 label for="approve-password" { (t(lang, "review-password")) }
                 @if let Some(p) = problem {
@@ -114,4 +130,17 @@ pub(super) fn approve_form(
             button type="submit" { (t_args(lang, "console-campaign-approve", &[("n", c.enquiry_count.to_string())])) }
         }
     }
+}
+
+/// Recipients' languages the template has no text of its own in, with their counts.
+fn missing(review: &Review, pinned: &PinnedText) -> Vec<(String, usize)> {
+    let same = pinned.same_as_default();
+    review
+        .by_language()
+        .into_iter()
+        .filter(|(l, _)| {
+            *l != pinned.default && (same.contains(l) || !pinned.texts.contains_key(*l))
+        })
+        .map(|(l, n)| (l.to_owned(), n))
+        .collect()
 }
