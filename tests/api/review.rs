@@ -375,3 +375,71 @@ async fn review_resuming_a_paused_campaign_needs_the_password_and_a_reason() {
     assert!(resumed[0].detail.contains("checked"));
     app.run_pending_jobs().await;
 }
+
+#[tokio::test]
+async fn review_a_template_lacking_a_recipients_language_warns_and_needs_a_choice() {
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    // The documents template without its French texts.
+    let mut file: toml::Value = toml::from_str(&programme(SLUG, "full")).unwrap();
+    let documents = file["templates"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|t| t["key"].as_str() == Some("documents"))
+        .expect("the documents template");
+    for part in ["subject", "body"] {
+        documents[part].as_table_mut().unwrap().remove("fr");
+    }
+    apply(&app.store, &app.config, &toml::to_string(&file).unwrap()).await;
+    let mut sup_a = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut sup_b = signed_in(&app, "sb@example.org", Supervisor, Some(SLUG)).await;
+    enquire(&app, SLUG, Some("eve@echo.org"), "en", "other", "Eve Rev").await;
+    enquire(
+        &app,
+        SLUG,
+        Some("fay@foxtrot.org"),
+        "fr",
+        "other",
+        "Fay Rev",
+    )
+    .await;
+    crate::helpers::confirmed::confirm_every_address(&app).await;
+    let c = created(&mut sup_a, "documents", "", "", "").await;
+
+    let page = sup_b.get(&format!("/console/c/{c}")).await;
+    assert!(
+        page.body.contains("id=\"review-missing-languages\""),
+        "{}",
+        page.body
+    );
+    assert!(html_unescape(&page.body).contains("Français (1)"));
+    // Without the choice: refused, nothing sent.
+    let refused = decide(&mut sup_b, &c, "approve").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.store
+            .campaign(&c)
+            .await
+            .unwrap()
+            .unwrap()
+            .state
+            .to_string(),
+        "pending"
+    );
+    // With it: both written to.
+    let seen = extract_input(&page.body, "seen").unwrap();
+    let approved = sup_b
+        .post(
+            "/console",
+            &format!("/console/c/{c}/approve"),
+            &[
+                ("seen", seen),
+                ("password", PASSWORD.into()),
+                ("fallback", "yes".into()),
+            ],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    app.run_pending_jobs().await;
+    assert_eq!(sink.accepted_count(), 2);
+}
