@@ -9,6 +9,7 @@ pub mod app;
 pub mod archive;
 pub mod audit;
 pub mod auth;
+pub mod campaign_review;
 pub mod campaigns;
 pub mod casework;
 pub mod config;

@@ -149,5 +149,7 @@ BEGIN
     GRANT SELECT (id, email, is_admin, language) ON users TO haven_worker;
     GRANT INSERT ON audit_log TO haven_worker;
     GRANT SELECT, UPDATE ON audit_head TO haven_worker;
+    -- `[outbound] max_per_hour`: the hourly count of bulk-reply sends, across workers.
+    GRANT SELECT, INSERT, UPDATE, DELETE ON campaign_send_budget TO haven_worker;
 END
 $haven_roles$;

@@ -161,6 +161,13 @@ actions! {
     CallerCheckIssued => "caller.check-issued",
     /// A caller check looked at (the detail says whether it verified).
     CallerCheck => "caller.check",
+    /// Issue 19 item 4: a campaign's recipients opened for its approver's page (masked
+    /// addresses, the keyring's gate), or downloaded as CSV.
+    CampaignReview => "campaign.review",
+    CampaignRecipientsCsv => "campaign.recipients-csv",
+    /// Issue 19 item 6: a template sent, with sample data, to the staff member's own
+    /// address.
+    TemplateTestSend => "template.test-send",
 }
 
 /// A stored action name that no variant has.
@@ -284,6 +291,12 @@ mod tests {
             "phone.read-back",
             "caller.check-issued",
             "caller.check",
+        ])
+        // Issue 19 item 4 and 6: the second look at a campaign, template test-sends.
+        .chain([
+            "campaign.review",
+            "campaign.recipients-csv",
+            "template.test-send",
         ])
         .collect();
         assert_eq!(stored, before);

@@ -107,6 +107,8 @@ pub enum Action {
     PhoneIntake,
     /// Show a one-time number to verify a caller about an enquiry (issue 22).
     VerifyCaller,
+    /// Approve a bulk reply larger than its programme's `[outbound] max_campaign`.
+    ApproveLargeCampaign,
 }
 
 /// Why an action is refused.
@@ -198,13 +200,13 @@ fn instance(who: Member<'_>, action: Action, instance_admin: bool) -> Result<(),
     use Action::*;
     match action {
         ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme | StopOutbound
+        | ApproveLargeCampaign
             if instance_admin =>
         {
             Ok(())
         }
-        ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme | StopOutbound => {
-            Err(Refusal::NeedsInstanceAdmin)
-        }
+        ManageAccounts | ReadAuditLog | CreateProgramme | WorkInEveryProgramme | StopOutbound
+        | ApproveLargeCampaign => Err(Refusal::NeedsInstanceAdmin),
         EditProgrammes if instance_admin || who.role == ProgrammeRole::Admin => Ok(()),
         EditProgrammes => Err(Refusal::NeedsAdmin),
         _ => Err(Refusal::NotApplicable),
@@ -470,6 +472,7 @@ mod tests {
             CreateProgramme,
             WorkInEveryProgramme,
             StopOutbound,
+            ApproveLargeCampaign,
         ] {
             for role in everyone {
                 let plain = Subject::Instance {

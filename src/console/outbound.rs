@@ -28,6 +28,9 @@ pub struct StopForm {
     csrf: String,
     #[serde(default)]
     reason: String,
+    /// Resuming sends mail again: the staff member's password, typed again.
+    #[serde(default)]
+    password: String,
 }
 
 impl StopForm {
@@ -37,6 +40,10 @@ impl StopForm {
 
     pub(super) fn reason(&self) -> &str {
         &self.reason
+    }
+
+    pub(super) fn password(&self) -> &str {
+        &self.password
     }
 }
 
@@ -70,6 +77,15 @@ pub(super) async fn describe(
 
 /// The reason field and a button, posting to `action`.
 pub(super) fn stop_form(staff: &Staff, action: &str, button: &str, id: &str) -> Markup {
+    reason_form(staff, action, button, id, false)
+}
+
+/// [`stop_form`] with a password field too: resuming widens sending again.
+pub(super) fn resume_form(staff: &Staff, action: &str, button: &str, id: &str) -> Markup {
+    reason_form(staff, action, button, id, true)
+}
+
+fn reason_form(staff: &Staff, action: &str, button: &str, id: &str, password: bool) -> Markup {
     let lang = staff.lang;
     html! {
         form method="post" action=(action) novalidate {
@@ -77,6 +93,12 @@ pub(super) fn stop_form(staff: &Staff, action: &str, button: &str, id: &str) -> 
             div class="field" {
                 label for=(id) { (t(lang, "mail-stop-reason")) }
                 input type="text" id=(id) name="reason" maxlength="500";
+            }
+            @if password {
+                div class="field" {
+                    label for={ (id) "-password" } { (t(lang, "review-resume-password")) }
+                    input type="password" id={ (id) "-password" } name="password" autocomplete="current-password";
+                }
             }
             button type="submit" class="warning" { (t(lang, button)) }
         }
@@ -96,7 +118,7 @@ async fn outbound_page(
     console: &Console,
     staff: &Staff,
     status: StatusCode,
-    missing_reason: bool,
+    problem: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let lang = staff.lang;
     let hold = stop::status(&console.store).await?;
@@ -107,13 +129,13 @@ async fn outbound_page(
     let title = t(lang, "mail-outbound-title");
     let body = html! {
         h1 { (title) }
-        @if missing_reason {
-            div class="error-summary" role="alert" { p { (t(lang, "mail-stop-reason-missing")) } }
+        @if let Some(problem) = &problem {
+            div class="error-summary" role="alert" { p { (problem) } }
         }
         p id="outbound-state" class=(if hold.is_some() { "warning" } else { "" }) { (state) }
         p { (t(lang, "mail-outbound-intro")) }
         @if hold.is_some() {
-            (stop_form(staff, "/admin/outbound/resume", "mail-outbound-resume", "reason"))
+            (resume_form(staff, "/admin/outbound/resume", "mail-outbound-resume", "reason"))
         } @else {
             (stop_form(staff, "/admin/outbound/pause", "mail-outbound-pause", "reason"))
         }
@@ -133,7 +155,7 @@ async fn outbound_page(
 
 async fn show(console: web::Data<Console>, req: HttpRequest) -> Result<HttpResponse, AppError> {
     let staff = admin(&console, &req).await?;
-    outbound_page(&console, &staff, StatusCode::OK, false).await
+    outbound_page(&console, &staff, StatusCode::OK, None).await
 }
 
 async fn change(
@@ -146,8 +168,18 @@ async fn change(
     if !staff.may(Action::StopOutbound) {
         return Err(AppError::NotFound);
     }
+    let refused = StatusCode::UNPROCESSABLE_ENTITY;
     if form.reason.trim().is_empty() {
-        return outbound_page(&console, &staff, StatusCode::UNPROCESSABLE_ENTITY, true).await;
+        let said = t(staff.lang, "mail-stop-reason-missing");
+        return outbound_page(&console, &staff, refused, Some(said)).await;
+    }
+    // Resuming lets every held message go: the password again (issue 19 item 5).
+    if !pausing
+        && let Err(outcome) =
+            super::admin::reauthenticate_for(&console, &req, &staff, &form.password).await?
+    {
+        let said = super::admin::reauth_message(staff.lang, outcome, "review-password-wrong");
+        return outbound_page(&console, &staff, refused, Some(said)).await;
     }
     if pausing {
         stop::pause_all(&console.store, &staff.actor(), &form.reason).await?;

@@ -163,7 +163,8 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
     let mut sections = Vec::new();
     for live in &programmes {
         let stats = queue_stats(&console, live).await?;
-        sections.push((live.clone(), queue_rows(live, &stats)));
+        let pending = pending_notice(&console, &staff, live).await?;
+        sections.push((live.clone(), queue_rows(live, &stats), pending));
     }
     let done = web::Query::<Done>::from_query(req.query_string())
         .ok()
@@ -185,7 +186,7 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
                 @if sections.is_empty() {
                     p { (t(lang, "console-no-programmes")) }
                 }
-                @for (live, rows) in &sections {
+                @for (live, rows, pending) in &sections {
                     section class="programme" {
                         h2 {
                             (live.programme.text(&live.programme.file().title, Language::En))
@@ -196,12 +197,43 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
                             a href={ "/console/p/" (live.programme.slug()) "/campaigns" } { (t(lang, "console-campaigns-title")) }
                         }
                         (super::phone::link(lang, &live.programme))
+                        @if let Some(pending) = pending { (pending) }
                         (queue_table(lang, live.programme.slug().as_str(), rows))
                     }
                 }
             },
         ),
     ))
+}
+
+/// For a supervisor's home page: how many bulk replies of the programme wait for
+/// approval, with a link, when any do (issue 19, item 4).
+async fn pending_notice(
+    console: &Console,
+    staff: &Staff,
+    live: &LiveProgramme,
+) -> Result<Option<maud::Markup>, AppError> {
+    let Some(role) = staff.role_in(&live.id) else {
+        return Ok(None);
+    };
+    let who = super::member(staff, role);
+    if permit(who, Action::PrepareCampaign, Subject::Programme).is_err() {
+        return Ok(None);
+    }
+    let n = console.store.pending_campaigns(&live.id).await?;
+    let slug = live.programme.slug();
+    let said = crate::i18n::t_args(
+        staff.lang,
+        "review-pending-approvals",
+        &[("n", n.to_string())],
+    );
+    Ok((n > 0).then(|| {
+        html! {
+            p class="warning" data-pending-approvals=(n) {
+                a href={ "/console/p/" (slug) "/campaigns" } { (said) }
+            }
+        }
+    }))
 }
 
 pub fn search_form(staff: &Staff, problem: Option<&str>) -> maud::Markup {

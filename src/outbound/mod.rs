@@ -14,6 +14,7 @@ mod guard;
 mod message;
 pub mod notices;
 pub mod outbox;
+pub mod rate;
 mod retry;
 pub mod stop;
 pub mod template;

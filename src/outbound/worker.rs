@@ -488,6 +488,18 @@ async fn deliver(ctx: &Context, row: &ClaimedRow) -> Settlement {
             return Settlement::Held;
         }
     }
+    // `[outbound] max_per_hour`, counted across every worker (`outbound::rate`).
+    match super::rate::check(&ctx.store, row).await {
+        Ok(None) => {}
+        Ok(Some(deferred)) => {
+            ctx.metrics.outbound_outcome("held");
+            return deferred;
+        }
+        Err(error) => {
+            tracing::warn!(%error, "cannot check the hourly limit before sending");
+            return Settlement::Held;
+        }
+    }
     let started = std::time::Instant::now();
     let sent = ctx.transport.send(&row.id, &message).await;
     let took = started.elapsed();

@@ -426,6 +426,14 @@ pub struct OutboundSettings {
     /// choose `programme`, with their password.
     #[serde(default, skip_serializing_if = "Sender::is_neutral")]
     pub sender: Sender,
+    /// Most recipients of one bulk reply a supervisor may approve (default 1,000);
+    /// a larger one needs an instance admin as its approver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_campaign: Option<u32>,
+    /// Most bulk-reply emails of this programme sent in one hour, by every worker of
+    /// every instance together; none: no limit beyond the relay's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_hour: Option<u32>,
 }
 
 /// Who an email to an enquirer says it is from.

@@ -109,6 +109,7 @@ pub const TABLES: &[TableAccess] = &[
     t("incident_enquiries", "", "SELECT, INSERT", ""),
     t("caller_checks", "", "SELECT, INSERT, DELETE", ""),
     t("caller_answers", "INSERT", "SELECT, DELETE", ""),
+    t("campaign_send_budget", "", "", "SELECT, INSERT, UPDATE, DELETE"),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

@@ -28,6 +28,7 @@ mod queues;
 mod referrals;
 mod replies;
 mod retention;
+mod review;
 mod staff;
 #[doc(hidden)]
 pub mod test_support;

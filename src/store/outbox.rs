@@ -61,6 +61,11 @@ pub enum Settlement {
     /// A stop (`outbound_holds`) came into force after the claim: back to `queued`
     /// without counting the attempt, claimed again once the stop is lifted.
     Held,
+    /// The programme's hourly limit of bulk-reply sends is reached (`outbound::rate`):
+    /// back to `queued` without counting the attempt, due at `next_attempt_at`.
+    Deferred {
+        next_attempt_at: i64,
+    },
 }
 
 /// One settlement, valid only while `lease` is still the row's claim.
@@ -274,6 +279,18 @@ impl Store {
                          next_attempt_at = 0, lease_until = NULL, leased_by = NULL \
                          WHERE id = $1 AND leased_by = $2 AND state = 'sending'",
                     )
+                    .bind(&mark.id)
+                    .bind(&mark.lease)
+                    .execute(&mut *tx)
+                    .await?
+                }
+                Settlement::Deferred { next_attempt_at } => {
+                    sqlx::query(
+                        "UPDATE outbox SET state = 'queued', attempts = attempts - 1, \
+                         next_attempt_at = $1, lease_until = NULL, leased_by = NULL \
+                         WHERE id = $2 AND leased_by = $3 AND state = 'sending'",
+                    )
+                    .bind(next_attempt_at)
                     .bind(&mark.id)
                     .bind(&mark.lease)
                     .execute(&mut *tx)

@@ -230,7 +230,8 @@ impl Store {
         Ok(())
     }
 
-    /// The enquiries a campaign would address now; `''` in a filter means any.
+    /// The enquiries a campaign would address now; `''` in a filter means any, except
+    /// that closed enquiries are in only when the status chosen is `closed`.
     pub async fn campaign_selection(
         &self,
         programme_id: &str,
@@ -240,7 +241,8 @@ impl Store {
     ) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
             "SELECT id FROM enquiries WHERE programme_id = $1 AND ($2 = '' OR queue = $2) \
-             AND ($3 = '' OR status = $3) AND ($4 = '' OR language = $4) \
+             AND (status = $3 OR ($3 = '' AND status <> 'closed')) \
+             AND ($4 = '' OR language = $4) \
              ORDER BY priority, created_hour, id",
         )
         .bind(programme_id)

@@ -69,7 +69,10 @@ pub(crate) async fn decide(staff: &mut Staff, campaign: &str, what: &str) -> Pag
         .post(
             "/console",
             &format!("/console/c/{campaign}/{what}"),
-            &[("seen", seen)],
+            &[
+                ("seen", seen),
+                ("password", crate::staff::PASSWORD.to_owned()),
+            ],
         )
         .await
 }
@@ -691,7 +694,8 @@ async fn random_campaigns_send_exactly_one_message_to_each_selected_address() {
         for p in &everyone {
             let current = enquiry_status(&app, &p.id).await;
             if (queue.is_empty() || p.queue == queue)
-                && (status.is_empty() || current == status)
+                // Closed enquiries only when chosen (issue 19 item 4).
+                && (if status.is_empty() { current != "closed" } else { current == status })
                 && (language.is_empty() || p.lang == language)
             {
                 selected.push(p);
@@ -758,7 +762,10 @@ async fn a_template_edited_after_the_preview_is_never_what_a_campaign_sends() {
         .post(
             "/console",
             &format!("/console/c/{c}/approve"),
-            &[("seen", seen)],
+            &[
+                ("seen", seen),
+                ("password", crate::staff::PASSWORD.to_owned()),
+            ],
         )
         .await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);

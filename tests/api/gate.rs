@@ -289,7 +289,12 @@ async fn every_decrypting_route_is_audited_and_counted_against_one_cap_across_in
         &campaign,
         async |s| {
             let path = format!("/console/c/{campaign}/approve");
-            post(s, &path, &[("seen", &seen)]).await
+            post(
+                s,
+                &path,
+                &[("seen", &seen), ("password", crate::staff::PASSWORD)],
+            )
+            .await
         },
     )
     .await;

@@ -119,7 +119,10 @@ async fn campaign(
         .post(
             "/console",
             &format!("/console/c/{id}/approve"),
-            &[("seen", seen)],
+            &[
+                ("seen", seen),
+                ("password", crate::staff::PASSWORD.to_owned()),
+            ],
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);

@@ -419,7 +419,11 @@ async fn campaign_post(staff: &mut Staff, c: &str, what: &str, reason: &str) -> 
         .post(
             &format!("/console/c/{c}"),
             &format!("/console/c/{c}/{what}"),
-            &[("reason", reason.to_owned())],
+            // Resuming asks for the password again (the others ignore it).
+            &[
+                ("reason", reason.to_owned()),
+                ("password", crate::staff::PASSWORD.to_owned()),
+            ],
         )
         .await
 }
@@ -507,7 +511,7 @@ async fn a_stopped_campaign_never_sends_the_rest() {
 
     // A stop needs a reason.
     let page = campaign_post(&mut sup_a, &c, "stop", "  ").await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         app.store
             .hold(&haven::store::HoldScope::Campaign(c.clone()))
@@ -601,7 +605,10 @@ async fn the_emergency_stop_holds_across_a_restart_and_every_worker_until_resume
         .post(
             "/admin/outbound",
             "/admin/outbound/resume",
-            &[("reason", "new relay".into())],
+            &[
+                ("reason", "new relay".into()),
+                ("password", crate::staff::PASSWORD.into()),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);

@@ -52,3 +52,4 @@ mod suite;
 mod widening;
 
 use helpers::{processes, smtp_sink, staff};
+mod review;

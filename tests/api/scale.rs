@@ -202,7 +202,10 @@ async fn scale_two_servers_and_two_workers_on_one_postgres_store_each_submission
         .post(
             "/console",
             &format!("/console/c/{campaign}/approve"),
-            &[("seen", seen)],
+            &[
+                ("seen", seen),
+                ("password", crate::staff::PASSWORD.to_owned()),
+            ],
         )
         .await;
     assert_eq!(approved.status, reqwest::StatusCode::SEE_OTHER);

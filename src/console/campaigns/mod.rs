@@ -10,18 +10,20 @@ use serde::Deserialize;
 use super::pages::{Shell, render};
 use super::queues::Done;
 use super::{Console, member, page, see_other};
-use crate::audit::AuditAction;
 use crate::auth::Staff;
+use crate::campaign_review::{self, Reviewed};
 use crate::campaigns::{self, Approval, CampaignError, CampaignState};
 use crate::casework::{ProgrammeRole, Refusal};
+use crate::console::admin::{reauth_message, reauthenticate_for};
 use crate::domain::ProgrammeSlug;
 use crate::error::AppError;
-use crate::i18n::t;
-use crate::keyring::Read;
+use crate::i18n::{t, t_args};
 use crate::programme::live::LiveProgramme;
 use crate::store::CampaignRecord;
 
 mod pages;
+mod review;
+mod review_page;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -31,6 +33,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/c/{id}", web::get().to(show))
     .route("/c/{id}/approve", web::post().to(approve))
+    .route(
+        "/c/{id}/recipients.csv",
+        web::get().to(review::recipients_csv),
+    )
     .route("/c/{id}/cancel", web::post().to(cancel))
     .route("/c/{id}/pause", web::post().to(pause))
     .route("/c/{id}/resume", web::post().to(resume))
@@ -176,26 +182,24 @@ async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff(&req).await?;
-    let (c, live, role) = campaign_for(&console, &staff, &id).await?;
+    campaign_response(&console, &req, &staff, &id, None).await
+}
+
+/// The campaign's page; `problem`: why an approval just failed (shown at the password
+/// field, answered 422).
+async fn campaign_response(
+    console: &Console,
+    req: &HttpRequest,
+    staff: &Staff,
+    id: &str,
+    problem: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (c, live, role) = campaign_for(console, staff, id).await?;
     let pinned = campaigns::pinned(&c);
     let changed = !pinned
         .as_ref()
         .is_some_and(|p| campaigns::template_unchanged(&live, &c, p));
-    // A preview for one real enquiry of the selection, from the text the campaign
-    // sends (a read, counted and audited by the keyring).
-    let mut preview = None;
-    if let Some(pinned) = &pinned
-        && let Some(first) = console.store.campaign_enquiry_ids(&c.id).await?.first()
-        && let Some(record) = console.store.enquiry(first).await?
-    {
-        let read =
-            Read::new(AuditAction::CampaignPreview).detail(serde_json::json!({ "campaign": c.id }));
-        let content = console
-            .keyring
-            .open_enquiry(&staff.actor(), read, &record)
-            .await?;
-        preview = pinned.render(&live, &content, &super::replies::mail_settings(&console));
-    }
+    let (opened, preview) = review::opened_and_preview(console, staff, &live, &c, role).await?;
     let counts = console.store.outbox_counts_for_campaign(&c.id).await?;
     let failed = if counts.failed > 0 {
         console.store.failed_of_campaign(&c.id).await?
@@ -212,9 +216,9 @@ async fn show(
     let done = web::Query::<Done>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.into_inner().done);
-    let hold = hold_of(&console, &staff, &c.id).await?;
+    let hold = hold_of(console, staff, &c.id).await?;
     let view = pages::CampaignView {
-        staff: &staff,
+        staff,
         live: &live,
         role,
         c: &c,
@@ -226,14 +230,21 @@ async fn show(
         names: &names,
         done: done.as_deref(),
         hold,
+        review: opened.as_ref().map(|o| &o.review),
+        problem: problem.as_deref(),
     };
     let in_flight = c.state == CampaignState::Dispatched && counts.queued + counts.sending > 0;
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let mut res = page(
-        StatusCode::OK,
+        status,
         render(
             &Shell {
                 title: &t(staff.lang, "console-campaign-title"),
-                staff: Some(&staff),
+                staff: Some(staff),
                 lang: staff.lang,
             },
             pages::campaign_page(&view),
@@ -281,6 +292,12 @@ pub struct ApproveForm {
     /// The digest of the text the page showed.
     #[serde(default)]
     seen: String,
+    /// The approver's own password, typed again.
+    #[serde(default)]
+    password: String,
+    /// "yes": recipients in a language the template lacks get the default's text.
+    #[serde(default)]
+    fallback: String,
 }
 
 async fn approve(
@@ -291,20 +308,39 @@ async fn approve(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, &form.csrf).await?;
     let (c, live, role) = campaign_for(&console, &staff, &id).await?;
-    let approval = campaigns::approve(
+    let lang = staff.lang;
+    let proof = match reauthenticate_for(&console, &req, &staff, &form.password).await? {
+        Ok(proof) => proof,
+        Err(outcome) => {
+            let said = reauth_message(lang, outcome, "review-password-wrong");
+            return campaign_response(&console, &req, &staff, &id, Some(said)).await;
+        }
+    };
+    let reviewed = campaign_review::approve_reviewed(
         &console.store,
         &console.keyring,
         &live,
         &c,
         member(&staff, role),
+        &proof,
         &form.seen,
+        form.fallback == "yes",
         &super::replies::mail_settings(&console),
     )
     .await?;
-    let done = match approval {
-        Approval::Dispatched => "dispatched",
-        Approval::Conflict => "conflict",
-        Approval::TextChanged => "campaign-changed",
+    let done = match reviewed {
+        Reviewed::Approval(Approval::Dispatched) => "dispatched",
+        Reviewed::Approval(Approval::Conflict) => "conflict",
+        Reviewed::Approval(Approval::TextChanged) => "campaign-changed",
+        Reviewed::NeedsLanguageChoice => {
+            let said = t(lang, "review-language-choice-needed");
+            return campaign_response(&console, &req, &staff, &id, Some(said)).await;
+        }
+        Reviewed::OverCap { n, max } => {
+            let args = [("n", n.to_string()), ("max", max.to_string())];
+            let said = t_args(lang, "review-over-cap", &args);
+            return campaign_response(&console, &req, &staff, &id, Some(said)).await;
+        }
     };
     Ok(see_other(&format!("/console/c/{}?done={done}", c.id)))
 }
@@ -336,11 +372,23 @@ async fn stop_campaign(
 ) -> Result<HttpResponse, AppError> {
     let staff = console.staff_posting(&req, form.csrf()).await?;
     let (c, _, role) = campaign_for(&console, &staff, &id).await?;
-    if form.reason().trim().is_empty() && what != campaigns::Stop::Resume {
-        return Ok(see_other(&format!(
-            "/console/c/{}?done=reason-missing",
-            c.id
-        )));
+    // Who and why, for each of the three (issue 19 item 5).
+    if form.reason().trim().is_empty() {
+        let said = t(staff.lang, "mail-stop-reason-missing");
+        return campaign_response(&console, &req, &staff, &id, Some(said)).await;
+    }
+    // Resuming sends again: a supervisor who may resume types their password.
+    let may = crate::casework::permit(
+        member(&staff, role),
+        crate::casework::Action::StopCampaign,
+        campaigns::subject(&c),
+    );
+    if what == campaigns::Stop::Resume
+        && may.is_ok()
+        && let Err(outcome) = reauthenticate_for(&console, &req, &staff, form.password()).await?
+    {
+        let said = reauth_message(staff.lang, outcome, "review-password-wrong");
+        return campaign_response(&console, &req, &staff, &id, Some(said)).await;
     }
     match campaigns::stop(
         &console.store,

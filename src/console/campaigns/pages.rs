@@ -99,6 +99,7 @@ pub(super) fn list_page(
                             }
                         }
                     }
+                    p class="hint" { (t(lang, "review-closed-hint")) }
                     button type="submit" { (t(lang, "console-campaign-prepare")) }
                 }
             }
@@ -154,6 +155,10 @@ pub(super) struct CampaignView<'a> {
     /// A pause or stop of this campaign, described (who, when, why), and whether it
     /// is for good.
     pub hold: Option<(String, bool)>,
+    /// The second look (a supervisor, while it waits for approval).
+    pub review: Option<&'a crate::campaign_review::Review>,
+    /// Why an approval just failed (wrong password, over the cap).
+    pub problem: Option<&'a str>,
 }
 
 pub(super) fn campaign_page(v: &CampaignView<'_>) -> Markup {
@@ -176,6 +181,9 @@ pub(super) fn campaign_page(v: &CampaignView<'_>) -> Markup {
     let counts = v.counts;
     html! {
         (flash_box(lang, v.done))
+        @if let Some(problem) = v.problem {
+            div class="error-summary" role="alert" id="campaign-problem" { p { (problem) } }
+        }
         p { a href={ "/console/p/" (p.slug()) "/campaigns" } { (t_args(lang, "console-campaigns-of", &[("programme", p.text(&p.file().title, Language::En).to_owned())])) } }
         h1 { (t(lang, "console-campaign-title")) }
         dl class="summary" {
@@ -215,7 +223,7 @@ pub(super) fn campaign_page(v: &CampaignView<'_>) -> Markup {
                 h3 { (t(lang, "mail-stop-heading")) }
                 p { (t(lang, "mail-stop-intro")) }
                 @if v.hold.is_some() {
-                    (crate::console::outbound::stop_form(staff, &format!("/console/c/{}/resume", c.id), "mail-stop-resume", "resume-reason"))
+                    (crate::console::outbound::resume_form(staff, &format!("/console/c/{}/resume", c.id), "mail-stop-resume", "resume-reason"))
                 } @else {
                     (crate::console::outbound::stop_form(staff, &format!("/console/c/{}/pause", c.id), "mail-stop-pause", "pause-reason"))
                 }
@@ -249,6 +257,9 @@ pub(super) fn campaign_page(v: &CampaignView<'_>) -> Markup {
                 p class="preserve" dir="auto" { (d.text) }
             }
         }
+        @if let Some(review) = v.review {
+            (super::review_page::review_section(lang, c, review))
+        }
         @if let Some(pinned) = v.pinned {
             (pinned_texts(lang, pinned))
         }
@@ -256,12 +267,7 @@ pub(super) fn campaign_page(v: &CampaignView<'_>) -> Markup {
             h2 { (t(lang, "console-decision")) }
             @if may(Action::ApproveCampaign) && !v.changed {
                 @if let Some(pinned) = v.pinned {
-                    form method="post" action={ "/console/c/" (c.id) "/approve" } class="inline" {
-                        (csrf_field(&staff.csrf))
-                        input type="hidden" name="seen" value=(pinned.digest());
-                        button type="submit" { (t_args(lang, "console-campaign-approve", &[("n", c.enquiry_count.to_string())])) }
-                    }
-                    " "
+                    (super::review_page::approve_form(staff, c, v.live, pinned, v.review, v.problem))
                 }
             } @else if c.created_by == staff.id {
                 p { (t(lang, "console-campaign-other-supervisor")) }

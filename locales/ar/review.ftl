@@ -1,0 +1,26 @@
+# Issue 19 items 4 and 6: the second look at a bulk reply, template test-sends.
+review-heading = إلى من تصل هذه الرسالة
+review-intro = راجع هذه الأعداد والقائمة قبل الموافقة. يتلقى كل شخص رسالته الخاصة، ولا يرى أحد عنوان غيره.
+review-closed-excluded = الطلبات المغلقة غير مشمولة. للكتابة إلى الطلبات المغلقة، أعدّ ردًا جماعيًا بالحالة «مغلق».
+review-by-language = حسب اللغة
+review-by-contact = حسب وسيلة التواصل
+review-by-status = حسب الحالة
+review-contact-email-full = بريد إلكتروني بالنص الكامل
+review-contact-email-notice = إشعار بالبريد فقط (النص في صندوق الردود)
+review-contact-inbox-only = صندوق الردود فقط (بلا عنوان)
+review-contact-unconfirmed = عنوان غير مؤكد (صندوق الردود فقط)
+review-recipients = المستلمون
+review-why-no-codes = تُعرض الطلبات بمعرّفها في لوحة التحكم. تُخزَّن الرموز المرجعية كقيم تجزئة بمفتاح فقط، لذلك لا يستطيع Haven عرضها.
+review-csv = تنزيل القائمة (CSV)
+review-language = اللغة
+review-contact = التواصل
+review-address = العنوان
+review-password = كلمة المرور الخاصة بك (مطلوبة للموافقة)
+review-password-wrong = كلمة المرور هذه غير صحيحة. لم يُرسَل شيء.
+review-over-cap = لهذا الرد الجماعي { $n } مستلمًا، أكثر من الحد المسموح لهذا البرنامج وهو { $max }. لا يوافق عليه إلا مسؤول المنصة.
+review-pending-approvals = ردود جماعية تنتظر الموافقة: { $n }
+review-closed-hint = تُستبعد الطلبات المغلقة ما لم تختر الحالة «مغلق».
+review-resume-password = كلمة المرور الخاصة بك (الاستئناف يعيد إرسال البريد)
+review-language-missing = لا يحتوي هذا القالب على نص بـ { $languages }: سيتلقى هؤلاء الأشخاص النص بـ { $default }. أرسله بـ { $default }، أو اكتب إليهم بنفسك (أعدّ الرد الجماعي للغات الأخرى فقط).
+review-language-fallback = أرسل إليهم النص بـ { $default }
+review-language-choice-needed = بعض المستلمين يكتبون بلغة لا يتضمنها هذا القالب. اختر «أرسل إليهم النص» باللغة الافتراضية، أو استبعدهم واكتب إليهم بنفسك. لم يُرسَل شيء.

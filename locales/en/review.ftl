@@ -1,0 +1,26 @@
+# Issue 19 items 4 and 6: the second look at a bulk reply, template test-sends.
+review-heading = Who this reaches
+review-intro = Check these counts and the list before you approve. Each person gets their own message; nobody sees anyone else's address.
+review-closed-excluded = Closed enquiries are not included. To write to closed enquiries, prepare a bulk reply with the status "Closed".
+review-by-language = By language
+review-by-contact = By contact
+review-by-status = By status
+review-contact-email-full = Email with the full text
+review-contact-email-notice = Email notice only (text in the reply inbox)
+review-contact-inbox-only = Reply inbox only (no address)
+review-contact-unconfirmed = Address not confirmed (reply inbox only)
+review-recipients = Recipients
+review-why-no-codes = Enquiries are listed by their console id. Reference codes are stored only as keyed hashes, so Haven cannot show them.
+review-csv = Download the list (CSV)
+review-language = Language
+review-contact = Contact
+review-address = Address
+review-password = Your password (needed to approve)
+review-password-wrong = That password is not right. Nothing was sent.
+review-over-cap = This bulk reply has { $n } recipients, more than this programme's limit of { $max }. Only an instance admin can approve it.
+review-pending-approvals = Bulk replies waiting for approval: { $n }
+review-closed-hint = Closed enquiries are left out unless you choose the status "Closed".
+review-resume-password = Your password (resuming sends mail again)
+review-language-missing = This template has no text in { $languages }: these people would get the { $default } text. Send it in { $default }, or write to them by hand instead (prepare the bulk reply for the other languages only).
+review-language-fallback = Send them the { $default } text
+review-language-choice-needed = Some recipients write in a language this template lacks. Tick the box to send them the default language's text, or leave them out and write to them by hand. Nothing was sent.

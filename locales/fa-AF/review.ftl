@@ -1,0 +1,26 @@
+# Issue 19 items 4 and 6: the second look at a bulk reply, template test-sends.
+review-heading = این پیام به چه کسانی می‌رسد
+review-intro = پیش از تأیید، این شمارش‌ها و فهرست را بررسی کنید. هر شخص پیام جداگانهٔ خود را می‌گیرد؛ هیچ‌کس آدرس دیگری را نمی‌بیند.
+review-closed-excluded = درخواست‌های بسته‌شده شامل نیستند. برای نوشتن به درخواست‌های بسته‌شده، یک پاسخ گروهی با وضعیت «بسته» آماده کنید.
+review-by-language = بر اساس زبان
+review-by-contact = بر اساس راه تماس
+review-by-status = بر اساس وضعیت
+review-contact-email-full = ایمیل با متن کامل
+review-contact-email-notice = تنها اطلاعیهٔ ایمیلی (متن در صندوق پاسخ‌ها)
+review-contact-inbox-only = تنها صندوق پاسخ‌ها (بدون آدرس)
+review-contact-unconfirmed = آدرس تأیید نشده (تنها صندوق پاسخ‌ها)
+review-recipients = گیرندگان
+review-why-no-codes = درخواست‌ها با شناسهٔ کنسول فهرست شده‌اند. کودهای مرجع تنها به شکل هش کلیددار ذخیره می‌شوند، پس Haven نمی‌تواند آن‌ها را نشان دهد.
+review-csv = دانلود فهرست (CSV)
+review-language = زبان
+review-contact = تماس
+review-address = آدرس
+review-password = رمز عبور شما (برای تأیید لازم است)
+review-password-wrong = این رمز عبور درست نیست. چیزی فرستاده نشد.
+review-over-cap = این پاسخ گروهی { $n } گیرنده دارد، بیشتر از حد { $max } این برنامه. تنها مدیر سامانه می‌تواند آن را تأیید کند.
+review-pending-approvals = پاسخ‌های گروهی در انتظار تأیید: { $n }
+review-closed-hint = درخواست‌های بسته‌شده کنار گذاشته می‌شوند، مگر این‌که وضعیت «بسته» را انتخاب کنید.
+review-resume-password = رمز عبور شما (ادامه دادن دوباره ایمیل می‌فرستد)
+review-language-missing = این قالب متنی به { $languages } ندارد: این افراد متن را به { $default } می‌گیرند. آن را به { $default } بفرستید، یا خودتان برایشان بنویسید (پاسخ گروهی را تنها برای زبان‌های دیگر آماده کنید).
+review-language-fallback = متن را به { $default } برایشان بفرستید
+review-language-choice-needed = برخی گیرندگان به زبانی می‌نویسند که این قالب ندارد. «متن را برایشان بفرستید» را به زبان پیش‌فرض انتخاب کنید، یا آن‌ها را کنار بگذارید و خودتان برایشان بنویسید. چیزی فرستاده نشد.

@@ -1,0 +1,26 @@
+# Issue 19 items 4 and 6: the second look at a bulk reply, template test-sends.
+review-heading = Qui ce message atteint
+review-intro = Vérifiez ces chiffres et la liste avant d’approuver. Chaque personne reçoit son propre message ; personne ne voit l’adresse d’une autre.
+review-closed-excluded = Les demandes clôturées ne sont pas incluses. Pour écrire aux demandes clôturées, préparez une réponse groupée avec le statut « Clôturée ».
+review-by-language = Par langue
+review-by-contact = Par moyen de contact
+review-by-status = Par statut
+review-contact-email-full = Courriel avec le texte complet
+review-contact-email-notice = Simple avis par courriel (texte dans la boîte de réponses)
+review-contact-inbox-only = Boîte de réponses seulement (pas d’adresse)
+review-contact-unconfirmed = Adresse non confirmée (boîte de réponses seulement)
+review-recipients = Destinataires
+review-why-no-codes = Les demandes sont listées par leur identifiant de console. Les codes de référence ne sont stockés que sous forme d’empreintes à clé : Haven ne peut pas les afficher.
+review-csv = Télécharger la liste (CSV)
+review-language = Langue
+review-contact = Contact
+review-address = Adresse
+review-password = Votre mot de passe (nécessaire pour approuver)
+review-password-wrong = Ce mot de passe n’est pas le bon. Rien n’a été envoyé.
+review-over-cap = Cette réponse groupée compte { $n } destinataires, plus que la limite de { $max } de ce programme. Seul un administrateur de l’instance peut l’approuver.
+review-pending-approvals = Réponses groupées en attente d’approbation : { $n }
+review-closed-hint = Les demandes clôturées sont exclues, sauf si vous choisissez le statut « Clôturée ».
+review-resume-password = Votre mot de passe (reprendre renvoie du courrier)
+review-language-missing = Ce modèle n’a pas de texte en { $languages } : ces personnes recevraient le texte en { $default }. Envoyez-le en { $default }, ou écrivez-leur vous-même (préparez la réponse groupée pour les autres langues seulement).
+review-language-fallback = Leur envoyer le texte en { $default }
+review-language-choice-needed = Certains destinataires écrivent dans une langue que ce modèle n’a pas. Cochez « Leur envoyer le texte » dans la langue par défaut, ou laissez-les de côté et écrivez-leur vous-même. Rien n’a été envoyé.

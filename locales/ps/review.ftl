@@ -1,0 +1,26 @@
+# Issue 19 items 4 and 6: the second look at a bulk reply, template test-sends.
+review-heading = دا پیغام چا ته رسېږي
+review-intro = له تصویب مخکې دا شمېرې او لېست وګورئ. هر کس خپل جلا پیغام ترلاسه کوي؛ هېڅوک د بل چا پته نه ویني.
+review-closed-excluded = تړل شوې غوښتنې پکې نه دي شاملې. تړل شویو غوښتنو ته د لیکلو لپاره، د «تړل شوې» حالت سره ډله‌ییز ځواب چمتو کړئ.
+review-by-language = د ژبې له مخې
+review-by-contact = د اړیکې له مخې
+review-by-status = د حالت له مخې
+review-contact-email-full = برېښنالیک له بشپړ متن سره
+review-contact-email-notice = یوازې برېښنالیکي خبرتیا (متن د ځوابونو په صندوق کې)
+review-contact-inbox-only = یوازې د ځوابونو صندوق (پته نشته)
+review-contact-unconfirmed = پته نه ده تایید شوې (یوازې د ځوابونو صندوق)
+review-recipients = ترلاسه کوونکي
+review-why-no-codes = غوښتنې د کنسول د پېژندنې شمېرې له مخې لېست شوې دي. د حوالې کوډونه یوازې د کلي لرونکي هش په بڼه ساتل کېږي، نو Haven یې نشي ښودلی.
+review-csv = لېست ښکته کړئ (CSV)
+review-language = ژبه
+review-contact = اړیکه
+review-address = پته
+review-password = ستاسو پټنوم (د تصویب لپاره اړین دی)
+review-password-wrong = دا پټنوم سم نه دی. هېڅ شی ونه لېږل شو.
+review-over-cap = دا ډله‌ییز ځواب { $n } ترلاسه کوونکي لري، د دې پروګرام له { $max } حد څخه زیات. یوازې د سیستم مدیر یې تصویبولی شي.
+review-pending-approvals = هغه ډله‌ییز ځوابونه چې د تصویب په تمه دي: { $n }
+review-closed-hint = تړل شوې غوښتنې نه شاملېږي، مګر دا چې تاسو «تړل شوې» حالت وټاکئ.
+review-resume-password = ستاسو پټنوم (بیا پیلول بیا برېښنالیکونه لېږي)
+review-language-missing = دا کينډۍ په { $languages } کې متن نه لري: دا خلک به متن په { $default } کې ترلاسه کړي. په { $default } کې یې ولېږئ، یا ورته پخپله ولیکئ (ډله‌ییز ځواب یوازې د نورو ژبو لپاره چمتو کړئ).
+review-language-fallback = متن ورته په { $default } کې ولېږئ
+review-language-choice-needed = ځینې ترلاسه کوونکي په داسې ژبه لیکي چې دا کينډۍ یې نه لري. «متن ورته ولېږئ» په اصلي ژبه وټاکئ، یا یې پرېږدئ او ورته پخپله ولیکئ. هېڅ شی ونه لېږل شو.
