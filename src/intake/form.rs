@@ -152,7 +152,7 @@ pub struct ValidSubmission {
 
 /// What is wrong with a text as typed; `None` when it is fine. Also normalises line
 /// endings and trims.
-fn clean_text(value: &str, multiline: bool) -> Result<String, &'static str> {
+pub(crate) fn clean_text(value: &str, multiline: bool) -> Result<String, &'static str> {
     let text = value.replace("\r\n", "\n").replace('\r', "\n");
     let text = text.trim();
     for c in text.chars() {
@@ -170,7 +170,7 @@ fn clean_text(value: &str, multiline: bool) -> Result<String, &'static str> {
     Ok(text.to_owned())
 }
 
-fn default_max(kind: FieldKind) -> usize {
+pub(crate) fn default_max(kind: FieldKind) -> usize {
     match kind {
         FieldKind::Textarea => 10_000,
         FieldKind::Email => 254,

@@ -78,7 +78,8 @@ pub const TABLES: &[TableAccess] = &[
        created_hour, updated_hour, inbox_recipient)",
       "SELECT, INSERT, UPDATE(assigned_to, status, queue, updated_hour, legal_hold, key_id, \
        format_version, ciphertext)",
-      "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index)"),
+      "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index, status, \
+       updated_hour)"),
     t("audit_log", "", "SELECT, INSERT", "INSERT"),
     t("audit_head", "", "SELECT, UPDATE", "SELECT, UPDATE"),
     t("users", "", "SELECT, INSERT, UPDATE", "SELECT(id, email, is_admin, language)"),
@@ -107,6 +108,11 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, UPDATE",
       "SELECT, UPDATE(key_id, format_version, ciphertext)"),
     t("incident_enquiries", "", "SELECT, INSERT", ""),
+    t("person_messages",
+      "SELECT(id, enquiry_id, key_id, format_version, ciphertext, created_hour), \
+       INSERT(id, enquiry_id, key_id, format_version, ciphertext, created_hour)",
+      "SELECT, UPDATE(key_id, format_version, ciphertext)",
+      "SELECT, DELETE, UPDATE(key_id, format_version, ciphertext, requeued)"),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

@@ -49,3 +49,4 @@ mod suite;
 mod widening;
 
 use helpers::{processes, smtp_sink, staff};
+mod talk;

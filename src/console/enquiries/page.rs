@@ -259,6 +259,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             draft: v.draft,
             problem: None,
             may_reply: may(Action::Reply),
+            heard: &v.opened.messages,
         }))
         (v.referrals)
         h2 { (t(lang, "console-notes")) }
