@@ -1,8 +1,8 @@
 //! The two-way reply inbox (issue 21, item 5): what a person writes back, and the
 //! conversation both sides see.
 //!
-//! - [`check`] reads a typed message as the form reads a long text (same cleaning, same
-//!   10,000-character limit, the same error messages), so a refusal keeps what was typed.
+//! - `intake::write_back::check` reads a typed message as the form reads a long text
+//!   (same cleaning, same 10,000-character limit, the same error messages).
 //! - [`seal`] seals it to the programme's key *and* to the person's inbox key, derived
 //!   from the reference code and passphrase they just typed (the public role holds no
 //!   key: the identity lives for one request, as in `intake::inbox`). The clear columns
@@ -28,11 +28,6 @@ use crate::programme::live::LiveProgramme;
 use crate::replies::ReplyContent;
 use crate::store::{NewPersonMessage, PersonMessageRecord, Store, StoreError};
 
-/// Longest message, in characters: the form's limit for a long text.
-pub fn max_chars() -> usize {
-    crate::intake::form::default_max(crate::programme::FieldKind::Textarea)
-}
-
 /// The sealed layout of a person's message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonMessageContent {
@@ -57,23 +52,6 @@ impl PersonMessageContent {
         );
         serde_json::from_slice(&json).map_err(|_| CryptoError::Decrypt)
     }
-}
-
-/// Why a typed message was not accepted: the Fluent message to show (with `label` and
-/// `max` arguments, as the form's).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Problem(pub &'static str);
-
-/// The message as it will be stored: cleaned as the form cleans a long text.
-pub fn check(typed: &str) -> Result<String, Problem> {
-    let text = crate::intake::form::clean_text(typed, true).map_err(Problem)?;
-    if text.is_empty() {
-        return Err(Problem("talk-error-empty"));
-    }
-    if text.chars().count() > max_chars() {
-        return Err(Problem("error-too-long"));
-    }
-    Ok(text)
 }
 
 /// Seals a checked message for `enquiry_id`, to the programme and to the inbox key of
@@ -279,18 +257,6 @@ mod tests {
         assert_eq!(person_status(Status::Closed, false), "talk-status-closed");
         // Written on after closing: the worker re-opens it; say it arrived.
         assert_eq!(person_status(Status::Closed, true), "talk-status-received");
-    }
-
-    #[test]
-    fn a_message_is_checked_as_the_form_checks_a_long_text() {
-        assert_eq!(check("  hello\r\nthere "), Ok("hello\nthere".to_owned()));
-        assert_eq!(check("   "), Err(Problem("talk-error-empty")));
-        assert_eq!(
-            check(&"a".repeat(max_chars() + 1)),
-            Err(Problem("error-too-long"))
-        );
-        assert!(check(&"a".repeat(max_chars())).is_ok());
-        assert_eq!(check("bad\u{7}"), Err(Problem("error-invalid-characters")));
     }
 
     #[test]

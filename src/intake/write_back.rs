@@ -34,6 +34,29 @@ const MESSAGE: &str = "message";
 const REFERENCE: &str = "reference";
 const PASSPHRASE: &str = "passphrase";
 
+/// Longest message, in characters: the form's limit for a long text.
+pub fn max_chars() -> usize {
+    super::form::default_max(crate::programme::FieldKind::Textarea)
+}
+
+/// Why a typed message was not accepted: the Fluent message to show (with `label` and
+/// `max` arguments, as the form's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Problem(pub &'static str);
+
+/// The message as it will be stored: cleaned as the form cleans a long text, so a
+/// refusal says what the form would say.
+pub fn check(typed: &str) -> Result<String, Problem> {
+    let text = super::form::clean_text(typed, true).map_err(Problem)?;
+    if text.is_empty() {
+        return Err(Problem("talk-error-empty"));
+    }
+    if text.chars().count() > max_chars() {
+        return Err(Problem("error-too-long"));
+    }
+    Ok(text)
+}
+
 /// The write-back form as drawn: what was typed, and what was wrong with it.
 pub struct WriteForm<'a> {
     pub lang: Language,
@@ -48,7 +71,7 @@ pub struct WriteForm<'a> {
 fn form(v: &WriteForm<'_>) -> Markup {
     let lang = v.lang;
     let bad = |field: &str| v.problem.as_ref().is_some_and(|(_, f)| *f == field);
-    let max = conversation::max_chars();
+    let max = max_chars();
     html! {
         @if let Some((problem, field)) = &v.problem {
             div class="error-summary" role="alert" aria-labelledby="write-error-title" tabindex="-1" {
@@ -251,12 +274,12 @@ pub(super) async fn write(
     if !live.programme.languages().contains(&lang) {
         lang = live.programme.default_language();
     }
-    let text = match conversation::check(typed.get(MESSAGE).unwrap_or("")) {
+    let text = match check(typed.get(MESSAGE).unwrap_or("")) {
         Ok(text) => text,
-        Err(conversation::Problem(id)) => {
+        Err(Problem(id)) => {
             let msg = Msg::new(id)
                 .arg("label", t(lang, "talk-message-label"))
-                .arg("max", conversation::max_chars().to_string());
+                .arg("max", max_chars().to_string());
             let res = refused_page(
                 &intake,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -305,4 +328,21 @@ async fn open(
             inbox::InboxError::Store(e) => AppError::Store(e),
             inbox::InboxError::Crypto(e) => AppError::Crypto(e),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_is_checked_as_the_form_checks_a_long_text() {
+        assert_eq!(check("  hello\r\nthere "), Ok("hello\nthere".to_owned()));
+        assert_eq!(check("   "), Err(Problem("talk-error-empty")));
+        assert_eq!(
+            check(&"a".repeat(max_chars() + 1)),
+            Err(Problem("error-too-long"))
+        );
+        assert!(check(&"a".repeat(max_chars())).is_ok());
+        assert_eq!(check("bad\u{7}"), Err(Problem("error-invalid-characters")));
+    }
 }
