@@ -204,18 +204,22 @@ pub enum JobError {
     Rotation(#[from] crate::rotation::RotationError),
     #[error(transparent)]
     ContactIndex(#[from] crate::keyring::GateError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 impl JobRunner {
     /// Runs every job that is due until none is: the outbox and staff notices
     /// (`Worker::run_until_idle`), then re-sealing everything under an older key, then
-    /// the email blind index of new enquiries.
+    /// the email blind index of new enquiries, then re-queueing enquiries people wrote
+    /// back on (`conversation`).
     /// The retention purge is not among them: it is about time passing, and tests
     /// call it directly.
     pub async fn run_pending(&self) -> Result<(), JobError> {
         self.worker.run_until_idle().await?;
         crate::rotation::reseal_everything(&self.store, &self.keyring).await?;
         crate::contact_index::index_pending(&self.store, &self.keyring).await?;
+        crate::conversation::requeue_pending(&self.store).await?;
         Ok(())
     }
 }
@@ -250,6 +254,7 @@ impl Application {
                     crate::placement::spawn_schedule(store.clone());
                     crate::rotation::spawn_schedule(store.clone(), keyring.clone());
                     crate::contact_index::spawn_schedule(store.clone(), keyring.clone());
+                    crate::conversation::spawn_schedule(store.clone());
                 }
                 let transport = Transport::from_config(&config)?;
                 if matches!(transport, Transport::File(_)) && !config.listen.ip().is_loopback() {

@@ -106,6 +106,8 @@ pub struct OpenedCase {
     pub content: EnquiryContent,
     pub notes: Vec<(NoteRecord, Note)>,
     pub replies: Vec<(ReplyRecord, ReplyContent)>,
+    /// What the person wrote back from their reply inbox (`conversation`).
+    pub messages: Vec<crate::conversation::Heard>,
 }
 
 /// Holds the master key; see the module documentation. Cheap to clone (one shared
@@ -321,9 +323,11 @@ impl Keyring {
         self.wrapped(&record.sealed.key_id).await?;
         let notes = store.notes(&record.id).await?;
         let replies = store.replies_of(&record.id).await?;
+        let messages = store.person_messages(&record.id).await?;
         let mut read = read;
         if let Some(map) = read.detail.as_object_mut() {
             map.insert("notes".into(), notes.len().into());
+            map.insert("messages".into(), messages.len().into());
         }
         self.admit(reader, &read, &format!("enquiry:{}", record.id))
             .await?;
@@ -347,10 +351,20 @@ impl Keyring {
             opened_replies.push((r, content));
         }
         opened_replies.sort_by_key(|(r, _)| r.created_at);
+        let mut heard = Vec::with_capacity(messages.len());
+        for m in messages {
+            let content = crate::conversation::PersonMessageContent::open(
+                openers.get(self, &m.sealed).await?,
+                &m.sealed,
+            )?;
+            heard.push((m, content));
+        }
+        heard.sort_by_key(|(_, c)| c.sent_at);
         Ok(OpenedCase {
             content,
             notes: opened_notes,
             replies: opened_replies,
+            messages: heard,
         })
     }
 

@@ -15,6 +15,7 @@ pub mod casework;
 pub mod config;
 pub mod console;
 pub mod contact_index;
+pub mod conversation;
 pub mod crypto;
 pub mod domain;
 pub mod enquiry;

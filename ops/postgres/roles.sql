@@ -151,5 +151,23 @@ BEGIN
     GRANT SELECT, UPDATE ON audit_head TO haven_worker;
     -- `[outbound] max_per_hour`: the hourly count of bulk-reply sends, across workers.
     GRANT SELECT, INSERT, UPDATE, DELETE ON campaign_send_budget TO haven_worker;
+
+    ---------------------------------------------------------------------------------
+    -- The two-way reply inbox (migration 0130): the person writes back. The public
+    -- account adds a sealed message and reads the sealed messages of the one inbox it
+    -- opened (never UPDATE: moving the enquiry is the worker's); the console opens them
+    -- in the thread (a read through the keyring gate) and re-seals them after a key
+    -- rotation, as the worker does; the worker moves the enquiry to `person_replied`
+    -- (status and updated_hour of enquiries), marks the message done, and deletes
+    -- messages with their enquiry (retention).
+    GRANT INSERT (id, enquiry_id, key_id, format_version, ciphertext, created_hour)
+        ON person_messages TO haven_public;
+    GRANT SELECT (id, enquiry_id, key_id, format_version, ciphertext, created_hour)
+        ON person_messages TO haven_public;
+    GRANT SELECT ON person_messages TO haven_console;
+    GRANT UPDATE (key_id, format_version, ciphertext) ON person_messages TO haven_console;
+    GRANT SELECT, DELETE ON person_messages TO haven_worker;
+    GRANT UPDATE (key_id, format_version, ciphertext, requeued) ON person_messages TO haven_worker;
+    GRANT UPDATE (status, updated_hour) ON enquiries TO haven_worker;
 END
 $haven_roles$;

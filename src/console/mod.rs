@@ -11,6 +11,7 @@ pub mod archive;
 pub mod attachments;
 pub mod campaigns;
 pub mod charts;
+pub mod conversation;
 pub mod enquiries;
 pub mod handling;
 pub mod imports;

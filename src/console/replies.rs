@@ -52,6 +52,8 @@ pub struct Section<'a> {
     pub draft: Option<&'a Draft>,
     pub problem: Option<&'a str>,
     pub may_reply: bool,
+    /// What the person wrote back (opened with the case), shown in the thread.
+    pub heard: &'a [crate::conversation::Heard],
 }
 
 /// The reply section of the enquiry page: what was sent, and the form.
@@ -64,6 +66,7 @@ pub fn section(v: &Section<'_>) -> Markup {
         draft,
         problem,
         may_reply,
+        heard,
     } = *v;
     let p = &live.programme;
     let lang = staff.lang;
@@ -74,20 +77,8 @@ pub fn section(v: &Section<'_>) -> Markup {
             @if sent.is_empty() {
                 p { (t(lang, "console-no-reply")) }
             }
-            ol class="notes" {
-                @for (r, c) in sent {
-                    li {
-                        p class="meta" {
-                            (datetime(r.created_at)) " UTC"
-                            " — "
-                            @if r.emailed { (t(lang, "console-reply-emailed")) } @else { (t(lang, "console-reply-inbox-only")) }
-                            @if r.campaign_id.is_some() { " — " (t(lang, "console-reply-bulk")) }
-                        }
-                        p { strong { (c.subject) } }
-                        p class="preserve" dir="auto" { (c.text) }
-                    }
-                }
-            }
+            // Both sides in order: what the person wrote back too (`conversation`).
+            (super::conversation::thread(lang, sent, heard))
             @if !deliveries.is_empty() {
                 h3 { (t(lang, "console-email-delivery")) }
                 (delivery_table(lang, deliveries))
@@ -340,6 +331,7 @@ fn not_sent(
                 draft: Some(draft),
                 problem: Some(&problem),
                 may_reply: true,
+                heard: &[],
             }))
         },
     );

@@ -231,7 +231,7 @@ pub(crate) fn clean_text(value: &str, multiline: bool) -> Result<String, &'stati
     Ok(text.to_owned())
 }
 
-fn default_max(kind: FieldKind) -> usize {
+pub(crate) fn default_max(kind: FieldKind) -> usize {
     match kind {
         FieldKind::Textarea => 10_000,
         FieldKind::Email => 254,

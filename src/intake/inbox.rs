@@ -17,8 +17,8 @@ use crate::store::{Store, StoreError};
 
 /// One sign-in attempt, parsed.
 pub struct Attempt {
-    reference: Option<ReferenceCode>,
-    passphrase: Option<Passphrase>,
+    pub(super) reference: Option<ReferenceCode>,
+    pub(super) passphrase: Option<Passphrase>,
     /// What the attempt is throttled by (the code's keyed hash).
     pub code_hash: [u8; 32],
 }
@@ -46,6 +46,10 @@ pub struct Inbox {
     pub replies: Vec<ReplyContent>,
     /// The partners it was referred to, if the programme says so (names only).
     pub referred_to: Vec<String>,
+    /// The enquiry these are of (writing back adds to it: `write_back`).
+    pub enquiry_id: String,
+    /// What the person wrote back, oldest first (`conversation`).
+    pub messages: Vec<crate::conversation::PersonMessageContent>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,9 +94,12 @@ pub async fn open(
     } else {
         Vec::new()
     };
+    let messages = crate::conversation::open_for_person(store, &record.id, &identity).await?;
     Ok(Some(Inbox {
         status: record.status,
         replies,
         referred_to,
+        enquiry_id: record.id,
+        messages,
     }))
 }

@@ -11,6 +11,7 @@ pub mod phone;
 pub mod receipt;
 pub mod spelling;
 pub mod submission;
+pub mod write_back;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,6 +63,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::head().to(show_any_inbox_sign_in))
             .route(web::post().to(open_any_inbox)),
     );
+    // Writing back from the inbox (`write_back`): never compressed, as the receipt's
+    // GET, since the reference code it carries repeats on every answer.
+    cfg.service(web::resource(write_back::PATH).route(web::post().to(write_back::write)));
     cfg.service(
         web::scope("/p")
             // Slow links and Tor: the form is about 5 KB gzipped instead of 18 KB. Safe
@@ -600,16 +604,12 @@ async fn sign_in(
                 None if live.programme.languages().contains(&lang) => lang,
                 None => live.programme.default_language(),
             };
-            Ok(html(
+            // The conversation and the form to write back (`write_back`).
+            let reference = attempt.reference.as_ref().map_or("", |r| r.canonical());
+            Ok(no_store(html(
                 StatusCode::OK,
-                pages::inbox_page(
-                    shown,
-                    lang,
-                    inbox.status.as_str(),
-                    &inbox.replies,
-                    &inbox.referred_to,
-                ),
-            ))
+                write_back::inbox_page(intake, shown, lang, &inbox, reference, false),
+            )))
         }
         _ => {
             let token = csrf::issue(&intake.intake_key, &scope, at);

@@ -485,7 +485,7 @@ pub fn inbox_sign_in_page(v: &InboxView<'_>) -> Markup {
 }
 
 /// Where the inbox's form posts: the programme's own address, or `/inbox`.
-fn inbox_action(programme: Option<&Programme>) -> String {
+pub(super) fn inbox_action(programme: Option<&Programme>) -> String {
     match programme {
         Some(p) => format!("/p/{}/status", p.public_name()),
         None => crate::letters::INBOX_PATH.to_owned(),
@@ -493,21 +493,17 @@ fn inbox_action(programme: Option<&Programme>) -> String {
 }
 
 /// `programme`: `None` when opened at `/inbox` (signing out goes back there, and the
-/// page names no programme).
+/// page names no programme). `status_id` is the status worded for the person and
+/// `conversation` both sides of the thread with the form to write back
+/// (`write_back::conversation`).
 pub fn inbox_page(
     programme: Option<&Programme>,
     lang: Language,
-    status: &str,
-    replies: &[crate::replies::ReplyContent],
+    status_id: &str,
     referred_to: &[String],
+    conversation: Markup,
 ) -> Markup {
     let title = t(lang, "inbox-title");
-    let status_id = match status {
-        "in_progress" => "status-in-progress",
-        "awaiting_reply" => "status-awaiting-reply",
-        "closed" => "status-closed",
-        _ => "status-new",
-    };
     render(
         &Page {
             lang,
@@ -526,17 +522,7 @@ pub fn inbox_page(
                     }
                 }
             }
-            h2 { (t(lang, "inbox-replies-heading")) }
-            @if replies.is_empty() {
-                p { (t(lang, "inbox-no-replies")) }
-            }
-            @for (i, r) in replies.iter().enumerate().rev() {
-                article class="reply" aria-labelledby={ "reply-" (i) } {
-                    h3 id={ "reply-" (i) } dir="auto" { (r.subject) }
-                    p class="hint" { (t_args(lang, "inbox-reply-date", &[("date", crate::domain::date(r.sent_at))])) }
-                    p class="preserve" dir="auto" { (r.text) }
-                }
-            }
+            (conversation)
             p { a href={ (inbox_action(programme)) "?lang=" (lang.tag()) } { (t(lang, "inbox-sign-out")) } }
         },
     )

@@ -78,7 +78,8 @@ pub const TABLES: &[TableAccess] = &[
        created_hour, updated_hour, inbox_recipient, display_handle)",
       "SELECT, INSERT, UPDATE(assigned_to, status, queue, updated_hour, legal_hold, key_id, \
        format_version, ciphertext)",
-      "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index)"),
+      "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index, status, \
+       updated_hour)"),
     t("audit_log", "", "SELECT, INSERT", "INSERT"),
     t("audit_head", "", "SELECT, UPDATE", "SELECT, UPDATE"),
     t("users", "", "SELECT, INSERT, UPDATE", "SELECT(id, email, is_admin, language)"),
@@ -110,6 +111,11 @@ pub const TABLES: &[TableAccess] = &[
     t("caller_checks", "", "SELECT, INSERT, DELETE", ""),
     t("caller_answers", "INSERT", "SELECT, DELETE", ""),
     t("campaign_send_budget", "", "", "SELECT, INSERT, UPDATE, DELETE"),
+    t("person_messages",
+      "SELECT(id, enquiry_id, key_id, format_version, ciphertext, created_hour), \
+       INSERT(id, enquiry_id, key_id, format_version, ciphertext, created_hour)",
+      "SELECT, UPDATE(key_id, format_version, ciphertext)",
+      "SELECT, DELETE, UPDATE(key_id, format_version, ciphertext, requeued)"),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

@@ -66,7 +66,8 @@ impl Store {
             .collect()
     }
 
-    /// One queue, most urgent first, then oldest first.
+    /// One queue: those the person wrote back on first (`person_replied`: back to the
+    /// top), then most urgent, then oldest.
     pub async fn queue_enquiries(
         &self,
         programme_id: &str,
@@ -85,7 +86,8 @@ impl Store {
             enquiry_columns!(),
             " FROM enquiries WHERE programme_id = $1 AND queue = $2 AND \
              (($3 = 0 AND status <> 'closed') OR $3 = 1 OR ($3 = 2 AND status = $4)) \
-             ORDER BY priority, created_hour, id LIMIT $5"
+             ORDER BY CASE WHEN status = 'person_replied' THEN 0 ELSE 1 END, \
+             priority, created_hour, id LIMIT $5"
         ))
         .bind(programme_id)
         .bind(queue)

@@ -17,15 +17,18 @@ pub enum SealedTable {
     Outbox,
     /// Incident records' words (issue 20).
     Incidents,
+    /// What people wrote back from their reply inbox (issue 21, item 5).
+    PersonMessages,
 }
 
 impl SealedTable {
-    pub const ALL: [SealedTable; 5] = [
+    pub const ALL: [SealedTable; 6] = [
         SealedTable::Enquiries,
         SealedTable::Notes,
         SealedTable::Replies,
         SealedTable::Outbox,
         SealedTable::Incidents,
+        SealedTable::PersonMessages,
     ];
 
     pub fn name(self) -> &'static str {
@@ -35,6 +38,7 @@ impl SealedTable {
             Self::Replies => "replies",
             Self::Outbox => "outbox",
             Self::Incidents => "incidents",
+            Self::PersonMessages => "person_messages",
         }
     }
 }
@@ -154,6 +158,7 @@ impl Store {
                 "SELECT id, key_id, format_version, ciphertext, CAST(NULL AS TEXT) AS inbox_recipient \
                  FROM incidents WHERE programme_id = $1 AND key_id <> $2 ORDER BY id LIMIT $3",
             ),
+            SealedTable::PersonMessages => sqlx::query(stale_in!("person_messages")),
         };
         let rows = query
             .bind(programme_id)
@@ -179,6 +184,7 @@ impl Store {
             SealedTable::Replies => sqlx::query(reseal_in!("replies")),
             SealedTable::Outbox => sqlx::query(reseal_in!("outbox")),
             SealedTable::Incidents => sqlx::query(reseal_in!("incidents")),
+            SealedTable::PersonMessages => sqlx::query(reseal_in!("person_messages")),
         };
         let done = query
             .bind(&sealed.key_id)
@@ -203,7 +209,8 @@ impl Store {
              + (SELECT COUNT(*) FROM notes x WHERE x.key_id = k.id) \
              + (SELECT COUNT(*) FROM replies x WHERE x.key_id = k.id) \
              + (SELECT COUNT(*) FROM outbox x WHERE x.key_id = k.id) \
-             + (SELECT COUNT(*) FROM incidents x WHERE x.key_id = k.id) AS ciphertexts \
+             + (SELECT COUNT(*) FROM incidents x WHERE x.key_id = k.id) \
+             + (SELECT COUNT(*) FROM person_messages x WHERE x.key_id = k.id) AS ciphertexts \
              FROM programme_keys k JOIN programmes p ON p.id = k.programme_id \
              WHERE k.programme_id = $1 ORDER BY k.created_at, k.id",
         )

@@ -12,6 +12,7 @@ pub mod access;
 mod audit;
 mod callers;
 mod casework;
+mod conversation;
 mod form_tokens;
 mod holds;
 mod imports;
@@ -79,6 +80,7 @@ pub(crate) fn stored<T: crate::states::Stored>(
     use sqlx::Row;
     T::parse_stored(&r.try_get::<String, _>(column)?).ok_or(StoreError::Corrupt(T::UNKNOWN))
 }
+pub use conversation::{NewPersonMessage, PersonMessageRecord};
 pub use form_tokens::UsedToken;
 pub use queues::{
     ClaimFilter, Contact, QueueCursor, QueueFilter, QueueItem, QueuePage, new_display_handle,

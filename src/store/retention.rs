@@ -69,6 +69,16 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // What the person wrote back from their inbox (migration 0130) goes with it.
+        sqlx::query(concat!(
+            "DELETE FROM person_messages WHERE enquiry_id IN (",
+            expired!(),
+            ")"
+        ))
+        .bind(programme_id)
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(concat!(
             "DELETE FROM campaign_enquiries WHERE enquiry_id IN (",
             expired!(),

@@ -176,6 +176,8 @@ pub struct Limiters {
     inbox_codes: DefaultKeyedRateLimiter<[u8; 32]>,
     signin_accounts: DefaultKeyedRateLimiter<[u8; 32]>,
     signin_clients: DefaultKeyedRateLimiter<ClientKey>,
+    /// Messages a person writes back from one reply inbox (per enquiry, by code hash).
+    person_messages: DefaultKeyedRateLimiter<[u8; 32]>,
 }
 
 /// How much more a client may try in the reply inbox across codes than on one code: a
@@ -218,6 +220,10 @@ impl Limiters {
             ))),
             signin_clients: RateLimiter::keyed(Quota::per_minute(nz(
                 limits.signin_attempts_per_client_per_minute
+            ))),
+            // As many an hour on one enquiry as one client may send forms.
+            person_messages: RateLimiter::keyed(Quota::per_hour(nz(
+                limits.submissions_per_client_per_hour
             ))),
         })
     }
@@ -296,6 +302,22 @@ impl Limiters {
         keyed(&self.inbox_codes, code_hash, Limit::Code)
     }
 
+    /// One message written back from a reply inbox (the codes already checked): the
+    /// enquiry's own quota (as many an hour as a client may send forms), then the
+    /// form's quotas for the client, its network and everyone, as a submission. Writing
+    /// back is sending, and costs what sending a form costs.
+    pub fn allow_person_message(
+        &self,
+        client: &ClientKey,
+        code_hash: &[u8; 32],
+    ) -> Result<(), Refused> {
+        if !self.enabled {
+            return Ok(());
+        }
+        keyed(&self.person_messages, code_hash, Limit::Code)?;
+        self.allow_submission(client)
+    }
+
     /// One staff sign-in attempt (password or second factor) for the account named by
     /// `account` (a hash of the typed email, whether or not such an account exists, so
     /// the limit itself reveals nothing). Always on, even with `HAVEN_RATE_LIMIT=off`:
@@ -317,6 +339,7 @@ impl Limiters {
         prune(&self.inbox_codes);
         prune(&self.signin_accounts);
         prune(&self.signin_clients);
+        prune(&self.person_messages);
     }
 
     /// Keys held across every keyed limiter (for tests and metrics).
@@ -329,6 +352,7 @@ impl Limiters {
             + self.inbox_codes.len()
             + self.signin_accounts.len()
             + self.signin_clients.len()
+            + self.person_messages.len()
     }
 
     /// Prunes every `every` until the limiters are dropped.
@@ -527,5 +551,32 @@ mod tests {
         std::thread::sleep(Duration::from_millis(5));
         l.prune();
         assert_eq!(l.tracked_keys(), 0);
+    }
+
+    #[test]
+    fn writing_back_is_limited_per_enquiry_and_costs_the_forms_quota() {
+        let l = Limiters::new(&RateLimits {
+            submissions_per_client_per_hour: 3,
+            submissions_per_network_per_hour: 1_000,
+            ..RateLimits::default()
+        });
+        let (one, two) = ([1u8; 32], [2u8; 32]);
+        // One enquiry, from many clients: its own quota stops it.
+        for i in 0..3 {
+            assert!(l.allow_person_message(&v4(198, 51, 100, i), &one).is_ok());
+        }
+        let refused = l
+            .allow_person_message(&v4(198, 51, 100, 9), &one)
+            .unwrap_err();
+        assert_eq!(refused.limit, Limit::Code);
+        // Another enquiry is not held up by it.
+        assert!(l.allow_person_message(&v4(198, 51, 100, 9), &two).is_ok());
+        // One client across enquiries: the form's client quota (its forms count too).
+        let c = v4(203, 0, 113, 5);
+        assert!(l.allow_submission(&c).is_ok());
+        assert!(l.allow_person_message(&c, &[3u8; 32]).is_ok());
+        assert!(l.allow_person_message(&c, &[4u8; 32]).is_ok());
+        let refused = l.allow_person_message(&c, &[5u8; 32]).unwrap_err();
+        assert_eq!(refused.limit, Limit::Client);
     }
 }

@@ -111,6 +111,38 @@ async fn submitted_text_appears_nowhere_at_rest_or_in_logs_but_opens_with_the_ke
     let receipt = res.text().await.unwrap();
     let reference = crate::helpers::extract_by_id(&receipt, "reference-code").unwrap();
 
+    // The person writes back from their reply inbox (issue 21, item 5): sealed like the
+    // form, so it must be as absent as the rest.
+    let passphrase = crate::helpers::extract_by_id(&receipt, "passphrase").unwrap();
+    let signin = client.get(format!("{base}/inbox")).send().await.unwrap();
+    let signin = signin.text().await.unwrap();
+    let opened = client
+        .post(format!("{base}/inbox"))
+        .form(&[
+            ("csrf", extract_input(&signin, "csrf").unwrap()),
+            ("reference", reference.clone()),
+            ("passphrase", passphrase.clone()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let form = &opened[opened.find("id=\"write-back\"").expect("the inbox opened")..];
+    let wrote = client
+        .post(format!("{base}/inbox/message"))
+        .form(&[
+            ("csrf", extract_input(form, "csrf").unwrap()),
+            ("reference", extract_input(form, "reference").unwrap()),
+            ("passphrase", passphrase.clone()),
+            ("message", canary("writeback")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrote.status(), 200);
+
     // The console side: an agent is created, signs in (enrolling TOTP), finds the
     // enquiry by its code, reads it, and writes a note and a transfer reason.
     let password = format!("pw{tag} staff password");
@@ -167,6 +199,10 @@ async fn submitted_text_appears_nowhere_at_rest_or_in_logs_but_opens_with_the_ke
         view.body.contains(&canary("situation")),
         "the agent reads it"
     );
+    assert!(
+        view.body.contains(&canary("writeback")),
+        "the agent reads what the person wrote back"
+    );
     agent
         .post(
             &enquiry_page,
@@ -220,6 +256,7 @@ async fn submitted_text_appears_nowhere_at_rest_or_in_logs_but_opens_with_the_ke
     let secrets: Vec<String> = vec![
         canary("note"),
         canary("reason"),
+        canary("writeback"),
         password.clone(),
         totp_secret.clone(),
         canary("name"),

@@ -371,7 +371,7 @@ async fn the_receipt_codes_open_the_reply_inbox_and_nothing_else_does() {
     let page = res.text().await.unwrap();
     assert_eq!(
         extract_by_id(&page, "enquiry-status").as_deref(),
-        Some("Received, waiting to be read")
+        Some("We are reviewing your enquiry")
     );
 
     let res = app

@@ -53,3 +53,4 @@ mod widening;
 
 use helpers::{processes, smtp_sink, staff};
 mod review;
+mod talk;

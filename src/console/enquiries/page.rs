@@ -197,6 +197,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             draft: v.draft,
             problem: None,
             may_reply: may(Action::Reply),
+            heard: &v.opened.messages,
         }))
         (v.referrals)
         }

@@ -1,0 +1,22 @@
+# صندوق الردود في الاتجاهين (المسألة 21، البند 5).
+talk-status-reviewing = نحن نراجع طلبك
+talk-status-answered = لقد أجبنا. اقرأ ردّنا أدناه؛ يمكنك أن تكتب لنا ردًا.
+talk-status-received = وصلتنا رسالتك
+talk-status-closed = مغلق
+talk-conversation-heading = الرسائل
+talk-no-messages = لا توجد رسائل بعد. سنرد عليك هنا، ويمكنك أن تكتب لنا أدناه.
+talk-from-staff = منّا
+talk-from-person = كتبتَ
+talk-write-heading = اكتب لنا
+talk-write-intro = أجب عن أسئلتنا أو أخبرنا بأي جديد. لا يقرؤها إلا الفريق الذي يتابع طلبك.
+talk-passphrase-hint = اكتب عبارة المرور مرة أخرى للإرسال. هذه الصفحة لا تحتفظ بها.
+talk-message-label = رسالتك
+talk-message-hint = { $max } حرفًا على الأكثر.
+talk-send = أرسل الرسالة
+talk-sent = أُرسلت رسالتك. سنرد عليك هنا.
+talk-not-sent = لم تُرسل رسالتك. ما كتبته محفوظ أدناه.
+talk-not-sent-limit = رسائل كثيرة في وقت قصير، لذلك لم تُرسل هذه الرسالة. حاول مرة أخرى بعد { $minutes } دقيقة.
+talk-form-expired = بقيت هذه الصفحة مفتوحة مدة طويلة أو أُرسلت من موقع آخر. رسالتك أدناه: اكتب عبارة المرور وأرسلها مرة أخرى.
+talk-error-empty = اكتب رسالة أولًا
+talk-console-from-staff = رد من الفريق
+talk-console-from-person = من الشخص (كتبها في صندوق الردود الخاص به)

@@ -1,0 +1,22 @@
+# La boîte de réponses à double sens (ticket 21, point 5).
+talk-status-reviewing = Nous examinons votre demande
+talk-status-answered = Nous avons répondu. Lisez notre réponse ci-dessous ; vous pouvez nous répondre.
+talk-status-received = Nous avons bien reçu votre message
+talk-status-closed = Clôturée
+talk-conversation-heading = Messages
+talk-no-messages = Pas encore de message. Nous vous répondrons ici, et vous pouvez nous écrire ci-dessous.
+talk-from-staff = De notre part
+talk-from-person = Vous avez écrit
+talk-write-heading = Nous écrire
+talk-write-intro = Répondez à nos questions ou dites-nous ce qui est nouveau. Seule l’équipe qui traite votre demande peut le lire.
+talk-passphrase-hint = Saisissez de nouveau votre phrase secrète pour envoyer. Cette page ne la garde pas.
+talk-message-label = Votre message
+talk-message-hint = { $max } caractères au plus.
+talk-send = Envoyer le message
+talk-sent = Votre message a été envoyé. Nous vous répondrons ici.
+talk-not-sent = Votre message n’a pas été envoyé. Ce que vous avez écrit est conservé ci-dessous.
+talk-not-sent-limit = Trop de messages en peu de temps : celui-ci n’a pas été envoyé. Réessayez dans { $minutes } min.
+talk-form-expired = Cette page est restée ouverte trop longtemps ou a été envoyée depuis un autre site. Votre message est ci-dessous : saisissez votre phrase secrète et envoyez-le de nouveau.
+talk-error-empty = Écrivez d’abord un message
+talk-console-from-staff = Réponse de l’équipe
+talk-console-from-person = De la personne (écrit dans sa boîte de réponses)
