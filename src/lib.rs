@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod casework;
+pub mod collisions;
 pub mod config;
 pub mod console;
 pub mod contact_index;

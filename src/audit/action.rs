@@ -153,6 +153,11 @@ actions! {
     /// An incident record's sealed text opened (the keyring's gate).
     IncidentRead => "incident.read",
     IncidentReport => "incident.report",
+    /// Issue 22, item 6: the other enquiries sharing an address were listed (with a reason).
+    EnquiryRelated => "enquiry.related",
+    /// A supervisor marked an enquiry a duplicate of another, or took the mark off.
+    EnquiryDuplicate => "enquiry.duplicate",
+    EnquiryDuplicateUndo => "enquiry.duplicate-undo",
 }
 
 /// A stored action name that no variant has.
@@ -270,6 +275,12 @@ mod tests {
             "incident.read",
             "incident.report",
         ])
+        // Issue 22: call-centre agents (related enquiries, duplicate marks).
+        .chain([
+            "enquiry.related",
+            "enquiry.duplicate",
+            "enquiry.duplicate-undo",
+        ])
         .collect();
         assert_eq!(stored, before);
         assert_eq!(
@@ -286,6 +297,6 @@ mod tests {
             .iter()
             .filter(|a| a.as_str().starts_with("enquiry."))
             .collect();
-        assert_eq!(enquiry.len(), 14);
+        assert_eq!(enquiry.len(), 17);
     }
 }

@@ -123,6 +123,9 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "referral-approved" => "console-flash-referral-approved",
         "referral-cancelled" => "console-flash-referral-cancelled",
         "referral-stopped" => "console-flash-referral-stopped",
+        "writing" => "agents-c-flash-writing",
+        "duplicate" => "agents-c-flash-duplicate",
+        "duplicate-undone" => "agents-c-flash-duplicate-undone",
         _ => return None,
     })
 }

@@ -70,7 +70,8 @@ struct QueueRow {
     oldest_open_hour: Option<i64>,
 }
 
-fn queue_rows(live: &LiveProgramme, stats: &[QueueStat]) -> Vec<QueueRow> {
+/// Queue names in `lang` where the programme file gives them (issue 22, item 7).
+fn queue_rows(live: &LiveProgramme, stats: &[QueueStat], lang: Language) -> Vec<QueueRow> {
     let p = &live.programme;
     p.file()
         .queues
@@ -78,7 +79,7 @@ fn queue_rows(live: &LiveProgramme, stats: &[QueueStat]) -> Vec<QueueRow> {
         .map(|q| {
             let mut row = QueueRow {
                 key: q.key.clone(),
-                name: p.text(&q.name, Language::En).to_owned(),
+                name: p.text(&q.name, lang).to_owned(),
                 by_status: BTreeMap::new(),
                 oldest_open_hour: None,
             };
@@ -133,7 +134,7 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
     let mut sections = Vec::new();
     for live in &programmes {
         let stats = console.store.queue_stats(&live.id).await?;
-        sections.push((live.clone(), queue_rows(live, &stats)));
+        sections.push((live.clone(), queue_rows(live, &stats, staff.lang)));
     }
     let done = web::Query::<Done>::from_query(req.query_string())
         .ok()
@@ -221,7 +222,7 @@ async fn backlog_data(
     live: &LiveProgramme,
 ) -> Result<Vec<(String, i64)>, AppError> {
     let stats = console.store.queue_stats(&live.id).await?;
-    Ok(queue_rows(live, &stats)
+    Ok(queue_rows(live, &stats, Language::En)
         .into_iter()
         .map(|r| {
             let open = r
@@ -243,7 +244,7 @@ async fn dashboard(
     let staff = console.staff(&req).await?;
     let (live, role) = console.programme_for(&staff, &slug).await?;
     let stats = console.store.queue_stats(&live.id).await?;
-    let rows = queue_rows(&live, &stats);
+    let rows = queue_rows(&live, &stats, staff.lang);
     let daily = daily_data(&console, &live).await?;
     let backlog = backlog_data(&console, &live).await?;
     let slug = live.programme.slug().as_str();
@@ -396,7 +397,7 @@ async fn queue_view(
         .into_iter()
         .map(|(id, email, _)| (id, email))
         .collect();
-    let title = p.text(&queue.name, Language::En);
+    let title = p.text(&queue.name, staff.lang);
     let markup = queue_page(&staff, &live, title, selected, &enquiries, &staff_names);
     Ok(page(
         StatusCode::OK,

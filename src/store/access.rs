@@ -107,6 +107,8 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, UPDATE",
       "SELECT, UPDATE(key_id, format_version, ciphertext)"),
     t("incident_enquiries", "", "SELECT, INSERT", ""),
+    t("draft_locks", "", "SELECT, INSERT, UPDATE, DELETE", "SELECT, DELETE"),
+    t("enquiry_duplicates", "", "SELECT, INSERT, DELETE", "SELECT, DELETE"),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

@@ -11,6 +11,7 @@ mod enquiries;
 pub mod access;
 mod audit;
 mod casework;
+mod collisions;
 mod form_tokens;
 mod holds;
 mod imports;
@@ -41,6 +42,7 @@ use crate::config::DatabaseUrl;
 
 pub use crate::states::{CampaignState, Delivery, OutboxState, ReferralState};
 pub use casework::{NewNote, NoteRecord, QueueStat, StatusFilter};
+pub use collisions::{DraftLock, DuplicateMarks, RelatedEnquiry};
 pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use holds::{Hold, HoldScope};
 pub use imports::{ImportOutcome, NewImport};

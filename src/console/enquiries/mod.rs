@@ -27,6 +27,7 @@ use crate::keyring::{GateError, Read};
 use crate::programme::Programme;
 use crate::store::{EnquiryRecord, NewNote};
 
+pub mod collisions;
 mod page;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -38,7 +39,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/e/{id}/note", web::post().to(add_note))
         .route("/e/{id}/transfer", web::post().to(transfer))
         .route("/e/{id}/hold", web::post().to(legal_hold))
-        .route("/search", web::post().to(search));
+        .route("/search", web::post().to(search))
+        .configure(collisions::routes);
 }
 
 fn subject(id: &str) -> String {
@@ -96,6 +98,11 @@ async fn view(
         .template
         .as_deref()
         .and_then(|key| crate::replies::from_template(&live, key, &opened.content, &mail));
+    if draft.is_some() {
+        // Starting a reply from a template opens the reply box: the others see it.
+        collisions::take_lock(&console, &staff, &record.id).await?;
+    }
+    let collisions = collisions::section(&console, &staff, role, &record, &around.team).await?;
     let may_refer = permit(
         member(&staff, role),
         Action::Reply,
@@ -122,6 +129,7 @@ async fn view(
         draft: draft.as_ref(),
         referrals,
         done: query.done.as_deref(),
+        collisions,
     });
     Ok(super::page(StatusCode::OK, markup))
 }
