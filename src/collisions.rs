@@ -33,6 +33,16 @@ pub enum ReplyClearance {
     Anyway { claimed_by: String },
 }
 
+impl ReplyClearance {
+    /// For the reply's audit entry: whose claim it went past, if any.
+    pub fn past_claim_of(&self) -> Option<String> {
+        match self {
+            Self::Anyway { claimed_by } => Some(crate::audit::Actor::staff(claimed_by).to_string()),
+            Self::Free => None,
+        }
+    }
+}
+
 /// Whether `who` may reply to `case`: on someone else's claim only with `anyway`
 /// ticked (`Refusal::ClaimedByOther` otherwise), whatever their role.
 pub fn reply_clearance(

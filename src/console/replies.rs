@@ -289,12 +289,7 @@ async fn reply(
                     "reply": prepared.reply.id,
                     "template": draft.template_key,
                     "emailed": prepared.outbox.is_some(),
-                    "anyway": match &clearance {
-                        crate::collisions::ReplyClearance::Anyway { claimed_by } => {
-                            Some(crate::audit::Actor::staff(claimed_by).to_string())
-                        }
-                        crate::collisions::ReplyClearance::Free => None,
-                    },
+                    "anyway": clearance.past_claim_of(),
                 }));
             console.store.add_reply(&prepared, &entry).await?;
             console
