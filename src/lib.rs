@@ -12,6 +12,7 @@ pub mod auth;
 pub mod campaign_review;
 pub mod campaigns;
 pub mod casework;
+pub mod collisions;
 pub mod config;
 pub mod console;
 pub mod contact_index;

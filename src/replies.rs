@@ -73,6 +73,9 @@ pub enum ReplyError {
     Refused(#[from] OutboundError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    /// Someone else claimed the enquiry and "reply anyway" was not ticked (issue 22).
+    #[error("someone else claimed this enquiry")]
+    ClaimedByOther,
 }
 
 /// Where replies come from: the sender and the public origin (see [`crate::letters`]).

@@ -120,6 +120,9 @@ BEGIN
     -- (both dropped after a day).
     GRANT SELECT, INSERT, DELETE ON caller_checks TO haven_console;
     GRANT SELECT, DELETE ON caller_answers TO haven_console;
+    -- Call-centre agents: draft locks and duplicate marks (issue 22).
+    GRANT SELECT, INSERT, UPDATE, DELETE ON draft_locks TO haven_console;
+    GRANT SELECT, INSERT, DELETE ON enquiry_duplicates TO haven_console;
 
     ---------------------------------------------------------------------------------
     -- haven_worker: the outbox and staff notices, re-sealing after a rotation, the
@@ -146,6 +149,9 @@ BEGIN
     GRANT SELECT, DELETE ON campaign_enquiries TO haven_worker;
     GRANT SELECT, UPDATE ON referrals TO haven_worker;
     GRANT SELECT, UPDATE ON staff_notices TO haven_worker;
+    -- The purge drops the draft locks and duplicate marks of what it deletes.
+    GRANT SELECT, DELETE ON draft_locks TO haven_worker;
+    GRANT SELECT, DELETE ON enquiry_duplicates TO haven_worker;
     GRANT SELECT (id, email, is_admin, language) ON users TO haven_worker;
     GRANT INSERT ON audit_log TO haven_worker;
     GRANT SELECT, UPDATE ON audit_head TO haven_worker;

@@ -168,6 +168,11 @@ actions! {
     /// Issue 19 item 6: a template sent, with sample data, to the staff member's own
     /// address.
     TemplateTestSend => "template.test-send",
+    /// Issue 22, item 6: the other enquiries sharing an address were listed (with a reason).
+    EnquiryRelated => "enquiry.related",
+    /// A supervisor marked an enquiry a duplicate of another, or took the mark off.
+    EnquiryDuplicate => "enquiry.duplicate",
+    EnquiryDuplicateUndo => "enquiry.duplicate-undo",
 }
 
 /// A stored action name that no variant has.
@@ -298,6 +303,12 @@ mod tests {
             "campaign.recipients-csv",
             "template.test-send",
         ])
+        // Issue 22: call-centre agents (related enquiries, duplicate marks).
+        .chain([
+            "enquiry.related",
+            "enquiry.duplicate",
+            "enquiry.duplicate-undo",
+        ])
         .collect();
         assert_eq!(stored, before);
         assert_eq!(
@@ -314,6 +325,6 @@ mod tests {
             .iter()
             .filter(|a| a.as_str().starts_with("enquiry."))
             .collect();
-        assert_eq!(enquiry.len(), 14);
+        assert_eq!(enquiry.len(), 17);
     }
 }

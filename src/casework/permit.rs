@@ -109,6 +109,14 @@ pub enum Action {
     VerifyCaller,
     /// Approve a bulk reply larger than its programme's `[outbound] max_campaign`.
     ApproveLargeCampaign,
+    // An enquiry again (issue 22).
+    /// Reply to an enquiry someone else claimed, having ticked "reply anyway" (any
+    /// member of the programme; `collisions::reply_clearance` asks for the tick).
+    ReplyAnyway,
+    /// List the other enquiries that share this one's address (any member).
+    SeeRelated,
+    /// Mark an enquiry a duplicate of another, or take the mark off (supervisors).
+    MarkDuplicate,
 }
 
 /// Why an action is refused.
@@ -174,6 +182,10 @@ fn enquiry(who: Member<'_>, action: Action, case: Case<'_>) -> Result<(), Refusa
             Err(Refusal::ClaimedByOther)
         }
         ChangeStatus | Transfer | Reply => Ok(()),
+        ReplyAnyway if someone_elses => Ok(()),
+        SeeRelated => Ok(()),
+        MarkDuplicate if !supervisor => Err(Refusal::NeedsSupervisor),
+        MarkDuplicate => Ok(()),
         _ => Err(Refusal::NotApplicable),
     }
 }

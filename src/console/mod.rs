@@ -17,6 +17,7 @@ pub mod handling;
 pub mod imports;
 pub mod incidents;
 pub mod keys;
+pub mod labels;
 pub mod outbound;
 pub mod pages;
 pub mod phone;

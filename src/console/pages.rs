@@ -125,6 +125,9 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "referral-stopped" => "console-flash-referral-stopped",
         "taken" => "agents-b-flash-taken",
         "nothing-to-take" => "agents-b-flash-nothing-to-take",
+        "writing" => "agents-c-flash-writing",
+        "duplicate" => "agents-c-flash-duplicate",
+        "duplicate-undone" => "agents-c-flash-duplicate-undone",
         _ => return None,
     })
 }

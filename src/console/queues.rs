@@ -100,7 +100,8 @@ struct QueueRow {
     oldest_open_hour: Option<i64>,
 }
 
-fn queue_rows(live: &LiveProgramme, stats: &[QueueStat]) -> Vec<QueueRow> {
+/// Queue names in `lang` where the programme file gives them (issue 22, item 7).
+fn queue_rows(live: &LiveProgramme, stats: &[QueueStat], lang: Language) -> Vec<QueueRow> {
     let p = &live.programme;
     p.file()
         .queues
@@ -108,7 +109,7 @@ fn queue_rows(live: &LiveProgramme, stats: &[QueueStat]) -> Vec<QueueRow> {
         .map(|q| {
             let mut row = QueueRow {
                 key: q.key.clone(),
-                name: p.text(&q.name, Language::En).to_owned(),
+                name: p.text(&q.name, lang).to_owned(),
                 by_status: BTreeMap::new(),
                 oldest_open_hour: None,
             };
@@ -164,7 +165,7 @@ pub async fn home(console: web::Data<Console>, req: HttpRequest) -> Result<HttpR
     for live in &programmes {
         let stats = queue_stats(&console, live).await?;
         let pending = pending_notice(&console, &staff, live).await?;
-        sections.push((live.clone(), queue_rows(live, &stats), pending));
+        sections.push((live.clone(), queue_rows(live, &stats, staff.lang), pending));
     }
     let done = web::Query::<Done>::from_query(req.query_string())
         .ok()
@@ -284,7 +285,7 @@ async fn backlog_data(
     live: &LiveProgramme,
 ) -> Result<Vec<(String, i64)>, AppError> {
     let stats = queue_stats(console, live).await?;
-    Ok(queue_rows(live, &stats)
+    Ok(queue_rows(live, &stats, Language::En)
         .into_iter()
         .map(|r| {
             let open = r
@@ -306,7 +307,7 @@ async fn dashboard(
     let staff = console.staff(&req).await?;
     let (live, role) = console.programme_for(&staff, &slug).await?;
     let stats = queue_stats(&console, &live).await?;
-    let rows = queue_rows(&live, &stats);
+    let rows = queue_rows(&live, &stats, staff.lang);
     let daily = daily_data(&console, &live).await?;
     let backlog = backlog_data(&console, &live).await?;
     let slug = live.programme.slug().as_str();
@@ -462,7 +463,7 @@ async fn queue_view(
         }),
     )
     .is_ok();
-    let title = live.programme.text(&queue.name, Language::En);
+    let title = live.programme.text(&queue.name, staff.lang);
     let markup = queue_list::queue_page(&queue_list::QueuePageView {
         staff: &staff,
         live: &live,

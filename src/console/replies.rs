@@ -54,6 +54,8 @@ pub struct Section<'a> {
     pub may_reply: bool,
     /// What the person wrote back (opened with the case), shown in the thread.
     pub heard: &'a [crate::conversation::Heard],
+    /// Who else claimed the enquiry: the form then asks for "reply anyway" (issue 22).
+    pub claimed_by: Option<String>,
 }
 
 /// The reply section of the enquiry page: what was sent, and the form.
@@ -67,6 +69,7 @@ pub fn section(v: &Section<'_>) -> Markup {
         problem,
         may_reply,
         heard,
+        ref claimed_by,
     } = *v;
     let p = &live.programme;
     let lang = staff.lang;
@@ -135,6 +138,9 @@ pub fn section(v: &Section<'_>) -> Markup {
                         (draft.map(|d| d.text.as_str()).unwrap_or(""))
                     }
                 }
+                @if let Some(other) = claimed_by {
+                    (crate::console::enquiries::collisions::reply_anyway_field(lang, other))
+                }
                 button type="submit" accesskey="r" { (t(lang, "console-reply-submit")) }
                 " "
                 button type="submit" name="then" value="next" class="secondary" { (t(lang, "agents-b-send-and-next")) }
@@ -167,6 +173,7 @@ pub fn problem_message(e: &ReplyError) -> Msg {
         }
         ReplyError::Refused(OutboundError::Build | OutboundError::Attachment)
         | ReplyError::Crypto(_) => Msg::new("console-reply-error-build"),
+        ReplyError::ClaimedByOther => Msg::new("agents-c-reply-claimed"),
     }
 }
 
@@ -220,6 +227,9 @@ pub struct ReplyForm {
     /// `next`: "send and next".
     #[serde(default)]
     then: String,
+    /// "Reply anyway": ticked to reply on someone else's claim (issue 22).
+    #[serde(default)]
+    anyway: String,
 }
 
 async fn reply(
@@ -235,16 +245,24 @@ async fn reply(
         status: record.status,
         assigned_to: record.assigned_to.as_deref(),
     };
-    permit(member(&staff, role), Action::Reply, Subject::Enquiry(case))
-        .map_err(|_| AppError::Forbidden)?;
     let draft = Draft {
         subject: form.subject,
         text: form.text,
         template_key: Some(form.template).filter(|t| live.programme.template(t).is_some()),
     };
+    let clearance =
+        match crate::collisions::reply_clearance(member(&staff, role), case, form.anyway == "1") {
+            Ok(c) => c,
+            Err(crate::casework::Refusal::ClaimedByOther) => {
+                // Someone else's claim and no "reply anyway": the draft comes back with it.
+                let e = ReplyError::ClaimedByOther;
+                return not_sent(&console, &staff, &live, &record, &draft, &e).await;
+            }
+            Err(_) => return Err(AppError::Forbidden),
+        };
     // What can be refused without the enquiry is refused before anything is opened.
     if let Err(e) = replies::check(&draft) {
-        return Ok(not_sent(&staff, &live, &record, &draft, &e));
+        return not_sent(&console, &staff, &live, &record, &draft, &e).await;
     }
     let read = Read::new(AuditAction::EnquiryRead).detail(serde_json::json!({ "for": "reply" }));
     let content = console
@@ -268,8 +286,13 @@ async fn reply(
                     "reply": prepared.reply.id,
                     "template": draft.template_key,
                     "emailed": prepared.outbox.is_some(),
+                    "anyway": clearance.past_claim_of(),
                 }));
             console.store.add_reply(&prepared, &entry).await?;
+            console
+                .store
+                .release_draft_lock(&record.id, &staff.id)
+                .await?;
             if form.then == "next" {
                 return super::queue_list::take_next_for(
                     &console,
@@ -297,7 +320,7 @@ async fn reply(
                     )
                     .await?;
             }
-            Ok(not_sent(&staff, &live, &record, &draft, &e))
+            not_sent(&console, &staff, &live, &record, &draft, &e).await
         }
     }
 }
@@ -305,13 +328,33 @@ async fn reply(
 /// The reply form again, with what was typed and why it was not sent. It shows
 /// nothing of the enquiry (no reference code, no earlier replies): a refused draft
 /// is no reason to read the enquiry.
-fn not_sent(
+async fn not_sent(
+    console: &Console,
     staff: &Staff,
     live: &LiveProgramme,
     record: &EnquiryRecord,
     draft: &Draft,
     e: &ReplyError,
-) -> HttpResponse {
+) -> Result<HttpResponse, AppError> {
+    // Still writing: the others keep seeing the draft lock.
+    crate::console::enquiries::collisions::take_lock(console, staff, &record.id).await?;
+    let claimed_by = match record.assigned_to.as_deref() {
+        Some(other) if other != staff.id => Some(
+            console
+                .store
+                .programme_staff(&live.id)
+                .await?
+                .into_iter()
+                .find(|(uid, _, _)| uid == other)
+                .map(|(_, email, _)| email)
+                .unwrap_or_else(|| t(staff.lang, "console-former-member")),
+        ),
+        _ => None,
+    };
+    let status = match e {
+        ReplyError::ClaimedByOther => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
     let lang = staff.lang;
     let problem = problem_message(e).render(lang);
     let body = render(
@@ -332,10 +375,11 @@ fn not_sent(
                 problem: Some(&problem),
                 may_reply: true,
                 heard: &[],
+                claimed_by,
             }))
         },
     );
-    page(StatusCode::UNPROCESSABLE_ENTITY, body)
+    Ok(page(status, body))
 }
 
 /// Every template of a programme, rendered for a made-up enquiry.

@@ -147,7 +147,9 @@ pub struct Queue {
     /// and `routing.default_queue` name it.
     #[schemars(regex(pattern = limits::KEY))]
     pub key: String,
-    /// What staff see, per language (at most 300 characters each).
+    /// What staff see, per language (at most 300 characters each): any language the
+    /// console speaks (en, fr, uk, ar, fa-AF, ps), not only the programme's own; the
+    /// text in the default language is required.
     #[schemars(schema_with = "limits::label", extend("minProperties" = 1))]
     pub name: Localised,
 }

@@ -722,6 +722,24 @@ impl Checker<'_> {
 
     /// Checks one set of translations and rewrites its keys to canonical tags.
     fn text(&mut self, path: &str, texts: &mut Localised, need: Need, max_chars: usize) {
+        self.text_in(path, texts, need, max_chars, false);
+    }
+
+    /// A text only staff read (a queue's name): besides the programme's languages it
+    /// may be given in any language the console speaks, so a Ukrainian or Arabic
+    /// console shows it in its own language even when the form is not offered in it.
+    fn staff_text(&mut self, path: &str, texts: &mut Localised, need: Need, max_chars: usize) {
+        self.text_in(path, texts, need, max_chars, true);
+    }
+
+    fn text_in(
+        &mut self,
+        path: &str,
+        texts: &mut Localised,
+        need: Need,
+        max_chars: usize,
+        any_console_language: bool,
+    ) {
         if texts.is_empty() {
             if need == Need::Required {
                 let default = self
@@ -741,7 +759,7 @@ impl Checker<'_> {
         for (tag, value) in std::mem::take(texts) {
             let here = format!("{path}.{tag}");
             match Language::parse(&tag) {
-                Ok(lang) if self.languages.contains(&lang) => {
+                Ok(lang) if self.languages.contains(&lang) || any_console_language => {
                     if value.trim().is_empty() {
                         self.error(
                             Problem::TextEmpty,
@@ -981,7 +999,7 @@ impl Checker<'_> {
                     format!("{:?} is already the key of another queue", queue.key),
                 );
             }
-            self.text(
+            self.staff_text(
                 &format!("{at}.name"),
                 &mut queue.name,
                 Need::Required,

@@ -116,6 +116,8 @@ pub const TABLES: &[TableAccess] = &[
        INSERT(id, enquiry_id, key_id, format_version, ciphertext, created_hour)",
       "SELECT, UPDATE(key_id, format_version, ciphertext)",
       "SELECT, DELETE, UPDATE(key_id, format_version, ciphertext, requeued)"),
+    t("draft_locks", "", "SELECT, INSERT, UPDATE, DELETE", "SELECT, DELETE"),
+    t("enquiry_duplicates", "", "SELECT, INSERT, DELETE", "SELECT, DELETE"),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

@@ -88,6 +88,30 @@ impl Store {
         .bind(cutoff)
         .execute(&mut *tx)
         .await?;
+        // Draft locks and duplicate marks (either side) name nothing once it is gone.
+        for sql in [
+            concat!(
+                "DELETE FROM draft_locks WHERE enquiry_id IN (",
+                expired!(),
+                ")"
+            ),
+            concat!(
+                "DELETE FROM enquiry_duplicates WHERE enquiry_id IN (",
+                expired!(),
+                ")"
+            ),
+            concat!(
+                "DELETE FROM enquiry_duplicates WHERE duplicate_of IN (",
+                expired!(),
+                ")"
+            ),
+        ] {
+            sqlx::query(sql)
+                .bind(programme_id)
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?;
+        }
         let enquiries = sqlx::query(concat!(
             "DELETE FROM enquiries WHERE id IN (",
             expired!(),

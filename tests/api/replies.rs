@@ -1028,9 +1028,14 @@ async fn who_may_reply_and_see_templates() {
     assert!(app.store.replies_of(&ana.id).await.unwrap().is_empty());
     let res = agent_a2.post("/console", &reply, &fields("mine")).await;
     assert_replied(&res, &ana.id);
+    // Someone else's claim: the supervisor too ticks "reply anyway" (issue 22).
     let res = sup_a
         .post("/console", &reply, &fields("from the supervisor"))
         .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let mut anyway = fields("from the supervisor");
+    anyway.push(("anyway", "1".to_string()));
+    let res = sup_a.post("/console", &reply, &anyway).await;
     assert_replied(&res, &ana.id);
 
     let authors: BTreeSet<String> = app

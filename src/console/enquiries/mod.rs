@@ -27,6 +27,7 @@ use crate::keyring::{GateError, Read};
 use crate::programme::Programme;
 use crate::store::{EnquiryRecord, NewNote};
 
+pub mod collisions;
 mod page;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -39,7 +40,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/e/{id}/transfer", web::post().to(transfer))
         .route("/e/{id}/hold", web::post().to(legal_hold))
         .route("/e/{id}/draft", web::post().to(insert_template))
-        .route("/search", web::post().to(search));
+        .route("/search", web::post().to(search))
+        .configure(collisions::routes);
 }
 
 fn subject(id: &str) -> String {
@@ -172,10 +174,15 @@ async fn show(
     let mail = super::replies::mail_settings(console);
     let from_template =
         template.and_then(|key| crate::replies::from_template(live, key, &opened.content, &mail));
+    if from_template.is_some() {
+        // Starting a reply from a template opens the reply box: the others see it.
+        collisions::take_lock(console, staff, &record.id).await?;
+    }
     let draft = match (typed, from_template) {
         (Some(typed), Some(t)) => Some(crate::replies::append_template(typed, t)),
         (typed, t) => t.or(typed),
     };
+    let collisions = collisions::section(console, staff, role, record, &around.team).await?;
     let may_refer = permit(
         member(staff, role),
         Action::Reply,
@@ -203,6 +210,7 @@ async fn show(
         referrals,
         done,
         handle: handle.as_deref(),
+        collisions,
     });
     Ok(super::page(StatusCode::OK, markup))
 }

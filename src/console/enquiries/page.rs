@@ -35,13 +35,15 @@ pub(super) struct EnquiryView<'a> {
     pub done: Option<&'a str>,
     /// The enquiry's display handle (issue 22, item 3).
     pub handle: Option<&'a str>,
+    /// Others' claims and draft locks, related enquiries, duplicate marks (issue 22).
+    pub collisions: Markup,
 }
 
 pub(super) fn answer_text(lang: Language, p: &Programme, key: &str, answer: &Answer) -> String {
     let label_of = |value: &str| {
         p.field(key)
             .and_then(|f| f.options.iter().find(|o| o.value == value))
-            .map(|o| p.text(&o.label, Language::En).to_owned())
+            .map(|o| p.text(&o.label, lang).to_owned())
             .unwrap_or_else(|| value.to_owned())
     };
     match answer {
@@ -76,14 +78,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             .map(|(_, email, _)| email.clone())
             .unwrap_or_else(|| t(lang, "console-former-member"))
     };
-    let queue_name = |key: &str| {
-        p.file()
-            .queues
-            .iter()
-            .find(|q| q.key == key)
-            .map(|q| p.text(&q.name, Language::En).to_owned())
-            .unwrap_or_else(|| key.to_owned())
-    };
+    let queue_name = |key: &str| crate::console::labels::queue_name(p, key, lang);
     let base = format!("/console/e/{}", record.id);
     let title = t_args(
         lang,
@@ -103,6 +98,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
         }
         h1 { (t(lang, "console-enquiry-heading")) " " span class="code" { (content.reference) } }
         (crate::console::verify::link(lang, &record.id))
+        (v.collisions)
         // Wide screens: what the person wrote, the reply box and the actions side by
         // side (`.case-layout` in static/haven.css); narrow ones: one column, in this order.
         div class="case-layout" {
@@ -111,7 +107,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             @if let Some(handle) = v.handle {
                 dt { (t(lang, "agents-b-handle")) } dd { span class="code" { (handle) } }
             }
-            dt { (t(lang, "console-programme")) } dd { (p.text(&p.file().title, Language::En)) }
+            dt { (t(lang, "console-programme")) } dd { (crate::console::labels::title(p, lang)) }
             dt { (t(lang, "console-queue")) } dd { (queue_name(&record.queue)) }
             dt { (t(lang, "console-priority")) } dd { (record.priority) }
             dt { (t(lang, "console-status")) } dd { (t(lang, status.label_id())) }
@@ -176,7 +172,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
                 @if let Some(a) = content.answers.get(&f.key) {
                     // The question is the programme's own text, often in another script than the
                     // page: its own direction keeps its punctuation where it belongs.
-                    dt dir="auto" { (asked.text(&f.label, Language::En)) }
+                    dt dir="auto" { (asked.text(&f.label, lang)) }
                     dd class="preserve" dir="auto" { (answer_text(lang, asked, &f.key, a)) }
                 }
             }
@@ -196,8 +192,9 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             sent: Some((&v.opened.replies, &v.around.deliveries)),
             draft: v.draft,
             problem: None,
-            may_reply: may(Action::Reply),
+            may_reply: may(Action::Reply) || may(Action::ReplyAnyway),
             heard: &v.opened.messages,
+            claimed_by: record.assigned_to.as_deref().filter(|id| *id != staff.id).map(name_of),
         }))
         (v.referrals)
         }
@@ -233,7 +230,9 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
                 input type="hidden" name="from" value=(status.as_str());
                 div class="field" {
                     label for="status-to" { (t(lang, "console-change-status")) }
-                    select id="status-to" name="to" {
+                    // Nothing chosen for the agent: the list starts empty (issue 22).
+                    select id="status-to" name="to" required {
+                        option value="" selected disabled { (t(lang, "agents-c-status-choose")) }
                         @for s in status.next() { option value=(s.as_str()) { (t(lang, s.label_id())) } }
                     }
                     " "
@@ -268,7 +267,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
                     label for="transfer-to" { (t(lang, "console-transfer-to")) }
                     select id="transfer-to" name="to" {
                         @for q in p.file().queues.iter().filter(|q| q.key != record.queue) {
-                            option value=(q.key) { (p.text(&q.name, Language::En)) }
+                            option value=(q.key) { (p.text(&q.name, lang)) }
                         }
                     }
                 }

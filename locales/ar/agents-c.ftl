@@ -1,0 +1,25 @@
+# موظفو مركز الاتصال جنبًا إلى جنب (المسألة 22، البنود 5 إلى 7).
+agents-c-claimed-by-other = تولّى { $name } هذا الطلب. للرد رغم ذلك، حدّد «الرد على أي حال».
+agents-c-draft-lock = يكتب { $name } ردًا على هذا الطلب (حتى { $until } بالتوقيت العالمي).
+agents-c-own-lock = أنت تكتب ردًا: يرى الآخرون ذلك حتى { $until } بالتوقيت العالمي.
+agents-c-stop-writing = التوقف عن الكتابة
+agents-c-start-writing = أنا أكتب ردًا
+agents-c-duplicate-of = مُعلَّم كنسخة مكررة من الطلب
+agents-c-duplicate-undo = إزالة علامة النسخة المكررة
+agents-c-has-duplicates = طلبات مُعلَّمة كنسخ مكررة من هذا الطلب:
+agents-c-related-heading = طلبات أخرى من عنوان البريد الإلكتروني نفسه
+agents-c-related-shared = كثير من الناس يتشاركون عنوانًا واحدًا: غالبًا ما يكتب محامٍ أو منظمة إغاثة نيابةً عن عائلات كثيرة. العنوان نفسه لا يعني الشخص نفسه.
+agents-c-related-reason = لماذا تحتاج هذه القائمة؟ (يُسجَّل)
+agents-c-related-submit = عرض الطلبات الأخرى
+agents-c-related-no-reason = اكتب لماذا تحتاج هذه القائمة (3 أحرف على الأقل).
+agents-c-related-limited = طلبت هذه القائمة مرات كثيرة خلال الساعة الأخيرة. حاول لاحقًا.
+agents-c-related-none = لم يصل أي طلب آخر في هذا البرنامج من هذا العنوان.
+agents-c-related-enquiry = الطلب
+agents-c-duplicate-heading = نسخة مكررة
+agents-c-duplicate-mark = تعليم هذا الطلب كنسخة مكررة منه
+agents-c-flash-writing = يرى الآخرون الآن أنك تكتب ردًا.
+agents-c-flash-duplicate = عُلِّم كنسخة مكررة. تبقى المحادثتان منفصلتين.
+agents-c-flash-duplicate-undone = أُزيلت علامة النسخة المكررة.
+agents-c-status-choose = اختر حالة
+agents-c-reply-anyway = الرد على أي حال، مع أن { $name } تولّى هذا الطلب
+agents-c-reply-claimed = تولّى شخص آخر هذا الطلب. حدّد «الرد على أي حال» لإرسال ردك رغم ذلك.

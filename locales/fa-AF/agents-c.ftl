@@ -1,0 +1,25 @@
+# کارمندان مرکز تماس در کنار هم (مسئلهٔ ۲۲، بندهای ۵ تا ۷).
+agents-c-claimed-by-other = { $name } این درخواست را به عهده گرفته است. برای پاسخ دادن با این حال، «با این حال پاسخ بده» را نشانی کنید.
+agents-c-draft-lock = { $name } در حال نوشتن پاسخ به این درخواست است (تا { $until } به وقت جهانی).
+agents-c-own-lock = شما در حال نوشتن پاسخ هستید: دیگران این را تا { $until } به وقت جهانی می‌بینند.
+agents-c-stop-writing = بس کردن نوشتن
+agents-c-start-writing = من پاسخ می‌نویسم
+agents-c-duplicate-of = به حیث تکراری این درخواست نشانی شده است
+agents-c-duplicate-undo = برداشتن نشان تکراری
+agents-c-has-duplicates = درخواست‌هایی که به حیث تکراری این درخواست نشانی شده‌اند:
+agents-c-related-heading = درخواست‌های دیگر از همین آدرس ایمیل
+agents-c-related-shared = بسیاری از مردم یک آدرس مشترک دارند: یک وکیل یا یک مؤسسهٔ کمک‌رسان اغلب برای خانواده‌های زیادی می‌نویسد. آدرس یکسان به معنای شخص یکسان نیست.
+agents-c-related-reason = چرا به این فهرست نیاز دارید؟ (ثبت می‌شود)
+agents-c-related-submit = نشان دادن درخواست‌های دیگر
+agents-c-related-no-reason = بنویسید چرا به این فهرست نیاز دارید (دست کم ۳ حرف).
+agents-c-related-limited = شما در یک ساعت گذشته این فهرست را بیش از حد خواسته‌اید. بعداً دوباره کوشش کنید.
+agents-c-related-none = هیچ درخواست دیگری در این برنامه از این آدرس نیامده است.
+agents-c-related-enquiry = درخواست
+agents-c-duplicate-heading = تکراری
+agents-c-duplicate-mark = این درخواست را به حیث تکراری آن نشانی کن
+agents-c-flash-writing = اکنون دیگران می‌بینند که شما پاسخ می‌نویسید.
+agents-c-flash-duplicate = به حیث تکراری نشانی شد. هر دو گفتگو جدا می‌مانند.
+agents-c-flash-duplicate-undone = نشان تکراری برداشته شد.
+agents-c-status-choose = یک وضعیت را انتخاب کنید
+agents-c-reply-anyway = با این حال پاسخ بده، هرچند { $name } این درخواست را به عهده گرفته است
+agents-c-reply-claimed = شخص دیگری این درخواست را به عهده گرفته است. برای فرستادن پاسخ خود با این حال، «با این حال پاسخ بده» را نشانی کنید.

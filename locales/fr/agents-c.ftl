@@ -1,0 +1,25 @@
+# Agents du centre d'appels côte à côte (ticket 22, points 5 à 7).
+agents-c-claimed-by-other = { $name } a pris en charge cette demande. Pour répondre quand même, cochez « Répondre quand même ».
+agents-c-draft-lock = { $name } est en train d'écrire une réponse à cette demande (jusqu'à { $until } UTC).
+agents-c-own-lock = Vous écrivez une réponse : les autres le voient jusqu'à { $until } UTC.
+agents-c-stop-writing = Arrêter d'écrire
+agents-c-start-writing = J'écris une réponse
+agents-c-duplicate-of = Marquée comme doublon de la demande
+agents-c-duplicate-undo = Retirer la marque de doublon
+agents-c-has-duplicates = Demandes marquées comme doublons de celle-ci :
+agents-c-related-heading = Autres demandes venant de la même adresse e-mail
+agents-c-related-shared = Beaucoup de personnes partagent une adresse : un avocat ou une organisation d'aide écrit souvent pour de nombreuses familles. La même adresse ne veut pas dire la même personne.
+agents-c-related-reason = Pourquoi avez-vous besoin de cette liste ? (enregistré)
+agents-c-related-submit = Afficher les autres demandes
+agents-c-related-no-reason = Écrivez pourquoi vous avez besoin de cette liste (au moins 3 caractères).
+agents-c-related-limited = Vous avez demandé cette liste trop souvent au cours de la dernière heure. Réessayez plus tard.
+agents-c-related-none = Aucune autre demande de ce programme ne vient de cette adresse.
+agents-c-related-enquiry = Demande
+agents-c-duplicate-heading = Doublon
+agents-c-duplicate-mark = Marquer cette demande comme doublon de celle-ci
+agents-c-flash-writing = Les autres voient maintenant que vous écrivez une réponse.
+agents-c-flash-duplicate = Marquée comme doublon. Les deux conversations restent séparées.
+agents-c-flash-duplicate-undone = La marque de doublon a été retirée.
+agents-c-status-choose = Choisissez un statut
+agents-c-reply-anyway = Répondre quand même, bien que { $name } ait pris en charge cette demande
+agents-c-reply-claimed = Quelqu'un d'autre a pris en charge cette demande. Cochez « Répondre quand même » pour envoyer votre réponse malgré tout.

@@ -1,0 +1,25 @@
+# د زنګ مرکز کارکوونکي یو د بل تر څنګ (۲۲مه موضوع، ۵ تر ۷ بندونه).
+agents-c-claimed-by-other = { $name } دا غوښتنه په غاړه اخیستې ده. که بیا هم ځواب ورکوئ، «بیا هم ځواب ورکړه» نښه کړئ.
+agents-c-draft-lock = { $name } دې غوښتنې ته ځواب لیکي (تر { $until } نړیوال وخت پورې).
+agents-c-own-lock = تاسو ځواب لیکئ: نور یې تر { $until } نړیوال وخت پورې ویني.
+agents-c-stop-writing = لیکل بند کړه
+agents-c-start-writing = زه ځواب لیکم
+agents-c-duplicate-of = د دې غوښتنې د تکرار په توګه نښه شوې
+agents-c-duplicate-undo = د تکرار نښه لرې کړه
+agents-c-has-duplicates = هغه غوښتنې چې د دې غوښتنې د تکرار په توګه نښه شوې دي:
+agents-c-related-heading = له همدې برېښنالیک پتې نورې غوښتنې
+agents-c-related-shared = ډېر خلک یوه پته شریکوي: یو وکیل یا د مرستې یوه موسسه اکثره د ډېرو کورنیو لپاره لیکي. یوه پته د یو شخص مانا نه لري.
+agents-c-related-reason = دا لېست ولې اړین دی؟ (ثبتېږي)
+agents-c-related-submit = نورې غوښتنې وښایه
+agents-c-related-no-reason = ولیکئ چې دا لېست ولې اړین دی (لږ تر لږه ۳ توري).
+agents-c-related-limited = تاسو په تېر یو ساعت کې دا لېست ډېر ځله غوښتی. وروسته بیا هڅه وکړئ.
+agents-c-related-none = د دې پروګرام بله هېڅ غوښتنه له دې پتې نه ده راغلې.
+agents-c-related-enquiry = غوښتنه
+agents-c-duplicate-heading = تکرار
+agents-c-duplicate-mark = دا غوښتنه د هغې د تکرار په توګه نښه کړه
+agents-c-flash-writing = اوس نور ویني چې تاسو ځواب لیکئ.
+agents-c-flash-duplicate = د تکرار په توګه نښه شوه. دواړه خبرې اترې جلا پاتې کېږي.
+agents-c-flash-duplicate-undone = د تکرار نښه لرې شوه.
+agents-c-status-choose = یو حالت وټاکئ
+agents-c-reply-anyway = بیا هم ځواب ورکړه، که څه هم { $name } دا غوښتنه په غاړه اخیستې ده
+agents-c-reply-claimed = بل چا دا غوښتنه په غاړه اخیستې ده. د دې لپاره چې بیا هم خپل ځواب ولېږئ، «بیا هم ځواب ورکړه» نښه کړئ.

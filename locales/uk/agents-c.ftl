@@ -1,0 +1,25 @@
+# Оператори кол-центру поруч (задача 22, пункти 5–7).
+agents-c-claimed-by-other = { $name } взяв(ла) це звернення в роботу. Щоб усе одно відповісти, позначте «Усе одно відповісти».
+agents-c-draft-lock = { $name } пише відповідь на це звернення (до { $until } UTC).
+agents-c-own-lock = Ви пишете відповідь: інші бачать це до { $until } UTC.
+agents-c-stop-writing = Припинити писати
+agents-c-start-writing = Я пишу відповідь
+agents-c-duplicate-of = Позначено як дублікат звернення
+agents-c-duplicate-undo = Зняти позначку дубліката
+agents-c-has-duplicates = Звернення, позначені як дублікати цього:
+agents-c-related-heading = Інші звернення з тієї самої електронної адреси
+agents-c-related-shared = Одну адресу часто мають багато людей: юрист або благодійна організація нерідко пише за багато родин. Та сама адреса не означає ту саму людину.
+agents-c-related-reason = Навіщо вам цей список? (записується)
+agents-c-related-submit = Показати інші звернення
+agents-c-related-no-reason = Напишіть, навіщо вам цей список (щонайменше 3 символи).
+agents-c-related-limited = Ви запитували цей список надто часто за останню годину. Спробуйте пізніше.
+agents-c-related-none = Жодне інше звернення цієї програми не надійшло з цієї адреси.
+agents-c-related-enquiry = Звернення
+agents-c-duplicate-heading = Дублікат
+agents-c-duplicate-mark = Позначити це звернення як його дублікат
+agents-c-flash-writing = Тепер інші бачать, що ви пишете відповідь.
+agents-c-flash-duplicate = Позначено як дублікат. Обидві розмови залишаються окремими.
+agents-c-flash-duplicate-undone = Позначку дубліката знято.
+agents-c-status-choose = Виберіть статус
+agents-c-reply-anyway = Усе одно відповісти, хоча { $name } взяв(ла) це звернення в роботу
+agents-c-reply-claimed = Це звернення взяв у роботу хтось інший. Позначте «Усе одно відповісти», щоб усе ж надіслати відповідь.
