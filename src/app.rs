@@ -204,6 +204,8 @@ pub enum JobError {
     Rotation(#[from] crate::rotation::RotationError),
     #[error(transparent)]
     ContactIndex(#[from] crate::keyring::GateError),
+    #[error(transparent)]
+    Own(#[from] crate::own::OwnError),
 }
 
 impl JobRunner {
@@ -216,6 +218,7 @@ impl JobRunner {
         self.worker.run_until_idle().await?;
         crate::rotation::reseal_everything(&self.store, &self.keyring).await?;
         crate::contact_index::index_pending(&self.store, &self.keyring).await?;
+        crate::own::carry_out(&self.store, &self.keyring).await?;
         Ok(())
     }
 }
@@ -250,6 +253,7 @@ impl Application {
                     crate::placement::spawn_schedule(store.clone());
                     crate::rotation::spawn_schedule(store.clone(), keyring.clone());
                     crate::contact_index::spawn_schedule(store.clone(), keyring.clone());
+                    crate::own::spawn_schedule(store.clone(), keyring.clone());
                 }
                 let transport = Transport::from_config(&config)?;
                 if matches!(transport, Transport::File(_)) && !config.listen.ip().is_loopback() {

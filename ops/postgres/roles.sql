@@ -74,6 +74,14 @@ BEGIN
     -- the submission's transaction and dropped there once expired (its one DELETE:
     -- nothing personal, and losing one only lets a stale token be refused by its age).
     GRANT SELECT, INSERT, DELETE ON used_form_tokens TO haven_public;
+    -- Own data and own codes (issue 21, item 6): whether the inbox must ask for a new
+    -- passphrase (a phone intake's, until chosen) and whether a withdrawal waits for a
+    -- legal hold; "what you sent", sealed to the person's inbox key, added with the
+    -- enquiry and read back in the inbox; the person's requests, only added (the
+    -- worker carries them out) and looked up so that one is not asked for twice.
+    GRANT SELECT (source, passphrase_chosen, legal_hold) ON enquiries TO haven_public;
+    GRANT SELECT, INSERT ON own_copies TO haven_public;
+    GRANT SELECT (enquiry_id, kind), INSERT ON inbox_requests TO haven_public;
 
     ---------------------------------------------------------------------------------
     -- haven_console: staff sign-in and case work, programme editing, key rotation and
@@ -112,6 +120,8 @@ BEGIN
     -- Incident records (their words sealed) and their frozen affected sets.
     GRANT SELECT, INSERT, UPDATE ON incidents TO haven_console;
     GRANT SELECT, INSERT ON incident_enquiries TO haven_console;
+    -- A supervisor's withdrawal on a person's request (the worker carries it out).
+    GRANT SELECT, INSERT ON inbox_requests TO haven_console;
 
     ---------------------------------------------------------------------------------
     -- haven_worker: the outbox and staff notices, re-sealing after a rotation, the
@@ -141,5 +151,10 @@ BEGIN
     GRANT SELECT (id, email, is_admin, language) ON users TO haven_worker;
     GRANT INSERT ON audit_log TO haven_worker;
     GRANT SELECT, UPDATE ON audit_head TO haven_worker;
+    -- Carrying out a person's requests (issue 21, item 6): a new passphrase (its hash,
+    -- the inbox recipient, replies and "what you sent" re-sealed) and withdrawals.
+    GRANT UPDATE (passphrase_hash, inbox_recipient, passphrase_chosen) ON enquiries TO haven_worker;
+    GRANT SELECT, UPDATE (held_noted), DELETE ON inbox_requests TO haven_worker;
+    GRANT SELECT, UPDATE, DELETE ON own_copies TO haven_worker;
 END
 $haven_roles$;

@@ -153,6 +153,16 @@ actions! {
     /// An incident record's sealed text opened (the keyring's gate).
     IncidentRead => "incident.read",
     IncidentReport => "incident.report",
+    /// Issue 21 item 6: a supervisor asked, on a person's behalf, to withdraw their
+    /// enquiry (the worker carries it out).
+    WithdrawalRequest => "withdrawal.request",
+    /// A withdrawal waits for a legal hold to end (recorded once).
+    WithdrawalHeld => "withdrawal.held",
+    /// An enquiry withdrawn: its ciphertexts deleted, with the counts.
+    WithdrawalDone => "withdrawal.done",
+    /// A person's new passphrase carried out: their replies and "what you sent"
+    /// re-sealed to the new inbox key.
+    InboxPassphraseChange => "inbox.passphrase-change",
 }
 
 /// A stored action name that no variant has.
@@ -269,6 +279,13 @@ mod tests {
             "incident.update",
             "incident.read",
             "incident.report",
+        ])
+        // Issue 21 item 6: withdrawal and the person's own passphrase.
+        .chain([
+            "withdrawal.request",
+            "withdrawal.held",
+            "withdrawal.done",
+            "inbox.passphrase-change",
         ])
         .collect();
         assert_eq!(stored, before);

@@ -5,6 +5,7 @@
 
 pub mod form;
 pub mod inbox;
+pub mod own;
 pub mod pages;
 pub mod receipt;
 pub mod submission;
@@ -52,6 +53,7 @@ pub struct Intake {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    own::routes(cfg);
     cfg.service(
         web::resource(crate::letters::INBOX_PATH)
             .wrap(actix_web::middleware::Compress::default())
@@ -550,6 +552,7 @@ async fn sign_in(
                     inbox.status.as_str(),
                     &inbox.replies,
                     &inbox.referred_to,
+                    &own::inbox_section(lang, &live.programme, &inbox.own),
                 ),
             ))
         }

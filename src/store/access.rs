@@ -72,13 +72,15 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, UPDATE(wrapped_identity)",
       "SELECT"),
     t("enquiries",
-      "SELECT(id, programme_id, reference_hash, passphrase_hash, status, queue, created_hour), \
+      "SELECT(id, programme_id, reference_hash, passphrase_hash, status, queue, created_hour, \
+       source, passphrase_chosen, legal_hold), \
        INSERT(id, programme_id, form_version, reference_hash, passphrase_hash, queue, priority, \
        status, language, source, has_email, contact_index, key_id, format_version, ciphertext, \
        created_hour, updated_hour, inbox_recipient)",
       "SELECT, INSERT, UPDATE(assigned_to, status, queue, updated_hour, legal_hold, key_id, \
        format_version, ciphertext)",
-      "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index)"),
+      "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index, \
+       passphrase_hash, inbox_recipient, passphrase_chosen)"),
     t("audit_log", "", "SELECT, INSERT", "INSERT"),
     t("audit_head", "", "SELECT, UPDATE", "SELECT, UPDATE"),
     t("users", "", "SELECT, INSERT, UPDATE", "SELECT(id, email, is_admin, language)"),
@@ -107,6 +109,11 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, UPDATE",
       "SELECT, UPDATE(key_id, format_version, ciphertext)"),
     t("incident_enquiries", "", "SELECT, INSERT", ""),
+    t("inbox_requests",
+      "SELECT(enquiry_id, kind), INSERT",
+      "SELECT, INSERT",
+      "SELECT, UPDATE(held_noted), DELETE"),
+    t("own_copies", "SELECT, INSERT", "", "SELECT, UPDATE, DELETE"),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

@@ -28,6 +28,7 @@ use crate::programme::Programme;
 use crate::store::{EnquiryRecord, NewNote};
 
 mod page;
+mod withdraw;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/e/{id}", web::get().to(view))
@@ -38,6 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/e/{id}/note", web::post().to(add_note))
         .route("/e/{id}/transfer", web::post().to(transfer))
         .route("/e/{id}/hold", web::post().to(legal_hold))
+        .route("/e/{id}/withdraw", web::post().to(withdraw::withdraw))
         .route("/search", web::post().to(search));
 }
 

@@ -201,6 +201,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
                 }
             }
         }
+        @if may(Action::Withdraw) { (super::withdraw::form(lang, &base, &staff.csrf)) }
         @if may(Action::ChangeStatus) && !status.next().is_empty() {
             form method="post" action={ (base) "/status" } {
                 (csrf_field(&staff.csrf))
