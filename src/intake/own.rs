@@ -300,16 +300,17 @@ async fn check_codes(
     req: &HttpRequest,
     typed: &super::form::RawForm,
 ) -> Result<Checked, AppError> {
-    let attempt = super::inbox::Attempt::parse(
-        &intake.intake_key,
-        typed.get("reference").unwrap_or(""),
-        typed.get("passphrase").unwrap_or(""),
-    );
+    // Hashed as `inbox::Attempt` does (even a malformed code), and throttled by the
+    // same limits as signing in.
+    let typed_reference = typed.get("reference").unwrap_or("");
+    let code_hash = match ReferenceCode::parse(typed_reference) {
+        Ok(r) => submission::reference_hash(&intake.intake_key, &r),
+        Err(_) => intake
+            .intake_key
+            .mac("haven/reference", &[typed_reference.as_bytes()]),
+    };
     let client = client_key(req, &intake.config.trusted_proxies);
-    if let Err(refused) = intake
-        .limiters
-        .allow_inbox_attempt(&client, &attempt.code_hash)
-    {
+    if let Err(refused) = intake.limiters.allow_inbox_attempt(&client, &code_hash) {
         return Ok(Checked::Throttled(refused.minutes()));
     }
     let (Ok(reference), Ok(passphrase)) = (
@@ -318,14 +319,10 @@ async fn check_codes(
     ) else {
         return Ok(Checked::No);
     };
-    let Some(live) = super::programme_of_code(intake, &attempt.code_hash).await? else {
+    let Some(live) = super::programme_of_code(intake, &code_hash).await? else {
         return Ok(Checked::No);
     };
-    let Some(record) = intake
-        .store
-        .inbox_enquiry(&live.id, &attempt.code_hash)
-        .await?
-    else {
+    let Some(record) = intake.store.inbox_enquiry(&live.id, &code_hash).await? else {
         return Ok(Checked::No);
     };
     if !submission::passphrase_matches(&intake.intake_key, &record.passphrase_hash, &passphrase) {

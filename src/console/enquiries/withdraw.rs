@@ -5,10 +5,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use maud::{Markup, html};
+use maud::html;
 use serde::Deserialize;
 
-use super::super::pages::{Shell, csrf_field, render};
+use super::super::pages::{Shell, render};
 use super::super::{Console, member, page};
 use super::{case, refused};
 use crate::casework::{Action, Subject, permit};
@@ -21,24 +21,6 @@ pub struct WithdrawForm {
     csrf: String,
     #[serde(default)]
     confirm: String,
-}
-
-/// The form on the enquiry page (shown to those `permit` allows).
-pub(super) fn form(lang: crate::domain::Language, base: &str, csrf: &str) -> Markup {
-    html! {
-        section id="withdraw-on-request" {
-            h2 { (t(lang, "own-staff-heading")) }
-            p { (t(lang, "own-staff-intro")) }
-            form method="post" action={ (base) "/withdraw" } {
-                (csrf_field(csrf))
-                div class="field checkbox" {
-                    input type="checkbox" id="withdraw-confirm" name="confirm" value="yes";
-                    label for="withdraw-confirm" { (t(lang, "own-staff-confirm")) }
-                }
-                button type="submit" class="warning" { (t(lang, "own-staff-submit")) }
-            }
-        }
-    }
 }
 
 pub(super) async fn withdraw(
