@@ -206,6 +206,8 @@ pub enum JobError {
     ContactIndex(#[from] crate::keyring::GateError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Own(#[from] crate::own::OwnError),
 }
 
 impl JobRunner {
@@ -220,6 +222,7 @@ impl JobRunner {
         crate::rotation::reseal_everything(&self.store, &self.keyring).await?;
         crate::contact_index::index_pending(&self.store, &self.keyring).await?;
         crate::conversation::requeue_pending(&self.store).await?;
+        crate::own::carry_out(&self.store, &self.keyring).await?;
         Ok(())
     }
 }
@@ -255,6 +258,7 @@ impl Application {
                     crate::rotation::spawn_schedule(store.clone(), keyring.clone());
                     crate::contact_index::spawn_schedule(store.clone(), keyring.clone());
                     crate::conversation::spawn_schedule(store.clone());
+                    crate::own::spawn_schedule(store.clone(), keyring.clone());
                 }
                 let transport = Transport::from_config(&config)?;
                 if matches!(transport, Transport::File(_)) && !config.listen.ip().is_loopback() {

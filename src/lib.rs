@@ -31,6 +31,7 @@ pub mod letters;
 pub mod logging;
 pub mod metrics;
 pub mod outbound;
+pub mod own;
 pub mod placement;
 pub mod programme;
 pub mod referrals;

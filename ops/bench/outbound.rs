@@ -337,6 +337,7 @@ async fn enquiries(
             inbox_recipient: None,
             sealed: content.seal(sealer)?,
             created_hour: hour_of(now()),
+            own_copy: None,
         };
         let writer = writer.clone();
         pending.spawn(async move { writer.submit(enquiry).await });

@@ -212,6 +212,7 @@ async fn fill(store: &Store, total: usize, agent: &str) -> anyhow::Result<Durati
                     has_email: rng.below(2) == 0,
                     contact_index: None,
                     inbox_recipient: None,
+                    own_copy: None,
                     sealed: Sealed {
                         key_id: programme.key_id.clone(),
                         format_version: 1,

@@ -78,6 +78,14 @@ BEGIN
     -- Caller verification (issue 22): the inbox records the keyed hash of a number the
     -- caller typed; it may not read any, nor any number the console issued.
     GRANT INSERT ON caller_answers TO haven_public;
+    -- Own data and own codes (issue 21, item 6): whether the inbox must ask for a new
+    -- passphrase (a phone intake's, until chosen) and whether a withdrawal waits for a
+    -- legal hold; "what you sent", sealed to the person's inbox key, added with the
+    -- enquiry and read back in the inbox; the person's requests, only added (the
+    -- worker carries them out) and looked up so that one is not asked for twice.
+    GRANT SELECT (source, passphrase_chosen, legal_hold) ON enquiries TO haven_public;
+    GRANT SELECT, INSERT ON own_copies TO haven_public;
+    GRANT SELECT (enquiry_id, kind), INSERT ON inbox_requests TO haven_public;
 
     ---------------------------------------------------------------------------------
     -- haven_console: staff sign-in and case work, programme editing, key rotation and
@@ -123,6 +131,8 @@ BEGIN
     -- Call-centre agents: draft locks and duplicate marks (issue 22).
     GRANT SELECT, INSERT, UPDATE, DELETE ON draft_locks TO haven_console;
     GRANT SELECT, INSERT, DELETE ON enquiry_duplicates TO haven_console;
+    -- A supervisor's withdrawal on a person's request (the worker carries it out).
+    GRANT SELECT, INSERT ON inbox_requests TO haven_console;
 
     ---------------------------------------------------------------------------------
     -- haven_worker: the outbox and staff notices, re-sealing after a rotation, the
@@ -175,5 +185,10 @@ BEGIN
     GRANT SELECT, DELETE ON person_messages TO haven_worker;
     GRANT UPDATE (key_id, format_version, ciphertext, requeued) ON person_messages TO haven_worker;
     GRANT UPDATE (status, updated_hour) ON enquiries TO haven_worker;
+    -- Carrying out a person's requests (issue 21, item 6): a new passphrase (its hash,
+    -- the inbox recipient, replies and "what you sent" re-sealed) and withdrawals.
+    GRANT UPDATE (passphrase_hash, inbox_recipient, passphrase_chosen) ON enquiries TO haven_worker;
+    GRANT SELECT, UPDATE (held_noted), DELETE ON inbox_requests TO haven_worker;
+    GRANT SELECT, UPDATE, DELETE ON own_copies TO haven_worker;
 END
 $haven_roles$;

@@ -173,6 +173,16 @@ actions! {
     /// A supervisor marked an enquiry a duplicate of another, or took the mark off.
     EnquiryDuplicate => "enquiry.duplicate",
     EnquiryDuplicateUndo => "enquiry.duplicate-undo",
+    /// Issue 21 item 6: a supervisor asked, on a person's behalf, to withdraw their
+    /// enquiry (the worker carries it out).
+    WithdrawalRequest => "withdrawal.request",
+    /// A withdrawal waits for a legal hold to end (recorded once).
+    WithdrawalHeld => "withdrawal.held",
+    /// An enquiry withdrawn: its ciphertexts deleted, with the counts.
+    WithdrawalDone => "withdrawal.done",
+    /// A person's new passphrase carried out: their replies and "what you sent"
+    /// re-sealed to the new inbox key.
+    InboxPassphraseChange => "inbox.passphrase-change",
 }
 
 /// A stored action name that no variant has.
@@ -308,6 +318,13 @@ mod tests {
             "enquiry.related",
             "enquiry.duplicate",
             "enquiry.duplicate-undo",
+        ])
+        // Issue 21 item 6: withdrawal and the person's own passphrase.
+        .chain([
+            "withdrawal.request",
+            "withdrawal.held",
+            "withdrawal.done",
+            "inbox.passphrase-change",
         ])
         .collect();
         assert_eq!(stored, before);

@@ -33,6 +33,9 @@ pub enum SystemTask {
     /// Computing the email blind index of new enquiries from their sealed contact
     /// (`system:contact-index`).
     ContactIndex,
+    /// Carrying out what people asked for in their reply inbox: a new passphrase,
+    /// a withdrawal (`system:own-requests`).
+    OwnRequests,
 }
 
 impl SystemTask {
@@ -41,6 +44,7 @@ impl SystemTask {
             SystemTask::Purge => "purge",
             SystemTask::Rotation => "rotation",
             SystemTask::ContactIndex => "contact-index",
+            SystemTask::OwnRequests => "own-requests",
         }
     }
 }
@@ -78,6 +82,7 @@ impl FromStr for Actor {
             "system:purge" => return Ok(Actor::System(SystemTask::Purge)),
             "system:rotation" => return Ok(Actor::System(SystemTask::Rotation)),
             "system:contact-index" => return Ok(Actor::System(SystemTask::ContactIndex)),
+            "system:own-requests" => return Ok(Actor::System(SystemTask::OwnRequests)),
             _ => {}
         }
         match s.split_once(':') {

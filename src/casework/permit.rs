@@ -117,6 +117,8 @@ pub enum Action {
     SeeRelated,
     /// Mark an enquiry a duplicate of another, or take the mark off (supervisors).
     MarkDuplicate,
+    /// Withdraw and delete an enquiry on the person's request (supervisors; issue 21).
+    Withdraw,
 }
 
 /// Why an action is refused.
@@ -175,8 +177,8 @@ fn enquiry(who: Member<'_>, action: Action, case: Case<'_>) -> Result<(), Refusa
         Unclaim if case.assigned_to.is_none() => Err(Refusal::NotClaimed),
         Unclaim if someone_elses && !supervisor => Err(Refusal::ClaimedByOther),
         Unclaim => Ok(()),
-        Assign | Hold if !supervisor => Err(Refusal::NeedsSupervisor),
-        Assign | Hold => Ok(()),
+        Assign | Hold | Withdraw if !supervisor => Err(Refusal::NeedsSupervisor),
+        Assign | Hold | Withdraw => Ok(()),
         // An agent works on what is theirs or nobody's; a supervisor on anything.
         ChangeStatus | Transfer | Reply if someone_elses && !supervisor => {
             Err(Refusal::ClaimedByOther)
@@ -323,6 +325,8 @@ mod tests {
             (Supervisor, theirs, Reply, Ok(())),
             (Agent, mine, Hold, Err(Refusal::NeedsSupervisor)),
             (Supervisor, theirs, Hold, Ok(())),
+            (Agent, mine, Withdraw, Err(Refusal::NeedsSupervisor)),
+            (Supervisor, theirs, Withdraw, Ok(())),
             (Admin, free, ApproveCampaign, Err(Refusal::NotApplicable)),
             (Agent, theirs, VerifyCaller, Ok(())),
             (Agent, free, PhoneIntake, Err(Refusal::NotApplicable)),

@@ -56,6 +56,22 @@ pub fn inbox_recipient(
         .to_string())
 }
 
+/// Seals `plaintext` to an inbox recipient alone ("what you sent", issue 21 item 6):
+/// only the person, with their two codes, can open it.
+pub fn seal_to_inbox(recipient: &str, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let recipient =
+        x25519::Recipient::from_str(recipient).map_err(|_| CryptoError::MalformedKey)?;
+    age::encrypt(&recipient, plaintext).map_err(|_| CryptoError::Encrypt)
+}
+
+/// Opens what [`seal_to_inbox`] sealed, with the identity derived for one request.
+pub fn open_from_inbox(
+    identity: &x25519::Identity,
+    ciphertext: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
+    age::decrypt(identity, ciphertext).map_err(|_| CryptoError::Decrypt)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

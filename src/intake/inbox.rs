@@ -50,6 +50,8 @@ pub struct Inbox {
     pub enquiry_id: String,
     /// What the person wrote back, oldest first (`conversation`).
     pub messages: Vec<crate::conversation::PersonMessageContent>,
+    /// "What you sent", a phone intake's new passphrase, withdrawal (`intake::own`).
+    pub own: super::own::OwnView,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +91,9 @@ pub async fn open(
     // Stored by the hour; the exact time sealed inside orders them.
     replies.sort_by_key(|c| c.sent_at);
     // Only names of partners, and only if the programme chose to say so.
-    let referred_to = if live.programme.file().referrals.show_in_inbox {
+    let own = super::own::view(store, live, &record.id, &identity).await?;
+    // A phone intake shows replies only until the person chose their own passphrase.
+    let referred_to = if live.programme.file().referrals.show_in_inbox && !own.must_choose {
         store.disclosed_partners(&record.id).await?
     } else {
         Vec::new()
@@ -101,5 +105,6 @@ pub async fn open(
         referred_to,
         enquiry_id: record.id,
         messages,
+        own,
     }))
 }

@@ -6,6 +6,7 @@
 pub mod caller;
 pub mod form;
 pub mod inbox;
+pub mod own;
 pub mod pages;
 pub mod phone;
 pub mod receipt;
@@ -56,6 +57,7 @@ pub struct Intake {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    own::routes(cfg);
     cfg.service(
         web::resource(crate::letters::INBOX_PATH)
             .wrap(actix_web::middleware::Compress::default())
@@ -608,7 +610,15 @@ async fn sign_in(
             let reference = attempt.reference.as_ref().map_or("", |r| r.canonical());
             Ok(no_store(html(
                 StatusCode::OK,
-                write_back::inbox_page(intake, shown, lang, &inbox, reference, false),
+                write_back::inbox_page(
+                    intake,
+                    shown,
+                    lang,
+                    &inbox,
+                    reference,
+                    false,
+                    &own::inbox_section(lang, &live.programme, &inbox.own),
+                ),
             )))
         }
         _ => {

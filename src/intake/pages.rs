@@ -502,6 +502,7 @@ pub fn inbox_page(
     status_id: &str,
     referred_to: &[String],
     conversation: Markup,
+    own: &Markup,
 ) -> Markup {
     let title = t(lang, "inbox-title");
     render(
@@ -523,6 +524,7 @@ pub fn inbox_page(
                 }
             }
             (conversation)
+            (own)
             p { a href={ (inbox_action(programme)) "?lang=" (lang.tag()) } { (t(lang, "inbox-sign-out")) } }
         },
     )

@@ -95,6 +95,22 @@ pub fn seal_amended(
     );
     content.mail = intake.mail;
     amend(&mut content);
+    let inbox_recipient = crate::crypto::inbox::inbox_recipient(&reference, &passphrase)?;
+    // "What you sent" (issue 21, item 6), where the programme shows it: the answers
+    // without contact details, sealed to the inbox key alone. Imported mail has no
+    // inbox the person knows of.
+    let own_copy = if live.programme.file().show_sent_in_inbox && intake.source != "imported" {
+        Some(
+            crate::own::OwnCopy::without_contact(
+                &live.programme,
+                intake.language,
+                &content.answers,
+            )
+            .seal_to(&inbox_recipient)?,
+        )
+    } else {
+        None
+    };
     let enquiry = NewEnquiry {
         id: random_id(),
         programme_id: live.id.clone(),
@@ -107,12 +123,10 @@ pub fn seal_amended(
         source: intake.source,
         has_email,
         contact_index: None,
-        inbox_recipient: Some(crate::crypto::inbox::inbox_recipient(
-            &reference,
-            &passphrase,
-        )?),
+        inbox_recipient: Some(inbox_recipient),
         sealed: content.seal(&live.sealer)?,
         created_hour: hour_of(now),
+        own_copy,
     };
     Ok((
         enquiry,

@@ -159,6 +159,7 @@ pub(super) fn inbox_page(
     opened: &Inbox,
     reference: &str,
     sent: bool,
+    own: &Markup,
 ) -> Markup {
     let thread = Thread::new(&opened.replies, &opened.messages);
     let status = conversation::person_status(opened.status, thread.person_wrote_last());
@@ -177,6 +178,7 @@ pub(super) fn inbox_page(
         status,
         &opened.referred_to,
         conversation(&opened.replies, &opened.messages, sent, &write),
+        own,
     )
 }
 
@@ -313,7 +315,8 @@ pub(super) async fn write(
     let opened = open(&intake, &live, &attempt)
         .await?
         .ok_or(AppError::NotFound)?;
-    let body = inbox_page(&intake, None, lang, &opened, code.canonical(), true);
+    let own = super::own::inbox_section(lang, &live.programme, &opened.own);
+    let body = inbox_page(&intake, None, lang, &opened, code.canonical(), true, &own);
     Ok(no_store(page(StatusCode::OK, body)))
 }
 

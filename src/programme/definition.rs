@@ -316,6 +316,17 @@ pub struct ProgrammeFile {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = MAX_PARTNERS))]
     pub partners: Vec<Partner>,
+    /// `true`: the reply inbox shows the person "What you sent", their answers without
+    /// contact details (no email address, no answer to an email or phone question),
+    /// sealed at submission to their own inbox key. Off by default: anyone who holds the
+    /// two codes (a seized phone, a shared notebook) would read it too. A phone intake
+    /// shows it only once the person has chosen their own passphrase.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub show_sent_in_inbox: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The public pages: where they live, and what they offer a person on a phone that may

@@ -376,6 +376,7 @@ pub fn blank(slug: &ProgrammeSlug, title: &str, lang: Language) -> ProgrammeFile
         templates: Vec::new(),
         referrals: Default::default(),
         partners: Vec::new(),
+        show_sent_in_inbox: false,
         escrow: None,
     }
 }

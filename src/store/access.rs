@@ -72,14 +72,15 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, UPDATE(wrapped_identity)",
       "SELECT"),
     t("enquiries",
-      "SELECT(id, programme_id, reference_hash, passphrase_hash, status, queue, created_hour), \
+      "SELECT(id, programme_id, reference_hash, passphrase_hash, status, queue, created_hour, \
+       source, passphrase_chosen, legal_hold), \
        INSERT(id, programme_id, form_version, reference_hash, passphrase_hash, queue, priority, \
        status, language, source, has_email, contact_index, key_id, format_version, ciphertext, \
        created_hour, updated_hour, inbox_recipient, display_handle)",
       "SELECT, INSERT, UPDATE(assigned_to, status, queue, updated_hour, legal_hold, key_id, \
        format_version, ciphertext)",
       "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index, status, \
-       updated_hour)"),
+       updated_hour, passphrase_hash, inbox_recipient, passphrase_chosen)"),
     t("audit_log", "", "SELECT, INSERT", "INSERT"),
     t("audit_head", "", "SELECT, UPDATE", "SELECT, UPDATE"),
     t("users", "", "SELECT, INSERT, UPDATE", "SELECT(id, email, is_admin, language)"),
@@ -118,6 +119,11 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, DELETE, UPDATE(key_id, format_version, ciphertext, requeued)"),
     t("draft_locks", "", "SELECT, INSERT, UPDATE, DELETE", "SELECT, DELETE"),
     t("enquiry_duplicates", "", "SELECT, INSERT, DELETE", "SELECT, DELETE"),
+    t("inbox_requests",
+      "SELECT(enquiry_id, kind), INSERT",
+      "SELECT, INSERT",
+      "SELECT, UPDATE(held_noted), DELETE"),
+    t("own_copies", "SELECT, INSERT", "", "SELECT, UPDATE, DELETE"),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

@@ -24,6 +24,9 @@ pub struct NewEnquiry {
     pub inbox_recipient: Option<String>,
     pub sealed: Sealed,
     pub created_hour: i64,
+    /// "What you sent", sealed to the inbox recipient alone (issue 21, item 6), where
+    /// the programme shows it; stored in `own_copies` in the enquiry's transaction.
+    pub own_copy: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,10 +82,10 @@ pub(super) fn enquiry_from_row(r: &AnyRow) -> Result<EnquiryRecord, StoreError> 
     })
 }
 
-pub(super) async fn insert_enquiry<'c, E>(executor: E, e: &NewEnquiry) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
+pub(super) async fn insert_enquiry(
+    conn: &mut sqlx::AnyConnection,
+    e: &NewEnquiry,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO enquiries (id, programme_id, form_version, reference_hash, passphrase_hash, queue, \
          priority, status, language, source, has_email, contact_index, key_id, format_version, ciphertext, \
@@ -107,8 +110,15 @@ where
     .bind(&e.inbox_recipient)
     // Every insert path (form, phone intake) comes through here: each gets its handle.
     .bind(super::queues::new_display_handle())
-    .execute(executor)
+    .execute(&mut *conn)
     .await?;
+    if let Some(copy) = &e.own_copy {
+        sqlx::query("INSERT INTO own_copies (enquiry_id, ciphertext) VALUES ($1, $2)")
+            .bind(&e.id)
+            .bind(copy)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

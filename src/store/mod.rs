@@ -24,6 +24,7 @@ mod launch;
 mod lockout;
 mod notices;
 mod outbox;
+mod own;
 mod placement;
 mod programmes;
 mod queues;
@@ -66,6 +67,9 @@ pub use notices::{
     queue_notice,
 };
 pub use outbox::{ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement};
+pub use own::{
+    InboxRequest, NewPassphrase, OwnState, ReplySealed, RequestKind, Withdrawn, requester,
+};
 pub use programmes::{
     ApplyOutcome, Precondition, ProgrammeKeyRecord, ProgrammeRecord, Reviewed, SaveRefused,
 };

@@ -121,11 +121,15 @@ impl OutboxCounts {
 }
 
 /// The rows no stop holds (`store::holds`): not while all outbound mail is paused, nor
-/// a paused or stopped campaign's, nor a withdrawn message.
+/// a paused or stopped campaign's, nor a withdrawn message, nor anything about an
+/// enquiry whose withdrawal was asked for (issue 21: nothing more leaves once the person
+/// asked, even while a legal hold keeps the enquiry).
 macro_rules! not_held {
     () => {
         " AND NOT EXISTS (SELECT 1 FROM outbound_holds h WHERE h.scope = 'instance' \
-         OR h.scope = 'campaign:' || outbox.campaign_id OR h.scope = 'outbox:' || outbox.id)"
+         OR h.scope = 'campaign:' || outbox.campaign_id OR h.scope = 'outbox:' || outbox.id) \
+         AND NOT EXISTS (SELECT 1 FROM inbox_requests w WHERE w.enquiry_id = outbox.enquiry_id \
+         AND w.kind = 'withdraw')"
     };
 }
 

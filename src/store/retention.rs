@@ -112,6 +112,16 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        // "What you sent" (issue 21, item 6) goes with its enquiry.
+        sqlx::query(concat!(
+            "DELETE FROM own_copies WHERE enquiry_id IN (",
+            expired!(),
+            ")"
+        ))
+        .bind(programme_id)
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?;
         let enquiries = sqlx::query(concat!(
             "DELETE FROM enquiries WHERE id IN (",
             expired!(),

@@ -108,7 +108,7 @@ async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<Stored>, sqlx::
             outcomes.push(Stored::TokenUsed);
             continue;
         }
-        insert_enquiry(&mut *tx, enquiry).await?;
+        insert_enquiry(&mut tx, enquiry).await?;
         outcomes.push(Stored::New);
     }
     if batch.iter().any(|(_, token, _)| token.is_some()) {
@@ -129,7 +129,7 @@ async fn write_one(
     {
         return Ok(Stored::TokenUsed);
     }
-    insert_enquiry(&mut *tx, enquiry).await?;
+    insert_enquiry(&mut tx, enquiry).await?;
     tx.commit().await?;
     Ok(Stored::New)
 }

@@ -34,6 +34,7 @@ mod listeners;
 mod mail;
 mod metrics;
 mod outbound;
+mod own;
 mod partners;
 mod person;
 mod person3;

@@ -177,6 +177,7 @@ impl Fixture {
                 inbox_recipient: None,
                 sealed: content.seal(&self.sealer).unwrap(),
                 created_hour: hour_of(now()),
+                own_copy: None,
             };
             let writer = writer.clone();
             pending.spawn(async move { writer.submit(enquiry).await });

@@ -39,6 +39,7 @@ async fn fill(
                 has_email: i % 3 == 0,
                 contact_index: None,
                 inbox_recipient: None,
+                own_copy: None,
                 sealed: Sealed {
                     key_id: programme.key_id.clone(),
                     format_version: 1,

@@ -29,6 +29,7 @@ use crate::store::{EnquiryRecord, NewNote};
 
 pub mod collisions;
 mod page;
+mod withdraw;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/e/{id}", web::get().to(view))
@@ -40,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/e/{id}/transfer", web::post().to(transfer))
         .route("/e/{id}/hold", web::post().to(legal_hold))
         .route("/e/{id}/draft", web::post().to(insert_template))
+        .route("/e/{id}/withdraw", web::post().to(withdraw::withdraw))
         .route("/search", web::post().to(search))
         .configure(collisions::routes);
 }

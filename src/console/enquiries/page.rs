@@ -224,6 +224,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
                 }
             }
         }
+        @if may(Action::Withdraw) { (withdraw_form(lang, &base, &staff.csrf)) }
         @if may(Action::ChangeStatus) && !status.next().is_empty() {
             form method="post" action={ (base) "/status" } {
                 (csrf_field(&staff.csrf))
@@ -355,4 +356,22 @@ pub(super) fn kept_text_page(lang: Language, title: &str, text: &str, back: &str
             p { a href=(back) { (t(lang, "console-kept-text-back")) } }
         },
     )
+}
+
+/// Withdrawing on the person's request (`withdraw`; shown to those `permit` allows).
+fn withdraw_form(lang: Language, base: &str, csrf: &str) -> Markup {
+    html! {
+        section id="withdraw-on-request" {
+            h2 { (t(lang, "own-staff-heading")) }
+            p { (t(lang, "own-staff-intro")) }
+            form method="post" action={ (base) "/withdraw" } {
+                (csrf_field(csrf))
+                div class="field checkbox" {
+                    input type="checkbox" id="withdraw-confirm" name="confirm" value="yes";
+                    label for="withdraw-confirm" { (t(lang, "own-staff-confirm")) }
+                }
+                button type="submit" class="warning" { (t(lang, "own-staff-submit")) }
+            }
+        }
+    }
 }
