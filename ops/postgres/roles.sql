@@ -112,6 +112,8 @@ BEGIN
     -- Incident records (their words sealed) and their frozen affected sets.
     GRANT SELECT, INSERT, UPDATE ON incidents TO haven_console;
     GRANT SELECT, INSERT ON incident_enquiries TO haven_console;
+    -- Incident notifications: which campaign notifies which incident, and both ticks.
+    GRANT SELECT, INSERT, UPDATE ON incident_notices TO haven_console;
 
     ---------------------------------------------------------------------------------
     -- haven_worker: the outbox and staff notices, re-sealing after a rotation, the

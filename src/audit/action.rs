@@ -153,6 +153,12 @@ actions! {
     /// An incident record's sealed text opened (the keyring's gate).
     IncidentRead => "incident.read",
     IncidentReport => "incident.report",
+    /// Issue 20 item 4: a notification to an incident's affected people prepared, and
+    /// approved by a second supervisor (the campaign's own entries are written too).
+    IncidentNotify => "incident.notify",
+    IncidentNotifyApprove => "incident.notify-approve",
+    /// Issue 20 item 5: a stop button used from an incident's page.
+    IncidentContain => "incident.contain",
 }
 
 /// A stored action name that no variant has.
@@ -269,6 +275,12 @@ mod tests {
             "incident.update",
             "incident.read",
             "incident.report",
+        ])
+        // Issue 20 items 4 and 5: notifications and containment from an incident.
+        .chain([
+            "incident.notify",
+            "incident.notify-approve",
+            "incident.contain",
         ])
         .collect();
         assert_eq!(stored, before);

@@ -5,6 +5,7 @@
 pub mod recipients;
 pub mod record;
 pub mod report;
+pub mod notify;
 pub mod time;
 
 pub use recipients::{LookupError, Reached, Recipient, Recipients, Source, look_up};

@@ -107,6 +107,7 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, UPDATE",
       "SELECT, UPDATE(key_id, format_version, ciphertext)"),
     t("incident_enquiries", "", "SELECT, INSERT", ""),
+    t("incident_notices", "", "SELECT, INSERT, UPDATE", ""),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

@@ -16,6 +16,7 @@ mod holds;
 mod imports;
 mod inbox;
 mod incidents;
+mod incident_notices;
 mod keys;
 mod launch;
 mod lockout;
@@ -49,6 +50,7 @@ pub use incidents::{
     Affected, FoundEnquiry, IncidentFields, IncidentRecord, OutboxStamp, RecipientQuery,
     RecipientRow,
 };
+pub use incident_notices::IncidentNotice;
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use launch::{
     Approval, ApprovalRefused, LaunchMark, NewRoleRequest, RequestState, RoleChange, RoleRequest,

@@ -18,6 +18,7 @@ use crate::incident::recipients::{Asker, In, LookupError};
 use crate::incident::{self, Recipients, Source};
 use crate::programme::live::LiveProgramme;
 
+mod notify;
 mod pages;
 mod records;
 
@@ -27,7 +28,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(recipients))
             .route(web::post().to(by_address)),
     )
-    .configure(records::routes);
+    .configure(records::routes)
+    .configure(notify::routes);
 }
 
 impl From<LookupError> for AppError {

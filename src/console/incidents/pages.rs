@@ -325,6 +325,8 @@ pub(super) struct IncidentView<'a> {
     pub campaigns: &'a [CampaignRecord],
     pub at: i64,
     pub done: Option<&'a str>,
+    /// Notifications, containment and actions (`super::notify::section`).
+    pub extra: Markup,
 }
 
 pub(super) fn incident_page(v: &IncidentView<'_>) -> Markup {
@@ -345,6 +347,7 @@ pub(super) fn incident_page(v: &IncidentView<'_>) -> Markup {
         Some("saved") => Some("incident-done-saved"),
         Some("extended") => Some("incident-done-extended"),
         Some("closed") => Some("incident-done-closed"),
+        Some(other) => crate::incident::notify::done_message(other),
         _ => None,
     };
     html! {
@@ -405,6 +408,7 @@ pub(super) fn incident_page(v: &IncidentView<'_>) -> Markup {
                 button type="submit" { (t(lang, "incident-extend-button")) }
             }
         }
+        (v.extra)
         h2 { (t(lang, "incident-record")) }
         form method="post" action={ "/console/incidents/" (r.id) } novalidate {
             (csrf_field(&v.staff.csrf))

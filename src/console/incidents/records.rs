@@ -189,7 +189,7 @@ async fn open(
 
 /// The incident, if it belongs to a programme the staff member may keep incidents in
 /// (any other: 404; an agent of its programme: 403).
-async fn incident_for(
+pub(super) async fn incident_for(
     console: &Console,
     staff: &crate::auth::Staff,
     id: &str,
@@ -237,6 +237,16 @@ async fn show(
     let done = web::Query::<HashMap<String, String>>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.get("done").cloned());
+    let (notices, ways, actions) = super::notify::load(&console, &record).await?;
+    let extra = super::notify::section(&super::notify::Section {
+        staff: &staff,
+        record: &record,
+        live: &live,
+        notices: &notices,
+        ways: &ways,
+        campaigns: &campaigns,
+        actions: &actions,
+    });
     Ok(page(
         StatusCode::OK,
         render(
@@ -254,6 +264,7 @@ async fn show(
                 campaigns: &campaigns,
                 at: now(),
                 done: done.as_deref(),
+                extra,
             }),
         ),
     ))
