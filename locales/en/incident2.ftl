@@ -54,3 +54,10 @@ incident2-done-reason = Say why (the reason is recorded).
 incident2-actions-heading = Actions
 incident2-actions-none = No action recorded yet.
 incident2-col-action = Action
+
+## Staff console: a key believed leaked
+incident2-by-key = From a key believed leaked
+incident2-by-key-intro = Every enquiry whose text, notes, replies or emails are sealed under a programme key believed leaked; or, for the master key, every enquiry of the programme (the master key opens every programme key).
+incident2-key = Key id, or master
+incident2-key-hint = The key's id as the programme's Keys page shows it, or the word master.
+incident2-problem-key = A key id is 32 letters and digits, as the Keys page shows it; or write master.

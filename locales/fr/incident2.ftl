@@ -53,3 +53,10 @@ incident2-done-reason = Indiquez pourquoi (la raison est consignée).
 incident2-actions-heading = Actions
 incident2-actions-none = Aucune action consignée pour l'instant.
 incident2-col-action = Action
+
+## Console : une clé qu'on croit divulguée
+incident2-by-key = D'une clé qu'on croit divulguée
+incident2-by-key-intro = Toutes les demandes dont le texte, les notes, les réponses ou les courriels sont scellés sous une clé de programme qu'on croit divulguée ; ou, pour la clé maîtresse, toutes les demandes du programme (la clé maîtresse ouvre toutes les clés de programme).
+incident2-key = Identifiant de la clé, ou master
+incident2-key-hint = L'identifiant de la clé tel que la page Clés du programme l'affiche, ou le mot master.
+incident2-problem-key = Un identifiant de clé compte 32 lettres et chiffres, comme sur la page Clés ; ou écrivez master.

@@ -368,14 +368,15 @@ pub async fn progress(
             )
             .await?;
         for r in rows {
-            let way = match super::recipients::Reached::of_word(
-                r.delivery.as_deref().map_or("inbox-only", |d| match d {
+            let way = match super::recipients::Reached::of_word(r.delivery.as_deref().map_or(
+                "inbox-only",
+                |d| match d {
                     "sent" => "sent",
                     "failed" => "failed",
                     "withdrawn" | "cancelled" => "withdrawn",
                     _ => "pending",
-                }),
-            ) {
+                },
+            )) {
                 Reached::Sent if marked.contains(&r.enquiry_id) => Way::UnconfirmedNotice,
                 Reached::Sent => Way::Email,
                 Reached::Failed | Reached::Withdrawn => Way::Failed,

@@ -194,4 +194,37 @@ impl Store {
         tx.commit().await?;
         Ok(true)
     }
+
+    /// The enquiries of a programme that a leaked key opens (issue 20, item 2): with
+    /// `key_id`, every enquiry whose ciphertext, a note, a reply or an email of it is
+    /// sealed under that programme key; with `None` (the master key, which unwraps
+    /// every programme key), every enquiry of the programme. `at` is its hour of
+    /// arrival.
+    pub async fn sealed_under(
+        &self,
+        programme_id: &str,
+        key_id: Option<&str>,
+    ) -> Result<Vec<super::FoundEnquiry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.id AS id, e.language AS language, e.created_hour AS at FROM enquiries e \
+             WHERE e.programme_id = $1 AND ($2 = '' OR e.key_id = $2 \
+             OR EXISTS (SELECT 1 FROM notes n WHERE n.enquiry_id = e.id AND n.key_id = $2) \
+             OR EXISTS (SELECT 1 FROM replies r WHERE r.enquiry_id = e.id AND r.key_id = $2) \
+             OR EXISTS (SELECT 1 FROM outbox o WHERE o.enquiry_id = e.id AND o.key_id = $2)) \
+             ORDER BY e.id",
+        )
+        .bind(programme_id)
+        .bind(key_id.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(super::FoundEnquiry {
+                    enquiry_id: r.try_get("id")?,
+                    language: r.try_get("language")?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
+    }
 }

@@ -15,8 +15,8 @@ mod form_tokens;
 mod holds;
 mod imports;
 mod inbox;
-mod incidents;
 mod incident_notices;
+mod incidents;
 mod keys;
 mod launch;
 mod lockout;
@@ -46,11 +46,11 @@ pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use holds::{Hold, HoldScope};
 pub use imports::{ImportOutcome, NewImport};
 pub use inbox::InboxEnquiry;
+pub use incident_notices::IncidentNotice;
 pub use incidents::{
     Affected, FoundEnquiry, IncidentFields, IncidentRecord, OutboxStamp, RecipientQuery,
     RecipientRow,
 };
-pub use incident_notices::IncidentNotice;
 pub use keys::{KeyUsage, SealedTable, StaleRow};
 pub use launch::{
     Approval, ApprovalRefused, LaunchMark, NewRoleRequest, RequestState, RoleChange, RoleRequest,

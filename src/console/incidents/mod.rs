@@ -64,6 +64,9 @@ pub struct LookupQuery {
     /// Set: the enquiries that arrived between `since` and `until`.
     #[serde(default)]
     pub submitted: String,
+    /// A key believed leaked: a programme key's id, or `master`.
+    #[serde(default)]
+    pub key: String,
 }
 
 /// A look-up by address: posted, so the address never sits in a URL or a log.
@@ -123,6 +126,16 @@ fn source_of(
             problems.push(("reply", "incident-problem-reply"));
         }
         Some(Source::Reply(q.reply.trim().to_owned()))
+    } else if !q.key.is_empty() {
+        let key = q.key.trim();
+        if key == "master" {
+            Some(Source::SealedUnder(None))
+        } else {
+            if !hex_id(key) {
+                problems.push(("key", "incident2-problem-key"));
+            }
+            Some(Source::SealedUnder(Some(key.to_owned())))
+        }
     } else if !q.account.is_empty() || !q.submitted.is_empty() {
         let window = (
             incident::time::parse(&q.since),

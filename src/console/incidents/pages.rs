@@ -130,6 +130,16 @@ pub(super) fn recipients_page(v: &RecipientsView<'_>) -> Markup {
             }
             button type="submit" { (t(lang, "incident-look-up")) }
         }
+        h2 { (t(lang, "incident2-by-key")) }
+        p { (t(lang, "incident2-by-key-intro")) }
+        form method="get" action=(action) novalidate {
+            div class="field" {
+                label for="key" { (t(lang, "incident2-key")) }
+                input type="text" id="key" name="key" value=(q.key) autocomplete="off" spellcheck="false" dir="ltr" aria-describedby="key-hint";
+                p class="hint" id="key-hint" { (t(lang, "incident2-key-hint")) }
+            }
+            button type="submit" { (t(lang, "incident-look-up")) }
+        }
         h2 { (t(lang, "incident-by-address")) }
         p { (t(lang, "incident-by-address-intro")) }
         form method="post" action=(action) novalidate {
@@ -227,7 +237,7 @@ fn clock(lang: Language, left: i64) -> String {
 /// The hidden fields that repeat a look-up (to open an incident from it, or extend one).
 pub(super) fn lookup_fields(q: &LookupQuery, address: Option<(&str, &str)>) -> Markup {
     html! {
-        @for (name, value) in [("campaign", &q.campaign), ("template", &q.template), ("since", &q.since), ("until", &q.until), ("reply", &q.reply), ("account", &q.account), ("submitted", &q.submitted)] {
+        @for (name, value) in [("campaign", &q.campaign), ("template", &q.template), ("since", &q.since), ("until", &q.until), ("reply", &q.reply), ("account", &q.account), ("submitted", &q.submitted), ("key", &q.key)] {
             @if !value.is_empty() { input type="hidden" name=(name) value=(value); }
         }
         @if let Some((a, r)) = address {

@@ -78,6 +78,7 @@ fn posted_source(
         reply: field(f, "reply").to_owned(),
         account: field(f, "account").to_owned(),
         submitted: field(f, "submitted").to_owned(),
+        key: field(f, "key").to_owned(),
     };
     Ok(
         match source_of(live, &q).map_err(|_| AppError::BadRequest)? {
@@ -88,6 +89,7 @@ fn posted_source(
             Some(s @ Source::Address { .. }) => Some(("address", s)),
             Some(s @ Source::OpenedBy { .. }) => Some(("opened", s)),
             Some(s @ Source::Submitted { .. }) => Some(("submitted", s)),
+            Some(s @ Source::SealedUnder(_)) => Some(("key", s)),
         },
     )
 }
