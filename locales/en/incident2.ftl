@@ -61,3 +61,4 @@ incident2-by-key-intro = Every enquiry whose text, notes, replies or emails are 
 incident2-key = Key id, or master
 incident2-key-hint = The key's id as the programme's Keys page shows it, or the word master.
 incident2-problem-key = A key id is 32 letters and digits, as the Keys page shows it; or write master.
+incident2-rotate-link = Rotate the programme key (programme admins; asks for your password again): the rotation is listed in this incident's actions

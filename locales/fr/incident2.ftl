@@ -60,3 +60,4 @@ incident2-by-key-intro = Toutes les demandes dont le texte, les notes, les répo
 incident2-key = Identifiant de la clé, ou master
 incident2-key-hint = L'identifiant de la clé tel que la page Clés du programme l'affiche, ou le mot master.
 incident2-problem-key = Un identifiant de clé compte 32 lettres et chiffres, comme sur la page Clés ; ou écrivez master.
+incident2-rotate-link = Renouveler la clé du programme (administrateurs du programme ; votre mot de passe est redemandé) : le renouvellement figure dans les actions de cet incident

@@ -470,3 +470,68 @@ async fn the_stop_buttons_used_from_an_incident_are_its_actions() {
     app.run_pending_jobs().await;
     assert_eq!(sink.accepted_count(), 3);
 }
+
+/// The enquiry ids a recipients page lists.
+fn listed(page: &Page) -> BTreeSet<String> {
+    page.body
+        .split("<tr data-enquiry=\"")
+        .skip(1)
+        .map(|p| p.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_leaked_key_lists_exactly_the_enquiries_it_opens() {
+    let (app, _sink) = haven(&[(SLUG, "full"), (OTHER, "full")]).await;
+    let mut sup = signed_in(&app, "sa@example.org", Supervisor, Some(SLUG)).await;
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
+    for i in 0..3 {
+        write_in(&app, i, None).await;
+    }
+    // Another programme's enquiry is never in this programme's list.
+    let other = app
+        .post_form(&format!("/p/{OTHER}"), &valid_answers())
+        .await;
+    assert_eq!(other.status(), StatusCode::OK);
+    let ours = enquiry_ids(&app, SLUG).await;
+    assert_eq!(ours.len(), 3);
+    let pid = app.store.programme_by_slug(SLUG).await.unwrap().unwrap().id;
+    let keys = app.store.key_usage(&pid).await.unwrap();
+    let current = keys.iter().find(|k| k.current).unwrap().key_id.clone();
+    let base = format!("/console/p/{SLUG}/incident/recipients");
+
+    let page = sup.get(&format!("{base}?key={current}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(listed(&page), ours);
+    let page = sup.get(&format!("{base}?key=master")).await;
+    assert_eq!(listed(&page), ours);
+    let unknown = "0123456789abcdef0123456789abcdef";
+    let page = sup.get(&format!("{base}?key={unknown}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(listed(&page).is_empty());
+    let bad = sup.get(&format!("{base}?key=not-a-key")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // An agent is refused, and the refusal is audited.
+    let refused = agent.get(&format!("{base}?key=master")).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // An incident opened from it holds exactly those.
+    let path = format!("/console/p/{SLUG}/incidents");
+    let opened = sup
+        .post(
+            &path,
+            &path,
+            &[
+                ("key", current.clone()),
+                (
+                    "what_happened",
+                    "A key file was found on a shared drive.".into(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let page = sup.get(opened.location.as_deref().unwrap()).await;
+    assert_eq!(affected_on_page(&page), ours);
+    app.run_pending_jobs().await;
+}

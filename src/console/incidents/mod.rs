@@ -11,12 +11,13 @@ use super::pages::{Shell, render};
 use super::{Console, member, page};
 use crate::auth::Staff;
 use crate::casework::{ProgrammeRole, Refusal};
-use crate::domain::EmailAddress;
+use crate::domain::{EmailAddress, ProgrammeSlug};
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::incident::recipients::{Asker, In, LookupError};
 use crate::incident::{self, Recipients, Source};
 use crate::programme::live::LiveProgramme;
+use crate::store::IncidentRecord;
 
 mod notify;
 mod pages;
@@ -318,4 +319,41 @@ async fn by_address(
     view.list = Some(&list);
     view.address = Some(&typed);
     Ok(show(&staff, StatusCode::OK, &view))
+}
+
+/// The incident, if it belongs to a programme the staff member may keep incidents in
+/// (any other: 404; an agent of its programme: 403).
+pub(super) async fn incident_for(
+    console: &Console,
+    staff: &crate::auth::Staff,
+    id: &str,
+) -> Result<
+    (
+        IncidentRecord,
+        std::sync::Arc<LiveProgramme>,
+        crate::casework::ProgrammeRole,
+    ),
+    AppError,
+> {
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let record = console
+        .store
+        .incident(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = staff
+        .role_in(&record.programme_id)
+        .ok_or(AppError::NotFound)?;
+    let slug = console
+        .store
+        .programme_slug(&record.programme_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let slug = ProgrammeSlug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let (live, role2) = console.programme_for(staff, slug.as_str()).await?;
+    debug_assert_eq!(role, role2);
+    may_look_up(staff, role)?;
+    Ok((record, live, role))
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
-use super::records::incident_for;
+use super::incident_for;
 use crate::audit::{Actor, AuditAction, Entry, Filter, Record};
 use crate::auth::Staff;
 use crate::campaigns::{self, Approval, CampaignError, Stop};
@@ -205,7 +205,27 @@ pub(super) async fn load(
         .await?
         .into_iter()
         .filter(|e| !matches!(e.action.as_str(), "incident.read" | "incident.report"))
-        .collect();
+        .collect::<Vec<_>>();
+    // Key rotations of the programme while the incident is open are its actions too.
+    let mut actions = actions;
+    if let Some(slug) = console.store.programme_slug(&record.programme_id).await? {
+        actions.extend(
+            console
+                .store
+                .search_audit(
+                    &Filter {
+                        subject: format!("programme:{slug}"),
+                        action: "programme.rotate-key".into(),
+                        from: Some(record.opened_at),
+                        until: record.closed_at,
+                        ..Default::default()
+                    },
+                    100,
+                )
+                .await?,
+        );
+        actions.sort_by_key(|e| std::cmp::Reverse(e.seq));
+    }
     Ok((notices, ways, actions))
 }
 
@@ -245,6 +265,7 @@ fn stops(v: &Section<'_>) -> Markup {
             }
             ul { @for c in &dispatched { li { a href={ "/console/c/" (c.id) } { (t(lang, "incident2-campaign-page")) " · " (datetime(c.created_at)) " · " (c.template_key) } } } }
         }
+        p { a href={ "/admin/programmes/" (v.live.programme.slug().as_str()) "/keys" } { (t(lang, "incident2-rotate-link")) } }
         @if v.staff.may(Action::StopOutbound) {
             form method="post" action={ "/console/incidents/" (r.id) "/contain" } novalidate {
                 (csrf_field(&v.staff.csrf))

@@ -9,16 +9,16 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::pages::{self as incident_pages};
-use super::{LookupQuery, may_look_up, run, source_of};
+use super::{LookupQuery, incident_for, may_look_up, run, source_of};
 use crate::console::pages::{Shell, render};
 use crate::console::{Console, member, page, see_other};
-use crate::domain::{EmailAddress, ProgrammeSlug};
+use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::incident::record::{self, Change, IncidentError, Words};
 use crate::incident::{Recipients, Source};
 use crate::programme::live::LiveProgramme;
-use crate::store::{IncidentRecord, now};
+use crate::store::now;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -187,43 +187,6 @@ async fn open(
     )
     .await?;
     Ok(see_other(&format!("/console/incidents/{id}")))
-}
-
-/// The incident, if it belongs to a programme the staff member may keep incidents in
-/// (any other: 404; an agent of its programme: 403).
-pub(super) async fn incident_for(
-    console: &Console,
-    staff: &crate::auth::Staff,
-    id: &str,
-) -> Result<
-    (
-        IncidentRecord,
-        std::sync::Arc<LiveProgramme>,
-        crate::casework::ProgrammeRole,
-    ),
-    AppError,
-> {
-    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(AppError::NotFound);
-    }
-    let record = console
-        .store
-        .incident(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let role = staff
-        .role_in(&record.programme_id)
-        .ok_or(AppError::NotFound)?;
-    let slug = console
-        .store
-        .programme_slug(&record.programme_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let slug = ProgrammeSlug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let (live, role2) = console.programme_for(staff, slug.as_str()).await?;
-    debug_assert_eq!(role, role2);
-    may_look_up(staff, role)?;
-    Ok((record, live, role))
 }
 
 async fn show(
