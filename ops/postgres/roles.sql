@@ -133,6 +133,8 @@ BEGIN
     GRANT SELECT, INSERT, DELETE ON enquiry_duplicates TO haven_console;
     -- A supervisor's withdrawal on a person's request (the worker carries it out).
     GRANT SELECT, INSERT ON inbox_requests TO haven_console;
+    -- Incident notifications: which campaign notifies which incident, and both ticks.
+    GRANT SELECT, INSERT, UPDATE ON incident_notices TO haven_console;
 
     ---------------------------------------------------------------------------------
     -- haven_worker: the outbox and staff notices, re-sealing after a rotation, the

@@ -183,6 +183,12 @@ actions! {
     /// A person's new passphrase carried out: their replies and "what you sent"
     /// re-sealed to the new inbox key.
     InboxPassphraseChange => "inbox.passphrase-change",
+    /// Issue 20 item 4: a notification to an incident's affected people prepared, and
+    /// approved by a second supervisor (the campaign's own entries are written too).
+    IncidentNotify => "incident.notify",
+    IncidentNotifyApprove => "incident.notify-approve",
+    /// Issue 20 item 5: a stop button used from an incident's page.
+    IncidentContain => "incident.contain",
 }
 
 /// A stored action name that no variant has.
@@ -325,6 +331,12 @@ mod tests {
             "withdrawal.held",
             "withdrawal.done",
             "inbox.passphrase-change",
+        ])
+        // Issue 20 items 4 and 5: notifications and containment from an incident.
+        .chain([
+            "incident.notify",
+            "incident.notify-approve",
+            "incident.contain",
         ])
         .collect();
         assert_eq!(stored, before);

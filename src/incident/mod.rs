@@ -2,6 +2,7 @@
 //! ([`recipients`]), exactly, from a campaign, a template within a time window, a
 //! single reply, or an address through the blind index.
 
+pub mod notify;
 pub mod recipients;
 pub mod record;
 pub mod report;

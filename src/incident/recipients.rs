@@ -51,6 +51,9 @@ pub enum Source {
         since: i64,
         until: i64,
     },
+    /// Every enquiry a leaked key opens: a programme key (its id), or the master key
+    /// (`None`: every enquiry of the programme).
+    SealedUnder(Option<String>),
 }
 
 impl Source {
@@ -74,6 +77,9 @@ impl Source {
             }),
             Source::Submitted { since, until } => {
                 serde_json::json!({ "by": "submitted", "since": since, "until": until })
+            }
+            Source::SealedUnder(key) => {
+                serde_json::json!({ "by": "key", "key": key.as_deref().unwrap_or("master") })
             }
         }
     }
@@ -378,7 +384,9 @@ pub async fn look_up(
             index = keyring.ok_or(LookupError::NoIndexKey)?.contact_index(email);
             RecipientQuery::Contact(&index)
         }
-        Source::OpenedBy { .. } | Source::Submitted { .. } => RecipientQuery::Reply(""),
+        Source::OpenedBy { .. } | Source::Submitted { .. } | Source::SealedUnder(_) => {
+            RecipientQuery::Reply("")
+        }
     };
     let rows = match source {
         Source::OpenedBy {
@@ -401,6 +409,12 @@ pub async fn look_up(
         },
         Source::Submitted { since, until } => store
             .submitted_during(at.programme_id, *since, *until)
+            .await?
+            .into_iter()
+            .map(Recipient::found)
+            .collect(),
+        Source::SealedUnder(key) => store
+            .sealed_under(at.programme_id, key.as_deref())
             .await?
             .into_iter()
             .map(Recipient::found)

@@ -16,6 +16,7 @@ use crate::outbound::{find_addresses, find_reference_codes};
 use crate::store::{Affected, IncidentRecord, Store};
 
 use super::Reached;
+use super::notify::{self, Way};
 use super::record::{self, DEADLINE_SECS, IncidentError, Words};
 
 const REMOVED: &str = "[removed]";
@@ -59,6 +60,7 @@ pub fn render(
     words: &Words,
     affected: &[Affected],
     timeline: &[Record],
+    notified: &Notified,
 ) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Personal data breach report\n");
@@ -126,10 +128,9 @@ pub fn render(
         scrub(&words.reporting_reasons)
     );
     let _ = writeln!(s, "\n## Notifications\n");
-    let _ = writeln!(
-        s,
-        "No notification to the people affected has been sent from Haven for this incident."
-    );
+    notifications(&mut s, notified);
+    let _ = writeln!(s, "\n## Actions taken in Haven\n");
+    actions(&mut s, timeline);
     let _ = writeln!(s, "\n## Timeline (UTC)\n");
     let _ = writeln!(s, "| time | who | what | outcome |\n|---|---|---|---|");
     for e in timeline.iter().rev() {
@@ -143,6 +144,82 @@ pub fn render(
         );
     }
     s
+}
+
+/// The incident's notifications: how many were prepared and approved, and per way
+/// (`notify::Way`) how many affected enquiries were reached that way.
+#[derive(Debug, Clone, Default)]
+pub struct Notified {
+    pub prepared: usize,
+    pub approved: usize,
+    /// Preparer and approver both chose to reach addresses never confirmed.
+    pub unconfirmed_both: usize,
+    pub ways: BTreeMap<Way, usize>,
+}
+
+fn notifications(s: &mut String, n: &Notified) {
+    if n.prepared == 0 {
+        let _ = writeln!(
+            s,
+            "No notification to the people affected has been sent from Haven for this incident."
+        );
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "Notifications prepared: {}; approved by a second supervisor and sent: {}.\n",
+        n.prepared, n.approved
+    );
+    let _ = writeln!(
+        s,
+        "Each person got one message in their own language in their reply inbox; \
+         confirmed addresses also by email. Addresses never confirmed: {}.\n",
+        if n.unconfirmed_both > 0 {
+            "one neutral notice pointing to the reply inbox (both approvers chose it)"
+        } else {
+            "no email (the notice waits in the reply inbox)"
+        }
+    );
+    let _ = writeln!(s, "| how the person was reached | enquiries |\n|---|---|");
+    for w in Way::ALL {
+        let _ = writeln!(
+            s,
+            "| {} | {} |",
+            w.as_str(),
+            n.ways.get(&w).copied().unwrap_or(0)
+        );
+    }
+}
+
+/// The audited actions taken from the incident: notifications, stop buttons, key
+/// rotations (their details scrubbed of any address or reference code).
+fn actions(s: &mut String, timeline: &[Record]) {
+    let taken: Vec<&Record> = timeline
+        .iter()
+        .rev()
+        .filter(|e| {
+            !matches!(
+                e.action.as_str(),
+                "incident.read" | "incident.report" | "incident.recipients"
+            )
+        })
+        .collect();
+    if taken.is_empty() {
+        let _ = writeln!(s, "None recorded.");
+        return;
+    }
+    let _ = writeln!(s, "| time | who | action | detail |\n|---|---|---|---|");
+    for e in taken {
+        let detail = scrub(&e.detail).replace('|', "/");
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            datetime(e.at),
+            e.actor,
+            e.action,
+            detail
+        );
+    }
 }
 
 /// Who asks for a report.
@@ -192,6 +269,21 @@ pub async fn report(
             10_000,
         )
         .await?;
+    let mut notified = Notified {
+        ways: notify::counts(&notify::progress(store, &r).await?),
+        ..Default::default()
+    };
+    for n in store.incident_notices(&r.id).await? {
+        notified.prepared += 1;
+        if let Some(c) = store.campaign(&n.campaign_id).await?
+            && c.state == crate::store::CampaignState::Dispatched
+        {
+            notified.approved += 1;
+            if n.unconfirmed_asked && n.unconfirmed_approved {
+                notified.unconfirmed_both += 1;
+            }
+        }
+    }
     let programme = store
         .programme_slug(&r.programme_id)
         .await?
@@ -202,7 +294,9 @@ pub async fn report(
                 .detail(serde_json::json!({ "enquiries": affected.len() })),
         )
         .await?;
-    Ok(Some(render(&programme, &r, &words, &affected, &timeline)))
+    Ok(Some(render(
+        &programme, &r, &words, &affected, &timeline, &notified,
+    )))
 }
 
 #[cfg(test)]

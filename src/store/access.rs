@@ -124,6 +124,7 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT",
       "SELECT, UPDATE(held_noted), DELETE"),
     t("own_copies", "SELECT, INSERT", "", "SELECT, UPDATE, DELETE"),
+    t("incident_notices", "", "SELECT, INSERT, UPDATE", ""),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

@@ -18,6 +18,7 @@ mod form_tokens;
 mod holds;
 mod imports;
 mod inbox;
+mod incident_notices;
 mod incidents;
 mod keys;
 mod launch;
@@ -53,6 +54,7 @@ pub use enquiries::{EnquiryRecord, NewEnquiry};
 pub use holds::{Hold, HoldScope};
 pub use imports::{ImportOutcome, NewImport};
 pub use inbox::InboxEnquiry;
+pub use incident_notices::IncidentNotice;
 pub use incidents::{
     Affected, FoundEnquiry, IncidentFields, IncidentRecord, OutboxStamp, RecipientQuery,
     RecipientRow,

@@ -154,7 +154,7 @@ async fn insert_reply(
     Ok(())
 }
 
-async fn write_prepared(
+pub(super) async fn write_prepared(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     prepared: &PreparedReply,
 ) -> Result<(), StoreError> {

@@ -26,6 +26,7 @@ mod helpers;
 mod import;
 mod import_upload;
 mod incident;
+mod incident2;
 mod intake;
 mod keys;
 mod launch;

@@ -11,13 +11,15 @@ use super::pages::{Shell, render};
 use super::{Console, member, page};
 use crate::auth::Staff;
 use crate::casework::{ProgrammeRole, Refusal};
-use crate::domain::EmailAddress;
+use crate::domain::{EmailAddress, ProgrammeSlug};
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::incident::recipients::{Asker, In, LookupError};
 use crate::incident::{self, Recipients, Source};
 use crate::programme::live::LiveProgramme;
+use crate::store::IncidentRecord;
 
+mod notify;
 mod pages;
 mod records;
 
@@ -27,7 +29,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(recipients))
             .route(web::post().to(by_address)),
     )
-    .configure(records::routes);
+    .configure(records::routes)
+    .configure(notify::routes);
 }
 
 impl From<LookupError> for AppError {
@@ -62,6 +65,9 @@ pub struct LookupQuery {
     /// Set: the enquiries that arrived between `since` and `until`.
     #[serde(default)]
     pub submitted: String,
+    /// A key believed leaked: a programme key's id, or `master`.
+    #[serde(default)]
+    pub key: String,
 }
 
 /// A look-up by address: posted, so the address never sits in a URL or a log.
@@ -121,6 +127,16 @@ fn source_of(
             problems.push(("reply", "incident-problem-reply"));
         }
         Some(Source::Reply(q.reply.trim().to_owned()))
+    } else if !q.key.is_empty() {
+        let key = q.key.trim();
+        if key == "master" {
+            Some(Source::SealedUnder(None))
+        } else {
+            if !hex_id(key) {
+                problems.push(("key", "incident2-problem-key"));
+            }
+            Some(Source::SealedUnder(Some(key.to_owned())))
+        }
     } else if !q.account.is_empty() || !q.submitted.is_empty() {
         let window = (
             incident::time::parse(&q.since),
@@ -303,4 +319,41 @@ async fn by_address(
     view.list = Some(&list);
     view.address = Some(&typed);
     Ok(show(&staff, StatusCode::OK, &view))
+}
+
+/// The incident, if it belongs to a programme the staff member may keep incidents in
+/// (any other: 404; an agent of its programme: 403).
+pub(super) async fn incident_for(
+    console: &Console,
+    staff: &crate::auth::Staff,
+    id: &str,
+) -> Result<
+    (
+        IncidentRecord,
+        std::sync::Arc<LiveProgramme>,
+        crate::casework::ProgrammeRole,
+    ),
+    AppError,
+> {
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let record = console
+        .store
+        .incident(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = staff
+        .role_in(&record.programme_id)
+        .ok_or(AppError::NotFound)?;
+    let slug = console
+        .store
+        .programme_slug(&record.programme_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let slug = ProgrammeSlug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let (live, role2) = console.programme_for(staff, slug.as_str()).await?;
+    debug_assert_eq!(role, role2);
+    may_look_up(staff, role)?;
+    Ok((record, live, role))
 }

@@ -130,6 +130,16 @@ pub(super) fn recipients_page(v: &RecipientsView<'_>) -> Markup {
             }
             button type="submit" { (t(lang, "incident-look-up")) }
         }
+        h2 { (t(lang, "incident2-by-key")) }
+        p { (t(lang, "incident2-by-key-intro")) }
+        form method="get" action=(action) novalidate {
+            div class="field" {
+                label for="key" { (t(lang, "incident2-key")) }
+                input type="text" id="key" name="key" value=(q.key) autocomplete="off" spellcheck="false" dir="ltr" aria-describedby="key-hint";
+                p class="hint" id="key-hint" { (t(lang, "incident2-key-hint")) }
+            }
+            button type="submit" { (t(lang, "incident-look-up")) }
+        }
         h2 { (t(lang, "incident-by-address")) }
         p { (t(lang, "incident-by-address-intro")) }
         form method="post" action=(action) novalidate {
@@ -227,7 +237,7 @@ fn clock(lang: Language, left: i64) -> String {
 /// The hidden fields that repeat a look-up (to open an incident from it, or extend one).
 pub(super) fn lookup_fields(q: &LookupQuery, address: Option<(&str, &str)>) -> Markup {
     html! {
-        @for (name, value) in [("campaign", &q.campaign), ("template", &q.template), ("since", &q.since), ("until", &q.until), ("reply", &q.reply), ("account", &q.account), ("submitted", &q.submitted)] {
+        @for (name, value) in [("campaign", &q.campaign), ("template", &q.template), ("since", &q.since), ("until", &q.until), ("reply", &q.reply), ("account", &q.account), ("submitted", &q.submitted), ("key", &q.key)] {
             @if !value.is_empty() { input type="hidden" name=(name) value=(value); }
         }
         @if let Some((a, r)) = address {
@@ -325,6 +335,8 @@ pub(super) struct IncidentView<'a> {
     pub campaigns: &'a [CampaignRecord],
     pub at: i64,
     pub done: Option<&'a str>,
+    /// Notifications, containment and actions (`super::notify::section`).
+    pub extra: Markup,
 }
 
 pub(super) fn incident_page(v: &IncidentView<'_>) -> Markup {
@@ -345,6 +357,7 @@ pub(super) fn incident_page(v: &IncidentView<'_>) -> Markup {
         Some("saved") => Some("incident-done-saved"),
         Some("extended") => Some("incident-done-extended"),
         Some("closed") => Some("incident-done-closed"),
+        Some(other) => crate::incident::notify::done_message(other),
         _ => None,
     };
     html! {
@@ -405,6 +418,7 @@ pub(super) fn incident_page(v: &IncidentView<'_>) -> Markup {
                 button type="submit" { (t(lang, "incident-extend-button")) }
             }
         }
+        (v.extra)
         h2 { (t(lang, "incident-record")) }
         form method="post" action={ "/console/incidents/" (r.id) } novalidate {
             (csrf_field(&v.staff.csrf))

@@ -9,16 +9,16 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::pages::{self as incident_pages};
-use super::{LookupQuery, may_look_up, run, source_of};
+use super::{LookupQuery, incident_for, may_look_up, run, source_of};
 use crate::console::pages::{Shell, render};
 use crate::console::{Console, member, page, see_other};
-use crate::domain::{EmailAddress, ProgrammeSlug};
+use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::incident::record::{self, Change, IncidentError, Words};
 use crate::incident::{Recipients, Source};
 use crate::programme::live::LiveProgramme;
-use crate::store::{IncidentRecord, now};
+use crate::store::now;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -78,6 +78,7 @@ fn posted_source(
         reply: field(f, "reply").to_owned(),
         account: field(f, "account").to_owned(),
         submitted: field(f, "submitted").to_owned(),
+        key: field(f, "key").to_owned(),
     };
     Ok(
         match source_of(live, &q).map_err(|_| AppError::BadRequest)? {
@@ -88,6 +89,7 @@ fn posted_source(
             Some(s @ Source::Address { .. }) => Some(("address", s)),
             Some(s @ Source::OpenedBy { .. }) => Some(("opened", s)),
             Some(s @ Source::Submitted { .. }) => Some(("submitted", s)),
+            Some(s @ Source::SealedUnder(_)) => Some(("key", s)),
         },
     )
 }
@@ -187,43 +189,6 @@ async fn open(
     Ok(see_other(&format!("/console/incidents/{id}")))
 }
 
-/// The incident, if it belongs to a programme the staff member may keep incidents in
-/// (any other: 404; an agent of its programme: 403).
-async fn incident_for(
-    console: &Console,
-    staff: &crate::auth::Staff,
-    id: &str,
-) -> Result<
-    (
-        IncidentRecord,
-        std::sync::Arc<LiveProgramme>,
-        crate::casework::ProgrammeRole,
-    ),
-    AppError,
-> {
-    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(AppError::NotFound);
-    }
-    let record = console
-        .store
-        .incident(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let role = staff
-        .role_in(&record.programme_id)
-        .ok_or(AppError::NotFound)?;
-    let slug = console
-        .store
-        .programme_slug(&record.programme_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let slug = ProgrammeSlug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let (live, role2) = console.programme_for(staff, slug.as_str()).await?;
-    debug_assert_eq!(role, role2);
-    may_look_up(staff, role)?;
-    Ok((record, live, role))
-}
-
 async fn show(
     console: web::Data<Console>,
     req: HttpRequest,
@@ -237,6 +202,16 @@ async fn show(
     let done = web::Query::<HashMap<String, String>>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.get("done").cloned());
+    let (notices, ways, actions) = super::notify::load(&console, &record).await?;
+    let extra = super::notify::section(&super::notify::Section {
+        staff: &staff,
+        record: &record,
+        live: &live,
+        notices: &notices,
+        ways: &ways,
+        campaigns: &campaigns,
+        actions: &actions,
+    });
     Ok(page(
         StatusCode::OK,
         render(
@@ -254,6 +229,7 @@ async fn show(
                 campaigns: &campaigns,
                 at: now(),
                 done: done.as_deref(),
+                extra,
             }),
         ),
     ))
