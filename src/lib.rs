@@ -13,6 +13,7 @@ pub mod campaigns;
 pub mod casework;
 pub mod config;
 pub mod console;
+pub mod contact;
 pub mod contact_index;
 pub mod crypto;
 pub mod domain;

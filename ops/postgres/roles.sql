@@ -74,6 +74,12 @@ BEGIN
     -- the submission's transaction and dropped there once expired (its one DELETE:
     -- nothing personal, and losing one only lets a stale token be refused by its age).
     GRANT SELECT, INSERT, DELETE ON used_form_tokens TO haven_public;
+    -- Confirming an address (issue 19): the inbox asks the worker (send a code, check
+    -- a typed code's keyed hash, remove the address) and shows the masked address
+    -- (sealed to the person's inbox key) and whether it is confirmed.
+    GRANT INSERT ON contact_requests TO haven_public;
+    GRANT SELECT (enquiry_id, confirmed, key_id, format_version, masked)
+        ON contact_codes TO haven_public;
 
     ---------------------------------------------------------------------------------
     -- haven_console: staff sign-in and case work, programme editing, key rotation and
@@ -112,6 +118,8 @@ BEGIN
     -- Incident records (their words sealed) and their frozen affected sets.
     GRANT SELECT, INSERT, UPDATE ON incidents TO haven_console;
     GRANT SELECT, INSERT ON incident_enquiries TO haven_console;
+    -- A supervisor removes an address by asking the worker (issue 19).
+    GRANT INSERT ON contact_requests TO haven_console;
 
     ---------------------------------------------------------------------------------
     -- haven_worker: the outbox and staff notices, re-sealing after a rotation, the
@@ -141,5 +149,11 @@ BEGIN
     GRANT SELECT (id, email, is_admin, language) ON users TO haven_worker;
     GRANT INSERT ON audit_log TO haven_worker;
     GRANT SELECT, UPDATE ON audit_head TO haven_worker;
+    -- Confirming addresses (issue 19): the worker applies what the inbox asked, sends
+    -- the codes, keeps the send counts, and marks an address confirmed or removed.
+    GRANT SELECT, DELETE ON contact_requests TO haven_worker;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON contact_codes TO haven_worker;
+    GRANT SELECT, INSERT, DELETE ON contact_sends TO haven_worker;
+    GRANT UPDATE (email_confirmed, has_email) ON enquiries TO haven_worker;
 END
 $haven_roles$;

@@ -153,6 +153,14 @@ actions! {
     /// An incident record's sealed text opened (the keyring's gate).
     IncidentRead => "incident.read",
     IncidentReport => "incident.report",
+    /// Issue 19: the worker opened an enquiry's address to mail it a confirmation code.
+    ContactSend => "contact.send",
+    /// A confirmation code typed in the inbox matched: the address is confirmed.
+    ContactConfirm => "contact.confirm",
+    /// An address removed (by the person in the inbox, or by a supervisor).
+    ContactRemove => "contact.remove",
+    /// The person gave another address in the inbox.
+    ContactChange => "contact.change",
 }
 
 /// A stored action name that no variant has.
@@ -269,6 +277,13 @@ mod tests {
             "incident.update",
             "incident.read",
             "incident.report",
+        ])
+        // Issue 19: confirmed contact addresses.
+        .chain([
+            "contact.send",
+            "contact.confirm",
+            "contact.remove",
+            "contact.change",
         ])
         .collect();
         assert_eq!(stored, before);

@@ -33,6 +33,9 @@ pub enum SystemTask {
     /// Computing the email blind index of new enquiries from their sealed contact
     /// (`system:contact-index`).
     ContactIndex,
+    /// Confirming contact addresses: sending codes, applying what the inbox asked
+    /// (`system:contact-confirm`).
+    ContactConfirm,
 }
 
 impl SystemTask {
@@ -41,6 +44,7 @@ impl SystemTask {
             SystemTask::Purge => "purge",
             SystemTask::Rotation => "rotation",
             SystemTask::ContactIndex => "contact-index",
+            SystemTask::ContactConfirm => "contact-confirm",
         }
     }
 }

@@ -42,6 +42,9 @@ impl Attempt {
 
 /// What a person sees in their inbox.
 pub struct Inbox {
+    pub enquiry_id: String,
+    /// The email section (`super::contact`).
+    pub contact: super::contact::Panel,
     pub status: crate::casework::Status,
     pub replies: Vec<ReplyContent>,
     /// The partners it was referred to, if the programme says so (names only).
@@ -90,7 +93,10 @@ pub async fn open(
     } else {
         Vec::new()
     };
+    let contact = super::contact::panel(store, &record.id, &identity).await?;
     Ok(Some(Inbox {
+        enquiry_id: record.id.clone(),
+        contact,
         status: record.status,
         replies,
         referred_to,

@@ -3,6 +3,7 @@
 //! `form`, `submission` and `inbox`, and render a page; the state they get holds
 //! no secret key.
 
+pub mod contact;
 pub mod form;
 pub mod inbox;
 pub mod pages;
@@ -52,6 +53,7 @@ pub struct Intake {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(contact::PATH, web::post().to(contact::post));
     cfg.service(
         web::resource(crate::letters::INBOX_PATH)
             .wrap(actix_web::middleware::Compress::default())
@@ -248,6 +250,7 @@ async fn submit(
         return Ok(with_retry_after(page, refused));
     }
     let (enquiry, receipt) = submission::prepare(&live, valid, lang, &intake.intake_key, at)?;
+    let confirm = enquiry.has_email.then(|| enquiry.id.clone());
     if intake
         .writer
         .submit_once(enquiry, Some(used.clone()))
@@ -259,6 +262,10 @@ async fn submit(
         return Ok(already_sent(&intake, &req, p, lang, &used, at));
     }
     metrics.submissions.inc();
+    if let Some(id) = confirm {
+        // One confirmation code, mailed by the worker (`crate::contact`).
+        crate::contact::request_confirmation(&intake.store, &id).await?;
+    }
     Ok(deliver_receipt(&intake, &req, p, lang, &receipt, &used, at))
 }
 
@@ -550,6 +557,15 @@ async fn sign_in(
                     inbox.status.as_str(),
                     &inbox.replies,
                     &inbox.referred_to,
+                    contact::section(
+                        lang,
+                        &inbox.contact,
+                        &contact::Secrets {
+                            reference: typed_reference,
+                            passphrase: typed.get("passphrase").unwrap_or(""),
+                        },
+                        &contact::token(&intake.intake_key, at),
+                    ),
                 ),
             ))
         }

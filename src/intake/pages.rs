@@ -393,6 +393,7 @@ pub fn inbox_page(
     status: &str,
     replies: &[crate::replies::ReplyContent],
     referred_to: &[String],
+    contact: Markup,
 ) -> Markup {
     let title = t(lang, "inbox-title");
     let status_id = match status {
@@ -430,6 +431,7 @@ pub fn inbox_page(
                     p class="preserve" dir="auto" { (r.text) }
                 }
             }
+            (contact)
             p { a href={ (inbox_action(programme)) "?lang=" (lang.tag()) } { (t(lang, "inbox-sign-out")) } }
         },
     )

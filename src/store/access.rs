@@ -78,7 +78,8 @@ pub const TABLES: &[TableAccess] = &[
        created_hour, updated_hour, inbox_recipient)",
       "SELECT, INSERT, UPDATE(assigned_to, status, queue, updated_hour, legal_hold, key_id, \
        format_version, ciphertext)",
-      "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index)"),
+      "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index, \
+       email_confirmed, has_email)"),
     t("audit_log", "", "SELECT, INSERT", "INSERT"),
     t("audit_head", "", "SELECT, UPDATE", "SELECT, UPDATE"),
     t("users", "", "SELECT, INSERT, UPDATE", "SELECT(id, email, is_admin, language)"),
@@ -107,6 +108,12 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, UPDATE",
       "SELECT, UPDATE(key_id, format_version, ciphertext)"),
     t("incident_enquiries", "", "SELECT, INSERT", ""),
+    t("contact_requests", "INSERT", "INSERT", "SELECT, DELETE"),
+    t("contact_codes",
+      "SELECT(enquiry_id, confirmed, key_id, format_version, masked)",
+      "",
+      "SELECT, INSERT, UPDATE, DELETE"),
+    t("contact_sends", "", "", "SELECT, INSERT, DELETE"),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

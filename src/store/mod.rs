@@ -11,6 +11,7 @@ mod enquiries;
 pub mod access;
 mod audit;
 mod casework;
+mod contact;
 mod form_tokens;
 mod holds;
 mod imports;
@@ -75,6 +76,7 @@ pub(crate) fn stored<T: crate::states::Stored>(
     use sqlx::Row;
     T::parse_stored(&r.try_get::<String, _>(column)?).ok_or(StoreError::Corrupt(T::UNKNOWN))
 }
+pub use contact::{ContactCode, ContactRequest, ContactRequestKind, ContactShown, IssuedCode};
 pub use form_tokens::UsedToken;
 pub use writer::{Stored as SubmissionStored, SubmissionWriter, WriterError};
 

@@ -14,6 +14,7 @@ mod audit;
 mod campaigns;
 mod canary;
 mod cli;
+mod confirm;
 mod console;
 mod data_a;
 mod data_c;
