@@ -155,5 +155,6 @@ BEGIN
     GRANT SELECT, INSERT, UPDATE, DELETE ON contact_codes TO haven_worker;
     GRANT SELECT, INSERT, DELETE ON contact_sends TO haven_worker;
     GRANT UPDATE (email_confirmed, has_email) ON enquiries TO haven_worker;
+    GRANT INSERT ON outbox TO haven_worker;
 END
 $haven_roles$;

@@ -63,6 +63,8 @@ fn open_masked(identity: &age::x25519::Identity, sealed: &Sealed) -> Option<Stri
 
 /// The two secrets the section's forms carry back.
 pub struct Secrets<'a> {
+    /// The programme's slug (not secret: the inbox at `/p/{slug}/status` shows it).
+    pub programme: &'a str,
     pub reference: &'a str,
     pub passphrase: &'a str,
 }
@@ -71,6 +73,7 @@ fn hidden(lang: Language, token: &str, secrets: &Secrets<'_>, action: &str) -> M
     html! {
         input type="hidden" name=(CSRF) value=(token);
         input type="hidden" name=(LANG) value=(lang.tag());
+        input type="hidden" name="programme" value=(secrets.programme);
         input type="hidden" name="reference" value=(secrets.reference);
         input type="hidden" name="passphrase" value=(secrets.passphrase);
         input type="hidden" name="do" value=(action);
@@ -182,9 +185,7 @@ pub async fn post(
     {
         return Err(AppError::TooManyRequests);
     }
-    let Some(live) = super::programme_of_code(&intake, &attempt.code_hash).await? else {
-        return Err(AppError::Forbidden);
-    };
+    let live = super::public_programme(&intake, typed.get("programme").unwrap_or("")).await?;
     let Some(opened) = inbox::open(&intake.store, &intake.intake_key, &live, &attempt)
         .await
         .map_err(|e| match e {

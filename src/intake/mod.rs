@@ -561,6 +561,7 @@ async fn sign_in(
                         lang,
                         &inbox.contact,
                         &contact::Secrets {
+                            programme: live.programme.slug().as_str(),
                             reference: typed_reference,
                             passphrase: typed.get("passphrase").unwrap_or(""),
                         },

@@ -89,7 +89,7 @@ pub const TABLES: &[TableAccess] = &[
     t("notes", "",
       "SELECT, INSERT, UPDATE(key_id, format_version, ciphertext)",
       "SELECT, DELETE, UPDATE(key_id, format_version, ciphertext)"),
-    t("outbox", "SELECT(state)", "SELECT, INSERT, UPDATE", "SELECT, UPDATE, DELETE"),
+    t("outbox", "SELECT(state)", "SELECT, INSERT, UPDATE", "SELECT, INSERT, UPDATE, DELETE"),
     t("replies",
       "SELECT(id, enquiry_id, key_id, format_version, ciphertext, created_at)",
       "SELECT, INSERT, UPDATE(key_id, format_version, ciphertext)",

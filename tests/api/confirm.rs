@@ -17,7 +17,7 @@ use crate::replies::{
 use crate::smtp_sink::{SmtpSink, Transaction};
 
 /// The confirmation code in a message (`XXXX-XXXX` from the code alphabet).
-fn code_in(t: &Transaction) -> Option<String> {
+pub fn code_in(t: &Transaction) -> Option<String> {
     let text = readable_text(&t.data);
     let ok = |c: char| "ABCDEFGHJKMNPQRSTVWXYZ23456789".contains(c);
     let chars: Vec<char> = text.chars().collect();
@@ -52,6 +52,7 @@ async fn contact_form(
     let mut fields = vec![
         ("csrf", extract_input(section, "csrf").expect("a token")),
         ("lang", person.lang.clone()),
+        ("programme", FULL.to_owned()),
         ("reference", person.reference.clone()),
         ("passphrase", person.passphrase.clone()),
         ("do", action.to_owned()),
@@ -368,6 +369,7 @@ async fn confirm_a_typed_code_needs_the_passphrase() {
         .header("origin", &app.addr)
         .form(&[
             ("csrf", token),
+            ("programme", FULL.to_owned()),
             ("reference", ana.reference.clone()),
             ("passphrase", "WRONG-WRONG-WRONG-WRONG".to_owned()),
             ("do", "code".to_owned()),
