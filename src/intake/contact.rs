@@ -15,11 +15,10 @@ use maud::{Markup, html};
 
 use super::form::{CSRF, LANG};
 use super::{Intake, html as page, inbox, read_form};
-use crate::crypto::Sealed;
 use crate::domain::{EmailAddress, Language};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
-use crate::store::{ContactRequestKind, Store, StoreError, now};
+use crate::store::{ContactRequestKind, now};
 use crate::web::client::client_key;
 use crate::web::csrf;
 use crate::web::layout::{Page, render};
@@ -29,37 +28,7 @@ pub const PATH: &str = "/inbox/contact";
 /// The anti-forgery scope of the section's forms.
 const SCOPE: &str = "inbox-contact";
 
-/// What the section shows.
-#[derive(Debug, Clone, Default)]
-pub struct Panel {
-    /// A code was sent to an address (the worker's record exists).
-    pub known: bool,
-    pub confirmed: bool,
-    pub masked: Option<String>,
-}
-
-/// The section's state for `enquiry_id`, opening the masked address with the
-/// person's inbox identity (derived for this request only).
-pub async fn panel(
-    store: &Store,
-    enquiry_id: &str,
-    identity: &age::x25519::Identity,
-) -> Result<Panel, StoreError> {
-    let Some(shown) = store.contact_shown(enquiry_id).await? else {
-        return Ok(Panel::default());
-    };
-    let masked = shown.masked.as_ref().and_then(|s| open_masked(identity, s));
-    Ok(Panel {
-        known: true,
-        confirmed: shown.confirmed,
-        masked,
-    })
-}
-
-fn open_masked(identity: &age::x25519::Identity, sealed: &Sealed) -> Option<String> {
-    let bytes = age::decrypt(identity, &sealed.ciphertext).ok()?;
-    String::from_utf8(bytes).ok()
-}
+pub use super::inbox::ContactPanel as Panel;
 
 /// The two secrets the section's forms carry back.
 pub struct Secrets<'a> {
