@@ -149,6 +149,25 @@ async fn write_verify_key(
     Ok(())
 }
 
+/// The worker's side of confirming addresses (`crate::contact`).
+fn contact_job(
+    config: &Config,
+    store: &Store,
+    keyring: &Keyring,
+) -> Result<crate::contact::ContactJob, StartError> {
+    Ok(crate::contact::ContactJob {
+        store: store.clone(),
+        keyring: keyring.clone(),
+        intake_key: intake_key(config)?,
+        letterhead: crate::letters::Letterhead {
+            from: config.mail_from.clone(),
+            from_name: config.mail_from_name.clone(),
+            public_url: config.public_url.clone(),
+            text_key: keyring.text_key(),
+        },
+    })
+}
+
 pub fn intake_key(config: &Config) -> Result<IntakeKey, StartError> {
     let (key, created) = IntakeKey::load_or_create(&config.intake_key_file)?;
     if created {
@@ -194,6 +213,7 @@ pub struct JobRunner {
     store: Store,
     worker: Worker,
     keyring: Keyring,
+    contact: crate::contact::ContactJob,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -208,6 +228,8 @@ pub enum JobError {
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
     Own(#[from] crate::own::OwnError),
+    #[error(transparent)]
+    Contact(#[from] crate::contact::ContactError),
 }
 
 impl JobRunner {
@@ -218,6 +240,8 @@ impl JobRunner {
     /// The retention purge is not among them: it is about time passing, and tests
     /// call it directly.
     pub async fn run_pending(&self) -> Result<(), JobError> {
+        // What the inbox asked first: a confirmation code it queues goes out below.
+        self.contact.run().await?;
         self.worker.run_until_idle().await?;
         crate::rotation::reseal_everything(&self.store, &self.keyring).await?;
         crate::contact_index::index_pending(&self.store, &self.keyring).await?;
@@ -275,6 +299,7 @@ impl Application {
                     keyring.clone(),
                     transport,
                     WorkerSettings::from_config(&config),
+                    contact_job(&config, &store, keyring)?,
                 ))
             }
             _ => None,
@@ -417,9 +442,10 @@ impl Application {
         // worker running behind it.
         let mut worker = None;
         let mut on_demand = None;
-        if let Some((keyring, transport, settings)) = transport {
+        if let Some((keyring, transport, settings, contact)) = transport {
             match jobs {
                 Jobs::Scheduled => {
+                    crate::contact::spawn_schedule(contact, Duration::from_secs(1));
                     worker = Some(Worker::spawn_observed(
                         store.clone(),
                         &keyring,
@@ -438,6 +464,7 @@ impl Application {
                             settings,
                             worker_metrics,
                         ),
+                        contact,
                         keyring,
                     });
                 }

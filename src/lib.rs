@@ -15,6 +15,7 @@ pub mod casework;
 pub mod collisions;
 pub mod config;
 pub mod console;
+pub mod contact;
 pub mod contact_index;
 pub mod conversation;
 pub mod crypto;

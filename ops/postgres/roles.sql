@@ -86,6 +86,12 @@ BEGIN
     GRANT SELECT (source, passphrase_chosen, legal_hold) ON enquiries TO haven_public;
     GRANT SELECT, INSERT ON own_copies TO haven_public;
     GRANT SELECT (enquiry_id, kind), INSERT ON inbox_requests TO haven_public;
+    -- Confirming an address (issue 19): the inbox asks the worker (send a code, check
+    -- a typed code's keyed hash, remove the address) and shows the masked address
+    -- (sealed to the person's inbox key) and whether it is confirmed.
+    GRANT INSERT ON contact_requests TO haven_public;
+    GRANT SELECT (enquiry_id, confirmed, key_id, format_version, masked)
+        ON contact_codes TO haven_public;
 
     ---------------------------------------------------------------------------------
     -- haven_console: staff sign-in and case work, programme editing, key rotation and
@@ -135,6 +141,8 @@ BEGIN
     GRANT SELECT, INSERT ON inbox_requests TO haven_console;
     -- Incident notifications: which campaign notifies which incident, and both ticks.
     GRANT SELECT, INSERT, UPDATE ON incident_notices TO haven_console;
+    -- A supervisor removes an address by asking the worker (issue 19).
+    GRANT INSERT ON contact_requests TO haven_console;
 
     ---------------------------------------------------------------------------------
     -- haven_worker: the outbox and staff notices, re-sealing after a rotation, the
@@ -192,5 +200,12 @@ BEGIN
     GRANT UPDATE (passphrase_hash, inbox_recipient, passphrase_chosen) ON enquiries TO haven_worker;
     GRANT SELECT, UPDATE (held_noted), DELETE ON inbox_requests TO haven_worker;
     GRANT SELECT, UPDATE, DELETE ON own_copies TO haven_worker;
+    -- Confirming addresses (issue 19): the worker applies what the inbox asked, sends
+    -- the codes, keeps the send counts, and marks an address confirmed or removed.
+    GRANT SELECT, DELETE ON contact_requests TO haven_worker;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON contact_codes TO haven_worker;
+    GRANT SELECT, INSERT, DELETE ON contact_sends TO haven_worker;
+    GRANT UPDATE (email_confirmed, has_email) ON enquiries TO haven_worker;
+    GRANT INSERT ON outbox TO haven_worker;
 END
 $haven_roles$;

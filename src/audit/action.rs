@@ -189,6 +189,14 @@ actions! {
     IncidentNotifyApprove => "incident.notify-approve",
     /// Issue 20 item 5: a stop button used from an incident's page.
     IncidentContain => "incident.contain",
+    /// Issue 19: the worker opened an enquiry's address to mail it a confirmation code.
+    ContactSend => "contact.send",
+    /// A confirmation code typed in the inbox matched: the address is confirmed.
+    ContactConfirm => "contact.confirm",
+    /// An address removed (by the person in the inbox, or by a supervisor).
+    ContactRemove => "contact.remove",
+    /// The person gave another address in the inbox.
+    ContactChange => "contact.change",
 }
 
 /// A stored action name that no variant has.
@@ -337,6 +345,13 @@ mod tests {
             "incident.notify",
             "incident.notify-approve",
             "incident.contain",
+        ])
+        // Issue 19: confirmed contact addresses.
+        .chain([
+            "contact.send",
+            "contact.confirm",
+            "contact.remove",
+            "contact.change",
         ])
         .collect();
         assert_eq!(stored, before);

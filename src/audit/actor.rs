@@ -36,6 +36,9 @@ pub enum SystemTask {
     /// Carrying out what people asked for in their reply inbox: a new passphrase,
     /// a withdrawal (`system:own-requests`).
     OwnRequests,
+    /// Confirming contact addresses: sending codes, applying what the inbox asked
+    /// (`system:contact-confirm`).
+    ContactConfirm,
 }
 
 impl SystemTask {
@@ -45,6 +48,7 @@ impl SystemTask {
             SystemTask::Rotation => "rotation",
             SystemTask::ContactIndex => "contact-index",
             SystemTask::OwnRequests => "own-requests",
+            SystemTask::ContactConfirm => "contact-confirm",
         }
     }
 }

@@ -9,6 +9,7 @@
 //! it. The public role holds no key that opens anything else.
 
 use super::submission;
+use crate::crypto::Sealed;
 use crate::crypto::{CryptoError, IntakeKey};
 use crate::domain::{Passphrase, ReferenceCode};
 use crate::programme::live::LiveProgramme;
@@ -42,6 +43,8 @@ impl Attempt {
 
 /// What a person sees in their inbox.
 pub struct Inbox {
+    /// The email section (`super::contact`).
+    pub contact: ContactPanel,
     pub status: crate::casework::Status,
     pub replies: Vec<ReplyContent>,
     /// The partners it was referred to, if the programme says so (names only).
@@ -99,12 +102,46 @@ pub async fn open(
         Vec::new()
     };
     let messages = crate::conversation::open_for_person(store, &record.id, &identity).await?;
+    let contact = contact_panel(store, &record.id, &identity).await?;
     Ok(Some(Inbox {
+        enquiry_id: record.id.clone(),
+        contact,
         status: record.status,
         replies,
         referred_to,
-        enquiry_id: record.id,
         messages,
         own,
     }))
+}
+
+/// What the inbox's email section (`super::contact`) shows.
+#[derive(Debug, Clone, Default)]
+pub struct ContactPanel {
+    /// A code was sent to an address (the worker's record exists).
+    pub known: bool,
+    pub confirmed: bool,
+    pub masked: Option<String>,
+}
+
+/// The section's state for `enquiry_id`, opening the masked address with the
+/// person's inbox identity (derived for this request only).
+pub async fn contact_panel(
+    store: &Store,
+    enquiry_id: &str,
+    identity: &age::x25519::Identity,
+) -> Result<ContactPanel, StoreError> {
+    let Some(shown) = store.contact_shown(enquiry_id).await? else {
+        return Ok(ContactPanel::default());
+    };
+    let masked = shown.masked.as_ref().and_then(|s| open_masked(identity, s));
+    Ok(ContactPanel {
+        known: true,
+        confirmed: shown.confirmed,
+        masked,
+    })
+}
+
+fn open_masked(identity: &age::x25519::Identity, sealed: &Sealed) -> Option<String> {
+    let bytes = age::decrypt(identity, &sealed.ciphertext).ok()?;
+    String::from_utf8(bytes).ok()
 }

@@ -4,6 +4,7 @@
 //! no secret key.
 
 pub mod caller;
+pub mod contact;
 pub mod form;
 pub mod inbox;
 pub mod own;
@@ -58,6 +59,7 @@ pub struct Intake {
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     own::routes(cfg);
+    cfg.route(contact::PATH, web::post().to(contact::post));
     cfg.service(
         web::resource(crate::letters::INBOX_PATH)
             .wrap(actix_web::middleware::Compress::default())
@@ -268,6 +270,7 @@ async fn submit(
         return Ok(with_retry_after(page, refused));
     }
     let (enquiry, receipt) = submission::prepare(&live, valid, lang, &intake.intake_key, at)?;
+    let confirm = enquiry.has_email.then(|| enquiry.id.clone());
     if intake
         .writer
         .submit_once(enquiry, Some(used.clone()))
@@ -279,6 +282,10 @@ async fn submit(
         return Ok(already_sent(&intake, &req, p, lang, &used, at));
     }
     metrics.submissions.inc();
+    if let Some(id) = confirm {
+        // One confirmation code, mailed by the worker (`crate::contact`).
+        crate::contact::request_confirmation(&intake.store, &id).await?;
+    }
     Ok(deliver_receipt(&intake, &req, p, lang, &receipt, &used, at))
 }
 
@@ -618,6 +625,16 @@ async fn sign_in(
                     reference,
                     false,
                     &own::inbox_section(lang, &live.programme, &inbox.own),
+                    contact::section(
+                        lang,
+                        &inbox.contact,
+                        &contact::Secrets {
+                            programme: live.programme.slug().as_str(),
+                            reference: typed_reference,
+                            passphrase: typed.get("passphrase").unwrap_or(""),
+                        },
+                        &contact::token(&intake.intake_key, at),
+                    ),
                 ),
             )))
         }

@@ -503,6 +503,7 @@ pub fn inbox_page(
     referred_to: &[String],
     conversation: Markup,
     own: &Markup,
+    contact: Markup,
 ) -> Markup {
     let title = t(lang, "inbox-title");
     render(
@@ -524,6 +525,7 @@ pub fn inbox_page(
                 }
             }
             (conversation)
+            (contact)
             (own)
             p { a href={ (inbox_action(programme)) "?lang=" (lang.tag()) } { (t(lang, "inbox-sign-out")) } }
         },

@@ -160,6 +160,7 @@ pub(super) fn inbox_page(
     reference: &str,
     sent: bool,
     own: &Markup,
+    contact: Markup,
 ) -> Markup {
     let thread = Thread::new(&opened.replies, &opened.messages);
     let status = conversation::person_status(opened.status, thread.person_wrote_last());
@@ -179,6 +180,7 @@ pub(super) fn inbox_page(
         &opened.referred_to,
         conversation(&opened.replies, &opened.messages, sent, &write),
         own,
+        contact,
     )
 }
 
@@ -316,7 +318,18 @@ pub(super) async fn write(
         .await?
         .ok_or(AppError::NotFound)?;
     let own = super::own::inbox_section(lang, &live.programme, &opened.own);
-    let body = inbox_page(&intake, None, lang, &opened, code.canonical(), true, &own);
+    // The email panel needs the codes typed at sign-in: after writing back, the
+    // person signs in again to change their address.
+    let body = inbox_page(
+        &intake,
+        None,
+        lang,
+        &opened,
+        code.canonical(),
+        true,
+        &own,
+        maud::html! {},
+    );
     Ok(no_store(page(StatusCode::OK, body)))
 }
 

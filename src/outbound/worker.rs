@@ -453,6 +453,24 @@ async fn deliver(ctx: &Context, row: &ClaimedRow) -> Settlement {
             }
         }
     }
+    // An enquirer's address gets nothing but its confirmation until the person typed
+    // the code in their inbox (`crate::contact`): the reply waits there instead.
+    if !row.idempotency_key.starts_with("referral:") && !row.idempotency_key.starts_with("contact:")
+    {
+        match ctx.store.outbox_may_reach(&row.id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                ctx.metrics.outbound_outcome("unconfirmed");
+                return Settlement::Failed {
+                    error: "unconfirmed address: the reply waits in the inbox".into(),
+                };
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot check the address is confirmed before sending");
+                return retry_or_fail("database error".into());
+            }
+        }
+    }
     let message = match open(ctx, &row.sealed).await {
         Ok(m) => m,
         Err(Open::Later(reason)) => return retry_or_fail(reason),

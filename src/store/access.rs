@@ -80,7 +80,8 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, UPDATE(assigned_to, status, queue, updated_hour, legal_hold, key_id, \
        format_version, ciphertext)",
       "SELECT, INSERT, DELETE, UPDATE(key_id, format_version, ciphertext, contact_index, status, \
-       updated_hour, passphrase_hash, inbox_recipient, passphrase_chosen)"),
+       updated_hour, passphrase_hash, inbox_recipient, passphrase_chosen, email_confirmed, \
+       has_email)"),
     t("audit_log", "", "SELECT, INSERT", "INSERT"),
     t("audit_head", "", "SELECT, UPDATE", "SELECT, UPDATE"),
     t("users", "", "SELECT, INSERT, UPDATE", "SELECT(id, email, is_admin, language)"),
@@ -90,7 +91,7 @@ pub const TABLES: &[TableAccess] = &[
     t("notes", "",
       "SELECT, INSERT, UPDATE(key_id, format_version, ciphertext)",
       "SELECT, DELETE, UPDATE(key_id, format_version, ciphertext)"),
-    t("outbox", "SELECT(state)", "SELECT, INSERT, UPDATE", "SELECT, UPDATE, DELETE"),
+    t("outbox", "SELECT(state)", "SELECT, INSERT, UPDATE", "SELECT, INSERT, UPDATE, DELETE"),
     t("replies",
       "SELECT(id, enquiry_id, key_id, format_version, ciphertext, created_at)",
       "SELECT, INSERT, UPDATE(key_id, format_version, ciphertext)",
@@ -125,6 +126,12 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, UPDATE(held_noted), DELETE"),
     t("own_copies", "SELECT, INSERT", "", "SELECT, UPDATE, DELETE"),
     t("incident_notices", "", "SELECT, INSERT, UPDATE", ""),
+    t("contact_requests", "INSERT", "INSERT", "SELECT, DELETE"),
+    t("contact_codes",
+      "SELECT(enquiry_id, confirmed, key_id, format_version, masked)",
+      "",
+      "SELECT, INSERT, UPDATE, DELETE"),
+    t("contact_sends", "", "", "SELECT, INSERT, DELETE"),
 ];
 
 /// One privilege: `(privilege, column)`, the column `None` for the whole table.

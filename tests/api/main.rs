@@ -15,6 +15,7 @@ mod campaigns;
 mod canary;
 mod cli;
 mod collisions;
+mod confirm;
 mod console;
 mod data_a;
 mod data_c;

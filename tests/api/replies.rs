@@ -117,8 +117,24 @@ pub async fn enquiry_ids(app: &TestApp, slug: &str) -> BTreeSet<String> {
 
 /// Sends an enquiry through the public form, as a person would. `category` is a
 /// `help_category` value (`other` → queue `general`, `family_reunion` → `family`,
-/// `former_staff` → `former-staff`).
+/// `former_staff` → `former-staff`). Its address (and every other) counts as
+/// confirmed, as these tests are about what is sent once it is
+/// (`enquire_unconfirmed` for the tests of confirmation itself).
 pub async fn enquire(
+    app: &TestApp,
+    slug: &str,
+    email: Option<&str>,
+    lang: &str,
+    category: &str,
+    name: &str,
+) -> Person {
+    let person = enquire_unconfirmed(app, slug, email, lang, category, name).await;
+    crate::helpers::confirmed::confirm_every_address(app).await;
+    person
+}
+
+/// As [`enquire`], the address left unconfirmed: its confirmation code is mailed.
+pub async fn enquire_unconfirmed(
     app: &TestApp,
     slug: &str,
     email: Option<&str>,
