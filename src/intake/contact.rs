@@ -32,8 +32,6 @@ pub use super::inbox::ContactPanel as Panel;
 
 /// The two secrets the section's forms carry back.
 pub struct Secrets<'a> {
-    /// The programme's slug (not secret: the inbox at `/p/{slug}/status` shows it).
-    pub programme: &'a str,
     pub reference: &'a str,
     pub passphrase: &'a str,
 }
@@ -42,7 +40,6 @@ fn hidden(lang: Language, token: &str, secrets: &Secrets<'_>, action: &str) -> M
     html! {
         input type="hidden" name=(CSRF) value=(token);
         input type="hidden" name=(LANG) value=(lang.tag());
-        input type="hidden" name="programme" value=(secrets.programme);
         input type="hidden" name="reference" value=(secrets.reference);
         input type="hidden" name="passphrase" value=(secrets.passphrase);
         input type="hidden" name="do" value=(action);
@@ -154,7 +151,10 @@ pub async fn post(
     {
         return Err(AppError::TooManyRequests);
     }
-    let live = super::public_programme(&intake, typed.get("programme").unwrap_or("")).await?;
+    // Found by the code, as at `/inbox`: the page's forms name no programme.
+    let live = super::programme_of_code(&intake, &attempt.code_hash)
+        .await?
+        .ok_or(AppError::Forbidden)?;
     let Some(opened) = inbox::open(&intake.store, &intake.intake_key, &live, &attempt)
         .await
         .map_err(|e| match e {

@@ -517,14 +517,14 @@ async fn open_any_inbox(
 }
 
 /// The programme of the enquiry whose code hash this is, if the public may see it.
-async fn programme_of_code(
+pub(super) async fn programme_of_code(
     intake: &Intake,
     code_hash: &[u8],
 ) -> Result<Option<Arc<LiveProgramme>>, AppError> {
-    let Some(record) = intake.store.enquiry_by_reference(code_hash).await? else {
+    let Some(programme_id) = intake.store.programme_of_reference(code_hash).await? else {
         return Ok(None);
     };
-    let Some(slug) = intake.store.programme_slug(&record.programme_id).await? else {
+    let Some(slug) = intake.store.programme_slug(&programme_id).await? else {
         return Ok(None);
     };
     match public_programme(intake, &slug).await {
@@ -629,7 +629,6 @@ async fn sign_in(
                         lang,
                         &inbox.contact,
                         &contact::Secrets {
-                            programme: live.programme.slug().as_str(),
                             reference: typed_reference,
                             passphrase: typed.get("passphrase").unwrap_or(""),
                         },

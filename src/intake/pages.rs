@@ -283,7 +283,7 @@ fn date_block(v: &FormView<'_>, field: &Field, legend: Markup, hint: Option<Stri
                         div class={ "date-box date-" (part) } {
                             label for=(box_id) { (t(lang, &format!("date-{part}"))) }
                             input type="text" inputmode="numeric" id=(box_id) name=(box_name)
-                                value=(v.typed.get(&box_name).unwrap_or(""))
+                                value=(typed_part(v.typed, name, part))
                                 size=(if part == "year" { "4" } else { "2" })
                                 maxlength=(if part == "year" { "4" } else { "2" })
                                 dir="ltr" spellcheck="false" autocomplete="off";
@@ -292,6 +292,24 @@ fn date_block(v: &FormView<'_>, field: &Field, legend: Markup, hint: Option<Stri
                 }
             }
         }
+    }
+}
+
+/// What one box of a date shows again: the box as typed, or its part of a date sent
+/// as one `YYYY-MM-DD` value (a client without the boxes).
+fn typed_part(typed: &RawForm, key: &str, part: &str) -> String {
+    if let Some(v) = typed.get(&date_part(key, part)) {
+        return v.to_owned();
+    }
+    let single: Vec<&str> = typed.get(key).unwrap_or("").splitn(3, '-').collect();
+    let at = match part {
+        "year" => 0,
+        "month" => 1,
+        _ => 2,
+    };
+    match single.as_slice() {
+        [_, _, _] => single[at].to_owned(),
+        _ => String::new(),
     }
 }
 

@@ -141,6 +141,19 @@ impl Store {
     }
 
     /// The enquiry with this reference code hash, in whichever programme.
+    /// The programme of the enquiry with this reference-code hash: the slug-free inbox
+    /// (`/inbox`) finds the programme this way. Only columns the public account may read.
+    pub async fn programme_of_reference(
+        &self,
+        reference_hash: &[u8],
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT programme_id FROM enquiries WHERE reference_hash = $1")
+            .bind(reference_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("programme_id")?)).transpose()
+    }
+
     pub async fn enquiry_by_reference(
         &self,
         reference_hash: &[u8],

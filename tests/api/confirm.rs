@@ -52,7 +52,6 @@ async fn contact_form(
     let mut fields = vec![
         ("csrf", extract_input(section, "csrf").expect("a token")),
         ("lang", person.lang.clone()),
-        ("programme", FULL.to_owned()),
         ("reference", person.reference.clone()),
         ("passphrase", person.passphrase.clone()),
         ("do", action.to_owned()),
@@ -369,7 +368,6 @@ async fn confirm_a_typed_code_needs_the_passphrase() {
         .header("origin", &app.addr)
         .form(&[
             ("csrf", token),
-            ("programme", FULL.to_owned()),
             ("reference", ana.reference.clone()),
             ("passphrase", "WRONG-WRONG-WRONG-WRONG".to_owned()),
             ("do", "code".to_owned()),

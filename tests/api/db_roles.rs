@@ -179,7 +179,6 @@ async fn db_roles_each_role_works_under_its_own_account_and_the_public_account_c
         .header("origin", &public.base)
         .form(&[
             ("csrf", extract_input(section, "csrf").unwrap()),
-            ("programme", SLUG.to_owned()),
             ("reference", receipt.reference.clone()),
             ("passphrase", receipt.passphrase.clone()),
             ("do", "code".to_owned()),

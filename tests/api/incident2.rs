@@ -101,7 +101,10 @@ async fn bulk_reply(a: &mut Staff, b: &mut Staff, template: &str) -> String {
         .post(
             "/console",
             &format!("/console/c/{id}/approve"),
-            &[("seen", seen)],
+            &[
+                ("seen", seen),
+                ("password", crate::staff::PASSWORD.to_owned()),
+            ],
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);

@@ -127,6 +127,7 @@ async fn metrics_show_each_send_and_how_long_the_relay_took() {
     answers.push(("contact_email", "ana@example.org".into()));
     let (status, _) = app.submit(&answers).await;
     assert_eq!(status, StatusCode::OK);
+    crate::helpers::confirmed::confirm_every_address(&app).await;
     let before = app.get("/metrics").await.text().await.unwrap();
     assert_eq!(
         sample(&before, "haven_outbound_send_seconds_count"),

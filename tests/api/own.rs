@@ -600,11 +600,14 @@ async fn own_a_supervisor_withdraws_on_the_persons_request_and_an_agent_cannot()
     let mut agent = signed_in(&app, "agent@example.org", Agent, Some(SLUG)).await;
     let path = format!("/console/e/{}", person.id);
     let page = agent.get(&path).await;
-    assert!(!page.body.contains("/withdraw\""), "no form for an agent");
+    assert!(
+        !page.body.contains("/delete-on-request\""),
+        "no form for an agent"
+    );
     let page = agent
         .post(
             &path,
-            &format!("{path}/withdraw"),
+            &format!("{path}/delete-on-request"),
             &[("confirm", "yes".to_owned())],
         )
         .await;
@@ -615,7 +618,7 @@ async fn own_a_supervisor_withdraws_on_the_persons_request_and_an_agent_cannot()
     let page = supervisor
         .post(
             &path,
-            &format!("{path}/withdraw"),
+            &format!("{path}/delete-on-request"),
             &[("confirm", "yes".to_owned())],
         )
         .await;

@@ -41,7 +41,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/e/{id}/transfer", web::post().to(transfer))
         .route("/e/{id}/hold", web::post().to(legal_hold))
         .route("/e/{id}/draft", web::post().to(insert_template))
-        .route("/e/{id}/withdraw", web::post().to(withdraw::withdraw))
+        // Not `/withdraw`: that withdraws a queued reply (`console::replies`).
+        .route(
+            "/e/{id}/delete-on-request",
+            web::post().to(withdraw::withdraw),
+        )
         .route("/search", web::post().to(search))
         .configure(collisions::routes);
 }

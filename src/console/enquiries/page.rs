@@ -364,7 +364,7 @@ fn withdraw_form(lang: Language, base: &str, csrf: &str) -> Markup {
         section id="withdraw-on-request" {
             h2 { (t(lang, "own-staff-heading")) }
             p { (t(lang, "own-staff-intro")) }
-            form method="post" action={ (base) "/withdraw" } {
+            form method="post" action={ (base) "/delete-on-request" } {
                 (csrf_field(csrf))
                 div class="field checkbox" {
                     input type="checkbox" id="withdraw-confirm" name="confirm" value="yes";
