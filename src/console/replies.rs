@@ -1,4 +1,8 @@
 //! Replying to one enquiry from the console, and the template previews.
+//!
+//! Longer than 500 lines: the reply handler, its refusals (someone else's claim, the
+//! exposure guard), the reply section the enquiry page draws and the template previews
+//! share one form and its words; the previews are the part to split out next.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -289,24 +293,13 @@ async fn reply(
                     "anyway": clearance.past_claim_of(),
                 }));
             console.store.add_reply(&prepared, &entry).await?;
-            console
-                .store
-                .release_draft_lock(&record.id, &staff.id)
-                .await?;
-            if form.then == "next" {
-                return super::queue_list::take_next_for(
-                    &console,
-                    &staff,
-                    &live,
-                    role,
-                    &record.queue,
-                )
-                .await;
-            }
-            Ok(see_other(&format!(
-                "/console/e/{}?done=replied#replies",
-                record.id
-            )))
+            sent(
+                &console,
+                &staff,
+                (&live, role, &record),
+                form.then == "next",
+            )
+            .await
         }
         Err(ReplyError::Crypto(e)) => Err(e.into()),
         Err(e) => {
@@ -323,6 +316,31 @@ async fn reply(
             not_sent(&console, &staff, &live, &record, &draft, &e).await
         }
     }
+}
+
+/// After a reply is stored: the draft lock goes, and the agent sees the enquiry again
+/// or, with "send and next", the next enquiry of the queue.
+async fn sent(
+    console: &Console,
+    staff: &Staff,
+    (live, role, record): (
+        &LiveProgramme,
+        crate::casework::ProgrammeRole,
+        &EnquiryRecord,
+    ),
+    next: bool,
+) -> Result<HttpResponse, AppError> {
+    console
+        .store
+        .release_draft_lock(&record.id, &staff.id)
+        .await?;
+    if next {
+        return super::queue_list::take_next_for(console, staff, live, role, &record.queue).await;
+    }
+    Ok(see_other(&format!(
+        "/console/e/{}?done=replied#replies",
+        record.id
+    )))
 }
 
 /// The reply form again, with what was typed and why it was not sent. It shows

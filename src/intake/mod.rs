@@ -613,28 +613,21 @@ async fn sign_in(
                 None if live.programme.languages().contains(&lang) => lang,
                 None => live.programme.default_language(),
             };
-            // The conversation and the form to write back (`write_back`).
+            // The conversation and the form to write back (`write_back`), then the
+            // email address (`contact`) and the person's own data and codes (`own`).
             let reference = attempt.reference.as_ref().map_or("", |r| r.canonical());
+            let secrets = contact::Secrets {
+                reference: typed_reference,
+                passphrase: typed.get("passphrase").unwrap_or(""),
+            };
+            let token = contact::token(&intake.intake_key, at);
+            let sections = maud::html! {
+                (contact::section(lang, &inbox.contact, &secrets, &token))
+                (own::inbox_section(lang, &live.programme, &inbox.own))
+            };
             Ok(no_store(html(
                 StatusCode::OK,
-                write_back::inbox_page(
-                    intake,
-                    shown,
-                    lang,
-                    &inbox,
-                    reference,
-                    false,
-                    &own::inbox_section(lang, &live.programme, &inbox.own),
-                    contact::section(
-                        lang,
-                        &inbox.contact,
-                        &contact::Secrets {
-                            reference: typed_reference,
-                            passphrase: typed.get("passphrase").unwrap_or(""),
-                        },
-                        &contact::token(&intake.intake_key, at),
-                    ),
-                ),
+                write_back::inbox_page(intake, shown, lang, &inbox, reference, false, sections),
             )))
         }
         _ => {

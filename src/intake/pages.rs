@@ -513,15 +513,15 @@ pub(super) fn inbox_action(programme: Option<&Programme>) -> String {
 /// `programme`: `None` when opened at `/inbox` (signing out goes back there, and the
 /// page names no programme). `status_id` is the status worded for the person and
 /// `conversation` both sides of the thread with the form to write back
-/// (`write_back::conversation`).
+/// (`write_back::conversation`); `sections` the email address (`contact`) and the
+/// person's own data and codes (`own`).
 pub fn inbox_page(
     programme: Option<&Programme>,
     lang: Language,
     status_id: &str,
     referred_to: &[String],
     conversation: Markup,
-    own: &Markup,
-    contact: Markup,
+    sections: Markup,
 ) -> Markup {
     let title = t(lang, "inbox-title");
     render(
@@ -543,8 +543,7 @@ pub fn inbox_page(
                 }
             }
             (conversation)
-            (contact)
-            (own)
+            (sections)
             p { a href={ (inbox_action(programme)) "?lang=" (lang.tag()) } { (t(lang, "inbox-sign-out")) } }
         },
     )

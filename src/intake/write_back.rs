@@ -159,8 +159,7 @@ pub(super) fn inbox_page(
     opened: &Inbox,
     reference: &str,
     sent: bool,
-    own: &Markup,
-    contact: Markup,
+    sections: Markup,
 ) -> Markup {
     let thread = Thread::new(&opened.replies, &opened.messages);
     let status = conversation::person_status(opened.status, thread.person_wrote_last());
@@ -179,8 +178,7 @@ pub(super) fn inbox_page(
         status,
         &opened.referred_to,
         conversation(&opened.replies, &opened.messages, sent, &write),
-        own,
-        contact,
+        sections,
     )
 }
 
@@ -320,16 +318,7 @@ pub(super) async fn write(
     let own = super::own::inbox_section(lang, &live.programme, &opened.own);
     // The email panel needs the codes typed at sign-in: after writing back, the
     // person signs in again to change their address.
-    let body = inbox_page(
-        &intake,
-        None,
-        lang,
-        &opened,
-        code.canonical(),
-        true,
-        &own,
-        maud::html! {},
-    );
+    let body = inbox_page(&intake, None, lang, &opened, code.canonical(), true, own);
     Ok(no_store(page(StatusCode::OK, body)))
 }
 
