@@ -313,6 +313,8 @@ test('bulk reply: supervisor 1 prepares it, supervisor 2 approves, one email per
   await p2.goto(`${BASE}${campaignPath}`);
   const approve = p2.locator('form[action$="/approve"] button');
   assert.equal((await approve.textContent()).trim(), `Approve and send ${general.length} separate messages`);
+  // The approver has seen the recipients and the text, and confirms with their password.
+  await p2.fill('#approve-password', PASSWORD);
   await clickAndWait(p2, null, () => approve.click());
   assert.match(p2.url(), /done=dispatched/);
   assert.equal((await p2.textContent('#campaign-state')).trim(), 'dispatched');
