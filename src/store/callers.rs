@@ -48,7 +48,7 @@ impl Store {
         audit_entry: &Entry,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        insert_enquiry(&mut *tx, enquiry).await?;
+        insert_enquiry(&mut tx, enquiry).await?;
         super::audit::append(&mut tx, audit_entry).await?;
         tx.commit().await?;
         Ok(())

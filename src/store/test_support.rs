@@ -122,7 +122,7 @@ pub async fn queue_outbox(store: &Store, rows: &[NewOutboxRow]) -> Result<usize,
 pub async fn insert_enquiries(store: &Store, rows: &[super::NewEnquiry]) -> Result<(), StoreError> {
     let mut tx = store.begin_write().await?;
     for e in rows {
-        super::enquiries::insert_enquiry(&mut *tx, e).await?;
+        super::enquiries::insert_enquiry(&mut tx, e).await?;
     }
     tx.commit().await?;
     Ok(())
