@@ -309,6 +309,7 @@ async fn ciphertexts(app: &TestApp, id: &str) -> Vec<Vec<u8>> {
         "SELECT ciphertext FROM notes WHERE enquiry_id = $1",
         "SELECT ciphertext FROM outbox WHERE enquiry_id = $1",
         "SELECT ciphertext FROM own_copies WHERE enquiry_id = $1",
+        "SELECT ciphertext FROM person_messages WHERE enquiry_id = $1",
     ] {
         let found = bytes(app, sql, id).await;
         assert!(
@@ -348,7 +349,14 @@ async fn still_on_disk(app: &TestApp, needles: &[Vec<u8>]) -> Vec<usize> {
                 .await
                 .unwrap();
         }
-        for table in ["enquiries", "replies", "notes", "outbox", "own_copies"] {
+        for table in [
+            "enquiries",
+            "replies",
+            "notes",
+            "outbox",
+            "own_copies",
+            "person_messages",
+        ] {
             let toast: Option<String> = sqlx::query_scalar(
                 "SELECT reltoastrelid::regclass::text FROM pg_class WHERE oid = $1::regclass AND reltoastrelid <> 0",
             )
@@ -415,6 +423,17 @@ async fn a_full_enquiry(app: &TestApp, name: &str, email: &str) -> (Person, crat
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     // A reply whose email is still queued when the person withdraws.
     post_reply(&mut agent, &person.id, "", "Reply", "Queued reply text").await;
+    // And the person wrote back through their inbox.
+    let (status, inbox) = open_inbox(app, OPTIN, &person.reference, &person.passphrase).await;
+    assert_eq!(status, StatusCode::OK, "{inbox}");
+    let (status, page) = crate::talk::write_back(
+        app,
+        &inbox,
+        &person.passphrase,
+        &format!("A message back from {name}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
     (person, agent)
 }
 
@@ -439,6 +458,48 @@ async fn own_withdrawing_deletes_every_ciphertext_of_the_enquiry() {
     .await
     .unwrap();
     assert_eq!(partner_row, 1);
+    // What the other helpers' tables hold about it: a confirmation (its masked address
+    // and a send counted against its address), a caller check and its answer, a draft
+    // lock, and a duplicate mark on each side (the kept enquiry marked a duplicate of
+    // it, it of the kept one).
+    let other_tables = [
+        // The address's blind index, as the worker would compute it (any distinct bytes).
+        "UPDATE enquiries SET contact_index = reference_hash WHERE id = $1",
+        "INSERT INTO contact_codes (enquiry_id, code_hash, attempts, issued_hour, confirmed, \
+         key_id, format_version, masked) SELECT id, NULL, 0, 0, 1, key_id, format_version, \
+         ciphertext FROM enquiries WHERE id = $1",
+        "INSERT INTO contact_sends (contact_index, sent_hour) \
+         SELECT contact_index, 0 FROM enquiries WHERE id = $1",
+        "INSERT INTO caller_checks (id, enquiry_id, staff_id, number_hash, created_at, expires_at) \
+         SELECT 'check-own', id, 'staff', reference_hash, 0, 0 FROM enquiries WHERE id = $1",
+        "INSERT INTO caller_answers (id, enquiry_id, number_hash, answered_at) \
+         SELECT 'answer-own', id, reference_hash, 0 FROM enquiries WHERE id = $1",
+        "INSERT INTO draft_locks (enquiry_id, user_id, expires_at) VALUES ($1, 'staff', 0)",
+        "INSERT INTO enquiry_duplicates (enquiry_id, duplicate_of, marked_by, marked_hour) \
+         VALUES ($1, 'elsewhere', 'staff', 0)",
+    ];
+    for sql in other_tables {
+        let n = test_support::execute(&app.store, sql, &[Arg::Text(person.id.clone())])
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{sql}");
+    }
+    // The kept enquiry's address has a send counted too: that one stays.
+    for sql in &other_tables[..3] {
+        let n = test_support::execute(&app.store, sql, &[Arg::Text(keep.id.clone())])
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{sql}");
+    }
+    let n = test_support::execute(
+        &app.store,
+        "INSERT INTO enquiry_duplicates (enquiry_id, duplicate_of, marked_by, marked_hour) \
+         VALUES ($1, $2, 'staff', 0)",
+        &[Arg::Text(keep.id.clone()), Arg::Text(person.id.clone())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
 
     assert_eq!(
         sink.accepted().len(),
@@ -482,9 +543,55 @@ async fn own_withdrawing_deletes_every_ciphertext_of_the_enquiry() {
             "inbox_requests",
             "SELECT COUNT(*) FROM inbox_requests WHERE enquiry_id = $1",
         ),
+        (
+            "person_messages",
+            "SELECT COUNT(*) FROM person_messages WHERE enquiry_id = $1",
+        ),
+        (
+            "contact_codes",
+            "SELECT COUNT(*) FROM contact_codes WHERE enquiry_id = $1",
+        ),
+        (
+            "contact_requests",
+            "SELECT COUNT(*) FROM contact_requests WHERE enquiry_id = $1",
+        ),
+        (
+            "caller_checks",
+            "SELECT COUNT(*) FROM caller_checks WHERE enquiry_id = $1",
+        ),
+        (
+            "caller_answers",
+            "SELECT COUNT(*) FROM caller_answers WHERE enquiry_id = $1",
+        ),
+        (
+            "draft_locks",
+            "SELECT COUNT(*) FROM draft_locks WHERE enquiry_id = $1",
+        ),
+        (
+            "enquiry_duplicates",
+            "SELECT COUNT(*) FROM enquiry_duplicates WHERE enquiry_id = $1 OR duplicate_of = $1",
+        ),
     ] {
         assert_eq!(scalar(&app, sql, &person.id).await, 0, "{table}");
     }
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM contact_sends s JOIN enquiries e \
+             ON e.contact_index = s.contact_index WHERE e.id = $1",
+            &keep.id
+        )
+        .await,
+        1,
+        "the kept address's send still counts"
+    );
+    assert_eq!(
+        test_support::scalar(&app.store, "SELECT COUNT(*) FROM contact_sends", &[])
+            .await
+            .unwrap(),
+        1,
+        "the send counted against the withdrawn address is gone"
+    );
     // The register keeps its record (names of fields, never values), stopped.
     let state = test_support::fetch_one(
         &app.store,
