@@ -250,6 +250,92 @@ async fn own_a_new_passphrase_reseals_everything_and_the_old_one_opens_nothing()
     assert!(page.body.contains(canary), "{}", page.body);
 }
 
+/// The bytes at `sql` (one row for `id`) open with `yes` and not with `no`.
+async fn opens_with(
+    app: &TestApp,
+    sql: &'static str,
+    id: &str,
+    yes: &age::x25519::Identity,
+    no: &age::x25519::Identity,
+) {
+    let found = bytes(app, sql, id).await;
+    assert_eq!(found.len(), 1, "{sql}");
+    assert!(age::decrypt(no, &found[0]).is_err(), "{sql}: the old key");
+    assert!(age::decrypt(yes, &found[0]).is_ok(), "{sql}: the new key");
+}
+
+#[tokio::test]
+async fn own_a_new_passphrase_reseals_what_the_person_wrote_and_their_masked_address() {
+    let (app, _sink) = haven(&[(SLUG, "minimal")]).await;
+    with_opt_in(&app).await;
+    let ana = crate::replies::enquire_unconfirmed(
+        &app,
+        OPTIN,
+        Some("nadia.wrote@example.org"),
+        "en",
+        "other",
+        "Nadia Wroteback",
+    )
+    .await;
+    // The worker mails the confirmation code and keeps the masked address, sealed to
+    // the programme key and to her inbox key.
+    app.run_pending_jobs().await;
+    let masked = "n•••@example.org";
+    let (status, page) = open_inbox(&app, OPTIN, &ana.reference, &ana.passphrase).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(masked), "the masked address shown: {page}");
+    let canary = format!("OWNTALK{}", &haven::crypto::random_id()[..10]);
+    let (status, after) = crate::talk::write_back(&app, &page, &ana.passphrase, &canary).await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert!(after.contains(&canary));
+    app.run_pending_jobs().await;
+
+    let new = change_passphrase(&app, &ana).await;
+    app.run_pending_jobs().await;
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM inbox_requests WHERE enquiry_id = $1",
+            &ana.id
+        )
+        .await,
+        0,
+        "carried out"
+    );
+
+    let (status, _) = open_inbox(&app, OPTIN, &ana.reference, &ana.passphrase).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the old one opens nothing"
+    );
+    let (status, inbox) = open_inbox(&app, OPTIN, &ana.reference, &new).await;
+    assert_eq!(status, StatusCode::OK, "{inbox}");
+    assert!(inbox.contains(&canary), "her own words, re-sealed: {inbox}");
+    assert!(
+        inbox.contains(masked),
+        "her masked address, re-sealed: {inbox}"
+    );
+    // At rest: each opens with the new inbox key, none with the old one.
+    let reference = ReferenceCode::parse(&ana.reference).unwrap();
+    let key = |p: &str| {
+        haven::crypto::inbox::inbox_identity(&reference, &Passphrase::parse(p).unwrap()).unwrap()
+    };
+    let (old_key, new_key) = (key(&ana.passphrase), key(&new));
+    for sql in [
+        "SELECT ciphertext FROM person_messages WHERE enquiry_id = $1",
+        "SELECT masked FROM contact_codes WHERE enquiry_id = $1",
+    ] {
+        opens_with(&app, sql, &ana.id, &new_key, &old_key).await;
+    }
+    let change = audit_actions(&app, "inbox.passphrase-change").await;
+    assert_eq!(change.len(), 1);
+    // Staff still read what she wrote (sealed to the programme too).
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(OPTIN)).await;
+    let page = agent.get(&format!("/console/e/{}", ana.id)).await;
+    assert!(page.body.contains(&canary), "{}", page.body);
+}
+
 #[tokio::test]
 async fn own_a_phone_intake_must_choose_a_new_passphrase_at_first_sign_in() {
     let (app, _sink) = haven(&[(SLUG, "minimal")]).await;
