@@ -29,7 +29,7 @@ use crate::domain::{Language, ProgrammeSlug};
 use crate::keyring::{GateError, Keyring};
 use crate::programme::live::{LiveProgrammes, Verifying};
 use crate::programme::{Answer, Answers, FieldKind, Programme};
-use crate::store::{InboxRequest, RequestKind, Store, StoreError};
+use crate::store::{InboxRequest, ReplySealed, RequestKind, Resealed, Store, StoreError};
 
 /// How often the worker looks for requests: the person is told "within a minute".
 pub const POLL: Duration = Duration::from_secs(15);
@@ -200,9 +200,29 @@ async fn change_passphrase(
         store.drop_inbox_request(&request.id).await?;
         return Ok(false);
     };
+    // Everything sealed to the old inbox key: replies, what the person wrote back,
+    // the masked address of their confirmation.
     let replies = store.replies_to_reseal(&request.enquiry_id).await?;
-    let mut resealed = Vec::with_capacity(replies.len());
-    if !replies.is_empty() {
+    let messages: Vec<ReplySealed> = store
+        .person_messages(&request.enquiry_id)
+        .await?
+        .into_iter()
+        .map(|m| ReplySealed {
+            id: m.id,
+            sealed: m.sealed,
+        })
+        .collect();
+    let masked = store
+        .contact_shown(&request.enquiry_id)
+        .await?
+        .and_then(|c| c.masked)
+        .map(|sealed| ReplySealed {
+            id: request.enquiry_id.clone(),
+            sealed,
+        });
+    let count = replies.len() + messages.len() + usize::from(masked.is_some());
+    let mut resealed = Resealed::default();
+    if count > 0 {
         // Audited (`programme.reseal`, with the count) before anything opens; the
         // plaintext never leaves the keyring.
         let mut resealing = keyring
@@ -210,14 +230,21 @@ async fn change_passphrase(
                 &Actor::System(SystemTask::OwnRequests),
                 live.programme.slug().as_str(),
                 live.sealer.key_id(),
-                replies.len(),
+                count,
             )
             .await?;
+        let to = Some(new.inbox_recipient.as_str());
         for reply in replies {
-            let sealed = resealing
-                .reseal(&reply.sealed, &live.sealer, Some(&new.inbox_recipient))
-                .await?;
-            resealed.push((reply, sealed));
+            let sealed = resealing.reseal(&reply.sealed, &live.sealer, to).await?;
+            resealed.replies.push((reply, sealed));
+        }
+        for message in messages {
+            let sealed = resealing.reseal(&message.sealed, &live.sealer, to).await?;
+            resealed.messages.push((message, sealed));
+        }
+        if let Some(masked) = masked {
+            let sealed = resealing.reseal(&masked.sealed, &live.sealer, to).await?;
+            resealed.masked = Some((masked, sealed));
         }
     }
     let entry = Entry::new(
@@ -225,7 +252,10 @@ async fn change_passphrase(
         AuditAction::InboxPassphraseChange,
         &format!("enquiry:{}", request.enquiry_id),
     )
-    .detail(serde_json::json!({ "replies": resealed.len() }));
+    .detail(serde_json::json!({
+        "replies": resealed.replies.len(),
+        "messages": resealed.messages.len(),
+    }));
     Ok(store
         .apply_passphrase_change(request, new, &resealed, &entry)
         .await?)

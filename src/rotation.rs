@@ -77,7 +77,9 @@ pub async fn reseal_batch(
     let mut done = 0;
     for (table, row) in stale {
         let inbox = match table {
-            SealedTable::Replies | SealedTable::PersonMessages => row.inbox_recipient.as_deref(),
+            SealedTable::Replies | SealedTable::PersonMessages | SealedTable::ContactCodes => {
+                row.inbox_recipient.as_deref()
+            }
             _ => None,
         };
         let sealed = resealing.reseal(&row.sealed, &live.sealer, inbox).await?;

@@ -207,5 +207,11 @@ BEGIN
     GRANT SELECT, INSERT, DELETE ON contact_sends TO haven_worker;
     GRANT UPDATE (email_confirmed, has_email) ON enquiries TO haven_worker;
     GRANT INSERT ON outbox TO haven_worker;
+    -- Key rotation (console or worker) re-seals the masked address of a confirmation.
+    GRANT SELECT (enquiry_id, key_id, format_version, masked) ON contact_codes TO haven_console;
+    GRANT UPDATE (key_id, format_version, masked) ON contact_codes TO haven_console;
+    -- Withdrawal and the retention purge drop an enquiry's caller checks with it.
+    GRANT SELECT, DELETE ON caller_checks TO haven_worker;
+    GRANT SELECT, DELETE ON caller_answers TO haven_worker;
 END
 $haven_roles$;

@@ -303,16 +303,7 @@ async fn reply(
         }
         Err(ReplyError::Crypto(e)) => Err(e.into()),
         Err(e) => {
-            if matches!(e, ReplyError::Refused(_)) {
-                console
-                    .store
-                    .record_audit(
-                        &Entry::new(&actor, AuditAction::EnquiryReply, &subject)
-                            .outcome(Outcome::Alert)
-                            .detail(serde_json::json!({ "refused": e.to_string() })),
-                    )
-                    .await?;
-            }
+            audit_refused(&console, &actor, &subject, &e).await?;
             not_sent(&console, &staff, &live, &record, &draft, &e).await
         }
     }
@@ -341,6 +332,26 @@ async fn sent(
         "/console/e/{}?done=replied#replies",
         record.id
     )))
+}
+
+/// A reply the outbound rules refused is an alert in the audit log.
+async fn audit_refused(
+    console: &Console,
+    actor: &crate::audit::Actor,
+    subject: &str,
+    e: &ReplyError,
+) -> Result<(), AppError> {
+    if matches!(e, ReplyError::Refused(_)) {
+        console
+            .store
+            .record_audit(
+                &Entry::new(actor, AuditAction::EnquiryReply, subject)
+                    .outcome(Outcome::Alert)
+                    .detail(serde_json::json!({ "refused": e.to_string() })),
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// The reply form again, with what was typed and why it was not sent. It shows

@@ -110,8 +110,8 @@ pub const TABLES: &[TableAccess] = &[
       "SELECT, INSERT, UPDATE",
       "SELECT, UPDATE(key_id, format_version, ciphertext)"),
     t("incident_enquiries", "", "SELECT, INSERT", ""),
-    t("caller_checks", "", "SELECT, INSERT, DELETE", ""),
-    t("caller_answers", "INSERT", "SELECT, DELETE", ""),
+    t("caller_checks", "", "SELECT, INSERT, DELETE", "SELECT, DELETE"),
+    t("caller_answers", "INSERT", "SELECT, DELETE", "SELECT, DELETE"),
     t("campaign_send_budget", "", "", "SELECT, INSERT, UPDATE, DELETE"),
     t("person_messages",
       "SELECT(id, enquiry_id, key_id, format_version, ciphertext, created_hour), \
@@ -129,7 +129,8 @@ pub const TABLES: &[TableAccess] = &[
     t("contact_requests", "INSERT", "INSERT", "SELECT, DELETE"),
     t("contact_codes",
       "SELECT(enquiry_id, confirmed, key_id, format_version, masked)",
-      "",
+      "SELECT(enquiry_id, key_id, format_version, masked), \
+       UPDATE(key_id, format_version, masked)",
       "SELECT, INSERT, UPDATE, DELETE"),
     t("contact_sends", "", "", "SELECT, INSERT, DELETE"),
 ];

@@ -19,16 +19,20 @@ pub enum SealedTable {
     Incidents,
     /// What people wrote back from their reply inbox (issue 21, item 5).
     PersonMessages,
+    /// The masked address of a confirmation (`contact_codes.masked`, issue 19), sealed
+    /// to the programme key and the person's inbox key; its row id is the enquiry's.
+    ContactCodes,
 }
 
 impl SealedTable {
-    pub const ALL: [SealedTable; 6] = [
+    pub const ALL: [SealedTable; 7] = [
         SealedTable::Enquiries,
         SealedTable::Notes,
         SealedTable::Replies,
         SealedTable::Outbox,
         SealedTable::Incidents,
         SealedTable::PersonMessages,
+        SealedTable::ContactCodes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -39,6 +43,7 @@ impl SealedTable {
             Self::Outbox => "outbox",
             Self::Incidents => "incidents",
             Self::PersonMessages => "person_messages",
+            Self::ContactCodes => "contact_codes",
         }
     }
 }
@@ -159,6 +164,12 @@ impl Store {
                  FROM incidents WHERE programme_id = $1 AND key_id <> $2 ORDER BY id LIMIT $3",
             ),
             SealedTable::PersonMessages => sqlx::query(stale_in!("person_messages")),
+            SealedTable::ContactCodes => sqlx::query(
+                "SELECT t.enquiry_id AS id, t.key_id, CAST(t.format_version AS BIGINT) AS \
+                 format_version, t.masked AS ciphertext, e.inbox_recipient FROM contact_codes t \
+                 JOIN enquiries e ON e.id = t.enquiry_id WHERE e.programme_id = $1 \
+                 AND t.key_id <> $2 AND t.masked IS NOT NULL ORDER BY t.enquiry_id LIMIT $3",
+            ),
         };
         let rows = query
             .bind(programme_id)
@@ -185,6 +196,11 @@ impl Store {
             SealedTable::Outbox => sqlx::query(reseal_in!("outbox")),
             SealedTable::Incidents => sqlx::query(reseal_in!("incidents")),
             SealedTable::PersonMessages => sqlx::query(reseal_in!("person_messages")),
+            SealedTable::ContactCodes => sqlx::query(
+                "UPDATE contact_codes SET key_id = $1, format_version = $2, masked = $3 \
+                 WHERE enquiry_id = $4 AND key_id = $5 \
+                 AND EXISTS (SELECT 1 FROM programmes p WHERE p.current_key_id = $1)",
+            ),
         };
         let done = query
             .bind(&sealed.key_id)
@@ -210,7 +226,8 @@ impl Store {
              + (SELECT COUNT(*) FROM replies x WHERE x.key_id = k.id) \
              + (SELECT COUNT(*) FROM outbox x WHERE x.key_id = k.id) \
              + (SELECT COUNT(*) FROM incidents x WHERE x.key_id = k.id) \
-             + (SELECT COUNT(*) FROM person_messages x WHERE x.key_id = k.id) AS ciphertexts \
+             + (SELECT COUNT(*) FROM person_messages x WHERE x.key_id = k.id) \
+             + (SELECT COUNT(*) FROM contact_codes x WHERE x.key_id = k.id) AS ciphertexts \
              FROM programme_keys k JOIN programmes p ON p.id = k.programme_id \
              WHERE k.programme_id = $1 ORDER BY k.created_at, k.id",
         )

@@ -71,7 +71,7 @@ pub use notices::{
 };
 pub use outbox::{ClaimedRow, NewOutboxRow, OutboxCounts, OutboxMark, OutboxStatus, Settlement};
 pub use own::{
-    InboxRequest, NewPassphrase, OwnState, ReplySealed, RequestKind, Withdrawn, requester,
+    InboxRequest, NewPassphrase, OwnState, ReplySealed, RequestKind, Resealed, Withdrawn, requester,
 };
 pub use programmes::{
     ApplyOutcome, Precondition, ProgrammeKeyRecord, ProgrammeRecord, Reviewed, SaveRefused,

@@ -85,12 +85,30 @@ pub struct Withdrawn {
     pub referrals_stopped: u64,
 }
 
-/// A reply as the passphrase change re-seals it.
+/// A reply as the passphrase change re-seals it (also a person's message, and the
+/// masked address, whose `id` is then the enquiry's).
 #[derive(Debug, Clone)]
 pub struct ReplySealed {
     pub id: String,
     pub sealed: Sealed,
 }
+
+/// Everything sealed to the person's inbox key, each as read and as re-sealed to the
+/// new one: replies, what they wrote back (`person_messages`), the masked address of
+/// their confirmation (`contact_codes.masked`).
+#[derive(Debug, Clone, Default)]
+pub struct Resealed {
+    pub replies: Vec<(ReplySealed, Sealed)>,
+    pub messages: Vec<(ReplySealed, Sealed)>,
+    pub masked: Option<(ReplySealed, Sealed)>,
+}
+
+/// The confirmation sends counted against the address of enquiry `$1`, unless another
+/// enquiry has the same address (its limits still count them).
+const CONTACT_SENDS_OF: &str = "DELETE FROM contact_sends WHERE contact_index IN \
+     (SELECT e.contact_index FROM enquiries e WHERE e.id = $1 AND e.contact_index IS NOT NULL \
+     AND NOT EXISTS (SELECT 1 FROM enquiries o WHERE o.contact_index = e.contact_index \
+     AND o.id <> e.id))";
 
 impl Store {
     /// The inbox's view of an enquiry's own state (the public role reads these columns).
@@ -258,16 +276,17 @@ impl Store {
             .collect()
     }
 
-    /// Carries out a passphrase change: the new hash and recipient, every reply
-    /// re-sealed (`resealed`: each with the key id it was read under), "what you sent"
+    /// Carries out a passphrase change: the new hash and recipient, every reply, every
+    /// message the person wrote and the masked address re-sealed (`resealed`: each with
+    /// the key id it was read under), "what you sent"
     /// replaced (or dropped, when the request brought none: the old key opened it), the
-    /// request deleted, the entry appended. `false` (nothing changed) when a reply
-    /// arrived or was re-sealed meanwhile: the next poll tries again.
+    /// request deleted, the entry appended. `false` (nothing changed) when a reply or
+    /// message arrived, a code was issued, or one was re-sealed meanwhile: the next poll tries again.
     pub async fn apply_passphrase_change(
         &self,
         request: &InboxRequest,
         new: &NewPassphrase,
-        resealed: &[(ReplySealed, Sealed)],
+        resealed: &Resealed,
         audit_entry: &Entry,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
@@ -285,28 +304,71 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get("n")?;
-        if count != resealed.len() as i64 {
+        let messages: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM person_messages WHERE enquiry_id = $1")
+                .bind(&request.enquiry_id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
+        let masked: Option<Vec<u8>> =
+            sqlx::query("SELECT masked FROM contact_codes WHERE enquiry_id = $1")
+                .bind(&request.enquiry_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get::<Option<Vec<u8>>, _>("masked"))
+                .transpose()?
+                .flatten();
+        let masked_read = resealed
+            .masked
+            .as_ref()
+            .map(|(old, _)| &old.sealed.ciphertext);
+        if count != resealed.replies.len() as i64
+            || messages != resealed.messages.len() as i64
+            || masked.as_ref() != masked_read
+        {
             tx.rollback().await?;
             return Ok(false);
         }
-        for (old, sealed) in resealed {
-            let done = sqlx::query(
+        for (sql, rows) in [
+            (
                 "UPDATE replies SET key_id = $1, format_version = $2, ciphertext = $3 \
                  WHERE id = $4 AND key_id = $5 AND enquiry_id = $6",
+                &resealed.replies,
+            ),
+            (
+                "UPDATE person_messages SET key_id = $1, format_version = $2, ciphertext = $3 \
+                 WHERE id = $4 AND key_id = $5 AND enquiry_id = $6",
+                &resealed.messages,
+            ),
+        ] {
+            for (old, sealed) in rows {
+                let done = sqlx::query(sql)
+                    .bind(&sealed.key_id)
+                    .bind(sealed.format_version)
+                    .bind(&sealed.ciphertext)
+                    .bind(&old.id)
+                    .bind(&old.sealed.key_id)
+                    .bind(&request.enquiry_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if done != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+            }
+        }
+        if let Some((_, sealed)) = &resealed.masked {
+            sqlx::query(
+                "UPDATE contact_codes SET key_id = $1, format_version = $2, masked = $3 \
+                 WHERE enquiry_id = $4",
             )
             .bind(&sealed.key_id)
             .bind(sealed.format_version)
             .bind(&sealed.ciphertext)
-            .bind(&old.id)
-            .bind(&old.sealed.key_id)
             .bind(&request.enquiry_id)
             .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if done != 1 {
-                tx.rollback().await?;
-                return Ok(false);
-            }
+            .await?;
         }
         match &new.own_copy {
             Some(copy) => {
@@ -334,7 +396,9 @@ impl Store {
     }
 
     /// Withdraws an enquiry for good: its ciphertexts (the enquiry, "what you sent",
-    /// notes, replies, every outbox row about it, so mail not yet sent is cancelled)
+    /// notes, replies, every outbox row about it, so mail not yet sent is cancelled;
+    /// what the person wrote back, their address's confirmation, caller checks, draft
+    /// locks and duplicate marks)
     /// deleted, referrals not yet gone stopped (the register keeps each row, which
     /// never held values), an incident's affected list untouched (it holds the id, the
     /// language and how delivery ended), its requests gone, and `withdrawal.done`
@@ -393,6 +457,16 @@ impl Store {
         for sql in [
             "DELETE FROM campaign_enquiries WHERE enquiry_id = $1",
             "DELETE FROM own_copies WHERE enquiry_id = $1",
+            // What the person wrote back, their address's confirmation, the caller
+            // checks, draft locks and duplicate marks (either side) go with it.
+            "DELETE FROM person_messages WHERE enquiry_id = $1",
+            "DELETE FROM contact_requests WHERE enquiry_id = $1",
+            "DELETE FROM contact_codes WHERE enquiry_id = $1",
+            CONTACT_SENDS_OF,
+            "DELETE FROM caller_checks WHERE enquiry_id = $1",
+            "DELETE FROM caller_answers WHERE enquiry_id = $1",
+            "DELETE FROM draft_locks WHERE enquiry_id = $1",
+            "DELETE FROM enquiry_duplicates WHERE enquiry_id = $1 OR duplicate_of = $1",
             "DELETE FROM inbox_requests WHERE enquiry_id = $1",
             "DELETE FROM enquiries WHERE id = $1",
         ] {

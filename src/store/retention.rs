@@ -1,7 +1,8 @@
 //! Retention: deleting what a programme no longer needs to keep.
 //!
 //! An enquiry past its programme's retention period goes, with everything about it
-//! (notes, replies, outbox rows, campaign membership), in one transaction, unless a
+//! (notes, replies, outbox rows, campaign membership, what the person wrote back, its
+//! address's confirmation, caller checks), in one transaction, unless a
 //! legal hold keeps it or a message to that person is still waiting to be sent (it
 //! goes at the next run, once delivered: purging never drops an outbound message).
 
@@ -104,6 +105,37 @@ impl Store {
                 "DELETE FROM enquiry_duplicates WHERE duplicate_of IN (",
                 expired!(),
                 ")"
+            ),
+            // An address's confirmation and a caller's checks go with it too; the
+            // send counts of its address as well, unless a kept enquiry shares it.
+            concat!(
+                "DELETE FROM contact_requests WHERE enquiry_id IN (",
+                expired!(),
+                ")"
+            ),
+            concat!(
+                "DELETE FROM contact_codes WHERE enquiry_id IN (",
+                expired!(),
+                ")"
+            ),
+            concat!(
+                "DELETE FROM caller_checks WHERE enquiry_id IN (",
+                expired!(),
+                ")"
+            ),
+            concat!(
+                "DELETE FROM caller_answers WHERE enquiry_id IN (",
+                expired!(),
+                ")"
+            ),
+            concat!(
+                "DELETE FROM contact_sends WHERE contact_index IN (SELECT x.contact_index \
+                 FROM enquiries x WHERE x.id IN (",
+                expired!(),
+                ")) AND NOT EXISTS (SELECT 1 FROM enquiries k \
+                 WHERE k.contact_index = contact_sends.contact_index AND k.id NOT IN (",
+                expired!(),
+                "))"
             ),
         ] {
             sqlx::query(sql)

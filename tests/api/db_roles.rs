@@ -364,6 +364,33 @@ async fn db_roles_each_role_works_under_its_own_account_and_the_public_account_c
         .await
         .expect("the console's account rotates a key");
     assert!(rotated, "the programme's signed state verified");
+    // A rotation from the web re-seals on the console's account: it reads each
+    // table's stale rows (the masked address of a confirmation among them) and the
+    // key usage, and may rewrite each.
+    as_console
+        .key_usage(&programme.id)
+        .await
+        .expect("the console's account counts each key's ciphertexts");
+    for table in haven::store::SealedTable::ALL {
+        as_console
+            .stale_rows(table, &programme.id, &key.key_id, 10)
+            .await
+            .unwrap_or_else(|e| panic!("the console's account reads {}: {e}", table.name()));
+    }
+    let untouched = as_console
+        .reseal(
+            haven::store::SealedTable::ContactCodes,
+            "no-such-enquiry",
+            "no-such-key",
+            &haven::crypto::Sealed {
+                key_id: key.key_id.clone(),
+                format_version: 1,
+                ciphertext: vec![0],
+            },
+        )
+        .await
+        .expect("the console's account may re-seal a masked address");
+    assert!(!untouched);
     let worker_keys = crate::helpers::keyring_at(&as_worker, &master).await;
     let resealed = haven::rotation::reseal_everything(&as_worker, &worker_keys)
         .await

@@ -27,7 +27,7 @@ fn write_key_file(path: &std::path::Path, identity: &age::x25519::Identity) {
     .unwrap();
 }
 
-fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
+pub(crate) fn cli(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
     cli_env(app, args, &[])
 }
 

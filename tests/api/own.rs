@@ -250,6 +250,92 @@ async fn own_a_new_passphrase_reseals_everything_and_the_old_one_opens_nothing()
     assert!(page.body.contains(canary), "{}", page.body);
 }
 
+/// The bytes at `sql` (one row for `id`) open with `yes` and not with `no`.
+async fn opens_with(
+    app: &TestApp,
+    sql: &'static str,
+    id: &str,
+    yes: &age::x25519::Identity,
+    no: &age::x25519::Identity,
+) {
+    let found = bytes(app, sql, id).await;
+    assert_eq!(found.len(), 1, "{sql}");
+    assert!(age::decrypt(no, &found[0]).is_err(), "{sql}: the old key");
+    assert!(age::decrypt(yes, &found[0]).is_ok(), "{sql}: the new key");
+}
+
+#[tokio::test]
+async fn own_a_new_passphrase_reseals_what_the_person_wrote_and_their_masked_address() {
+    let (app, _sink) = haven(&[(SLUG, "minimal")]).await;
+    with_opt_in(&app).await;
+    let ana = crate::replies::enquire_unconfirmed(
+        &app,
+        OPTIN,
+        Some("nadia.wrote@example.org"),
+        "en",
+        "other",
+        "Nadia Wroteback",
+    )
+    .await;
+    // The worker mails the confirmation code and keeps the masked address, sealed to
+    // the programme key and to her inbox key.
+    app.run_pending_jobs().await;
+    let masked = "n•••@example.org";
+    let (status, page) = open_inbox(&app, OPTIN, &ana.reference, &ana.passphrase).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(masked), "the masked address shown: {page}");
+    let canary = format!("OWNTALK{}", &haven::crypto::random_id()[..10]);
+    let (status, after) = crate::talk::write_back(&app, &page, &ana.passphrase, &canary).await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert!(after.contains(&canary));
+    app.run_pending_jobs().await;
+
+    let new = change_passphrase(&app, &ana).await;
+    app.run_pending_jobs().await;
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM inbox_requests WHERE enquiry_id = $1",
+            &ana.id
+        )
+        .await,
+        0,
+        "carried out"
+    );
+
+    let (status, _) = open_inbox(&app, OPTIN, &ana.reference, &ana.passphrase).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the old one opens nothing"
+    );
+    let (status, inbox) = open_inbox(&app, OPTIN, &ana.reference, &new).await;
+    assert_eq!(status, StatusCode::OK, "{inbox}");
+    assert!(inbox.contains(&canary), "her own words, re-sealed: {inbox}");
+    assert!(
+        inbox.contains(masked),
+        "her masked address, re-sealed: {inbox}"
+    );
+    // At rest: each opens with the new inbox key, none with the old one.
+    let reference = ReferenceCode::parse(&ana.reference).unwrap();
+    let key = |p: &str| {
+        haven::crypto::inbox::inbox_identity(&reference, &Passphrase::parse(p).unwrap()).unwrap()
+    };
+    let (old_key, new_key) = (key(&ana.passphrase), key(&new));
+    for sql in [
+        "SELECT ciphertext FROM person_messages WHERE enquiry_id = $1",
+        "SELECT masked FROM contact_codes WHERE enquiry_id = $1",
+    ] {
+        opens_with(&app, sql, &ana.id, &new_key, &old_key).await;
+    }
+    let change = audit_actions(&app, "inbox.passphrase-change").await;
+    assert_eq!(change.len(), 1);
+    // Staff still read what she wrote (sealed to the programme too).
+    let mut agent = signed_in(&app, "agent@example.org", Agent, Some(OPTIN)).await;
+    let page = agent.get(&format!("/console/e/{}", ana.id)).await;
+    assert!(page.body.contains(&canary), "{}", page.body);
+}
+
 #[tokio::test]
 async fn own_a_phone_intake_must_choose_a_new_passphrase_at_first_sign_in() {
     let (app, _sink) = haven(&[(SLUG, "minimal")]).await;
@@ -309,6 +395,7 @@ async fn ciphertexts(app: &TestApp, id: &str) -> Vec<Vec<u8>> {
         "SELECT ciphertext FROM notes WHERE enquiry_id = $1",
         "SELECT ciphertext FROM outbox WHERE enquiry_id = $1",
         "SELECT ciphertext FROM own_copies WHERE enquiry_id = $1",
+        "SELECT ciphertext FROM person_messages WHERE enquiry_id = $1",
     ] {
         let found = bytes(app, sql, id).await;
         assert!(
@@ -348,7 +435,14 @@ async fn still_on_disk(app: &TestApp, needles: &[Vec<u8>]) -> Vec<usize> {
                 .await
                 .unwrap();
         }
-        for table in ["enquiries", "replies", "notes", "outbox", "own_copies"] {
+        for table in [
+            "enquiries",
+            "replies",
+            "notes",
+            "outbox",
+            "own_copies",
+            "person_messages",
+        ] {
             let toast: Option<String> = sqlx::query_scalar(
                 "SELECT reltoastrelid::regclass::text FROM pg_class WHERE oid = $1::regclass AND reltoastrelid <> 0",
             )
@@ -415,6 +509,17 @@ async fn a_full_enquiry(app: &TestApp, name: &str, email: &str) -> (Person, crat
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     // A reply whose email is still queued when the person withdraws.
     post_reply(&mut agent, &person.id, "", "Reply", "Queued reply text").await;
+    // And the person wrote back through their inbox.
+    let (status, inbox) = open_inbox(app, OPTIN, &person.reference, &person.passphrase).await;
+    assert_eq!(status, StatusCode::OK, "{inbox}");
+    let (status, page) = crate::talk::write_back(
+        app,
+        &inbox,
+        &person.passphrase,
+        &format!("A message back from {name}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
     (person, agent)
 }
 
@@ -439,6 +544,48 @@ async fn own_withdrawing_deletes_every_ciphertext_of_the_enquiry() {
     .await
     .unwrap();
     assert_eq!(partner_row, 1);
+    // What the other helpers' tables hold about it: a confirmation (its masked address
+    // and a send counted against its address), a caller check and its answer, a draft
+    // lock, and a duplicate mark on each side (the kept enquiry marked a duplicate of
+    // it, it of the kept one).
+    let other_tables = [
+        // The address's blind index, as the worker would compute it (any distinct bytes).
+        "UPDATE enquiries SET contact_index = reference_hash WHERE id = $1",
+        "INSERT INTO contact_codes (enquiry_id, code_hash, attempts, issued_hour, confirmed, \
+         key_id, format_version, masked) SELECT id, NULL, 0, 0, 1, key_id, format_version, \
+         ciphertext FROM enquiries WHERE id = $1",
+        "INSERT INTO contact_sends (contact_index, sent_hour) \
+         SELECT contact_index, 0 FROM enquiries WHERE id = $1",
+        "INSERT INTO caller_checks (id, enquiry_id, staff_id, number_hash, created_at, expires_at) \
+         SELECT 'check-own', id, 'staff', reference_hash, 0, 0 FROM enquiries WHERE id = $1",
+        "INSERT INTO caller_answers (id, enquiry_id, number_hash, answered_at) \
+         SELECT 'answer-own', id, reference_hash, 0 FROM enquiries WHERE id = $1",
+        "INSERT INTO draft_locks (enquiry_id, user_id, expires_at) VALUES ($1, 'staff', 0)",
+        "INSERT INTO enquiry_duplicates (enquiry_id, duplicate_of, marked_by, marked_hour) \
+         VALUES ($1, 'elsewhere', 'staff', 0)",
+    ];
+    for sql in other_tables {
+        let n = test_support::execute(&app.store, sql, &[Arg::Text(person.id.clone())])
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{sql}");
+    }
+    // The kept enquiry's address has a send counted too: that one stays.
+    for sql in &other_tables[..3] {
+        let n = test_support::execute(&app.store, sql, &[Arg::Text(keep.id.clone())])
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{sql}");
+    }
+    let n = test_support::execute(
+        &app.store,
+        "INSERT INTO enquiry_duplicates (enquiry_id, duplicate_of, marked_by, marked_hour) \
+         VALUES ($1, $2, 'staff', 0)",
+        &[Arg::Text(keep.id.clone()), Arg::Text(person.id.clone())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
 
     assert_eq!(
         sink.accepted().len(),
@@ -482,9 +629,55 @@ async fn own_withdrawing_deletes_every_ciphertext_of_the_enquiry() {
             "inbox_requests",
             "SELECT COUNT(*) FROM inbox_requests WHERE enquiry_id = $1",
         ),
+        (
+            "person_messages",
+            "SELECT COUNT(*) FROM person_messages WHERE enquiry_id = $1",
+        ),
+        (
+            "contact_codes",
+            "SELECT COUNT(*) FROM contact_codes WHERE enquiry_id = $1",
+        ),
+        (
+            "contact_requests",
+            "SELECT COUNT(*) FROM contact_requests WHERE enquiry_id = $1",
+        ),
+        (
+            "caller_checks",
+            "SELECT COUNT(*) FROM caller_checks WHERE enquiry_id = $1",
+        ),
+        (
+            "caller_answers",
+            "SELECT COUNT(*) FROM caller_answers WHERE enquiry_id = $1",
+        ),
+        (
+            "draft_locks",
+            "SELECT COUNT(*) FROM draft_locks WHERE enquiry_id = $1",
+        ),
+        (
+            "enquiry_duplicates",
+            "SELECT COUNT(*) FROM enquiry_duplicates WHERE enquiry_id = $1 OR duplicate_of = $1",
+        ),
     ] {
         assert_eq!(scalar(&app, sql, &person.id).await, 0, "{table}");
     }
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM contact_sends s JOIN enquiries e \
+             ON e.contact_index = s.contact_index WHERE e.id = $1",
+            &keep.id
+        )
+        .await,
+        1,
+        "the kept address's send still counts"
+    );
+    assert_eq!(
+        test_support::scalar(&app.store, "SELECT COUNT(*) FROM contact_sends", &[])
+            .await
+            .unwrap(),
+        1,
+        "the send counted against the withdrawn address is gone"
+    );
     // The register keeps its record (names of fields, never values), stopped.
     let state = test_support::fetch_one(
         &app.store,

@@ -40,6 +40,42 @@ fn purge_cli(app: &TestApp) -> (bool, String) {
     )
 }
 
+/// Rows of the confirmation and caller-check tables about enquiry `$1`.
+const SEEDED: [&str; 6] = [
+    // The address's blind index, as the worker would compute it (any distinct bytes).
+    "UPDATE enquiries SET contact_index = reference_hash WHERE id = $1",
+    "INSERT INTO contact_codes (enquiry_id, code_hash, attempts, issued_hour, confirmed) \
+     VALUES ($1, NULL, 0, 0, 1)",
+    "INSERT INTO contact_requests (id, enquiry_id, kind, created_at) \
+     SELECT 'req-' || id, id, 'send', 0 FROM enquiries WHERE id = $1",
+    "INSERT INTO contact_sends (contact_index, sent_hour) \
+     SELECT contact_index, 0 FROM enquiries WHERE id = $1",
+    "INSERT INTO caller_checks (id, enquiry_id, staff_id, number_hash, created_at, expires_at) \
+     SELECT 'check-' || id, id, 'staff', reference_hash, 0, 0 FROM enquiries WHERE id = $1",
+    "INSERT INTO caller_answers (id, enquiry_id, number_hash, answered_at) \
+     SELECT 'answer-' || id, id, reference_hash, 0 FROM enquiries WHERE id = $1",
+];
+
+const SEEDED_TABLES: [&str; 4] = [
+    "contact_codes",
+    "contact_requests",
+    "caller_checks",
+    "caller_answers",
+];
+
+/// How many rows of `table` are about `id`.
+async fn seeded(app: &TestApp, table: &str, id: &str) -> i64 {
+    let sql: &'static str = match table {
+        "contact_codes" => "SELECT COUNT(*) FROM contact_codes WHERE enquiry_id = $1",
+        "contact_requests" => "SELECT COUNT(*) FROM contact_requests WHERE enquiry_id = $1",
+        "caller_checks" => "SELECT COUNT(*) FROM caller_checks WHERE enquiry_id = $1",
+        _ => "SELECT COUNT(*) FROM caller_answers WHERE enquiry_id = $1",
+    };
+    haven::store::test_support::scalar(&app.store, sql, &[id.into()])
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn purge_removes_expired_enquiries_and_everything_about_them_but_keeps_holds() {
     let app = spawn_app().await;
@@ -79,6 +115,17 @@ async fn purge_removes_expired_enquiries_and_everything_about_them_but_keeps_hol
         .unwrap()
         .sealed
         .ciphertext;
+    // What other tables hold about the old one (and, as a control, the fresh one): a
+    // confirmation, a request to the worker, a send counted against the address, a
+    // caller check and its answer.
+    for id in [&old, &fresh] {
+        for sql in SEEDED {
+            let n = haven::store::test_support::execute(&app.store, sql, &[id.as_str().into()])
+                .await
+                .unwrap();
+            assert_eq!(n, 1, "{sql}");
+        }
+    }
     // The example keeps enquiries 365 days.
     age_by_days(&app, &old, 366).await;
     age_by_days(&app, &held, 400).await;
@@ -102,6 +149,33 @@ async fn purge_removes_expired_enquiries_and_everything_about_them_but_keeps_hol
     assert!(
         app.store.enquiry(&fresh).await.unwrap().is_some(),
         "within the period"
+    );
+    for (id, left) in [(&old, 0), (&fresh, 1)] {
+        for table in SEEDED_TABLES {
+            assert_eq!(seeded(&app, table, id).await, left, "{table} of {id}");
+        }
+    }
+    // The send counted against the old address went; the fresh one's stays.
+    let sends = |sql: &'static str| {
+        let store = app.store.clone();
+        let fresh = fresh.clone();
+        async move {
+            haven::store::test_support::scalar(&store, sql, &[fresh.as_str().into()])
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        sends(
+            "SELECT COUNT(*) FROM contact_sends s JOIN enquiries e \
+             ON e.contact_index = s.contact_index WHERE e.id = $1"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        sends("SELECT COUNT(*) FROM contact_sends WHERE $1 <> ''").await,
+        1
     );
 
     let purges = app

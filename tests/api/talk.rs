@@ -17,7 +17,7 @@ use crate::staff::signed_in;
 
 /// Writes back from the inbox page `page` (as opened with `person`'s codes): the form's
 /// token and hidden reference, the passphrase typed again. (status, page).
-async fn write_back(
+pub(crate) async fn write_back(
     app: &TestApp,
     page: &str,
     passphrase: &str,
