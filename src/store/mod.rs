@@ -12,9 +12,9 @@ pub mod access;
 mod audit;
 mod callers;
 mod casework;
-mod conversation;
 mod collisions;
 mod contact;
+mod conversation;
 mod form_tokens;
 mod holds;
 mod imports;
@@ -89,8 +89,8 @@ pub(crate) fn stored<T: crate::states::Stored>(
     use sqlx::Row;
     T::parse_stored(&r.try_get::<String, _>(column)?).ok_or(StoreError::Corrupt(T::UNKNOWN))
 }
-pub use conversation::{NewPersonMessage, PersonMessageRecord};
 pub use contact::{ContactCode, ContactRequest, ContactRequestKind, ContactShown, IssuedCode};
+pub use conversation::{NewPersonMessage, PersonMessageRecord};
 pub use form_tokens::UsedToken;
 pub use queues::{
     ClaimFilter, Contact, QueueCursor, QueueFilter, QueueItem, QueuePage, new_display_handle,

@@ -56,5 +56,6 @@ mod suite;
 mod widening;
 
 use helpers::{processes, smtp_sink, staff};
+mod gaps_confirm;
 mod review;
 mod talk;

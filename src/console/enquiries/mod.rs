@@ -28,6 +28,7 @@ use crate::programme::Programme;
 use crate::store::{EnquiryRecord, NewNote};
 
 pub mod collisions;
+mod contact;
 mod page;
 mod withdraw;
 
@@ -42,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/e/{id}/hold", web::post().to(legal_hold))
         .route("/e/{id}/draft", web::post().to(insert_template))
         .route("/e/{id}/withdraw", web::post().to(withdraw::withdraw))
+        .route("/e/{id}/remove-contact", web::post().to(contact::remove))
         .route("/search", web::post().to(search))
         .configure(collisions::routes);
 }
