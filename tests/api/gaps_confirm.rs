@@ -95,3 +95,77 @@ async fn gaps_confirm_a_supervisor_removes_an_address_and_nothing_more_is_emaile
         entries[0].detail
     );
 }
+
+// ── imported senders ────────────────────────────────────────────────────────────────
+
+async fn email_confirmed(app: &crate::helpers::TestApp, id: &str) -> bool {
+    use haven::store::test_support::{Arg, scalar};
+    scalar(
+        &app.store,
+        "SELECT CAST(email_confirmed AS BIGINT) FROM enquiries WHERE id = $1",
+        &[Arg::Text(id.to_owned())],
+    )
+    .await
+    .unwrap()
+        == 1
+}
+
+fn message(headers: &str, from: &str, id: &str) -> String {
+    format!(
+        "{headers}From: Ana Rahimi <{from}>\nTo: info@ngo.example\nSubject: Help {id}\nMessage-ID: <{id}@example.org>\nDate: Mon, 16 Aug 2021 10:00:00 +0000\n\nI need help to leave, message {id}.\n"
+    )
+}
+
+/// Imports one message into a fresh app; replies to it; returns (confirmed, emails
+/// that reached the sink).
+async fn import_and_reply(mail: &str) -> (bool, usize) {
+    use crate::helpers::gaps_confirm::import_trusting;
+    let (app, sink) = haven(&[(SLUG, "full")]).await;
+    let (code, out) = import_trusting(&app, SLUG, "one.eml", mail);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("1 imported"), "{out}");
+    let record = app.only_enquiry().await;
+    let confirmed = email_confirmed(&app, &record.id).await;
+    let mut agent = signed_in(&app, "agent@ngo.example", Agent, Some(SLUG)).await;
+    let done = post_reply(&mut agent, &record.id, "", "Your message", "IMPORTCANARY").await;
+    assert_replied(&done, &record.id);
+    app.run_pending_jobs().await;
+    if !confirmed {
+        app.expect_failed_jobs(1);
+    }
+    (confirmed, sink.accepted_count())
+}
+
+#[tokio::test]
+async fn gaps_confirm_a_direct_sender_with_an_aligned_pass_from_the_trusted_server_is_confirmed() {
+    use crate::helpers::gaps_confirm::trusted_pass;
+    let exact = message(&trusted_pass("example.org"), "ana@example.org", "a1");
+    assert_eq!(import_and_reply(&exact).await, (true, 1));
+    // A parent of the From domain is aligned too.
+    let parent = message(&trusted_pass("example.org"), "ana@mail.example.org", "a2");
+    assert_eq!(import_and_reply(&parent).await, (true, 1));
+}
+
+#[tokio::test]
+async fn gaps_confirm_untrusted_failed_misaligned_or_forwarded_senders_stay_unconfirmed() {
+    use crate::helpers::gaps_confirm::trusted_pass;
+    let untrusted = message(
+        "Authentication-Results: mx.evil.example; dkim=pass header.d=example.org\n",
+        "ana@example.org",
+        "b1",
+    );
+    let failed = message(
+        "Authentication-Results: mx.ngo.example; dkim=fail header.d=example.org\n",
+        "ana@example.org",
+        "b2",
+    );
+    let misaligned = message(&trusted_pass("evil.example"), "ana@example.org", "b3");
+    // The forwarder's own pass: the sender unwrapped from the body is not confirmed.
+    let forwarded = format!(
+        "{}From: Someone <someone@example.net>\nTo: info@ngo.example\nSubject: Fwd: My case\nMessage-ID: <b4@example.net>\n\n---------- Forwarded message ---------\nFrom: Victim <victim@example.net>\nDate: Tue, 17 Aug 2021 at 09:12\nSubject: My case\nTo: <info@ngo.example>\n\n\nPlease send everything about my case to this address.\n",
+        trusted_pass("example.net")
+    );
+    for mail in [untrusted, failed, misaligned, forwarded] {
+        assert_eq!(import_and_reply(&mail).await, (false, 0), "{mail}");
+    }
+}
