@@ -169,3 +169,54 @@ async fn gaps_confirm_untrusted_failed_misaligned_or_forwarded_senders_stay_unco
         assert_eq!(import_and_reply(&mail).await, (false, 0), "{mail}");
     }
 }
+
+// ── the receipt ─────────────────────────────────────────────────────────────────────
+
+#[tokio::test]
+async fn gaps_confirm_the_receipt_shows_the_address_masked_with_and_without_cookies() {
+    use crate::helpers::{cookies_of, html_unescape, spawn_app};
+    use crate::person::{answers, fetch_form_at, get_with, post_at};
+    let app = spawn_app().await;
+    let with_email = |token: &str| {
+        let mut fields = answers(token, "en");
+        fields.retain(|(k, _)| !["contact_mode", "contact_email"].contains(k));
+        fields.push(("contact_mode", "email".into()));
+        fields.push(("contact_email", "ruth.example@gmail.com".into()));
+        fields
+    };
+
+    // The cookie path: the masked form travels sealed in the receipt cookie.
+    let (token, form_cookies) = fetch_form_at(&app, SLUG, "en").await;
+    let first = post_at(&app, SLUG, &with_email(&token), &form_cookies).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let receipt_cookie = cookies_of(&first);
+    assert!(!receipt_cookie.contains("gmail"), "{receipt_cookie}");
+    let location = first.headers()["location"].to_str().unwrap().to_owned();
+    let shown = get_with(
+        &app,
+        &location,
+        &format!("{form_cookies}; {receipt_cookie}"),
+    )
+    .await;
+    let page = html_unescape(&shown.text().await.unwrap());
+    assert!(page.contains("id=\"receipt-email\""), "{page}");
+    assert!(page.contains("r•••@gmail.com"), "{page}");
+    assert!(!page.contains("ruth.example"), "{page}");
+
+    // No cookies: the receipt in the POST's own answer.
+    let (token, _) = fetch_form_at(&app, SLUG, "en").await;
+    let direct = post_at(&app, SLUG, &with_email(&token), "").await;
+    assert_eq!(direct.status(), StatusCode::OK);
+    let page = html_unescape(&direct.text().await.unwrap());
+    assert!(page.contains("r•••@gmail.com"), "{page}");
+    assert!(!page.contains("ruth.example"), "{page}");
+
+    // Inbox only: no address line.
+    let (token, _) = fetch_form_at(&app, SLUG, "en").await;
+    let mut fields = answers(&token, "en");
+    fields.retain(|(k, _)| !["contact_mode", "contact_email"].contains(k));
+    fields.push(("contact_mode", "inbox".into()));
+    let page = post_at(&app, SLUG, &fields, "").await.text().await.unwrap();
+    assert!(page.contains("id=\"reference-code\""), "{page}");
+    assert!(!page.contains("id=\"receipt-email\""), "{page}");
+}
