@@ -51,6 +51,9 @@ pub struct Config {
     pub body_timeout: std::time::Duration,
     /// Whether the worker emails staff when a factor of their account changes.
     pub staff_notices: bool,
+    /// `HAVEN_IMPORT_TRUSTED_AUTHSERV_ID`: the receiving mail server whose
+    /// `Authentication-Results` header `haven import` trusts (issue 19).
+    pub import_trusted_authserv_id: Option<String>,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -228,6 +231,7 @@ struct FileSettings {
     password_hashes: Option<u32>,
     body_timeout: Option<u64>,
     staff_notices: Option<String>,
+    import_trusted_authserv_id: Option<String>,
     #[serde(default)]
     rate_limits: BTreeMap<String, u32>,
 }
@@ -502,6 +506,13 @@ impl Config {
             }
         };
 
+        let import_trusted_authserv_id = get(
+            "HAVEN_IMPORT_TRUSTED_AUTHSERV_ID",
+            fs.import_trusted_authserv_id,
+        )
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty());
+
         Ok(Self {
             listen,
             onion_listen,
@@ -524,6 +535,7 @@ impl Config {
             password_hashes,
             body_timeout,
             staff_notices,
+            import_trusted_authserv_id,
         })
     }
 

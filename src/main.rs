@@ -1052,7 +1052,10 @@ async fn import_command(
         live,
         key,
         paths,
-        Options { delete_source },
+        Options {
+            delete_source,
+            trusted_authserv_id: config.import_trusted_authserv_id.clone(),
+        },
         &Actor::Cli,
         |p| {
             bar.set_length(p.bytes_total);

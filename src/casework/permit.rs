@@ -119,6 +119,9 @@ pub enum Action {
     MarkDuplicate,
     /// Withdraw and delete an enquiry on the person's request (supervisors; issue 21).
     Withdraw,
+    /// Remove an enquiry's email address, with a reason (supervisors; issue 19 item 1).
+    /// Never set one: only the person gives an address.
+    RemoveContact,
 }
 
 /// Why an action is refused.
@@ -177,8 +180,8 @@ fn enquiry(who: Member<'_>, action: Action, case: Case<'_>) -> Result<(), Refusa
         Unclaim if case.assigned_to.is_none() => Err(Refusal::NotClaimed),
         Unclaim if someone_elses && !supervisor => Err(Refusal::ClaimedByOther),
         Unclaim => Ok(()),
-        Assign | Hold | Withdraw if !supervisor => Err(Refusal::NeedsSupervisor),
-        Assign | Hold | Withdraw => Ok(()),
+        Assign | Hold | Withdraw | RemoveContact if !supervisor => Err(Refusal::NeedsSupervisor),
+        Assign | Hold | Withdraw | RemoveContact => Ok(()),
         // An agent works on what is theirs or nobody's; a supervisor on anything.
         ChangeStatus | Transfer | Reply if someone_elses && !supervisor => {
             Err(Refusal::ClaimedByOther)

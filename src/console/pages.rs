@@ -128,6 +128,7 @@ pub fn flash(code: Option<&str>) -> Option<&'static str> {
         "writing" => "agents-c-flash-writing",
         "duplicate" => "agents-c-flash-duplicate",
         "duplicate-undone" => "agents-c-flash-duplicate-undone",
+        "contact-removed" => "gaps-confirm-flash-removed",
         _ => return None,
     })
 }

@@ -40,6 +40,9 @@ pub struct Mail {
     pub text: String,
     pub message_id: Option<String>,
     pub details: MailDetails,
+    /// The outer message's `Authentication-Results` headers, topmost first (empty
+    /// for a forward: they speak of the forwarder, not the sender).
+    pub auth_results: Vec<String>,
 }
 
 fn one_line(s: &str, max: usize) -> String {
@@ -208,7 +211,17 @@ pub fn read(raw: &[u8], policy: AttachmentPolicy) -> Result<Mail, MailError> {
         });
     }
 
+    let auth_results = if forwarded {
+        Vec::new()
+    } else {
+        outer
+            .headers_raw()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
+            .map(|(_, value)| value.to_owned())
+            .collect()
+    };
     Ok(Mail {
+        auth_results,
         sender,
         sender_name: sender_name
             .map(|n| one_line(&n, MAX_NAME_CHARS))

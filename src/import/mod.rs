@@ -13,6 +13,7 @@
 
 pub mod forward;
 pub mod mail;
+pub mod trust;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -148,10 +149,14 @@ fn kind_of(head: &[u8]) -> Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Overwrite and unlink each source once everything in it is in Haven.
     pub delete_source: bool,
+    /// The authserv-id of the receiving server whose `Authentication-Results` Haven
+    /// trusts (`HAVEN_IMPORT_TRUSTED_AUTHSERV_ID`): a sender it saw DKIM-sign for their
+    /// own domain counts as confirmed (`trust`). `None`: no imported sender is.
+    pub trusted_authserv_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -275,10 +280,12 @@ fn prepare(
     key: &IntakeKey,
     raw: &[u8],
     at: i64,
+    trusted: Option<&str>,
 ) -> Result<NewImport, Failure> {
     let p = &live.programme;
     let mail = mail::read(raw, p.file().import.attachments)?;
     let email = EmailAddress::parse(&mail.sender).map_err(|_| mail::MailError::InvalidSender)?;
+    let email_confirmed = trust::sender_confirmed(trusted, &mail, &email);
     let text_field = p.import_text_field().ok_or(Failure::Seal)?.key.clone();
     let language = guess_language(&mail.text, p.languages(), p.default_language());
 
@@ -343,6 +350,7 @@ fn prepare(
         enquiry,
         id_hash,
         content_hash,
+        email_confirmed,
     })
 }
 
@@ -367,10 +375,12 @@ fn read_sources(
     tx: mpsc::Sender<Event>,
     memory: Arc<Semaphore>,
     runtime: tokio::runtime::Handle,
+    trusted: Option<String>,
 ) {
     let mut send_message =
         |source: usize, origin: String, bytes: u64, raw: Result<&[u8], Failure>| {
-            let result = raw.and_then(|raw| prepare(&live, &key, raw, now()).map(Box::new));
+            let result = raw
+                .and_then(|raw| prepare(&live, &key, raw, now(), trusted.as_deref()).map(Box::new));
             let kib = match &result {
                 Ok(i) => (i.enquiry.sealed.ciphertext.len() / 1024 + 1).min(IN_FLIGHT_KIB as usize)
                     as u32,
@@ -662,7 +672,8 @@ async fn import_sources(
     let runtime = tokio::runtime::Handle::current();
     let reader = {
         let live = live.clone();
-        std::thread::spawn(move || read_sources(sources, live, key, tx, memory, runtime))
+        let trusted = options.trusted_authserv_id.clone();
+        std::thread::spawn(move || read_sources(sources, live, key, tx, memory, runtime, trusted))
     };
 
     // Per source: messages that were neither imported nor duplicates.

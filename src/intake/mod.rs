@@ -269,6 +269,11 @@ async fn submit(
         let page = redraw(StatusCode::TOO_MANY_REQUESTS, &[], Some(not_sent(refused)));
         return Ok(with_retry_after(page, refused));
     }
+    // The receipt shows the address masked (`r•••@gmail.com`), never whole.
+    let masked = match &valid.contact {
+        crate::enquiry::ContactChoice::Email(email) => Some(crate::contact::masked(email)),
+        _ => None,
+    };
     let (enquiry, receipt) = submission::prepare(&live, valid, lang, &intake.intake_key, at)?;
     let confirm = enquiry.has_email.then(|| enquiry.id.clone());
     if intake
@@ -286,7 +291,11 @@ async fn submit(
         // One confirmation code, mailed by the worker (`crate::contact`).
         crate::contact::request_confirmation(&intake.store, &id).await?;
     }
-    Ok(deliver_receipt(&intake, &req, p, lang, &receipt, &used, at))
+    let shown = receipt::Delivered {
+        receipt: &receipt,
+        masked: masked.as_deref(),
+    };
+    Ok(deliver_receipt(&intake, &req, p, lang, &shown, &used, at))
 }
 
 /// A language button was pressed: the same form in that language, with everything typed
@@ -324,7 +333,7 @@ fn deliver_receipt(
     req: &HttpRequest,
     p: &crate::programme::Programme,
     lang: Language,
-    shown: &submission::Receipt,
+    shown: &receipt::Delivered<'_>,
     used: &UsedToken,
     at: i64,
 ) -> HttpResponse {
@@ -332,7 +341,7 @@ fn deliver_receipt(
         let inbox = crate::letters::inbox_address(intake.config.public_url.as_deref());
         return no_store(html(
             StatusCode::OK,
-            pages::receipt_page(lang, &inbox, shown, None),
+            pages::receipt_page(lang, &inbox, shown.receipt, None, shown.masked),
         ));
     }
     let cookie =
@@ -397,6 +406,7 @@ async fn show_receipt(
                         .save_as_text
                         .then(|| receipt::receipt_text_path(&p.public_name()))
                         .as_deref(),
+                    shown.masked.as_deref(),
                 ),
             ),
             None => html(

@@ -370,6 +370,7 @@ pub fn receipt_page(
     inbox_address: &str,
     receipt: &Receipt,
     save_as: Option<&str>,
+    masked_email: Option<&str>,
 ) -> Markup {
     let title = t(lang, "receipt-title");
     render(
@@ -393,6 +394,9 @@ pub fn receipt_page(
             p { (t(lang, "receipt-next")) }
             p { (t(lang, "receipt-inbox-address")) " " strong id="inbox-address" dir="ltr" { (inbox_address) } }
             p { a href=(inbox_href(lang)) { (t(lang, "receipt-inbox-link")) } }
+            @if let Some(masked) = masked_email {
+                p id="receipt-email" { (t_args(lang, "gaps-confirm-receipt-address", &[("address", masked.to_owned())])) }
+            }
             @if let Some(href) = save_as {
                 p class="save-as" {
                     a class="button secondary" href=(href) download="note.txt" aria-describedby="save-as-hint" { (t(lang, "receipt-save-text")) }

@@ -80,23 +80,36 @@ fn aad(slug: &ProgrammeSlug) -> String {
     format!("{FORMAT}:{slug}")
 }
 
+/// A receipt on its way out: the codes, and the address the person gave, masked
+/// (`contact::masked`), to show beside them.
+pub struct Delivered<'a> {
+    pub receipt: &'a Receipt,
+    pub masked: Option<&'a str>,
+}
+
 /// The receipt as a cookie: the codes, the language, the token that sent them (so a
 /// second POST of that token can show them again) and when they stop being shown.
 pub fn receipt_cookie(
     key: &IntakeKey,
     slug: &ProgrammeSlug,
     lang: Language,
-    receipt: &Receipt,
+    delivered: &Delivered<'_>,
     token: &UsedToken,
     now: i64,
 ) -> Cookie<'static> {
+    let receipt = delivered.receipt;
+    // The masked address last, and only when given (a few dozen bytes at most).
     let plain = format!(
-        "{}\n{}\n{}\n{}\n{}",
+        "{}\n{}\n{}\n{}\n{}{}",
         now + RECEIPT_LIFETIME_SECS,
         lang.tag(),
         hex::encode(&token.hash),
         receipt.reference.canonical(),
         receipt.passphrase.expose_canonical(),
+        delivered
+            .masked
+            .map(|m| format!("\n{m}"))
+            .unwrap_or_default(),
     );
     let mut nonce = [0u8; 24];
     getrandom::fill(&mut nonce).expect("the operating system's random number generator failed");
@@ -124,6 +137,8 @@ pub struct Shown {
     pub lang: Language,
     pub token_hash: Vec<u8>,
     pub receipt: Receipt,
+    /// The address given, masked (`r•••@gmail.com`).
+    pub masked: Option<String>,
 }
 
 /// The receipt in the request's cookie, if it was sealed for this programme with this
@@ -155,6 +170,10 @@ pub fn open(key: &IntakeKey, slug: &ProgrammeSlug, req: &HttpRequest, now: i64) 
     let token_hash = hex::decode(parts.next()?).ok()?;
     let reference = ReferenceCode::parse(parts.next()?).ok()?;
     let passphrase = Passphrase::parse(parts.next()?).ok()?;
+    let masked = parts
+        .next()
+        .filter(|m| !m.is_empty() && m.len() <= 300)
+        .map(str::to_owned);
     Some(Shown {
         lang,
         token_hash,
@@ -162,6 +181,7 @@ pub fn open(key: &IntakeKey, slug: &ProgrammeSlug, req: &HttpRequest, now: i64) 
             reference,
             passphrase,
         },
+        masked,
     })
 }
 
@@ -186,7 +206,12 @@ mod tests {
             passphrase: Passphrase::generate(),
         };
         let token = used_token(&key, &csrf::issue(&key, "form:x", 1_000), 1_000);
-        let c = receipt_cookie(&key, &slug, Language::FaAf, &receipt, &token, 1_000);
+        let delivered = Delivered {
+            receipt: &receipt,
+            masked: Some("r•••@gmail.com"),
+        };
+        let c = receipt_cookie(&key, &slug, Language::FaAf, &delivered, &token, 1_000);
+        assert!(!c.value().contains("gmail"));
         // The codes are not readable in the cookie.
         assert!(!c.value().contains(receipt.reference.canonical()));
         let req = request_with(&c);
@@ -201,6 +226,7 @@ mod tests {
         );
         assert_eq!(shown.lang, Language::FaAf);
         assert_eq!(shown.token_hash, token.hash);
+        assert_eq!(shown.masked.as_deref(), Some("r•••@gmail.com"));
         assert!(open(&key, &slug, &req, 1_001 + RECEIPT_LIFETIME_SECS).is_none());
         assert!(open(&key, &other, &req, 1_000).is_none());
         assert!(open(&IntakeKey::generate(), &slug, &req, 1_000).is_none());

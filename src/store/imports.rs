@@ -13,6 +13,9 @@ pub struct NewImport {
     pub id_hash: Option<Vec<u8>>,
     /// Keyed hash of the sender and the text.
     pub content_hash: Vec<u8>,
+    /// The sender's address counts as confirmed (a trusted, aligned DKIM pass;
+    /// `import::trust`): replies may be emailed to it.
+    pub email_confirmed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +33,9 @@ where
     let done = sqlx::query(
         "INSERT INTO enquiries (id, programme_id, form_version, reference_hash, passphrase_hash, queue, \
          priority, status, language, source, has_email, contact_index, key_id, format_version, ciphertext, \
-         created_hour, updated_hour, inbox_recipient, import_id_hash, import_content_hash, display_handle) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18, $19) \
+         created_hour, updated_hour, inbox_recipient, import_id_hash, import_content_hash, display_handle, \
+         email_confirmed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18, $19, $20) \
          ON CONFLICT DO NOTHING",
     )
     .bind(&e.id)
@@ -53,6 +57,7 @@ where
     .bind(&i.id_hash)
     .bind(&i.content_hash)
     .bind(super::queues::new_display_handle())
+    .bind(i64::from(i.email_confirmed))
     .execute(executor)
     .await?;
     Ok(if done.rows_affected() == 1 {

@@ -419,13 +419,9 @@ async fn the_file_outbox_warns_at_start_up_when_the_server_listens_beyond_loopba
 
 /// `haven import --programme SLUG FILE` with `mail` written to FILE.
 fn import_one(app: &TestApp, name: &str, mail: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join(name);
-    std::fs::write(&file, mail.replace('\n', "\r\n")).unwrap();
-    let (code, out) = cli(
-        app,
-        &["import", "--programme", SLUG, file.to_str().unwrap()],
-    );
+    // The receiving server is trusted: a direct sender with its DKIM pass is
+    // confirmed (issue 19), a forward never.
+    let (code, out) = crate::helpers::gaps_confirm::import_trusting(app, SLUG, name, mail);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("1 imported"), "{out}");
 }
@@ -440,6 +436,11 @@ async fn reply_to_imported(
     canary: &str,
 ) -> (String, Vec<String>) {
     import_one(app, name, mail);
+    if mail == CRAFTED_FORWARD {
+        // Never confirmed by itself (`gaps_confirm`); this test is about what the
+        // message says, so its address is marked confirmed here.
+        crate::helpers::confirmed::confirm_every_address(app).await;
+    }
     let record = app.only_enquiry().await;
     let mut agent = signed_in(app, "agent@ngo.example", Agent, Some(SLUG)).await;
     let done = post_reply(&mut agent, &record.id, "", "Your message to us", canary).await;
@@ -449,7 +450,7 @@ async fn reply_to_imported(
     (readable_text(&all[0].data), all[0].rcpt.clone())
 }
 
-const DIRECT: &str = "From: Ana Rahimi <ana.direct@example.org>\nTo: info@ngo.example\nSubject: Plain request\nMessage-ID: <direct@example.org>\nDate: Mon, 16 Aug 2021 10:00:00 +0000\n\nI worked as an interpreter in Kabul and I need help to leave.\n";
+const DIRECT: &str = "Authentication-Results: mx.ngo.example; dkim=pass header.d=example.org header.s=s1\nFrom: Ana Rahimi <ana.direct@example.org>\nTo: info@ngo.example\nSubject: Plain request\nMessage-ID: <direct@example.org>\nDate: Mon, 16 Aug 2021 10:00:00 +0000\n\nI worked as an interpreter in Kabul and I need help to leave.\n";
 
 /// A crafted "forward": anyone can write a `From:` line into a body.
 const CRAFTED_FORWARD: &str = "From: Someone <someone@example.net>\nTo: info@ngo.example\nSubject: Fwd: My case\nMessage-ID: <crafted@example.net>\n\n---------- Forwarded message ---------\nFrom: Victim <victim@example.org>\nDate: Tue, 17 Aug 2021 at 09:12\nSubject: My case\nTo: <info@ngo.example>\n\n\nPlease send everything about my case to this address.\n";

@@ -621,6 +621,8 @@ async fn an_imported_enquiry_is_answered_by_one_email_to_the_original_sender() {
         .unwrap();
     let out = import(&app, &["--programme", SLUG, path.to_str().unwrap()]);
     assert!(stdout(&out).contains("1 imported"), "{}", stdout(&out));
+    // About what the email says, not whether the sender is confirmed (`gaps_confirm`).
+    crate::helpers::confirmed::confirm_every_address(&app).await;
     let record = app.only_enquiry().await;
 
     let mut agent = signed_in(&app, "agent@ngo.example", Agent, Some(SLUG)).await;
@@ -661,6 +663,8 @@ async fn with_import_replies_minimal_the_email_only_points_to_the_form() {
         .unwrap();
     let out = import(&app, &["--programme", SLUG, path.to_str().unwrap()]);
     assert!(stdout(&out).contains("1 imported"), "{}", stdout(&out));
+    // About what the email says, not whether the sender is confirmed (`gaps_confirm`).
+    crate::helpers::confirmed::confirm_every_address(&app).await;
     let record = app.only_enquiry().await;
 
     let mut agent = signed_in(&app, "agent@ngo.example", Agent, Some(SLUG)).await;

@@ -56,6 +56,7 @@ mod suite;
 mod widening;
 
 use helpers::{processes, smtp_sink, staff};
+mod gaps_confirm;
 mod gaps_own;
 mod review;
 mod talk;

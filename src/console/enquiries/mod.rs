@@ -28,6 +28,7 @@ use crate::programme::Programme;
 use crate::store::{EnquiryRecord, NewNote};
 
 pub mod collisions;
+mod contact;
 mod page;
 mod withdraw;
 
@@ -46,6 +47,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/e/{id}/delete-on-request",
             web::post().to(withdraw::withdraw),
         )
+        .route("/e/{id}/remove-contact", web::post().to(contact::remove))
         .route("/search", web::post().to(search))
         .configure(collisions::routes);
 }

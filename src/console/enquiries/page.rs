@@ -225,6 +225,9 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             }
         }
         @if may(Action::Withdraw) { (withdraw_form(lang, &base, &staff.csrf)) }
+        @if may(Action::RemoveContact) && record.has_email {
+            (super::contact::remove_form(lang, &base, &staff.csrf))
+        }
         @if may(Action::ChangeStatus) && !status.next().is_empty() {
             form method="post" action={ (base) "/status" } {
                 (csrf_field(&staff.csrf))

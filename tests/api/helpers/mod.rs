@@ -466,3 +466,4 @@ pub async fn queue_message(
         .expect("queued")
         == 1
 }
+pub mod gaps_confirm;
