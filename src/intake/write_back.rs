@@ -152,8 +152,6 @@ pub fn conversation(
 }
 
 /// The opened inbox: status worded for the person, the conversation, the form.
-// The own-data and contact panels came from two branches, each one argument more.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn inbox_page(
     intake: &Intake,
     programme: Option<&Programme>,

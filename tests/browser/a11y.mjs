@@ -157,7 +157,7 @@ test('reply inbox with a reply', async () => {
   await pub.fill('#f-passphrase', who.passphrase);
   await submitForm(pub);
   assert.ok(await pub.locator('#enquiry-status').count(), 'the inbox opened');
-  if (state.replied) assert.ok(await pub.locator('article.reply').count(), 'with a reply in it');
+  if (state.replied) assert.ok(await pub.locator('#conversation li.from-staff').count(), 'with a reply in it');
   await axe(pub, state.replied ? 'reply inbox (with a reply)' : 'reply inbox (no reply yet)');
 });
 

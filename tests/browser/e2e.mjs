@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import {
   BASE, SLUG, launch, newContext, shot, fillForm, submitForm, readReceipt, firstSignIn,
   clickAndWait, outboxFiles, readOutbox, waitFor, saveState, PASSWORD, acknowledgeRules,
+  confirmAddress,
 } from './lib.mjs';
 
 const FORM = `${BASE}/p/${SLUG}`;
@@ -79,6 +80,16 @@ for (const person of people) {
     if (person.label.endsWith('-nojs')) await shot(page, `receipt-${person.lang}`);
     sent[person.label] = { ...r, email: person.email, name: person.name, queue: 'general' };
     await ctx.close();
+    // Nothing but a confirmation code reaches a new address until the person types
+    // that code into their reply inbox.
+    if (person.email) {
+      const file = await confirmAddress(browser, sent[person.label]);
+      const eml = readOutbox(file);
+      for (const other of people.filter((o) => o.email && o.email !== person.email)) {
+        assert.ok(!eml.includes(other.email), `the confirmation names nobody else (${other.email})`);
+      }
+      assert.ok(!eml.includes(SLUG), 'the confirmation does not name the programme');
+    }
   });
 }
 
@@ -135,10 +146,9 @@ test('English form sent with the keyboard alone (Tab, Space, Enter, typing), foc
   assert.ok(submitted, 'Tab reached the submit button');
   assert.equal(focusOrder[0], 'a.skip-link', 'the first Tab stop is the skip link');
   assert.ok(!focusOrder.includes('f-website'), 'the honeypot is never focused');
-  const expected = ['f-full_name', 'f-date_of_birth', 'f-current_country', 'f-current_location',
+  const expected = ['f-full_name', 'f-date_of_birth', 'f-date_of_birth-month', 'f-date_of_birth-year', 'f-current_country', 'f-current_location',
     'f-help_category-0', 'f-in_danger-0', 'f-family_members', 'f-situation', 'f-phone',
     'f-consent_partners', 'f-contact_mode-0', 'f-contact_email'];
-  // Chromium's date input takes several Tab stops (day, month, year, picker): one field.
   const seen = focusOrder.filter((k, i) => k.startsWith('f-') && k !== focusOrder[i - 1]);
   assert.deepEqual(seen, expected, 'every field is reached once, in visual order');
   assert.deepEqual(invisibleFocus, [], 'every focused element shows a focus indicator');
@@ -191,7 +201,7 @@ test('agent: first sign-in, find by reference, claim, reply from template; perso
   assert.ok(!/\{(name|reference|inbox_url|programme)\}/.test(draft), 'no placeholder left');
   await page.fill('#reply-text', `${draft}\n\nReference checked by the e2e test.`);
   const before = outboxFiles();
-  await clickAndWait(page, 'main form[action$="/reply"] button[type=submit]');
+  await clickAndWait(page, 'main form[action$="/reply"] button[type=submit][accesskey=r]');
   assert.match(page.url(), /done=replied/);
   await shot(page, 'console-enquiry');
   assert.ok((await page.textContent('#replies ~ ol.notes')).includes('We have your enquiry'));
@@ -203,8 +213,9 @@ test('agent: first sign-in, find by reference, claim, reply from template; perso
   await pp.fill('#f-reference', person.reference);
   await pp.fill('#f-passphrase', person.passphrase);
   await clickAndWait(pp, 'main form button[type=submit]');
-  const reply = pp.locator('article.reply').first();
-  assert.equal((await reply.locator('h3').textContent()).trim(), 'We have your enquiry');
+  // The conversation: each message labelled with its side, staff replies with their subject.
+  const reply = pp.locator('#conversation li.from-staff article').first();
+  assert.equal((await reply.locator('p strong').textContent()).trim(), 'We have your enquiry');
   const text = await reply.locator('p.preserve').textContent();
   assert.ok(text.includes(`Hello ${person.name},`) && text.includes('Reference checked by the e2e test.'),
     `the reply text is in the inbox: ${text.slice(0, 80)}`);

@@ -130,7 +130,13 @@ export async function acknowledgeRules(page, slug) {
  */
 export async function fillForm(page, a) {
   await page.fill('#f-full_name', a.name);
-  if (a.dob) await page.fill('#f-date_of_birth', a.dob);
+  if (a.dob) {
+    // Day, month and year boxes: `dob` is [day, month, year].
+    const [d, m, y] = a.dob;
+    await page.fill('#f-date_of_birth', d);
+    await page.fill('#f-date_of_birth-month', m);
+    await page.fill('#f-date_of_birth-year', y);
+  }
   await page.selectOption('#f-current_country', a.country ?? 'PK');
   await page.fill('#f-current_location', a.location ?? '');
   await page.check(`#f-help_category-${a.category ?? 3}`);
@@ -177,6 +183,67 @@ export function outboxFiles() {
 
 export function readOutbox(name) {
   return readFileSync(join(OUTBOX, name), 'utf8');
+}
+
+// A confirmation code (`K7QM-3HXA`: no 0/O, 1/I/L or U) in an email's text, whether
+// the body travels as it is, quoted-printable or base64.
+const CODE_RE = /(?<![0-9A-Z-])([2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4})(?![0-9A-Z-])/;
+
+function bodiesOf(eml) {
+  const blocks = eml.split(/\r?\n\r?\n/).slice(1);
+  const out = [];
+  for (const b of blocks) {
+    out.push(b.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))));
+    // A multipart body runs on to the next boundary line without a blank line.
+    const lines = b.split(/\r?\n/);
+    const end = lines.findIndex((l) => l.startsWith('--'));
+    const compact = (end < 0 ? lines : lines.slice(0, end)).join('').replace(/\s+/g, '');
+    if (/^[A-Za-z0-9+/]+=*$/.test(compact) && compact.length >= 16) {
+      out.push(Buffer.from(compact, 'base64').toString('utf8'));
+    }
+  }
+  return out;
+}
+
+export function confirmationCode(eml) {
+  for (const body of bodiesOf(eml)) {
+    const m = body.match(CODE_RE);
+    if (m) return m[1];
+  }
+  return null;
+}
+
+/**
+ * The person confirms the address they gave, as a person would: the confirmation code
+ * is read from the one email that reached that address, and typed into their reply
+ * inbox (JavaScript off). Waits until the worker has applied it.
+ */
+export async function confirmAddress(browser, person) {
+  const file = await waitFor(`the confirmation email to ${person.email}`, () => outboxFiles()
+    .find((f) => {
+      const eml = readOutbox(f);
+      const to = eml.split(/\r?\n\r?\n/)[0].match(/^To: *(.*)$/im)?.[1] ?? '';
+      return to.includes(person.email) && confirmationCode(eml);
+    }));
+  const code = confirmationCode(readOutbox(file));
+  const ctx = await newContext(browser, { js: false });
+  const page = await ctx.newPage();
+  const open = async () => {
+    await page.goto(`${BASE}/inbox`);
+    await page.fill('#f-reference', person.reference);
+    await page.fill('#f-passphrase', person.passphrase);
+    await clickAndWait(page, 'main form button[type=submit]');
+  };
+  await open();
+  await page.fill('#f-contact-code', code);
+  await clickAndWait(page, null, () => page.locator('#f-contact-code').press('Enter'));
+  await waitFor(`${person.email} confirmed`, async () => {
+    await open();
+    return (await page.locator('#f-contact-code').count()) === 0
+      && (await page.locator('#contact-state').count()) === 1;
+  }, { timeout: 30_000, every: 1000 });
+  await ctx.close();
+  return file;
 }
 
 export async function waitFor(what, fn, { timeout = 30_000, every = 250 } = {}) {
