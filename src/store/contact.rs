@@ -317,23 +317,7 @@ impl Store {
         enquiry_id: &str,
         sealed: &Sealed,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE enquiries SET key_id = $2, format_version = $3, ciphertext = $4, \
-             has_email = 0, email_confirmed = 0, contact_index = NULL WHERE id = $1",
-        )
-        .bind(enquiry_id)
-        .bind(&sealed.key_id)
-        .bind(sealed.format_version)
-        .bind(&sealed.ciphertext)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM contact_codes WHERE enquiry_id = $1")
-            .bind(enquiry_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.reseal_contact(enquiry_id, sealed, false).await
     }
 
     /// Another address: the enquiry sealed again with it, unconfirmed, its old code
@@ -343,15 +327,27 @@ impl Store {
         enquiry_id: &str,
         sealed: &Sealed,
     ) -> Result<(), StoreError> {
+        self.reseal_contact(enquiry_id, sealed, true).await
+    }
+
+    /// Either way the address on record is new (or none): unconfirmed, no blind index,
+    /// no live code.
+    async fn reseal_contact(
+        &self,
+        enquiry_id: &str,
+        sealed: &Sealed,
+        has_email: bool,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE enquiries SET key_id = $2, format_version = $3, ciphertext = $4, \
-             has_email = 1, email_confirmed = 0, contact_index = NULL WHERE id = $1",
+             has_email = $5, email_confirmed = 0, contact_index = NULL WHERE id = $1",
         )
         .bind(enquiry_id)
         .bind(&sealed.key_id)
         .bind(sealed.format_version)
         .bind(&sealed.ciphertext)
+        .bind(i64::from(has_email))
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM contact_codes WHERE enquiry_id = $1")
