@@ -162,7 +162,8 @@ pub fn section(v: &Section<'_>) -> Markup {
 
 /// The question a reply from a template lacking the person's language asks (both
 /// answers are submit buttons of the reply form: no script needed), or the hidden
-/// field that remembers "write by hand" until the reply is sent.
+/// field that remembers the answer while the draft is fixed (a refusal shows the form
+/// again) until the reply is sent.
 fn language_choice(lang: Language, choice: LanguageChoice) -> Markup {
     html! {
         @match choice {
@@ -179,7 +180,10 @@ fn language_choice(lang: Language, choice: LanguageChoice) -> Markup {
                 input type="hidden" name="by_hand" value="yes";
                 p class="hint" id="language-by-hand" { (t(lang, "reply-language-by-hand-hint")) }
             }
-            LanguageChoice::NotNeeded | LanguageChoice::Fallback => {}
+            LanguageChoice::Fallback => {
+                input type="hidden" name="fallback" value="yes";
+            }
+            LanguageChoice::NotNeeded => {}
         }
     }
 }
@@ -286,6 +290,7 @@ async fn reply(
         status: record.status,
         assigned_to: record.assigned_to.as_deref(),
     };
+    let at: At<'_> = (&console, &staff, &live, &record);
     let draft = Draft {
         subject: form.subject,
         text: form.text,
@@ -297,13 +302,13 @@ async fn reply(
             Err(crate::casework::Refusal::ClaimedByOther) => {
                 // Someone else's claim and no "reply anyway": the draft comes back with it.
                 let e = ReplyError::ClaimedByOther;
-                return not_sent(&console, &staff, &live, &record, &draft, &e).await;
+                return not_sent(at, &draft, &e, LanguageChoice::NotNeeded).await;
             }
             Err(_) => return Err(AppError::Forbidden),
         };
     // What can be refused without the enquiry is refused before anything is opened.
     if let Err(e) = replies::check(&draft) {
-        return not_sent(&console, &staff, &live, &record, &draft, &e).await;
+        return not_sent(at, &draft, &e, LanguageChoice::NotNeeded).await;
     }
     let choice = template_checks::language_choice(
         &live.programme,
@@ -312,7 +317,7 @@ async fn reply(
         form.fallback == "yes",
         form.by_hand == "yes",
     );
-    if let Some(held) = held(&console, &staff, &live, &record, &draft, choice).await? {
+    if let Some(held) = held(at, &draft, choice).await? {
         return Ok(held);
     }
     let read = Read::new(AuditAction::EnquiryRead).detail(serde_json::json!({ "for": "reply" }));
@@ -352,7 +357,7 @@ async fn reply(
         Err(ReplyError::Crypto(e)) => Err(e.into()),
         Err(e) => {
             audit_refused(&console, &actor, &subject, &e).await?;
-            not_sent(&console, &staff, &live, &record, &draft, &e).await
+            not_sent(at, &draft, &e, choice).await
         }
     }
 }
@@ -406,13 +411,11 @@ async fn audit_refused(
 /// language and nothing chosen yet (the form asks), or "write by hand" just chosen
 /// (the form again, the template choice gone, the text kept). Nothing is opened.
 async fn held(
-    console: &Console,
-    staff: &Staff,
-    live: &LiveProgramme,
-    record: &EnquiryRecord,
+    at: At<'_>,
     draft: &Draft,
     choice: LanguageChoice,
 ) -> Result<Option<HttpResponse>, AppError> {
+    let (console, staff, live, record) = at;
     let (status, draft) = match choice {
         LanguageChoice::Ask { .. } => (StatusCode::CONFLICT, draft.clone()),
         LanguageChoice::ByHand if draft.template_key.is_some() => (
@@ -435,6 +438,9 @@ async fn held(
     ))
 }
 
+/// Where a reply form is shown again: the console, who, the programme and the enquiry.
+type At<'a> = (&'a Console, &'a Staff, &'a LiveProgramme, &'a EnquiryRecord);
+
 /// What the reply form shows again.
 struct Form<'a> {
     draft: &'a Draft,
@@ -446,13 +452,12 @@ struct Form<'a> {
 /// nothing of the enquiry (no reference code, no earlier replies): a refused draft
 /// is no reason to read the enquiry.
 async fn not_sent(
-    console: &Console,
-    staff: &Staff,
-    live: &LiveProgramme,
-    record: &EnquiryRecord,
+    at: At<'_>,
     draft: &Draft,
     e: &ReplyError,
+    language: LanguageChoice,
 ) -> Result<HttpResponse, AppError> {
+    let (console, staff, live, record) = at;
     let status = match e {
         ReplyError::ClaimedByOther => StatusCode::FORBIDDEN,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
@@ -461,7 +466,8 @@ async fn not_sent(
     let form = Form {
         draft,
         problem: Some(&problem),
-        language: LanguageChoice::NotNeeded,
+        // A language choice made stays made while the draft is fixed.
+        language,
     };
     let title = t(staff.lang, "console-reply-not-sent");
     form_again(console, staff, live, record, &title, &form, status).await

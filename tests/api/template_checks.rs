@@ -210,6 +210,24 @@ async fn templates_check_a_reply_lacking_the_persons_language_is_held_then_sent_
     assert_eq!(count(&app, "outbox").await, outbox + 1);
     assert!(app.store.replies_of(&lena.id).await.unwrap().is_empty());
 
+    // A refusal after the choice (another person's address) keeps the choice made.
+    let refused = reply_with(
+        &mut agent,
+        &lena.id,
+        &[
+            ("template", "documents"),
+            ("subject", "Docs"),
+            ("text", "Write to ana.rahimi@example.org"),
+            ("fallback", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let form = crate::replies::reply_form(&refused.body, &lena.id).unwrap();
+    assert_eq!(extract_input(form, "fallback").as_deref(), Some("yes"));
+    assert!(extract_by_id(&refused.body, "language-choice").is_none());
+    assert_eq!(count(&app, "outbox").await, outbox + 1);
+
     // "Send in English": sent, and the choice is in the audit log.
     let done = reply_with(
         &mut agent,
