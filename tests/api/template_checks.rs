@@ -294,3 +294,34 @@ async fn templates_check_write_by_hand_drops_the_template_and_keeps_the_text() {
     assert_eq!(reply_detail(&app).await["language"], "by-hand");
     app.run_pending_jobs().await;
 }
+
+#[tokio::test]
+async fn templates_check_test_sends_are_limited_per_staff_member_an_hour() {
+    let (app, sink) = setup().await;
+    let mut sup = signed_in(&app, "sup@example.org", Supervisor, Some(SLUG)).await;
+    let before = sink.transactions().len();
+    for i in 0..=haven::template_checks::TESTS_PER_HOUR {
+        let done = sup
+            .post(
+                &templates_page(),
+                &test_send_path("documents"),
+                &[("lang", "fr".to_owned())],
+            )
+            .await;
+        let location = done.location.unwrap_or_default();
+        let expected = if i < haven::template_checks::TESTS_PER_HOUR {
+            "test=sent"
+        } else {
+            "test=limit"
+        };
+        assert!(location.contains(expected), "{i}: {location}");
+    }
+    assert_eq!(
+        sink.transactions().len() - before,
+        haven::template_checks::TESTS_PER_HOUR
+    );
+    assert_eq!(
+        audit_actions(&app, "template.test-send").await.len(),
+        haven::template_checks::TESTS_PER_HOUR
+    );
+}
