@@ -43,6 +43,7 @@ pub mod staffing;
 pub mod stamp;
 pub mod states;
 pub mod store;
+pub mod template_checks;
 pub mod triage;
 pub mod web;
 

@@ -19,3 +19,21 @@ mail-outbound-pause = إيقاف كل البريد الصادر مؤقتًا
 mail-outbound-resume = استئناف البريد الصادر
 mail-withdraw-button = سحب الرسالة المنتظرة منذ { $time } UTC (لم تُرسل بعد؛ يبقى الرد في صندوق الردود)
 mail-template-missing = لم يُكتب بعد باللغات: { $languages }. من كتبوا بهذه اللغات سيتلقون لغة أخرى، أو ردًا مكتوبًا يدويًا.
+
+# Templates checked before use (issue 19, item 6).
+template-all-languages = مكتوب بكل لغات البرنامج.
+template-test-language = لغة رسالة الاختبار
+template-test-button = أرسل لي اختبارًا
+template-test-sent = أُرسلت رسالة اختبار إلى عنوان عملك الخاص.
+template-test-failed = تعذّر إرسال رسالة الاختبار. حاول لاحقًا، أو اطلب من مسؤول النظام فحص خادم البريد.
+template-test-stopped = إرسال البريد متوقف، لذلك لم تُرسل أي رسالة اختبار.
+template-test-limit = أرسلت رسائل اختبار كثيرة في الساعة الأخيرة. انتظر قليلًا قبل إرسال رسالة أخرى.
+template-test-tag = اختبار
+template-test-note = هذا اختبار للقالب «{ $template }» باللغة { $language }، أُرسل إليك وحدك. وهو مملوء ببيانات تجريبية، لا ببيانات طلب حقيقي.
+reply-language-held = اختر طريقة الرد
+reply-language-warning = كتب هذا الشخص باللغة { $language }، وليس لهذا القالب نص باللغة { $language }. لم يُرسل شيء بعد.
+reply-language-fallback = أرسل باللغة { $fallback }
+reply-language-by-hand = اكتب يدويًا
+reply-language-by-hand-hint = اخترت كتابة هذا الرد يدويًا: عدّل النص كما يلزم، ثم أرسله.
+pe-template-missing = اللغات الناقصة
+pe-template-previews = المعاينات، ورسائل الاختبار إلى عنوانك الخاص

@@ -19,3 +19,21 @@ mail-outbound-pause = Pause all outbound mail
 mail-outbound-resume = Resume outbound mail
 mail-withdraw-button = Withdraw the email queued at { $time } UTC (not sent yet; the reply stays in the inbox)
 mail-template-missing = Not written yet in: { $languages }. People who wrote in these languages would get another language, or a reply written by hand.
+
+# Templates checked before use (issue 19, item 6).
+template-all-languages = Written in all the programme’s languages.
+template-test-language = Language of the test
+template-test-button = Send me a test
+template-test-sent = A test message was sent to your own work address.
+template-test-failed = The test message could not be sent. Try again later, or ask an instance admin to check the mail relay.
+template-test-stopped = Outbound mail is stopped, so no test message was sent.
+template-test-limit = You have sent many test messages in the last hour. Wait a while before sending another.
+template-test-tag = TEST
+template-test-note = This is a test of the template “{ $template }” in { $language }, sent only to you. It is filled with sample data, not a real enquiry’s.
+reply-language-held = Choose how to reply
+reply-language-warning = This person wrote in { $language }, and this template has no text in { $language }. Nothing was sent yet.
+reply-language-fallback = Send in { $fallback }
+reply-language-by-hand = Write by hand
+reply-language-by-hand-hint = You chose to write this reply by hand: change the text as you need, then send it.
+pe-template-missing = Languages missing
+pe-template-previews = Previews, and test messages to your own address

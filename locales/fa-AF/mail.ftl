@@ -19,3 +19,21 @@ mail-outbound-pause = توقف موقت همهٔ ایمیل‌های خروجی
 mail-outbound-resume = ادامهٔ ایمیل‌های خروجی
 mail-withdraw-button = پس گرفتن ایمیلی که در { $time } UTC در صف گذاشته شد (هنوز فرستاده نشده؛ پاسخ در صندوق جواب‌ها می‌ماند)
 mail-template-missing = هنوز به این زبان‌ها نوشته نشده: { $languages }. کسانی که به این زبان‌ها نوشته‌اند زبان دیگری یا پاسخی دست‌نویس دریافت می‌کنند.
+
+# Templates checked before use (issue 19, item 6).
+template-all-languages = به همه زبان‌های برنامه نوشته شده است.
+template-test-language = زبان پیام آزمایشی
+template-test-button = یک آزمایش برایم بفرست
+template-test-sent = یک پیام آزمایشی به نشانی کاری خود شما فرستاده شد.
+template-test-failed = پیام آزمایشی فرستاده نشد. بعداً دوباره کوشش کنید، یا از مدیر سامانه بخواهید سرور ایمیل را بررسی کند.
+template-test-stopped = فرستادن ایمیل متوقف است، بنابراین هیچ پیام آزمایشی فرستاده نشد.
+template-test-limit = شما در یک ساعت گذشته پیام‌های آزمایشی زیادی فرستاده‌اید. پیش از فرستادن پیام دیگر کمی صبر کنید.
+template-test-tag = آزمایشی
+template-test-note = این آزمایش قالب «{ $template }» به زبان { $language } است که تنها برای شما فرستاده شده. با داده‌های نمونه پر شده، نه با داده‌های یک درخواست واقعی.
+reply-language-held = شیوه پاسخ را انتخاب کنید
+reply-language-warning = این شخص به زبان { $language } نوشته است و این قالب متنی به زبان { $language } ندارد. هنوز چیزی فرستاده نشده است.
+reply-language-fallback = فرستادن به زبان { $fallback }
+reply-language-by-hand = با دست نوشتن
+reply-language-by-hand-hint = شما انتخاب کردید این پاسخ را با دست بنویسید: متن را به اندازه نیاز تغییر دهید و سپس آن را بفرستید.
+pe-template-missing = زبان‌های ناموجود
+pe-template-previews = پیش‌نمایش‌ها، و پیام‌های آزمایشی به نشانی خودتان

@@ -19,3 +19,21 @@ mail-outbound-pause = Suspendre tous les courriels sortants
 mail-outbound-resume = Reprendre les courriels sortants
 mail-withdraw-button = Retirer le courriel mis en file le { $time } UTC (pas encore envoyé ; la réponse reste dans la boîte de réponses)
 mail-template-missing = Pas encore rédigé en : { $languages }. Les personnes qui ont écrit dans ces langues recevraient une autre langue, ou une réponse écrite à la main.
+
+# Templates checked before use (issue 19, item 6).
+template-all-languages = Rédigé dans toutes les langues du programme.
+template-test-language = Langue de l’essai
+template-test-button = M’envoyer un essai
+template-test-sent = Un message d’essai a été envoyé à votre propre adresse professionnelle.
+template-test-failed = Le message d’essai n’a pas pu être envoyé. Réessayez plus tard, ou demandez à un administrateur de l’instance de vérifier le relais de messagerie.
+template-test-stopped = L’envoi de courriels est arrêté : aucun message d’essai n’a été envoyé.
+template-test-limit = Vous avez envoyé beaucoup de messages d’essai dans la dernière heure. Attendez un peu avant d’en envoyer un autre.
+template-test-tag = ESSAI
+template-test-note = Ceci est un essai du modèle « { $template } » en { $language }, envoyé à vous seul. Il est rempli de données d’exemple, pas de celles d’une vraie demande.
+reply-language-held = Choisissez comment répondre
+reply-language-warning = Cette personne a écrit en { $language }, et ce modèle n’a pas de texte en { $language }. Rien n’a encore été envoyé.
+reply-language-fallback = Envoyer en { $fallback }
+reply-language-by-hand = Écrire à la main
+reply-language-by-hand-hint = Vous avez choisi d’écrire cette réponse à la main : modifiez le texte comme il faut, puis envoyez-le.
+pe-template-missing = Langues manquantes
+pe-template-previews = Aperçus, et messages d’essai à votre propre adresse

@@ -19,3 +19,21 @@ mail-outbound-pause = ټول وتونکي برېښنالیکونه ودروئ
 mail-outbound-resume = وتونکي برېښنالیکونه بیا پیل کړئ
 mail-withdraw-button = هغه برېښنالیک بېرته واخلئ چې په { $time } UTC کې په کتار کې ایښودل شو (لا نه دی لېږل شوی؛ ځواب په صندوق کې پاتې کېږي)
 mail-template-missing = لا په دې ژبو نه دی لیکل شوی: { $languages }. هغه کسان چې په دې ژبو یې لیکلي وو بله ژبه یا په لاس لیکل شوی ځواب به ترلاسه کړي.
+
+# Templates checked before use (issue 19, item 6).
+template-all-languages = د پروګرام په ټولو ژبو لیکل شوی.
+template-test-language = د ازمېښتي پیغام ژبه
+template-test-button = ما ته یو ازمېښت ولېږه
+template-test-sent = یو ازمېښتي پیغام ستاسو خپل کاري پته ته ولېږل شو.
+template-test-failed = ازمېښتي پیغام ونه لېږل شو. وروسته بیا هڅه وکړئ، یا د سیستم مدیر څخه وغواړئ چې د برېښنالیک سرور وګوري.
+template-test-stopped = د برېښنالیک لېږل ودرول شوي، نو هېڅ ازمېښتي پیغام ونه لېږل شو.
+template-test-limit = تاسو په تېر یو ساعت کې ډېر ازمېښتي پیغامونه لېږلي. د بل پیغام له لېږلو مخکې لږ صبر وکړئ.
+template-test-tag = ازمېښت
+template-test-note = دا د «{ $template }» قالب ازمېښت دی په { $language } ژبه، یوازې تاسو ته لېږل شوی. دا په بېلګه معلوماتو ډک دی، نه د یوې رښتینې غوښتنې په معلوماتو.
+reply-language-held = وټاکئ چې څنګه ځواب ورکړئ
+reply-language-warning = دې کس په { $language } ژبه لیکلي، او دا قالب په { $language } ژبه متن نه لري. تر اوسه هېڅ نه دي لېږل شوي.
+reply-language-fallback = په { $fallback } ژبه یې ولېږه
+reply-language-by-hand = په لاس ولیکه
+reply-language-by-hand-hint = تاسو وټاکل چې دا ځواب په لاس ولیکئ: متن څنګه چې اړتیا وي بدل کړئ، بیا یې ولېږئ.
+pe-template-missing = نشتې ژبې
+pe-template-previews = مخکتنې کتنې، او خپل پتې ته ازمېښتي پیغامونه

@@ -19,3 +19,21 @@ mail-outbound-pause = Призупинити всю вихідну пошту
 mail-outbound-resume = Відновити вихідну пошту
 mail-withdraw-button = Відкликати лист, поставлений у чергу { $time } UTC (ще не надісланий; відповідь лишається у скриньці)
 mail-template-missing = Ще не написано такими мовами: { $languages }. Люди, які писали цими мовами, отримали б іншу мову або відповідь, написану вручну.
+
+# Templates checked before use (issue 19, item 6).
+template-all-languages = Написано всіма мовами програми.
+template-test-language = Мова тестового листа
+template-test-button = Надіслати мені тест
+template-test-sent = Тестовий лист надіслано на вашу власну робочу адресу.
+template-test-failed = Не вдалося надіслати тестовий лист. Спробуйте пізніше або попросіть адміністратора екземпляра перевірити поштовий сервер.
+template-test-stopped = Надсилання пошти зупинено, тож тестовий лист не надіслано.
+template-test-limit = За останню годину ви надіслали багато тестових листів. Зачекайте трохи, перш ніж надсилати ще один.
+template-test-tag = ТЕСТ
+template-test-note = Це тест шаблону «{ $template }» мовою { $language }, надісланий лише вам. Він заповнений зразковими даними, а не даними справжнього звернення.
+reply-language-held = Оберіть, як відповісти
+reply-language-warning = Ця людина писала мовою { $language }, а цей шаблон не має тексту мовою { $language }. Нічого ще не надіслано.
+reply-language-fallback = Надіслати мовою { $fallback }
+reply-language-by-hand = Написати вручну
+reply-language-by-hand-hint = Ви вирішили написати цю відповідь вручну: змініть текст, як потрібно, і надішліть його.
+pe-template-missing = Бракує мов
+pe-template-previews = Попередній перегляд і тестові листи на вашу власну адресу

@@ -27,6 +27,7 @@ pub mod queues;
 pub mod referrals;
 pub mod replies;
 pub mod signin;
+pub mod templates;
 pub mod verify;
 
 use std::sync::Arc;
@@ -219,6 +220,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(queues::routes)
             .configure(enquiries::routes)
             .configure(replies::routes)
+            .configure(templates::routes)
             .configure(campaigns::routes)
             .configure(referrals::routes)
             .configure(imports::routes)

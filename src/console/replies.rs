@@ -1,8 +1,11 @@
-//! Replying to one enquiry from the console, and the template previews.
+//! Replying to one enquiry from the console (the template previews are in
+//! `console::templates`).
 //!
 //! Longer than 500 lines: the reply handler, its refusals (someone else's claim, the
-//! exposure guard), the reply section the enquiry page draws and the template previews
-//! share one form and its words; the previews are the part to split out next.
+//! exposure guard), the language question of a template lacking the person's language
+//! (issue 19, item 6) and the reply section the enquiry page draws share one form and
+//! its words; the form page shown again (`form_again` and its callers) is the part to
+//! split out next.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -18,16 +21,15 @@ use crate::domain::Language;
 use crate::error::AppError;
 use crate::i18n::{Msg, t, t_args};
 use crate::keyring::Read;
-use crate::outbound::template::{self, Context};
 use crate::outbound::{Exposure, OutboundError};
 use crate::programme::live::LiveProgramme;
 use crate::replies::{self, Draft, MailSettings, ReplyContent, ReplyError};
 use crate::store::{EnquiryRecord, OutboxState};
+use crate::template_checks::{self, LanguageChoice};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/e/{id}/reply", web::post().to(reply))
-        .route("/e/{id}/withdraw", web::post().to(withdraw))
-        .route("/p/{slug}/templates", web::get().to(templates));
+        .route("/e/{id}/withdraw", web::post().to(withdraw));
 }
 
 pub fn mail_settings(console: &Console) -> MailSettings {
@@ -60,6 +62,9 @@ pub struct Section<'a> {
     pub heard: &'a [crate::conversation::Heard],
     /// Who else claimed the enquiry: the form then asks for "reply anyway" (issue 22).
     pub claimed_by: Option<String>,
+    /// A template lacking the person's language: the form asks (issue 19, item 6), or
+    /// remembers that the agent chose to write by hand.
+    pub language: LanguageChoice,
 }
 
 /// The reply section of the enquiry page: what was sent, and the form.
@@ -74,6 +79,7 @@ pub fn section(v: &Section<'_>) -> Markup {
         may_reply,
         heard,
         ref claimed_by,
+        language,
     } = *v;
     let p = &live.programme;
     let lang = staff.lang;
@@ -124,6 +130,7 @@ pub fn section(v: &Section<'_>) -> Markup {
                         p { (problem) }
                     }
                 }
+                (language_choice(lang, language))
                 div class="field" {
                     label for="reply-subject" { (t(lang, "console-subject")) }
                     input type="text" id="reply-subject" name="subject" maxlength=(replies::MAX_SUBJECT)
@@ -149,6 +156,34 @@ pub fn section(v: &Section<'_>) -> Markup {
                 " "
                 button type="submit" name="then" value="next" class="secondary" { (t(lang, "agents-b-send-and-next")) }
             }
+        }
+    }
+}
+
+/// The question a reply from a template lacking the person's language asks (both
+/// answers are submit buttons of the reply form: no script needed), or the hidden
+/// field that remembers the answer while the draft is fixed (a refusal shows the form
+/// again) until the reply is sent.
+fn language_choice(lang: Language, choice: LanguageChoice) -> Markup {
+    html! {
+        @match choice {
+            LanguageChoice::Ask { person, fallback } => {
+                div class="error-summary" role="alert" tabindex="-1" id="language-choice" {
+                    h2 { (t(lang, "reply-language-held")) }
+                    p { (t_args(lang, "reply-language-warning", &[("language", person.endonym().to_owned()), ("fallback", fallback.endonym().to_owned())])) }
+                    button type="submit" name="fallback" value="yes" { (t_args(lang, "reply-language-fallback", &[("fallback", fallback.endonym().to_owned())])) }
+                    " "
+                    button type="submit" name="by_hand" value="yes" class="secondary" { (t(lang, "reply-language-by-hand")) }
+                }
+            }
+            LanguageChoice::ByHand => {
+                input type="hidden" name="by_hand" value="yes";
+                p class="hint" id="language-by-hand" { (t(lang, "reply-language-by-hand-hint")) }
+            }
+            LanguageChoice::Fallback => {
+                input type="hidden" name="fallback" value="yes";
+            }
+            LanguageChoice::NotNeeded => {}
         }
     }
 }
@@ -234,6 +269,12 @@ pub struct ReplyForm {
     /// "Reply anyway": ticked to reply on someone else's claim (issue 22).
     #[serde(default)]
     anyway: String,
+    /// `yes`: send a template lacking the person's language in the fallback language.
+    #[serde(default)]
+    fallback: String,
+    /// `yes`: the agent chose to write by hand instead of such a template.
+    #[serde(default)]
+    by_hand: String,
 }
 
 async fn reply(
@@ -249,6 +290,7 @@ async fn reply(
         status: record.status,
         assigned_to: record.assigned_to.as_deref(),
     };
+    let at: At<'_> = (&console, &staff, &live, &record);
     let draft = Draft {
         subject: form.subject,
         text: form.text,
@@ -260,13 +302,23 @@ async fn reply(
             Err(crate::casework::Refusal::ClaimedByOther) => {
                 // Someone else's claim and no "reply anyway": the draft comes back with it.
                 let e = ReplyError::ClaimedByOther;
-                return not_sent(&console, &staff, &live, &record, &draft, &e).await;
+                return not_sent(at, &draft, &e, LanguageChoice::NotNeeded).await;
             }
             Err(_) => return Err(AppError::Forbidden),
         };
     // What can be refused without the enquiry is refused before anything is opened.
     if let Err(e) = replies::check(&draft) {
-        return not_sent(&console, &staff, &live, &record, &draft, &e).await;
+        return not_sent(at, &draft, &e, LanguageChoice::NotNeeded).await;
+    }
+    let choice = template_checks::language_choice(
+        &live.programme,
+        draft.template_key.as_deref(),
+        &record.language,
+        form.fallback == "yes",
+        form.by_hand == "yes",
+    );
+    if let Some(held) = held(at, &draft, choice).await? {
+        return Ok(held);
     }
     let read = Read::new(AuditAction::EnquiryRead).detail(serde_json::json!({ "for": "reply" }));
     let content = console
@@ -291,6 +343,7 @@ async fn reply(
                     "template": draft.template_key,
                     "emailed": prepared.outbox.is_some(),
                     "anyway": clearance.past_claim_of(),
+                    "language": choice.audited(),
                 }));
             console.store.add_reply(&prepared, &entry).await?;
             sent(
@@ -304,7 +357,7 @@ async fn reply(
         Err(ReplyError::Crypto(e)) => Err(e.into()),
         Err(e) => {
             audit_refused(&console, &actor, &subject, &e).await?;
-            not_sent(&console, &staff, &live, &record, &draft, &e).await
+            not_sent(at, &draft, &e, choice).await
         }
     }
 }
@@ -354,16 +407,81 @@ async fn audit_refused(
     Ok(())
 }
 
+/// A reply held for the language question: from a template lacking the person's
+/// language and nothing chosen yet (the form asks), or "write by hand" just chosen
+/// (the form again, the template choice gone, the text kept). Nothing is opened.
+async fn held(
+    at: At<'_>,
+    draft: &Draft,
+    choice: LanguageChoice,
+) -> Result<Option<HttpResponse>, AppError> {
+    let (console, staff, live, record) = at;
+    let (status, draft) = match choice {
+        LanguageChoice::Ask { .. } => (StatusCode::CONFLICT, draft.clone()),
+        LanguageChoice::ByHand if draft.template_key.is_some() => (
+            StatusCode::OK,
+            Draft {
+                template_key: None,
+                ..draft.clone()
+            },
+        ),
+        _ => return Ok(None),
+    };
+    let title = t(staff.lang, "reply-language-held");
+    let form = Form {
+        draft: &draft,
+        problem: None,
+        language: choice,
+    };
+    Ok(Some(
+        form_again(console, staff, live, record, &title, &form, status).await?,
+    ))
+}
+
+/// Where a reply form is shown again: the console, who, the programme and the enquiry.
+type At<'a> = (&'a Console, &'a Staff, &'a LiveProgramme, &'a EnquiryRecord);
+
+/// What the reply form shows again.
+struct Form<'a> {
+    draft: &'a Draft,
+    problem: Option<&'a str>,
+    language: LanguageChoice,
+}
+
 /// The reply form again, with what was typed and why it was not sent. It shows
 /// nothing of the enquiry (no reference code, no earlier replies): a refused draft
 /// is no reason to read the enquiry.
 async fn not_sent(
+    at: At<'_>,
+    draft: &Draft,
+    e: &ReplyError,
+    language: LanguageChoice,
+) -> Result<HttpResponse, AppError> {
+    let (console, staff, live, record) = at;
+    let status = match e {
+        ReplyError::ClaimedByOther => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let problem = problem_message(e).render(staff.lang);
+    let form = Form {
+        draft,
+        problem: Some(&problem),
+        // A language choice made stays made while the draft is fixed.
+        language,
+    };
+    let title = t(staff.lang, "console-reply-not-sent");
+    form_again(console, staff, live, record, &title, &form, status).await
+}
+
+/// The reply form page, as [`not_sent`] and [`held`] show it.
+async fn form_again(
     console: &Console,
     staff: &Staff,
     live: &LiveProgramme,
     record: &EnquiryRecord,
-    draft: &Draft,
-    e: &ReplyError,
+    title: &str,
+    form: &Form<'_>,
+    status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     // Still writing: the others keep seeing the draft lock.
     crate::console::enquiries::collisions::take_lock(console, staff, &record.id).await?;
@@ -380,15 +498,10 @@ async fn not_sent(
         ),
         _ => None,
     };
-    let status = match e {
-        ReplyError::ClaimedByOther => StatusCode::FORBIDDEN,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
     let lang = staff.lang;
-    let problem = problem_message(e).render(lang);
     let body = render(
         &Shell {
-            title: &t(lang, "console-reply-not-sent"),
+            title,
             staff: Some(staff),
             lang,
         },
@@ -400,77 +513,16 @@ async fn not_sent(
                 live,
                 record,
                 sent: None,
-                draft: Some(draft),
-                problem: Some(&problem),
+                draft: Some(form.draft),
+                problem: form.problem,
                 may_reply: true,
                 heard: &[],
                 claimed_by,
+                language: form.language,
             }))
         },
     );
     Ok(page(status, body))
-}
-
-/// Every template of a programme, rendered for a made-up enquiry.
-async fn templates(
-    console: web::Data<Console>,
-    req: HttpRequest,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let staff = console.staff(&req).await?;
-    let (live, _) = console.programme_for(&staff, &slug).await?;
-    let p = &live.programme;
-    let mail = mail_settings(&console);
-    let ui = staff.lang;
-    let title = t(ui, "console-templates-title");
-    Ok(page(
-        StatusCode::OK,
-        render(
-            &Shell {
-                title: &title,
-                staff: Some(&staff),
-                lang: ui,
-            },
-            html! {
-                p { a href={ "/console/p/" (p.slug()) } { (p.text(&p.file().title, Language::En)) } }
-                h1 { (title) }
-                p { (t(ui, "console-templates-intro")) " "
-                    @for (i, name) in template::PLACEHOLDERS.iter().enumerate() {
-                        @if i > 0 { ", " }
-                        code { "{" (name) "}" }
-                    }
-                    "." }
-                @if p.file().templates.is_empty() {
-                    p { (t(ui, "console-templates-none")) }
-                }
-                @for t in &p.file().templates {
-                    section class="template" {
-                        h2 { (t.name) " " span class="hint" { "(" (t.key) ")" } }
-                        @let missing: Vec<&str> = p.languages().iter().filter(|l| !t.body.contains_key(l.tag()) || !t.subject.contains_key(l.tag())).map(|l| l.endonym()).collect();
-                        @if !missing.is_empty() {
-                            p class="warning" id={ "missing-" (t.key) } { (t_args(ui, "mail-template-missing", &[("languages", missing.join(", "))])) }
-                        }
-                        @for lang in p.languages() {
-                            @if t.body.contains_key(lang.tag()) {
-                                @let ctx = Context {
-                                    reference: "ABCDE-FGHJK-MNPQR-STVWX".into(),
-                                    name: p.file().outbound.name_field.as_ref().map(|_| crate::i18n::t(*lang, "console-sample-name")),
-                                    inbox_url: crate::letters::inbox_address(mail.public_url.as_deref()),
-                                    programme: crate::letters::programme_name(&mail, p, *lang),
-                                };
-                                @let r = template::render(p.text(&t.subject, *lang), p.text(&t.body, *lang), &ctx);
-                                div class="preview" lang=(lang.tag()) dir=(lang.dir()) {
-                                    h3 { (lang.endonym()) }
-                                    p { strong { (r.subject) } }
-                                    p class="preserve" { (r.text) }
-                                }
-                            }
-                        }
-                    }
-                }
-            },
-        ),
-    ))
 }
 
 #[derive(Deserialize)]

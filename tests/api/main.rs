@@ -60,3 +60,4 @@ mod gaps_confirm;
 mod gaps_own;
 mod review;
 mod talk;
+mod template_checks;

@@ -195,6 +195,7 @@ pub(super) fn enquiry(v: &EnquiryView<'_>) -> Markup {
             may_reply: may(Action::Reply) || may(Action::ReplyAnyway),
             heard: &v.opened.messages,
             claimed_by: record.assigned_to.as_deref().filter(|id| *id != staff.id).map(name_of),
+            language: crate::template_checks::LanguageChoice::NotNeeded,
         }))
         (v.referrals)
         }

@@ -357,6 +357,7 @@ fn templates(ed: &Editing) -> Markup {
                     thead { tr {
                         th scope="col" { (t(lang, "pe-template-name")) }
                         th scope="col" { (t(lang, "pe-key")) }
+                        th scope="col" { (t(lang, "pe-template-missing")) }
                         th scope="col" { span class="visually-hidden" { (t(lang, "pe-actions")) } }
                     } }
                     tbody {
@@ -364,6 +365,11 @@ fn templates(ed: &Editing) -> Markup {
                             tr {
                                 td dir="auto" { a href={ (base) "/templates/" (tpl.key) } { (tpl.name) } }
                                 td { span class="code" { (tpl.key) } }
+                                @let missing = crate::template_checks::missing(&ed.programme, tpl);
+                                td id={ (if missing.is_empty() { "complete-" } else { "missing-" }) (tpl.key) } {
+                                    @if missing.is_empty() { (t(lang, "template-all-languages")) }
+                                    @else { @for (j, l) in missing.iter().enumerate() { @if j > 0 { ", " } span lang=(l.tag()) { (l.endonym()) } } }
+                                }
                                 td class="row-actions" { (item_buttons(ed, "templates", i, file.templates.len(), &tpl.name)) }
                             }
                         }
@@ -372,6 +378,7 @@ fn templates(ed: &Editing) -> Markup {
             }
         }
         p { a href={ (base) "/new-template" } { (t(lang, "pe-add-template")) } }
+        p { a href={ "/console/p/" (ed.programme.slug()) "/templates" } { (t(lang, "pe-template-previews")) } }
     }
 }
 
