@@ -89,6 +89,18 @@ async fn send_test(
     let mail = super::replies::mail_settings(&console);
     let message = template_checks::test_message(&mail, p, template, lang, staff.lang, to)
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    // Audited before it leaves, so no test message is ever sent unrecorded; a failed
+    // send is a second entry. The address is the actor's own: not written again.
+    let entry = |outcome| {
+        Entry::new(
+            &actor,
+            AuditAction::TemplateTestSend,
+            &format!("programme:{}", p.slug()),
+        )
+        .outcome(outcome)
+        .detail(serde_json::json!({ "template": key, "language": lang.tag() }))
+    };
+    console.store.record_audit(&entry(Outcome::Ok)).await?;
     let sent = match Transport::from_config(&console.config) {
         Ok(transport) => transport
             .send(&crate::crypto::random_id(), &message)
@@ -96,15 +108,9 @@ async fn send_test(
             .is_ok(),
         Err(_) => false,
     };
-    // Who and what; the address is the actor's own, so it is not written again.
-    let entry = Entry::new(
-        &actor,
-        AuditAction::TemplateTestSend,
-        &format!("programme:{}", p.slug()),
-    )
-    .outcome(if sent { Outcome::Ok } else { Outcome::Failed })
-    .detail(serde_json::json!({ "template": key, "language": lang.tag() }));
-    console.store.record_audit(&entry).await?;
+    if !sent {
+        console.store.record_audit(&entry(Outcome::Failed)).await?;
+    }
     Ok(back(
         p.slug().as_str(),
         &key,
