@@ -542,3 +542,28 @@ async fn a_clone_is_checked_too_and_its_audit_entry_names_what_it_shares() {
     }
     assert!(entry.detail.contains("\"reauthenticated\":true"));
 }
+
+/// Queue names are for staff, whose console may be in a language the programme's form
+/// is not offered in (the example names its queues in Ukrainian and Arabic too): the
+/// editor shows every shipped language and renaming in English keeps the others.
+#[tokio::test]
+async fn renaming_a_queue_keeps_its_names_in_languages_the_form_is_not_offered_in() {
+    let app = roomy().await;
+    let mut admin = admin(&app).await;
+    let page = format!("{}/queues/general", page_of(SLUG));
+    let before = exported(&app, SLUG).await;
+    assert!(before.contains("Загальні звернення"), "{before}");
+    let shown = admin.get(&page).await;
+    assert!(shown.body.contains("name=\"name.ar\""), "an Arabic field");
+    saved(
+        &change_form(&mut admin, &page, &page, |f| {
+            set(f, "name.en", "Everything else")
+        })
+        .await,
+    );
+    let after = exported(&app, SLUG).await;
+    assert!(after.contains("Everything else"), "{after}");
+    for kept in ["Загальні звернення", "طلبات عامة"] {
+        assert!(after.contains(kept), "{kept} kept: {after}");
+    }
+}

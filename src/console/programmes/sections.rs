@@ -211,7 +211,9 @@ pub(super) fn queue_form(
             form method="post" action={ (ed.base()) "/queues/" (queue.key) } novalidate {
                 (super::super::pages::csrf_field(&ed.staff.csrf))
                 (version_field(ed.record.version))
-                (localised(lang, ed.programme.languages(), "name", &t(lang, "pe-queue-name"), false, |l| value(&format!("name.{}", l.tag()), text_in(&queue.name, l))))
+                // Queue names are read by staff, whose console may be in any shipped
+                // language, not only the programme's: every one is offered and kept.
+                (localised(lang, &Language::ALL, "name", &t(lang, "pe-queue-name"), false, |l| value(&format!("name.{}", l.tag()), text_in(&queue.name, l))))
                 button type="submit" { (t(lang, "pe-save")) }
             }
         },
@@ -227,14 +229,13 @@ pub(super) async fn save_queue(
     let (slug, key) = path.into_inner();
     let posted = Posted::new(form.into_inner());
     let ed = for_post(&console, &req, &slug, &posted).await?;
-    let languages = ed.programme.languages().to_vec();
     let mut file = ed.file().clone();
     let queue = file
         .queues
         .iter_mut()
         .find(|q| q.key == key)
         .ok_or(AppError::NotFound)?;
-    queue.name = posted.localised("name", &languages);
+    queue.name = posted.localised("name", &Language::ALL);
     let shown = queue.clone();
     Ok(save_edit(&console, &ed, &posted, &file, "queues")
         .await?
