@@ -13,8 +13,8 @@ use crate::campaigns::{created, decide};
 use crate::helpers::{SLUG, html_unescape};
 use crate::programmes::{audit, exported, page_of, version_of};
 use crate::replies::{
-    FROM, FULL, OTHER, PUBLIC, Person, assert_replied, delivered, enquire, haven, open_inbox,
-    post_reply, readable_text, reply_fields,
+    FROM, FULL, OTHER, PUBLIC, Person, assert_replied, delivered, enquire, enquire_unconfirmed,
+    haven, open_inbox, post_reply, readable_text, reply_fields,
 };
 use crate::smtp_sink::Transaction;
 use crate::staff::{PASSWORD, Staff, signed_in};
@@ -850,4 +850,41 @@ async fn claimed_messages_waiting_to_be_sent_are_held_by_a_pause() {
     app.run_pending_jobs().await;
     assert_eq!(per_address(&sink).len(), 4);
     assert!(per_address(&sink).values().all(|n| *n == 1));
+}
+
+/// The first message a new address gets, its confirmation code, is as neutral as any
+/// other: the neutral sender, nothing of the programme, the inbox as text, the line
+/// against phishing, in the person's language.
+#[tokio::test]
+async fn the_confirmation_message_names_nothing_of_the_programme_either() {
+    let (app, sink) = haven(&[(SLUG, "minimal")]).await;
+    let people = [
+        enquire_unconfirmed(
+            &app,
+            SLUG,
+            Some("nadia@example.org"),
+            "en",
+            "other",
+            "Nadia Karimi",
+        )
+        .await,
+        enquire_unconfirmed(
+            &app,
+            SLUG,
+            Some("omar@example.fr"),
+            "fr",
+            "other",
+            "Omar Haidari",
+        )
+        .await,
+    ];
+    let sent = delivered(&app, &sink, 2).await;
+    assert_eq!(sent.len(), 2, "one confirmation each");
+    for person in &people {
+        let t = sent
+            .iter()
+            .find(|t| t.rcpt == [person.email.clone().unwrap()])
+            .expect("a confirmation to each address");
+        assert_neutral(t, person, SLUG);
+    }
 }
