@@ -122,9 +122,18 @@ async fn public_programme(intake: &Intake, slug: &str) -> Result<Arc<LiveProgram
         None => intake.programmes.by_discreet_address(&name).await?,
     }
     .ok_or(AppError::NotFound)?;
-    match live.programme.status() {
-        ProgrammeStatus::Open | ProgrammeStatus::Closed => Ok(live),
-        ProgrammeStatus::Draft | ProgrammeStatus::Archived => Err(AppError::NotFound),
+    if publicly_visible(live.programme.status()) {
+        Ok(live)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Open, or closed (which shows where to go); never a draft or an archived programme.
+fn publicly_visible(status: ProgrammeStatus) -> bool {
+    match status {
+        ProgrammeStatus::Open | ProgrammeStatus::Closed => true,
+        ProgrammeStatus::Draft | ProgrammeStatus::Archived => false,
     }
 }
 
@@ -537,11 +546,17 @@ pub(super) async fn programme_of_code(
     let Some(slug) = intake.store.programme_slug(&programme_id).await? else {
         return Ok(None);
     };
-    match public_programme(intake, &slug).await {
-        Ok(live) => Ok(Some(live)),
-        Err(AppError::NotFound) => Ok(None),
-        Err(e) => Err(e),
-    }
+    let Ok(slug) = ProgrammeSlug::parse(&slug) else {
+        return Ok(None);
+    };
+    // By its slug, discreet or not: here the code names the programme, not an address.
+    // (`public_programme` hides a discreet programme's slug, which would lock its people
+    // out of `/inbox` and of the pages that check their codes the same way.)
+    Ok(intake
+        .programmes
+        .get(&slug)
+        .await?
+        .filter(|live| publicly_visible(live.programme.status())))
 }
 
 /// Signs in to the reply inbox of `fixed` (its own address), or, at `/inbox`, of the

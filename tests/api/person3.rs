@@ -182,9 +182,23 @@ async fn in_discreet_mode_the_form_lives_at_a_neutral_address_with_a_neutral_tit
     // The whole flow stays at the neutral address.
     let (receipt, _, location) = send_and_read_receipt(&app, DISCREET).await;
     assert!(location.starts_with(&format!("/p/{DISCREET}/")));
-    codes(&receipt);
+    let (reference, passphrase) = codes(&receipt);
     assert!(!receipt.contains(SLUG));
     assert_eq!(app.count().await, 1);
+
+    // The person opens their reply inbox at the slug-free `/inbox` like anyone else:
+    // the code finds the programme, whose hidden slug must not lock them out.
+    let opened = app
+        .post_form(
+            "/inbox",
+            &[("reference", reference), ("passphrase", passphrase)],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(opened.contains(r#"id="enquiry-status""#), "{opened}");
+    assert!(!opened.contains(SLUG), "{opened}");
 
     // Without it the programme is back at its slug, and the neutral address is gone.
     crate::helpers::apply(&app.store, &app.config, crate::helpers::EXAMPLE).await;

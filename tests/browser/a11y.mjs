@@ -12,13 +12,16 @@
 // Uses the accounts sup3 (console) and admin1 (instance admin) made by run.sh, and, when
 // the e2e suite ran first, the enquiry it replied to and its bulk reply (so the reply
 // inbox, the enquiry page and the campaign page are checked with content in them).
+// The person's own pages after sending (the inbox's email section in each state, writing
+// back refused, a new passphrase, withdrawal, and "What you sent" at a discreet address)
+// use a third programme run.sh applies, `own-copy-example`, which opts in to all three.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   BASE, SLUG, CLOSED_SLUG, launch, newContext, shot, fillForm, submitForm, readReceipt,
-  firstSignIn, clickAndWait, loadState, PASSWORD, acknowledgeRules,
+  firstSignIn, clickAndWait, loadState, PASSWORD, acknowledgeRules, confirmAddress, waitFor,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -205,6 +208,104 @@ test('public pages in Dari (right to left): receipt, reply inbox, closed, 404', 
   assert.equal(res.status(), 404);
   await rtl('404 page');
 });
+
+// ── The person's own pages after sending (issue 21) ─────────────────────────
+
+const OWN_SLUG = process.env.HAVEN_OWN_SLUG || 'own-copy-example';
+const DISCREET = process.env.HAVEN_DISCREET_ADDRESS || 'daily-notes';
+
+/** Opens the slug-free reply inbox with the codes; the page is left on the inbox. */
+async function openInbox(page, who, lang) {
+  await page.goto(`${BASE}/inbox?lang=${lang}`);
+  await page.fill('#f-reference', who.reference);
+  await page.fill('#f-passphrase', who.passphrase);
+  await clickAndWait(page, 'main form button[type=submit]');
+  assert.ok(await page.locator('#enquiry-status').count(), 'the inbox opened');
+}
+
+// Each page in English and in Dari (right to left), in the language it was asked in:
+// the inbox's email section in each state (code not typed yet; a code that is not a
+// code; a code left for checking; confirmed), writing back refused (empty message), the
+// pages to choose a new passphrase and to withdraw (empty and refused), and, in a
+// programme that opts in, the discreet form, its receipt with "save as a text file" and
+// the inbox with "What you sent".
+for (const lang of ['en', 'fa-AF']) {
+  test(`the person's own pages after sending (${lang})`, async () => {
+    const dir = lang === 'en' ? 'ltr' : 'rtl';
+    const check = async (name) => {
+      assert.equal(await pub.getAttribute('html', 'lang'), lang, `${name} is in ${lang}`);
+      assert.equal(await pub.getAttribute('html', 'dir'), dir, `${name} is ${dir}`);
+      await axe(pub, `${name} (${lang})`);
+    };
+    const email = `axe-person-${lang.toLowerCase()}@example.org`;
+    await pub.goto(`${FORM}?lang=${lang}`);
+    await fillForm(pub, { name: 'Axe Person', situation: 'Own pages.', category: 3, danger: 1, email });
+    await submitForm(pub);
+    const who = { ...(await readReceipt(pub)), email };
+
+    // The email section: the address is known once the worker sent its code.
+    await waitFor('the code form in the inbox', async () => {
+      await openInbox(pub, who, lang);
+      return (await pub.locator('#f-contact-code').count()) === 1;
+    }, { timeout: 30_000, every: 1000 });
+    await shot(pub, `inbox-contact-unconfirmed-${lang}`);
+    await check('inbox: address not confirmed, code form');
+    await pub.fill('#f-contact-code', 'WRONG');
+    await clickAndWait(pub, null, () => pub.locator('#f-contact-code').press('Enter'));
+    assert.ok(await pub.locator('.error-summary #contact-said').count(), 'a code that is not a code is refused');
+    await check('inbox: confirmation code refused');
+    await openInbox(pub, who, lang);
+    await pub.fill('#f-contact-code', 'AAAA-AAAA');
+    await clickAndWait(pub, null, () => pub.locator('#f-contact-code').press('Enter'));
+    assert.ok(await pub.locator('#contact-said[role=status]').count(), 'a well-formed code is left for checking');
+    await check('inbox: confirmation code left for checking');
+    await openInbox(pub, who, lang);
+    assert.equal(await pub.locator('#f-contact-code').count(), 1, 'a wrong code confirms nothing');
+    await confirmAddress(browser, who);
+    await openInbox(pub, who, lang);
+    assert.equal(await pub.locator('#f-contact-code').count(), 0);
+    await check('inbox: address confirmed');
+
+    // Writing back with nothing written: refused, with the error linked to the box.
+    await pub.fill('#write-back #f-passphrase', who.passphrase);
+    await clickAndWait(pub, '#write-back button[type=submit]');
+    assert.ok(await pub.locator('.error-summary a[href="#f-message"]').count(), 'an empty message is refused');
+    await shot(pub, `inbox-write-back-error-${lang}`);
+    await check('write back: empty message refused');
+
+    // A new passphrase; withdrawal. Each page, then each sent without the box ticked.
+    for (const [path, box, name] of [
+      ['/inbox/passphrase', '#f-written', 'new passphrase'],
+      ['/inbox/withdraw', '#f-confirm', 'withdraw'],
+    ]) {
+      await pub.goto(`${BASE}${path}?lang=${lang}`);
+      assert.ok(await pub.locator(box).count());
+      await check(name);
+      await pub.fill('#f-reference', who.reference);
+      await pub.fill('#f-passphrase', who.passphrase);
+      await clickAndWait(pub, 'main form[method=post] button[type=submit]');
+      assert.ok(await pub.locator('.error-summary').count(), `${name}: refused without the box ticked`);
+      await check(`${name}: refused`);
+    }
+
+    // A programme that shows "What you sent", at its discreet address.
+    const discreet = `${BASE}/p/${DISCREET}`;
+    assert.equal((await pub.goto(`${BASE}/p/${OWN_SLUG}`)).status(), 404, 'the slug shows nothing');
+    await pub.goto(`${discreet}?lang=${lang}`);
+    await check('discreet form');
+    await fillForm(pub, { name: 'Axe Sender', situation: 'What I sent.', category: 1, danger: 1 });
+    await submitForm(pub);
+    assert.equal(new URL(pub.url()).pathname, `/p/${DISCREET}/receipt`);
+    const sender = await readReceipt(pub);
+    assert.ok(await pub.locator('a[download]').count(), 'the receipt offers a text file');
+    await check('receipt with save as text (discreet)');
+    await openInbox(pub, sender, lang);
+    assert.ok(await pub.locator('#what-you-sent').count(), '"What you sent" is shown');
+    assert.match(await pub.textContent('#what-you-sent'), /Axe Sender/);
+    await shot(pub, `inbox-what-you-sent-${lang}`);
+    await check('inbox with what you sent');
+  });
+}
 
 // ── Console pages (supervisor sup3, signing in for the first time) ───────────
 

@@ -4,15 +4,24 @@
 //  2. the English form can be filled in and sent with the keyboard alone;
 //  3. an agent signs in for the first time (password, TOTP enrolment, recovery codes),
 //     finds an enquiry by its reference code, claims it and replies from the
-//     acknowledgement template; the person reads the reply in their reply inbox;
+//     acknowledgement template; the person reads the reply in their reply inbox; an
+//     agent takes a call in Pashto (phone intake), reads the codes back, verifies the caller;
 //  4. a supervisor prepares a bulk reply to the general queue, a second supervisor
 //     approves it, and the file outbox receives exactly one message per enquiry with an
-//     email address, each to that one address.
+//     email address, each to that one address;
+//  5. an admin copies the example programme, completes the launch checklist and opens it;
+//  6. on a phone (390 px), JavaScript off, in English and Dari (right to left): the
+//     receipt's two codes are whole (no group broken over lines, nothing outside the
+//     page or clipped, left to right) on screen, under print styles at 390 px and at
+//     A4's width, and Chromium prints the receipt to PDF; the form's language buttons
+//     carry every typed answer (text, textarea, date boxes, country, radios, checkbox,
+//     email) into Dari without storing anything, and sending then gives a receipt.
 // The tests share state and run in order (node --test runs top-level tests serially).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import {
-  BASE, SLUG, launch, newContext, shot, fillForm, submitForm, readReceipt, firstSignIn,
+  BASE, SLUG, SHOTS, launch, newContext, shot, fillForm, submitForm, readReceipt, firstSignIn,
   clickAndWait, outboxFiles, readOutbox, waitFor, saveState, PASSWORD, acknowledgeRules,
   confirmAddress,
 } from './lib.mjs';
@@ -448,5 +457,164 @@ test('admin, JavaScript off: copy the example, complete the launch checklist, op
   await submitForm(pub);
   const r = await readReceipt(pub);
   assert.match(r.reference, REFERENCE_RE);
+  await ctx.close();
+});
+
+// ── 6. On a phone, JavaScript off: whole codes on screen and on paper; switching language ─
+
+// Where each code and each of its groups is drawn: the codes may wrap only between
+// groups (the markup puts each group in a `.group` span that does not wrap, with a <wbr>
+// after each hyphen), so each group must lie on one line, inside the page (left edge
+// at 0 or more: a right-to-left page once pushed the start of its left-to-right codes
+// off the printed page), inside any box that clips, in reading order left to right.
+async function codesWhole(page, width, what) {
+  const g = await page.evaluate(() => {
+    const html = document.documentElement;
+    const clippers = (el) => {
+      const out = [];
+      for (let up = el.parentElement; up && up !== html; up = up.parentElement) {
+        const cs = getComputedStyle(up);
+        if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') out.push(up.getBoundingClientRect());
+      }
+      return out;
+    };
+    return {
+      scrollWidth: html.scrollWidth,
+      codes: ['reference-code', 'passphrase'].map((id) => {
+        const el = document.getElementById(id);
+        const clips = clippers(el);
+        return {
+          id,
+          direction: getComputedStyle(el).direction,
+          groups: [...el.querySelectorAll('.group')].map((s) => {
+            const range = document.createRange();
+            range.selectNodeContents(s);
+            const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+            const left = Math.min(...rects.map((r) => r.left));
+            const right = Math.max(...rects.map((r) => r.right));
+            return {
+              text: s.textContent,
+              lines: new Set(rects.map((r) => Math.round(r.top))).size,
+              fragments: [...s.getClientRects()].filter((r) => r.width > 0).length,
+              top: Math.round(rects[0]?.top ?? NaN),
+              left,
+              right,
+              clipped: clips.some((c) => left < c.left - 0.5 || right > c.right + 0.5),
+            };
+          }),
+        };
+      }),
+    };
+  });
+  assert.ok(g.scrollWidth <= width, `${what}: the page is ${g.scrollWidth}px wide, more than ${width}px`);
+  for (const c of g.codes) {
+    assert.equal(c.direction, 'ltr', `${what}: #${c.id} reads left to right`);
+    assert.ok(c.groups.length >= 2, `${what}: #${c.id} is in groups`);
+    c.groups.forEach((grp, i) => {
+      const where = `${what}: #${c.id} group ${i + 1} "${grp.text}" at ${Math.round(grp.left)}..${Math.round(grp.right)}`;
+      assert.equal(grp.lines, 1, `${where} is broken over ${grp.lines} lines`);
+      assert.equal(grp.fragments, 1, `${where} is drawn in ${grp.fragments} pieces`);
+      assert.ok(grp.left >= -0.5 && grp.right <= width + 0.5, `${where} is not inside the ${width}px page`);
+      assert.ok(!grp.clipped, `${where} is clipped by a box around it`);
+      const prev = c.groups[i - 1];
+      if (prev) {
+        assert.ok(grp.top > prev.top || (grp.top === prev.top && grp.left >= prev.right - 0.5),
+          `${where} comes after group ${i} (${Math.round(prev.left)}..${Math.round(prev.right)}) in reading order`);
+      }
+    });
+  }
+  return g.codes.map((c) => c.groups.map((grp) => grp.text).join('-'));
+}
+
+const PHONE = { width: 390, height: 844 };
+const A4_WIDTH = 794; // 210 mm at 96 CSS px to the inch
+
+for (const lang of ['en', 'fa-AF']) {
+  test(`receipt at 390 px, JavaScript off, in ${lang}: both codes whole on screen, in print and in a PDF`, async () => {
+    const ctx = await newContext(browser, { js: false, viewport: PHONE });
+    const page = await ctx.newPage();
+    await page.goto(lang === 'en' ? FORM : `${FORM}?lang=${lang}`);
+    await fillForm(page, {
+      name: lang === 'en' ? 'Narrow Screen' : 'صفحهٔ باریک', category: 3, danger: 1,
+      situation: lang === 'en' ? 'Receipt on a phone.' : 'رسید در تلفون.',
+    });
+    await submitForm(page);
+    assert.equal(page.url(), `${FORM}/receipt`);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.equal(await page.getAttribute('html', 'dir'), lang === 'en' ? 'ltr' : 'rtl');
+    const r = await readReceipt(page);
+    const codes = [r.reference, r.passphrase];
+
+    assert.deepEqual(await codesWhole(page, PHONE.width, `screen ${lang}`), codes, 'the codes as drawn are the codes');
+    await shot(page, `receipt-phone-${lang}`);
+
+    // On paper: the print styles at a phone's width and at A4's, then real PDFs at both.
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await page.evaluate(() => matchMedia('print').matches), 'print media is emulated');
+    assert.deepEqual(await codesWhole(page, PHONE.width, `print at ${PHONE.width}px ${lang}`), codes);
+    await page.setViewportSize({ width: A4_WIDTH, height: 1123 });
+    assert.deepEqual(await codesWhole(page, A4_WIDTH, `print at A4 width ${lang}`), codes);
+    for (const [name, opts] of [
+      ['a4', { format: 'A4' }],
+      ['phone', { width: `${PHONE.width}px`, height: `${PHONE.height}px` }],
+    ]) {
+      const path = join(SHOTS, `receipt-${lang}-${name}.pdf`);
+      const pdf = await page.pdf({ path, printBackground: true, ...opts });
+      assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-', `${name} PDF written to ${path}`);
+      assert.ok(pdf.length > 2000, `${name} PDF has content (${pdf.length} bytes)`);
+    }
+    await ctx.close();
+  });
+}
+
+// The form's own language buttons (JavaScript off: they are submit buttons) carry every
+// answer typed so far into the other language's form, and store nothing.
+test('language switch in the form, JavaScript off: every typed answer stays, nothing is stored until sent', async () => {
+  const ctx = await newContext(browser, { js: false, viewport: PHONE });
+  const page = await ctx.newPage();
+  await page.goto(FORM);
+  const email = 'switcher@example.org';
+  const texts = {
+    '#f-full_name': 'Laila Switcher',
+    '#f-date_of_birth': '7',
+    '#f-date_of_birth-month': '3',
+    '#f-date_of_birth-year': '1990',
+    '#f-current_location': 'Mashhad',
+    '#f-family_members': 'Two sons, 4 and 9',
+    '#f-situation': 'First line of my situation.\nSecond line, after a new line.',
+    '#f-phone': '+98 912 000 0000',
+    '#f-contact_email': email,
+  };
+  const checked = ['#f-help_category-1', '#f-in_danger-1', '#f-consent_partners', '#f-contact_mode-1'];
+  for (const [sel, v] of Object.entries(texts)) await page.fill(sel, v);
+  await page.selectOption('#f-current_country', 'IR');
+  for (const sel of checked) await page.check(sel);
+  const mailBefore = outboxFiles().filter((f) => readOutbox(f).includes(email)).length;
+
+  await clickAndWait(page, 'main form button[name=switch_lang][value="fa-AF"]');
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  assert.equal(await page.getAttribute('html', 'lang'), 'fa-AF');
+  assert.equal(await page.locator('#reference-code').count(), 0, 'no receipt: nothing was sent');
+  assert.equal(await page.locator('.error-summary').count(), 0, 'no errors shown for a language switch');
+  for (const [sel, v] of Object.entries(texts)) {
+    assert.equal(await page.inputValue(sel), v, `${sel} kept`);
+  }
+  assert.equal(await page.inputValue('#f-current_country'), 'IR', 'country kept');
+  for (const sel of checked) assert.ok(await page.isChecked(sel), `${sel} still chosen`);
+  assert.equal(await page.locator('input[type=radio]:checked').count(), 3, 'no other choice made');
+  await shot(page, 'form-switched-fa-AF');
+  // Nothing stored: no confirmation code went to the address (a stored enquiry with an
+  // address gets one within a second or so).
+  await new Promise((res) => setTimeout(res, 2000));
+  assert.equal(outboxFiles().filter((f) => readOutbox(f).includes(email)).length, mailBefore,
+    'no email to the address: nothing was stored');
+
+  await submitForm(page);
+  assert.equal(page.url(), `${FORM}/receipt`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'fa-AF', 'the receipt is in the language switched to');
+  const r = await readReceipt(page);
+  assert.match(r.reference, REFERENCE_RE);
+  await waitFor(`the confirmation email to ${email}`,
+    () => outboxFiles().filter((f) => readOutbox(f).includes(email)).length > mailBefore);
   await ctx.close();
 });

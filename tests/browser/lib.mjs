@@ -33,13 +33,18 @@ export async function launch() {
   });
 }
 
-/** A fresh browser profile (cookies, cache); `js: false` turns JavaScript off. */
-export async function newContext(browser, { js = true, bypassCSP = false, locale = 'en-GB' } = {}) {
+/**
+ * A fresh browser profile (cookies, cache); `js: false` turns JavaScript off;
+ * `viewport` e.g. { width: 390, height: 844 } for a phone.
+ */
+export async function newContext(browser, {
+  js = true, bypassCSP = false, locale = 'en-GB', viewport = { width: 1024, height: 800 },
+} = {}) {
   const ctx = await browser.newContext({
     javaScriptEnabled: js,
     bypassCSP,
     locale,
-    viewport: { width: 1024, height: 800 },
+    viewport,
   });
   ctx.setDefaultTimeout(15_000);
   return ctx;

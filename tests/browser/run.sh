@@ -63,6 +63,8 @@ export HAVEN_RATE_LIMIT=off
 export HAVEN_LOG="${HAVEN_LOG:-warn}"
 export HAVEN_URL="http://127.0.0.1:$port"
 export HAVEN_CLOSED_SLUG=closed-example
+export HAVEN_OWN_SLUG=own-copy-example
+export HAVEN_DISCREET_ADDRESS=daily-notes
 export HAVEN_TEST_PASSWORD='a long enough password for tests'
 mkdir -p "$HAVEN_DATA_DIR"
 
@@ -72,8 +74,20 @@ sed -e 's/^slug = "afghanistan-2021"/slug = "closed-example"/' -e 's/^status = "
   ops/examples/afghanistan-2021.toml >"$closed"
 grep -q '^status = "closed"' "$closed"
 
+# A third, open, with every option a person's pages can show: "What you sent" in the
+# reply inbox, the form at a discreet address, the receipt as a text file.
+own="$tmp/$HAVEN_OWN_SLUG.toml"
+{
+  sed -e "s/^slug = \"afghanistan-2021\"/slug = \"$HAVEN_OWN_SLUG\"/" \
+    -e 's/^retention_days = \(.*\)$/retention_days = \1\nshow_sent_in_inbox = true/' \
+    ops/examples/afghanistan-2021.toml
+  printf '\n[public]\ndiscreet_address = "%s"\nsave_as_text = true\n' "$HAVEN_DISCREET_ADDRESS"
+} >"$own"
+grep -q '^show_sent_in_inbox = true' "$own"
+
 "$bin" programme apply ops/examples/afghanistan-2021.toml >/dev/null
 "$bin" programme apply "$closed" >/dev/null
+"$bin" programme apply "$own" >/dev/null
 add_user() { # email role [programme]
   printf '%s' "$HAVEN_TEST_PASSWORD" | "$bin" user add --email "$1" --role "$2" ${3:+--programme "$3"} --password-stdin >/dev/null
 }
