@@ -163,8 +163,8 @@ async fn writing(
     let taken = take_lock(&console, &staff, &record.id).await?;
     let done = if taken { "writing" } else { "conflict" };
     Ok(see_other(&format!(
-        "/console/e/{}?done={done}#replies",
-        record.id
+        "{}#replies",
+        super::done_url(&record.id, done)
     )))
 }
 
@@ -368,10 +368,7 @@ async fn duplicate(
             &entry,
         )
         .await?;
-    Ok(see_other(&format!(
-        "/console/e/{}?done=duplicate",
-        record.id
-    )))
+    Ok(see_other(&super::done_url(&record.id, "duplicate")))
 }
 
 async fn undo_duplicate(
@@ -396,11 +393,7 @@ async fn undo_duplicate(
     )
     .detail(serde_json::json!({ "of": marks.duplicate_of }));
     let done = console.store.unmark_duplicate(&record.id, &entry).await?;
-    Ok(see_other(&format!(
-        "/console/e/{}?done={}",
-        record.id,
-        if done { "duplicate-undone" } else { "conflict" }
-    )))
+    Ok(super::back(&record.id, done, "duplicate-undone"))
 }
 
 /// The reply form's "reply anyway" box, when someone else claimed the enquiry.

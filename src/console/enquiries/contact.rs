@@ -70,10 +70,7 @@ pub(super) async fn remove(
         return Err(AppError::BadRequest);
     };
     if !record.has_email {
-        return Ok(see_other(&format!(
-            "/console/e/{}?done=conflict",
-            record.id
-        )));
+        return Ok(see_other(&super::done_url(&record.id, "conflict")));
     }
     let entry = Entry::new(
         &staff.actor(),
@@ -82,10 +79,7 @@ pub(super) async fn remove(
     )
     .detail(serde_json::json!({ "reason": reason }));
     request_removal(&console.store, &entry, &record.id).await?;
-    Ok(see_other(&format!(
-        "/console/e/{}?done=contact-removed",
-        record.id
-    )))
+    Ok(see_other(&super::done_url(&record.id, "contact-removed")))
 }
 
 /// The form on the enquiry page (shown when `permit` allows and there is an address).

@@ -64,10 +64,10 @@ pub(super) fn case(record: &EnquiryRecord) -> Case<'_> {
 }
 
 /// Back to the enquiry, saying whether the change happened or someone got there first.
-fn back(record_id: &str, changed: bool, done: &str) -> HttpResponse {
-    see_other(&format!(
-        "/console/e/{record_id}?done={}",
-        if changed { done } else { "conflict" }
+pub(super) fn back(record_id: &str, changed: bool, done: &str) -> HttpResponse {
+    see_other(&done_url(
+        record_id,
+        if changed { done } else { "conflict" },
     ))
 }
 
@@ -395,10 +395,7 @@ async fn assign(
             .detail(serde_json::json!({ "to": Actor::staff(&form.to).to_string() })),
         )
         .await?;
-    Ok(see_other(&format!(
-        "/console/e/{}?done=assigned",
-        record.id
-    )))
+    Ok(see_other(&done_url(&record.id, "assigned")))
 }
 
 async fn set_status(
@@ -519,7 +516,12 @@ async fn add_note(
             .detail(serde_json::json!({ "note": note.id })),
         )
         .await?;
-    Ok(see_other(&format!("/console/e/{}?done=note", record.id)))
+    Ok(see_other(&done_url(&record.id, "note")))
+}
+
+/// The enquiry's page after an action, with the word that says what was done.
+pub(in crate::console) fn done_url(id: &str, done: &str) -> String {
+    format!("/console/e/{id}?done={done}")
 }
 
 fn seal_note(
@@ -644,7 +646,7 @@ async fn legal_hold(
             ),
         )
         .await?;
-    Ok(see_other(&format!("/console/e/{}?done=hold", record.id)))
+    Ok(see_other(&done_url(&record.id, "hold")))
 }
 
 #[derive(Deserialize)]
